@@ -1,0 +1,13 @@
+//! # iamsim-core
+//!
+//! AWS IAM policy language and authorization decision, in pure Rust, for native and wasm32.
+
+pub mod context;
+pub mod diagnostic;
+pub mod policy;
+pub mod span;
+pub mod suggest;
+
+pub use context::{ContextValue, RequestContext};
+pub use diagnostic::{Diagnostic, Severity};
+pub use span::{Position, Span, Spanned};

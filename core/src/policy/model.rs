@@ -1,0 +1,125 @@
+//! The typed policy model. Parsing fills it from text (keeping spans); validation and
+//! evaluation only read it. Values are kept as written: matchers canonicalize them.
+
+use super::operator::Operator;
+use crate::span::{Span, Spanned};
+use serde::{Deserialize, Serialize};
+
+/// The policy language version (G2). Only `2012-10-17` enables policy variables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PolicyVersion {
+    #[serde(rename = "2012-10-17")]
+    V2012_10_17,
+    #[serde(rename = "2008-10-17")]
+    V2008_10_17,
+}
+
+impl PolicyVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyVersion::V2012_10_17 => "2012-10-17",
+            PolicyVersion::V2008_10_17 => "2008-10-17",
+        }
+    }
+
+    /// Policy variables (`${…}`) are substituted only under 2012-10-17 (G2, V1).
+    pub fn substitutes_variables(self) -> bool {
+        self == PolicyVersion::V2012_10_17
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// A parsed policy document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    /// The effective version: `2008-10-17` when the `Version` element is absent or invalid (G2).
+    pub version: PolicyVersion,
+    /// Where `Version` was written, if it was.
+    pub version_span: Option<Span>,
+    pub id: Option<Spanned<String>>,
+    pub statements: Vec<Statement>,
+    /// The whole document.
+    pub span: Span,
+}
+
+/// One statement. Elements that are absent or could not be read are `None`; when a statement
+/// cannot be evaluated at all, `invalid` says why and the evaluator skips it (fails closed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    /// 0-based position in the policy's statement list.
+    pub index: usize,
+    pub span: Span,
+    pub sid: Option<Spanned<String>>,
+    pub effect: Option<Spanned<Effect>>,
+    pub principal: Option<PrincipalElement>,
+    pub action: Option<StringElement>,
+    pub resource: Option<StringElement>,
+    /// Flattened `Condition` block: one entry per (operator, key) pair, in text order.
+    pub conditions: Vec<ConditionEntry>,
+    pub condition_span: Option<Span>,
+    /// Set when an error inside this statement makes it impossible to evaluate faithfully.
+    pub invalid: Option<String>,
+}
+
+/// `Action`/`NotAction` or `Resource`/`NotResource`: one string or a list of strings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StringElement {
+    /// `true` for the `Not…` form.
+    pub negated: bool,
+    pub values: Vec<Spanned<String>>,
+    /// The whole element, key included.
+    pub span: Span,
+}
+
+/// `Principal`/`NotPrincipal`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrincipalElement {
+    pub negated: bool,
+    /// `"*"` is read as `{"AWS": "*"}` (G9).
+    pub entries: Vec<PrincipalEntry>,
+    pub span: Span,
+}
+
+/// The key of a principal map: `AWS`, `Service`, `Federated` or `CanonicalUser` (G9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PrincipalKind {
+    #[serde(rename = "AWS")]
+    Aws,
+    Service,
+    Federated,
+    CanonicalUser,
+}
+
+impl PrincipalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::Aws => "AWS",
+            PrincipalKind::Service => "Service",
+            PrincipalKind::Federated => "Federated",
+            PrincipalKind::CanonicalUser => "CanonicalUser",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrincipalEntry {
+    pub kind: PrincipalKind,
+    pub value: Spanned<String>,
+}
+
+/// One `Operator: { Key: values }` pair of a `Condition` block (G8, C1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConditionEntry {
+    pub operator: Spanned<Operator>,
+    /// The key as written; compare case-insensitively (C2).
+    pub key: Spanned<String>,
+    /// Values as canonical strings: numbers and booleans in their JSON spelling (G8).
+    pub values: Vec<Spanned<String>>,
+    /// From the key to the end of its values.
+    pub span: Span,
+}

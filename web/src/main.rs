@@ -1,0 +1,1 @@
+fn main() { yew::Renderer::<iamsim_web::App>::new().render(); }
