@@ -30,6 +30,10 @@ pub struct Diagnostic {
     /// The policy this finding is about, when it is reported outside the policy's own list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// The 0-based statement index, when the finding is about one statement. The evaluator skips
+    /// statements that carry an `Error` (fails closed) and says so in its result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<usize>,
 }
 
 impl Diagnostic {
@@ -41,6 +45,7 @@ impl Diagnostic {
             span,
             fix: None,
             policy: None,
+            statement: None,
         }
     }
 
@@ -54,6 +59,11 @@ impl Diagnostic {
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
+        self
+    }
+
+    pub fn in_statement(mut self, index: usize) -> Self {
+        self.statement = Some(index);
         self
     }
 

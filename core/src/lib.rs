@@ -2,8 +2,12 @@
 //!
 //! AWS IAM policy language and authorization decision, in pure Rust, for native and wasm32.
 
+pub mod catalog;
+pub mod condition;
 pub mod context;
 pub mod diagnostic;
+pub mod json;
+pub mod matching;
 pub mod policy;
 pub mod span;
 pub mod suggest;

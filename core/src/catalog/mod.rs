@@ -1,0 +1,1 @@
+//! The AWS service authorization catalog (owner: catalog work).

@@ -1,0 +1,1 @@
+//! Condition operators evaluated against the request context (owner: matching work).

@@ -1,0 +1,3 @@
+//! Matching of statement elements against a request (owner: matching work).
+
+pub mod wildcard;
