@@ -1,0 +1,208 @@
+//! Building the request context: typed values from the scenario, then the keys AWS derives from
+//! the request itself (`deriveContext`). Keys the user typed always win over derived ones.
+
+use crate::context::{ContextValue, RequestContext};
+use crate::diagnostic::Diagnostic;
+use serde_json::{Map, Value};
+
+/// What follows from the principal, for the derived keys (V6, section 6 of the rules).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PrincipalFacts {
+    pub account: Option<String>,
+    /// `aws:PrincipalArn`: for a role session, the role's ARN.
+    pub principal_arn: Option<String>,
+    /// `aws:PrincipalType` (V6).
+    pub principal_type: &'static str,
+    pub username: Option<String>,
+    pub userid: Option<String>,
+    /// The service principal's name, for service calls.
+    pub service_name: Option<String>,
+}
+
+/// One scalar as its canonical string (G8): `true` → `"true"`, numbers as written.
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads the scenario's `context` object. A bad value is reported and left out, never fatal.
+pub fn typed_context(raw: &Map<String, Value>, diagnostics: &mut Vec<Diagnostic>) -> RequestContext {
+    let mut ctx = RequestContext::new();
+    for (key, value) in raw {
+        let read = match value {
+            Value::Array(items) => items
+                .iter()
+                .map(scalar)
+                .collect::<Option<Vec<_>>>()
+                .map(ContextValue::Multi),
+            Value::Null => continue,
+            other => scalar(other).map(ContextValue::Single),
+        };
+        match read {
+            Some(v) => ctx.insert(key.clone(), v),
+            None => diagnostics.push(
+                Diagnostic::error(
+                    "invalid-context-value",
+                    format!(
+                        "context key `{key}` must be a string, number, boolean or an array of those"
+                    ),
+                    None,
+                )
+                .with_fix("write a single value, or a JSON array for a multi-valued key"),
+            ),
+        }
+    }
+    ctx
+}
+
+/// The account a resource ARN names, if any (an S3 bucket ARN names none).
+pub fn arn_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (prefix, _partition, _service, _region, account) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    (prefix == "arn" && !account.is_empty() && parts.next().is_some()).then_some(account)
+}
+
+/// The region a resource ARN names, if any.
+pub fn arn_region(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (prefix, _partition, _service, region) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    (prefix == "arn" && !region.is_empty() && !region.contains('*')).then_some(region)
+}
+
+/// Adds the keys AWS always sends and that follow from the request, without overriding typed
+/// ones. Returns the names it added, so that the result can show them as derived.
+pub fn derive_context(
+    ctx: &mut RequestContext,
+    facts: &PrincipalFacts,
+    resource: &str,
+    resource_account: Option<&str>,
+    now_epoch_seconds: Option<i64>,
+) -> Vec<String> {
+    let mut added = Vec::new();
+    let mut add = |name: &str, value: String| {
+        if !ctx.contains(name) {
+            ctx.insert(name.to_string(), ContextValue::Single(value));
+            added.push(name.to_string());
+        }
+    };
+    if let Some(arn) = &facts.principal_arn {
+        add("aws:PrincipalArn", arn.clone());
+    }
+    if let Some(account) = &facts.account {
+        add("aws:PrincipalAccount", account.clone());
+    }
+    if !facts.principal_type.is_empty() {
+        add("aws:PrincipalType", facts.principal_type.to_string());
+    }
+    if let Some(name) = &facts.username {
+        add("aws:username", name.clone());
+    }
+    if let Some(id) = &facts.userid {
+        add("aws:userid", id.clone());
+    }
+    if facts.principal_type != "Anonymous" {
+        add(
+            "aws:PrincipalIsAWSService",
+            facts.service_name.is_some().to_string(),
+        );
+    }
+    if let Some(service) = &facts.service_name {
+        add("aws:PrincipalServiceName", service.clone());
+    }
+    if let Some(account) = resource_account {
+        add("aws:ResourceAccount", account.to_string());
+    }
+    if let Some(region) = arn_region(resource) {
+        add("aws:RequestedRegion", region.to_string());
+    }
+    if let Some(now) = now_epoch_seconds {
+        add("aws:EpochTime", now.to_string());
+        add("aws:CurrentTime", format_epoch_iso8601(now));
+    }
+    added
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ` for epoch seconds (days-from-civil inverse, proleptic Gregorian).
+pub fn format_epoch_iso8601(epoch: i64) -> String {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_epoch_seconds() {
+        assert_eq!(format_epoch_iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_epoch_iso8601(1_709_251_199), "2024-02-29T23:59:59Z");
+        assert_eq!(format_epoch_iso8601(-1), "1969-12-31T23:59:59Z");
+    }
+
+    use super::*;
+
+    #[test]
+    fn g8_context_scalars_become_canonical_strings() {
+        let raw: Map<String, Value> = serde_json::from_str(
+            r#"{"aws:SecureTransport": true, "aws:MultiFactorAuthAge": 300, "aws:TagKeys": ["a", "b"], "x": null}"#,
+        )
+        .expect("json");
+        let mut diags = Vec::new();
+        let ctx = typed_context(&raw, &mut diags);
+        assert!(diags.is_empty());
+        assert_eq!(ctx.get("aws:securetransport"), Some(&ContextValue::Single("true".into())));
+        assert_eq!(ctx.get("aws:MultiFactorAuthAge"), Some(&ContextValue::Single("300".into())));
+        assert!(ctx.get("aws:TagKeys").is_some_and(ContextValue::is_multi));
+        assert!(ctx.get("x").is_none());
+    }
+
+    #[test]
+    fn nested_objects_are_reported_not_fatal() {
+        let raw: Map<String, Value> = serde_json::from_str(r#"{"k": {"a": 1}}"#).expect("json");
+        let mut diags = Vec::new();
+        let ctx = typed_context(&raw, &mut diags);
+        assert!(ctx.is_empty());
+        assert_eq!(diags[0].code, "invalid-context-value");
+    }
+
+    #[test]
+    fn typed_keys_win_over_derived_ones() {
+        let mut ctx = RequestContext::new();
+        ctx.insert("AWS:PrincipalAccount", ContextValue::Single("999999999999".into()));
+        let facts = PrincipalFacts {
+            account: Some("111122223333".into()),
+            principal_type: "User",
+            ..Default::default()
+        };
+        let added = derive_context(&mut ctx, &facts, "arn:aws:ecr:us-east-1:111122223333:repository/web", Some("111122223333"), None);
+        assert!(!added.iter().any(|k| k == "aws:PrincipalAccount"));
+        assert_eq!(ctx.get("aws:principalaccount").and_then(ContextValue::single), Some("999999999999"));
+        assert_eq!(ctx.get("aws:RequestedRegion").and_then(ContextValue::single), Some("us-east-1"));
+    }
+
+    #[test]
+    fn arn_parts() {
+        assert_eq!(arn_account("arn:aws:s3:::bucket"), None);
+        assert_eq!(arn_account("arn:aws:ecr:us-east-1:111122223333:repository/web"), Some("111122223333"));
+        assert_eq!(arn_account("*"), None);
+    }
+}

@@ -1,0 +1,381 @@
+//! Turning a summary and the matching statements into the explained result: one verdict per
+//! layer with a sentence a person understands, the deciding statements, the full trace and the
+//! missing context keys.
+
+use super::flow::{Decider, Outcome, PrincipalClass, Summary};
+use super::prepare::{PolicySet, PreparedPolicy};
+use super::request::PreparedRequest;
+use super::result::*;
+use super::{options_for, Hit, Participation};
+use crate::policy::Effect;
+
+/// "SCP level 1 (OU)", "RCP level 0 (root)", "VPC endpoint policy 2".
+fn level_label(kind: LayerKind, level: usize, levels: usize) -> String {
+    let short = if kind == LayerKind::Scp { "SCP" } else { "RCP" };
+    let place = if level == 0 {
+        "organization root".to_string()
+    } else if level + 1 == levels {
+        "account".to_string()
+    } else {
+        format!("OU {level}")
+    };
+    format!("{short} level {level} ({place})")
+}
+
+fn request_phrase(req: &PreparedRequest) -> String {
+    if req.resource == "*" {
+        format!("`{}`", req.action)
+    } else {
+        format!("`{}` on `{}`", req.action, req.resource)
+    }
+}
+
+fn statement_name(hit: &Hit) -> String {
+    match hit.statement.sid() {
+        Some(sid) => format!("statement `{sid}` of `{}`", hit.policy.name),
+        None => format!("statement {} of `{}`", hit.statement.index() + 1, hit.policy.name),
+    }
+}
+
+fn verdict_of(o: Outcome) -> LayerVerdict {
+    if o.denied {
+        LayerVerdict::ExplicitDeny
+    } else if o.allowed {
+        LayerVerdict::Allow
+    } else {
+        LayerVerdict::ImplicitDeny
+    }
+}
+
+/// Whether a hit belongs to the layer (and level) given.
+fn in_layer(hit: &Hit, kind: LayerKind, level: Option<usize>) -> bool {
+    hit.policy.layer == kind && (level.is_none() || hit.policy.level == level)
+}
+
+/// The sentence for a participating layer, from its own hits.
+fn sentence(kind: LayerKind, label: &str, hits: &[&Hit], req: &PreparedRequest) -> String {
+    let what = request_phrase(req);
+    if let Some(deny) = hits.iter().find(|h| h.effect == Effect::Deny) {
+        return format!("{} denies {what}.", statement_name(deny));
+    }
+    if let Some(allow) = hits.iter().find(|h| h.effect == Effect::Allow) {
+        return format!("{} allows {what}.", statement_name(allow));
+    }
+    match kind {
+        LayerKind::Scp | LayerKind::Rcp => format!(
+            "no policy at {label} allows {what}; every level from the root to the account must allow it."
+        ),
+        _ => format!("no statement in the {label} allows {what}."),
+    }
+}
+
+/// Why a layer with policies does not take part in this request.
+fn not_evaluated_reason(kind: LayerKind, req: &PreparedRequest, part: &Participation) -> String {
+    let class = req.class;
+    match kind {
+        LayerKind::Identity | LayerKind::PermissionsBoundary if class == PrincipalClass::Root => {
+            "no identity policy or boundary can be attached to the root user (D9).".into()
+        }
+        LayerKind::Identity | LayerKind::PermissionsBoundary | LayerKind::Session
+            if !class.has_identity_policies() =>
+        {
+            "service principals and anonymous callers have no identity policies: only the resource-based policy can grant (D7).".into()
+        }
+        LayerKind::Session if !class.has_session() => {
+            "session policies apply to role and federated-user sessions, not to IAM users.".into()
+        }
+        LayerKind::Resource if req.resource == "*" => format!(
+            "`{}` has no resource, so no resource-based policy applies (M4); it can only be granted by an identity-based policy.",
+            req.action
+        ),
+        LayerKind::Scp if !class.governed_by_scps() => {
+            "SCPs do not apply to service-linked roles, service principals or anonymous callers (D3).".into()
+        }
+        LayerKind::Rcp if !class.governed_by_rcps() => "RCPs do not apply to service-linked roles (D2).".into(),
+        LayerKind::Rcp if !part.rcp => format!(
+            "`{}` belongs to a service that RCPs do not govern (D2).",
+            req.action.split(':').next().unwrap_or("")
+        ),
+        _ => "switched off.".into(),
+    }
+}
+
+struct LayerRow {
+    layer: Layer,
+    policies: Vec<String>,
+}
+
+fn push_row(rows: &mut Vec<LayerRow>, kind: LayerKind, level: Option<usize>, label: String, verdict: LayerVerdict, explanation: String, policies: Vec<String>) {
+    rows.push(LayerRow {
+        layer: Layer { kind, level, label, verdict, explanation, decisive: false },
+        policies,
+    });
+}
+
+/// Builds the explained result.
+pub(crate) fn explain(
+    set: &PolicySet,
+    req: &PreparedRequest,
+    part: Participation,
+    summary: &Summary,
+    decider: Decider,
+    hits: &[Hit],
+) -> EvaluationResult {
+    let mut rows: Vec<LayerRow> = Vec::new();
+    let names = |ps: &[PreparedPolicy]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+    let layer_hits = |kind, level| hits.iter().filter(|h| in_layer(h, kind, level)).collect::<Vec<_>>();
+
+    // Gates by level: RCPs, SCPs, VPC endpoints.
+    for (kind, levels, on) in [
+        (LayerKind::Rcp, set.rcp.as_ref(), part.rcp),
+        (LayerKind::Scp, set.scp.as_ref(), part.scp),
+    ] {
+        let Some(levels) = levels else { continue };
+        for (i, level) in levels.iter().enumerate() {
+            let label = level_label(kind, i, levels.len());
+            if !on {
+                let why = not_evaluated_reason(kind, req, &part);
+                push_row(&mut rows, kind, Some(i), label, LayerVerdict::NotEvaluated, why, names(level));
+                continue;
+            }
+            let h = layer_hits(kind, Some(i));
+            let outcome = Outcome {
+                denied: h.iter().any(|h| h.effect == Effect::Deny),
+                allowed: h.iter().any(|h| h.effect == Effect::Allow),
+                kinds: Default::default(),
+            };
+            let text = sentence(kind, &label, &h, req);
+            push_row(&mut rows, kind, Some(i), label, verdict_of(outcome), text, names(level));
+        }
+    }
+    for (i, p) in set.vpc_endpoint.iter().enumerate() {
+        let label = format!("VPC endpoint policy `{}`", p.name);
+        if !p.enabled {
+            push_row(&mut rows, LayerKind::VpcEndpoint, Some(i), label, LayerVerdict::NotEvaluated, "switched off.".into(), vec![p.name.clone()]);
+            continue;
+        }
+        let h = layer_hits(LayerKind::VpcEndpoint, Some(i));
+        let outcome = Outcome {
+            denied: h.iter().any(|h| h.effect == Effect::Deny),
+            allowed: h.iter().any(|h| h.effect == Effect::Allow),
+            kinds: Default::default(),
+        };
+        let text = sentence(LayerKind::VpcEndpoint, &label, &h, req);
+        push_row(&mut rows, LayerKind::VpcEndpoint, Some(i), label, verdict_of(outcome), text, vec![p.name.clone()]);
+    }
+
+    // Single layers.
+    let singles: [(LayerKind, Option<Outcome>, Vec<String>); 4] = [
+        (LayerKind::Resource, summary.resource, set.resource.iter().map(|p| p.name.clone()).collect()),
+        (LayerKind::Identity, summary.identity, names(&set.identity)),
+        (LayerKind::PermissionsBoundary, summary.boundary, set.boundary.iter().map(|p| p.name.clone()).collect()),
+        (LayerKind::Session, summary.session, set.session.iter().map(|p| p.name.clone()).collect()),
+    ];
+    for (kind, outcome, policies) in singles {
+        let label = kind.noun().to_string();
+        match outcome {
+            Some(o) => {
+                let text = sentence(kind, &label, &layer_hits(kind, None), req);
+                push_row(&mut rows, kind, None, label, verdict_of(o), text, policies);
+            }
+            None if !policies.is_empty() => {
+                let why = not_evaluated_reason(kind, req, &part);
+                push_row(&mut rows, kind, None, label, LayerVerdict::NotEvaluated, why, policies);
+            }
+            // The identity layer is shown even when empty: "no identity policy" is a reason.
+            None if kind == LayerKind::Identity && part.identity => {
+                let text = sentence(kind, &label, &[], req);
+                push_row(&mut rows, kind, None, label, LayerVerdict::ImplicitDeny, text, policies);
+            }
+            None => {}
+        }
+    }
+
+    let decision = decider.decision();
+    let mut reasons = Vec::new();
+    let mut notes = req.notes.clone();
+    mark_decisive(&mut rows, decider);
+    match decider {
+        Decider::ExplicitDeny => {
+            reasons.extend(hits.iter().filter(|h| h.effect == Effect::Deny).map(|h| hit_reason(h, "denies")));
+        }
+        Decider::NoAllow(..) | Decider::NoGrant(..) => {
+            for row in rows.iter().filter(|r| r.layer.decisive) {
+                reasons.push(Reason {
+                    policy: row.policies.join(", "),
+                    kind: row.layer.kind,
+                    level: row.layer.level,
+                    statement: None,
+                    sid: None,
+                    span: None,
+                    effect: None,
+                    message: row.layer.explanation.clone(),
+                });
+            }
+            if reasons.is_empty() {
+                reasons.push(no_grant_reason(req, summary, decider));
+            }
+            if matches!(decider, Decider::NoAllow(LayerKind::Scp, _)) {
+                notes.push("AWS's error message calls a missing SCP Allow an \"explicit deny in a service control policy\"; no Deny statement matched, so iamsim reports ImplicitDeny (Q2).".into());
+            }
+        }
+        _ => {
+            let decisive: Vec<(LayerKind, Option<usize>)> =
+                rows.iter().filter(|r| r.layer.decisive).map(|r| (r.layer.kind, r.layer.level)).collect();
+            reasons.extend(
+                hits.iter()
+                    .filter(|h| h.effect == Effect::Allow)
+                    .filter(|h| decisive.iter().any(|(k, l)| in_layer(h, *k, *l)))
+                    .map(|h| hit_reason(h, "allows")),
+            );
+            if decider == Decider::AllowedAsRoot {
+                reasons.push(Reason {
+                    policy: String::new(),
+                    kind: LayerKind::Identity,
+                    level: None,
+                    statement: None,
+                    sid: None,
+                    span: None,
+                    effect: Some(Effect::Allow),
+                    message: "the root user has full access to its own account's resources (D9).".into(),
+                });
+            }
+        }
+    }
+    if decider == Decider::AllowedByResource
+        && summary.session.is_some_and(|s| !s.allowed)
+        && matches!(req.class, PrincipalClass::RoleSession)
+    {
+        notes.push("the resource-based policy names this session directly, so the session policy does not limit it (AWS's text; iam-simulate disagrees, Q1).".into());
+    }
+
+    let (trace, missing) = traces(set, req, &part);
+    let mut diagnostics: Vec<_> = req.diagnostics.clone();
+    diagnostics.extend(set.diagnostics().cloned());
+    EvaluationResult {
+        decision,
+        reasons,
+        layers: rows.into_iter().map(|r| r.layer).collect(),
+        trace,
+        missing_context_keys: missing,
+        diagnostics,
+        context: context_entries(req),
+        notes,
+    }
+}
+
+fn hit_reason(hit: &Hit, verb: &str) -> Reason {
+    Reason {
+        policy: hit.policy.name.clone(),
+        kind: hit.policy.layer,
+        level: hit.policy.level,
+        statement: Some(hit.statement.index()),
+        sid: hit.statement.sid().map(str::to_string),
+        span: Some(hit.statement.span()),
+        effect: Some(hit.effect),
+        message: format!("{} {verb} the request.", statement_name(hit)),
+    }
+}
+
+/// An implicit deny whose deciding layer has no row (e.g. no resource policy at all).
+fn no_grant_reason(req: &PreparedRequest, summary: &Summary, decider: Decider) -> Reason {
+    let message = match (req.class, decider) {
+        (PrincipalClass::Service, _) => "only a resource-based policy that names the service principal can grant it access (D7), and none does.".to_string(),
+        (PrincipalClass::Anonymous, _) => "only a resource-based policy with `Principal: \"*\"` can grant an anonymous request (D7), and none does.".to_string(),
+        _ if !summary.same_account => "the resource is in another account: its resource-based policy must allow this principal or its account as well as the identity-based policies (D5), and none does.".to_string(),
+        _ => "no policy allows the request.".to_string(),
+    };
+    Reason {
+        policy: String::new(),
+        kind: LayerKind::Resource,
+        level: None,
+        statement: None,
+        sid: None,
+        span: None,
+        effect: None,
+        message,
+    }
+}
+
+/// Marks the rows that decided the outcome.
+fn mark_decisive(rows: &mut [LayerRow], decider: Decider) {
+    let identity_path = [LayerKind::Identity, LayerKind::PermissionsBoundary, LayerKind::Session];
+    for row in rows.iter_mut() {
+        let l = &row.layer;
+        row.layer.decisive = match decider {
+            Decider::ExplicitDeny => l.verdict == LayerVerdict::ExplicitDeny,
+            Decider::NoAllow(kind, level) => l.kind == kind && (level.is_none() || l.level == level),
+            Decider::NoGrant(kind) => l.kind == kind && l.verdict != LayerVerdict::NotEvaluated,
+            Decider::AllowedByResource => l.kind == LayerKind::Resource,
+            Decider::AllowedByIdentity => identity_path.contains(&l.kind) && l.verdict == LayerVerdict::Allow,
+            Decider::AllowedByBoth => {
+                (l.kind == LayerKind::Resource || identity_path.contains(&l.kind)) && l.verdict == LayerVerdict::Allow
+            }
+            Decider::AllowedAsRoot => false,
+        };
+    }
+}
+
+/// Every statement's trace, and the context keys that otherwise-matching statements of
+/// participating layers look at and the request lacks.
+fn traces(set: &PolicySet, req: &PreparedRequest, part: &Participation) -> (Vec<PolicyTrace>, Vec<String>) {
+    let request = req.as_request();
+    let mut missing: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for policy in set.all() {
+        let participates = policy.enabled
+            && match policy.layer {
+                LayerKind::Identity => part.identity,
+                LayerKind::PermissionsBoundary => part.boundary,
+                LayerKind::Session => part.session,
+                LayerKind::Resource => part.resource,
+                LayerKind::Scp => part.scp,
+                LayerKind::Rcp => part.rcp,
+                LayerKind::VpcEndpoint => part.vpc_endpoint,
+            };
+        let options = options_for(policy.layer, set, req);
+        let statements = policy
+            .compiled
+            .iter()
+            .flat_map(|c| c.statements())
+            .map(|s| {
+                let mut t = s.explain(&request, options);
+                if policy.is_skipped(s.index()) && t.skipped.is_none() {
+                    t.skipped = Some("this statement has an error for this policy type (see diagnostics) and is skipped".into());
+                    t.matched = false;
+                }
+                t
+            })
+            .collect::<Vec<_>>();
+        if participates {
+            for t in statements.iter().filter(|t| t.skipped.is_none() && t.elements_match()) {
+                for key in &t.missing_keys {
+                    if !missing.iter().any(|m| m.eq_ignore_ascii_case(key)) {
+                        missing.push(key.clone());
+                    }
+                }
+            }
+        }
+        out.push(PolicyTrace {
+            policy: policy.name.clone(),
+            kind: policy.layer,
+            level: policy.level,
+            evaluated: participates,
+            statements,
+        });
+    }
+    missing.sort_by_key(|k| k.to_ascii_lowercase());
+    (out, missing)
+}
+
+fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {
+    req.context
+        .iter()
+        .map(|(key, value)| ContextEntry {
+            key: key.to_string(),
+            values: value.values().to_vec(),
+            multi_valued: value.is_multi(),
+            derived: req.derived.iter().any(|d| d.eq_ignore_ascii_case(key)),
+        })
+        .collect()
+}

@@ -1,0 +1,256 @@
+//! AWS's authorization decision across every policy type (D1–D10, E1–E8), explained.
+//!
+//! Two entry points share one decision flow ([`flow::decide_summary`]):
+//! - [`decide`]: the decision only, for matrices and benchmarks (no allocation per statement);
+//! - [`evaluate`]: the decision with reasons, per-layer verdicts, the full trace and the
+//!   missing context keys.
+
+mod context;
+mod explain;
+mod flow;
+mod layers;
+mod prepare;
+mod principal;
+mod request;
+mod result;
+
+pub use context::{arn_account, derive_context, format_epoch_iso8601, typed_context, PrincipalFacts};
+pub use explain::explain_text;
+pub use flow::{decide_summary, Decider, GateOutcome, KindSet, Outcome, PrincipalClass, ResourceRole, Summary};
+pub use prepare::{infer_resource_kind, is_trust_action, PolicySet, PreparedPolicy};
+pub use request::{EvalOptions, PreparedRequest};
+pub use result::*;
+
+use crate::matching::{Applies, CompiledStatement, MatchOptions, PrincipalMatchKind, Request};
+use crate::policy::{Effect, ResourceKind};
+
+/// One statement that matched the request, recorded while summarizing.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Hit<'p> {
+    pub policy: &'p PreparedPolicy,
+    pub statement: &'p CompiledStatement,
+    pub effect: Effect,
+    pub kind: Option<PrincipalMatchKind>,
+}
+
+fn kind_bit(kind: Option<PrincipalMatchKind>) -> KindSet {
+    match kind {
+        Some(PrincipalMatchKind::Star) => KindSet::STAR,
+        Some(PrincipalMatchKind::Account) => KindSet::ACCOUNT,
+        Some(PrincipalMatchKind::Direct) => KindSet::DIRECT,
+        Some(PrincipalMatchKind::Role) => KindSet::ROLE,
+        Some(PrincipalMatchKind::FedUser) => KindSet::FED_USER,
+        Some(PrincipalMatchKind::Service) => KindSet::SERVICE,
+        None => KindSet::default(),
+    }
+}
+
+/// The services whose resources RCPs govern (IDATA data/rcpSupportedServices.json; RCP page).
+const RCP_SERVICES: [&str; 10] = [
+    "s3",
+    "sts",
+    "sqs",
+    "secretsmanager",
+    "kms",
+    "ecr",
+    "aoss",
+    "cognito-identity",
+    "logs",
+    "dynamodb",
+];
+
+pub(crate) fn rcp_supported(action: &str) -> bool {
+    let service = action.split(':').next().unwrap_or("");
+    RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
+}
+
+/// Which layers take part in this request, before any statement is read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Participation {
+    pub identity: bool,
+    pub boundary: bool,
+    pub session: bool,
+    pub resource: bool,
+    pub scp: bool,
+    pub rcp: bool,
+    pub vpc_endpoint: bool,
+}
+
+impl Participation {
+    pub fn of(set: &PolicySet, req: &PreparedRequest) -> Participation {
+        let class = req.class;
+        let enabled = |p: &Option<PreparedPolicy>| p.as_ref().is_some_and(|p| p.enabled);
+        Participation {
+            identity: class.has_identity_policies(),
+            boundary: class.has_identity_policies() && enabled(&set.boundary),
+            session: class.has_session() && enabled(&set.session),
+            // M4/E2: an action without a resource has no resource-based policy.
+            resource: enabled(&set.resource) && req.resource != "*",
+            scp: set.scp.is_some() && class.governed_by_scps(),
+            rcp: set.rcp.is_some() && class.governed_by_rcps() && rcp_supported(&req.action),
+            vpc_endpoint: set.vpc_endpoint.iter().any(|p| p.enabled),
+        }
+    }
+}
+
+fn resource_role(set: &PolicySet, req: &PreparedRequest) -> ResourceRole {
+    match set.resource_kind {
+        Some(ResourceKind::KmsKey) => ResourceRole::KeyPolicy,
+        Some(ResourceKind::RoleTrust) if is_trust_action(&req.action_lower) => ResourceRole::TrustPolicy,
+        _ => ResourceRole::Ordinary,
+    }
+}
+
+/// Reads every statement of one policy; `on_hit` sees each matching statement.
+fn policy_outcome<'p>(
+    policy: &'p PreparedPolicy,
+    request: &Request,
+    options: MatchOptions,
+    on_hit: &mut dyn FnMut(Hit<'p>),
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some(compiled) = policy.compiled.as_ref().filter(|_| policy.enabled) else {
+        return outcome;
+    };
+    for statement in compiled.statements() {
+        if !statement.is_evaluable() || policy.is_skipped(statement.index()) {
+            continue;
+        }
+        let Some(Applies { principal, .. }) = statement.applies(request, options) else {
+            continue;
+        };
+        let Some(effect) = statement.effect() else { continue };
+        match effect {
+            Effect::Deny => outcome.denied = true,
+            Effect::Allow => {
+                outcome.allowed = true;
+                outcome.kinds.insert(kind_bit(principal));
+            }
+        }
+        on_hit(Hit { policy, statement, effect, kind: principal });
+    }
+    outcome
+}
+
+fn gate_outcome<'p>(
+    levels: &'p [Vec<PreparedPolicy>],
+    request: &Request,
+    options: MatchOptions,
+    on_hit: &mut dyn FnMut(Hit<'p>),
+) -> GateOutcome {
+    let mut gate = GateOutcome::default();
+    for (i, level) in levels.iter().enumerate() {
+        let mut level_outcome = Outcome::default();
+        for policy in level {
+            level_outcome.merge(policy_outcome(policy, request, options, on_hit));
+        }
+        gate.denied |= level_outcome.denied;
+        if !level_outcome.allowed && gate.first_without_allow.is_none() {
+            gate.first_without_allow = Some(i);
+        }
+    }
+    gate
+}
+
+/// The match options for each layer.
+pub(crate) fn options_for(layer: LayerKind, set: &PolicySet, req: &PreparedRequest) -> MatchOptions {
+    let principal_has_boundary = set.boundary.as_ref().is_some_and(|b| b.enabled)
+        && matches!(req.class, PrincipalClass::IamUser | PrincipalClass::RoleSession);
+    match layer {
+        LayerKind::Resource => MatchOptions {
+            check_principal: true,
+            implicit_resource: matches!(
+                set.resource_kind,
+                Some(ResourceKind::EcrRepository | ResourceKind::RoleTrust)
+            ),
+            principal_has_boundary,
+        },
+        LayerKind::Rcp | LayerKind::VpcEndpoint => MatchOptions {
+            check_principal: true,
+            implicit_resource: false,
+            principal_has_boundary,
+        },
+        _ => MatchOptions::default(),
+    }
+}
+
+/// Summarizes every participating layer; `on_hit` sees each matching statement.
+pub(crate) fn summarize<'p>(
+    set: &'p PolicySet,
+    req: &PreparedRequest,
+    part: Participation,
+    on_hit: &mut dyn FnMut(Hit<'p>),
+) -> Summary {
+    let request = req.as_request();
+    let opts = |layer| options_for(layer, set, req);
+    let identity = part.identity.then(|| {
+        let mut o = Outcome::default();
+        for p in &set.identity {
+            o.merge(policy_outcome(p, &request, opts(LayerKind::Identity), on_hit));
+        }
+        o
+    });
+    let single = |p: &'p Option<PreparedPolicy>, on: bool, layer, on_hit: &mut dyn FnMut(Hit<'p>)| {
+        p.as_ref()
+            .filter(|_| on)
+            .map(|p| policy_outcome(p, &request, opts(layer), on_hit))
+    };
+    let boundary = single(&set.boundary, part.boundary, LayerKind::PermissionsBoundary, on_hit);
+    let session = single(&set.session, part.session, LayerKind::Session, on_hit);
+    let resource = single(&set.resource, part.resource, LayerKind::Resource, on_hit);
+    let scp = set
+        .scp
+        .as_ref()
+        .filter(|_| part.scp)
+        .map(|levels| gate_outcome(levels, &request, opts(LayerKind::Scp), on_hit));
+    let rcp = set
+        .rcp
+        .as_ref()
+        .filter(|_| part.rcp)
+        .map(|levels| gate_outcome(levels, &request, opts(LayerKind::Rcp), on_hit));
+    let vpc_endpoint = part.vpc_endpoint.then(|| {
+        let mut gate = GateOutcome::default();
+        for (i, p) in set.vpc_endpoint.iter().enumerate().filter(|(_, p)| p.enabled) {
+            let o = policy_outcome(p, &request, opts(LayerKind::VpcEndpoint), on_hit);
+            gate.denied |= o.denied;
+            if !o.allowed && gate.first_without_allow.is_none() {
+                gate.first_without_allow = Some(i);
+            }
+        }
+        gate
+    });
+    Summary {
+        class: req.class,
+        same_account: req.same_account(),
+        resource_role: resource_role(set, req),
+        identity,
+        boundary,
+        session,
+        resource,
+        scp,
+        rcp,
+        vpc_endpoint,
+    }
+}
+
+/// The decision alone: the fast path.
+pub fn decide(set: &PolicySet, req: &PreparedRequest) -> Decision {
+    if req.is_malformed() {
+        return Decision::ImplicitDeny;
+    }
+    let part = Participation::of(set, req);
+    decide_summary(&summarize(set, req, part, &mut |_| {})).decision()
+}
+
+/// The decision with its explanation.
+pub fn evaluate(set: &PolicySet, req: &PreparedRequest) -> EvaluationResult {
+    let part = Participation::of(set, req);
+    let mut hits = Vec::new();
+    let summary = summarize(set, req, part, &mut |h| hits.push(h));
+    let decider = if req.is_malformed() {
+        Decider::NoGrant(LayerKind::Identity)
+    } else {
+        decide_summary(&summary)
+    };
+    layers::explain(set, req, part, &summary, decider, &hits)
+}

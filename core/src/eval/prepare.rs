@@ -1,0 +1,214 @@
+//! Parsing, validating and compiling a scenario's policies once, so that requests can be
+//! evaluated many times without re-reading any policy text (the web app re-evaluates whole
+//! matrices on every keystroke and only re-prepares the policy being edited).
+
+use super::result::LayerKind;
+use crate::diagnostic::Diagnostic;
+use crate::matching::CompiledPolicy;
+use crate::policy::{parse_policy, parse_policy_value, validate, ParsedPolicy, PolicyType, ResourceKind};
+use crate::scenario::{NamedPolicy, Policies};
+use serde_json::Value;
+
+/// One policy, ready to evaluate.
+#[derive(Clone, Debug)]
+pub struct PreparedPolicy {
+    pub name: String,
+    pub layer: LayerKind,
+    /// SCP/RCP level or VPC endpoint index.
+    pub level: Option<usize>,
+    pub enabled: bool,
+    pub parsed: ParsedPolicy,
+    pub compiled: Option<CompiledPolicy>,
+    /// Parse and validation findings, with `policy` set to this policy's name.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Statements that carry an error and are skipped (fail closed), by index, ascending.
+    pub skipped: Vec<usize>,
+}
+
+impl PreparedPolicy {
+    /// Parses, validates for `policy_type` and compiles one policy.
+    pub fn prepare(named: &NamedPolicy, layer: LayerKind, level: Option<usize>, policy_type: PolicyType) -> Self {
+        let parsed = match &named.document {
+            Value::String(text) => parse_policy(text),
+            other => parse_policy_value(other),
+        };
+        let mut diagnostics = parsed.diagnostics.clone();
+        if let Some(policy) = &parsed.policy {
+            diagnostics.extend(validate(policy, policy_type));
+        }
+        let name = if named.name.is_empty() { default_name(layer, level) } else { named.name.clone() };
+        for d in &mut diagnostics {
+            d.policy = Some(name.clone());
+        }
+        let mut skipped: Vec<usize> = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .filter_map(|d| d.statement)
+            .collect();
+        if let Some(policy) = &parsed.policy {
+            skipped.extend(policy.statements.iter().filter(|s| s.invalid.is_some()).map(|s| s.index));
+        }
+        skipped.sort_unstable();
+        skipped.dedup();
+        let compiled = parsed.policy.as_ref().map(CompiledPolicy::compile);
+        PreparedPolicy {
+            name,
+            layer,
+            level,
+            enabled: named.is_enabled(),
+            parsed,
+            compiled,
+            diagnostics,
+            skipped,
+        }
+    }
+
+    /// Whether statement `index` is skipped because of an error in it.
+    pub fn is_skipped(&self, index: usize) -> bool {
+        self.skipped.binary_search(&index).is_ok()
+    }
+
+    /// Whether the policy takes part: switched on and readable.
+    pub fn is_active(&self) -> bool {
+        self.enabled && self.compiled.is_some()
+    }
+}
+
+fn default_name(layer: LayerKind, level: Option<usize>) -> String {
+    match level {
+        Some(l) => format!("{} {}", layer.noun(), l),
+        None => layer.noun().to_string(),
+    }
+}
+
+/// The resource policy's kind as written in the scenario (`kind`), if any.
+pub fn declared_resource_kind(named: &NamedPolicy) -> Option<ResourceKind> {
+    named.kind.as_deref().and_then(|k| match k.to_ascii_lowercase().as_str() {
+        "generic" | "bucket" | "resource" => Some(ResourceKind::Generic),
+        "ecr" | "repository" | "ecrrepository" => Some(ResourceKind::EcrRepository),
+        "kms" | "key" | "kmskey" => Some(ResourceKind::KmsKey),
+        "trust" | "roletrust" => Some(ResourceKind::RoleTrust),
+        _ => None,
+    })
+}
+
+/// Infers the resource policy's kind from the request it guards: a repository ARN means a
+/// repository policy, a KMS key ARN a key policy, an `sts:AssumeRole*` on a role a trust policy.
+pub fn infer_resource_kind(action: &str, resource: &str) -> ResourceKind {
+    let action = action.to_ascii_lowercase();
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    let service = parts.get(2).map(|s| s.to_ascii_lowercase());
+    let resource_part = parts.get(5).copied().unwrap_or("");
+    match service.as_deref() {
+        Some("ecr") if resource_part.starts_with("repository/") => ResourceKind::EcrRepository,
+        Some("kms") if resource_part.starts_with("key/") || resource_part.starts_with("alias/") => {
+            ResourceKind::KmsKey
+        }
+        Some("iam") if resource_part.starts_with("role/") && is_trust_action(&action) => ResourceKind::RoleTrust,
+        _ => ResourceKind::Generic,
+    }
+}
+
+/// The actions a role trust policy authorizes (D6).
+pub fn is_trust_action(lowercase_action: &str) -> bool {
+    lowercase_action.starts_with("sts:assumerole")
+        || lowercase_action == "sts:tagsession"
+        || lowercase_action == "sts:setsourceidentity"
+        || lowercase_action == "sts:setcontext"
+}
+
+/// Every policy of a scenario, prepared.
+#[derive(Clone, Debug, Default)]
+pub struct PolicySet {
+    pub identity: Vec<PreparedPolicy>,
+    pub boundary: Option<PreparedPolicy>,
+    pub session: Option<PreparedPolicy>,
+    pub resource: Option<PreparedPolicy>,
+    pub resource_kind: Option<ResourceKind>,
+    /// `None`: the account is not governed by SCPs. Levels root first.
+    pub scp: Option<Vec<Vec<PreparedPolicy>>>,
+    pub rcp: Option<Vec<Vec<PreparedPolicy>>>,
+    pub vpc_endpoint: Vec<PreparedPolicy>,
+}
+
+impl PolicySet {
+    /// Prepares every policy. `resource_kind_hint` is used for the resource policy when the
+    /// scenario does not declare its kind (see [`infer_resource_kind`]).
+    pub fn prepare(policies: &Policies, resource_kind_hint: ResourceKind) -> PolicySet {
+        let one = |p: &NamedPolicy, layer, ty| PreparedPolicy::prepare(p, layer, None, ty);
+        let levels = |levels: &Vec<Vec<NamedPolicy>>, layer, ty| {
+            levels
+                .iter()
+                .enumerate()
+                .map(|(i, level)| {
+                    level.iter().map(|p| PreparedPolicy::prepare(p, layer, Some(i), ty)).collect()
+                })
+                .collect()
+        };
+        let resource_kind = policies
+            .resource
+            .as_ref()
+            .map(|p| declared_resource_kind(p).unwrap_or(resource_kind_hint));
+        PolicySet {
+            identity: policies
+                .identity
+                .iter()
+                .map(|p| one(p, LayerKind::Identity, PolicyType::Identity))
+                .collect(),
+            boundary: policies
+                .permissions_boundary
+                .as_ref()
+                .map(|p| one(p, LayerKind::PermissionsBoundary, PolicyType::PermissionsBoundary)),
+            session: policies.session.as_ref().map(|p| one(p, LayerKind::Session, PolicyType::Session)),
+            resource: policies.resource.as_ref().zip(resource_kind).map(|(p, kind)| {
+                one(p, LayerKind::Resource, PolicyType::Resource(kind))
+            }),
+            resource_kind,
+            scp: policies.scp.as_ref().map(|l| levels(l, LayerKind::Scp, PolicyType::Scp)),
+            rcp: policies.rcp.as_ref().map(|l| levels(l, LayerKind::Rcp, PolicyType::Rcp)),
+            vpc_endpoint: policies
+                .vpc_endpoint
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PreparedPolicy::prepare(p, LayerKind::VpcEndpoint, Some(i), PolicyType::VpcEndpoint))
+                .collect(),
+        }
+    }
+
+    /// Every prepared policy, in layer order.
+    pub fn all(&self) -> impl Iterator<Item = &PreparedPolicy> {
+        self.rcp
+            .iter()
+            .flatten()
+            .flatten()
+            .chain(self.scp.iter().flatten().flatten())
+            .chain(self.vpc_endpoint.iter())
+            .chain(self.resource.iter())
+            .chain(self.identity.iter())
+            .chain(self.boundary.iter())
+            .chain(self.session.iter())
+    }
+
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.all().flat_map(|p| p.diagnostics.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e3_d6_resource_kind_follows_the_request() {
+        let k = infer_resource_kind("ecr:PutImage", "arn:aws:ecr:us-east-1:111122223333:repository/web");
+        assert_eq!(k, ResourceKind::EcrRepository);
+        let k = infer_resource_kind("sts:AssumeRole", "arn:aws:iam::111122223333:role/ci");
+        assert_eq!(k, ResourceKind::RoleTrust);
+        let k = infer_resource_kind("iam:GetRole", "arn:aws:iam::111122223333:role/ci");
+        assert_eq!(k, ResourceKind::Generic);
+        let k = infer_resource_kind("kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/1234");
+        assert_eq!(k, ResourceKind::KmsKey);
+        let k = infer_resource_kind("s3:GetObject", "arn:aws:s3:::bucket/key");
+        assert_eq!(k, ResourceKind::Generic);
+    }
+}

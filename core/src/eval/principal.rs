@@ -1,0 +1,35 @@
+//! From the matcher's request principal to the facts the decision flow and the derived context
+//! need.
+
+use super::context::PrincipalFacts;
+use super::flow::PrincipalClass;
+use crate::matching::RequestPrincipal;
+
+pub fn class_of(principal: &RequestPrincipal) -> PrincipalClass {
+    match principal {
+        RequestPrincipal::User { .. } => PrincipalClass::IamUser,
+        RequestPrincipal::Role { .. } if principal.is_service_linked_role() => {
+            PrincipalClass::ServiceLinkedRoleSession
+        }
+        RequestPrincipal::Role { .. } | RequestPrincipal::AssumedRole { .. } => PrincipalClass::RoleSession,
+        RequestPrincipal::FederatedUser { .. } => PrincipalClass::FederatedUser,
+        RequestPrincipal::Root { .. } => PrincipalClass::Root,
+        RequestPrincipal::Service(_) => PrincipalClass::Service,
+        RequestPrincipal::Anonymous => PrincipalClass::Anonymous,
+    }
+}
+
+pub fn facts_of(principal: &RequestPrincipal) -> PrincipalFacts {
+    PrincipalFacts {
+        account: principal.account().map(str::to_string),
+        principal_arn: principal.principal_arn(),
+        // Service principals are not in the V6 table: no aws:PrincipalType is derived for them.
+        principal_type: principal.principal_type().unwrap_or(""),
+        username: principal.username().map(str::to_string),
+        userid: principal.userid(),
+        service_name: match principal {
+            RequestPrincipal::Service(name) => Some(name.clone()),
+            _ => None,
+        },
+    }
+}

@@ -1,0 +1,129 @@
+//! A request ready to evaluate: principal read, context typed and derived, accounts settled.
+
+use super::context::{arn_account, derive_context, typed_context};
+use super::flow::PrincipalClass;
+use super::principal::{class_of, facts_of};
+use crate::context::RequestContext;
+use crate::diagnostic::Diagnostic;
+use crate::matching::{Request, RequestPrincipal};
+use crate::scenario::RequestSpec;
+
+/// Settings that do not belong to the scenario.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EvalOptions {
+    /// The current time, for `aws:CurrentTime` and `aws:EpochTime` when the context does not
+    /// give them. Core never reads the clock itself (there is none in wasm32-unknown-unknown).
+    pub now_epoch_seconds: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PreparedRequest {
+    pub principal: RequestPrincipal,
+    pub class: PrincipalClass,
+    pub action: String,
+    pub action_lower: String,
+    pub resource: String,
+    pub resource_account: Option<String>,
+    pub context: RequestContext,
+    /// Context keys filled by `deriveContext`.
+    pub derived: Vec<String>,
+    /// Problems with the request itself; an `Error` here makes the request unevaluable.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Assumptions made, said plainly in the result.
+    pub notes: Vec<String>,
+}
+
+impl PreparedRequest {
+    pub fn prepare(spec: &RequestSpec, options: &EvalOptions) -> PreparedRequest {
+        let mut diagnostics = Vec::new();
+        let mut notes = Vec::new();
+        let principal = match RequestPrincipal::parse(&spec.principal) {
+            Ok(p) => p,
+            Err(message) => {
+                diagnostics.push(Diagnostic::error("invalid-principal", message, None));
+                RequestPrincipal::Anonymous
+            }
+        };
+        let action = spec.action.trim().to_string();
+        if !action.contains(':') || action.contains(['*', '?']) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-request-action",
+                    format!("`{action}` is not an action: write `service:ActionName`, without wildcards"),
+                    None,
+                )
+                .with_fix("for example `ecr:PutImage`"),
+            );
+        }
+        let resource = spec.resource.trim().to_string();
+        if resource.is_empty() {
+            diagnostics.push(
+                Diagnostic::error("invalid-request-resource", "the request has no resource", None)
+                    .with_fix("write the resource ARN, or `*` for an action without a resource type"),
+            );
+        }
+        let resource_account = spec
+            .resource_account
+            .clone()
+            .filter(|a| !a.is_empty())
+            .or_else(|| arn_account(&resource).map(str::to_string))
+            .or_else(|| {
+                let own = principal.account().map(str::to_string);
+                if own.is_some() && resource != "*" {
+                    notes.push(
+                        "the resource's account is not given and its ARN names none: assumed to be the principal's account"
+                            .into(),
+                    );
+                }
+                own
+            });
+        let mut context = typed_context(&spec.context, &mut diagnostics);
+        let derived = if spec.derives_context() {
+            derive_context(
+                &mut context,
+                &facts_of(&principal),
+                &resource,
+                resource_account.as_deref(),
+                options.now_epoch_seconds,
+            )
+        } else {
+            Vec::new()
+        };
+        PreparedRequest {
+            class: class_of(&principal),
+            principal,
+            action_lower: action.to_ascii_lowercase(),
+            action,
+            resource,
+            resource_account,
+            context,
+            derived,
+            diagnostics,
+            notes,
+        }
+    }
+
+    pub fn as_request(&self) -> Request<'_> {
+        Request {
+            principal: &self.principal,
+            action: &self.action,
+            resource: &self.resource,
+            context: &self.context,
+        }
+    }
+
+    /// Same account when both are known and equal; an unknown side counts as the same account
+    /// (an action without a resource acts in the caller's own account).
+    pub fn same_account(&self) -> bool {
+        match (self.principal.account(), self.resource_account.as_deref()) {
+            (Some(p), Some(r)) => p == r,
+            _ => true,
+        }
+    }
+
+    /// A request with an unreadable principal, action or resource cannot be evaluated: it is
+    /// denied (fail closed) and the diagnostics say why.
+    pub fn is_malformed(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.is_error() && d.code != "invalid-context-value")
+    }
+}

@@ -1,0 +1,150 @@
+//! The result of one simulation, shared by the web app, the CLI and the JS API.
+
+use crate::diagnostic::Diagnostic;
+use crate::policy::Effect;
+use crate::span::Span;
+use serde::{Deserialize, Serialize};
+
+/// AWS's decision for one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Decision {
+    Allow,
+    ExplicitDeny,
+    ImplicitDeny,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "Allow",
+            Decision::ExplicitDeny => "ExplicitDeny",
+            Decision::ImplicitDeny => "ImplicitDeny",
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The policy types, named as in the scenario format's `policies` members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LayerKind {
+    Rcp,
+    Scp,
+    VpcEndpoint,
+    Resource,
+    Identity,
+    PermissionsBoundary,
+    Session,
+}
+
+impl LayerKind {
+    /// A short noun phrase for sentences ("the permissions boundary").
+    pub fn noun(self) -> &'static str {
+        match self {
+            LayerKind::Rcp => "resource control policies",
+            LayerKind::Scp => "service control policies",
+            LayerKind::VpcEndpoint => "VPC endpoint policy",
+            LayerKind::Resource => "resource-based policy",
+            LayerKind::Identity => "identity-based policies",
+            LayerKind::PermissionsBoundary => "permissions boundary",
+            LayerKind::Session => "session policy",
+        }
+    }
+}
+
+/// A layer's own verdict. `NotEvaluated` says explicitly that the layer does not take part in
+/// this request (and why, in the explanation) instead of skipping it silently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LayerVerdict {
+    Allow,
+    ExplicitDeny,
+    ImplicitDeny,
+    NotEvaluated,
+}
+
+/// One layer: the identity policies, the boundary, the session policy, the resource policy, one
+/// SCP level, one RCP level, or one VPC endpoint policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Layer {
+    #[serde(rename = "type")]
+    pub kind: LayerKind,
+    /// SCP/RCP level (0 = organization root) or VPC endpoint policy index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<usize>,
+    /// A label for people: "SCP level 2 (OU)", "identity policies".
+    pub label: String,
+    pub verdict: LayerVerdict,
+    /// One sentence a person understands.
+    pub explanation: String,
+    /// Whether this layer decided the outcome.
+    pub decisive: bool,
+}
+
+/// A deciding statement, or for an implicit deny the layer that had no Allow (`statement` absent).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reason {
+    pub policy: String,
+    #[serde(rename = "type")]
+    pub kind: LayerKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<Effect>,
+    pub message: String,
+}
+
+/// Every statement of one policy, with why it matched or not.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyTrace {
+    pub policy: String,
+    #[serde(rename = "type")]
+    pub kind: LayerKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<usize>,
+    /// False when the policy is switched off or its layer does not take part.
+    pub evaluated: bool,
+    pub statements: Vec<crate::matching::StatementTrace>,
+}
+
+/// A context key as the evaluation saw it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContextEntry {
+    pub key: String,
+    pub values: Vec<String>,
+    pub multi_valued: bool,
+    /// Filled by `deriveContext` rather than typed by the user.
+    pub derived: bool,
+}
+
+/// The explained result of one simulation.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvaluationResult {
+    pub decision: Decision,
+    pub reasons: Vec<Reason>,
+    pub layers: Vec<Layer>,
+    pub trace: Vec<PolicyTrace>,
+    /// Keys that conditions of otherwise-matching statements look at and the request lacks.
+    pub missing_context_keys: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The context after derivation.
+    pub context: Vec<ContextEntry>,
+    /// Where AWS's documentation conflicts or the simulation made an assumption, said plainly.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}

@@ -1,0 +1,215 @@
+//! The scenario format (`iamsim/scenario@1`): one JSON document describing a whole simulation.
+//! The CLI, share links, exercises, the test corpus and the JS API all read it. Fields are only
+//! ever added, never changed in meaning; unknown fields are kept on re-save and reported as warnings.
+
+mod read;
+mod run;
+
+pub use read::{read_scenarios, ScenarioError};
+pub use run::{check, simulate, CheckOutcome, PreparedScenario};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The format stamp of version 1.
+pub const FORMAT_V1: &str = "iamsim/scenario@1";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scenario {
+    #[serde(default = "default_format")]
+    pub format: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub policies: Policies,
+    pub request: RequestSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<crate::eval::Decision>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tests: Vec<TestCase>,
+    /// Fields this version does not know: kept, reported as warnings.
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+fn default_format() -> String {
+    FORMAT_V1.to_string()
+}
+
+/// Every member is optional; a missing or empty one means "none of that type applies".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Policies {
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
+    pub identity: Vec<NamedPolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<NamedPolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<NamedPolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<NamedPolicy>,
+    /// Levels root first, then each OU, then the account. Absent: the account is not governed by
+    /// SCPs. A present but empty level allows nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scp: Option<Vec<Vec<NamedPolicy>>>,
+    /// Levels as for `scp`, for the resource's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rcp: Option<Vec<Vec<NamedPolicy>>>,
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
+    pub vpc_endpoint: Vec<NamedPolicy>,
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+/// A policy with its name. `document` is a JSON object or the policy text exactly as typed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NamedPolicy {
+    #[serde(default)]
+    pub name: String,
+    pub document: Value,
+    /// What-if switch: a disabled policy is kept but not evaluated. Absent means enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// For the resource policy: `generic`, `ecr`, `kms` or `trust`. Absent: inferred from the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+impl NamedPolicy {
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.unwrap_or(true)
+    }
+}
+
+/// The request to simulate.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestSpec {
+    #[serde(default)]
+    pub principal: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub resource: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_account: Option<String>,
+    /// Condition keys as typed values: string, number or boolean for a single-valued key, an
+    /// array for a multi-valued key.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub context: Map<String, Value>,
+    /// Fill the keys AWS always sends and that follow from the request. Default true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derive_context: Option<bool>,
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+impl RequestSpec {
+    pub fn derives_context(&self) -> bool {
+        self.derive_context.unwrap_or(true)
+    }
+}
+
+/// One more request against the scenario's policies, with its expected decision.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestCase {
+    #[serde(default)]
+    pub name: String,
+    /// Fields given here replace the scenario's request fields; `context` keys are merged over the
+    /// scenario's context (a key set to `null` removes it).
+    #[serde(default)]
+    pub request: Map<String, Value>,
+    pub expect: crate::eval::Decision,
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+impl Scenario {
+    /// The request of one test case: the scenario's request with the test's fields laid over it.
+    pub fn test_request(&self, test: &TestCase) -> Result<RequestSpec, String> {
+        let mut base = serde_json::to_value(&self.request).map_err(|e| e.to_string())?;
+        let Value::Object(fields) = &mut base else {
+            return Err("the scenario's request is not an object".into());
+        };
+        for (key, value) in &test.request {
+            if key == "context" {
+                let Value::Object(overrides) = value else {
+                    return Err(format!("test `{}`: `context` must be an object", test.name));
+                };
+                let context = fields
+                    .entry("context")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(context) = context {
+                    for (k, v) in overrides {
+                        // Keys compare case-insensitively (C2): replace any spelling of the same key.
+                        context.retain(|existing, _| !existing.eq_ignore_ascii_case(k));
+                        if !v.is_null() {
+                            context.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+            } else {
+                fields.insert(key.clone(), value.clone());
+            }
+        }
+        serde_json::from_value(base).map_err(|e| format!("test `{}`: {e}", test.name))
+    }
+
+    /// Warnings for fields this version does not know (kept, never an error).
+    pub fn unknown_field_warnings(&self) -> Vec<crate::Diagnostic> {
+        let mut out = Vec::new();
+        let mut warn = |place: &str, map: &Map<String, Value>| {
+            for key in map.keys() {
+                out.push(crate::Diagnostic::warning(
+                    "unknown-scenario-field",
+                    format!("unknown field `{key}` in {place} is kept but not used"),
+                    None,
+                ));
+            }
+        };
+        warn("the scenario", &self.unknown);
+        warn("`policies`", &self.policies.unknown);
+        warn("`request`", &self.request.unknown);
+        for policy in self.all_policies() {
+            warn(&format!("policy `{}`", policy.name), &policy.unknown);
+        }
+        for test in &self.tests {
+            warn(&format!("test `{}`", test.name), &test.unknown);
+        }
+        if self.format != FORMAT_V1 {
+            out.push(crate::Diagnostic::warning(
+                "unknown-scenario-format",
+                format!("format `{}` is not `{FORMAT_V1}`; read as version 1", self.format),
+                None,
+            ));
+        }
+        out
+    }
+
+    fn all_policies(&self) -> impl Iterator<Item = &NamedPolicy> {
+        let p = &self.policies;
+        p.identity
+            .iter()
+            .chain(p.permissions_boundary.iter())
+            .chain(p.session.iter())
+            .chain(p.resource.iter())
+            .chain(p.scp.iter().flatten().flatten())
+            .chain(p.rcp.iter().flatten().flatten())
+            .chain(p.vpc_endpoint.iter())
+    }
+}

@@ -1,0 +1,70 @@
+//! Running a scenario: its main request, and its `expect` and `tests` checks.
+
+use super::{RequestSpec, Scenario};
+use crate::eval::{evaluate, infer_resource_kind, Decision, EvalOptions, EvaluationResult, PolicySet, PreparedRequest};
+
+/// The scenario's policies prepared once, for any number of its requests.
+pub struct PreparedScenario<'s> {
+    pub scenario: &'s Scenario,
+    pub policies: PolicySet,
+}
+
+impl<'s> PreparedScenario<'s> {
+    pub fn new(scenario: &'s Scenario) -> Self {
+        let hint = infer_resource_kind(&scenario.request.action, &scenario.request.resource);
+        PreparedScenario {
+            scenario,
+            policies: PolicySet::prepare(&scenario.policies, hint),
+        }
+    }
+
+    pub fn evaluate(&self, request: &RequestSpec, options: &EvalOptions) -> EvaluationResult {
+        let req = PreparedRequest::prepare(request, options);
+        let mut result = evaluate(&self.policies, &req);
+        result.diagnostics.extend(self.scenario.unknown_field_warnings());
+        result
+    }
+}
+
+/// Simulates the scenario's main request.
+pub fn simulate(scenario: &Scenario, options: &EvalOptions) -> EvaluationResult {
+    PreparedScenario::new(scenario).evaluate(&scenario.request, options)
+}
+
+/// One checked expectation.
+#[derive(Clone, Debug)]
+pub struct CheckOutcome {
+    /// The scenario's name for its own `expect`, the test's name for a `tests` entry.
+    pub name: String,
+    pub expected: Decision,
+    /// The result, or why the test's request could not be built.
+    pub result: Result<EvaluationResult, String>,
+}
+
+impl CheckOutcome {
+    pub fn passed(&self) -> bool {
+        self.result.as_ref().is_ok_and(|r| r.decision == self.expected)
+    }
+}
+
+/// Checks the scenario's `expect` and every entry of `tests`.
+pub fn check(scenario: &Scenario, options: &EvalOptions) -> Vec<CheckOutcome> {
+    let prepared = PreparedScenario::new(scenario);
+    let mut out = Vec::new();
+    if let Some(expected) = scenario.expect {
+        out.push(CheckOutcome {
+            name: scenario.name.clone().unwrap_or_else(|| "scenario".into()),
+            expected,
+            result: Ok(prepared.evaluate(&scenario.request, options)),
+        });
+    }
+    for (i, test) in scenario.tests.iter().enumerate() {
+        let name = if test.name.is_empty() { format!("test {}", i + 1) } else { test.name.clone() };
+        out.push(CheckOutcome {
+            name,
+            expected: test.expect,
+            result: scenario.test_request(test).map(|req| prepared.evaluate(&req, options)),
+        });
+    }
+    out
+}
