@@ -2,6 +2,12 @@
 
 pub mod model;
 pub mod operator;
+pub mod parse;
+pub mod policy_type;
+pub mod validate;
 
 pub use model::*;
 pub use operator::{BaseOperator, Operator, OperatorClass, SetQualifier};
+pub use parse::{parse_policy, parse_policy_value, ParsedPolicy};
+pub use policy_type::{PolicyType, ResourceKind, UnknownPolicyType};
+pub use validate::validate;

@@ -1,0 +1,553 @@
+//! From policy text to the [`Policy`] model, keeping spans, collecting every problem.
+//!
+//! ```
+//! use iamsim_core::policy::{parse_policy, Effect};
+//!
+//! let parsed = parse_policy(r#"{
+//!   "Version": "2012-10-17",
+//!   "Statement": [{ "Effect": "allow", "Action": "s3:GetObject", "Resource": "*" }]
+//! }"#);
+//! let policy = parsed.policy.expect("a JSON object");
+//! let statement = &policy.statements[0];
+//! // G6: `allow` is not `Allow`. The statement is kept, marked invalid, and the diagnostic
+//! // says where and how to fix it.
+//! assert!(statement.invalid.is_some());
+//! let d = &parsed.diagnostics[0];
+//! assert_eq!((d.code.as_str(), d.statement), ("invalid-effect", Some(0)));
+//! assert_eq!(d.fix.as_deref(), Some("use `Allow`"));
+//! assert_eq!(d.span.map(|s| (s.start.line, s.start.column)), Some((3, 29)));
+//! # let _ = Effect::Allow;
+//! ```
+//!
+//! Rules:
+//! - `policy` is `None` only when the text is not a well-formed JSON object (a syntax error,
+//!   or another JSON value at the top); the diagnostics say why.
+//! - An error inside one statement carries `.in_statement(i)` and sets `statement.invalid`, so
+//!   the evaluator can skip that statement alone (fail closed). Type-specific rules (which
+//!   elements a resource policy needs, …) are [`super::validate`]'s job, not this module's.
+//! - Element names are case-sensitive; a near miss gets a "did you mean".
+//! - A duplicate key is an error (G1); the last occurrence is the one read.
+
+use super::model::*;
+use super::operator::Operator;
+use crate::diagnostic::Diagnostic;
+use crate::json::{self, Member, Value, ValueKind};
+use crate::span::{Span, Spanned};
+use crate::suggest::closest;
+
+/// A policy text and what was read from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedPolicy {
+    /// The text the spans refer to.
+    pub text: String,
+    /// `None` only when the text is not a JSON object at all.
+    pub policy: Option<Policy>,
+    /// JSON and grammar findings, in text order of discovery.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ParsedPolicy {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+const TOP_LEVEL_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+const STATEMENT_ELEMENTS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+/// Reads a policy from its text.
+pub fn parse_policy(text: &str) -> ParsedPolicy {
+    let doc = json::parse(text);
+    let mut diagnostics = doc.diagnostics;
+    let policy = doc.value.and_then(|root| read_policy(&root, &mut diagnostics));
+    ParsedPolicy {
+        text: text.to_string(),
+        policy,
+        diagnostics,
+    }
+}
+
+/// Reads a policy given as a JSON value (a scenario's `document` object). The value is first
+/// rendered as pretty-printed text, which `text` holds and the spans refer to.
+///
+/// Key order is serde_json's: sorted unless its `preserve_order` feature is on. Duplicate keys
+/// were already merged by serde_json, so G1 cannot be checked on this path.
+pub fn parse_policy_value(value: &serde_json::Value) -> ParsedPolicy {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => parse_policy(&text),
+        Err(error) => ParsedPolicy {
+            text: String::new(),
+            policy: None,
+            diagnostics: vec![Diagnostic::error(
+                "invalid-document",
+                format!("the policy could not be rendered as text: {error}"),
+                None,
+            )],
+        },
+    }
+}
+
+/// The span of the first char of `span` (a `{`): where "missing …" findings point.
+fn opening(span: Span) -> Span {
+    let mut end = span.start;
+    end.column = end.column.saturating_add(1);
+    end.offset = end.offset.saturating_add(1);
+    Span::new(span.start, end.min(span.end.max(span.start)))
+}
+
+fn unknown_element(name: &Spanned<String>, known: &[&str], place: &str) -> Diagnostic {
+    let d = Diagnostic::error(
+        "unknown-element",
+        format!("unknown element `{}` {place}", name.value),
+        Some(name.span),
+    );
+    match closest(&name.value, known.iter().copied()) {
+        Some(s) => d.with_fix(format!("use `{s}`")),
+        None => d.with_fix(format!("remove it; allowed here: {}", known.join(", "))),
+    }
+}
+
+fn type_error(element: &str, expected: &str, found: &Value) -> Diagnostic {
+    Diagnostic::error(
+        "invalid-type",
+        format!("`{element}` must be {expected}, found {}", found.type_name()),
+        Some(found.span),
+    )
+}
+
+fn read_policy(root: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Policy> {
+    let Some(members) = root.as_object() else {
+        diagnostics.push(Diagnostic::error(
+            "not-an-object",
+            format!("a policy must be a JSON object, found {}", root.type_name()),
+            Some(root.span),
+        ));
+        return None;
+    };
+    let mut policy = Policy {
+        version: PolicyVersion::V2008_10_17,
+        version_span: None,
+        id: None,
+        statements: Vec::new(),
+        span: root.span,
+    };
+    let mut has_statement = false;
+    for member in members {
+        match member.key.value.as_str() {
+            "Version" => {
+                policy.version_span = Some(member.value.span);
+                policy.version = read_version(&member.value, diagnostics);
+            }
+            "Id" => match member.value.as_str() {
+                Some(id) => policy.id = Some(Spanned::new(id.to_string(), member.value.span)),
+                None => diagnostics.push(type_error("Id", "a string", &member.value)),
+            },
+            "Statement" => {
+                has_statement = true;
+                policy.statements = read_statements(&member.value, diagnostics);
+            }
+            _ => diagnostics.push(unknown_element(&member.key, &TOP_LEVEL_ELEMENTS, "at the top of the policy")),
+        }
+    }
+    if !has_statement {
+        diagnostics.push(
+            Diagnostic::error("missing-statement", "the policy has no `Statement` element", Some(opening(root.span)))
+                .with_fix("add `\"Statement\": [ … ]`"),
+        );
+    } else if policy.statements.is_empty() {
+        diagnostics.push(Diagnostic::warning(
+            "no-statements",
+            "the policy has no statements: it allows and denies nothing",
+            members.iter().rev().find(|m| m.key.value == "Statement").map(Member::span),
+        ));
+    }
+    attach_duplicates(&mut policy.statements, diagnostics);
+    Some(policy)
+}
+
+/// G2: `2012-10-17` or `2008-10-17`. Anything else is an error and reads as `2008-10-17`, the
+/// version AWS assumes when none is given, so that variables stay literal (fail closed).
+fn read_version(value: &Value, diagnostics: &mut Vec<Diagnostic>) -> PolicyVersion {
+    match value.as_str() {
+        Some("2012-10-17") => PolicyVersion::V2012_10_17,
+        Some("2008-10-17") => PolicyVersion::V2008_10_17,
+        other => {
+            let found = match other {
+                Some(s) => format!("`{s}`"),
+                None => value.type_name().to_string(),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-version",
+                    format!("`Version` must be `2012-10-17` or `2008-10-17`, found {found}"),
+                    Some(value.span),
+                )
+                .with_fix("use `2012-10-17`"),
+            );
+            PolicyVersion::V2008_10_17
+        }
+    }
+}
+
+/// G3: one statement object or an array of them.
+fn read_statements(value: &Value, diagnostics: &mut Vec<Diagnostic>) -> Vec<Statement> {
+    match &value.kind {
+        ValueKind::Object(_) => vec![read_statement(0, value, diagnostics)],
+        ValueKind::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| read_statement(index, item, diagnostics))
+            .collect(),
+        _ => {
+            diagnostics.push(type_error("Statement", "an object or an array of objects", value));
+            Vec::new()
+        }
+    }
+}
+
+/// Duplicate keys inside a statement make it ambiguous: tie them to it and mark it invalid.
+fn attach_duplicates(statements: &mut [Statement], diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics.iter_mut().filter(|d| d.code == json::DUPLICATE_KEY) {
+        let Some(span) = d.span else { continue };
+        if let Some(statement) = statements
+            .iter_mut()
+            .find(|s| s.span.contains_offset(span.start.offset))
+        {
+            d.statement = Some(statement.index);
+            statement.invalid.get_or_insert_with(|| d.message.clone());
+        }
+    }
+}
+
+fn empty_statement(index: usize, span: Span) -> Statement {
+    Statement {
+        index,
+        span,
+        sid: None,
+        effect: None,
+        principal: None,
+        action: None,
+        resource: None,
+        conditions: Vec::new(),
+        condition_span: None,
+        invalid: None,
+    }
+}
+
+fn read_statement(index: usize, value: &Value, diagnostics: &mut Vec<Diagnostic>) -> Statement {
+    let mut statement = empty_statement(index, value.span);
+    let mut errors = Vec::new();
+    match value.as_object() {
+        Some(members) => read_statement_members(&mut statement, members, value.span, &mut errors),
+        None => errors.push(
+            Diagnostic::error(
+                "invalid-statement",
+                format!("a statement must be an object, found {}", value.type_name()),
+                Some(value.span),
+            ),
+        ),
+    }
+    if let Some(first) = errors.first() {
+        statement.invalid = Some(first.message.clone());
+    }
+    diagnostics.extend(errors.into_iter().map(|d| d.in_statement(index)));
+    statement
+}
+
+fn read_statement_members(
+    statement: &mut Statement,
+    members: &[Member],
+    span: Span,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for member in members {
+        let key = member.key.value.as_str();
+        let value = &member.value;
+        match key {
+            "Sid" => match value.as_str() {
+                Some(sid) => statement.sid = Some(Spanned::new(sid.to_string(), value.span)),
+                None => errors.push(type_error("Sid", "a string", value)),
+            },
+            "Effect" => statement.effect = read_effect(value, errors),
+            "Principal" | "NotPrincipal" => {
+                let negated = key == "NotPrincipal";
+                if statement.principal.as_ref().is_some_and(|p| p.negated != negated) {
+                    errors.push(both("Principal", "NotPrincipal", member));
+                }
+                statement.principal = read_principal(member, negated, errors);
+            }
+            "Action" | "NotAction" => {
+                let negated = key == "NotAction";
+                if statement.action.as_ref().is_some_and(|a| a.negated != negated) {
+                    errors.push(both("Action", "NotAction", member));
+                }
+                statement.action = read_strings(member, negated, errors);
+            }
+            "Resource" | "NotResource" => {
+                let negated = key == "NotResource";
+                if statement.resource.as_ref().is_some_and(|r| r.negated != negated) {
+                    errors.push(both("Resource", "NotResource", member));
+                }
+                statement.resource = read_strings(member, negated, errors);
+            }
+            "Condition" => {
+                statement.condition_span = Some(member.span());
+                statement.conditions = read_condition(value, errors);
+            }
+            _ => errors.push(unknown_element(&member.key, &STATEMENT_ELEMENTS, "in a statement")),
+        }
+    }
+    let present = |name: &str| members.iter().any(|m| m.key.value == name);
+    if !present("Effect") {
+        errors.push(
+            Diagnostic::error("missing-effect", "the statement has no `Effect`", Some(opening(span)))
+                .with_fix("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
+        );
+    }
+    if !present("Action") && !present("NotAction") {
+        errors.push(Diagnostic::error(
+            "missing-action",
+            "the statement has no `Action` or `NotAction`",
+            Some(opening(span)),
+        ));
+    }
+}
+
+fn both(plain: &str, negated: &str, second: &Member) -> Diagnostic {
+    Diagnostic::error(
+        "conflicting-elements",
+        format!("a statement may have `{plain}` or `{negated}`, not both"),
+        Some(second.key.span),
+    )
+    .with_fix(format!("remove one of `{plain}` and `{negated}`"))
+}
+
+/// G6: exactly `Allow` or `Deny`, case-sensitive.
+fn read_effect(value: &Value, errors: &mut Vec<Diagnostic>) -> Option<Spanned<Effect>> {
+    let Some(text) = value.as_str() else {
+        errors.push(type_error("Effect", "`Allow` or `Deny`", value));
+        return None;
+    };
+    match text {
+        "Allow" => Some(Spanned::new(Effect::Allow, value.span)),
+        "Deny" => Some(Spanned::new(Effect::Deny, value.span)),
+        _ => {
+            let d = Diagnostic::error(
+                "invalid-effect",
+                format!("`Effect` must be `Allow` or `Deny` (case-sensitive), found `{text}`"),
+                Some(value.span),
+            );
+            errors.push(match closest(text, ["Allow", "Deny"]) {
+                Some(s) => d.with_fix(format!("use `{s}`")),
+                None => d,
+            });
+            None
+        }
+    }
+}
+
+/// The strings of a string-or-array element; `None` (with an error) when it has another shape.
+fn read_string_list(element: &str, value: &Value, errors: &mut Vec<Diagnostic>) -> Option<Vec<Spanned<String>>> {
+    match &value.kind {
+        ValueKind::String(s) => Some(vec![Spanned::new(s.clone(), value.span)]),
+        ValueKind::Array(items) if items.is_empty() => {
+            errors.push(Diagnostic::error(
+                "empty-list",
+                format!("`{element}` has an empty list"),
+                Some(value.span),
+            ));
+            None
+        }
+        ValueKind::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item.as_str() {
+                    Some(s) => out.push(Spanned::new(s.to_string(), item.span)),
+                    None => errors.push(type_error(element, "a string or an array of strings", item)),
+                }
+            }
+            (out.len() == items.len()).then_some(out)
+        }
+        _ => {
+            errors.push(type_error(element, "a string or an array of strings", value));
+            None
+        }
+    }
+}
+
+/// `Action`/`NotAction`, `Resource`/`NotResource` (G7).
+fn read_strings(member: &Member, negated: bool, errors: &mut Vec<Diagnostic>) -> Option<StringElement> {
+    let values = read_string_list(&member.key.value, &member.value, errors)?;
+    Some(StringElement {
+        negated,
+        values,
+        span: member.span(),
+    })
+}
+
+/// `Principal`/`NotPrincipal` (G9): `"*"` or a map of AWS/Service/Federated/CanonicalUser.
+fn read_principal(member: &Member, negated: bool, errors: &mut Vec<Diagnostic>) -> Option<PrincipalElement> {
+    let element = member.key.value.as_str();
+    let value = &member.value;
+    let mut entries = Vec::new();
+    match &value.kind {
+        ValueKind::String(s) if s == "*" => entries.push(PrincipalEntry {
+            kind: PrincipalKind::Aws,
+            value: Spanned::new(s.clone(), value.span),
+        }),
+        ValueKind::String(s) => {
+            errors.push(
+                Diagnostic::error(
+                    "invalid-principal",
+                    format!("`{element}` must be `\"*\"` or an object such as `{{\"AWS\": …}}`, found `{s}`"),
+                    Some(value.span),
+                )
+                .with_fix(format!("write `{{\"AWS\": \"{s}\"}}`")),
+            );
+            return None;
+        }
+        ValueKind::Object(kinds) if kinds.is_empty() => {
+            errors.push(Diagnostic::error(
+                "empty-list",
+                format!("`{element}` has no principals"),
+                Some(value.span),
+            ));
+            return None;
+        }
+        ValueKind::Object(kinds) => {
+            let before = errors.len();
+            for kind_member in kinds {
+                let Some(kind) = principal_kind(&kind_member.key, errors) else { continue };
+                let Some(values) = read_string_list(&kind_member.key.value, &kind_member.value, errors) else {
+                    continue;
+                };
+                entries.extend(values.into_iter().map(|value| PrincipalEntry { kind, value }));
+            }
+            if errors.len() > before {
+                return None;
+            }
+        }
+        _ => {
+            errors.push(type_error(element, "`\"*\"` or an object such as `{\"AWS\": …}`", value));
+            return None;
+        }
+    }
+    Some(PrincipalElement {
+        negated,
+        entries,
+        span: member.span(),
+    })
+}
+
+fn principal_kind(key: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<PrincipalKind> {
+    const KINDS: [PrincipalKind; 4] = [
+        PrincipalKind::Aws,
+        PrincipalKind::Service,
+        PrincipalKind::Federated,
+        PrincipalKind::CanonicalUser,
+    ];
+    if let Some(kind) = KINDS.iter().find(|k| k.as_str() == key.value) {
+        return Some(*kind);
+    }
+    let d = Diagnostic::error(
+        "invalid-principal",
+        format!(
+            "`{}` is not a principal type: use `AWS`, `Service`, `Federated` or `CanonicalUser`",
+            key.value
+        ),
+        Some(key.span),
+    );
+    errors.push(match closest(&key.value, KINDS.iter().map(|k| k.as_str())) {
+        Some(s) => d.with_fix(format!("use `{s}`")),
+        None => d,
+    });
+    None
+}
+
+/// G8: `{Operator: {Key: value | [values]}}`, flattened to one entry per operator and key.
+fn read_condition(value: &Value, errors: &mut Vec<Diagnostic>) -> Vec<ConditionEntry> {
+    let Some(operators) = value.as_object() else {
+        errors.push(type_error("Condition", "an object of condition operators", value));
+        return Vec::new();
+    };
+    let mut entries = Vec::new();
+    for op_member in operators {
+        let operator = match Operator::parse(&op_member.key.value) {
+            Ok(op) => Spanned::new(op, op_member.key.span),
+            Err(e) => {
+                let d = Diagnostic::error("invalid-operator", e.message, Some(op_member.key.span));
+                errors.push(match e.suggestion {
+                    Some(s) => d.with_fix(format!("did you mean `{s}`?")),
+                    None => d,
+                });
+                continue;
+            }
+        };
+        let Some(keys) = op_member.value.as_object() else {
+            errors.push(type_error(
+                &op_member.key.value,
+                "an object of condition keys and values",
+                &op_member.value,
+            ));
+            continue;
+        };
+        for key_member in keys {
+            if let Some(values) = condition_values(key_member, errors) {
+                entries.push(ConditionEntry {
+                    operator: operator.clone(),
+                    key: key_member.key.clone(),
+                    values,
+                    span: key_member.span(),
+                });
+            }
+        }
+    }
+    entries
+}
+
+/// A key's values: strings, numbers or booleans, alone or in a non-empty array, as canonical
+/// strings (G8).
+fn condition_values(member: &Member, errors: &mut Vec<Diagnostic>) -> Option<Vec<Spanned<String>>> {
+    let key = &member.key.value;
+    let scalar = |item: &Value, errors: &mut Vec<Diagnostic>| match item.scalar_text() {
+        Some(text) => Some(Spanned::new(text, item.span)),
+        None => {
+            errors.push(
+                Diagnostic::error(
+                    "invalid-type",
+                    format!(
+                        "the value of condition key `{key}` must be a string, number or boolean (or an array of them), found {}",
+                        item.type_name()
+                    ),
+                    Some(item.span),
+                ),
+            );
+            None
+        }
+    };
+    match &member.value.kind {
+        ValueKind::Array(items) if items.is_empty() => {
+            errors.push(Diagnostic::error(
+                "empty-list",
+                format!("condition key `{key}` has an empty list of values"),
+                Some(member.value.span),
+            ));
+            None
+        }
+        ValueKind::Array(items) => {
+            let values: Vec<_> = items.iter().filter_map(|item| scalar(item, errors)).collect();
+            (values.len() == items.len()).then_some(values)
+        }
+        _ => scalar(&member.value, errors).map(|v| vec![v]),
+    }
+}
