@@ -1,1 +1,523 @@
-//! Condition operators evaluated against the request context (owner: matching work).
+//! Condition operators evaluated against the request context (C1–C16, V2–V5).
+//!
+//! A [`CompiledCondition`] is one `Operator: { Key: values }` pair, read once when the policy is
+//! compiled (numbers, dates, CIDRs and base64 parsed, case-insensitive values folded, patterns
+//! compiled). [`CompiledCondition::evaluate`] is the fast path; [`CompiledCondition::explain`]
+//! runs the same decision and adds the why.
+
+pub mod binary;
+pub mod date;
+pub mod ip;
+pub mod numeric;
+
+use crate::context::{ContextValue, RequestContext};
+use crate::matching::arn::{ArnCompare, ArnConditionPattern};
+use crate::matching::variables::Template;
+use crate::matching::wildcard::{eq_fold, fold_str, glob_tokens, Pattern};
+use crate::policy::{BaseOperator, ConditionEntry, Operator, OperatorClass, SetQualifier};
+use crate::span::Span;
+use date::{parse_date, Instant};
+use ip::{parse_request_ip, Cidr};
+use numeric::Decimal;
+use serde::Serialize;
+use std::cmp::Ordering;
+
+/// One condition after compilation.
+#[derive(Clone, Debug)]
+pub struct CompiledCondition {
+    operator: Operator,
+    key: String,
+    key_lower: String,
+    values: Values,
+    /// The policy values as written, for explanations.
+    written: Vec<String>,
+    span: Span,
+}
+
+#[derive(Clone, Debug)]
+enum Values {
+    /// StringEquals / StringEqualsIgnoreCase (folded) / Bool (folded): compared for equality.
+    Equal { fold: bool, values: Vec<Text> },
+    Like(Vec<LikeValue>),
+    Numeric(Vec<Option<Decimal>>),
+    Date(Vec<Option<Instant>>),
+    Binary(Vec<Option<Vec<u8>>>),
+    Ip(Vec<Option<Cidr>>),
+    Arn(Vec<ArnValue>),
+    Null(Vec<Option<bool>>),
+}
+
+#[derive(Clone, Debug)]
+enum Text {
+    Fixed(String),
+    Template(Template),
+}
+
+#[derive(Clone, Debug)]
+enum LikeValue {
+    Fixed(Pattern),
+    Template(Template),
+}
+
+#[derive(Clone, Debug)]
+enum ArnValue {
+    Fixed(ArnConditionPattern),
+    Template(Template),
+}
+
+/// One request value against one policy value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cmp {
+    Match,
+    NoMatch,
+    /// A value does not parse (number, date, IP, base64, ARN): no match for either polarity.
+    Invalid,
+}
+
+/// Why a condition came out as it did; explanations turn it into a note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reason {
+    MissingIfExists,
+    MissingForAll,
+    MissingForAny,
+    MissingNegated,
+    MissingPlain,
+    Null,
+    PlainOnMulti,
+    EmptyForAll,
+    EmptyForAny,
+    Compared,
+}
+
+/// A condition as the explanation shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConditionTrace {
+    /// Canonical spelling, e.g. `ForAnyValue:StringLikeIfExists`.
+    pub operator: String,
+    pub key: String,
+    /// `None` when the key is missing from the request.
+    pub request_values: Option<Vec<String>>,
+    /// The policy values after variable substitution.
+    pub policy_values: Vec<String>,
+    pub result: bool,
+    pub note: String,
+    pub span: Span,
+}
+
+impl CompiledCondition {
+    /// Compiles one entry. `variables`: the policy version enables policy variables (G2).
+    pub fn compile(entry: &ConditionEntry, variables: bool) -> CompiledCondition {
+        let operator = entry.operator.value;
+        let base = operator.base;
+        let substitute = variables && base.accepts_variables();
+        let written: Vec<String> = entry.values.iter().map(|v| v.value.clone()).collect();
+        let text = |w: &String, fold: bool| {
+            let t = Template::parse(w, substitute);
+            match t.plain_text() {
+                Some(p) if fold => Text::Fixed(fold_str(&p)),
+                Some(p) => Text::Fixed(p),
+                None => Text::Template(t),
+            }
+        };
+        let values = match base.class() {
+            OperatorClass::String => match base {
+                BaseOperator::StringLike | BaseOperator::StringNotLike => Values::Like(
+                    written
+                        .iter()
+                        .map(|w| {
+                            let t = Template::parse(w, substitute);
+                            match t.plain_text() {
+                                Some(p) => LikeValue::Fixed(Pattern::new(&p, false)),
+                                None => LikeValue::Template(t),
+                            }
+                        })
+                        .collect(),
+                ),
+                _ => {
+                    let fold = matches!(
+                        base,
+                        BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase
+                    );
+                    Values::Equal {
+                        fold,
+                        values: written.iter().map(|w| text(w, fold)).collect(),
+                    }
+                }
+            },
+            OperatorClass::Bool => Values::Equal {
+                fold: true,
+                values: written.iter().map(|w| text(w, true)).collect(),
+            },
+            OperatorClass::Numeric => Values::Numeric(written.iter().map(|w| Decimal::parse(w)).collect()),
+            OperatorClass::Date => Values::Date(written.iter().map(|w| parse_date(w)).collect()),
+            OperatorClass::Binary => Values::Binary(written.iter().map(|w| binary::decode_base64(w)).collect()),
+            OperatorClass::Ip => Values::Ip(written.iter().map(|w| Cidr::parse(w)).collect()),
+            OperatorClass::Arn => Values::Arn(
+                written
+                    .iter()
+                    .map(|w| {
+                        let t = Template::parse(w, substitute);
+                        match t.plain_text() {
+                            Some(p) => {
+                                let tokens: Vec<_> = glob_tokens(&p).collect();
+                                ArnValue::Fixed(ArnConditionPattern::from_tokens(&tokens))
+                            }
+                            None => ArnValue::Template(t),
+                        }
+                    })
+                    .collect(),
+            ),
+            OperatorClass::Null => Values::Null(
+                written
+                    .iter()
+                    .map(|w| {
+                        if w.eq_ignore_ascii_case("true") {
+                            Some(true)
+                        } else if w.eq_ignore_ascii_case("false") {
+                            Some(false)
+                        } else {
+                            None
+                        }
+                    })
+                    .collect(),
+            ),
+        };
+        CompiledCondition {
+            operator,
+            key: entry.key.value.clone(),
+            key_lower: entry.key.value.to_ascii_lowercase(),
+            values,
+            written,
+            span: entry.span,
+        }
+    }
+
+    pub fn operator(&self) -> Operator {
+        self.operator
+    }
+
+    /// The condition key as written.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Context keys this condition reads: its key and the keys of its variables (lowercased).
+    pub fn keys_read(&self) -> impl Iterator<Item = (&str, &str)> {
+        let vars = self.templates().flat_map(|t| t.variables()).filter(|v| v.default.is_none());
+        std::iter::once((self.key.as_str(), self.key_lower.as_str()))
+            .chain(vars.map(|v| (v.key.as_str(), v.key_lower.as_str())))
+    }
+
+    fn templates(&self) -> impl Iterator<Item = &Template> {
+        let list: Vec<&Template> = match &self.values {
+            Values::Equal { values, .. } => values
+                .iter()
+                .filter_map(|v| match v {
+                    Text::Template(t) => Some(t),
+                    Text::Fixed(_) => None,
+                })
+                .collect(),
+            Values::Like(values) => values
+                .iter()
+                .filter_map(|v| match v {
+                    LikeValue::Template(t) => Some(t),
+                    LikeValue::Fixed(_) => None,
+                })
+                .collect(),
+            Values::Arn(values) => values
+                .iter()
+                .filter_map(|v| match v {
+                    ArnValue::Template(t) => Some(t),
+                    ArnValue::Fixed(_) => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        list.into_iter()
+    }
+
+    /// Whether the condition holds for this request (fast path).
+    pub fn evaluate(&self, ctx: &RequestContext) -> bool {
+        self.outcome(ctx).0
+    }
+
+    /// The same decision as [`CompiledCondition::evaluate`], with the why.
+    pub fn explain(&self, ctx: &RequestContext) -> ConditionTrace {
+        let (result, reason) = self.outcome(ctx);
+        let value = ctx.get_lowercase(&self.key_lower);
+        let request_values = value.map(|v| v.values().to_vec());
+        let policy_values = self.resolved_values(ctx);
+        let note = self.note(reason, result, value, ctx);
+        ConditionTrace {
+            operator: self.operator.canonical(),
+            key: self.key.clone(),
+            request_values,
+            policy_values,
+            result,
+            note,
+            span: self.span,
+        }
+    }
+
+    fn outcome(&self, ctx: &RequestContext) -> (bool, Reason) {
+        let op = self.operator;
+        let value = ctx.get_lowercase(&self.key_lower);
+        if let Values::Null(tests) = &self.values {
+            // C12: `true` means absent, `false` means present. An empty set counts as absent.
+            let present = value.is_some_and(|v| !v.values().is_empty());
+            let holds = tests.iter().any(|t| *t == Some(!present));
+            return (holds, Reason::Null);
+        }
+        let Some(value) = value else {
+            // C3, C11, C13, C14.
+            return if op.if_exists {
+                (true, Reason::MissingIfExists)
+            } else {
+                match op.set {
+                    Some(SetQualifier::ForAllValues) => (true, Reason::MissingForAll),
+                    Some(SetQualifier::ForAnyValue) => (false, Reason::MissingForAny),
+                    None if op.base.is_negated() => (true, Reason::MissingNegated),
+                    None => (false, Reason::MissingPlain),
+                }
+            };
+        };
+        match (op.set, value) {
+            // Q4 (C16): a plain operator on a multi-valued key does not match.
+            (None, ContextValue::Multi(_)) => (false, Reason::PlainOnMulti),
+            (None, ContextValue::Single(x)) => (self.test_one(x, ctx), Reason::Compared),
+            // C16: a single value is a set of one.
+            (Some(SetQualifier::ForAllValues), v) => {
+                let vs = v.values();
+                if vs.is_empty() {
+                    (true, Reason::EmptyForAll)
+                } else {
+                    (vs.iter().all(|x| self.test_one(x, ctx)), Reason::Compared)
+                }
+            }
+            (Some(SetQualifier::ForAnyValue), v) => {
+                let vs = v.values();
+                if vs.is_empty() {
+                    (false, Reason::EmptyForAny)
+                } else {
+                    (vs.iter().any(|x| self.test_one(x, ctx)), Reason::Compared)
+                }
+            }
+        }
+    }
+
+    /// One request value against all policy values: OR for positive operators, NOR for
+    /// negated ones (C1). An invalid comparison makes a negated operator false too.
+    fn test_one(&self, x: &str, ctx: &RequestContext) -> bool {
+        let n = self.len();
+        if self.operator.base.is_negated() {
+            (0..n).all(|i| self.compare(i, x, ctx) == Cmp::NoMatch)
+        } else {
+            (0..n).any(|i| self.compare(i, x, ctx) == Cmp::Match)
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.written.len()
+    }
+
+    /// Request value `x` against policy value `i`, with the positive form of the operator.
+    fn compare(&self, i: usize, x: &str, ctx: &RequestContext) -> Cmp {
+        let yes = |b: bool| if b { Cmp::Match } else { Cmp::NoMatch };
+        let base = self.operator.base;
+        match &self.values {
+            Values::Equal { fold, values } => {
+                let Some(v) = values.get(i) else { return Cmp::NoMatch };
+                let bool_op = base == BaseOperator::Bool;
+                if bool_op && !(x.eq_ignore_ascii_case("true") || x.eq_ignore_ascii_case("false")) {
+                    return Cmp::Invalid;
+                }
+                match v {
+                    Text::Fixed(v) if *fold => yes(eq_fold(x, v)),
+                    Text::Fixed(v) => yes(x == v),
+                    // V5: an unresolved variable matches nothing (so a negated operator is true).
+                    Text::Template(t) => match t.resolve(ctx, false) {
+                        Ok(r) if *fold => yes(eq_fold(x, &r.text)),
+                        Ok(r) => yes(x == r.text),
+                        Err(_) => Cmp::NoMatch,
+                    },
+                }
+            }
+            Values::Like(values) => match values.get(i) {
+                Some(LikeValue::Fixed(p)) => yes(p.matches(x)),
+                Some(LikeValue::Template(t)) => match t.resolve(ctx, true) {
+                    Ok(r) => yes(Pattern::from_tokens(r.tokens, false).matches(x)),
+                    Err(_) => Cmp::NoMatch,
+                },
+                None => Cmp::NoMatch,
+            },
+            Values::Numeric(values) => match (Decimal::parse(x), values.get(i)) {
+                (Some(x), Some(Some(v))) => yes(ordering_holds(base, x.cmp(v))),
+                _ => Cmp::Invalid,
+            },
+            Values::Date(values) => match (parse_date(x), values.get(i)) {
+                (Some(x), Some(Some(v))) => yes(ordering_holds(base, x.cmp(v))),
+                _ => Cmp::Invalid,
+            },
+            Values::Binary(values) => match (binary::decode_base64(x), values.get(i)) {
+                (Some(x), Some(Some(v))) => yes(&x == v),
+                _ => Cmp::Invalid,
+            },
+            Values::Ip(values) => match (parse_request_ip(x), values.get(i)) {
+                (Some(x), Some(Some(net))) => yes(net.contains(x)),
+                _ => Cmp::Invalid,
+            },
+            Values::Arn(values) => {
+                let compare = |p: &ArnConditionPattern| match p.compare(x) {
+                    ArnCompare::Match => Cmp::Match,
+                    ArnCompare::NoMatch => Cmp::NoMatch,
+                    ArnCompare::Malformed => Cmp::Invalid,
+                };
+                match values.get(i) {
+                    Some(ArnValue::Fixed(p)) => compare(p),
+                    Some(ArnValue::Template(t)) => match t.resolve(ctx, true) {
+                        Ok(r) => compare(&ArnConditionPattern::from_tokens(&r.tokens)),
+                        Err(_) => Cmp::NoMatch,
+                    },
+                    None => Cmp::NoMatch,
+                }
+            }
+            Values::Null(_) => Cmp::NoMatch,
+        }
+    }
+
+    /// Policy values after substitution, for display.
+    fn resolved_values(&self, ctx: &RequestContext) -> Vec<String> {
+        let show = |t: &Template, w: &String| match t.resolve(ctx, true) {
+            Ok(r) => r.text,
+            Err(u) => format!("{w} (unresolved: {})", u.note()),
+        };
+        (0..self.len())
+            .map(|i| {
+                let w = self.written.get(i).cloned().unwrap_or_default();
+                let template = match &self.values {
+                    Values::Equal { values, .. } => match values.get(i) {
+                        Some(Text::Template(t)) => Some(t),
+                        _ => None,
+                    },
+                    Values::Like(values) => match values.get(i) {
+                        Some(LikeValue::Template(t)) => Some(t),
+                        _ => None,
+                    },
+                    Values::Arn(values) => match values.get(i) {
+                        Some(ArnValue::Template(t)) => Some(t),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match template {
+                    Some(t) => show(t, &w),
+                    None => w,
+                }
+            })
+            .collect()
+    }
+
+    fn note(&self, reason: Reason, result: bool, value: Option<&ContextValue>, ctx: &RequestContext) -> String {
+        let op = self.operator.canonical();
+        let key = &self.key;
+        match reason {
+            Reason::MissingIfExists => format!("key missing: `{key}` is not in the request, and …IfExists makes the condition true (C11)"),
+            Reason::MissingForAll => format!("key missing: ForAllValues is true when the key is missing (C13); pair it with `Null: {{\"{key}\": \"false\"}}` to require the key"),
+            Reason::MissingForAny => "key missing: ForAnyValue is false when the key is missing (C14)".into(),
+            Reason::MissingNegated => format!("key missing: the negated operator {op} is true when the key is missing (C3)"),
+            Reason::MissingPlain => format!("key missing: `{key}` is not in the request, so {op} is false (C3)"),
+            Reason::Null => {
+                let present = value.is_some_and(|v| !v.values().is_empty());
+                format!(
+                    "`{key}` is {} (C12: Null `true` tests absence, `false` presence)",
+                    if present { "present" } else { "absent" }
+                )
+            }
+            Reason::PlainOnMulti => format!(
+                "`{key}` carries several values; a plain operator on a multi-valued key does not match (Q4): use ForAnyValue: or ForAllValues:"
+            ),
+            Reason::EmptyForAll => "the key's value set is empty: ForAllValues is true (C13)".into(),
+            Reason::EmptyForAny => "the key's value set is empty: ForAnyValue is false (C14)".into(),
+            Reason::Compared => {
+                let mut note = match (self.operator.set, self.operator.base.is_negated(), result) {
+                    (Some(SetQualifier::ForAllValues), _, true) => "every request value satisfies the operator".to_string(),
+                    (Some(SetQualifier::ForAllValues), _, false) => "some request value does not satisfy the operator".to_string(),
+                    (Some(SetQualifier::ForAnyValue), _, true) => "at least one request value satisfies the operator".to_string(),
+                    (Some(SetQualifier::ForAnyValue), _, false) => "no request value satisfies the operator".to_string(),
+                    (None, true, true) => "the request value matches none of the policy values".to_string(),
+                    (None, true, false) => "the request value matches one of the policy values (or cannot be compared)".to_string(),
+                    (None, false, true) => "the request value matches a policy value".to_string(),
+                    (None, false, false) => "the request value matches none of the policy values".to_string(),
+                };
+                let problems = self.problems(value, ctx);
+                if !problems.is_empty() {
+                    note.push_str("; ");
+                    note.push_str(&problems.join("; "));
+                }
+                note
+            }
+        }
+    }
+
+    /// Values that could not be compared, and unresolved variables.
+    fn problems(&self, value: Option<&ContextValue>, ctx: &RequestContext) -> Vec<String> {
+        let mut out = Vec::new();
+        let kind = match self.operator.base.class() {
+            OperatorClass::Numeric => "a number",
+            OperatorClass::Date => "a date",
+            OperatorClass::Ip => "an IP address or CIDR",
+            OperatorClass::Binary => "base64",
+            OperatorClass::Arn => "an ARN",
+            OperatorClass::Bool => "a boolean",
+            _ => "",
+        };
+        for (i, w) in self.written.iter().enumerate() {
+            let bad_policy = match &self.values {
+                Values::Numeric(v) => v.get(i).is_some_and(Option::is_none),
+                Values::Date(v) => v.get(i).is_some_and(Option::is_none),
+                Values::Ip(v) => v.get(i).is_some_and(Option::is_none),
+                Values::Binary(v) => v.get(i).is_some_and(Option::is_none),
+                _ => false,
+            };
+            if bad_policy {
+                out.push(format!("policy value `{w}` is not {kind}: no match"));
+            }
+        }
+        for t in self.templates() {
+            if let Err(u) = t.resolve(ctx, true) {
+                out.push(format!("{}: that value matches nothing", u.note()));
+            }
+        }
+        if let Some(v) = value {
+            for x in v.values() {
+                let bad = match self.operator.base.class() {
+                    OperatorClass::Numeric => Decimal::parse(x).is_none(),
+                    OperatorClass::Date => parse_date(x).is_none(),
+                    OperatorClass::Ip => parse_request_ip(x).is_none(),
+                    OperatorClass::Binary => binary::decode_base64(x).is_none(),
+                    OperatorClass::Arn => crate::matching::arn::Arn::parse(x).is_none(),
+                    OperatorClass::Bool => !(x.eq_ignore_ascii_case("true") || x.eq_ignore_ascii_case("false")),
+                    _ => false,
+                };
+                if bad {
+                    out.push(format!("request value `{x}` is not {kind}: no match"));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether `request ⋄ policy` holds for an ordering operator (its positive form).
+fn ordering_holds(base: BaseOperator, ord: Ordering) -> bool {
+    use BaseOperator::*;
+    match base {
+        NumericEquals | NumericNotEquals | DateEquals | DateNotEquals => ord == Ordering::Equal,
+        NumericLessThan | DateLessThan => ord == Ordering::Less,
+        NumericLessThanEquals | DateLessThanEquals => ord != Ordering::Greater,
+        NumericGreaterThan | DateGreaterThan => ord == Ordering::Greater,
+        NumericGreaterThanEquals | DateGreaterThanEquals => ord != Ordering::Less,
+        _ => false,
+    }
+}

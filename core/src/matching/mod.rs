@@ -1,3 +1,15 @@
-//! Matching of statement elements against a request (owner: matching work).
+//! Matching of statement elements against a request: wildcards, actions, ARNs and resources,
+//! principals, policy variables, and the statement-level API the evaluator calls.
 
+pub mod action;
+pub mod arn;
+pub mod principal;
+pub mod statement;
+pub mod variables;
 pub mod wildcard;
+
+pub use principal::{PrincipalMatchKind, RequestPrincipal};
+pub use statement::{
+    Applies, CompiledPolicy, CompiledStatement, ElementTrace, MatchOptions, Request, StatementTrace,
+};
+pub use wildcard::glob_match;

@@ -1,0 +1,258 @@
+//! ARNs: parsing, `Resource`/`NotResource` patterns (M4–M8) and the pattern rule of the ARN
+//! condition operators (C10).
+
+use super::variables::{Template, Unresolved};
+use super::wildcard::{Pattern, Token};
+use crate::context::RequestContext;
+
+/// The six components of `arn:partition:service:region:account:resource`, split on the first
+/// five colons; the resource part may itself contain `:` and `/` (M5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    /// Reads an ARN; `None` when `text` does not start with `arn:` or has fewer than 6 parts.
+    pub fn parse(text: &'a str) -> Option<Arn<'a>> {
+        let [arn, partition, service, region, account, resource] = split6(text)?;
+        arn.eq_ignore_ascii_case("arn").then_some(Arn {
+            partition,
+            service,
+            region,
+            account,
+            resource,
+        })
+    }
+}
+
+/// Splits on the first five colons.
+pub fn split6(text: &str) -> Option<[&str; 6]> {
+    let mut it = text.splitn(6, ':');
+    Some([it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?])
+}
+
+/// A compiled `Resource`/`NotResource` value.
+#[derive(Clone, Debug)]
+pub struct ResourcePattern {
+    kind: ResourceKind,
+}
+
+#[derive(Clone, Debug)]
+enum ResourceKind {
+    /// `"*"`: every resource, including the `"*"` of actions without a resource type (M4).
+    All,
+    /// Six parts: `arn`, partition, service, region and account compared case-insensitively
+    /// (M7, Q6), then the resource part, case-sensitive, where `*` spans `/` and `:` (M5).
+    Full {
+        head: Box<[Pattern; 5]>,
+        /// The text up to and including the 5th colon, to show substituted patterns whole.
+        prefix: String,
+        resource: ResourcePart,
+    },
+    /// Fewer than six parts ending in `*`: the last part's trailing `*` runs past the colons,
+    /// so `arn:aws:ec2:*` behaves like `arn:aws:ec2:*:*:*` (M6).
+    Short { head: Vec<Pattern>, tail: Pattern },
+    /// Not ARN-shaped (validation reports it): compared as a whole, case-sensitively.
+    Other(Pattern),
+}
+
+#[derive(Clone, Debug)]
+enum ResourcePart {
+    Fixed(Pattern),
+    /// Has policy variables: resolved per request (V2: only after the 5th colon).
+    Template(Template),
+}
+
+/// How one resource pattern compared with the request resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResourceMatch {
+    Yes,
+    No,
+    /// A variable could not be resolved: the entry matches nothing (V5).
+    Unresolved(Unresolved),
+}
+
+impl ResourcePattern {
+    /// Compiles a policy value. `substitute`: the policy version enables variables (G2).
+    pub fn compile(raw: &str, substitute: bool) -> ResourcePattern {
+        let whole = Pattern::new(raw, false);
+        if whole.is_match_all() {
+            return ResourcePattern {
+                kind: ResourceKind::All,
+            };
+        }
+        let kind = match split6(raw) {
+            Some([a, p, s, r, acct, resource]) => {
+                let prefix = raw.get(..raw.len() - resource.len()).unwrap_or("").to_string();
+                let template = Template::parse(resource, substitute);
+                let resource = match template.plain_text() {
+                    Some(text) => ResourcePart::Fixed(Pattern::new(&text, false)),
+                    None => ResourcePart::Template(template),
+                };
+                let head = [a, p, s, r, acct].map(|part| Pattern::new(part, true));
+                ResourceKind::Full {
+                    head: Box::new(head),
+                    prefix,
+                    resource,
+                }
+            }
+            None if raw.ends_with('*') && raw.contains(':') => {
+                let mut parts: Vec<&str> = raw.split(':').collect();
+                let tail = parts.pop().unwrap_or("*");
+                ResourceKind::Short {
+                    head: parts.into_iter().map(|p| Pattern::new(p, true)).collect(),
+                    tail: Pattern::new(tail, true),
+                }
+            }
+            None => ResourceKind::Other(whole),
+        };
+        ResourcePattern { kind }
+    }
+
+    pub fn is_all(&self) -> bool {
+        matches!(self.kind, ResourceKind::All)
+    }
+
+    /// Compares with the request resource. `resolved` receives the pattern after variable
+    /// substitution when there were variables (explanations only).
+    pub fn check(
+        &self,
+        request: &str,
+        ctx: &RequestContext,
+        resolved: Option<&mut Option<String>>,
+    ) -> ResourceMatch {
+        let yes = |b: bool| if b { ResourceMatch::Yes } else { ResourceMatch::No };
+        match &self.kind {
+            ResourceKind::All => ResourceMatch::Yes,
+            // M4: a request resource "*" (no resource type) is matched only by a policy "*".
+            _ if request == "*" => ResourceMatch::No,
+            ResourceKind::Other(p) => yes(p.matches(request)),
+            ResourceKind::Short { head, tail } => {
+                let mut rest = request;
+                for part in head {
+                    let Some((segment, after)) = rest.split_once(':') else {
+                        return ResourceMatch::No;
+                    };
+                    if !part.matches(segment) {
+                        return ResourceMatch::No;
+                    }
+                    rest = after;
+                }
+                yes(Arn::parse(request).is_some() && tail.matches(rest))
+            }
+            ResourceKind::Full {
+                head,
+                prefix,
+                resource,
+            } => {
+                let Some(arn) = Arn::parse(request) else {
+                    return ResourceMatch::No;
+                };
+                let parts = ["arn", arn.partition, arn.service, arn.region, arn.account];
+                if !head.iter().zip(parts).all(|(p, s)| p.matches(s)) {
+                    return ResourceMatch::No;
+                }
+                match resource {
+                    ResourcePart::Fixed(p) => yes(p.matches(arn.resource)),
+                    ResourcePart::Template(t) => match t.resolve(ctx, true) {
+                        Ok(r) => {
+                            if let Some(out) = resolved {
+                                *out = Some(format!("{prefix}{}", r.text));
+                            }
+                            yes(Pattern::from_tokens(r.tokens, false).matches(arn.resource))
+                        }
+                        Err(u) => ResourceMatch::Unresolved(u),
+                    },
+                }
+            }
+        }
+    }
+
+    /// Variables this pattern reads.
+    pub fn template(&self) -> Option<&Template> {
+        match &self.kind {
+            ResourceKind::Full {
+                resource: ResourcePart::Template(t),
+                ..
+            } => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// An ARN condition value after substitution (C10): six components compared separately and
+/// case-sensitively; a `*` never crosses the first five colons.
+#[derive(Clone, Debug)]
+pub struct ArnConditionPattern {
+    kind: ArnCondKind,
+}
+
+#[derive(Clone, Debug)]
+enum ArnCondKind {
+    /// `"*"`: any well-formed ARN.
+    All,
+    Parts(Box<[Pattern; 6]>),
+    /// Not six components: matches nothing (C10).
+    Malformed,
+}
+
+/// One comparison of an ARN operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArnCompare {
+    Match,
+    NoMatch,
+    /// The request value or the policy value is not an ARN: no match for either polarity.
+    Malformed,
+}
+
+impl ArnConditionPattern {
+    /// From tokens: every `:` splits, whether written or substituted.
+    pub fn from_tokens(tokens: &[Token]) -> ArnConditionPattern {
+        if tokens.iter().all(|t| *t == Token::Star) && !tokens.is_empty() {
+            return ArnConditionPattern {
+                kind: ArnCondKind::All,
+            };
+        }
+        let mut parts: Vec<Vec<Token>> = vec![Vec::new()];
+        for t in tokens {
+            match (t, parts.len()) {
+                (Token::Lit(':'), n) if n < 6 => parts.push(Vec::new()),
+                (t, _) => {
+                    if let Some(last) = parts.last_mut() {
+                        last.push(*t);
+                    }
+                }
+            }
+        }
+        let kind = match <[Vec<Token>; 6]>::try_from(parts) {
+            Ok(parts) => ArnCondKind::Parts(Box::new(parts.map(|p| Pattern::from_tokens(p, false)))),
+            Err(_) => ArnCondKind::Malformed,
+        };
+        ArnConditionPattern { kind }
+    }
+
+    pub fn compare(&self, request: &str) -> ArnCompare {
+        let Some(arn) = Arn::parse(request) else {
+            return ArnCompare::Malformed;
+        };
+        match &self.kind {
+            ArnCondKind::All => ArnCompare::Match,
+            ArnCondKind::Malformed => ArnCompare::Malformed,
+            ArnCondKind::Parts(parts) => {
+                // The first component as written (`arn`, in any case: C10 compares it as is).
+                let first = request.get(..3).unwrap_or("arn");
+                let values = [first, arn.partition, arn.service, arn.region, arn.account, arn.resource];
+                if parts.iter().zip(values).all(|(p, v)| p.matches(v)) {
+                    ArnCompare::Match
+                } else {
+                    ArnCompare::NoMatch
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,473 @@
+//! The statement-level API the evaluator calls: compile a policy once, then ask of each
+//! statement whether it applies to a request (fast path) or why (explanations). M11: a statement
+//! applies when the principal (where checked), the action, the resource and every condition
+//! match.
+
+use super::action::ActionPattern;
+use super::arn::{ResourceMatch, ResourcePattern};
+use super::principal::{
+    match_not_principal, match_principal_list, PrincipalMatchKind, PrincipalPattern, RequestPrincipal,
+};
+use crate::condition::{CompiledCondition, ConditionTrace};
+use crate::context::RequestContext;
+use crate::policy::{Effect, Policy, PrincipalElement, Statement, StringElement};
+use crate::span::Span;
+use serde::Serialize;
+
+/// What the evaluator asks about.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub principal: &'a RequestPrincipal,
+    pub action: &'a str,
+    /// An ARN, or `"*"` for actions without a resource type (M4).
+    pub resource: &'a str,
+    pub context: &'a RequestContext,
+}
+
+/// How the policy type reads a statement.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MatchOptions {
+    /// Resource-based policies and RCPs: the `Principal`/`NotPrincipal` element must match.
+    pub check_principal: bool,
+    /// Trust and ECR repository policies: no `Resource` element, the resource is implied (E3).
+    pub implicit_resource: bool,
+    /// The principal has a permissions boundary (M10: Deny + NotPrincipal always applies).
+    pub principal_has_boundary: bool,
+}
+
+/// A statement applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applies {
+    /// How the principal matched, when it was checked. A `NotPrincipal` that applies reports
+    /// `Star` (everyone not listed) and sets `not_principal`.
+    pub principal: Option<PrincipalMatchKind>,
+    pub not_principal: bool,
+}
+
+/// A policy compiled for matching.
+#[derive(Clone, Debug)]
+pub struct CompiledPolicy {
+    statements: Vec<CompiledStatement>,
+}
+
+impl CompiledPolicy {
+    pub fn compile(policy: &Policy) -> Self {
+        let variables = policy.version.substitutes_variables();
+        CompiledPolicy {
+            statements: policy
+                .statements
+                .iter()
+                .map(|s| CompiledStatement::compile(s, variables))
+                .collect(),
+        }
+    }
+
+    pub fn statements(&self) -> &[CompiledStatement] {
+        &self.statements
+    }
+}
+
+/// One statement, ready to be matched many times.
+#[derive(Clone, Debug)]
+pub struct CompiledStatement {
+    index: usize,
+    sid: Option<String>,
+    effect: Option<Effect>,
+    span: Span,
+    invalid: Option<String>,
+    principal: Option<CompiledPrincipal>,
+    action: Option<Element<ActionPattern>>,
+    resource: Option<Element<ResourcePattern>>,
+    conditions: Vec<CompiledCondition>,
+    /// (as written, lowercased) keys the conditions and variables read, without duplicates.
+    keys_read: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug)]
+struct Element<P> {
+    negated: bool,
+    patterns: Vec<P>,
+    written: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+struct CompiledPrincipal {
+    negated: bool,
+    patterns: Vec<PrincipalPattern>,
+    written: Vec<String>,
+}
+
+/// One element (principal, action or resource) as the explanation shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ElementTrace {
+    /// `Principal`, `NotPrincipal`, `Action`, `NotAction`, `Resource` or `NotResource`.
+    pub element: &'static str,
+    /// Whether the element is satisfied (for a `Not…` element: the request matched none).
+    pub matched: bool,
+    pub negated: bool,
+    /// The value that matched the request (for a `Not…` element: the one that excluded it).
+    pub pattern: Option<String>,
+    /// That value after policy-variable substitution, when it had variables.
+    pub resolved: Option<String>,
+    pub note: String,
+}
+
+/// Everything about one statement and one request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatementTrace {
+    pub index: usize,
+    pub sid: Option<String>,
+    pub effect: Option<Effect>,
+    pub span: Span,
+    pub matched: bool,
+    /// Why the statement was not evaluated (`statement.invalid`), if it was not.
+    pub skipped: Option<String>,
+    pub principal: Option<ElementTrace>,
+    pub principal_match: Option<PrincipalMatchKind>,
+    pub action: Option<ElementTrace>,
+    pub resource: Option<ElementTrace>,
+    pub conditions: Vec<ConditionTrace>,
+    /// Context keys the conditions (and policy variables) read that the request lacks.
+    pub missing_keys: Vec<String>,
+}
+
+impl CompiledStatement {
+    /// Compiles a statement; `variables`: the policy version enables policy variables (G2).
+    pub fn compile(statement: &Statement, variables: bool) -> CompiledStatement {
+        let strings = |e: &StringElement| e.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
+        let action = statement.action.as_ref().map(|e| Element {
+            negated: e.negated,
+            patterns: e.values.iter().map(|v| ActionPattern::compile(&v.value)).collect(),
+            written: strings(e),
+        });
+        let resource = statement.resource.as_ref().map(|e| Element {
+            negated: e.negated,
+            patterns: e.values.iter().map(|v| ResourcePattern::compile(&v.value, variables)).collect(),
+            written: strings(e),
+        });
+        let principal = statement.principal.as_ref().map(|p: &PrincipalElement| CompiledPrincipal {
+            negated: p.negated,
+            patterns: p.entries.iter().map(PrincipalPattern::compile).collect(),
+            written: p
+                .entries
+                .iter()
+                .map(|e| format!("{}: {}", e.kind.as_str(), e.value.value))
+                .collect(),
+        });
+        let conditions: Vec<CompiledCondition> = statement
+            .conditions
+            .iter()
+            .map(|c| CompiledCondition::compile(c, variables))
+            .collect();
+        let mut keys_read: Vec<(String, String)> = Vec::new();
+        let mut add = |key: &str, lower: &str| {
+            if !keys_read.iter().any(|(_, l)| l == lower) {
+                keys_read.push((key.to_string(), lower.to_string()));
+            }
+        };
+        for c in &conditions {
+            for (key, lower) in c.keys_read() {
+                add(key, lower);
+            }
+        }
+        if let Some(r) = &resource {
+            for v in r.patterns.iter().filter_map(ResourcePattern::template).flat_map(|t| t.variables()) {
+                if v.default.is_none() {
+                    add(&v.key, &v.key_lower);
+                }
+            }
+        }
+        CompiledStatement {
+            index: statement.index,
+            sid: statement.sid.as_ref().map(|s| s.value.clone()),
+            effect: statement.effect.as_ref().map(|e| e.value),
+            span: statement.span,
+            invalid: statement.invalid.clone(),
+            principal,
+            action,
+            resource,
+            conditions,
+            keys_read,
+        }
+    }
+
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    pub fn sid(&self) -> Option<&str> {
+        self.sid.as_deref()
+    }
+
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    pub fn effect(&self) -> Option<Effect> {
+        self.effect
+    }
+
+    /// A statement is evaluated only when it was read without error and has an Effect and an
+    /// Action element; otherwise the evaluator skips it (fails closed).
+    pub fn is_evaluable(&self) -> bool {
+        self.skip_reason().is_none()
+    }
+
+    fn skip_reason(&self) -> Option<String> {
+        if let Some(reason) = &self.invalid {
+            return Some(reason.clone());
+        }
+        if self.effect.is_none() {
+            return Some("the statement has no valid `Effect`".into());
+        }
+        if self.action.is_none() {
+            return Some("the statement has no `Action` or `NotAction`".into());
+        }
+        None
+    }
+
+    /// Whether the statement applies (fast path, no allocation unless a policy variable must
+    /// be substituted). `None`: it does not apply.
+    pub fn applies(&self, req: &Request, opts: MatchOptions) -> Option<Applies> {
+        if self.invalid.is_some() || self.effect.is_none() {
+            return None;
+        }
+        // Action first: the cheapest test and the one that rules out most statements.
+        let action = self.action.as_ref()?;
+        if action.patterns.iter().any(|p| p.matches(req.action)) == action.negated {
+            return None;
+        }
+        match &self.resource {
+            Some(r) => {
+                let any = r
+                    .patterns
+                    .iter()
+                    .any(|p| p.check(req.resource, req.context, None) == ResourceMatch::Yes);
+                if any == r.negated {
+                    return None;
+                }
+            }
+            None if opts.implicit_resource => {}
+            None => return None,
+        }
+        let mut applies = Applies {
+            principal: None,
+            not_principal: false,
+        };
+        if opts.check_principal {
+            let p = self.principal.as_ref()?;
+            if p.negated {
+                let outcome = match_not_principal(&p.patterns, req.principal, self.deny_with_boundary(opts));
+                if !outcome.applies {
+                    return None;
+                }
+                applies.principal = outcome.kind;
+                applies.not_principal = true;
+            } else {
+                applies.principal = Some(match_principal_list(&p.patterns, req.principal)?.0);
+            }
+        }
+        if self.conditions.iter().all(|c| c.evaluate(req.context)) {
+            Some(applies)
+        } else {
+            None
+        }
+    }
+
+    fn deny_with_boundary(&self, opts: MatchOptions) -> bool {
+        self.effect == Some(Effect::Deny) && opts.principal_has_boundary
+    }
+
+    /// Every element and condition, with why (slow path). Agrees with [`Self::applies`].
+    pub fn explain(&self, req: &Request, opts: MatchOptions) -> StatementTrace {
+        let missing_keys = self
+            .keys_read
+            .iter()
+            .filter(|(_, lower)| req.context.get_lowercase(lower).is_none())
+            .map(|(key, _)| key.clone())
+            .collect();
+        let mut trace = StatementTrace {
+            index: self.index,
+            sid: self.sid.clone(),
+            effect: self.effect,
+            span: self.span,
+            matched: false,
+            skipped: self.skip_reason(),
+            principal: None,
+            principal_match: None,
+            action: None,
+            resource: None,
+            conditions: Vec::new(),
+            missing_keys,
+        };
+        if trace.skipped.is_some() {
+            return trace;
+        }
+        if opts.check_principal {
+            let (element, kind) = self.explain_principal(req, opts);
+            trace.principal_match = kind;
+            trace.principal = Some(element);
+        }
+        trace.action = self.action.as_ref().map(|a| explain_action(a, req.action));
+        trace.resource = Some(self.explain_resource(req, opts));
+        trace.conditions = self.conditions.iter().map(|c| c.explain(req.context)).collect();
+        let ok = |e: &Option<ElementTrace>| e.as_ref().is_none_or(|e| e.matched);
+        trace.matched = ok(&trace.principal)
+            && trace.action.as_ref().is_some_and(|a| a.matched)
+            && ok(&trace.resource)
+            && trace.conditions.iter().all(|c| c.result);
+        if !trace.matched {
+            trace.principal_match = None;
+        }
+        trace
+    }
+
+    fn explain_principal(&self, req: &Request, opts: MatchOptions) -> (ElementTrace, Option<PrincipalMatchKind>) {
+        let Some(p) = &self.principal else {
+            return (
+                ElementTrace {
+                    element: "Principal",
+                    matched: false,
+                    negated: false,
+                    pattern: None,
+                    resolved: None,
+                    note: "the statement has no `Principal`, which this policy type requires".into(),
+                },
+                None,
+            );
+        };
+        if p.negated {
+            let outcome = match_not_principal(&p.patterns, req.principal, self.deny_with_boundary(opts));
+            return (
+                ElementTrace {
+                    element: "NotPrincipal",
+                    matched: outcome.applies,
+                    negated: true,
+                    pattern: None,
+                    resolved: None,
+                    note: outcome.note,
+                },
+                outcome.kind,
+            );
+        }
+        let found = match_principal_list(&p.patterns, req.principal);
+        let note = match found {
+            Some((kind, _)) => match kind {
+                PrincipalMatchKind::Star => "`*` matches every principal, including anonymous callers".to_string(),
+                PrincipalMatchKind::Account => format!(
+                    "the account of {} is named: this delegates to that account's IAM policies and does not grant by itself (G10, D4)",
+                    req.principal.describe()
+                ),
+                PrincipalMatchKind::Direct => format!("{} is named directly", req.principal.describe()),
+                PrincipalMatchKind::Role => format!("{} is a session of the named role", req.principal.describe()),
+                PrincipalMatchKind::FedUser => format!(
+                    "{} is a GetFederationToken session of the named user",
+                    req.principal.describe()
+                ),
+                PrincipalMatchKind::Service => format!("{} is named", req.principal.describe()),
+            },
+            None => {
+                let notes: Vec<&str> = p.patterns.iter().filter_map(PrincipalPattern::note).collect();
+                let mut note = format!("{} is not named", req.principal.describe());
+                if !notes.is_empty() {
+                    note.push_str("; ");
+                    note.push_str(&notes.join("; "));
+                }
+                note
+            }
+        };
+        (
+            ElementTrace {
+                element: "Principal",
+                matched: found.is_some(),
+                negated: false,
+                pattern: found.and_then(|(_, i)| p.written.get(i).cloned()),
+                resolved: None,
+                note,
+            },
+            found.map(|(k, _)| k),
+        )
+    }
+
+    fn explain_resource(&self, req: &Request, opts: MatchOptions) -> ElementTrace {
+        let Some(r) = &self.resource else {
+            let (matched, note) = if opts.implicit_resource {
+                (true, "no `Resource` element: the resource is implied by the policy (E3)".to_string())
+            } else {
+                (false, "the statement has no `Resource` or `NotResource`".to_string())
+            };
+            return ElementTrace {
+                element: "Resource",
+                matched,
+                negated: false,
+                pattern: None,
+                resolved: None,
+                note,
+            };
+        };
+        let mut hit: Option<(usize, Option<String>)> = None;
+        let mut unresolved: Vec<String> = Vec::new();
+        for (i, p) in r.patterns.iter().enumerate() {
+            let mut resolved = None;
+            match p.check(req.resource, req.context, Some(&mut resolved)) {
+                ResourceMatch::Yes => {
+                    hit = Some((i, resolved));
+                    break;
+                }
+                ResourceMatch::No => {}
+                ResourceMatch::Unresolved(u) => unresolved.push(format!(
+                    "`{}`: {}, so this entry matches nothing",
+                    r.written.get(i).map_or("", String::as_str),
+                    u.note()
+                )),
+            }
+        }
+        let element = if r.negated { "NotResource" } else { "Resource" };
+        let any = hit.is_some();
+        let mut note = match (r.negated, any) {
+            (false, true) => format!("`{}` matches", req.resource),
+            (false, false) if req.resource == "*" => {
+                "the action has no resource type (request resource `*`): only a policy `\"*\"` matches it (M4)".into()
+            }
+            (false, false) => format!("no listed resource matches `{}`", req.resource),
+            (true, true) => format!("`{}` is excluded by NotResource", req.resource),
+            (true, false) => format!("`{}` matches none of the excluded resources", req.resource),
+        };
+        if !unresolved.is_empty() {
+            note.push_str("; ");
+            note.push_str(&unresolved.join("; "));
+        }
+        let (pattern, resolved) = match hit {
+            Some((i, resolved)) => (r.written.get(i).cloned(), resolved),
+            None => (None, None),
+        };
+        ElementTrace {
+            element,
+            matched: any != r.negated,
+            negated: r.negated,
+            pattern,
+            resolved,
+            note,
+        }
+    }
+}
+
+fn explain_action(a: &Element<ActionPattern>, action: &str) -> ElementTrace {
+    let hit = a.patterns.iter().position(|p| p.matches(action));
+    let note = match (a.negated, hit.is_some()) {
+        (false, true) => format!("`{action}` matches (actions compare case-insensitively)"),
+        (false, false) => format!("no listed action matches `{action}`"),
+        (true, true) => format!("`{action}` is excluded by NotAction"),
+        (true, false) => format!("`{action}` matches none of the excluded actions, so NotAction covers it (M3)"),
+    };
+    ElementTrace {
+        element: if a.negated { "NotAction" } else { "Action" },
+        matched: hit.is_some() != a.negated,
+        negated: a.negated,
+        pattern: hit.and_then(|i| a.written.get(i).cloned()),
+        resolved: None,
+        note,
+    }
+}

@@ -1,0 +1,254 @@
+//! Policy variables (V1–V5): `${key}`, `${key, 'default'}` and the escapes `${*}`, `${?}`,
+//! `${$}`, parsed once into a [`Template`] and resolved per request.
+//!
+//! Substituted text is always literal (V3): a resolved value or an escape never acts as a
+//! wildcard, so templates resolve to [`Token`]s rather than to a string that would be re-read.
+
+use super::wildcard::{glob_tokens, literal_tokens, Token};
+use crate::context::RequestContext;
+
+/// A `${…}` reference to a context key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variable {
+    /// The key as written (for display).
+    pub key: String,
+    /// ASCII-lowercased key, for the context lookup (C2, V1).
+    pub key_lower: String,
+    /// `${key, 'default'}` (V4).
+    pub default: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Piece {
+    /// Policy text as written: wildcards in it keep their meaning where the context has them.
+    Text(String),
+    /// `${*}`, `${?}` or `${$}`: one literal character (V3).
+    Escape(char),
+    Var(Variable),
+}
+
+/// A policy string with its variables located.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    pieces: Vec<Piece>,
+}
+
+/// A template after substitution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    /// Pattern tokens: `*`/`?` from the policy text are wildcards, substituted text is literal.
+    pub tokens: Vec<Token>,
+    /// The text after substitution, for explanations.
+    pub text: String,
+}
+
+/// Why a template could not be resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unresolved {
+    /// The key that is missing (or multi-valued) and has no default.
+    pub key: String,
+    pub multi_valued: bool,
+}
+
+impl Unresolved {
+    pub fn note(&self) -> String {
+        if self.multi_valued {
+            format!(
+                "`${{{}}}` names a multi-valued key, which cannot be used as a variable (V1)",
+                self.key
+            )
+        } else {
+            format!("`${{{}}}` is not in the request and has no default (V5)", self.key)
+        }
+    }
+}
+
+impl Template {
+    /// Parses `text`. With `substitute == false` (Version 2008-10-17, or an element where
+    /// variables are not allowed) the whole text stays as written (G2, V2).
+    pub fn parse(text: &str, substitute: bool) -> Template {
+        if !substitute || !text.contains("${") {
+            return Template {
+                pieces: vec![Piece::Text(text.to_string())],
+            };
+        }
+        let mut pieces = Vec::new();
+        let mut plain = String::new();
+        let mut rest = text;
+        loop {
+            let Some(start) = rest.find("${") else {
+                plain.push_str(rest);
+                break;
+            };
+            let (before, from) = rest.split_at(start);
+            let after = from.get(2..).unwrap_or("");
+            let Some(end) = after.find('}') else {
+                // Unterminated: the rest is plain text.
+                plain.push_str(rest);
+                break;
+            };
+            plain.push_str(before);
+            let body = after.get(..end).unwrap_or("");
+            rest = after.get(end + 1..).unwrap_or("");
+            let piece = match body {
+                "*" => Piece::Escape('*'),
+                "?" => Piece::Escape('?'),
+                "$" => Piece::Escape('$'),
+                _ => Piece::Var(parse_variable(body)),
+            };
+            if !plain.is_empty() {
+                pieces.push(Piece::Text(std::mem::take(&mut plain)));
+            }
+            pieces.push(piece);
+        }
+        if !plain.is_empty() {
+            pieces.push(Piece::Text(plain));
+        }
+        Template { pieces }
+    }
+
+    /// Whether anything depends on the request (variables) or needs token-level care (escapes).
+    pub fn is_plain(&self) -> bool {
+        self.pieces.iter().all(|p| matches!(p, Piece::Text(_)))
+    }
+
+    /// The text when [`Template::is_plain`].
+    pub fn plain_text(&self) -> Option<String> {
+        self.is_plain().then(|| {
+            self.pieces
+                .iter()
+                .filter_map(|p| match p {
+                    Piece::Text(t) => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+
+    /// The variables referenced (for `missing_keys`).
+    pub fn variables(&self) -> impl Iterator<Item = &Variable> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Var(v) => Some(v),
+            _ => None,
+        })
+    }
+
+    /// Substitutes variables. `wildcards` says whether `*`/`?` in the policy's own text are
+    /// wildcards (Resource, StringLike, ArnLike) or literal (StringEquals, Bool).
+    pub fn resolve(&self, ctx: &RequestContext, wildcards: bool) -> Result<Resolved, Unresolved> {
+        let mut tokens = Vec::new();
+        let mut text = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(t) => {
+                    text.push_str(t);
+                    if wildcards {
+                        tokens.extend(glob_tokens(t));
+                    } else {
+                        tokens.extend(literal_tokens(t));
+                    }
+                }
+                Piece::Escape(c) => {
+                    text.push(*c);
+                    tokens.push(Token::Lit(*c));
+                }
+                Piece::Var(v) => {
+                    let value = v.value(ctx)?;
+                    text.push_str(value);
+                    tokens.extend(literal_tokens(value));
+                }
+            }
+        }
+        Ok(Resolved { tokens, text })
+    }
+}
+
+impl Variable {
+    /// The value to substitute: a single-valued key (V1), else the default (V4).
+    fn value<'c>(&'c self, ctx: &'c RequestContext) -> Result<&'c str, Unresolved> {
+        let found = ctx.get_lowercase(&self.key_lower);
+        if let Some(v) = found.and_then(|v| v.single()) {
+            return Ok(v);
+        }
+        match &self.default {
+            Some(d) => Ok(d),
+            None => Err(Unresolved {
+                key: self.key.clone(),
+                multi_valued: found.is_some(),
+            }),
+        }
+    }
+}
+
+/// `key` or `key, 'default'` (V4). Lenient on spaces around the comma.
+fn parse_variable(body: &str) -> Variable {
+    let (key, default) = match body.split_once(',') {
+        Some((key, rest)) => {
+            let rest = rest.trim();
+            match rest.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
+                Some(default) if rest.len() >= 2 => (key.trim(), Some(default.to_string())),
+                _ => (body.trim(), None),
+            }
+        }
+        None => (body.trim(), None),
+    };
+    Variable {
+        key: key.to_string(),
+        key_lower: key.to_ascii_lowercase(),
+        default,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::ContextValue;
+
+    fn ctx(pairs: &[(&str, &str)]) -> RequestContext {
+        let mut c = RequestContext::new();
+        for (k, v) in pairs {
+            c.insert(*k, ContextValue::Single(v.to_string()));
+        }
+        c
+    }
+
+    #[test]
+    fn v4_default_after_comma_and_space() {
+        let t = Template::parse("${aws:PrincipalTag/team, 'company-wide'}", true);
+        assert_eq!(t.resolve(&ctx(&[]), false).map(|r| r.text), Ok("company-wide".into()));
+        let c = ctx(&[("aws:principaltag/TEAM", "red")]);
+        assert_eq!(t.resolve(&c, false).map(|r| r.text), Ok("red".into()));
+    }
+
+    #[test]
+    fn v3_escapes_are_literal_tokens() {
+        let t = Template::parse("a${*}b${?}${$}", true);
+        let r = t.resolve(&ctx(&[]), true).expect("no variables to miss");
+        assert_eq!(r.text, "a*b?$");
+        assert!(r.tokens.iter().all(|t| matches!(t, Token::Lit(_))));
+    }
+
+    #[test]
+    fn g2_no_substitution_keeps_text() {
+        let t = Template::parse("home/${aws:username}/*", false);
+        assert!(t.is_plain());
+        assert_eq!(t.plain_text().as_deref(), Some("home/${aws:username}/*"));
+    }
+
+    #[test]
+    fn unterminated_variable_is_text() {
+        let t = Template::parse("a${aws:username", true);
+        assert_eq!(t.plain_text().as_deref(), Some("a${aws:username"));
+        let t = Template::parse("${aws:username}/x${y", true);
+        let r = t.resolve(&ctx(&[("aws:username", "bo")]), true).expect("resolves");
+        assert_eq!(r.text, "bo/x${y");
+    }
+
+    #[test]
+    fn v1_multi_valued_key_does_not_resolve() {
+        let mut c = RequestContext::new();
+        c.insert("aws:TagKeys", ContextValue::Multi(vec!["a".into()]));
+        let t = Template::parse("${aws:TagKeys}", true);
+        assert!(t.resolve(&c, false).is_err_and(|u| u.multi_valued));
+    }
+}
