@@ -6,11 +6,11 @@ pub mod catalog;
 pub mod condition;
 pub mod context;
 pub mod diagnostic;
-// pub mod eval;  (lead: enabled once matching::statement and policy::validate land)
+pub mod eval;
 pub mod json;
 pub mod matching;
 pub mod policy;
-// pub mod scenario;
+pub mod scenario;
 pub mod span;
 pub mod suggest;
 

@@ -348,7 +348,7 @@ fn traces(set: &PolicySet, req: &PreparedRequest, part: &Participation) -> (Vec<
             })
             .collect::<Vec<_>>();
         if participates {
-            for t in statements.iter().filter(|t| t.skipped.is_none() && t.elements_match()) {
+            for t in statements.iter().filter(|t| t.skipped.is_none() && elements_match(t)) {
                 for key in &t.missing_keys {
                     if !missing.iter().any(|m| m.eq_ignore_ascii_case(key)) {
                         missing.push(key.clone());
@@ -366,6 +366,13 @@ fn traces(set: &PolicySet, req: &PreparedRequest, part: &Participation) -> (Vec<
     }
     missing.sort_by_key(|k| k.to_ascii_lowercase());
     (out, missing)
+}
+
+/// Whether principal, action and resource matched, whatever the conditions said.
+fn elements_match(t: &crate::matching::StatementTrace) -> bool {
+    [&t.principal, &t.action, &t.resource]
+        .iter()
+        .all(|e| e.as_ref().is_none_or(|e| e.matched))
 }
 
 fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {

@@ -30,7 +30,6 @@ pub(crate) struct Hit<'p> {
     pub policy: &'p PreparedPolicy,
     pub statement: &'p CompiledStatement,
     pub effect: Effect,
-    pub kind: Option<PrincipalMatchKind>,
 }
 
 fn kind_bit(kind: Option<PrincipalMatchKind>) -> KindSet {
@@ -127,7 +126,7 @@ fn policy_outcome<'p>(
                 outcome.kinds.insert(kind_bit(principal));
             }
         }
-        on_hit(Hit { policy, statement, effect, kind: principal });
+        on_hit(Hit { policy, statement, effect });
     }
     outcome
 }
