@@ -1,1 +1,3 @@
-fn main() { yew::Renderer::<iamsim_web::App>::new().render(); }
+fn main() {
+    yew::Renderer::<iamsim_web::App>::new().render();
+}
