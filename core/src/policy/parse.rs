@@ -141,7 +141,8 @@ fn read_policy(root: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Policy
         statements: Vec::new(),
         span: root.span,
     };
-    let mut has_statement = false;
+    // `None` until a `Statement` element is read; `Some(false)` when it had the wrong type.
+    let mut statement_ok = None;
     for member in members {
         match member.key.value.as_str() {
             "Version" => {
@@ -153,18 +154,19 @@ fn read_policy(root: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Policy
                 None => diagnostics.push(type_error("Id", "a string", &member.value)),
             },
             "Statement" => {
-                has_statement = true;
-                policy.statements = read_statements(&member.value, diagnostics);
+                let statements = read_statements(&member.value, diagnostics);
+                statement_ok = Some(statements.is_some());
+                policy.statements = statements.unwrap_or_default();
             }
             _ => diagnostics.push(unknown_element(&member.key, &TOP_LEVEL_ELEMENTS, "at the top of the policy")),
         }
     }
-    if !has_statement {
+    if statement_ok.is_none() {
         diagnostics.push(
             Diagnostic::error("missing-statement", "the policy has no `Statement` element", Some(opening(root.span)))
                 .with_fix("add `\"Statement\": [ … ]`"),
         );
-    } else if policy.statements.is_empty() {
+    } else if statement_ok == Some(true) && policy.statements.is_empty() {
         diagnostics.push(Diagnostic::warning(
             "no-statements",
             "the policy has no statements: it allows and denies nothing",
@@ -200,17 +202,19 @@ fn read_version(value: &Value, diagnostics: &mut Vec<Diagnostic>) -> PolicyVersi
 }
 
 /// G3: one statement object or an array of them.
-fn read_statements(value: &Value, diagnostics: &mut Vec<Diagnostic>) -> Vec<Statement> {
+fn read_statements(value: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Statement>> {
     match &value.kind {
-        ValueKind::Object(_) => vec![read_statement(0, value, diagnostics)],
-        ValueKind::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| read_statement(index, item, diagnostics))
-            .collect(),
+        ValueKind::Object(_) => Some(vec![read_statement(0, value, diagnostics)]),
+        ValueKind::Array(items) => Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| read_statement(index, item, diagnostics))
+                .collect(),
+        ),
         _ => {
             diagnostics.push(type_error("Statement", "an object or an array of objects", value));
-            Vec::new()
+            None
         }
     }
 }
