@@ -18,9 +18,33 @@ const VALID: &str = r#"{
 
 /// Pieces that make mutations reach deep into the grammar.
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\ud800", "\\udc00", "*", "é", "😀", "\u{feff}",
-    "\"Effect\"", "\"Allow\"", "\"allow\"", "\"Principal\"", "\"NotAction\"", "\"Condition\"",
-    "\"StringEqual\"", "null", "1e999", "-", "\n", "\"Version\": \"2012-10-17\",",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "\\",
+    "\\u",
+    "\\ud800",
+    "\\udc00",
+    "*",
+    "é",
+    "😀",
+    "\u{feff}",
+    "\"Effect\"",
+    "\"Allow\"",
+    "\"allow\"",
+    "\"Principal\"",
+    "\"NotAction\"",
+    "\"Condition\"",
+    "\"StringEqual\"",
+    "null",
+    "1e999",
+    "-",
+    "\n",
+    "\"Version\": \"2012-10-17\",",
 ];
 
 fn check(text: &str) {
@@ -29,7 +53,10 @@ fn check(text: &str) {
         if let Some(span) = d.span {
             let (start, end) = (span.start.offset as usize, span.end.offset as usize);
             assert!(start <= end && end <= text.len(), "{d:?}");
-            assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "{d:?}");
+            assert!(
+                text.is_char_boundary(start) && text.is_char_boundary(end),
+                "{d:?}"
+            );
             assert!(span.start.line >= 1 && span.start.column >= 1);
         }
     }

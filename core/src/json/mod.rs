@@ -69,7 +69,9 @@ pub fn parse_bytes(bytes: &[u8]) -> JsonDocument {
             let start = cursor.position();
             let mut end = start;
             let bad_len = error.error_len().unwrap_or(1);
-            end.offset = end.offset.saturating_add(u32::try_from(bad_len).unwrap_or(1));
+            end.offset = end
+                .offset
+                .saturating_add(u32::try_from(bad_len).unwrap_or(1));
             end.column = end.column.saturating_add(1);
             let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
             let message = if utf16 {

@@ -90,6 +90,8 @@ fn truncate(text: &str) -> String {
     }
 }
 
+// The first error ends the read, so a large `Err` is built at most once: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
 impl Reader<'_> {
     fn error_here(&self, message: String) -> Diagnostic {
         Diagnostic::error(SYNTAX_ERROR, message, Some(self.cur.char_span()))
@@ -173,7 +175,8 @@ impl Reader<'_> {
                         true
                     }
                     Frame::Object { members, key, .. } => {
-                        let key = std::mem::replace(key, Spanned::new(String::new(), Span::default()));
+                        let key =
+                            std::mem::replace(key, Spanned::new(String::new(), Span::default()));
                         members.push(Member { key, value });
                         false
                     }
@@ -228,7 +231,10 @@ impl Reader<'_> {
             Some(b) if b.is_ascii_alphabetic() => {
                 let word = self.peek_word();
                 return Err(self
-                    .error_here(format!("key `{}` must be in double quotes", truncate(&word)))
+                    .error_here(format!(
+                        "key `{}` must be in double quotes",
+                        truncate(&word)
+                    ))
                     .with_fix(format!("write `\"{}\"`", truncate(&word))));
             }
             _ => return Err(self.expected("a key in double quotes")),
@@ -281,8 +287,9 @@ impl Reader<'_> {
                 kind
             }
             Some(b'\'') => {
-                return Err(self
-                    .error_here("strings must be in double quotes (`\"`), not single quotes".into()))
+                return Err(self.error_here(
+                    "strings must be in double quotes (`\"`), not single quotes".into(),
+                ))
             }
             Some(b'/') => return Err(self.error_here("comments are not allowed in JSON".into())),
             _ => return Err(self.expected("a value")),
@@ -328,7 +335,10 @@ impl Reader<'_> {
             .with_fix(format!("use `{literal}`")),
             None => Diagnostic::error(
                 SYNTAX_ERROR,
-                format!("unquoted text `{}`: strings must be in double quotes", truncate(word)),
+                format!(
+                    "unquoted text `{}`: strings must be in double quotes",
+                    truncate(word)
+                ),
                 Some(span),
             )
             .with_fix(format!("write `\"{}\"`", truncate(word))),
@@ -345,7 +355,9 @@ impl Reader<'_> {
             Some(b'0') => {
                 self.cur.bump();
                 if let Some(b'0'..=b'9') = self.cur.peek() {
-                    return Err(self.error_here("numbers cannot start with `0` followed by a digit".into()));
+                    return Err(
+                        self.error_here("numbers cannot start with `0` followed by a digit".into())
+                    );
                 }
             }
             Some(b'1'..=b'9') => self.digits(),

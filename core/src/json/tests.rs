@@ -20,7 +20,10 @@ fn reads_values_with_spans() {
     assert_eq!((a.key.span.start.line, a.key.span.start.column), (2, 3));
     let items = a.value.as_array().expect("array");
     assert_eq!(items[1].kind, ValueKind::Bool(true));
-    assert_eq!((items[2].span.start.column, items[2].span.end.column), (18, 22));
+    assert_eq!(
+        (items[2].span.start.column, items[2].span.end.column),
+        (18, 22)
+    );
     // Columns count chars, offsets count bytes: `é` is 2 bytes.
     let x = &members[1].value;
     assert_eq!((x.span.start.line, x.span.start.column), (3, 8));
@@ -55,7 +58,11 @@ fn syntax_errors_name_what_was_expected_and_where() {
         ("\n\n  }", "expected a value, found `}`", 3, 3),
     ];
     for (text, message, line, column) in table {
-        assert_eq!(err(text), (message.to_string(), *line, *column), "for {text:?}");
+        assert_eq!(
+            err(text),
+            (message.to_string(), *line, *column),
+            "for {text:?}"
+        );
     }
 }
 
@@ -63,12 +70,22 @@ fn syntax_errors_name_what_was_expected_and_where() {
 fn g1_duplicate_keys_are_reported_and_reading_goes_on() {
     let doc = parse("{\"a\": 1, \"b\": {\"c\": 1, \"c\": 2}, \"a\": 3}");
     let root = doc.value.expect("duplicates do not stop reading");
-    let dups: Vec<_> = doc.diagnostics.iter().filter(|d| d.code == DUPLICATE_KEY).collect();
+    let dups: Vec<_> = doc
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == DUPLICATE_KEY)
+        .collect();
     assert_eq!(dups.len(), 2);
-    assert_eq!(dups[0].message, "duplicate key `c`: a key may appear only once in an object");
+    assert_eq!(
+        dups[0].message,
+        "duplicate key `c`: a key may appear only once in an object"
+    );
     assert_eq!(dups[0].span.map(|s| s.start.column), Some(24));
     // The last member wins for `get`, and both are kept.
-    assert_eq!(root.get("a").map(|v| v.kind.clone()), Some(ValueKind::Number("3".into())));
+    assert_eq!(
+        root.get("a").map(|v| v.kind.clone()),
+        Some(ValueKind::Number("3".into()))
+    );
     assert_eq!(root.as_object().map(<[Member]>::len), Some(3));
 }
 
@@ -80,7 +97,10 @@ fn nesting_is_limited_without_recursion() {
     let doc = parse(&deep);
     assert!(doc.value.is_none());
     assert_eq!(doc.diagnostics[0].code, TOO_DEEP);
-    assert_eq!(doc.diagnostics[0].span.map(|s| s.start.column), Some(MAX_DEPTH as u32 + 1));
+    assert_eq!(
+        doc.diagnostics[0].span.map(|s| s.start.column),
+        Some(MAX_DEPTH as u32 + 1)
+    );
     // A million brackets: an error, not a stack overflow.
     let hostile = "[".repeat(1_000_000);
     assert_eq!(parse(&hostile).diagnostics[0].code, TOO_DEEP);
@@ -108,7 +128,12 @@ fn escapes_and_surrogate_pairs_decode() {
 
 #[test]
 fn lone_surrogates_are_errors() {
-    for text in [r#"["\ud800"]"#, r#"["\ud800x"]"#, r#"["\udc00"]"#, r#"["\ud800\u0041"]"#] {
+    for text in [
+        r#"["\ud800"]"#,
+        r#"["\ud800x"]"#,
+        r#"["\udc00"]"#,
+        r#"["\ud800\u0041"]"#,
+    ] {
         let (message, line, column) = err(text);
         assert!(message.starts_with("lone surrogate"), "{text}: {message}");
         assert_eq!((line, column), (1, 3));
@@ -137,14 +162,29 @@ fn invalid_utf8_is_reported_with_a_position() {
     let d = &doc.diagnostics[0];
     assert_eq!(d.code, INVALID_UTF8);
     let span = d.span.expect("span");
-    assert_eq!((span.start.line, span.start.column, span.start.offset), (2, 9, 10));
-    assert!(parse_bytes(b"\xff\xfe{\x00}\x00").diagnostics[0].message.contains("UTF-16"));
+    assert_eq!(
+        (span.start.line, span.start.column, span.start.offset),
+        (2, 9, 10)
+    );
+    assert!(parse_bytes(b"\xff\xfe{\x00}\x00").diagnostics[0]
+        .message
+        .contains("UTF-16"));
     assert!(parse_bytes(b"{}").value.is_some());
 }
 
 #[test]
 fn control_and_odd_characters_never_panic() {
-    for text in ["\u{0}", "[\"\u{1}\"]", "{\"\\", "[\"\\u", "[\"\\ud800\\", "\u{feff}", "-", "[1,", "{\"a\":"] {
+    for text in [
+        "\u{0}",
+        "[\"\u{1}\"]",
+        "{\"\\",
+        "[\"\\u",
+        "[\"\\ud800\\",
+        "\u{feff}",
+        "-",
+        "[1,",
+        "{\"a\":",
+    ] {
         let doc = parse(text);
         assert!(doc.value.is_none(), "{text:?}");
         assert_eq!(doc.diagnostics.len(), 1, "{text:?}");

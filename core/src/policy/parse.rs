@@ -69,7 +69,9 @@ const STATEMENT_ELEMENTS: [&str; 9] = [
 pub fn parse_policy(text: &str) -> ParsedPolicy {
     let doc = json::parse(text);
     let mut diagnostics = doc.diagnostics;
-    let policy = doc.value.and_then(|root| read_policy(&root, &mut diagnostics));
+    let policy = doc
+        .value
+        .and_then(|root| read_policy(&root, &mut diagnostics));
     ParsedPolicy {
         text: text.to_string(),
         policy,
@@ -120,7 +122,10 @@ fn unknown_element(name: &Spanned<String>, known: &[&str], place: &str) -> Diagn
 fn type_error(element: &str, expected: &str, found: &Value) -> Diagnostic {
     Diagnostic::error(
         "invalid-type",
-        format!("`{element}` must be {expected}, found {}", found.type_name()),
+        format!(
+            "`{element}` must be {expected}, found {}",
+            found.type_name()
+        ),
         Some(found.span),
     )
 }
@@ -158,19 +163,31 @@ fn read_policy(root: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Policy
                 statement_ok = Some(statements.is_some());
                 policy.statements = statements.unwrap_or_default();
             }
-            _ => diagnostics.push(unknown_element(&member.key, &TOP_LEVEL_ELEMENTS, "at the top of the policy")),
+            _ => diagnostics.push(unknown_element(
+                &member.key,
+                &TOP_LEVEL_ELEMENTS,
+                "at the top of the policy",
+            )),
         }
     }
     if statement_ok.is_none() {
         diagnostics.push(
-            Diagnostic::error("missing-statement", "the policy has no `Statement` element", Some(opening(root.span)))
-                .with_fix("add `\"Statement\": [ … ]`"),
+            Diagnostic::error(
+                "missing-statement",
+                "the policy has no `Statement` element",
+                Some(opening(root.span)),
+            )
+            .with_fix("add `\"Statement\": [ … ]`"),
         );
     } else if statement_ok == Some(true) && policy.statements.is_empty() {
         diagnostics.push(Diagnostic::warning(
             "no-statements",
             "the policy has no statements: it allows and denies nothing",
-            members.iter().rev().find(|m| m.key.value == "Statement").map(Member::span),
+            members
+                .iter()
+                .rev()
+                .find(|m| m.key.value == "Statement")
+                .map(Member::span),
         ));
     }
     attach_duplicates(&mut policy.statements, diagnostics);
@@ -213,7 +230,11 @@ fn read_statements(value: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<V
                 .collect(),
         ),
         _ => {
-            diagnostics.push(type_error("Statement", "an object or an array of objects", value));
+            diagnostics.push(type_error(
+                "Statement",
+                "an object or an array of objects",
+                value,
+            ));
             None
         }
     }
@@ -221,7 +242,10 @@ fn read_statements(value: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<V
 
 /// Duplicate keys inside a statement make it ambiguous: tie them to it and mark it invalid.
 fn attach_duplicates(statements: &mut [Statement], diagnostics: &mut [Diagnostic]) {
-    for d in diagnostics.iter_mut().filter(|d| d.code == json::DUPLICATE_KEY) {
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.code == json::DUPLICATE_KEY)
+    {
         let Some(span) = d.span else { continue };
         if let Some(statement) = statements
             .iter_mut()
@@ -253,13 +277,11 @@ fn read_statement(index: usize, value: &Value, diagnostics: &mut Vec<Diagnostic>
     let mut errors = Vec::new();
     match value.as_object() {
         Some(members) => read_statement_members(&mut statement, members, value.span, &mut errors),
-        None => errors.push(
-            Diagnostic::error(
-                "invalid-statement",
-                format!("a statement must be an object, found {}", value.type_name()),
-                Some(value.span),
-            ),
-        ),
+        None => errors.push(Diagnostic::error(
+            "invalid-statement",
+            format!("a statement must be an object, found {}", value.type_name()),
+            Some(value.span),
+        )),
     }
     if let Some(first) = errors.first() {
         statement.invalid = Some(first.message.clone());
@@ -285,21 +307,33 @@ fn read_statement_members(
             "Effect" => statement.effect = read_effect(value, errors),
             "Principal" | "NotPrincipal" => {
                 let negated = key == "NotPrincipal";
-                if statement.principal.as_ref().is_some_and(|p| p.negated != negated) {
+                if statement
+                    .principal
+                    .as_ref()
+                    .is_some_and(|p| p.negated != negated)
+                {
                     errors.push(both("Principal", "NotPrincipal", member));
                 }
                 statement.principal = read_principal(member, negated, errors);
             }
             "Action" | "NotAction" => {
                 let negated = key == "NotAction";
-                if statement.action.as_ref().is_some_and(|a| a.negated != negated) {
+                if statement
+                    .action
+                    .as_ref()
+                    .is_some_and(|a| a.negated != negated)
+                {
                     errors.push(both("Action", "NotAction", member));
                 }
                 statement.action = read_strings(member, negated, errors);
             }
             "Resource" | "NotResource" => {
                 let negated = key == "NotResource";
-                if statement.resource.as_ref().is_some_and(|r| r.negated != negated) {
+                if statement
+                    .resource
+                    .as_ref()
+                    .is_some_and(|r| r.negated != negated)
+                {
                     errors.push(both("Resource", "NotResource", member));
                 }
                 statement.resource = read_strings(member, negated, errors);
@@ -308,14 +342,22 @@ fn read_statement_members(
                 statement.condition_span = Some(member.span());
                 statement.conditions = read_condition(value, errors);
             }
-            _ => errors.push(unknown_element(&member.key, &STATEMENT_ELEMENTS, "in a statement")),
+            _ => errors.push(unknown_element(
+                &member.key,
+                &STATEMENT_ELEMENTS,
+                "in a statement",
+            )),
         }
     }
     let present = |name: &str| members.iter().any(|m| m.key.value == name);
     if !present("Effect") {
         errors.push(
-            Diagnostic::error("missing-effect", "the statement has no `Effect`", Some(opening(span)))
-                .with_fix("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
+            Diagnostic::error(
+                "missing-effect",
+                "the statement has no `Effect`",
+                Some(opening(span)),
+            )
+            .with_fix("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
         );
     }
     if !present("Action") && !present("NotAction") {
@@ -361,7 +403,11 @@ fn read_effect(value: &Value, errors: &mut Vec<Diagnostic>) -> Option<Spanned<Ef
 }
 
 /// The strings of a string-or-array element; `None` (with an error) when it has another shape.
-fn read_string_list(element: &str, value: &Value, errors: &mut Vec<Diagnostic>) -> Option<Vec<Spanned<String>>> {
+fn read_string_list(
+    element: &str,
+    value: &Value,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Vec<Spanned<String>>> {
     match &value.kind {
         ValueKind::String(s) => Some(vec![Spanned::new(s.clone(), value.span)]),
         ValueKind::Array(items) if items.is_empty() => {
@@ -377,20 +423,30 @@ fn read_string_list(element: &str, value: &Value, errors: &mut Vec<Diagnostic>) 
             for item in items {
                 match item.as_str() {
                     Some(s) => out.push(Spanned::new(s.to_string(), item.span)),
-                    None => errors.push(type_error(element, "a string or an array of strings", item)),
+                    None => {
+                        errors.push(type_error(element, "a string or an array of strings", item))
+                    }
                 }
             }
             (out.len() == items.len()).then_some(out)
         }
         _ => {
-            errors.push(type_error(element, "a string or an array of strings", value));
+            errors.push(type_error(
+                element,
+                "a string or an array of strings",
+                value,
+            ));
             None
         }
     }
 }
 
 /// `Action`/`NotAction`, `Resource`/`NotResource` (G7).
-fn read_strings(member: &Member, negated: bool, errors: &mut Vec<Diagnostic>) -> Option<StringElement> {
+fn read_strings(
+    member: &Member,
+    negated: bool,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<StringElement> {
     let values = read_string_list(&member.key.value, &member.value, errors)?;
     Some(StringElement {
         negated,
@@ -400,7 +456,11 @@ fn read_strings(member: &Member, negated: bool, errors: &mut Vec<Diagnostic>) ->
 }
 
 /// `Principal`/`NotPrincipal` (G9): `"*"` or a map of AWS/Service/Federated/CanonicalUser.
-fn read_principal(member: &Member, negated: bool, errors: &mut Vec<Diagnostic>) -> Option<PrincipalElement> {
+fn read_principal(
+    member: &Member,
+    negated: bool,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<PrincipalElement> {
     let element = member.key.value.as_str();
     let value = &member.value;
     let mut entries = Vec::new();
@@ -431,18 +491,30 @@ fn read_principal(member: &Member, negated: bool, errors: &mut Vec<Diagnostic>) 
         ValueKind::Object(kinds) => {
             let before = errors.len();
             for kind_member in kinds {
-                let Some(kind) = principal_kind(&kind_member.key, errors) else { continue };
-                let Some(values) = read_string_list(&kind_member.key.value, &kind_member.value, errors) else {
+                let Some(kind) = principal_kind(&kind_member.key, errors) else {
                     continue;
                 };
-                entries.extend(values.into_iter().map(|value| PrincipalEntry { kind, value }));
+                let Some(values) =
+                    read_string_list(&kind_member.key.value, &kind_member.value, errors)
+                else {
+                    continue;
+                };
+                entries.extend(
+                    values
+                        .into_iter()
+                        .map(|value| PrincipalEntry { kind, value }),
+                );
             }
             if errors.len() > before {
                 return None;
             }
         }
         _ => {
-            errors.push(type_error(element, "`\"*\"` or an object such as `{\"AWS\": …}`", value));
+            errors.push(type_error(
+                element,
+                "`\"*\"` or an object such as `{\"AWS\": …}`",
+                value,
+            ));
             return None;
         }
     }
@@ -471,17 +543,23 @@ fn principal_kind(key: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option
         ),
         Some(key.span),
     );
-    errors.push(match closest(&key.value, KINDS.iter().map(|k| k.as_str())) {
-        Some(s) => d.with_fix(format!("use `{s}`")),
-        None => d,
-    });
+    errors.push(
+        match closest(&key.value, KINDS.iter().map(|k| k.as_str())) {
+            Some(s) => d.with_fix(format!("use `{s}`")),
+            None => d,
+        },
+    );
     None
 }
 
 /// G8: `{Operator: {Key: value | [values]}}`, flattened to one entry per operator and key.
 fn read_condition(value: &Value, errors: &mut Vec<Diagnostic>) -> Vec<ConditionEntry> {
     let Some(operators) = value.as_object() else {
-        errors.push(type_error("Condition", "an object of condition operators", value));
+        errors.push(type_error(
+            "Condition",
+            "an object of condition operators",
+            value,
+        ));
         return Vec::new();
     };
     let mut entries = Vec::new();
@@ -549,7 +627,10 @@ fn condition_values(member: &Member, errors: &mut Vec<Diagnostic>) -> Option<Vec
             None
         }
         ValueKind::Array(items) => {
-            let values: Vec<_> = items.iter().filter_map(|item| scalar(item, errors)).collect();
+            let values: Vec<_> = items
+                .iter()
+                .filter_map(|item| scalar(item, errors))
+                .collect();
             (values.len() == items.len()).then_some(values)
         }
         _ => scalar(&member.value, errors).map(|v| vec![v]),

@@ -137,10 +137,14 @@ impl FromStr for PolicyType {
             "resource" | "bucket" | "s3" | "queue" | "sqs" | "topic" | "sns" => {
                 PolicyType::Resource(ResourceKind::Generic)
             }
-            "ecr" | "repository" | "ecr-repository" => PolicyType::Resource(ResourceKind::EcrRepository),
+            "ecr" | "repository" | "ecr-repository" => {
+                PolicyType::Resource(ResourceKind::EcrRepository)
+            }
             "kms" | "key" | "kms-key" => PolicyType::Resource(ResourceKind::KmsKey),
             "trust" | "role-trust" => PolicyType::Resource(ResourceKind::RoleTrust),
-            "boundary" | "permissions-boundary" | "permissionsboundary" => PolicyType::PermissionsBoundary,
+            "boundary" | "permissions-boundary" | "permissionsboundary" => {
+                PolicyType::PermissionsBoundary
+            }
             "session" => PolicyType::Session,
             "scp" => PolicyType::Scp,
             "rcp" => PolicyType::Rcp,
@@ -160,7 +164,10 @@ mod tests {
         for t in PolicyType::ALL {
             assert_eq!(t.cli_name().parse::<PolicyType>(), Ok(t));
         }
-        assert_eq!("bucket".parse(), Ok(PolicyType::Resource(ResourceKind::Generic)));
+        assert_eq!(
+            "bucket".parse(),
+            Ok(PolicyType::Resource(ResourceKind::Generic))
+        );
         assert_eq!("VPCE".parse(), Ok(PolicyType::VpcEndpoint));
         assert!("group".parse::<PolicyType>().is_err());
     }
@@ -169,7 +176,8 @@ mod tests {
     fn serde_names_follow_the_scenario_format() {
         let json = serde_json::to_string(&PolicyType::PermissionsBoundary).unwrap_or_default();
         assert_eq!(json, "\"permissionsBoundary\"");
-        let json = serde_json::to_string(&PolicyType::Resource(ResourceKind::EcrRepository)).unwrap_or_default();
+        let json = serde_json::to_string(&PolicyType::Resource(ResourceKind::EcrRepository))
+            .unwrap_or_default();
         assert_eq!(json, r#"{"resource":"ecrRepository"}"#);
         let back: Result<PolicyType, _> = serde_json::from_str("\"vpcEndpoint\"");
         assert_eq!(back.ok(), Some(PolicyType::VpcEndpoint));

@@ -87,7 +87,6 @@ impl Validator {
         self.out.push(d);
     }
 
-
     fn version(&mut self, policy: &Policy) {
         let rcp = self.ty == PolicyType::Rcp;
         match policy.version_span {
@@ -155,7 +154,10 @@ impl Validator {
         } else if matches!(self.ty, PolicyType::Scp | PolicyType::Rcp) {
             self.push(Diagnostic::warning(
                 "id-not-allowed",
-                format!("`Id` is not among the elements of {}", self.ty.description()),
+                format!(
+                    "`Id` is not among the elements of {}",
+                    self.ty.description()
+                ),
                 Some(id.span),
             ));
         }
@@ -170,8 +172,16 @@ impl Validator {
         for statement in &policy.statements {
             let Some(sid) = &statement.sid else { continue };
             if (strict || organizations) && !sid.value.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                let cleaned: String = sid.value.chars().filter(char::is_ascii_alphanumeric).collect();
-                let severity = if strict { Severity::Error } else { Severity::Warning };
+                let cleaned: String = sid
+                    .value
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect();
+                let severity = if strict {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
                 self.push(
                     Diagnostic::new(
                         severity,
@@ -191,12 +201,19 @@ impl Validator {
             }
             match first_seen.get(sid.value.as_str()) {
                 Some(first) => {
-                    let severity = if strict { Severity::Error } else { Severity::Warning };
+                    let severity = if strict {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    };
                     self.push(
                         Diagnostic::new(
                             severity,
                             "duplicate-sid",
-                            format!("the Sid `{}` is already used by statement {first}", sid.value),
+                            format!(
+                                "the Sid `{}` is already used by statement {first}",
+                                sid.value
+                            ),
                             Some(sid.span),
                         )
                         .with_fix("give each statement its own Sid"),
@@ -224,35 +241,60 @@ impl Validator {
         let i = s.index;
         let ty = self.ty;
         let Some(p) = &s.principal else {
-            let required = matches!(ty, PolicyType::Resource(_) | PolicyType::Rcp | PolicyType::VpcEndpoint);
+            let required = matches!(
+                ty,
+                PolicyType::Resource(_) | PolicyType::Rcp | PolicyType::VpcEndpoint
+            );
             if required {
-                self.push(statement_error(
-                    i,
-                    "missing-principal",
-                    format!("a statement in {} must have a `Principal`", ty.description()),
-                    opening(s.span),
-                ).with_fix("add `\"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}`"));
+                self.push(
+                    statement_error(
+                        i,
+                        "missing-principal",
+                        format!(
+                            "a statement in {} must have a `Principal`",
+                            ty.description()
+                        ),
+                        opening(s.span),
+                    )
+                    .with_fix("add `\"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}`"),
+                );
             }
             return;
         };
-        let element = if p.negated { "NotPrincipal" } else { "Principal" };
+        let element = if p.negated {
+            "NotPrincipal"
+        } else {
+            "Principal"
+        };
         if ty.is_identity_like() || ty == PolicyType::Scp {
-            self.push(statement_error(
-                i,
-                "principal-not-allowed",
-                format!("`{element}` is not allowed in {}: it applies to whoever it is attached to", ty.description()),
-                p.span,
-            ).with_fix(format!("remove `{element}`")));
+            self.push(
+                statement_error(
+                    i,
+                    "principal-not-allowed",
+                    format!(
+                        "`{element}` is not allowed in {}: it applies to whoever it is attached to",
+                        ty.description()
+                    ),
+                    p.span,
+                )
+                .with_fix(format!("remove `{element}`")),
+            );
             return;
         }
         if p.negated {
-            if matches!(ty, PolicyType::Resource(ResourceKind::RoleTrust) | PolicyType::Rcp) {
-                self.push(statement_error(
-                    i,
-                    "notprincipal-not-allowed",
-                    format!("`NotPrincipal` is not allowed in {}", ty.description()),
-                    p.span,
-                ).with_fix("use `Principal` with a condition on `aws:PrincipalArn`"));
+            if matches!(
+                ty,
+                PolicyType::Resource(ResourceKind::RoleTrust) | PolicyType::Rcp
+            ) {
+                self.push(
+                    statement_error(
+                        i,
+                        "notprincipal-not-allowed",
+                        format!("`NotPrincipal` is not allowed in {}", ty.description()),
+                        p.span,
+                    )
+                    .with_fix("use `Principal` with a condition on `aws:PrincipalArn`"),
+                );
                 return;
             }
             if s.effect.as_ref().map(|e| e.value) == Some(Effect::Allow) {
@@ -269,12 +311,15 @@ impl Validator {
             }
         }
         if ty == PolicyType::Rcp && !is_bare_star(p) {
-            self.push(statement_error(
-                i,
-                "rcp-principal",
-                "in a resource control policy `Principal` must be exactly `\"*\"`".into(),
-                p.span,
-            ).with_fix("use `\"Principal\": \"*\"` and a condition on `aws:PrincipalArn`"));
+            self.push(
+                statement_error(
+                    i,
+                    "rcp-principal",
+                    "in a resource control policy `Principal` must be exactly `\"*\"`".into(),
+                    p.span,
+                )
+                .with_fix("use `\"Principal\": \"*\"` and a condition on `aws:PrincipalArn`"),
+            );
         }
         for entry in &p.entries {
             self.principal_value(i, element, entry);
@@ -288,12 +333,15 @@ impl Validator {
             return;
         }
         if value.contains('*') {
-            self.push(statement_error(
-                i,
-                "principal-wildcard",
-                format!("`{value}`: a principal may be `*` alone, but not contain a wildcard"),
-                span,
-            ).with_fix("use `\"*\"` with a condition on `aws:PrincipalArn` (`ArnLike`)"));
+            self.push(
+                statement_error(
+                    i,
+                    "principal-wildcard",
+                    format!("`{value}`: a principal may be `*` alone, but not contain a wildcard"),
+                    span,
+                )
+                .with_fix("use `\"*\"` with a condition on `aws:PrincipalArn` (`ArnLike`)"),
+            );
             return;
         }
         let problem = match entry.kind {
@@ -304,7 +352,9 @@ impl Validator {
                 if !(value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())) {
                     self.push(Diagnostic::warning(
                         "invalid-principal",
-                        format!("`{value}` does not look like an S3 canonical user ID (64 hex digits)"),
+                        format!(
+                            "`{value}` does not look like an S3 canonical user ID (64 hex digits)"
+                        ),
                         Some(span),
                     ));
                 }
@@ -313,7 +363,12 @@ impl Validator {
         };
         match problem {
             Some(Problem::Error(message)) => {
-                self.push(statement_error(i, "invalid-principal", format!("{element} `{value}`: {message}"), span));
+                self.push(statement_error(
+                    i,
+                    "invalid-principal",
+                    format!("{element} `{value}`: {message}"),
+                    span,
+                ));
             }
             Some(Problem::Warning(message)) => self.push(Diagnostic::warning(
                 "invalid-principal",
@@ -346,12 +401,18 @@ impl Validator {
                 ).with_fix(format!("remove `{element}`")));
             }
             None if !implied => {
-                self.push(statement_error(
-                    i,
-                    "missing-resource",
-                    format!("a statement in {} must have `Resource` or `NotResource`", ty.description()),
-                    opening(s.span),
-                ).with_fix("add `\"Resource\": \"*\"` or the ARNs it applies to"));
+                self.push(
+                    statement_error(
+                        i,
+                        "missing-resource",
+                        format!(
+                            "a statement in {} must have `Resource` or `NotResource`",
+                            ty.description()
+                        ),
+                        opening(s.span),
+                    )
+                    .with_fix("add `\"Resource\": \"*\"` or the ARNs it applies to"),
+                );
             }
             Some(r) => {
                 for value in &r.values {
@@ -412,7 +473,9 @@ impl Validator {
             self.push(statement_error(
                 i,
                 "invalid-arn",
-                format!("resource `{value}`: the partition and the service of an ARN cannot be empty"),
+                format!(
+                    "resource `{value}`: the partition and the service of an ARN cannot be empty"
+                ),
                 span,
             ));
             return;
@@ -428,7 +491,9 @@ impl Validator {
             self.push(
                 Diagnostic::warning(
                     "kms-resource",
-                    format!("in a key policy `Resource` is `*`, meaning this key; `{value}` is unusual"),
+                    format!(
+                        "in a key policy `Resource` is `*`, meaning this key; `{value}` is unusual"
+                    ),
                     Some(span),
                 )
                 .with_fix("use `\"Resource\": \"*\"`"),
@@ -446,14 +511,18 @@ impl Validator {
                 continue;
             }
             let well_formed = match text.split_once(':') {
-                Some((service, name)) => !service.is_empty() && !name.is_empty() && !name.contains(':'),
+                Some((service, name)) => {
+                    !service.is_empty() && !name.is_empty() && !name.contains(':')
+                }
                 None => false,
             };
             if !well_formed {
                 self.push(statement_error(
                     s.index,
                     "invalid-action",
-                    format!("{element} `{text}` must be `*` or `service:Action`, e.g. `s3:GetObject`"),
+                    format!(
+                        "{element} `{text}` must be `*` or `service:Action`, e.g. `s3:GetObject`"
+                    ),
                     value.span,
                 ));
             } else if self.ty == PolicyType::Resource(ResourceKind::RoleTrust)
@@ -497,12 +566,15 @@ impl Validator {
             .flat_map(|a| a.values.iter())
             .find(|v| v.value == "*")
         {
-            self.push(statement_error(
-                i,
-                "rcp-action-star",
-                "`Action: \"*\"` is not allowed in a customer resource control policy".into(),
-                star.span,
-            ).with_fix("list the actions, e.g. `s3:*`"));
+            self.push(
+                statement_error(
+                    i,
+                    "rcp-action-star",
+                    "`Action: \"*\"` is not allowed in a customer resource control policy".into(),
+                    star.span,
+                )
+                .with_fix("list the actions, e.g. `s3:*`"),
+            );
         }
     }
 
@@ -524,7 +596,11 @@ impl Validator {
             );
         }
         let resource_policy = matches!(self.ty, PolicyType::Resource(_));
-        if let Some(p) = s.principal.as_ref().filter(|p| !p.negated && resource_policy) {
+        if let Some(p) = s
+            .principal
+            .as_ref()
+            .filter(|p| !p.negated && resource_policy)
+        {
             if has_star_principal(p) && s.conditions.is_empty() {
                 let who = if self.ty == PolicyType::Resource(ResourceKind::RoleTrust) {
                     "anyone, in any account, can assume this role"
@@ -538,7 +614,9 @@ impl Validator {
                         format!("`Principal: \"*\"` with `Allow` and no condition: {who}"),
                         Some(p.span),
                     )
-                    .with_fix("name the principals, or add a condition such as `aws:PrincipalOrgID`")
+                    .with_fix(
+                        "name the principals, or add a condition such as `aws:PrincipalOrgID`",
+                    )
                     .in_statement(s.index),
                 );
             }
@@ -549,11 +627,14 @@ impl Validator {
 /// AWS's `RCPFullAWSAccess`: Allow `*` on `*` to `Principal: "*"`, with no condition.
 fn is_rcp_full_access(s: &Statement) -> bool {
     let only_star = |e: &Option<StringElement>| {
-        e.as_ref()
-            .is_some_and(|e| !e.negated && e.values.len() == 1 && e.values.iter().all(|v| v.value == "*"))
+        e.as_ref().is_some_and(|e| {
+            !e.negated && e.values.len() == 1 && e.values.iter().all(|v| v.value == "*")
+        })
     };
     s.effect.as_ref().map(|e| e.value) == Some(Effect::Allow)
-        && s.principal.as_ref().is_some_and(|p| !p.negated && is_bare_star(p))
+        && s.principal
+            .as_ref()
+            .is_some_and(|p| !p.negated && is_bare_star(p))
         && only_star(&s.action)
         && only_star(&s.resource)
         && s.conditions.is_empty()
@@ -570,7 +651,9 @@ fn aws_principal_problem(value: &str) -> Option<Problem> {
         return None;
     }
     // IAM shows a deleted principal as its unique ID (AIDA… users, AROA… roles).
-    if (value.starts_with("AIDA") || value.starts_with("AROA")) && value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if (value.starts_with("AIDA") || value.starts_with("AROA"))
+        && value.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
         return Some(Problem::Warning(
             "this is the unique ID of a deleted user or role; it matches no one".into(),
         ));
@@ -585,17 +668,23 @@ fn aws_principal_problem(value: &str) -> Option<Problem> {
         return Some(Problem::Error("expected `arn:partition:…`".into()));
     }
     if !region.is_empty() {
-        return Some(Problem::Error("IAM and STS principal ARNs have no region".into()));
+        return Some(Problem::Error(
+            "IAM and STS principal ARNs have no region".into(),
+        ));
     }
     if !is_account_id(account) {
-        return Some(Problem::Error(format!("`{account}` is not a 12-digit account ID")));
+        return Some(Problem::Error(format!(
+            "`{account}` is not a 12-digit account ID"
+        )));
     }
     let (kind, rest) = resource.split_once('/').unwrap_or((resource, ""));
     let ok = match (*service, kind) {
         ("iam", "root") => rest.is_empty(),
         ("iam", "user" | "role") => !rest.is_empty(),
         ("iam", "group") => return Some(Problem::Error("groups cannot be principals".into())),
-        ("sts", "assumed-role") => rest.split_once('/').is_some_and(|(r, s)| !r.is_empty() && !s.is_empty()),
+        ("sts", "assumed-role") => rest
+            .split_once('/')
+            .is_some_and(|(r, s)| !r.is_empty() && !s.is_empty()),
         ("sts", "federated-user") => !rest.is_empty(),
         _ => false,
     };
@@ -610,7 +699,9 @@ fn aws_principal_problem(value: &str) -> Option<Problem> {
 
 fn service_principal_problem(value: &str) -> Option<Problem> {
     if value.is_empty() || value.contains(char::is_whitespace) || value.starts_with("arn:") {
-        return Some(Problem::Error("expected a service name such as `codebuild.amazonaws.com`".into()));
+        return Some(Problem::Error(
+            "expected a service name such as `codebuild.amazonaws.com`".into(),
+        ));
     }
     if !value.contains('.') {
         return Some(Problem::Warning(
@@ -624,7 +715,9 @@ fn federated_principal_problem(value: &str) -> Option<Problem> {
     if value.is_empty() || value.contains(char::is_whitespace) {
         return Some(Problem::Error("expected an identity provider".into()));
     }
-    if value.starts_with("arn:") && !(value.contains(":saml-provider/") || value.contains(":oidc-provider/")) {
+    if value.starts_with("arn:")
+        && !(value.contains(":saml-provider/") || value.contains(":oidc-provider/"))
+    {
         return Some(Problem::Error(
             "expected a SAML provider ARN (`arn:aws:iam::111122223333:saml-provider/name`) or an OIDC provider".into(),
         ));

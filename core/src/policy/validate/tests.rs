@@ -11,7 +11,10 @@ const TRUST: PolicyType = PolicyType::Resource(ResourceKind::RoleTrust);
 
 /// Validates a policy made of one statement (given as JSON members) under a type.
 fn check_statement(members: &str, ty: PolicyType) -> Vec<Diagnostic> {
-    check(&format!(r#"{{"Version": "2012-10-17", "Statement": [{{{members}}}]}}"#), ty)
+    check(
+        &format!(r#"{{"Version": "2012-10-17", "Statement": [{{{members}}}]}}"#),
+        ty,
+    )
 }
 
 fn check(text: &str, ty: PolicyType) -> Vec<Diagnostic> {
@@ -63,7 +66,10 @@ fn clean_policies_have_no_findings_for_their_type() {
             r#""Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": false}}"#,
             PolicyType::Rcp,
         ),
-        (r#""Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*""#, PolicyType::VpcEndpoint),
+        (
+            r#""Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*""#,
+            PolicyType::VpcEndpoint,
+        ),
     ];
     for (members, ty) in table {
         let findings = check_statement(members, *ty);
@@ -73,17 +79,36 @@ fn clean_policies_have_no_findings_for_their_type() {
 
 #[test]
 fn g12_principal_is_forbidden_where_the_policy_is_attached_to_the_principal() {
-    for ty in [IDENTITY, PolicyType::PermissionsBoundary, PolicyType::Session, PolicyType::Scp] {
+    for ty in [
+        IDENTITY,
+        PolicyType::PermissionsBoundary,
+        PolicyType::Session,
+        PolicyType::Scp,
+    ] {
         let findings = check_statement(&format!("{ALLOW_ALL}, {PRINCIPAL}"), ty);
         let d = find(&findings, "principal-not-allowed").expect("principal-not-allowed");
-        assert_eq!((d.severity, d.statement), (Severity::Error, Some(0)), "{ty}");
+        assert_eq!(
+            (d.severity, d.statement),
+            (Severity::Error, Some(0)),
+            "{ty}"
+        );
     }
 }
 
 #[test]
 fn g12_principal_is_required_in_resource_policies_rcps_and_vpc_endpoint_policies() {
-    for ty in [GENERIC, ECR, KMS, TRUST, PolicyType::Rcp, PolicyType::VpcEndpoint] {
-        let findings = check_statement(r#""Effect": "Deny", "Action": "s3:GetObject", "Resource": "*""#, ty);
+    for ty in [
+        GENERIC,
+        ECR,
+        KMS,
+        TRUST,
+        PolicyType::Rcp,
+        PolicyType::VpcEndpoint,
+    ] {
+        let findings = check_statement(
+            r#""Effect": "Deny", "Action": "s3:GetObject", "Resource": "*""#,
+            ty,
+        );
         let d = find(&findings, "missing-principal").expect("missing-principal");
         assert_eq!(d.statement, Some(0), "{ty}");
     }
@@ -95,15 +120,24 @@ fn g12_principal_is_required_in_resource_policies_rcps_and_vpc_endpoint_policies
 fn g7_resource_is_required_except_where_the_service_implies_it() {
     let no_resource = format!(r#""Effect": "Allow", "Action": "s3:GetObject", {PRINCIPAL}"#);
     for ty in [GENERIC, KMS, PolicyType::Rcp, PolicyType::VpcEndpoint] {
-        assert!(find(&check_statement(&no_resource, ty), "missing-resource").is_some(), "{ty}");
+        assert!(
+            find(&check_statement(&no_resource, ty), "missing-resource").is_some(),
+            "{ty}"
+        );
     }
     let findings = check_statement(r#""Effect": "Allow", "Action": "s3:GetObject""#, IDENTITY);
     let d = find(&findings, "missing-resource").expect("missing-resource");
     // Points at the statement's opening brace.
     let brace = r#"{"Version": "2012-10-17", "Statement": [{"#.chars().count() as u32;
-    assert_eq!((d.statement, d.span.map(|s| s.start.column)), (Some(0), Some(brace)));
+    assert_eq!(
+        (d.statement, d.span.map(|s| s.start.column)),
+        (Some(0), Some(brace))
+    );
     for ty in [ECR, TRUST] {
-        assert!(find(&check_statement(&no_resource, ty), "missing-resource").is_none(), "{ty}");
+        assert!(
+            find(&check_statement(&no_resource, ty), "missing-resource").is_none(),
+            "{ty}"
+        );
     }
 }
 
@@ -111,7 +145,9 @@ fn g7_resource_is_required_except_where_the_service_implies_it() {
 fn e3_ecr_repository_and_trust_policies_must_not_have_resource() {
     for ty in [ECR, TRUST] {
         for element in ["Resource", "NotResource"] {
-            let members = format!(r#""Effect": "Allow", {PRINCIPAL}, "Action": "sts:AssumeRole", "{element}": "*""#);
+            let members = format!(
+                r#""Effect": "Allow", {PRINCIPAL}, "Action": "sts:AssumeRole", "{element}": "*""#
+            );
             let findings = check_statement(&members, ty);
             let d = find(&findings, "resource-not-allowed").expect("resource-not-allowed");
             assert_eq!((d.severity, d.statement), (Severity::Error, Some(0)));
@@ -130,14 +166,21 @@ fn np_notprincipal_is_deny_only_and_forbidden_in_trust_policies_and_rcps() {
     assert_eq!(d.severity, Severity::Error);
     for ty in [TRUST, PolicyType::Rcp] {
         let findings = check_statement(deny, ty);
-        assert!(find(&findings, "notprincipal-not-allowed").is_some(), "{ty}");
+        assert!(
+            find(&findings, "notprincipal-not-allowed").is_some(),
+            "{ty}"
+        );
     }
 }
 
 #[test]
 fn g5_id_is_forbidden_in_identity_based_policies_only() {
     let text = r#"{"Version": "2012-10-17", "Id": "x", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}"#;
-    for ty in [IDENTITY, PolicyType::PermissionsBoundary, PolicyType::Session] {
+    for ty in [
+        IDENTITY,
+        PolicyType::PermissionsBoundary,
+        PolicyType::Session,
+    ] {
         let findings = check(text, ty);
         let d = find(&findings, "id-not-allowed").expect("id-not-allowed");
         assert_eq!((d.severity, d.statement), (Severity::Error, None));
@@ -149,7 +192,11 @@ fn g5_id_is_forbidden_in_identity_based_policies_only() {
 #[test]
 fn g4_sid_characters_are_strict_in_iam_and_loose_in_repository_and_key_policies() {
     let members = |sid: &str, principal: bool| {
-        let p = if principal { format!(", {PRINCIPAL}") } else { String::new() };
+        let p = if principal {
+            format!(", {PRINCIPAL}")
+        } else {
+            String::new()
+        };
         format!(r#""Sid": "{sid}", {ALLOW_ALL}{p}"#)
     };
     let table: &[(&str, PolicyType, Option<Severity>)] = &[
@@ -161,7 +208,10 @@ fn g4_sid_characters_are_strict_in_iam_and_loose_in_repository_and_key_policies(
         ("Enable IAM User Permissions", KMS, None),
     ];
     for (sid, ty, expected) in table {
-        let findings = check_statement(&members(sid, !ty.is_identity_like() && *ty != PolicyType::Scp), *ty);
+        let findings = check_statement(
+            &members(sid, !ty.is_identity_like() && *ty != PolicyType::Scp),
+            *ty,
+        );
         let got = find(&findings, "invalid-sid").map(|d| d.severity);
         assert_eq!(got, *expected, "{sid} in {ty}");
     }
@@ -170,20 +220,32 @@ fn g4_sid_characters_are_strict_in_iam_and_loose_in_repository_and_key_policies(
 #[test]
 fn g4_duplicate_sids_are_errors_in_iam_and_warnings_elsewhere() {
     let statement = |principal: &str| format!(r#"{{"Sid": "A", {ALLOW_ALL}{principal}}}"#);
-    let identity = format!(r#"{{"Version": "2012-10-17", "Statement": [{0}, {0}]}}"#, statement(""));
+    let identity = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{0}, {0}]}}"#,
+        statement("")
+    );
     let findings = check(&identity, IDENTITY);
     let d = find(&findings, "duplicate-sid").expect("duplicate-sid");
     assert_eq!(d.severity, Severity::Error);
     assert_eq!(d.message, "the Sid `A` is already used by statement 0");
     let resource = identity.replace(r#""Sid": "A","#, &format!(r#""Sid": "A", {PRINCIPAL},"#));
     let findings = check(&resource, GENERIC);
-    assert_eq!(find(&findings, "duplicate-sid").map(|d| d.severity), Some(Severity::Warning));
+    assert_eq!(
+        find(&findings, "duplicate-sid").map(|d| d.severity),
+        Some(Severity::Warning)
+    );
 }
 
 #[test]
 fn g11_partial_wildcards_in_principals_are_errors() {
-    for value in ["arn:aws:iam::*:user/*", "arn:aws:sts::111122223333:assumed-role/r/*", "*.amazonaws.com"] {
-        let members = format!(r#""Effect": "Allow", "Principal": {{"AWS": "{value}"}}, "Action": "s3:*", "Resource": "*""#);
+    for value in [
+        "arn:aws:iam::*:user/*",
+        "arn:aws:sts::111122223333:assumed-role/r/*",
+        "*.amazonaws.com",
+    ] {
+        let members = format!(
+            r#""Effect": "Allow", "Principal": {{"AWS": "{value}"}}, "Action": "s3:*", "Resource": "*""#
+        );
         let findings = check_statement(&members, GENERIC);
         let d = find(&findings, "principal-wildcard").expect("principal-wildcard");
         assert_eq!(d.statement, Some(0), "{value}");
@@ -201,15 +263,26 @@ fn g9_aws_principal_values_must_be_accounts_or_principal_arns() {
         ("arn:aws:sts::111122223333:federated-user/bob", None),
         ("AIDAJQABLZS4A3QDU576Q", Some(Severity::Warning)),
         ("11112222333", Some(Severity::Error)),
-        ("arn:aws:iam::111122223333:group/admins", Some(Severity::Error)),
+        (
+            "arn:aws:iam::111122223333:group/admins",
+            Some(Severity::Error),
+        ),
         ("arn:aws:iam::1111:root", Some(Severity::Error)),
-        ("arn:aws:iam:us-east-1:111122223333:root", Some(Severity::Error)),
-        ("arn:aws:sts::111122223333:assumed-role/ci", Some(Severity::Error)),
+        (
+            "arn:aws:iam:us-east-1:111122223333:root",
+            Some(Severity::Error),
+        ),
+        (
+            "arn:aws:sts::111122223333:assumed-role/ci",
+            Some(Severity::Error),
+        ),
         ("arn:aws:s3:::bucket", Some(Severity::Error)),
         ("alice", Some(Severity::Error)),
     ];
     for (value, expected) in table {
-        let members = format!(r#""Effect": "Deny", "Principal": {{"AWS": "{value}"}}, "Action": "s3:*", "Resource": "*""#);
+        let members = format!(
+            r#""Effect": "Deny", "Principal": {{"AWS": "{value}"}}, "Action": "s3:*", "Resource": "*""#
+        );
         let findings = check_statement(&members, GENERIC);
         let got = find(&findings, "invalid-principal");
         assert_eq!(got.map(|d| d.severity), *expected, "{value}");
@@ -228,12 +301,18 @@ fn m5_resources_are_star_or_six_part_arns_without_a_service_wildcard() {
         ("arn:aws:s3:::bucket/${aws:username}/*", None),
         ("arn:*:s3:::bucket", None),
         ("bucket", Some("invalid-arn")),
-        ("arn:aws:*:us-east-1:111122223333:thing", Some("invalid-arn")),
+        (
+            "arn:aws:*:us-east-1:111122223333:thing",
+            Some("invalid-arn"),
+        ),
         ("arn:aws:s3*:::b", Some("invalid-arn")),
         ("arn:aws:s3", Some("invalid-arn")),
         ("arn::s3:::b", Some("invalid-arn")),
         ("arn:aws:ec2:*", Some("short-arn")),
-        ("arn:aws:s3:${aws:username}::b", Some("variable-outside-resource-part")),
+        (
+            "arn:aws:s3:${aws:username}::b",
+            Some("variable-outside-resource-part"),
+        ),
     ];
     for (value, expected) in table {
         let members = format!(r#""Effect": "Allow", "Action": "s3:*", "Resource": "{value}""#);
@@ -251,7 +330,14 @@ fn m5_resources_are_star_or_six_part_arns_without_a_service_wildcard() {
 
 #[test]
 fn m1_actions_are_star_or_service_colon_name() {
-    for (value, ok) in [("*", true), ("s3:Get*", true), ("s3", false), (":Get", false), ("s3:", false), ("a:b:c", false)] {
+    for (value, ok) in [
+        ("*", true),
+        ("s3:Get*", true),
+        ("s3", false),
+        (":Get", false),
+        ("s3:", false),
+        ("a:b:c", false),
+    ] {
         let members = format!(r#""Effect": "Allow", "Action": "{value}", "Resource": "*""#);
         let findings = check_statement(&members, IDENTITY);
         assert_eq!(find(&findings, "invalid-action").is_none(), ok, "{value}");
@@ -264,7 +350,10 @@ fn g12_rcp_principal_must_be_exactly_the_star_string() {
         format!(r#""Effect": "Deny", "Principal": {principal}, "Action": "s3:*", "Resource": "*""#)
     };
     assert!(check_statement(&rcp(r#""*""#), PolicyType::Rcp).is_empty());
-    for principal in [r#"{"AWS": "*"}"#, PRINCIPAL.trim_start_matches(r#""Principal": "#)] {
+    for principal in [
+        r#"{"AWS": "*"}"#,
+        PRINCIPAL.trim_start_matches(r#""Principal": "#),
+    ] {
         let findings = check_statement(&rcp(principal), PolicyType::Rcp);
         assert!(find(&findings, "rcp-principal").is_some(), "{principal}");
     }
@@ -276,16 +365,26 @@ fn g12_rcp_is_deny_only_without_notaction_except_rcp_full_aws_access() {
     assert!(check_statement(full, PolicyType::Rcp).is_empty());
     let allow = r#""Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*""#;
     let findings = check_statement(allow, PolicyType::Rcp);
-    assert_eq!(find(&findings, "rcp-allow").and_then(|d| d.statement), Some(0));
+    assert_eq!(
+        find(&findings, "rcp-allow").and_then(|d| d.statement),
+        Some(0)
+    );
     let not_action = r#""Effect": "Deny", "Principal": "*", "NotAction": "s3:*", "Resource": "*""#;
-    assert!(find(&check_statement(not_action, PolicyType::Rcp), "rcp-notaction").is_some());
+    assert!(find(
+        &check_statement(not_action, PolicyType::Rcp),
+        "rcp-notaction"
+    )
+    .is_some());
 }
 
 #[test]
 fn q5_action_star_is_invalid_in_a_customer_rcp() {
     let deny_all = r#""Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*""#;
     let findings = check_statement(deny_all, PolicyType::Rcp);
-    assert_eq!(find(&findings, "rcp-action-star").and_then(|d| d.statement), Some(0));
+    assert_eq!(
+        find(&findings, "rcp-action-star").and_then(|d| d.statement),
+        Some(0)
+    );
     // The same statement is fine in an SCP… minus the principal.
     let scp = r#""Effect": "Deny", "Action": "*", "Resource": "*""#;
     assert!(check_statement(scp, PolicyType::Scp).is_empty());
@@ -296,7 +395,10 @@ fn g2_missing_version_warns_and_rcps_require_2012_10_17() {
     let no_version = r#"{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}"#;
     let findings = check(no_version, IDENTITY);
     let d = find(&findings, "missing-version").expect("missing-version");
-    assert_eq!((d.severity, d.fix.as_deref()), (Severity::Warning, Some("add `\"Version\": \"2012-10-17\"`")));
+    assert_eq!(
+        (d.severity, d.fix.as_deref()),
+        (Severity::Warning, Some("add `\"Version\": \"2012-10-17\"`"))
+    );
     let rcp = r#"{"Version": "2008-10-17", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}}"#;
     let d = check(rcp, PolicyType::Rcp);
     assert_eq!(codes(&d), ["rcp-version"]);
@@ -315,12 +417,19 @@ fn g2_variables_are_literal_under_2008_10_17() {
 fn security_warnings_for_allow_with_notaction_and_public_resource_policies() {
     let not_action = r#""Effect": "Allow", "NotAction": "iam:*", "Resource": "*""#;
     let findings = check_statement(not_action, IDENTITY);
-    assert_eq!(find(&findings, "allow-with-notaction").map(|d| d.severity), Some(Severity::SecurityWarning));
+    assert_eq!(
+        find(&findings, "allow-with-notaction").map(|d| d.severity),
+        Some(Severity::SecurityWarning)
+    );
 
     let public = r#""Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*""#;
     let findings = check_statement(public, GENERIC);
-    assert_eq!(find(&findings, "public-access").map(|d| d.severity), Some(Severity::SecurityWarning));
-    let guarded = format!(r#"{public}, "Condition": {{"StringEquals": {{"aws:PrincipalOrgID": "o-123"}}}}"#);
+    assert_eq!(
+        find(&findings, "public-access").map(|d| d.severity),
+        Some(Severity::SecurityWarning)
+    );
+    let guarded =
+        format!(r#"{public}, "Condition": {{"StringEquals": {{"aws:PrincipalOrgID": "o-123"}}}}"#);
     assert!(check_statement(&guarded, GENERIC).is_empty());
     let deny = public.replace("Allow", "Deny");
     assert!(check_statement(&deny, GENERIC).is_empty());
