@@ -1,6 +1,8 @@
 //! Building the request context: typed values from the scenario, then the keys AWS derives from
 //! the request itself (`deriveContext`). Keys the user typed always win over derived ones.
 
+use crate::catalog::{catalog, ValueType};
+use crate::condition::{binary::decode_base64, date::parse_date, ip::parse_request_ip, ip::Cidr, numeric::Decimal};
 use crate::context::{ContextValue, RequestContext};
 use crate::diagnostic::Diagnostic;
 use serde_json::{Map, Value};
@@ -29,10 +31,33 @@ fn scalar(value: &Value) -> Option<String> {
     }
 }
 
+/// Whether `value` reads as the catalog's type for the key; `None` when it does.
+fn type_problem(value: &str, ty: ValueType) -> Option<&'static str> {
+    let ok = match ty {
+        ValueType::Bool => value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false"),
+        ValueType::IpAddress => parse_request_ip(value).is_some() || Cidr::parse(value).is_some(),
+        ValueType::Date => parse_date(value).is_some(),
+        ValueType::Numeric => Decimal::parse(value).is_some(),
+        ValueType::Binary => decode_base64(value).is_some(),
+        ValueType::String | ValueType::Arn => true,
+    };
+    (!ok).then_some(match ty {
+        ValueType::Bool => "`true` or `false`",
+        ValueType::IpAddress => "an IPv4 or IPv6 address",
+        ValueType::Date => "an ISO 8601 date (`2026-11-29T12:00:00Z`) or epoch seconds",
+        ValueType::Numeric => "a number",
+        _ => "base64",
+    })
+}
+
 /// Reads the scenario's `context` object. A bad value is reported and left out, never fatal.
+/// The catalog's key types decide single versus multi-valued (C16): a single value typed for a
+/// multi-valued key such as `aws:TagKeys` is a set of one. Values that do not read as the key's
+/// type are kept and warned about (conditions on them then do not match, as in AWS).
 pub fn typed_context(raw: &Map<String, Value>, diagnostics: &mut Vec<Diagnostic>) -> RequestContext {
     let mut ctx = RequestContext::new();
     for (key, value) in raw {
+        let key_type = catalog().condition_key_type(key);
         let read = match value {
             Value::Array(items) => items
                 .iter()
@@ -40,8 +65,20 @@ pub fn typed_context(raw: &Map<String, Value>, diagnostics: &mut Vec<Diagnostic>
                 .collect::<Option<Vec<_>>>()
                 .map(ContextValue::Multi),
             Value::Null => continue,
-            other => scalar(other).map(ContextValue::Single),
+            other => scalar(other).map(|v| match key_type {
+                Some(t) if t.multi => ContextValue::Multi(vec![v]),
+                _ => ContextValue::Single(v),
+            }),
         };
+        if let (Some(read), Some(t)) = (&read, key_type) {
+            if let Some(bad) = read.values().iter().find_map(|v| type_problem(v, t.value).map(|e| (v, e))) {
+                diagnostics.push(Diagnostic::warning(
+                    "context-value-type",
+                    format!("`{}` is not {} as `{key}` expects", bad.0, bad.1),
+                    None,
+                ));
+            }
+        }
         match read {
             Some(v) => ctx.insert(key.clone(), v),
             None => diagnostics.push(
@@ -173,6 +210,17 @@ mod tests {
         assert_eq!(ctx.get("aws:MultiFactorAuthAge"), Some(&ContextValue::Single("300".into())));
         assert!(ctx.get("aws:TagKeys").is_some_and(ContextValue::is_multi));
         assert!(ctx.get("x").is_none());
+    }
+
+    #[test]
+    fn c16_catalog_types_make_single_values_sets_for_multi_valued_keys() {
+        let raw: Map<String, Value> =
+            serde_json::from_str(r#"{"aws:TagKeys": "team", "aws:SourceIp": "not-an-ip"}"#).expect("json");
+        let mut diags = Vec::new();
+        let ctx = typed_context(&raw, &mut diags);
+        assert_eq!(ctx.get("aws:TagKeys"), Some(&ContextValue::Multi(vec!["team".into()])));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "context-value-type");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::result::LayerKind;
 use crate::diagnostic::Diagnostic;
 use crate::matching::CompiledPolicy;
-use crate::policy::{parse_policy, parse_policy_value, validate, ParsedPolicy, PolicyType, ResourceKind};
+use crate::policy::{parse_policy, parse_policy_value, validate, ParsedPolicy, Policy, PolicyType, ResourceKind};
 use crate::scenario::{NamedPolicy, Policies};
 use serde_json::Value;
 
@@ -28,10 +28,21 @@ pub struct PreparedPolicy {
 impl PreparedPolicy {
     /// Parses, validates for `policy_type` and compiles one policy.
     pub fn prepare(named: &NamedPolicy, layer: LayerKind, level: Option<usize>, policy_type: PolicyType) -> Self {
+        Self::prepare_as(named, layer, level, |_| policy_type)
+    }
+
+    /// As [`Self::prepare`], the policy type chosen once the document is read.
+    pub fn prepare_as(
+        named: &NamedPolicy,
+        layer: LayerKind,
+        level: Option<usize>,
+        policy_type: impl FnOnce(Option<&Policy>) -> PolicyType,
+    ) -> Self {
         let parsed = match &named.document {
             Value::String(text) => parse_policy(text),
             other => parse_policy_value(other),
         };
+        let policy_type = policy_type(parsed.policy.as_ref());
         let mut diagnostics = parsed.diagnostics.clone();
         if let Some(policy) = &parsed.policy {
             diagnostics.extend(validate(policy, policy_type));
@@ -86,6 +97,8 @@ pub fn declared_resource_kind(named: &NamedPolicy) -> Option<ResourceKind> {
     named.kind.as_deref().and_then(|k| match k.to_ascii_lowercase().as_str() {
         "generic" | "bucket" | "resource" => Some(ResourceKind::Generic),
         "ecr" | "repository" | "ecrrepository" => Some(ResourceKind::EcrRepository),
+        // The ECR registry policy is an ordinary resource policy with a Resource element (E5).
+        "registry" | "ecrregistry" => Some(ResourceKind::Generic),
         "kms" | "key" | "kmskey" => Some(ResourceKind::KmsKey),
         "trust" | "roletrust" => Some(ResourceKind::RoleTrust),
         _ => None,
@@ -106,6 +119,19 @@ pub fn infer_resource_kind(action: &str, resource: &str) -> ResourceKind {
         }
         Some("iam") if resource_part.starts_with("role/") && is_trust_action(&action) => ResourceKind::RoleTrust,
         _ => ResourceKind::Generic,
+    }
+}
+
+/// A policy on a repository whose every statement names its resources is the registry policy
+/// (E5), not a repository policy (which has no Resource element, E3).
+fn refine_kind(hint: ResourceKind, policy: Option<&Policy>) -> ResourceKind {
+    let names_resources = policy.is_some_and(|p| {
+        !p.statements.is_empty() && p.statements.iter().all(|s| s.resource.is_some())
+    });
+    if hint == ResourceKind::EcrRepository && names_resources {
+        ResourceKind::Generic
+    } else {
+        hint
     }
 }
 
@@ -145,10 +171,14 @@ impl PolicySet {
                 })
                 .collect()
         };
-        let resource_kind = policies
-            .resource
-            .as_ref()
-            .map(|p| declared_resource_kind(p).unwrap_or(resource_kind_hint));
+        let mut resource_kind = None;
+        let resource = policies.resource.as_ref().map(|named| {
+            PreparedPolicy::prepare_as(named, LayerKind::Resource, None, |policy| {
+                let kind = declared_resource_kind(named).unwrap_or_else(|| refine_kind(resource_kind_hint, policy));
+                resource_kind = Some(kind);
+                PolicyType::Resource(kind)
+            })
+        });
         PolicySet {
             identity: policies
                 .identity
@@ -160,9 +190,7 @@ impl PolicySet {
                 .as_ref()
                 .map(|p| one(p, LayerKind::PermissionsBoundary, PolicyType::PermissionsBoundary)),
             session: policies.session.as_ref().map(|p| one(p, LayerKind::Session, PolicyType::Session)),
-            resource: policies.resource.as_ref().zip(resource_kind).map(|(p, kind)| {
-                one(p, LayerKind::Resource, PolicyType::Resource(kind))
-            }),
+            resource,
             resource_kind,
             scp: policies.scp.as_ref().map(|l| levels(l, LayerKind::Scp, PolicyType::Scp)),
             rcp: policies.rcp.as_ref().map(|l| levels(l, LayerKind::Rcp, PolicyType::Rcp)),

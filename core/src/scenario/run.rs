@@ -11,7 +11,15 @@ pub struct PreparedScenario<'s> {
 
 impl<'s> PreparedScenario<'s> {
     pub fn new(scenario: &'s Scenario) -> Self {
-        let hint = infer_resource_kind(&scenario.request.action, &scenario.request.resource);
+        // The resource policy guards one resource: take its kind from the first request that
+        // names a resource (an action without a resource, such as ecr:GetAuthorizationToken,
+        // says nothing about it).
+        let tests = scenario.tests.iter().filter_map(|t| scenario.test_request(t).ok());
+        let named = std::iter::once(scenario.request.clone())
+            .chain(tests)
+            .find(|r| r.resource.trim() != "*" && !r.resource.trim().is_empty())
+            .unwrap_or_else(|| scenario.request.clone());
+        let hint = infer_resource_kind(&named.action, &named.resource);
         PreparedScenario {
             scenario,
             policies: PolicySet::prepare(&scenario.policies, hint),

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Measures `iamsim simulate` end to end: N small scenarios as JSON Lines, parsing included,
+one process. Prints scenarios per second. Usage: scripts/bench-cli.py [N] [path/to/iamsim]"""
+import json, os, subprocess, sys, tempfile, time
+
+n = int(sys.argv[1]) if len(sys.argv) > 1 else 30000
+binary = sys.argv[2] if len(sys.argv) > 2 else "target/release-native/iamsim"
+actions = ["ecr:PutImage", "ecr:BatchGetImage", "s3:GetObject", "ecr:DeleteRepository"]
+
+def scenario(i):
+    return {
+        "format": "iamsim/scenario@1",
+        "policies": {
+            "identity": [{"name": "Push", "document": {"Version": "2012-10-17", "Statement": [
+                {"Sid": "Push", "Effect": "Allow", "Action": ["ecr:PutImage", "ecr:Batch*"],
+                 "Resource": f"arn:aws:ecr:us-east-1:111122223333:repository/web-{i % 7}"},
+                {"Effect": "Deny", "Action": "ecr:Delete*", "Resource": "*",
+                 "Condition": {"StringNotEquals": {"aws:PrincipalTag/role": "admin"}}}]}}],
+        },
+        "request": {
+            "principal": f"arn:aws:iam::111122223333:user/u{i}",
+            "action": actions[i % len(actions)],
+            "resource": f"arn:aws:ecr:us-east-1:111122223333:repository/web-{i % 5}",
+        },
+    }
+
+with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+    for i in range(n):
+        f.write(json.dumps(scenario(i), separators=(",", ":")) + "\n")
+    path = f.name
+size = os.path.getsize(path)
+start = time.perf_counter()
+out = subprocess.run([binary, "simulate", path], capture_output=True, check=False)
+elapsed = time.perf_counter() - start
+os.unlink(path)
+lines = out.stdout.count(b"\n")
+if lines != n:
+    sys.exit(f"expected {n} result lines, got {lines}: {out.stderr[:500]!r}")
+decisions = {}
+for line in out.stdout.splitlines()[:2000]:
+    d = json.loads(line)["decision"]
+    decisions[d] = decisions.get(d, 0) + 1
+print(f"{n} scenarios ({size / 1e6:.1f} MB of JSON Lines) in {elapsed:.3f} s: "
+      f"{n / elapsed:,.0f} scenarios/s; output {len(out.stdout) / 1e6:.1f} MB; decisions (first 2000) {decisions}")
