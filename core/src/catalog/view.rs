@@ -270,6 +270,14 @@ impl<'c> ResourceType<'c> {
     }
 }
 
+impl PartialEq for ResourceType<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && std::ptr::eq(self.cat, other.cat)
+    }
+}
+
+impl Eq for ResourceType<'_> {}
+
 impl fmt::Debug for ResourceType<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ResourceType({}:{})", self.service().prefix(), self.name())
