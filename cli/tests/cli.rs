@@ -1,0 +1,93 @@
+//! The `iamsim` binary end to end: output shapes and exit codes.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn iamsim(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iamsim"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("iamsim runs");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("iamsim finishes")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+const ALLOWED: &str = r#"{"format":"iamsim/scenario@1","policies":{"identity":[{"name":"Push","document":{"Version":"2012-10-17","Statement":[{"Sid":"Push","Effect":"Allow","Action":"ecr:PutImage","Resource":"*"}]}}]},"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"ecr:PutImage","resource":"arn:aws:ecr:us-east-1:111122223333:repository/web"},"expect":"Allow"}"#;
+
+#[test]
+fn simulate_prints_one_line_per_scenario_and_goes_on_after_a_bad_one() {
+    let input = format!("{ALLOWED}\n{{\"request\": 3}}\n{ALLOWED}\n");
+    let out = iamsim(&["simulate", "-"], Some(&input));
+    assert_eq!(out.status.code(), Some(1), "a malformed scenario makes the exit code 1");
+    let lines: Vec<serde_json::Value> =
+        stdout(&out).lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["decision"], "Allow");
+    assert_eq!(lines[0]["reasons"][0]["sid"], "Push");
+    assert_eq!(lines[1]["error"]["position"]["line"], 2);
+    assert_eq!(lines[2]["decision"], "Allow");
+}
+
+#[test]
+fn simulate_reads_a_json_array_and_explains() {
+    let out = iamsim(&["simulate", "--explain", "-"], Some(&format!("[{ALLOWED}]")));
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("Decision: Allow"), "{text}");
+    assert!(text.contains("statement `Push` of `Push` allows"), "{text}");
+}
+
+#[test]
+fn test_runs_the_corpus_and_summarizes() {
+    let corpus = repo().join("tests/corpus");
+    let out = iamsim(&["test", corpus.to_str().expect("utf-8 path")], None);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.trim_end().ends_with(" 0 failed"), "{text}");
+}
+
+#[test]
+fn test_reports_a_failure_and_exits_one() {
+    let dir = std::env::temp_dir().join(format!("iamsim-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let wrong = ALLOWED.replace("\"expect\":\"Allow\"", "\"expect\":\"ExplicitDeny\"");
+    std::fs::write(dir.join("wrong.json"), wrong).expect("write");
+    std::fs::write(dir.join("right.json"), ALLOWED).expect("write");
+    let out = iamsim(&["test", dir.to_str().expect("utf-8 path")], None);
+    let text = stdout(&out);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("FAIL") && text.contains("expected ExplicitDeny, got Allow"), "{text}");
+    assert!(text.trim_end().ends_with("1 passed, 1 failed"), "{text}");
+}
+
+#[test]
+fn validate_prints_positions_and_exits_one_on_errors() {
+    let policy = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\"Effect\": \"allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}\n}";
+    let out = iamsim(&["validate", "--type", "identity", "-"], Some(policy));
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("-:3:"), "the finding carries line 3: {text}");
+    assert!(text.contains("invalid-effect"), "{text}");
+}
+
+#[test]
+fn bad_usage_exits_two() {
+    assert_eq!(iamsim(&["validate", "--type", "nonsense", "-"], Some("{}")).status.code(), Some(2));
+    assert_eq!(iamsim(&["simulate", "/no/such/file.json"], None).status.code(), Some(2));
+}
