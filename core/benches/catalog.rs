@@ -6,7 +6,9 @@ use iamsim_core::catalog::{catalog, parse_embedded};
 use std::hint::black_box;
 
 fn parse(c: &mut Criterion) {
-    c.bench_function("catalog/parse (first use)", |b| b.iter(|| black_box(parse_embedded())));
+    c.bench_function("catalog/parse (first use)", |b| {
+        b.iter(|| black_box(parse_embedded()))
+    });
 }
 
 fn lookups(c: &mut Criterion) {
@@ -18,7 +20,12 @@ fn lookups(c: &mut Criterion) {
         b.iter(|| black_box(cat.action(black_box("ec2:DescribeInstances"))))
     });
     c.bench_function("catalog/accepts_only_star", |b| {
-        b.iter(|| black_box(cat.action(black_box("ecr:PutImage")).map(|a| a.accepts_only_star())))
+        b.iter(|| {
+            black_box(
+                cat.action(black_box("ecr:PutImage"))
+                    .map(|a| a.accepts_only_star()),
+            )
+        })
     });
     c.bench_function("catalog/condition key type (global)", |b| {
         b.iter(|| black_box(cat.condition_key_type(black_box("aws:SourceIp"))))
@@ -26,12 +33,18 @@ fn lookups(c: &mut Criterion) {
     c.bench_function("catalog/condition key type (service tag template)", |b| {
         b.iter(|| black_box(cat.condition_key_type(black_box("ecr:ResourceTag/env"))))
     });
-    c.bench_function("catalog/expand ecr:Get*", |b| b.iter(|| black_box(cat.expand(black_box("ecr:Get*")))));
+    c.bench_function("catalog/expand ecr:Get*", |b| {
+        b.iter(|| black_box(cat.expand(black_box("ecr:Get*"))))
+    });
     c.bench_function("catalog/expand *:Describe*", |b| {
         b.iter(|| black_box(cat.expand(black_box("*:Describe*"))))
     });
     c.bench_function("catalog/resource types for an ARN", |b| {
-        b.iter(|| black_box(cat.resource_types_for_arn(black_box("arn:aws:ecr:us-east-1:1:repository/web"))))
+        b.iter(|| {
+            black_box(
+                cat.resource_types_for_arn(black_box("arn:aws:ecr:us-east-1:1:repository/web")),
+            )
+        })
     });
     c.bench_function("catalog/did you mean", |b| {
         b.iter(|| black_box(cat.suggest_action(black_box("ecr:GetAuthorisationToken"))))

@@ -5,7 +5,11 @@ use iamsim_core::catalog::{catalog, parse_embedded, AccessLevel, Catalog, KeyTyp
 
 fn cat() -> &'static Catalog {
     let c = catalog();
-    assert!(c.error().is_none(), "embedded catalog failed to parse: {:?}", c.error());
+    assert!(
+        c.error().is_none(),
+        "embedded catalog failed to parse: {:?}",
+        c.error()
+    );
     c
 }
 
@@ -20,12 +24,18 @@ fn data_is_whole_and_sorted() {
     assert_eq!(c.services().len(), 457);
     assert_eq!(c.action_count(), 22_321);
     // Lookups binary-search: the generator must have sorted prefixes and names case-insensitively.
-    let prefixes: Vec<String> = c.services().map(|s| s.prefix().to_ascii_lowercase()).collect();
+    let prefixes: Vec<String> = c
+        .services()
+        .map(|s| s.prefix().to_ascii_lowercase())
+        .collect();
     assert!(prefixes.windows(2).all(|w| w[0] < w[1]));
     for s in c.services() {
         let actions: Vec<String> = s.actions().map(|a| a.name().to_ascii_lowercase()).collect();
         assert!(actions.windows(2).all(|w| w[0] < w[1]), "{}", s.prefix());
-        let keys: Vec<String> = s.condition_keys().map(|k| k.name().to_ascii_lowercase()).collect();
+        let keys: Vec<String> = s
+            .condition_keys()
+            .map(|k| k.name().to_ascii_lowercase())
+            .collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "{}", s.prefix());
     }
 }
@@ -81,8 +91,14 @@ fn m1_m2_expansion_is_case_insensitive_and_anchored() {
     let c = cat();
     assert_eq!(c.expand("ECR:get*").len(), 10);
     assert_eq!(c.expand("ecr:*").len(), 64);
-    assert_eq!(names(&c.expand("ecr:?etAuthorizationToken")), ["ecr:GetAuthorizationToken"]);
-    assert_eq!(names(&c.expand("ecr:getauthorizationtoken")), ["ecr:GetAuthorizationToken"]);
+    assert_eq!(
+        names(&c.expand("ecr:?etAuthorizationToken")),
+        ["ecr:GetAuthorizationToken"]
+    );
+    assert_eq!(
+        names(&c.expand("ecr:getauthorizationtoken")),
+        ["ecr:GetAuthorizationToken"]
+    );
     // Anchored: `Get` alone is not a prefix match.
     assert!(c.expand("ecr:Get").is_empty());
     assert!(c.expand("ecr:Nope*").is_empty());
@@ -97,10 +113,14 @@ fn m2_wildcard_across_services() {
     let describe = c.expand("*:Describe*");
     assert!(describe.len() > 1_000, "{}", describe.len());
     assert!(describe.iter().all(|a| a.name().starts_with("Describe")));
-    let services: std::collections::BTreeSet<_> = describe.iter().map(|a| a.service().prefix()).collect();
+    let services: std::collections::BTreeSet<_> =
+        describe.iter().map(|a| a.service().prefix()).collect();
     assert!(services.contains("ec2") && services.contains("ecr") && services.contains("rds"));
     // A service-part wildcard: `e?r` matches ecr (and nothing else that has GetAuthorizationToken).
-    assert_eq!(names(&c.expand("e?r:GetAuthorizationToken")), ["ecr:GetAuthorizationToken"]);
+    assert_eq!(
+        names(&c.expand("e?r:GetAuthorizationToken")),
+        ["ecr:GetAuthorizationToken"]
+    );
 }
 
 #[test]
@@ -122,7 +142,10 @@ fn m4_actions_without_resource_types() {
     assert_eq!(token.resource_types().len(), 0);
     let push = c.action("ecr:PutImage").expect("exists");
     assert!(!push.accepts_only_star());
-    let rt: Vec<_> = push.resource_types().map(|r| (r.resource_type.name(), r.required)).collect();
+    let rt: Vec<_> = push
+        .resource_types()
+        .map(|r| (r.resource_type.name(), r.required))
+        .collect();
     assert_eq!(rt, [("repository", true)]);
     assert!(push.accepts_arn("arn:aws:ecr:us-east-1:111122223333:repository/web"));
     assert!(!push.accepts_arn("arn:aws:s3:::bucket"));
@@ -145,13 +168,23 @@ fn access_levels() {
 fn e6_action_condition_keys_are_own_plus_resource_types() {
     let c = cat();
     let keys = |n: &str| -> Vec<&str> {
-        c.action(n).expect(n).condition_keys().iter().map(|k| k.name()).collect()
+        c.action(n)
+            .expect(n)
+            .condition_keys()
+            .iter()
+            .map(|k| k.name())
+            .collect()
     };
     let create = keys("ecr:CreateRepository");
-    assert!(create.contains(&"aws:RequestTag/${TagKey}") && create.contains(&"aws:TagKeys"), "{create:?}");
+    assert!(
+        create.contains(&"aws:RequestTag/${TagKey}") && create.contains(&"aws:TagKeys"),
+        "{create:?}"
+    );
     // From the repository resource type's definition.
     let put = keys("ecr:PutImage");
-    assert!(put.contains(&"ecr:ResourceTag/${TagKey}") && put.contains(&"aws:ResourceTag/${TagKey}"));
+    assert!(
+        put.contains(&"ecr:ResourceTag/${TagKey}") && put.contains(&"aws:ResourceTag/${TagKey}")
+    );
     assert!(!put.contains(&"ecr:AccountSetting"));
     assert!(keys("ecr:PutAccountSetting").contains(&"ecr:AccountSetting"));
 
@@ -171,10 +204,21 @@ fn resource_type_of_an_arn() {
             .map(|r| format!("{}:{}", r.service().prefix(), r.name()))
             .collect()
     };
-    assert_eq!(rts("arn:aws:ecr:us-east-1:111122223333:repository/project-a/web"), ["ecr:repository"]);
+    assert_eq!(
+        rts("arn:aws:ecr:us-east-1:111122223333:repository/project-a/web"),
+        ["ecr:repository"]
+    );
     // Most specific first: an object ARN also fits the bucket template.
-    assert_eq!(rts("arn:aws:s3:::my-bucket/key.txt").first().map(String::as_str), Some("s3:object"));
-    assert_eq!(rts("arn:aws:s3:::my-bucket").first().map(String::as_str), Some("s3:bucket"));
+    assert_eq!(
+        rts("arn:aws:s3:::my-bucket/key.txt")
+            .first()
+            .map(String::as_str),
+        Some("s3:object")
+    );
+    assert_eq!(
+        rts("arn:aws:s3:::my-bucket").first().map(String::as_str),
+        Some("s3:bucket")
+    );
     // Other services (ec2, sts, ssm) also declare IAM role ARNs as one of their resource types.
     let role = rts("arn:aws:iam::111122223333:role/path/ci");
     assert!(role.contains(&"iam:role".to_string()), "{role:?}");
@@ -188,18 +232,51 @@ fn resource_type_of_an_arn() {
 fn c16_condition_key_types() {
     let c = cat();
     let ty = |k: &str| c.condition_key_type(k);
-    assert_eq!(ty("aws:SourceIp"), Some(KeyType::single(ValueType::IpAddress)));
+    assert_eq!(
+        ty("aws:SourceIp"),
+        Some(KeyType::single(ValueType::IpAddress))
+    );
     assert_eq!(ty("aws:TagKeys"), Some(KeyType::multi(ValueType::String)));
-    assert_eq!(ty("aws:CurrentTime"), Some(KeyType::single(ValueType::Date)));
-    assert_eq!(ty("aws:SecureTransport"), Some(KeyType::single(ValueType::Bool)));
-    assert_eq!(ty("aws:MultiFactorAuthAge"), Some(KeyType::single(ValueType::Numeric)));
-    assert_eq!(ty("aws:PrincipalTag/team"), Some(KeyType::single(ValueType::String)));
-    assert_eq!(ty("ecr:AccountSetting"), Some(KeyType::single(ValueType::String)));
-    assert_eq!(ty("ecr:resourcetag/env"), Some(KeyType::single(ValueType::String)));
-    assert_eq!(ty("kms:EncryptionContextKeys"), Some(KeyType::multi(ValueType::String)));
-    assert_eq!(ty("iam:PassedToService"), Some(KeyType::single(ValueType::String)));
-    assert_eq!(ty("s3:ExistingObjectTag/team"), Some(KeyType::single(ValueType::String)));
-    assert_eq!(ty("sts:DurationSeconds"), Some(KeyType::single(ValueType::Numeric)));
+    assert_eq!(
+        ty("aws:CurrentTime"),
+        Some(KeyType::single(ValueType::Date))
+    );
+    assert_eq!(
+        ty("aws:SecureTransport"),
+        Some(KeyType::single(ValueType::Bool))
+    );
+    assert_eq!(
+        ty("aws:MultiFactorAuthAge"),
+        Some(KeyType::single(ValueType::Numeric))
+    );
+    assert_eq!(
+        ty("aws:PrincipalTag/team"),
+        Some(KeyType::single(ValueType::String))
+    );
+    assert_eq!(
+        ty("ecr:AccountSetting"),
+        Some(KeyType::single(ValueType::String))
+    );
+    assert_eq!(
+        ty("ecr:resourcetag/env"),
+        Some(KeyType::single(ValueType::String))
+    );
+    assert_eq!(
+        ty("kms:EncryptionContextKeys"),
+        Some(KeyType::multi(ValueType::String))
+    );
+    assert_eq!(
+        ty("iam:PassedToService"),
+        Some(KeyType::single(ValueType::String))
+    );
+    assert_eq!(
+        ty("s3:ExistingObjectTag/team"),
+        Some(KeyType::single(ValueType::String))
+    );
+    assert_eq!(
+        ty("sts:DurationSeconds"),
+        Some(KeyType::single(ValueType::Numeric))
+    );
     assert_eq!(ty("nope:Key"), None);
     assert_eq!(ty("aws:NoSuchKey"), None);
     assert_eq!(ty("noprefix"), None);
@@ -208,14 +285,20 @@ fn c16_condition_key_types() {
 #[test]
 fn oidc_and_saml_keys_belong_to_sts() {
     let c = cat();
-    let k = c.condition_key("token.actions.githubusercontent.com:sub").expect("GitHub OIDC");
+    let k = c
+        .condition_key("token.actions.githubusercontent.com:sub")
+        .expect("GitHub OIDC");
     assert_eq!(k.service, Some("sts"));
-    let k = c.condition_key("token.actions.githubusercontent.com:repository").expect("listed");
+    let k = c
+        .condition_key("token.actions.githubusercontent.com:repository")
+        .expect("listed");
     assert_eq!(k.name, "token.actions.githubusercontent.com:repository");
     let k = c.condition_key("SAML:aud").expect("SAML");
     assert_eq!(k.service, Some("sts"));
     // Provider names with a placeholder (GitHub Enterprise Server).
-    let k = c.condition_key("token.actions.acme.ghe.com:repository").expect("GHE");
+    let k = c
+        .condition_key("token.actions.acme.ghe.com:repository")
+        .expect("GHE");
     assert_eq!(k.name, "token.actions.${Domain}.ghe.com:repository");
 }
 
@@ -226,9 +309,15 @@ fn did_you_mean() {
         c.suggest_action("ecr:GetAuthorisationToken").as_deref(),
         Some("ecr:GetAuthorizationToken")
     );
-    assert_eq!(c.suggest_action("s3:GetObjects").as_deref(), Some("s3:GetObject"));
+    assert_eq!(
+        c.suggest_action("s3:GetObjects").as_deref(),
+        Some("s3:GetObject")
+    );
     // Fixes the service too.
-    assert_eq!(c.suggest_action("ecrr:PutImage").as_deref(), Some("ecr:PutImage"));
+    assert_eq!(
+        c.suggest_action("ecrr:PutImage").as_deref(),
+        Some("ecr:PutImage")
+    );
     assert_eq!(c.suggest_service("ecrr"), Some("ecr"));
     // Nothing to fix, or nothing close.
     assert_eq!(c.suggest_action("ecr:PutImage"), None);
@@ -246,7 +335,10 @@ fn other_services() {
     let pass = c.action("iam:PassRole").expect("exists");
     let keys: Vec<_> = pass.condition_keys().iter().map(|k| k.name()).collect();
     assert!(keys.contains(&"iam:PassedToService") && keys.contains(&"iam:AssociatedResourceArn"));
-    let role = c.service("iam").and_then(|s| s.resource_type("role")).expect("iam role");
+    let role = c
+        .service("iam")
+        .and_then(|s| s.resource_type("role"))
+        .expect("iam role");
     assert_eq!(
         role.arn_templates().collect::<Vec<_>>(),
         ["arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"]
@@ -254,7 +346,10 @@ fn other_services() {
     let assume = c.action("sts:AssumeRole").expect("exists");
     assert!(assume.supports_condition_key("sts:ExternalId"));
     // Several ARN templates for one type.
-    let stage = c.service("apigateway").and_then(|s| s.resource_type("stage")).expect("stage");
+    let stage = c
+        .service("apigateway")
+        .and_then(|s| s.resource_type("stage"))
+        .expect("stage");
     assert_eq!(stage.arn_templates().count(), 2);
 }
 

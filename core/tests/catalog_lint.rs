@@ -12,7 +12,10 @@ fn run(policy_type: PolicyType, statement: &str) -> Vec<Diagnostic> {
     // Every finding points into the text and names its statement.
     for d in &found {
         let span = d.span.expect("span");
-        assert!((span.end.offset as usize) <= text.len() && span.start.offset < span.end.offset, "{d:?}");
+        assert!(
+            (span.end.offset as usize) <= text.len() && span.start.offset < span.end.offset,
+            "{d:?}"
+        );
         assert_eq!(d.statement, Some(0));
     }
     found
@@ -34,24 +37,35 @@ fn only<'a>(found: &'a [Diagnostic], code: &str) -> &'a Diagnostic {
 
 #[test]
 fn m1_unknown_action_with_suggestion() {
-    let found = identity(r#"{"Effect": "Allow", "Action": "ecr:GetAuthorisationToken", "Resource": "*"}"#);
+    let found =
+        identity(r#"{"Effect": "Allow", "Action": "ecr:GetAuthorisationToken", "Resource": "*"}"#);
     let d = only(&found, "unknown-action");
     assert_eq!(d.severity, Severity::Warning);
-    assert_eq!(d.fix.as_deref(), Some("did you mean `ecr:GetAuthorizationToken`?"));
+    assert_eq!(
+        d.fix.as_deref(),
+        Some("did you mean `ecr:GetAuthorizationToken`?")
+    );
     // Case does not matter (M1).
-    assert!(identity(r#"{"Effect": "Allow", "Action": "ECR:getauthorizationtoken", "Resource": "*"}"#).is_empty());
+    assert!(identity(
+        r#"{"Effect": "Allow", "Action": "ECR:getauthorizationtoken", "Resource": "*"}"#
+    )
+    .is_empty());
 }
 
 #[test]
 fn unknown_service_with_suggestion() {
     let found = identity(r#"{"Effect": "Allow", "Action": "ecrr:PutImage", "Resource": "*"}"#);
-    assert_eq!(only(&found, "unknown-service").fix.as_deref(), Some("did you mean `ecr:PutImage`?"));
+    assert_eq!(
+        only(&found, "unknown-service").fix.as_deref(),
+        Some("did you mean `ecr:PutImage`?")
+    );
     assert_eq!(codes(&found), ["unknown-service"]);
 }
 
 #[test]
 fn m2_wildcard_matching_nothing() {
-    let found = identity(r#"{"Effect": "Allow", "Action": ["ecr:Gett*", "ecr:Get*"], "Resource": "*"}"#);
+    let found =
+        identity(r#"{"Effect": "Allow", "Action": ["ecr:Gett*", "ecr:Get*"], "Resource": "*"}"#);
     assert_eq!(codes(&found), ["wildcard-matches-no-action"]);
 }
 
@@ -61,7 +75,10 @@ fn m5_arn_of_no_resource_type_of_the_actions() {
         r#"{"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "arn:aws:s3:::my-bucket/*"}"#,
     );
     let d = only(&found, "resource-matches-no-resource-type");
-    assert!(d.fix.as_deref().is_some_and(|f| f.contains("repository/")), "{d:?}");
+    assert!(
+        d.fix.as_deref().is_some_and(|f| f.contains("repository/")),
+        "{d:?}"
+    );
     // Right type (with a namespace wildcard), or a resource type of another action of the statement.
     assert!(identity(
         r#"{"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "arn:aws:ecr:*:111122223333:repository/team/*"}"#
@@ -80,7 +97,10 @@ fn m4_specific_arn_on_an_action_that_only_accepts_star() {
     );
     let d = only(&found, "action-needs-star-resource");
     assert!(d.message.contains("ecr:GetAuthorizationToken"));
-    assert!(identity(r#"{"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}"#).is_empty());
+    assert!(identity(
+        r#"{"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}"#
+    )
+    .is_empty());
 }
 
 #[test]
@@ -110,7 +130,10 @@ fn unknown_condition_key_with_suggestion() {
         r#"{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransports": "false"}}}"#,
     );
     let d = only(&found, "unknown-condition-key");
-    assert_eq!(d.fix.as_deref(), Some("did you mean `aws:SecureTransport`?"));
+    assert_eq!(
+        d.fix.as_deref(),
+        Some("did you mean `aws:SecureTransport`?")
+    );
 }
 
 #[test]
@@ -147,7 +170,10 @@ fn c13_c16_set_operator_on_single_valued_key() {
     let found = identity(
         r#"{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:PrincipalOrgID": "o-1"}}}"#,
     );
-    assert_eq!(only(&found, "set-operator-on-single-valued-key").severity, Severity::Warning);
+    assert_eq!(
+        only(&found, "set-operator-on-single-valued-key").severity,
+        Severity::Warning
+    );
 }
 
 #[test]
@@ -155,7 +181,10 @@ fn c16_q4_plain_operator_on_multi_valued_key() {
     let found = identity(
         r#"{"Effect": "Allow", "Action": "ecr:TagResource", "Resource": "*", "Condition": {"StringEquals": {"aws:TagKeys": "team"}}}"#,
     );
-    assert_eq!(only(&found, "missing-set-operator").fix.as_deref(), Some("use `ForAnyValue:StringEquals` or `ForAllValues:StringEquals`"));
+    assert_eq!(
+        only(&found, "missing-set-operator").fix.as_deref(),
+        Some("use `ForAnyValue:StringEquals` or `ForAllValues:StringEquals`")
+    );
     assert!(identity(
         r#"{"Effect": "Allow", "Action": "ecr:TagResource", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": "team"}, "Null": {"aws:TagKeys": "false"}}}"#
     )
@@ -164,30 +193,56 @@ fn c16_q4_plain_operator_on_multi_valued_key() {
 
 #[test]
 fn pass_role_on_every_role() {
-    let found = identity(r#"{"Effect": "Allow", "Action": ["iam:Pass*", "s3:GetObject"], "Resource": "*"}"#);
+    let found = identity(
+        r#"{"Effect": "Allow", "Action": ["iam:Pass*", "s3:GetObject"], "Resource": "*"}"#,
+    );
     let d = only(&found, "pass-role-with-star-resource");
     assert_eq!(d.severity, Severity::SecurityWarning);
-    assert!(identity(r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/app-*"}"#).is_empty());
-    assert!(identity(r#"{"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}"#).is_empty());
+    assert!(identity(
+        r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/app-*"}"#
+    )
+    .is_empty());
+    assert!(
+        identity(r#"{"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}"#).is_empty()
+    );
 }
 
 #[test]
 fn redundant_actions() {
-    let found = identity(r#"{"Effect": "Allow", "Action": ["ecr:BatchGetImage", "ecr:*", "ecr:Get*"], "Resource": "*"}"#);
-    let redundant: Vec<_> = found.iter().filter(|d| d.code == "redundant-action").map(|d| d.message.as_str()).collect();
+    let found = identity(
+        r#"{"Effect": "Allow", "Action": ["ecr:BatchGetImage", "ecr:*", "ecr:Get*"], "Resource": "*"}"#,
+    );
+    let redundant: Vec<_> = found
+        .iter()
+        .filter(|d| d.code == "redundant-action")
+        .map(|d| d.message.as_str())
+        .collect();
     assert_eq!(redundant.len(), 2, "{redundant:?}");
     assert!(redundant.iter().all(|m| m.contains("`ecr:*`")));
-    assert_eq!(found.iter().find(|d| d.code == "redundant-action").map(|d| d.severity), Some(Severity::Suggestion));
+    assert_eq!(
+        found
+            .iter()
+            .find(|d| d.code == "redundant-action")
+            .map(|d| d.severity),
+        Some(Severity::Suggestion)
+    );
     // Equal patterns: only the later one is reported.
-    let found = identity(r#"{"Effect": "Allow", "Action": ["ecr:Get*", "ECR:get*"], "Resource": "*"}"#);
+    let found =
+        identity(r#"{"Effect": "Allow", "Action": ["ecr:Get*", "ECR:get*"], "Resource": "*"}"#);
     let d = only(&found, "redundant-action");
     assert!(d.message.starts_with("`ECR:get*`"));
-    assert!(identity(r#"{"Effect": "Allow", "Action": ["ecr:Get*", "ecr:Put*"], "Resource": "*"}"#).is_empty());
+    assert!(identity(
+        r#"{"Effect": "Allow", "Action": ["ecr:Get*", "ecr:Put*"], "Resource": "*"}"#
+    )
+    .is_empty());
 }
 
 #[test]
 fn not_action_and_star_skip_action_set_checks() {
-    assert!(identity(r#"{"Effect": "Deny", "NotAction": "ecr:PutImage", "Resource": "arn:aws:s3:::b"}"#).is_empty());
+    assert!(identity(
+        r#"{"Effect": "Deny", "NotAction": "ecr:PutImage", "Resource": "arn:aws:s3:::b"}"#
+    )
+    .is_empty());
     assert!(identity(
         r#"{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"ecr:AccountSetting": "x"}}}"#
     )

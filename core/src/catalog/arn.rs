@@ -33,7 +33,11 @@ fn template_tokens(template: &str) -> Vec<Tok> {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'$' && bytes.get(i + 1) == Some(&b'{') {
-            let class = if Some(i) == last_placeholder { Class::Any } else { Class::NoColon };
+            let class = if Some(i) == last_placeholder {
+                Class::Any
+            } else {
+                Class::NoColon
+            };
             out.push(Tok::One(class));
             out.push(Tok::Star(class));
             i = match template[i..].find('}') {
@@ -71,7 +75,11 @@ fn pattern_tokens(pattern: &str) -> Vec<Tok> {
                 if b == b':' {
                     colons += 1;
                 }
-                out.push(Tok::Lit(if colons < 5 { b.to_ascii_lowercase() } else { b }));
+                out.push(Tok::Lit(if colons < 5 {
+                    b.to_ascii_lowercase()
+                } else {
+                    b
+                }));
             }
         }
         i += 1;
@@ -161,14 +169,23 @@ mod tests {
 
     #[test]
     fn e1_repository_arns_with_namespaces() {
-        assert!(arn_matches_template("arn:aws:ecr:us-east-1:111122223333:repository/web", REPO));
+        assert!(arn_matches_template(
+            "arn:aws:ecr:us-east-1:111122223333:repository/web",
+            REPO
+        ));
         assert!(arn_matches_template(
             "arn:aws:ecr:us-east-1:111122223333:repository/project-a/web",
             REPO
         ));
         assert!(arn_matches_template("arn:aws:ecr:*:*:repository/*", REPO));
-        assert!(!arn_matches_template("arn:aws:ecr:us-east-1:111122223333:repository/", REPO));
-        assert!(!arn_matches_template("arn:aws:ecr:us-east-1:111122223333:registry/x", REPO));
+        assert!(!arn_matches_template(
+            "arn:aws:ecr:us-east-1:111122223333:repository/",
+            REPO
+        ));
+        assert!(!arn_matches_template(
+            "arn:aws:ecr:us-east-1:111122223333:registry/x",
+            REPO
+        ));
         assert!(!arn_matches_template("arn:aws:s3:::bucket", REPO));
     }
 
@@ -180,15 +197,27 @@ mod tests {
             stream
         ));
         // The region placeholder cannot swallow `us-east-1:1`.
-        assert!(!arn_matches_template("arn:aws:logs:us-east-1:1:log-group:app", stream));
+        assert!(!arn_matches_template(
+            "arn:aws:logs:us-east-1:1:log-group:app",
+            stream
+        ));
         let group = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
-        assert!(arn_matches_template("arn:aws:logs:us-east-1:1:log-group:app", group));
+        assert!(arn_matches_template(
+            "arn:aws:logs:us-east-1:1:log-group:app",
+            group
+        ));
     }
 
     #[test]
     fn m7_resource_part_is_case_sensitive_q6_prefix_is_not() {
-        assert!(arn_matches_template("ARN:AWS:ECR:US-EAST-1:1:repository/Web", REPO));
-        assert!(!arn_matches_template("arn:aws:ecr:us-east-1:1:Repository/web", REPO));
+        assert!(arn_matches_template(
+            "ARN:AWS:ECR:US-EAST-1:1:repository/Web",
+            REPO
+        ));
+        assert!(!arn_matches_template(
+            "arn:aws:ecr:us-east-1:1:Repository/web",
+            REPO
+        ));
     }
 
     #[test]
@@ -196,8 +225,14 @@ mod tests {
         let role = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
         assert!(arn_matches_template("arn:aws:iam::1:role/a/b", role));
         assert!(arn_matches_template("arn:aws:iam:*:1:role/*", role));
-        assert!(arn_matches_template("arn:aws:iam::${aws:PrincipalAccount}:role/x", role));
-        assert!(!arn_matches_template("arn:aws:iam:us-east-1:1:role/x", role));
+        assert!(arn_matches_template(
+            "arn:aws:iam::${aws:PrincipalAccount}:role/x",
+            role
+        ));
+        assert!(!arn_matches_template(
+            "arn:aws:iam:us-east-1:1:role/x",
+            role
+        ));
         assert!(arn_matches_template("*", role));
     }
 

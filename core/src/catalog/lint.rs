@@ -9,8 +9,8 @@
 use super::{catalog, Action, Catalog, KeyInfo};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::{
-    BaseOperator, ConditionEntry, Effect, OperatorClass, Policy, PolicyType, ResourceKind, SetQualifier,
-    Statement, StringElement,
+    BaseOperator, ConditionEntry, Effect, OperatorClass, Policy, PolicyType, ResourceKind,
+    SetQualifier, Statement, StringElement,
 };
 use crate::span::Spanned;
 use crate::suggest::closest;
@@ -27,7 +27,12 @@ pub fn lint(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
     out
 }
 
-fn lint_statement(cat: &Catalog, s: &Statement, policy_type: PolicyType, out: &mut Vec<Diagnostic>) {
+fn lint_statement(
+    cat: &Catalog,
+    s: &Statement,
+    policy_type: PolicyType,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(action) = &s.action else {
         return;
     };
@@ -60,7 +65,11 @@ fn named_actions<'c>(cat: &'c Catalog, element: &StringElement) -> Option<Vec<Ac
     if element.negated || element.values.iter().any(|v| v.value == "*") {
         return None;
     }
-    let mut all: Vec<Action<'c>> = element.values.iter().flat_map(|v| cat.expand(&v.value)).collect();
+    let mut all: Vec<Action<'c>> = element
+        .values
+        .iter()
+        .flat_map(|v| cat.expand(&v.value))
+        .collect();
     all.sort_by_key(Action::id);
     all.dedup();
     Some(all)
@@ -202,7 +211,10 @@ fn lint_resources(
             continue;
         }
         if !types.iter().any(|t| t.matches_arn(arn)) {
-            let example = types.first().and_then(|t| t.arn_templates().next()).unwrap_or("");
+            let example = types
+                .first()
+                .and_then(|t| t.arn_templates().next())
+                .unwrap_or("");
             out.push(
                 Diagnostic::warning(
                     "resource-matches-no-resource-type",
@@ -219,7 +231,11 @@ fn lint_resources(
 
 /// `action-not-in-repository-policy` (E2, E3): a repository policy applies to one repository, so it
 /// cannot grant actions that have no resource type, such as `ecr:GetAuthorizationToken`.
-fn lint_repository_policy_actions(cat: &Catalog, element: &StringElement, out: &mut Vec<Diagnostic>) {
+fn lint_repository_policy_actions(
+    cat: &Catalog,
+    element: &StringElement,
+    out: &mut Vec<Diagnostic>,
+) {
     for value in element.values.iter().filter(|v| !has_wildcard(&v.value)) {
         if let Some(a) = cat.action(&value.value).filter(Action::accepts_only_star) {
             out.push(
@@ -239,7 +255,12 @@ fn lint_repository_policy_actions(cat: &Catalog, element: &StringElement, out: &
 
 /// `pass-role-with-star-resource`: `iam:PassRole` on every role lets the principal hand any role,
 /// including admin roles, to a service.
-fn lint_pass_role(cat: &Catalog, element: &StringElement, resource: &StringElement, out: &mut Vec<Diagnostic>) {
+fn lint_pass_role(
+    cat: &Catalog,
+    element: &StringElement,
+    resource: &StringElement,
+    out: &mut Vec<Diagnostic>,
+) {
     if !resource.values.iter().any(|r| r.value == "*") {
         return;
     }
@@ -287,7 +308,10 @@ fn lint_condition(
         });
         return;
     };
-    if info.service.is_some() && !actions.is_empty() && !actions.iter().any(|a| a.supports_condition_key(key)) {
+    if info.service.is_some()
+        && !actions.is_empty()
+        && !actions.iter().any(|a| a.supports_condition_key(key))
+    {
         let d = Diagnostic::warning(
             "unsupported-condition-key",
             format!("none of this statement's actions supports `{key}`, so requests for them never carry it"),
@@ -302,7 +326,12 @@ fn lint_condition(
     lint_set_operator(entry, key, &info, allow, out);
 }
 
-fn lint_operator_type(entry: &ConditionEntry, key: &str, info: &KeyInfo, out: &mut Vec<Diagnostic>) {
+fn lint_operator_type(
+    entry: &ConditionEntry,
+    key: &str,
+    info: &KeyInfo,
+    out: &mut Vec<Diagnostic>,
+) {
     let op = entry.operator.value;
     let class = op.base.class();
     let numeric_epoch = class == OperatorClass::Numeric && super::global_keys::accepts_numeric(key);
@@ -324,7 +353,13 @@ fn lint_operator_type(entry: &ConditionEntry, key: &str, info: &KeyInfo, out: &m
     );
 }
 
-fn lint_set_operator(entry: &ConditionEntry, key: &str, info: &KeyInfo, allow: bool, out: &mut Vec<Diagnostic>) {
+fn lint_set_operator(
+    entry: &ConditionEntry,
+    key: &str,
+    info: &KeyInfo,
+    allow: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     let op = entry.operator.value;
     match op.set {
         Some(set) if !info.ty.multi => {
@@ -338,10 +373,16 @@ fn lint_set_operator(entry: &ConditionEntry, key: &str, info: &KeyInfo, allow: b
                 Diagnostic::new(
                     severity,
                     "set-operator-on-single-valued-key",
-                    format!("`{key}` is single-valued: `{}:` is meant for multi-valued keys", set.name()),
+                    format!(
+                        "`{key}` is single-valued: `{}:` is meant for multi-valued keys",
+                        set.name()
+                    ),
                     Some(entry.operator.span),
                 )
-                .with_fix(format!("use `{}`", crate::policy::Operator { set: None, ..op })),
+                .with_fix(format!(
+                    "use `{}`",
+                    crate::policy::Operator { set: None, ..op }
+                )),
             );
         }
         None if info.ty.multi && op.base != BaseOperator::Null => {

@@ -79,7 +79,11 @@ impl Catalog {
         }
         arn_services.sort_by(|a, b| cmp_ci(a.0, b.0));
         arn_services.dedup();
-        Catalog { t, arn_services, error }
+        Catalog {
+            t,
+            arn_services,
+            error,
+        }
     }
 
     /// Why the catalog is empty, if it is.
@@ -153,9 +157,9 @@ impl Catalog {
                 out.extend(service.action(action_pattern));
             } else {
                 out.extend(
-                    service
-                        .actions()
-                        .filter(|a| glob_match(action_pattern, lowercase_into(&mut buffer, a.name()))),
+                    service.actions().filter(|a| {
+                        glob_match(action_pattern, lowercase_into(&mut buffer, a.name()))
+                    }),
                 );
             }
         }
@@ -233,7 +237,9 @@ impl Catalog {
         let candidates: Vec<u32> = if has_wildcard(segment) || segment.contains('$') {
             (0..self.t.resource_types.len()).map(index).collect()
         } else {
-            let start = self.arn_services.partition_point(|(s, _)| cmp_ci(s, segment) == Ordering::Less);
+            let start = self
+                .arn_services
+                .partition_point(|(s, _)| cmp_ci(s, segment) == Ordering::Less);
             self.arn_services
                 .get(start..)
                 .unwrap_or_default()
@@ -253,7 +259,7 @@ impl Catalog {
                     .map(|score| (score, rt))
             })
             .collect();
-        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
         found.into_iter().map(|(_, rt)| rt).collect()
     }
 

@@ -108,7 +108,11 @@ pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
         let n = index + 1;
         let (tag, rest) = line.split_once('\t').unwrap_or((line, ""));
         let mut fields = rest.split('\t');
-        let mut field = |what: &str| fields.next().ok_or_else(|| err(n, format!("missing {what}")));
+        let mut field = |what: &str| {
+            fields
+                .next()
+                .ok_or_else(|| err(n, format!("missing {what}")))
+        };
         match tag {
             "v" => {
                 t.version = field("version")?;
@@ -124,9 +128,18 @@ pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
                 t.services.push(ServiceRec {
                     prefix,
                     name,
-                    keys: Run { start: len(&t.keys), len: 0 },
-                    resource_types: Run { start: len(&t.resource_types), len: 0 },
-                    actions: Run { start: len(&t.actions), len: 0 },
+                    keys: Run {
+                        start: len(&t.keys),
+                        len: 0,
+                    },
+                    resource_types: Run {
+                        start: len(&t.resource_types),
+                        len: 0,
+                    },
+                    actions: Run {
+                        start: len(&t.actions),
+                        len: 0,
+                    },
                 });
             }
             "k" => {
@@ -143,7 +156,12 @@ pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
                 let name = field("name")?;
                 let arns = field("arn")?;
                 let keys = push_refs(&mut t, service, field("keys")?, ',', n)?;
-                t.resource_types.push(ResourceTypeRec { name, arns, keys, service });
+                t.resource_types.push(ResourceTypeRec {
+                    name,
+                    arns,
+                    keys,
+                    service,
+                });
                 bump(&mut t.services, |s| &mut s.resource_types);
             }
             "a" => {
@@ -156,7 +174,13 @@ pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
                 let keys = field("keys")?;
                 let resource_types = push_action_resource_types(&mut t, service, rts, n)?;
                 let keys = push_refs(&mut t, service, keys, ',', n)?;
-                t.actions.push(ActionRec { name, access, resource_types, keys, service });
+                t.actions.push(ActionRec {
+                    name,
+                    access,
+                    resource_types,
+                    keys,
+                    service,
+                });
                 bump(&mut t.services, |s| &mut s.actions);
             }
             "" => {}
@@ -190,17 +214,32 @@ fn bump(services: &mut [ServiceRec], run: impl Fn(&mut ServiceRec) -> &mut Run) 
 }
 
 /// Appends service-local key indices (`3,7`) to `refs` as global indices.
-fn push_refs(t: &mut Tables, service: u32, list: &str, sep: char, n: usize) -> Result<Run, CatalogError> {
+fn push_refs(
+    t: &mut Tables,
+    service: u32,
+    list: &str,
+    sep: char,
+    n: usize,
+) -> Result<Run, CatalogError> {
     let start = len(&t.refs);
-    let keys = t.services.get(service as usize).map(|s| s.keys).unwrap_or_default();
+    let keys = t
+        .services
+        .get(service as usize)
+        .map(|s| s.keys)
+        .unwrap_or_default();
     for item in list.split(sep).filter(|s| !s.is_empty()) {
-        let local: u32 = item.parse().map_err(|_| err(n, format!("bad key index `{item}`")))?;
+        let local: u32 = item
+            .parse()
+            .map_err(|_| err(n, format!("bad key index `{item}`")))?;
         if local >= keys.len {
             return Err(err(n, format!("key index {local} out of range")));
         }
         t.refs.push(keys.start + local);
     }
-    Ok(Run { start, len: len(&t.refs) - start })
+    Ok(Run {
+        start,
+        len: len(&t.refs) - start,
+    })
 }
 
 /// Reads `0!,3=1.4` (resource type 0 required; type 3 optional with keys 1 and 4).
@@ -211,14 +250,20 @@ fn push_action_resource_types(
     n: usize,
 ) -> Result<Run, CatalogError> {
     let start = len(&t.action_resource_types);
-    let rts = t.services.get(service as usize).map(|s| s.resource_types).unwrap_or_default();
+    let rts = t
+        .services
+        .get(service as usize)
+        .map(|s| s.resource_types)
+        .unwrap_or_default();
     for item in list.split(',').filter(|s| !s.is_empty()) {
         let (head, keys) = item.split_once('=').unwrap_or((item, ""));
         let (index, required) = match head.strip_suffix('!') {
             Some(index) => (index, true),
             None => (head, false),
         };
-        let local: u32 = index.parse().map_err(|_| err(n, format!("bad resource type `{item}`")))?;
+        let local: u32 = index
+            .parse()
+            .map_err(|_| err(n, format!("bad resource type `{item}`")))?;
         if local >= rts.len {
             return Err(err(n, format!("resource type index {local} out of range")));
         }
@@ -229,7 +274,10 @@ fn push_action_resource_types(
             keys,
         });
     }
-    Ok(Run { start, len: len(&t.action_resource_types) - start })
+    Ok(Run {
+        start,
+        len: len(&t.action_resource_types) - start,
+    })
 }
 
 #[cfg(test)]

@@ -58,7 +58,12 @@ fn literal_pieces(template: &str) -> impl Iterator<Item = &str> {
         match next_placeholder(text.as_bytes()) {
             Some((open, close)) => {
                 // An unclosed placeholder runs to the end of the template.
-                let end = text.as_bytes().get(open..).unwrap_or_default().iter().position(|&b| b == close);
+                let end = text
+                    .as_bytes()
+                    .get(open..)
+                    .unwrap_or_default()
+                    .iter()
+                    .position(|&b| b == close);
                 rest = Some(match end {
                     Some(end) => text.get(open + end + 1..).unwrap_or(""),
                     None => "",

@@ -72,7 +72,10 @@ pub struct KeyType {
 
 impl KeyType {
     pub const fn single(value: ValueType) -> Self {
-        KeyType { value, multi: false }
+        KeyType {
+            value,
+            multi: false,
+        }
     }
 
     pub const fn multi(value: ValueType) -> Self {
@@ -162,7 +165,9 @@ impl AccessLevels {
     }
 
     pub fn iter(self) -> impl Iterator<Item = AccessLevel> {
-        AccessLevel::ALL.into_iter().filter(move |l| self.contains(*l))
+        AccessLevel::ALL
+            .into_iter()
+            .filter(move |l| self.contains(*l))
     }
 }
 
@@ -189,7 +194,10 @@ mod tests {
             KeyType::from_code("[S"),
             Some(KeyType::multi(ValueType::String))
         );
-        assert_eq!(KeyType::from_code("I"), Some(KeyType::single(ValueType::IpAddress)));
+        assert_eq!(
+            KeyType::from_code("I"),
+            Some(KeyType::single(ValueType::IpAddress))
+        );
         assert_eq!(KeyType::from_code("X"), None);
         assert_eq!(KeyType::from_code(""), None);
         assert_eq!(KeyType::multi(ValueType::Arn).to_string(), "ArrayOfARN");

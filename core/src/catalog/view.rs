@@ -82,7 +82,10 @@ impl<'c> Service<'c> {
     /// The actions, sorted case-insensitively by name.
     pub fn actions(&self) -> impl ExactSizeIterator<Item = Action<'c>> + 'c {
         let cat = self.cat;
-        self.rec().actions.range().map(move |i| Action { cat, id: index(i) })
+        self.rec()
+            .actions
+            .range()
+            .map(move |i| Action { cat, id: index(i) })
     }
 
     /// One action by name (without the prefix), case-insensitively (M1).
@@ -90,23 +93,33 @@ impl<'c> Service<'c> {
         let run = self.rec().actions;
         let rows = self.cat.tables().actions.get(run.range())?;
         let i = rows.binary_search_by(|a| cmp_ci(a.name, name)).ok()?;
-        Some(Action { cat: self.cat, id: run.start + index(i) })
+        Some(Action {
+            cat: self.cat,
+            id: run.start + index(i),
+        })
     }
 
     pub fn resource_types(&self) -> impl ExactSizeIterator<Item = ResourceType<'c>> + 'c {
         let cat = self.cat;
-        self.rec().resource_types.range().map(move |i| ResourceType { cat, id: index(i) })
+        self.rec()
+            .resource_types
+            .range()
+            .map(move |i| ResourceType { cat, id: index(i) })
     }
 
     /// The resource type named `name` (case-insensitive).
     pub fn resource_type(&self, name: &str) -> Option<ResourceType<'c>> {
-        self.resource_types().find(|r| r.name().eq_ignore_ascii_case(name))
+        self.resource_types()
+            .find(|r| r.name().eq_ignore_ascii_case(name))
     }
 
     /// The service's condition keys (as documented, with templates), sorted by name.
     pub fn condition_keys(&self) -> impl ExactSizeIterator<Item = ConditionKey<'c>> + 'c {
         let cat = self.cat;
-        self.rec().keys.range().map(move |i| ConditionKey { cat, id: index(i) })
+        self.rec()
+            .keys
+            .range()
+            .map(move |i| ConditionKey { cat, id: index(i) })
     }
 
     /// The service key `key` (full name, e.g. `ecr:ResourceTag/env`), exact or by template.
@@ -114,11 +127,17 @@ impl<'c> Service<'c> {
         let run = self.rec().keys;
         let rows = self.cat.tables().keys.get(run.range())?;
         if let Ok(i) = rows.binary_search_by(|k| cmp_ci(k.name, key)) {
-            return Some(ConditionKey { cat: self.cat, id: run.start + index(i) });
+            return Some(ConditionKey {
+                cat: self.cat,
+                id: run.start + index(i),
+            });
         }
         rows.iter()
             .position(|k| is_template(k.name) && template_matches(k.name, key))
-            .map(|i| ConditionKey { cat: self.cat, id: run.start + index(i) })
+            .map(|i| ConditionKey {
+                cat: self.cat,
+                id: run.start + index(i),
+            })
     }
 }
 
@@ -159,7 +178,10 @@ impl<'c> Action<'c> {
             .get(self.rec().resource_types.range())
             .unwrap_or_default();
         rows.iter().map(move |r| ActionResourceType {
-            resource_type: ResourceType { cat, id: r.resource_type },
+            resource_type: ResourceType {
+                cat,
+                id: r.resource_type,
+            },
             required: r.required,
             keys: r.keys,
         })
@@ -173,7 +195,8 @@ impl<'c> Action<'c> {
 
     /// Whether `arn` (an ARN or ARN pattern) can name one of the action's resource types.
     pub fn accepts_arn(&self, arn: &str) -> bool {
-        self.resource_types().any(|r| r.resource_type.matches_arn(arn))
+        self.resource_types()
+            .any(|r| r.resource_type.matches_arn(arn))
     }
 
     /// The action's condition keys: its own, those it supports on its resource types, and those
@@ -191,7 +214,9 @@ impl<'c> Action<'c> {
                 seen.push(id);
             }
         }
-        seen.into_iter().map(|id| ConditionKey { cat: self.cat, id }).collect()
+        seen.into_iter()
+            .map(|id| ConditionKey { cat: self.cat, id })
+            .collect()
     }
 
     /// Whether a condition on `key` can be true for this action: a global key, or one of
@@ -280,7 +305,12 @@ impl Eq for ResourceType<'_> {}
 
 impl fmt::Debug for ResourceType<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ResourceType({}:{})", self.service().prefix(), self.name())
+        write!(
+            f,
+            "ResourceType({}:{})",
+            self.service().prefix(),
+            self.name()
+        )
     }
 }
 
