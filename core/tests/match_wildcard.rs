@@ -42,9 +42,17 @@ fn m2_middle_segments_are_found_leftmost_without_overlapping_the_end() {
 
 #[test]
 fn v3_substituted_text_is_literal() {
-    let p = Pattern::from_tokens(glob_tokens("home/").chain(literal_tokens("a*b?")).chain(glob_tokens("/*")), false);
+    let p = Pattern::from_tokens(
+        glob_tokens("home/")
+            .chain(literal_tokens("a*b?"))
+            .chain(glob_tokens("/*")),
+        false,
+    );
     assert!(p.matches("home/a*b?/file"));
-    assert!(!p.matches("home/aXXbY/file"), "a substituted `*` or `?` must not act as a wildcard");
+    assert!(
+        !p.matches("home/aXXbY/file"),
+        "a substituted `*` or `?` must not act as a wildcard"
+    );
 }
 
 fn time(f: impl Fn() -> bool) -> (bool, Duration) {

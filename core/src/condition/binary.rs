@@ -38,7 +38,10 @@ mod tests {
 
     #[test]
     fn c8_decodes_standard_base64() {
-        assert_eq!(decode_base64("QmluYXJ5VmFsdWVJbkJhc2U2NA==").as_deref(), Some(&b"BinaryValueInBase64"[..]));
+        assert_eq!(
+            decode_base64("QmluYXJ5VmFsdWVJbkJhc2U2NA==").as_deref(),
+            Some(&b"BinaryValueInBase64"[..])
+        );
         assert_eq!(decode_base64("YQ").as_deref(), Some(&b"a"[..]));
         assert_eq!(decode_base64("").as_deref(), Some(&b""[..]));
         assert!(decode_base64("a").is_none());

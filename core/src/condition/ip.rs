@@ -24,11 +24,17 @@ impl Cidr {
         match addr.parse::<IpAddr>().ok()? {
             IpAddr::V4(a) => {
                 let prefix = prefix.unwrap_or(32);
-                (prefix <= 32).then(|| Cidr::V4 { net: u32::from(a) & mask32(prefix), prefix })
+                (prefix <= 32).then(|| Cidr::V4 {
+                    net: u32::from(a) & mask32(prefix),
+                    prefix,
+                })
             }
             IpAddr::V6(a) => {
                 let prefix = prefix.unwrap_or(128);
-                (prefix <= 128).then(|| Cidr::V6 { net: u128::from(a) & mask128(prefix), prefix })
+                (prefix <= 128).then(|| Cidr::V6 {
+                    net: u128::from(a) & mask128(prefix),
+                    prefix,
+                })
             }
         }
     }
@@ -69,9 +75,15 @@ mod tests {
         let net = Cidr::parse("203.0.113.0/24").expect("valid");
         assert!(net.contains(ip("203.0.113.7")));
         assert!(!net.contains(ip("203.0.114.7")));
-        assert!(Cidr::parse("203.0.113.7").expect("bare").contains(ip("203.0.113.7")));
-        assert!(!Cidr::parse("203.0.113.7").expect("bare").contains(ip("203.0.113.8")));
-        assert!(Cidr::parse("0.0.0.0/0").expect("all").contains(ip("1.2.3.4")));
+        assert!(Cidr::parse("203.0.113.7")
+            .expect("bare")
+            .contains(ip("203.0.113.7")));
+        assert!(!Cidr::parse("203.0.113.7")
+            .expect("bare")
+            .contains(ip("203.0.113.8")));
+        assert!(Cidr::parse("0.0.0.0/0")
+            .expect("all")
+            .contains(ip("1.2.3.4")));
         let v6 = Cidr::parse("2001:db8::/32").expect("v6");
         assert!(v6.contains(ip("2001:db8:1::5")));
         assert!(!v6.contains(ip("2001:db9::5")));
@@ -80,12 +92,23 @@ mod tests {
     #[test]
     fn c9_versions_never_mix() {
         assert!(!Cidr::parse("::/0").expect("all v6").contains(ip("1.2.3.4")));
-        assert!(!Cidr::parse("0.0.0.0/0").expect("all v4").contains(ip("::ffff:1.2.3.4")));
+        assert!(!Cidr::parse("0.0.0.0/0")
+            .expect("all v4")
+            .contains(ip("::ffff:1.2.3.4")));
     }
 
     #[test]
     fn malformed_cidrs_do_not_parse() {
-        for s in ["", "1.2.3", "1.2.3.4/33", "1.2.3.4/", "::/129", "1.2.3.4/-1", "x/8", "1.2.3.4/0008"] {
+        for s in [
+            "",
+            "1.2.3",
+            "1.2.3.4/33",
+            "1.2.3.4/",
+            "::/129",
+            "1.2.3.4/-1",
+            "x/8",
+            "1.2.3.4/0008",
+        ] {
             assert!(Cidr::parse(s).is_none(), "{s:?}");
         }
     }

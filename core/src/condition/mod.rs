@@ -37,7 +37,10 @@ pub struct CompiledCondition {
 #[derive(Clone, Debug)]
 enum Values {
     /// StringEquals / StringEqualsIgnoreCase (folded) / Bool (folded): compared for equality.
-    Equal { fold: bool, values: Vec<Text> },
+    Equal {
+        fold: bool,
+        values: Vec<Text>,
+    },
     Like(Vec<LikeValue>),
     Numeric(Vec<Option<Decimal>>),
     Date(Vec<Option<Instant>>),
@@ -137,7 +140,8 @@ impl CompiledCondition {
                 _ => {
                     let fold = matches!(
                         base,
-                        BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase
+                        BaseOperator::StringEqualsIgnoreCase
+                            | BaseOperator::StringNotEqualsIgnoreCase
                     );
                     Values::Equal {
                         fold,
@@ -149,9 +153,13 @@ impl CompiledCondition {
                 fold: true,
                 values: written.iter().map(|w| text(w, true)).collect(),
             },
-            OperatorClass::Numeric => Values::Numeric(written.iter().map(|w| Decimal::parse(w)).collect()),
+            OperatorClass::Numeric => {
+                Values::Numeric(written.iter().map(|w| Decimal::parse(w)).collect())
+            }
             OperatorClass::Date => Values::Date(written.iter().map(|w| parse_date(w)).collect()),
-            OperatorClass::Binary => Values::Binary(written.iter().map(|w| binary::decode_base64(w)).collect()),
+            OperatorClass::Binary => {
+                Values::Binary(written.iter().map(|w| binary::decode_base64(w)).collect())
+            }
             OperatorClass::Ip => Values::Ip(written.iter().map(|w| Cidr::parse(w)).collect()),
             OperatorClass::Arn => Values::Arn(
                 written
@@ -204,7 +212,10 @@ impl CompiledCondition {
 
     /// Context keys this condition reads: its key and the keys of its variables (lowercased).
     pub fn keys_read(&self) -> impl Iterator<Item = (&str, &str)> {
-        let vars = self.templates().flat_map(|t| t.variables()).filter(|v| v.default.is_none());
+        let vars = self
+            .templates()
+            .flat_map(|t| t.variables())
+            .filter(|v| v.default.is_none());
         std::iter::once((self.key.as_str(), self.key_lower.as_str()))
             .chain(vars.map(|v| (v.key.as_str(), v.key_lower.as_str())))
     }
@@ -266,7 +277,7 @@ impl CompiledCondition {
         if let Values::Null(tests) = &self.values {
             // C12: `true` means absent, `false` means present. An empty set counts as absent.
             let present = value.is_some_and(|v| !v.values().is_empty());
-            let holds = tests.iter().any(|t| *t == Some(!present));
+            let holds = tests.contains(&Some(!present));
             return (holds, Reason::Null);
         }
         let Some(value) = value else {
@@ -327,7 +338,9 @@ impl CompiledCondition {
         let base = self.operator.base;
         match &self.values {
             Values::Equal { fold, values } => {
-                let Some(v) = values.get(i) else { return Cmp::NoMatch };
+                let Some(v) = values.get(i) else {
+                    return Cmp::NoMatch;
+                };
                 let bool_op = base == BaseOperator::Bool;
                 if bool_op && !(x.eq_ignore_ascii_case("true") || x.eq_ignore_ascii_case("false")) {
                     return Cmp::Invalid;
@@ -336,9 +349,8 @@ impl CompiledCondition {
                     Text::Fixed(v) if *fold => yes(eq_fold(x, v)),
                     Text::Fixed(v) => yes(x == v),
                     // V5: an unresolved variable matches nothing (so a negated operator is true).
-                    Text::Template(t) => match t.resolve(ctx, false) {
-                        Ok(r) if *fold => yes(eq_fold(x, &r.text)),
-                        Ok(r) => yes(x == r.text),
+                    Text::Template(t) => match t.equals(ctx, x, *fold) {
+                        Ok(b) => yes(b),
                         Err(_) => Cmp::NoMatch,
                     },
                 }
@@ -418,7 +430,13 @@ impl CompiledCondition {
             .collect()
     }
 
-    fn note(&self, reason: Reason, result: bool, value: Option<&ContextValue>, ctx: &RequestContext) -> String {
+    fn note(
+        &self,
+        reason: Reason,
+        result: bool,
+        value: Option<&ContextValue>,
+        ctx: &RequestContext,
+    ) -> String {
         let op = self.operator.canonical();
         let key = &self.key;
         match reason {
@@ -497,7 +515,9 @@ impl CompiledCondition {
                     OperatorClass::Ip => parse_request_ip(x).is_none(),
                     OperatorClass::Binary => binary::decode_base64(x).is_none(),
                     OperatorClass::Arn => crate::matching::arn::Arn::parse(x).is_none(),
-                    OperatorClass::Bool => !(x.eq_ignore_ascii_case("true") || x.eq_ignore_ascii_case("false")),
+                    OperatorClass::Bool => {
+                        !(x.eq_ignore_ascii_case("true") || x.eq_ignore_ascii_case("false"))
+                    }
                     _ => false,
                 };
                 if bad {

@@ -36,7 +36,10 @@ impl Decimal {
         let leading = all.iter().take_while(|d| **d == 0).count();
         let digits: Vec<u8> = all.get(leading..).unwrap_or(&[]).to_vec();
         let trailing = digits.iter().rev().take_while(|d| **d == 0).count();
-        let digits = digits.get(..digits.len() - trailing).unwrap_or(&[]).to_vec();
+        let digits = digits
+            .get(..digits.len() - trailing)
+            .unwrap_or(&[])
+            .to_vec();
         let int_len = i64::try_from(int.len()).ok()?;
         let lead = i64::try_from(leading).ok()?;
         let point = int_len.saturating_sub(lead).saturating_add(exponent);
@@ -59,9 +62,9 @@ fn parse_exponent(text: &str) -> Option<i64> {
         return None;
     }
     // Saturate: 1e999999999999999999999 is simply a very large number.
-    let magnitude = digits
-        .bytes()
-        .fold(0i64, |acc, b| acc.saturating_mul(10).saturating_add(i64::from(b - b'0')));
+    let magnitude = digits.bytes().fold(0i64, |acc, b| {
+        acc.saturating_mul(10).saturating_add(i64::from(b - b'0'))
+    });
     Some(if neg { -magnitude } else { magnitude })
 }
 
@@ -114,7 +117,9 @@ mod tests {
 
     #[test]
     fn c5_garbage_does_not_parse() {
-        for s in ["", "-", ".", "1.2.3", "abc", " 1", "1 ", "0x10", "1e", "--1", "NaN"] {
+        for s in [
+            "", "-", ".", "1.2.3", "abc", " 1", "1 ", "0x10", "1e", "--1", "NaN",
+        ] {
             assert!(Decimal::parse(s).is_none(), "{s:?}");
         }
     }

@@ -33,7 +33,14 @@ impl<'a> Arn<'a> {
 /// Splits on the first five colons.
 pub fn split6(text: &str) -> Option<[&str; 6]> {
     let mut it = text.splitn(6, ':');
-    Some([it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?])
+    Some([
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    ])
 }
 
 /// A compiled `Resource`/`NotResource` value.
@@ -49,7 +56,9 @@ enum ResourceKind {
     /// Six parts: `arn`, partition, service, region and account compared case-insensitively
     /// (M7, Q6), then the resource part, case-sensitive, where `*` spans `/` and `:` (M5).
     Full {
-        head: Box<[Pattern; 5]>,
+        /// `arn` (checked at compile time: `head_ok`), partition, service, region, account.
+        head_ok: bool,
+        head: Box<[Pattern; 4]>,
         /// The text up to and including the 5th colon, to show substituted patterns whole.
         prefix: String,
         resource: ResourcePart,
@@ -88,14 +97,18 @@ impl ResourcePattern {
         }
         let kind = match split6(raw) {
             Some([a, p, s, r, acct, resource]) => {
-                let prefix = raw.get(..raw.len() - resource.len()).unwrap_or("").to_string();
+                let prefix = raw
+                    .get(..raw.len() - resource.len())
+                    .unwrap_or("")
+                    .to_string();
                 let template = Template::parse(resource, substitute);
                 let resource = match template.plain_text() {
                     Some(text) => ResourcePart::Fixed(Pattern::new(&text, false)),
                     None => ResourcePart::Template(template),
                 };
-                let head = [a, p, s, r, acct].map(|part| Pattern::new(part, true));
+                let head = [p, s, r, acct].map(|part| Pattern::new(part, true));
                 ResourceKind::Full {
+                    head_ok: Pattern::new(a, true).matches("arn"),
                     head: Box::new(head),
                     prefix,
                     resource,
@@ -126,7 +139,13 @@ impl ResourcePattern {
         ctx: &RequestContext,
         resolved: Option<&mut Option<String>>,
     ) -> ResourceMatch {
-        let yes = |b: bool| if b { ResourceMatch::Yes } else { ResourceMatch::No };
+        let yes = |b: bool| {
+            if b {
+                ResourceMatch::Yes
+            } else {
+                ResourceMatch::No
+            }
+        };
         match &self.kind {
             ResourceKind::All => ResourceMatch::Yes,
             // M4: a request resource "*" (no resource type) is matched only by a policy "*".
@@ -146,6 +165,7 @@ impl ResourcePattern {
                 yes(Arn::parse(request).is_some() && tail.matches(rest))
             }
             ResourceKind::Full {
+                head_ok,
                 head,
                 prefix,
                 resource,
@@ -153,8 +173,8 @@ impl ResourcePattern {
                 let Some(arn) = Arn::parse(request) else {
                     return ResourceMatch::No;
                 };
-                let parts = ["arn", arn.partition, arn.service, arn.region, arn.account];
-                if !head.iter().zip(parts).all(|(p, s)| p.matches(s)) {
+                let parts = [arn.partition, arn.service, arn.region, arn.account];
+                if !*head_ok || !head.iter().zip(parts).all(|(p, s)| p.matches(s)) {
                     return ResourceMatch::No;
                 }
                 match resource {
@@ -230,7 +250,9 @@ impl ArnConditionPattern {
             }
         }
         let kind = match <[Vec<Token>; 6]>::try_from(parts) {
-            Ok(parts) => ArnCondKind::Parts(Box::new(parts.map(|p| Pattern::from_tokens(p, false)))),
+            Ok(parts) => {
+                ArnCondKind::Parts(Box::new(parts.map(|p| Pattern::from_tokens(p, false))))
+            }
             Err(_) => ArnCondKind::Malformed,
         };
         ArnConditionPattern { kind }
@@ -246,7 +268,14 @@ impl ArnConditionPattern {
             ArnCondKind::Parts(parts) => {
                 // The first component as written (`arn`, in any case: C10 compares it as is).
                 let first = request.get(..3).unwrap_or("arn");
-                let values = [first, arn.partition, arn.service, arn.region, arn.account, arn.resource];
+                let values = [
+                    first,
+                    arn.partition,
+                    arn.service,
+                    arn.region,
+                    arn.account,
+                    arn.resource,
+                ];
                 if parts.iter().zip(values).all(|(p, v)| p.matches(v)) {
                     ArnCompare::Match
                 } else {

@@ -110,13 +110,19 @@ impl RequestPrincipal {
             ));
         }
         let Some([arn, partition, service, _region, account, resource]) = split6(text) else {
-            return Err(format!("`{text}` is not an ARN: expected `arn:partition:service:region:account:resource`"));
+            return Err(format!(
+                "`{text}` is not an ARN: expected `arn:partition:service:region:account:resource`"
+            ));
         };
         if !arn.eq_ignore_ascii_case("arn") || partition.is_empty() {
-            return Err(format!("`{text}` is not an ARN: it must start with `arn:` and a partition"));
+            return Err(format!(
+                "`{text}` is not an ARN: it must start with `arn:` and a partition"
+            ));
         }
         if !is_account_id(account) {
-            return Err(format!("`{account}` in `{text}` is not a 12-digit account ID"));
+            return Err(format!(
+                "`{account}` in `{text}` is not a 12-digit account ID"
+            ));
         }
         let partition = partition.to_ascii_lowercase();
         let account = account.to_string();
@@ -130,9 +136,17 @@ impl RequestPrincipal {
             "iam" if resource == "root" => Ok(RequestPrincipal::Root { partition, account }),
             "iam" => {
                 if let Some(path_name) = named("user/") {
-                    Ok(RequestPrincipal::User { partition, account, path_name })
+                    Ok(RequestPrincipal::User {
+                        partition,
+                        account,
+                        path_name,
+                    })
                 } else if let Some(path_name) = named("role/") {
-                    Ok(RequestPrincipal::Role { partition, account, path_name })
+                    Ok(RequestPrincipal::Role {
+                        partition,
+                        account,
+                        path_name,
+                    })
                 } else {
                     Err(format!(
                         "`{resource}` is not a principal: an IAM principal is `root`, `user/NAME` or `role/NAME` (groups cannot be principals)"
@@ -155,7 +169,11 @@ impl RequestPrincipal {
                         )),
                     }
                 } else if let Some(name) = named("federated-user/") {
-                    Ok(RequestPrincipal::FederatedUser { partition, account, name })
+                    Ok(RequestPrincipal::FederatedUser {
+                        partition,
+                        account,
+                        name,
+                    })
                 } else {
                     Err(format!(
                         "`{resource}` is not an STS principal: expected `assumed-role/ROLE/SESSION` or `federated-user/NAME`"
@@ -197,12 +215,12 @@ impl RequestPrincipal {
     pub fn principal_arn(&self) -> Option<String> {
         let p = self.partition();
         match self {
-            RequestPrincipal::User { account, path_name, .. } => {
-                Some(format!("arn:{p}:iam::{account}:user/{path_name}"))
-            }
-            RequestPrincipal::Role { account, path_name, .. } => {
-                Some(format!("arn:{p}:iam::{account}:role/{path_name}"))
-            }
+            RequestPrincipal::User {
+                account, path_name, ..
+            } => Some(format!("arn:{p}:iam::{account}:user/{path_name}")),
+            RequestPrincipal::Role {
+                account, path_name, ..
+            } => Some(format!("arn:{p}:iam::{account}:role/{path_name}")),
             RequestPrincipal::AssumedRole { account, role, .. } => {
                 Some(format!("arn:{p}:iam::{account}:role/{role}"))
             }
@@ -224,7 +242,9 @@ impl RequestPrincipal {
     pub fn principal_type(&self) -> Option<&'static str> {
         match self {
             RequestPrincipal::User { .. } => Some("User"),
-            RequestPrincipal::Role { .. } | RequestPrincipal::AssumedRole { .. } => Some("AssumedRole"),
+            RequestPrincipal::Role { .. } | RequestPrincipal::AssumedRole { .. } => {
+                Some("AssumedRole")
+            }
             RequestPrincipal::FederatedUser { .. } => Some("FederatedUser"),
             RequestPrincipal::Root { .. } => Some("Account"),
             RequestPrincipal::Anonymous => Some("Anonymous"),
@@ -245,7 +265,9 @@ impl RequestPrincipal {
     pub fn userid(&self) -> Option<String> {
         match self {
             RequestPrincipal::Root { account, .. } => Some(account.clone()),
-            RequestPrincipal::FederatedUser { account, name, .. } => Some(format!("{account}:{name}")),
+            RequestPrincipal::FederatedUser { account, name, .. } => {
+                Some(format!("{account}:{name}"))
+            }
             RequestPrincipal::Anonymous => Some("anonymous".into()),
             _ => None,
         }
@@ -255,7 +277,9 @@ impl RequestPrincipal {
     pub fn is_iam_user_or_role(&self) -> bool {
         matches!(
             self,
-            RequestPrincipal::User { .. } | RequestPrincipal::Role { .. } | RequestPrincipal::AssumedRole { .. }
+            RequestPrincipal::User { .. }
+                | RequestPrincipal::Role { .. }
+                | RequestPrincipal::AssumedRole { .. }
         )
     }
 
@@ -278,18 +302,54 @@ impl RequestPrincipal {
     /// account, then the user or role, then the session.
     fn chain(&self) -> Vec<Identity<'_>> {
         match self {
-            RequestPrincipal::User { account: a, path_name, .. } => {
-                vec![Identity::Account(a), Identity::User { account: a, path_name }]
+            RequestPrincipal::User {
+                account: a,
+                path_name,
+                ..
+            } => {
+                vec![
+                    Identity::Account(a),
+                    Identity::User {
+                        account: a,
+                        path_name,
+                    },
+                ]
             }
-            RequestPrincipal::Role { account: a, path_name, .. } => {
-                vec![Identity::Account(a), Identity::Role { account: a, path_name: Some(path_name), name: last(path_name) }]
+            RequestPrincipal::Role {
+                account: a,
+                path_name,
+                ..
+            } => {
+                vec![
+                    Identity::Account(a),
+                    Identity::Role {
+                        account: a,
+                        path_name: Some(path_name),
+                        name: last(path_name),
+                    },
+                ]
             }
-            RequestPrincipal::AssumedRole { account: a, role, session, .. } => vec![
+            RequestPrincipal::AssumedRole {
+                account: a,
+                role,
+                session,
+                ..
+            } => vec![
                 Identity::Account(a),
-                Identity::Role { account: a, path_name: None, name: role },
-                Identity::Session { account: a, role, session },
+                Identity::Role {
+                    account: a,
+                    path_name: None,
+                    name: role,
+                },
+                Identity::Session {
+                    account: a,
+                    role,
+                    session,
+                },
             ],
-            RequestPrincipal::FederatedUser { account: a, name, .. } => {
+            RequestPrincipal::FederatedUser {
+                account: a, name, ..
+            } => {
                 vec![Identity::Account(a), Identity::Fed { account: a, name }]
             }
             RequestPrincipal::Root { account: a, .. } => vec![Identity::Account(a)],
@@ -299,10 +359,35 @@ impl RequestPrincipal {
     }
 
     /// The identity a `Principal` value is compared with (M9).
+    /// The last identity of [`Self::chain`], without allocating (the fast path).
     fn leaf(&self) -> Identity<'_> {
-        match self.chain().pop() {
-            Some(id) => id,
-            None => Identity::Anonymous,
+        match self {
+            RequestPrincipal::User {
+                account, path_name, ..
+            } => Identity::User { account, path_name },
+            RequestPrincipal::Role {
+                account, path_name, ..
+            } => Identity::Role {
+                account,
+                path_name: Some(path_name),
+                name: last(path_name),
+            },
+            RequestPrincipal::AssumedRole {
+                account,
+                role,
+                session,
+                ..
+            } => Identity::Session {
+                account,
+                role,
+                session,
+            },
+            RequestPrincipal::FederatedUser { account, name, .. } => {
+                Identity::Fed { account, name }
+            }
+            RequestPrincipal::Root { account, .. } => Identity::Account(account),
+            RequestPrincipal::Service(s) => Identity::Service(s),
+            RequestPrincipal::Anonymous => Identity::Anonymous,
         }
     }
 }
@@ -315,11 +400,25 @@ fn last(path_name: &str) -> &str {
 #[derive(Clone, Copy, Debug)]
 enum Identity<'a> {
     Account(&'a str),
-    User { account: &'a str, path_name: &'a str },
+    User {
+        account: &'a str,
+        path_name: &'a str,
+    },
     /// `path_name` is unknown for a role reached through a session ARN.
-    Role { account: &'a str, path_name: Option<&'a str>, name: &'a str },
-    Session { account: &'a str, role: &'a str, session: &'a str },
-    Fed { account: &'a str, name: &'a str },
+    Role {
+        account: &'a str,
+        path_name: Option<&'a str>,
+        name: &'a str,
+    },
+    Session {
+        account: &'a str,
+        role: &'a str,
+        session: &'a str,
+    },
+    Fed {
+        account: &'a str,
+        name: &'a str,
+    },
     Service(&'a str),
     Anonymous,
 }
@@ -341,11 +440,26 @@ impl Identity<'_> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PrincipalPattern {
     Star,
-    Account { account: String },
-    User { account: String, path_name: String },
-    Role { account: String, path_name: String },
-    Session { account: String, role: String, session: String },
-    FedUser { account: String, name: String },
+    Account {
+        account: String,
+    },
+    User {
+        account: String,
+        path_name: String,
+    },
+    Role {
+        account: String,
+        path_name: String,
+    },
+    Session {
+        account: String,
+        role: String,
+        session: String,
+    },
+    FedUser {
+        account: String,
+        name: String,
+    },
     /// Lowercased service name.
     Service(String),
     /// `Federated` and `CanonicalUser` values: this simulator has no such request principals.
@@ -381,10 +495,17 @@ impl PrincipalPattern {
         match (self, *id) {
             (PrincipalPattern::Star, _) => Some(K::Star),
             // G10: the account ID and its :root ARN both mean the whole account.
-            (PrincipalPattern::Account { account }, id) => {
-                id.account().is_some_and(|a| a == account).then_some(K::Account)
-            }
-            (PrincipalPattern::User { account, path_name }, Identity::User { account: a, path_name: p }) => {
+            (PrincipalPattern::Account { account }, id) => id
+                .account()
+                .is_some_and(|a| a == account)
+                .then_some(K::Account),
+            (
+                PrincipalPattern::User { account, path_name },
+                Identity::User {
+                    account: a,
+                    path_name: p,
+                },
+            ) => {
                 // G11: the user name is case-sensitive.
                 (same(account, a) && path_name == p).then_some(K::Direct)
             }
@@ -392,23 +513,45 @@ impl PrincipalPattern {
             (PrincipalPattern::User { account, path_name }, Identity::Fed { account: a, name }) => {
                 (same(account, a) && last(path_name) == name).then_some(K::FedUser)
             }
-            (PrincipalPattern::Role { account, path_name }, Identity::Role { account: a, path_name: p, name }) => {
+            (
+                PrincipalPattern::Role { account, path_name },
+                Identity::Role {
+                    account: a,
+                    path_name: p,
+                    name,
+                },
+            ) => {
                 let same_role = match p {
                     Some(p) => path_name == p,
                     None => last(path_name) == name,
                 };
                 (same(account, a) && same_role).then_some(K::Role)
             }
-            (PrincipalPattern::Role { account, path_name }, Identity::Session { account: a, role, .. }) => {
-                (same(account, a) && last(path_name) == role).then_some(K::Role)
-            }
             (
-                PrincipalPattern::Session { account, role, session },
-                Identity::Session { account: a, role: r, session: s },
+                PrincipalPattern::Role { account, path_name },
+                Identity::Session {
+                    account: a, role, ..
+                },
+            ) => (same(account, a) && last(path_name) == role).then_some(K::Role),
+            (
+                PrincipalPattern::Session {
+                    account,
+                    role,
+                    session,
+                },
+                Identity::Session {
+                    account: a,
+                    role: r,
+                    session: s,
+                },
             ) => (same(account, a) && role == r && session == s).then_some(K::Direct),
-            (PrincipalPattern::FedUser { account, name }, Identity::Fed { account: a, name: n }) => {
-                (same(account, a) && name == n).then_some(K::Direct)
-            }
+            (
+                PrincipalPattern::FedUser { account, name },
+                Identity::Fed {
+                    account: a,
+                    name: n,
+                },
+            ) => (same(account, a) && name == n).then_some(K::Direct),
             (PrincipalPattern::Service(name), Identity::Service(s)) => {
                 s.eq_ignore_ascii_case(name).then_some(K::Service)
             }
@@ -430,7 +573,9 @@ fn compile_aws(value: &str) -> PrincipalPattern {
         return PrincipalPattern::Star;
     }
     if is_account_id(value) {
-        return PrincipalPattern::Account { account: value.into() };
+        return PrincipalPattern::Account {
+            account: value.into(),
+        };
     }
     if value.contains(['*', '?']) {
         return PrincipalPattern::Invalid(format!(
@@ -439,15 +584,30 @@ fn compile_aws(value: &str) -> PrincipalPattern {
     }
     match RequestPrincipal::parse(value) {
         Ok(RequestPrincipal::Root { account, .. }) => PrincipalPattern::Account { account },
-        Ok(RequestPrincipal::User { account, path_name, .. }) => PrincipalPattern::User { account, path_name },
-        Ok(RequestPrincipal::Role { account, path_name, .. }) => PrincipalPattern::Role { account, path_name },
-        Ok(RequestPrincipal::AssumedRole { account, role, session, .. }) => {
-            PrincipalPattern::Session { account, role, session }
+        Ok(RequestPrincipal::User {
+            account, path_name, ..
+        }) => PrincipalPattern::User { account, path_name },
+        Ok(RequestPrincipal::Role {
+            account, path_name, ..
+        }) => PrincipalPattern::Role { account, path_name },
+        Ok(RequestPrincipal::AssumedRole {
+            account,
+            role,
+            session,
+            ..
+        }) => PrincipalPattern::Session {
+            account,
+            role,
+            session,
+        },
+        Ok(RequestPrincipal::FederatedUser { account, name, .. }) => {
+            PrincipalPattern::FedUser { account, name }
         }
-        Ok(RequestPrincipal::FederatedUser { account, name, .. }) => PrincipalPattern::FedUser { account, name },
-        Ok(RequestPrincipal::Service(_) | RequestPrincipal::Anonymous) | Err(_) => PrincipalPattern::Invalid(
-            format!("`{value}` is not an AWS principal (account ID or IAM/STS ARN): it matches nothing"),
-        ),
+        Ok(RequestPrincipal::Service(_) | RequestPrincipal::Anonymous) | Err(_) => {
+            PrincipalPattern::Invalid(format!(
+                "`{value}` is not an AWS principal (account ID or IAM/STS ARN): it matches nothing"
+            ))
+        }
     }
 }
 

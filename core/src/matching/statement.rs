@@ -6,7 +6,8 @@
 use super::action::ActionPattern;
 use super::arn::{ResourceMatch, ResourcePattern};
 use super::principal::{
-    match_not_principal, match_principal_list, PrincipalMatchKind, PrincipalPattern, RequestPrincipal,
+    match_not_principal, match_principal_list, PrincipalMatchKind, PrincipalPattern,
+    RequestPrincipal,
 };
 use crate::condition::{CompiledCondition, ConditionTrace};
 use crate::context::RequestContext;
@@ -136,26 +137,39 @@ pub struct StatementTrace {
 impl CompiledStatement {
     /// Compiles a statement; `variables`: the policy version enables policy variables (G2).
     pub fn compile(statement: &Statement, variables: bool) -> CompiledStatement {
-        let strings = |e: &StringElement| e.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
+        let strings =
+            |e: &StringElement| e.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
         let action = statement.action.as_ref().map(|e| Element {
             negated: e.negated,
-            patterns: e.values.iter().map(|v| ActionPattern::compile(&v.value)).collect(),
+            patterns: e
+                .values
+                .iter()
+                .map(|v| ActionPattern::compile(&v.value))
+                .collect(),
             written: strings(e),
         });
         let resource = statement.resource.as_ref().map(|e| Element {
             negated: e.negated,
-            patterns: e.values.iter().map(|v| ResourcePattern::compile(&v.value, variables)).collect(),
+            patterns: e
+                .values
+                .iter()
+                .map(|v| ResourcePattern::compile(&v.value, variables))
+                .collect(),
             written: strings(e),
         });
-        let principal = statement.principal.as_ref().map(|p: &PrincipalElement| CompiledPrincipal {
-            negated: p.negated,
-            patterns: p.entries.iter().map(PrincipalPattern::compile).collect(),
-            written: p
-                .entries
-                .iter()
-                .map(|e| format!("{}: {}", e.kind.as_str(), e.value.value))
-                .collect(),
-        });
+        let principal =
+            statement
+                .principal
+                .as_ref()
+                .map(|p: &PrincipalElement| CompiledPrincipal {
+                    negated: p.negated,
+                    patterns: p.entries.iter().map(PrincipalPattern::compile).collect(),
+                    written: p
+                        .entries
+                        .iter()
+                        .map(|e| format!("{}: {}", e.kind.as_str(), e.value.value))
+                        .collect(),
+                });
         let conditions: Vec<CompiledCondition> = statement
             .conditions
             .iter()
@@ -173,7 +187,12 @@ impl CompiledStatement {
             }
         }
         if let Some(r) = &resource {
-            for v in r.patterns.iter().filter_map(ResourcePattern::template).flat_map(|t| t.variables()) {
+            for v in r
+                .patterns
+                .iter()
+                .filter_map(ResourcePattern::template)
+                .flat_map(|t| t.variables())
+            {
                 if v.default.is_none() {
                     add(&v.key, &v.key_lower);
                 }
@@ -259,7 +278,8 @@ impl CompiledStatement {
         if opts.check_principal {
             let p = self.principal.as_ref()?;
             if p.negated {
-                let outcome = match_not_principal(&p.patterns, req.principal, self.deny_with_boundary(opts));
+                let outcome =
+                    match_not_principal(&p.patterns, req.principal, self.deny_with_boundary(opts));
                 if !outcome.applies {
                     return None;
                 }
@@ -312,7 +332,11 @@ impl CompiledStatement {
         }
         trace.action = self.action.as_ref().map(|a| explain_action(a, req.action));
         trace.resource = Some(self.explain_resource(req, opts));
-        trace.conditions = self.conditions.iter().map(|c| c.explain(req.context)).collect();
+        trace.conditions = self
+            .conditions
+            .iter()
+            .map(|c| c.explain(req.context))
+            .collect();
         let ok = |e: &Option<ElementTrace>| e.as_ref().is_none_or(|e| e.matched);
         trace.matched = ok(&trace.principal)
             && trace.action.as_ref().is_some_and(|a| a.matched)
@@ -324,7 +348,11 @@ impl CompiledStatement {
         trace
     }
 
-    fn explain_principal(&self, req: &Request, opts: MatchOptions) -> (ElementTrace, Option<PrincipalMatchKind>) {
+    fn explain_principal(
+        &self,
+        req: &Request,
+        opts: MatchOptions,
+    ) -> (ElementTrace, Option<PrincipalMatchKind>) {
         let Some(p) = &self.principal else {
             return (
                 ElementTrace {
@@ -333,13 +361,15 @@ impl CompiledStatement {
                     negated: false,
                     pattern: None,
                     resolved: None,
-                    note: "the statement has no `Principal`, which this policy type requires".into(),
+                    note: "the statement has no `Principal`, which this policy type requires"
+                        .into(),
                 },
                 None,
             );
         };
         if p.negated {
-            let outcome = match_not_principal(&p.patterns, req.principal, self.deny_with_boundary(opts));
+            let outcome =
+                match_not_principal(&p.patterns, req.principal, self.deny_with_boundary(opts));
             return (
                 ElementTrace {
                     element: "NotPrincipal",
@@ -394,9 +424,15 @@ impl CompiledStatement {
     fn explain_resource(&self, req: &Request, opts: MatchOptions) -> ElementTrace {
         let Some(r) = &self.resource else {
             let (matched, note) = if opts.implicit_resource {
-                (true, "no `Resource` element: the resource is implied by the policy (E3)".to_string())
+                (
+                    true,
+                    "no `Resource` element: the resource is implied by the policy (E3)".to_string(),
+                )
             } else {
-                (false, "the statement has no `Resource` or `NotResource`".to_string())
+                (
+                    false,
+                    "the statement has no `Resource` or `NotResource`".to_string(),
+                )
             };
             return ElementTrace {
                 element: "Resource",
@@ -460,7 +496,9 @@ fn explain_action(a: &Element<ActionPattern>, action: &str) -> ElementTrace {
         (false, true) => format!("`{action}` matches (actions compare case-insensitively)"),
         (false, false) => format!("no listed action matches `{action}`"),
         (true, true) => format!("`{action}` is excluded by NotAction"),
-        (true, false) => format!("`{action}` matches none of the excluded actions, so NotAction covers it (M3)"),
+        (true, false) => {
+            format!("`{action}` matches none of the excluded actions, so NotAction covers it (M3)")
+        }
     };
     ElementTrace {
         element: if a.negated { "NotAction" } else { "Action" },

@@ -58,7 +58,10 @@ impl Unresolved {
                 self.key
             )
         } else {
-            format!("`${{{}}}` is not in the request and has no default (V5)", self.key)
+            format!(
+                "`${{{}}}` is not in the request and has no default (V5)",
+                self.key
+            )
         }
     }
 }
@@ -163,6 +166,52 @@ impl Template {
     }
 }
 
+impl Template {
+    /// Whether `text` equals the template after substitution, with every character literal
+    /// (StringEquals, Bool). Walks the pieces without allocating. With `fold`, compares
+    /// ignoring case (the template's own text is compared folded too).
+    pub fn equals(&self, ctx: &RequestContext, text: &str, fold: bool) -> Result<bool, Unresolved> {
+        let mut rest = text;
+        let mut ok = true;
+        for piece in &self.pieces {
+            let part: &str = match piece {
+                Piece::Text(t) => t,
+                Piece::Escape('*') => "*",
+                Piece::Escape('?') => "?",
+                Piece::Escape(_) => "$",
+                Piece::Var(v) => v.value(ctx)?,
+            };
+            // Keep resolving after a mismatch: an unresolved variable decides the outcome (V5).
+            if ok {
+                match strip_prefix(rest, part, fold) {
+                    Some(r) => rest = r,
+                    None => ok = false,
+                }
+            }
+        }
+        Ok(ok && rest.is_empty())
+    }
+}
+
+/// `text` without its prefix `prefix`, comparing folded when `fold`.
+fn strip_prefix<'t>(text: &'t str, prefix: &str, fold: bool) -> Option<&'t str> {
+    if !fold {
+        return text.strip_prefix(prefix);
+    }
+    let mut chars = text.char_indices();
+    for p in prefix.chars() {
+        let (_, c) = chars.next()?;
+        if super::wildcard::fold_char(c) != super::wildcard::fold_char(p) {
+            return None;
+        }
+    }
+    Some(
+        chars
+            .next()
+            .map_or("", |(i, _)| text.get(i..).unwrap_or("")),
+    )
+}
+
 impl Variable {
     /// The value to substitute: a single-valued key (V1), else the default (V4).
     fn value<'c>(&'c self, ctx: &'c RequestContext) -> Result<&'c str, Unresolved> {
@@ -215,7 +264,10 @@ mod tests {
     #[test]
     fn v4_default_after_comma_and_space() {
         let t = Template::parse("${aws:PrincipalTag/team, 'company-wide'}", true);
-        assert_eq!(t.resolve(&ctx(&[]), false).map(|r| r.text), Ok("company-wide".into()));
+        assert_eq!(
+            t.resolve(&ctx(&[]), false).map(|r| r.text),
+            Ok("company-wide".into())
+        );
         let c = ctx(&[("aws:principaltag/TEAM", "red")]);
         assert_eq!(t.resolve(&c, false).map(|r| r.text), Ok("red".into()));
     }
@@ -240,8 +292,23 @@ mod tests {
         let t = Template::parse("a${aws:username", true);
         assert_eq!(t.plain_text().as_deref(), Some("a${aws:username"));
         let t = Template::parse("${aws:username}/x${y", true);
-        let r = t.resolve(&ctx(&[("aws:username", "bo")]), true).expect("resolves");
+        let r = t
+            .resolve(&ctx(&[("aws:username", "bo")]), true)
+            .expect("resolves");
         assert_eq!(r.text, "bo/x${y");
+    }
+
+    #[test]
+    fn equals_walks_pieces_without_allocating() {
+        let t = Template::parse("team-${aws:username}${*}", true);
+        let c = ctx(&[("aws:username", "Bo")]);
+        assert_eq!(t.equals(&c, "team-Bo*", false), Ok(true));
+        assert_eq!(t.equals(&c, "TEAM-bo*", true), Ok(true));
+        assert_eq!(t.equals(&c, "team-Bo*x", false), Ok(false));
+        assert_eq!(t.equals(&c, "team-B", false), Ok(false));
+        assert!(Template::parse("x${missing}", true)
+            .equals(&c, "y", false)
+            .is_err());
     }
 
     #[test]

@@ -74,10 +74,10 @@ pub struct Pattern {
 enum Kind {
     /// Only `*`s: matches every text.
     Any,
-    /// No wildcard at all.
-    Exact(String),
+    /// No wildcard at all (`bool`: the literal is ASCII, precomputed for the fast path).
+    Exact(String, bool),
     /// `literal*`: the most common action and resource form.
-    Prefix(String),
+    Prefix(String, bool),
     General(General),
 }
 
@@ -122,7 +122,11 @@ trait Unit: Copy {
 impl Unit for u8 {
     #[inline]
     fn code(self, fold: bool) -> u32 {
-        u32::from(if fold { self.to_ascii_lowercase() } else { self })
+        u32::from(if fold {
+            self.to_ascii_lowercase()
+        } else {
+            self
+        })
     }
 }
 
@@ -177,18 +181,20 @@ impl Pattern {
     pub fn matches(&self, text: &str) -> bool {
         match &self.kind {
             Kind::Any => true,
-            Kind::Exact(lit) => {
-                if self.fold {
-                    eq_fold_one_side(text, lit)
-                } else {
+            Kind::Exact(lit, ascii) => {
+                if !self.fold {
                     text == lit
+                } else if *ascii && text.is_ascii() {
+                    text.eq_ignore_ascii_case(lit)
+                } else {
+                    eq_fold_one_side(text, lit)
                 }
             }
-            Kind::Prefix(lit) => {
-                if self.fold {
-                    starts_with_fold(text, lit)
-                } else {
+            Kind::Prefix(lit, ascii) => {
+                if !self.fold {
                     text.starts_with(lit.as_str())
+                } else {
+                    starts_with_fold(text, lit, *ascii)
                 }
             }
             Kind::General(g) => {
@@ -213,13 +219,23 @@ fn push_sym(segments: &mut [Vec<Option<u32>>], sym: Option<u32>) {
 fn eq_fold_one_side(text: &str, folded: &str) -> bool {
     if text.is_ascii() {
         return text.len() == folded.len()
-            && text.bytes().zip(folded.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b);
+            && text
+                .bytes()
+                .zip(folded.bytes())
+                .all(|(a, b)| a.to_ascii_lowercase() == b);
     }
     text.chars().map(fold_char).eq(folded.chars())
 }
 
 /// `text` (folded on the fly) starts with `folded` (already folded).
-fn starts_with_fold(text: &str, folded: &str) -> bool {
+fn starts_with_fold(text: &str, folded: &str, folded_is_ascii: bool) -> bool {
+    // ASCII fast path; a non-ASCII character may fold to ASCII (e.g. the Kelvin sign), so any
+    // non-ASCII byte takes the general path.
+    if let Some(head) = text.as_bytes().get(..folded.len()) {
+        if folded_is_ascii && head.is_ascii() {
+            return head.eq_ignore_ascii_case(folded.as_bytes());
+        }
+    }
     let mut t = text.chars();
     folded
         .chars()
@@ -235,14 +251,20 @@ fn to_string(syms: &[Option<u32>]) -> Option<String> {
 impl Kind {
     fn from_segments(segments: Vec<Vec<Option<u32>>>) -> Kind {
         match segments.as_slice() {
-            [] => Kind::Exact(String::new()),
+            [] => Kind::Exact(String::new(), true),
             [only] => match to_string(only) {
-                Some(lit) => Kind::Exact(lit),
+                Some(lit) => {
+                    let ascii = lit.is_ascii();
+                    Kind::Exact(lit, ascii)
+                }
                 None => Kind::general(segments),
             },
             [first, last] if first.is_empty() && last.is_empty() => Kind::Any,
             [first, last] if last.is_empty() => match to_string(first) {
-                Some(lit) => Kind::Prefix(lit),
+                Some(lit) => {
+                    let ascii = lit.is_ascii();
+                    Kind::Prefix(lit, ascii)
+                }
                 None => Kind::general(segments),
             },
             _ => Kind::general(segments),
@@ -403,7 +425,14 @@ impl ShiftAnd {
     fn mask_word(&self, code: u32, w: usize) -> u64 {
         let any = self.any.get(w).copied().unwrap_or(0);
         match self.chars.binary_search_by_key(&code, |(k, _)| *k) {
-            Ok(idx) => any | self.chars.get(idx).and_then(|(_, m)| m.get(w)).copied().unwrap_or(0),
+            Ok(idx) => {
+                any | self
+                    .chars
+                    .get(idx)
+                    .and_then(|(_, m)| m.get(w))
+                    .copied()
+                    .unwrap_or(0)
+            }
             Err(_) => any,
         }
     }
@@ -462,7 +491,9 @@ mod tests {
     #[test]
     fn agrees_with_reference_on_small_alphabet() {
         let alphabet = ['a', 'b', '*', '?'];
-        let texts = ["", "a", "b", "ab", "ba", "aab", "abab", "bbba", "aaaa", "abba", "baab"];
+        let texts = [
+            "", "a", "b", "ab", "ba", "aab", "abab", "bbba", "aaaa", "abba", "baab",
+        ];
         // Every pattern of length <= 4 over the alphabet.
         let mut patterns = vec![String::new()];
         for len in 1..=4 {
@@ -478,7 +509,11 @@ mod tests {
             let pc: Vec<char> = p.chars().collect();
             for t in texts {
                 let tc: Vec<char> = t.chars().collect();
-                assert_eq!(glob_match(p, t), reference(&pc, &tc), "pattern {p:?} text {t:?}");
+                assert_eq!(
+                    glob_match(p, t),
+                    reference(&pc, &tc),
+                    "pattern {p:?} text {t:?}"
+                );
             }
         }
     }
@@ -503,7 +538,9 @@ mod tests {
     #[test]
     fn literal_tokens_keep_wildcard_characters_literal() {
         let p = Pattern::from_tokens(
-            glob_tokens("a/").chain(literal_tokens("*")).chain(glob_tokens("*")),
+            glob_tokens("a/")
+                .chain(literal_tokens("*"))
+                .chain(glob_tokens("*")),
             false,
         );
         assert!(p.matches("a/*xyz"));

@@ -4,8 +4,8 @@
 use iamsim_core::context::{ContextValue, RequestContext};
 use iamsim_core::matching::{CompiledStatement, MatchOptions, Request, RequestPrincipal};
 use iamsim_core::policy::{
-    ConditionEntry, Effect, Operator, Policy, PolicyVersion, PrincipalElement, PrincipalEntry, PrincipalKind,
-    Statement, StringElement,
+    ConditionEntry, Effect, Operator, Policy, PolicyVersion, PrincipalElement, PrincipalEntry,
+    PrincipalKind, Statement, StringElement,
 };
 use iamsim_core::span::{Span, Spanned};
 
@@ -22,7 +22,7 @@ fn strings(negated: bool, values: &[&str]) -> StringElement {
 }
 
 /// A statement under construction: `stmt(Effect::Allow).action(&["s3:*"]).resource(&["*"])`.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Stmt(pub Statement);
 
 pub fn stmt(effect: Effect) -> Stmt {
@@ -70,7 +70,10 @@ impl Stmt {
             negated,
             entries: v
                 .iter()
-                .map(|(kind, value)| PrincipalEntry { kind: *kind, value: sp(value.to_string()) })
+                .map(|(kind, value)| PrincipalEntry {
+                    kind: *kind,
+                    value: sp(value.to_string()),
+                })
                 .collect(),
             span: Span::default(),
         });
@@ -78,14 +81,16 @@ impl Stmt {
     }
     /// `{"AWS": [...]}`.
     pub fn principal(self, v: &[&str]) -> Self {
-        let entries: Vec<(PrincipalKind, &str)> = v.iter().map(|s| (PrincipalKind::Aws, *s)).collect();
+        let entries: Vec<(PrincipalKind, &str)> =
+            v.iter().map(|s| (PrincipalKind::Aws, *s)).collect();
         self.principals(false, &entries)
     }
     pub fn principal_of(self, v: &[(PrincipalKind, &str)]) -> Self {
         self.principals(false, v)
     }
     pub fn not_principal(self, v: &[&str]) -> Self {
-        let entries: Vec<(PrincipalKind, &str)> = v.iter().map(|s| (PrincipalKind::Aws, *s)).collect();
+        let entries: Vec<(PrincipalKind, &str)> =
+            v.iter().map(|s| (PrincipalKind::Aws, *s)).collect();
         self.principals(true, &entries)
     }
     pub fn cond(mut self, operator: &str, key: &str, values: &[&str]) -> Self {
@@ -162,14 +167,30 @@ pub fn applies_with(
     c: &RequestContext,
     opts: MatchOptions,
 ) -> bool {
-    let req = Request { principal: p, action, resource, context: c };
+    let req = Request {
+        principal: p,
+        action,
+        resource,
+        context: c,
+    };
     let fast = s.applies(&req, opts);
     let slow = s.explain(&req, opts);
-    assert_eq!(fast.is_some(), slow.matched, "applies and explain disagree: {slow:#?}");
+    assert_eq!(
+        fast.is_some(),
+        slow.matched,
+        "applies and explain disagree: {slow:#?}"
+    );
     fast.is_some()
 }
 
 /// Identity-policy matching (no principal check).
 pub fn applies(s: &CompiledStatement, action: &str, resource: &str, c: &RequestContext) -> bool {
-    applies_with(s, &principal(USER), action, resource, c, MatchOptions::default())
+    applies_with(
+        s,
+        &principal(USER),
+        action,
+        resource,
+        c,
+        MatchOptions::default(),
+    )
 }
