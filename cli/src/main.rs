@@ -47,6 +47,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the actions a pattern such as `ecr:Get*` or `*:Describe*` grants, with access levels.
+    Expand { pattern: String },
+    /// List a service's actions, resource types and condition keys (e.g. `ecr`).
+    Actions { service: String },
 }
 
 fn main() -> ExitCode {
@@ -56,8 +60,12 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Simulate { file, explain } => commands::simulate::run(&file, explain, &mut out),
         Command::Test { paths, verbose } => commands::test::run(&paths, verbose, &mut out),
-        Command::Validate { file, policy_type, json } => {
-            commands::validate::run(&file, &policy_type, json, &mut out)
-        }
+        Command::Validate {
+            file,
+            policy_type,
+            json,
+        } => commands::validate::run(&file, &policy_type, json, &mut out),
+        Command::Expand { pattern } => commands::expand::run_expand(&pattern, &mut out),
+        Command::Actions { service } => commands::actions::run_actions(&service, &mut out),
     }
 }

@@ -13,7 +13,12 @@ fn iamsim(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("iamsim runs");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("iamsim finishes")
@@ -33,9 +38,15 @@ const ALLOWED: &str = r#"{"format":"iamsim/scenario@1","policies":{"identity":[{
 fn simulate_prints_one_line_per_scenario_and_goes_on_after_a_bad_one() {
     let input = format!("{ALLOWED}\n{{\"request\": 3}}\n{ALLOWED}\n");
     let out = iamsim(&["simulate", "-"], Some(&input));
-    assert_eq!(out.status.code(), Some(1), "a malformed scenario makes the exit code 1");
-    let lines: Vec<serde_json::Value> =
-        stdout(&out).lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a malformed scenario makes the exit code 1"
+    );
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["decision"], "Allow");
     assert_eq!(lines[0]["reasons"][0]["sid"], "Push");
@@ -45,7 +56,10 @@ fn simulate_prints_one_line_per_scenario_and_goes_on_after_a_bad_one() {
 
 #[test]
 fn simulate_reads_a_json_array_and_explains() {
-    let out = iamsim(&["simulate", "--explain", "-"], Some(&format!("[{ALLOWED}]")));
+    let out = iamsim(
+        &["simulate", "--explain", "-"],
+        Some(&format!("[{ALLOWED}]")),
+    );
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert!(text.contains("Decision: Allow"), "{text}");
@@ -72,7 +86,10 @@ fn test_reports_a_failure_and_exits_one() {
     let text = stdout(&out);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("FAIL") && text.contains("expected ExplicitDeny, got Allow"), "{text}");
+    assert!(
+        text.contains("FAIL") && text.contains("expected ExplicitDeny, got Allow"),
+        "{text}"
+    );
     assert!(text.trim_end().ends_with("1 passed, 1 failed"), "{text}");
 }
 
@@ -88,6 +105,16 @@ fn validate_prints_positions_and_exits_one_on_errors() {
 
 #[test]
 fn bad_usage_exits_two() {
-    assert_eq!(iamsim(&["validate", "--type", "nonsense", "-"], Some("{}")).status.code(), Some(2));
-    assert_eq!(iamsim(&["simulate", "/no/such/file.json"], None).status.code(), Some(2));
+    assert_eq!(
+        iamsim(&["validate", "--type", "nonsense", "-"], Some("{}"))
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        iamsim(&["simulate", "/no/such/file.json"], None)
+            .status
+            .code(),
+        Some(2)
+    );
 }

@@ -2,13 +2,22 @@
 //! keystroke for every matrix cell), a typical and a stress scenario, plus the explained result.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use iamsim_core::eval::{decide, evaluate, infer_resource_kind, EvalOptions, PolicySet, PreparedRequest};
+use iamsim_core::eval::{
+    decide, evaluate, infer_resource_kind, EvalOptions, PolicySet, PreparedRequest,
+};
 use iamsim_core::scenario::Scenario;
 use serde_json::{json, Value};
 use std::hint::black_box;
 
-fn statement(i: usize, effect: &str, action: &str, resource: &str, condition: Option<Value>) -> Value {
-    let mut s = json!({ "Sid": format!("S{i}"), "Effect": effect, "Action": action, "Resource": resource });
+fn statement(
+    i: usize,
+    effect: &str,
+    action: &str,
+    resource: &str,
+    condition: Option<Value>,
+) -> Value {
+    let mut s =
+        json!({ "Sid": format!("S{i}"), "Effect": effect, "Action": action, "Resource": resource });
     if let Some(c) = condition {
         s["Condition"] = c;
     }
@@ -24,14 +33,31 @@ fn policy(statements: Vec<Value>) -> Value {
 pub fn typical() -> Scenario {
     let mut identity = Vec::new();
     for i in 0..10 {
-        identity.push(statement(i, "Allow", &format!("s3:Get{i}*"), "arn:aws:s3:::bucket-{i}/*", None));
+        identity.push(statement(
+            i,
+            "Allow",
+            &format!("s3:Get{i}*"),
+            "arn:aws:s3:::bucket-{i}/*",
+            None,
+        ));
     }
-    identity.push(statement(10, "Allow", "ecr:*", "arn:aws:ecr:us-east-1:111122223333:repository/web*",
-        Some(json!({"StringEquals": {"aws:PrincipalTag/team": "web"}}))));
+    identity.push(statement(
+        10,
+        "Allow",
+        "ecr:*",
+        "arn:aws:ecr:us-east-1:111122223333:repository/web*",
+        Some(json!({"StringEquals": {"aws:PrincipalTag/team": "web"}})),
+    ));
     identity.push(statement(11, "Deny", "ecr:DeleteRepository", "*", None));
     let mut second = Vec::new();
     for i in 0..6 {
-        second.push(statement(i, "Allow", &format!("dynamodb:Query{i}"), &format!("arn:aws:dynamodb:*:*:table/t{i}"), None));
+        second.push(statement(
+            i,
+            "Allow",
+            &format!("dynamodb:Query{i}"),
+            &format!("arn:aws:dynamodb:*:*:table/t{i}"),
+            None,
+        ));
     }
     let boundary = policy(vec![
         statement(0, "Allow", "ecr:*", "*", None),
@@ -40,9 +66,21 @@ pub fn typical() -> Scenario {
     ]);
     let scp = policy(vec![
         statement(0, "Allow", "*", "*", None),
-        statement(1, "Deny", "*", "*", Some(json!({"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}}))),
+        statement(
+            1,
+            "Deny",
+            "*",
+            "*",
+            Some(json!({"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}})),
+        ),
         statement(2, "Deny", "organizations:*", "*", None),
-        statement(3, "Deny", "ecr:PutImage", "*", Some(json!({"Bool": {"aws:SecureTransport": "false"}}))),
+        statement(
+            3,
+            "Deny",
+            "ecr:PutImage",
+            "*",
+            Some(json!({"Bool": {"aws:SecureTransport": "false"}})),
+        ),
     ]);
     let repo = json!({ "Version": "2012-10-17", "Statement": [
         { "Sid": "Pull", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] },
@@ -74,10 +112,21 @@ pub fn stress() -> Scenario {
     let statements: Vec<Value> = (0..1000)
         .map(|i| {
             let key = format!("aws:PrincipalTag/k{}", i % 20);
-            statement(i, "Allow", &format!("ecr:Op{i}*"), "arn:aws:ecr:*:111122223333:repository/*",
-                Some(json!({"StringLike": {key: format!("v{i}*")}})))
+            statement(
+                i,
+                "Allow",
+                &format!("ecr:Op{i}*"),
+                "arn:aws:ecr:*:111122223333:repository/*",
+                Some(json!({"StringLike": {key: format!("v{i}*")}})),
+            )
         })
-        .chain(std::iter::once(statement(1000, "Allow", "ecr:PutImage", "*", None)))
+        .chain(std::iter::once(statement(
+            1000,
+            "Allow",
+            "ecr:PutImage",
+            "*",
+            None,
+        )))
         .collect();
     let mut context = serde_json::Map::new();
     for k in 0..20 {
@@ -98,14 +147,21 @@ pub fn stress() -> Scenario {
 
 fn prepared(s: &Scenario) -> (PolicySet, PreparedRequest) {
     let hint = infer_resource_kind(&s.request.action, &s.request.resource);
-    (PolicySet::prepare(&s.policies, hint), PreparedRequest::prepare(&s.request, &EvalOptions::default()))
+    (
+        PolicySet::prepare(&s.policies, hint),
+        PreparedRequest::prepare(&s.request, &EvalOptions::default()),
+    )
 }
 
 fn benches(c: &mut Criterion) {
     for (name, scenario) in [("typical", typical()), ("stress", stress())] {
         let (set, req) = prepared(&scenario);
-        c.bench_function(&format!("decide/{name}"), |b| b.iter(|| decide(black_box(&set), black_box(&req))));
-        c.bench_function(&format!("evaluate/{name}"), |b| b.iter(|| evaluate(black_box(&set), black_box(&req))));
+        c.bench_function(&format!("decide/{name}"), |b| {
+            b.iter(|| decide(black_box(&set), black_box(&req)))
+        });
+        c.bench_function(&format!("evaluate/{name}"), |b| {
+            b.iter(|| evaluate(black_box(&set), black_box(&req)))
+        });
         c.bench_function(&format!("prepare+decide/{name}"), |b| {
             b.iter(|| {
                 let (set, req) = prepared(black_box(&scenario));

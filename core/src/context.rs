@@ -57,7 +57,8 @@ impl RequestContext {
     /// Sets a key, replacing any value under the same name in any case.
     pub fn insert(&mut self, name: impl Into<String>, value: ContextValue) {
         let name = name.into();
-        self.entries.insert(name.to_ascii_lowercase(), Entry { name, value });
+        self.entries
+            .insert(name.to_ascii_lowercase(), Entry { name, value });
     }
 
     /// Sets a key only if no value is present (derived keys never override typed ones).
@@ -76,7 +77,10 @@ impl RequestContext {
             return Some(&e.value);
         }
         if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            return self.entries.get(&name.to_ascii_lowercase()).map(|e| &e.value);
+            return self
+                .entries
+                .get(&name.to_ascii_lowercase())
+                .map(|e| &e.value);
         }
         None
     }
@@ -129,6 +133,9 @@ mod tests {
         let mut ctx = RequestContext::new();
         ctx.insert("aws:username", ContextValue::Single("typed".into()));
         ctx.insert_if_absent("AWS:UserName", ContextValue::Single("derived".into()));
-        assert_eq!(ctx.get("aws:username").and_then(ContextValue::single), Some("typed"));
+        assert_eq!(
+            ctx.get("aws:username").and_then(ContextValue::single),
+            Some("typed")
+        );
     }
 }

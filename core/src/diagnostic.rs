@@ -37,7 +37,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, code: &str, message: impl Into<String>, span: Option<Span>) -> Self {
+    pub fn new(
+        severity: Severity,
+        code: &str,
+        message: impl Into<String>,
+        span: Option<Span>,
+    ) -> Self {
         Diagnostic {
             severity,
             code: code.to_string(),

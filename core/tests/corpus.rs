@@ -6,7 +6,9 @@ use iamsim_core::scenario::{check, read_scenarios};
 use std::path::{Path, PathBuf};
 
 fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -23,7 +25,11 @@ fn every_corpus_scenario_decides_as_expected() {
     let mut files = Vec::new();
     corpus_files(&root, &mut files);
     files.sort();
-    assert!(files.len() >= 200, "the corpus has only {} files", files.len());
+    assert!(
+        files.len() >= 200,
+        "the corpus has only {} files",
+        files.len()
+    );
     let options = EvalOptions::default();
     let mut failures = Vec::new();
     let mut checks = 0;
@@ -55,5 +61,10 @@ fn every_corpus_scenario_decides_as_expected() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checks} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checks} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod actions;
+pub mod expand;
 pub mod simulate;
 pub mod test;
 pub mod validate;

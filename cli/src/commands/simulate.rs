@@ -15,8 +15,9 @@ fn render(item: &Result<Scenario, ScenarioError>, options: &EvalOptions, explain
                 let title = scenario.name.as_deref().unwrap_or("scenario");
                 format!("== {title}\n{}", explain_text(&result))
             } else {
-                serde_json::to_string(&result)
-                    .unwrap_or_else(|e| format!("{{\"error\":{{\"message\":\"cannot render result: {e}\"}}}}"))
+                serde_json::to_string(&result).unwrap_or_else(|e| {
+                    format!("{{\"error\":{{\"message\":\"cannot render result: {e}\"}}}}")
+                })
             }
         }
         Err(error) => {
@@ -38,16 +39,29 @@ pub fn run(path: &Path, explain: bool, out: &mut impl Write) -> ExitCode {
         }
     };
     let scenarios = read_scenarios(&text);
-    let options = EvalOptions { now_epoch_seconds: super::now_epoch_seconds() };
+    let options = EvalOptions {
+        now_epoch_seconds: super::now_epoch_seconds(),
+    };
     // Scenarios are independent: evaluate them on every core, print in input order.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(scenarios.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(scenarios.len().max(1));
     let chunk = scenarios.len().div_ceil(threads).max(1);
     let lines: Vec<String> = std::thread::scope(|scope| {
         let handles: Vec<_> = scenarios
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|s| render(s, &options, explain)).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|s| render(s, &options, explain))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     for line in &lines {
         if writeln!(out, "{line}").is_err() {

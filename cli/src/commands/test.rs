@@ -13,12 +13,15 @@ fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut pending: Vec<PathBuf> = paths.to_vec();
     while let Some(path) = pending.pop() {
         if path.is_dir() {
-            let entries = std::fs::read_dir(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let entries = std::fs::read_dir(&path)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
             for entry in entries.flatten() {
                 pending.push(entry.path());
             }
         } else if path.is_file() {
-            let is_scenario = path.extension().is_some_and(|e| e == "json" || e == "jsonl");
+            let is_scenario = path
+                .extension()
+                .is_some_and(|e| e == "json" || e == "jsonl");
             // Files named on the command line are read whatever their extension.
             if is_scenario || paths.contains(&path) {
                 files.push(path);
@@ -43,7 +46,9 @@ pub fn run(paths: &[PathBuf], verbose: bool, out: &mut impl Write) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let options = EvalOptions { now_epoch_seconds: super::now_epoch_seconds() };
+    let options = EvalOptions {
+        now_epoch_seconds: super::now_epoch_seconds(),
+    };
     let (mut passed, mut failed) = (0usize, 0usize);
     for file in &files {
         let report = run_file(file, &options, verbose, out);
@@ -59,7 +64,12 @@ pub fn run(paths: &[PathBuf], verbose: bool, out: &mut impl Write) -> ExitCode {
     }
 }
 
-fn run_file(file: &Path, options: &EvalOptions, verbose: bool, out: &mut impl Write) -> (usize, usize) {
+fn run_file(
+    file: &Path,
+    options: &EvalOptions,
+    verbose: bool,
+    out: &mut impl Write,
+) -> (usize, usize) {
     let shown = file.display();
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
@@ -79,7 +89,10 @@ fn run_file(file: &Path, options: &EvalOptions, verbose: bool, out: &mut impl Wr
             }
         };
         if scenario.expect.is_none() && scenario.tests.is_empty() {
-            let _ = writeln!(out, "FAIL {shown}: the scenario has no `expect` and no `tests`");
+            let _ = writeln!(
+                out,
+                "FAIL {shown}: the scenario has no `expect` and no `tests`"
+            );
             failed += 1;
             continue;
         }

@@ -1,5 +1,6 @@
 //! `iamsim validate`: a policy's diagnostics with positions, for a given policy type.
 
+use iamsim_core::catalog::lint::lint;
 use iamsim_core::policy::{parse_policy, validate, PolicyType};
 use iamsim_core::Severity;
 use std::io::Write;
@@ -25,14 +26,22 @@ pub fn run(path: &Path, policy_type: &str, json: bool, out: &mut impl Write) -> 
     let mut diagnostics = parsed.diagnostics.clone();
     if let Some(policy) = &parsed.policy {
         diagnostics.extend(validate(policy, policy_type));
+        diagnostics.extend(lint(policy, policy_type));
     }
     diagnostics.sort_by_key(|d| d.span.map(|s| (s.start.line, s.start.column)));
     if json {
-        let _ = writeln!(out, "{}", serde_json::to_string(&diagnostics).unwrap_or_else(|_| "[]".into()));
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&diagnostics).unwrap_or_else(|_| "[]".into())
+        );
     } else {
         let shown = path.display();
         for d in &diagnostics {
-            let place = d.span.map(|s| format!(":{}:{}", s.start.line, s.start.column)).unwrap_or_default();
+            let place = d
+                .span
+                .map(|s| format!(":{}:{}", s.start.line, s.start.column))
+                .unwrap_or_default();
             let severity = match d.severity {
                 Severity::Error => "error",
                 Severity::SecurityWarning => "security warning",
@@ -45,7 +54,11 @@ pub fn run(path: &Path, policy_type: &str, json: bool, out: &mut impl Write) -> 
             }
         }
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-        let _ = writeln!(out, "{errors} errors, {} other findings", diagnostics.len() - errors);
+        let _ = writeln!(
+            out,
+            "{errors} errors, {} other findings",
+            diagnostics.len() - errors
+        );
     }
     let _ = out.flush();
     if diagnostics.iter().any(|d| d.is_error()) {

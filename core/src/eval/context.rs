@@ -2,7 +2,9 @@
 //! the request itself (`deriveContext`). Keys the user typed always win over derived ones.
 
 use crate::catalog::{catalog, ValueType};
-use crate::condition::{binary::decode_base64, date::parse_date, ip::parse_request_ip, ip::Cidr, numeric::Decimal};
+use crate::condition::{
+    binary::decode_base64, date::parse_date, ip::parse_request_ip, ip::Cidr, numeric::Decimal,
+};
 use crate::context::{ContextValue, RequestContext};
 use crate::diagnostic::Diagnostic;
 use serde_json::{Map, Value};
@@ -34,7 +36,9 @@ fn scalar(value: &Value) -> Option<String> {
 /// Whether `value` reads as the catalog's type for the key; `None` when it does.
 fn type_problem(value: &str, ty: ValueType) -> Option<&'static str> {
     let ok = match ty {
-        ValueType::Bool => value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false"),
+        ValueType::Bool => {
+            value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false")
+        }
         ValueType::IpAddress => parse_request_ip(value).is_some() || Cidr::parse(value).is_some(),
         ValueType::Date => parse_date(value).is_some(),
         ValueType::Numeric => Decimal::parse(value).is_some(),
@@ -54,7 +58,10 @@ fn type_problem(value: &str, ty: ValueType) -> Option<&'static str> {
 /// The catalog's key types decide single versus multi-valued (C16): a single value typed for a
 /// multi-valued key such as `aws:TagKeys` is a set of one. Values that do not read as the key's
 /// type are kept and warned about (conditions on them then do not match, as in AWS).
-pub fn typed_context(raw: &Map<String, Value>, diagnostics: &mut Vec<Diagnostic>) -> RequestContext {
+pub fn typed_context(
+    raw: &Map<String, Value>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> RequestContext {
     let mut ctx = RequestContext::new();
     for (key, value) in raw {
         let key_type = catalog().condition_key_type(key);
@@ -71,7 +78,11 @@ pub fn typed_context(raw: &Map<String, Value>, diagnostics: &mut Vec<Diagnostic>
             }),
         };
         if let (Some(read), Some(t)) = (&read, key_type) {
-            if let Some(bad) = read.values().iter().find_map(|v| type_problem(v, t.value).map(|e| (v, e))) {
+            if let Some(bad) = read
+                .values()
+                .iter()
+                .find_map(|v| type_problem(v, t.value).map(|e| (v, e)))
+            {
                 diagnostics.push(Diagnostic::warning(
                     "context-value-type",
                     format!("`{}` is not {} as `{key}` expects", bad.0, bad.1),
@@ -99,8 +110,13 @@ pub fn typed_context(raw: &Map<String, Value>, diagnostics: &mut Vec<Diagnostic>
 /// The account a resource ARN names, if any (an S3 bucket ARN names none).
 pub fn arn_account(arn: &str) -> Option<&str> {
     let mut parts = arn.splitn(6, ':');
-    let (prefix, _partition, _service, _region, account) =
-        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let (prefix, _partition, _service, _region, account) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
     (prefix == "arn" && !account.is_empty() && parts.next().is_some()).then_some(account)
 }
 
@@ -206,8 +222,14 @@ mod tests {
         let mut diags = Vec::new();
         let ctx = typed_context(&raw, &mut diags);
         assert!(diags.is_empty());
-        assert_eq!(ctx.get("aws:securetransport"), Some(&ContextValue::Single("true".into())));
-        assert_eq!(ctx.get("aws:MultiFactorAuthAge"), Some(&ContextValue::Single("300".into())));
+        assert_eq!(
+            ctx.get("aws:securetransport"),
+            Some(&ContextValue::Single("true".into()))
+        );
+        assert_eq!(
+            ctx.get("aws:MultiFactorAuthAge"),
+            Some(&ContextValue::Single("300".into()))
+        );
         assert!(ctx.get("aws:TagKeys").is_some_and(ContextValue::is_multi));
         assert!(ctx.get("x").is_none());
     }
@@ -215,10 +237,14 @@ mod tests {
     #[test]
     fn c16_catalog_types_make_single_values_sets_for_multi_valued_keys() {
         let raw: Map<String, Value> =
-            serde_json::from_str(r#"{"aws:TagKeys": "team", "aws:SourceIp": "not-an-ip"}"#).expect("json");
+            serde_json::from_str(r#"{"aws:TagKeys": "team", "aws:SourceIp": "not-an-ip"}"#)
+                .expect("json");
         let mut diags = Vec::new();
         let ctx = typed_context(&raw, &mut diags);
-        assert_eq!(ctx.get("aws:TagKeys"), Some(&ContextValue::Multi(vec!["team".into()])));
+        assert_eq!(
+            ctx.get("aws:TagKeys"),
+            Some(&ContextValue::Multi(vec!["team".into()]))
+        );
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "context-value-type");
     }
@@ -235,22 +261,42 @@ mod tests {
     #[test]
     fn typed_keys_win_over_derived_ones() {
         let mut ctx = RequestContext::new();
-        ctx.insert("AWS:PrincipalAccount", ContextValue::Single("999999999999".into()));
+        ctx.insert(
+            "AWS:PrincipalAccount",
+            ContextValue::Single("999999999999".into()),
+        );
         let facts = PrincipalFacts {
             account: Some("111122223333".into()),
             principal_type: "User",
             ..Default::default()
         };
-        let added = derive_context(&mut ctx, &facts, "arn:aws:ecr:us-east-1:111122223333:repository/web", Some("111122223333"), None);
+        let added = derive_context(
+            &mut ctx,
+            &facts,
+            "arn:aws:ecr:us-east-1:111122223333:repository/web",
+            Some("111122223333"),
+            None,
+        );
         assert!(!added.iter().any(|k| k == "aws:PrincipalAccount"));
-        assert_eq!(ctx.get("aws:principalaccount").and_then(ContextValue::single), Some("999999999999"));
-        assert_eq!(ctx.get("aws:RequestedRegion").and_then(ContextValue::single), Some("us-east-1"));
+        assert_eq!(
+            ctx.get("aws:principalaccount")
+                .and_then(ContextValue::single),
+            Some("999999999999")
+        );
+        assert_eq!(
+            ctx.get("aws:RequestedRegion")
+                .and_then(ContextValue::single),
+            Some("us-east-1")
+        );
     }
 
     #[test]
     fn arn_parts() {
         assert_eq!(arn_account("arn:aws:s3:::bucket"), None);
-        assert_eq!(arn_account("arn:aws:ecr:us-east-1:111122223333:repository/web"), Some("111122223333"));
+        assert_eq!(
+            arn_account("arn:aws:ecr:us-east-1:111122223333:repository/web"),
+            Some("111122223333")
+        );
         assert_eq!(arn_account("*"), None);
     }
 }

@@ -27,11 +27,21 @@ pub fn explain_text(result: &EvaluationResult) -> String {
         let _ = writeln!(out, "Layers:");
         for layer in &result.layers {
             let star = if layer.decisive { "*" } else { " " };
-            let _ = writeln!(out, " {star} {:<34} {:<13} {}", layer.label, mark(layer.verdict), layer.explanation);
+            let _ = writeln!(
+                out,
+                " {star} {:<34} {:<13} {}",
+                layer.label,
+                mark(layer.verdict),
+                layer.explanation
+            );
         }
     }
     if !result.missing_context_keys.is_empty() {
-        let _ = writeln!(out, "Missing context keys: {}", result.missing_context_keys.join(", "));
+        let _ = writeln!(
+            out,
+            "Missing context keys: {}",
+            result.missing_context_keys.join(", ")
+        );
     }
     for note in &result.notes {
         let _ = writeln!(out, "Note: {note}");
@@ -42,7 +52,11 @@ pub fn explain_text(result: &EvaluationResult) -> String {
             .map(|s| format!(":{}:{}", s.start.line, s.start.column))
             .unwrap_or_default();
         let policy = d.policy.as_deref().unwrap_or("request");
-        let _ = writeln!(out, "{:?} {policy}{place} [{}] {}", d.severity, d.code, d.message);
+        let _ = writeln!(
+            out,
+            "{:?} {policy}{place} [{}] {}",
+            d.severity, d.code, d.message
+        );
     }
     out
 }

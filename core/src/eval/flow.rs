@@ -183,7 +183,10 @@ pub fn decide_summary(s: &Summary) -> Decider {
         .iter()
         .flatten()
         .any(|o| o.denied)
-        || [s.scp, s.rcp, s.vpc_endpoint].iter().flatten().any(|g| g.denied);
+        || [s.scp, s.rcp, s.vpc_endpoint]
+            .iter()
+            .flatten()
+            .any(|g| g.denied);
     if any_deny {
         return Decider::ExplicitDeny;
     }
@@ -196,7 +199,11 @@ pub fn decide_summary(s: &Summary) -> Decider {
             return Decider::NoAllow(kind, Some(level));
         }
     }
-    let rp_kinds = s.resource.filter(|o| o.allowed).map(|o| o.kinds).unwrap_or_default();
+    let rp_kinds = s
+        .resource
+        .filter(|o| o.allowed)
+        .map(|o| o.kinds)
+        .unwrap_or_default();
     let rp_allows = !rp_kinds.is_empty() || allowed(s.resource);
     match s.class {
         // D7: only a resource policy naming the service (or `*`) can grant.
@@ -231,8 +238,7 @@ pub fn decide_summary(s: &Summary) -> Decider {
 /// D4–D6, D8 for IAM users, role sessions and federated users.
 fn decide_iam_principal(s: &Summary, rp_kinds: KindSet, rp_allows: bool) -> Decider {
     // D8: a federated-user session without a session policy has no identity permissions.
-    let federated_without_session =
-        s.class == PrincipalClass::FederatedUser && s.session.is_none();
+    let federated_without_session = s.class == PrincipalClass::FederatedUser && s.session.is_none();
     let boundary_ok = caps_ok(s.boundary);
     let session_ok = caps_ok(s.session) && !federated_without_session;
     let identity_ok = allowed(s.identity);
@@ -302,12 +308,28 @@ fn decide_iam_principal(s: &Summary, rp_kinds: KindSet, rp_allows: bool) -> Deci
 mod tests {
     use super::*;
 
-    const ALLOW: Outcome = Outcome { denied: false, allowed: true, kinds: KindSet(0) };
-    const NONE: Outcome = Outcome { denied: false, allowed: false, kinds: KindSet(0) };
-    const DENY: Outcome = Outcome { denied: true, allowed: false, kinds: KindSet(0) };
+    const ALLOW: Outcome = Outcome {
+        denied: false,
+        allowed: true,
+        kinds: KindSet(0),
+    };
+    const NONE: Outcome = Outcome {
+        denied: false,
+        allowed: false,
+        kinds: KindSet(0),
+    };
+    const DENY: Outcome = Outcome {
+        denied: true,
+        allowed: false,
+        kinds: KindSet(0),
+    };
 
     fn rp(kinds: KindSet) -> Option<Outcome> {
-        Some(Outcome { denied: false, allowed: true, kinds })
+        Some(Outcome {
+            denied: false,
+            allowed: true,
+            kinds,
+        })
     }
 
     fn base(class: PrincipalClass) -> Summary {
@@ -328,7 +350,12 @@ mod tests {
     /// `decides!(summary => Decision)`: one line per rule.
     macro_rules! decides {
         ($summary:expr => $decision:ident) => {
-            assert_eq!(decide_summary(&$summary).decision(), Decision::$decision, "{:?}", $summary)
+            assert_eq!(
+                decide_summary(&$summary).decision(),
+                Decision::$decision,
+                "{:?}",
+                $summary
+            )
         };
     }
 
@@ -340,7 +367,10 @@ mod tests {
         decides!(s => ExplicitDeny);
         let mut s = base(PrincipalClass::IamUser);
         s.identity = Some(ALLOW);
-        s.scp = Some(GateOutcome { denied: true, first_without_allow: None });
+        s.scp = Some(GateOutcome {
+            denied: true,
+            first_without_allow: None,
+        });
         decides!(s => ExplicitDeny);
     }
 
@@ -348,11 +378,23 @@ mod tests {
     fn d2_d3_gates_need_an_allow_at_every_level() {
         let mut s = base(PrincipalClass::IamUser);
         s.identity = Some(ALLOW);
-        s.scp = Some(GateOutcome { denied: false, first_without_allow: Some(1) });
-        assert_eq!(decide_summary(&s), Decider::NoAllow(LayerKind::Scp, Some(1)));
+        s.scp = Some(GateOutcome {
+            denied: false,
+            first_without_allow: Some(1),
+        });
+        assert_eq!(
+            decide_summary(&s),
+            Decider::NoAllow(LayerKind::Scp, Some(1))
+        );
         s.scp = None;
-        s.rcp = Some(GateOutcome { denied: false, first_without_allow: Some(0) });
-        assert_eq!(decide_summary(&s), Decider::NoAllow(LayerKind::Rcp, Some(0)));
+        s.rcp = Some(GateOutcome {
+            denied: false,
+            first_without_allow: Some(0),
+        });
+        assert_eq!(
+            decide_summary(&s),
+            Decider::NoAllow(LayerKind::Rcp, Some(0))
+        );
     }
 
     #[test]
@@ -382,7 +424,10 @@ mod tests {
         s.identity = Some(ALLOW);
         decides!(s => Allow);
         s.session = Some(NONE);
-        assert_eq!(decide_summary(&s), Decider::NoAllow(LayerKind::Session, None));
+        assert_eq!(
+            decide_summary(&s),
+            Decider::NoAllow(LayerKind::Session, None)
+        );
         s.session = Some(ALLOW);
         s.boundary = Some(NONE);
         assert_eq!(

@@ -33,7 +33,11 @@ fn request_phrase(req: &PreparedRequest) -> String {
 fn statement_name(hit: &Hit) -> String {
     match hit.statement.sid() {
         Some(sid) => format!("statement `{sid}` of `{}`", hit.policy.name),
-        None => format!("statement {} of `{}`", hit.statement.index() + 1, hit.policy.name),
+        None => format!(
+            "statement {} of `{}`",
+            hit.statement.index() + 1,
+            hit.policy.name
+        ),
     }
 }
 
@@ -105,9 +109,24 @@ struct LayerRow {
     policies: Vec<String>,
 }
 
-fn push_row(rows: &mut Vec<LayerRow>, kind: LayerKind, level: Option<usize>, label: String, verdict: LayerVerdict, explanation: String, policies: Vec<String>) {
+fn push_row(
+    rows: &mut Vec<LayerRow>,
+    kind: LayerKind,
+    level: Option<usize>,
+    label: String,
+    verdict: LayerVerdict,
+    explanation: String,
+    policies: Vec<String>,
+) {
     rows.push(LayerRow {
-        layer: Layer { kind, level, label, verdict, explanation, decisive: false },
+        layer: Layer {
+            kind,
+            level,
+            label,
+            verdict,
+            explanation,
+            decisive: false,
+        },
         policies,
     });
 }
@@ -123,7 +142,11 @@ pub(crate) fn explain(
 ) -> EvaluationResult {
     let mut rows: Vec<LayerRow> = Vec::new();
     let names = |ps: &[PreparedPolicy]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
-    let layer_hits = |kind, level| hits.iter().filter(|h| in_layer(h, kind, level)).collect::<Vec<_>>();
+    let layer_hits = |kind, level| {
+        hits.iter()
+            .filter(|h| in_layer(h, kind, level))
+            .collect::<Vec<_>>()
+    };
 
     // Gates by level: RCPs, SCPs, VPC endpoints.
     for (kind, levels, on) in [
@@ -135,7 +158,15 @@ pub(crate) fn explain(
             let label = level_label(kind, i, levels.len());
             if !on {
                 let why = not_evaluated_reason(kind, req, &part);
-                push_row(&mut rows, kind, Some(i), label, LayerVerdict::NotEvaluated, why, names(level));
+                push_row(
+                    &mut rows,
+                    kind,
+                    Some(i),
+                    label,
+                    LayerVerdict::NotEvaluated,
+                    why,
+                    names(level),
+                );
                 continue;
             }
             let h = layer_hits(kind, Some(i));
@@ -145,13 +176,29 @@ pub(crate) fn explain(
                 kinds: Default::default(),
             };
             let text = sentence(kind, &label, &h, req);
-            push_row(&mut rows, kind, Some(i), label, verdict_of(outcome), text, names(level));
+            push_row(
+                &mut rows,
+                kind,
+                Some(i),
+                label,
+                verdict_of(outcome),
+                text,
+                names(level),
+            );
         }
     }
     for (i, p) in set.vpc_endpoint.iter().enumerate() {
         let label = format!("VPC endpoint policy `{}`", p.name);
         if !p.enabled {
-            push_row(&mut rows, LayerKind::VpcEndpoint, Some(i), label, LayerVerdict::NotEvaluated, "switched off.".into(), vec![p.name.clone()]);
+            push_row(
+                &mut rows,
+                LayerKind::VpcEndpoint,
+                Some(i),
+                label,
+                LayerVerdict::NotEvaluated,
+                "switched off.".into(),
+                vec![p.name.clone()],
+            );
             continue;
         }
         let h = layer_hits(LayerKind::VpcEndpoint, Some(i));
@@ -161,15 +208,35 @@ pub(crate) fn explain(
             kinds: Default::default(),
         };
         let text = sentence(LayerKind::VpcEndpoint, &label, &h, req);
-        push_row(&mut rows, LayerKind::VpcEndpoint, Some(i), label, verdict_of(outcome), text, vec![p.name.clone()]);
+        push_row(
+            &mut rows,
+            LayerKind::VpcEndpoint,
+            Some(i),
+            label,
+            verdict_of(outcome),
+            text,
+            vec![p.name.clone()],
+        );
     }
 
     // Single layers.
     let singles: [(LayerKind, Option<Outcome>, Vec<String>); 4] = [
-        (LayerKind::Resource, summary.resource, set.resource.iter().map(|p| p.name.clone()).collect()),
+        (
+            LayerKind::Resource,
+            summary.resource,
+            set.resource.iter().map(|p| p.name.clone()).collect(),
+        ),
         (LayerKind::Identity, summary.identity, names(&set.identity)),
-        (LayerKind::PermissionsBoundary, summary.boundary, set.boundary.iter().map(|p| p.name.clone()).collect()),
-        (LayerKind::Session, summary.session, set.session.iter().map(|p| p.name.clone()).collect()),
+        (
+            LayerKind::PermissionsBoundary,
+            summary.boundary,
+            set.boundary.iter().map(|p| p.name.clone()).collect(),
+        ),
+        (
+            LayerKind::Session,
+            summary.session,
+            set.session.iter().map(|p| p.name.clone()).collect(),
+        ),
     ];
     for (kind, outcome, policies) in singles {
         let label = kind.noun().to_string();
@@ -180,12 +247,28 @@ pub(crate) fn explain(
             }
             None if !policies.is_empty() => {
                 let why = not_evaluated_reason(kind, req, &part);
-                push_row(&mut rows, kind, None, label, LayerVerdict::NotEvaluated, why, policies);
+                push_row(
+                    &mut rows,
+                    kind,
+                    None,
+                    label,
+                    LayerVerdict::NotEvaluated,
+                    why,
+                    policies,
+                );
             }
             // The identity layer is shown even when empty: "no identity policy" is a reason.
             None if kind == LayerKind::Identity && part.identity => {
                 let text = sentence(kind, &label, &[], req);
-                push_row(&mut rows, kind, None, label, LayerVerdict::ImplicitDeny, text, policies);
+                push_row(
+                    &mut rows,
+                    kind,
+                    None,
+                    label,
+                    LayerVerdict::ImplicitDeny,
+                    text,
+                    policies,
+                );
             }
             None => {}
         }
@@ -197,7 +280,11 @@ pub(crate) fn explain(
     mark_decisive(&mut rows, decider);
     match decider {
         Decider::ExplicitDeny => {
-            reasons.extend(hits.iter().filter(|h| h.effect == Effect::Deny).map(|h| hit_reason(h, "denies")));
+            reasons.extend(
+                hits.iter()
+                    .filter(|h| h.effect == Effect::Deny)
+                    .map(|h| hit_reason(h, "denies")),
+            );
         }
         Decider::NoAllow(..) | Decider::NoGrant(..) => {
             for row in rows.iter().filter(|r| r.layer.decisive) {
@@ -220,8 +307,11 @@ pub(crate) fn explain(
             }
         }
         _ => {
-            let decisive: Vec<(LayerKind, Option<usize>)> =
-                rows.iter().filter(|r| r.layer.decisive).map(|r| (r.layer.kind, r.layer.level)).collect();
+            let decisive: Vec<(LayerKind, Option<usize>)> = rows
+                .iter()
+                .filter(|r| r.layer.decisive)
+                .map(|r| (r.layer.kind, r.layer.level))
+                .collect();
             reasons.extend(
                 hits.iter()
                     .filter(|h| h.effect == Effect::Allow)
@@ -237,7 +327,8 @@ pub(crate) fn explain(
                     sid: None,
                     span: None,
                     effect: Some(Effect::Allow),
-                    message: "the root user has full access to its own account's resources (D9).".into(),
+                    message: "the root user has full access to its own account's resources (D9)."
+                        .into(),
                 });
             }
         }
@@ -299,17 +390,26 @@ fn no_grant_reason(req: &PreparedRequest, summary: &Summary, decider: Decider) -
 
 /// Marks the rows that decided the outcome.
 fn mark_decisive(rows: &mut [LayerRow], decider: Decider) {
-    let identity_path = [LayerKind::Identity, LayerKind::PermissionsBoundary, LayerKind::Session];
+    let identity_path = [
+        LayerKind::Identity,
+        LayerKind::PermissionsBoundary,
+        LayerKind::Session,
+    ];
     for row in rows.iter_mut() {
         let l = &row.layer;
         row.layer.decisive = match decider {
             Decider::ExplicitDeny => l.verdict == LayerVerdict::ExplicitDeny,
-            Decider::NoAllow(kind, level) => l.kind == kind && (level.is_none() || l.level == level),
+            Decider::NoAllow(kind, level) => {
+                l.kind == kind && (level.is_none() || l.level == level)
+            }
             Decider::NoGrant(kind) => l.kind == kind && l.verdict != LayerVerdict::NotEvaluated,
             Decider::AllowedByResource => l.kind == LayerKind::Resource,
-            Decider::AllowedByIdentity => identity_path.contains(&l.kind) && l.verdict == LayerVerdict::Allow,
+            Decider::AllowedByIdentity => {
+                identity_path.contains(&l.kind) && l.verdict == LayerVerdict::Allow
+            }
             Decider::AllowedByBoth => {
-                (l.kind == LayerKind::Resource || identity_path.contains(&l.kind)) && l.verdict == LayerVerdict::Allow
+                (l.kind == LayerKind::Resource || identity_path.contains(&l.kind))
+                    && l.verdict == LayerVerdict::Allow
             }
             Decider::AllowedAsRoot => false,
         };
@@ -318,7 +418,11 @@ fn mark_decisive(rows: &mut [LayerRow], decider: Decider) {
 
 /// Every statement's trace, and the context keys that otherwise-matching statements of
 /// participating layers look at and the request lacks.
-fn traces(set: &PolicySet, req: &PreparedRequest, part: &Participation) -> (Vec<PolicyTrace>, Vec<String>) {
+fn traces(
+    set: &PolicySet,
+    req: &PreparedRequest,
+    part: &Participation,
+) -> (Vec<PolicyTrace>, Vec<String>) {
     let request = req.as_request();
     let mut missing: Vec<String> = Vec::new();
     let mut out = Vec::new();
@@ -348,7 +452,10 @@ fn traces(set: &PolicySet, req: &PreparedRequest, part: &Participation) -> (Vec<
             })
             .collect::<Vec<_>>();
         if participates {
-            for t in statements.iter().filter(|t| t.skipped.is_none() && elements_match(t)) {
+            for t in statements
+                .iter()
+                .filter(|t| t.skipped.is_none() && elements_match(t))
+            {
                 for key in &t.missing_keys {
                     if !missing.iter().any(|m| m.eq_ignore_ascii_case(key)) {
                         missing.push(key.clone());

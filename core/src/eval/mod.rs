@@ -14,9 +14,13 @@ mod principal;
 mod request;
 mod result;
 
-pub use context::{arn_account, derive_context, format_epoch_iso8601, typed_context, PrincipalFacts};
+pub use context::{
+    arn_account, derive_context, format_epoch_iso8601, typed_context, PrincipalFacts,
+};
 pub use explain::explain_text;
-pub use flow::{decide_summary, Decider, GateOutcome, KindSet, Outcome, PrincipalClass, ResourceRole, Summary};
+pub use flow::{
+    decide_summary, Decider, GateOutcome, KindSet, Outcome, PrincipalClass, ResourceRole, Summary,
+};
 pub use prepare::{infer_resource_kind, is_trust_action, PolicySet, PreparedPolicy};
 pub use request::{EvalOptions, PreparedRequest};
 pub use result::*;
@@ -95,7 +99,9 @@ impl Participation {
 fn resource_role(set: &PolicySet, req: &PreparedRequest) -> ResourceRole {
     match set.resource_kind {
         Some(ResourceKind::KmsKey) => ResourceRole::KeyPolicy,
-        Some(ResourceKind::RoleTrust) if is_trust_action(&req.action_lower) => ResourceRole::TrustPolicy,
+        Some(ResourceKind::RoleTrust) if is_trust_action(&req.action_lower) => {
+            ResourceRole::TrustPolicy
+        }
         _ => ResourceRole::Ordinary,
     }
 }
@@ -118,7 +124,9 @@ fn policy_outcome<'p>(
         let Some(Applies { principal, .. }) = statement.applies(request, options) else {
             continue;
         };
-        let Some(effect) = statement.effect() else { continue };
+        let Some(effect) = statement.effect() else {
+            continue;
+        };
         match effect {
             Effect::Deny => outcome.denied = true,
             Effect::Allow => {
@@ -126,7 +134,11 @@ fn policy_outcome<'p>(
                 outcome.kinds.insert(kind_bit(principal));
             }
         }
-        on_hit(Hit { policy, statement, effect });
+        on_hit(Hit {
+            policy,
+            statement,
+            effect,
+        });
     }
     outcome
 }
@@ -152,9 +164,16 @@ fn gate_outcome<'p>(
 }
 
 /// The match options for each layer.
-pub(crate) fn options_for(layer: LayerKind, set: &PolicySet, req: &PreparedRequest) -> MatchOptions {
+pub(crate) fn options_for(
+    layer: LayerKind,
+    set: &PolicySet,
+    req: &PreparedRequest,
+) -> MatchOptions {
     let principal_has_boundary = set.boundary.as_ref().is_some_and(|b| b.enabled)
-        && matches!(req.class, PrincipalClass::IamUser | PrincipalClass::RoleSession);
+        && matches!(
+            req.class,
+            PrincipalClass::IamUser | PrincipalClass::RoleSession
+        );
     match layer {
         LayerKind::Resource => MatchOptions {
             check_principal: true,
@@ -185,16 +204,27 @@ pub(crate) fn summarize<'p>(
     let identity = part.identity.then(|| {
         let mut o = Outcome::default();
         for p in &set.identity {
-            o.merge(policy_outcome(p, &request, opts(LayerKind::Identity), on_hit));
+            o.merge(policy_outcome(
+                p,
+                &request,
+                opts(LayerKind::Identity),
+                on_hit,
+            ));
         }
         o
     });
-    let single = |p: &'p Option<PreparedPolicy>, on: bool, layer, on_hit: &mut dyn FnMut(Hit<'p>)| {
-        p.as_ref()
-            .filter(|_| on)
-            .map(|p| policy_outcome(p, &request, opts(layer), on_hit))
-    };
-    let boundary = single(&set.boundary, part.boundary, LayerKind::PermissionsBoundary, on_hit);
+    let single =
+        |p: &'p Option<PreparedPolicy>, on: bool, layer, on_hit: &mut dyn FnMut(Hit<'p>)| {
+            p.as_ref()
+                .filter(|_| on)
+                .map(|p| policy_outcome(p, &request, opts(layer), on_hit))
+        };
+    let boundary = single(
+        &set.boundary,
+        part.boundary,
+        LayerKind::PermissionsBoundary,
+        on_hit,
+    );
     let session = single(&set.session, part.session, LayerKind::Session, on_hit);
     let resource = single(&set.resource, part.resource, LayerKind::Resource, on_hit);
     let scp = set
@@ -209,7 +239,12 @@ pub(crate) fn summarize<'p>(
         .map(|levels| gate_outcome(levels, &request, opts(LayerKind::Rcp), on_hit));
     let vpc_endpoint = part.vpc_endpoint.then(|| {
         let mut gate = GateOutcome::default();
-        for (i, p) in set.vpc_endpoint.iter().enumerate().filter(|(_, p)| p.enabled) {
+        for (i, p) in set
+            .vpc_endpoint
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.enabled)
+        {
             let o = policy_outcome(p, &request, opts(LayerKind::VpcEndpoint), on_hit);
             gate.denied |= o.denied;
             if !o.allowed && gate.first_without_allow.is_none() {

@@ -3,9 +3,12 @@
 //! matrices on every keystroke and only re-prepares the policy being edited).
 
 use super::result::LayerKind;
+use crate::catalog::lint::lint;
 use crate::diagnostic::Diagnostic;
 use crate::matching::CompiledPolicy;
-use crate::policy::{parse_policy, parse_policy_value, validate, ParsedPolicy, Policy, PolicyType, ResourceKind};
+use crate::policy::{
+    parse_policy, parse_policy_value, validate, ParsedPolicy, Policy, PolicyType, ResourceKind,
+};
 use crate::scenario::{NamedPolicy, Policies};
 use serde_json::Value;
 
@@ -27,7 +30,12 @@ pub struct PreparedPolicy {
 
 impl PreparedPolicy {
     /// Parses, validates for `policy_type` and compiles one policy.
-    pub fn prepare(named: &NamedPolicy, layer: LayerKind, level: Option<usize>, policy_type: PolicyType) -> Self {
+    pub fn prepare(
+        named: &NamedPolicy,
+        layer: LayerKind,
+        level: Option<usize>,
+        policy_type: PolicyType,
+    ) -> Self {
         Self::prepare_as(named, layer, level, |_| policy_type)
     }
 
@@ -46,8 +54,13 @@ impl PreparedPolicy {
         let mut diagnostics = parsed.diagnostics.clone();
         if let Some(policy) = &parsed.policy {
             diagnostics.extend(validate(policy, policy_type));
+            diagnostics.extend(lint(policy, policy_type));
         }
-        let name = if named.name.is_empty() { default_name(layer, level) } else { named.name.clone() };
+        let name = if named.name.is_empty() {
+            default_name(layer, level)
+        } else {
+            named.name.clone()
+        };
         for d in &mut diagnostics {
             d.policy = Some(name.clone());
         }
@@ -57,7 +70,13 @@ impl PreparedPolicy {
             .filter_map(|d| d.statement)
             .collect();
         if let Some(policy) = &parsed.policy {
-            skipped.extend(policy.statements.iter().filter(|s| s.invalid.is_some()).map(|s| s.index));
+            skipped.extend(
+                policy
+                    .statements
+                    .iter()
+                    .filter(|s| s.invalid.is_some())
+                    .map(|s| s.index),
+            );
         }
         skipped.sort_unstable();
         skipped.dedup();
@@ -94,15 +113,18 @@ fn default_name(layer: LayerKind, level: Option<usize>) -> String {
 
 /// The resource policy's kind as written in the scenario (`kind`), if any.
 pub fn declared_resource_kind(named: &NamedPolicy) -> Option<ResourceKind> {
-    named.kind.as_deref().and_then(|k| match k.to_ascii_lowercase().as_str() {
-        "generic" | "bucket" | "resource" => Some(ResourceKind::Generic),
-        "ecr" | "repository" | "ecrrepository" => Some(ResourceKind::EcrRepository),
-        // The ECR registry policy is an ordinary resource policy with a Resource element (E5).
-        "registry" | "ecrregistry" => Some(ResourceKind::Generic),
-        "kms" | "key" | "kmskey" => Some(ResourceKind::KmsKey),
-        "trust" | "roletrust" => Some(ResourceKind::RoleTrust),
-        _ => None,
-    })
+    named
+        .kind
+        .as_deref()
+        .and_then(|k| match k.to_ascii_lowercase().as_str() {
+            "generic" | "bucket" | "resource" => Some(ResourceKind::Generic),
+            "ecr" | "repository" | "ecrrepository" => Some(ResourceKind::EcrRepository),
+            // The ECR registry policy is an ordinary resource policy with a Resource element (E5).
+            "registry" | "ecrregistry" => Some(ResourceKind::Generic),
+            "kms" | "key" | "kmskey" => Some(ResourceKind::KmsKey),
+            "trust" | "roletrust" => Some(ResourceKind::RoleTrust),
+            _ => None,
+        })
 }
 
 /// Infers the resource policy's kind from the request it guards: a repository ARN means a
@@ -117,7 +139,9 @@ pub fn infer_resource_kind(action: &str, resource: &str) -> ResourceKind {
         Some("kms") if resource_part.starts_with("key/") || resource_part.starts_with("alias/") => {
             ResourceKind::KmsKey
         }
-        Some("iam") if resource_part.starts_with("role/") && is_trust_action(&action) => ResourceKind::RoleTrust,
+        Some("iam") if resource_part.starts_with("role/") && is_trust_action(&action) => {
+            ResourceKind::RoleTrust
+        }
         _ => ResourceKind::Generic,
     }
 }
@@ -167,14 +191,18 @@ impl PolicySet {
                 .iter()
                 .enumerate()
                 .map(|(i, level)| {
-                    level.iter().map(|p| PreparedPolicy::prepare(p, layer, Some(i), ty)).collect()
+                    level
+                        .iter()
+                        .map(|p| PreparedPolicy::prepare(p, layer, Some(i), ty))
+                        .collect()
                 })
                 .collect()
         };
         let mut resource_kind = None;
         let resource = policies.resource.as_ref().map(|named| {
             PreparedPolicy::prepare_as(named, LayerKind::Resource, None, |policy| {
-                let kind = declared_resource_kind(named).unwrap_or_else(|| refine_kind(resource_kind_hint, policy));
+                let kind = declared_resource_kind(named)
+                    .unwrap_or_else(|| refine_kind(resource_kind_hint, policy));
                 resource_kind = Some(kind);
                 PolicyType::Resource(kind)
             })
@@ -185,20 +213,39 @@ impl PolicySet {
                 .iter()
                 .map(|p| one(p, LayerKind::Identity, PolicyType::Identity))
                 .collect(),
-            boundary: policies
-                .permissions_boundary
+            boundary: policies.permissions_boundary.as_ref().map(|p| {
+                one(
+                    p,
+                    LayerKind::PermissionsBoundary,
+                    PolicyType::PermissionsBoundary,
+                )
+            }),
+            session: policies
+                .session
                 .as_ref()
-                .map(|p| one(p, LayerKind::PermissionsBoundary, PolicyType::PermissionsBoundary)),
-            session: policies.session.as_ref().map(|p| one(p, LayerKind::Session, PolicyType::Session)),
+                .map(|p| one(p, LayerKind::Session, PolicyType::Session)),
             resource,
             resource_kind,
-            scp: policies.scp.as_ref().map(|l| levels(l, LayerKind::Scp, PolicyType::Scp)),
-            rcp: policies.rcp.as_ref().map(|l| levels(l, LayerKind::Rcp, PolicyType::Rcp)),
+            scp: policies
+                .scp
+                .as_ref()
+                .map(|l| levels(l, LayerKind::Scp, PolicyType::Scp)),
+            rcp: policies
+                .rcp
+                .as_ref()
+                .map(|l| levels(l, LayerKind::Rcp, PolicyType::Rcp)),
             vpc_endpoint: policies
                 .vpc_endpoint
                 .iter()
                 .enumerate()
-                .map(|(i, p)| PreparedPolicy::prepare(p, LayerKind::VpcEndpoint, Some(i), PolicyType::VpcEndpoint))
+                .map(|(i, p)| {
+                    PreparedPolicy::prepare(
+                        p,
+                        LayerKind::VpcEndpoint,
+                        Some(i),
+                        PolicyType::VpcEndpoint,
+                    )
+                })
                 .collect(),
         }
     }
@@ -228,7 +275,10 @@ mod tests {
 
     #[test]
     fn e3_d6_resource_kind_follows_the_request() {
-        let k = infer_resource_kind("ecr:PutImage", "arn:aws:ecr:us-east-1:111122223333:repository/web");
+        let k = infer_resource_kind(
+            "ecr:PutImage",
+            "arn:aws:ecr:us-east-1:111122223333:repository/web",
+        );
         assert_eq!(k, ResourceKind::EcrRepository);
         let k = infer_resource_kind("sts:AssumeRole", "arn:aws:iam::111122223333:role/ci");
         assert_eq!(k, ResourceKind::RoleTrust);

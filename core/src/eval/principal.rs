@@ -11,7 +11,9 @@ pub fn class_of(principal: &RequestPrincipal) -> PrincipalClass {
         RequestPrincipal::Role { .. } if principal.is_service_linked_role() => {
             PrincipalClass::ServiceLinkedRoleSession
         }
-        RequestPrincipal::Role { .. } | RequestPrincipal::AssumedRole { .. } => PrincipalClass::RoleSession,
+        RequestPrincipal::Role { .. } | RequestPrincipal::AssumedRole { .. } => {
+            PrincipalClass::RoleSession
+        }
         RequestPrincipal::FederatedUser { .. } => PrincipalClass::FederatedUser,
         RequestPrincipal::Root { .. } => PrincipalClass::Root,
         RequestPrincipal::Service(_) => PrincipalClass::Service,

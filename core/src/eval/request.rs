@@ -58,8 +58,12 @@ impl PreparedRequest {
         let resource = spec.resource.trim().to_string();
         if resource.is_empty() {
             diagnostics.push(
-                Diagnostic::error("invalid-request-resource", "the request has no resource", None)
-                    .with_fix("write the resource ARN, or `*` for an action without a resource type"),
+                Diagnostic::error(
+                    "invalid-request-resource",
+                    "the request has no resource",
+                    None,
+                )
+                .with_fix("write the resource ARN, or `*` for an action without a resource type"),
             );
         }
         let resource_account = spec
@@ -124,6 +128,8 @@ impl PreparedRequest {
     /// A request with an unreadable principal, action or resource cannot be evaluated: it is
     /// denied (fail closed) and the diagnostics say why.
     pub fn is_malformed(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.is_error() && d.code != "invalid-context-value")
+        self.diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.code != "invalid-context-value")
     }
 }

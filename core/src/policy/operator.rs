@@ -116,11 +116,23 @@ impl BaseOperator {
     pub fn class(self) -> OperatorClass {
         use BaseOperator::*;
         match self {
-            StringEquals | StringNotEquals | StringEqualsIgnoreCase | StringNotEqualsIgnoreCase
-            | StringLike | StringNotLike => OperatorClass::String,
-            NumericEquals | NumericNotEquals | NumericLessThan | NumericLessThanEquals
-            | NumericGreaterThan | NumericGreaterThanEquals => OperatorClass::Numeric,
-            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan
+            StringEquals
+            | StringNotEquals
+            | StringEqualsIgnoreCase
+            | StringNotEqualsIgnoreCase
+            | StringLike
+            | StringNotLike => OperatorClass::String,
+            NumericEquals
+            | NumericNotEquals
+            | NumericLessThan
+            | NumericLessThanEquals
+            | NumericGreaterThan
+            | NumericGreaterThanEquals => OperatorClass::Numeric,
+            DateEquals
+            | DateNotEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
             | DateGreaterThanEquals => OperatorClass::Date,
             Bool => OperatorClass::Bool,
             BinaryEquals => OperatorClass::Binary,
@@ -229,8 +241,9 @@ impl Operator {
             .find(|op| op.name().eq_ignore_ascii_case(base_text));
         match base {
             Some(BaseOperator::Null) if if_exists => Err(OperatorError {
-                message: "`NullIfExists` is not an operator: `Null` already tests whether the key exists"
-                    .into(),
+                message:
+                    "`NullIfExists` is not an operator: `Null` already tests whether the key exists"
+                        .into(),
                 suggestion: Some("Null".into()),
             }),
             Some(base) => Ok(Operator {
@@ -240,14 +253,19 @@ impl Operator {
             }),
             None => {
                 let names = BaseOperator::ALL.iter().flat_map(|op| {
-                    let with = if *op == BaseOperator::Null { None } else { Some(format!("{}IfExists", op.name())) };
+                    let with = if *op == BaseOperator::Null {
+                        None
+                    } else {
+                        Some(format!("{}IfExists", op.name()))
+                    };
                     std::iter::once(op.name().to_string()).chain(with)
                 });
                 let names: Vec<String> = names.collect();
-                let suggestion = closest(rest, names.iter().map(String::as_str)).map(|s| match set {
-                    Some(q) => format!("{}:{s}", q.name()),
-                    None => s.to_string(),
-                });
+                let suggestion =
+                    closest(rest, names.iter().map(String::as_str)).map(|s| match set {
+                        Some(q) => format!("{}:{s}", q.name()),
+                        None => s.to_string(),
+                    });
                 Err(OperatorError {
                     message: format!("`{text}` is not a condition operator"),
                     suggestion,

@@ -43,7 +43,11 @@ fn default_format() -> String {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Policies {
-    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub identity: Vec<NamedPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions_boundary: Option<NamedPolicy>,
@@ -58,7 +62,11 @@ pub struct Policies {
     /// Levels as for `scp`, for the resource's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rcp: Option<Vec<Vec<NamedPolicy>>>,
-    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub vpc_endpoint: Vec<NamedPolicy>,
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
@@ -194,7 +202,10 @@ impl Scenario {
         if self.format != FORMAT_V1 {
             out.push(crate::Diagnostic::warning(
                 "unknown-scenario-format",
-                format!("format `{}` is not `{FORMAT_V1}`; read as version 1", self.format),
+                format!(
+                    "format `{}` is not `{FORMAT_V1}`; read as version 1",
+                    self.format
+                ),
                 None,
             ));
         }

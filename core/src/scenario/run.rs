@@ -1,7 +1,10 @@
 //! Running a scenario: its main request, and its `expect` and `tests` checks.
 
 use super::{RequestSpec, Scenario};
-use crate::eval::{evaluate, infer_resource_kind, Decision, EvalOptions, EvaluationResult, PolicySet, PreparedRequest};
+use crate::eval::{
+    evaluate, infer_resource_kind, Decision, EvalOptions, EvaluationResult, PolicySet,
+    PreparedRequest,
+};
 
 /// The scenario's policies prepared once, for any number of its requests.
 pub struct PreparedScenario<'s> {
@@ -14,7 +17,10 @@ impl<'s> PreparedScenario<'s> {
         // The resource policy guards one resource: take its kind from the first request that
         // names a resource (an action without a resource, such as ecr:GetAuthorizationToken,
         // says nothing about it).
-        let tests = scenario.tests.iter().filter_map(|t| scenario.test_request(t).ok());
+        let tests = scenario
+            .tests
+            .iter()
+            .filter_map(|t| scenario.test_request(t).ok());
         let named = std::iter::once(scenario.request.clone())
             .chain(tests)
             .find(|r| r.resource.trim() != "*" && !r.resource.trim().is_empty())
@@ -29,7 +35,9 @@ impl<'s> PreparedScenario<'s> {
     pub fn evaluate(&self, request: &RequestSpec, options: &EvalOptions) -> EvaluationResult {
         let req = PreparedRequest::prepare(request, options);
         let mut result = evaluate(&self.policies, &req);
-        result.diagnostics.extend(self.scenario.unknown_field_warnings());
+        result
+            .diagnostics
+            .extend(self.scenario.unknown_field_warnings());
         result
     }
 }
@@ -51,7 +59,9 @@ pub struct CheckOutcome {
 
 impl CheckOutcome {
     pub fn passed(&self) -> bool {
-        self.result.as_ref().is_ok_and(|r| r.decision == self.expected)
+        self.result
+            .as_ref()
+            .is_ok_and(|r| r.decision == self.expected)
     }
 }
 
@@ -67,11 +77,17 @@ pub fn check(scenario: &Scenario, options: &EvalOptions) -> Vec<CheckOutcome> {
         });
     }
     for (i, test) in scenario.tests.iter().enumerate() {
-        let name = if test.name.is_empty() { format!("test {}", i + 1) } else { test.name.clone() };
+        let name = if test.name.is_empty() {
+            format!("test {}", i + 1)
+        } else {
+            test.name.clone()
+        };
         out.push(CheckOutcome {
             name,
             expected: test.expect,
-            result: scenario.test_request(test).map(|req| prepared.evaluate(&req, options)),
+            result: scenario
+                .test_request(test)
+                .map(|req| prepared.evaluate(&req, options)),
         });
     }
     out
