@@ -68,3 +68,49 @@ fn every_corpus_scenario_decides_as_expected() {
         failures.join("\n")
     );
 }
+
+/// Every rule id of the rules document (sections 1–7) is named by at least one corpus scenario
+/// (its `name` or `description`), so a reader can see which rules are pinned down.
+#[test]
+fn every_rule_id_is_covered_by_the_corpus() {
+    let ids = [
+        ("G", 12),
+        ("M", 11),
+        ("C", 16),
+        ("V", 6),
+        ("D", 10),
+        ("E", 8),
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+    let mut files = Vec::new();
+    corpus_files(&root, &mut files);
+    let mut named = String::new();
+    for file in &files {
+        for scenario in read_scenarios(&std::fs::read_to_string(file).expect("readable"))
+            .into_iter()
+            .flatten()
+        {
+            named.push_str(scenario.name.as_deref().unwrap_or(""));
+            named.push(' ');
+            named.push_str(scenario.description.as_deref().unwrap_or(""));
+            named.push('\n');
+        }
+    }
+    let mentions = |id: &str| {
+        named.match_indices(id).any(|(at, _)| {
+            let next = named[at + id.len()..].chars().next();
+            let prev = named[..at].chars().next_back();
+            !next.is_some_and(|c| c.is_ascii_digit())
+                && !prev.is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+    };
+    let missing: Vec<String> = ids
+        .iter()
+        .flat_map(|(prefix, count)| (1..=*count).map(move |n| format!("{prefix}{n}")))
+        .filter(|id| !mentions(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rule ids no corpus scenario names: {missing:?}"
+    );
+}
