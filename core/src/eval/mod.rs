@@ -21,7 +21,10 @@ pub use explain::explain_text;
 pub use flow::{
     decide_summary, Decider, GateOutcome, KindSet, Outcome, PrincipalClass, ResourceRole, Summary,
 };
-pub use prepare::{infer_resource_kind, is_trust_action, PolicySet, PreparedPolicy};
+pub use prepare::{
+    declared_resource_kind, infer_resource_kind, is_trust_action, prepare_resource_policy,
+    PolicySet, PreparedPolicy,
+};
 pub use request::{EvalOptions, PreparedRequest};
 pub use result::*;
 

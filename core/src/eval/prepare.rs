@@ -167,6 +167,20 @@ pub fn is_trust_action(lowercase_action: &str) -> bool {
         || lowercase_action == "sts:setcontext"
 }
 
+/// Prepares the resource-based policy: its kind is the declared one, else `hint` refined by the
+/// document (a repository policy with Resource elements is the registry policy, E5).
+pub fn prepare_resource_policy(
+    named: &NamedPolicy,
+    hint: ResourceKind,
+) -> (PreparedPolicy, ResourceKind) {
+    let mut resource_kind = hint;
+    let policy = PreparedPolicy::prepare_as(named, LayerKind::Resource, None, |policy| {
+        resource_kind = declared_resource_kind(named).unwrap_or_else(|| refine_kind(hint, policy));
+        PolicyType::Resource(resource_kind)
+    });
+    (policy, resource_kind)
+}
+
 /// Every policy of a scenario, prepared.
 #[derive(Clone, Debug, Default)]
 pub struct PolicySet {
@@ -198,15 +212,13 @@ impl PolicySet {
                 })
                 .collect()
         };
-        let mut resource_kind = None;
-        let resource = policies.resource.as_ref().map(|named| {
-            PreparedPolicy::prepare_as(named, LayerKind::Resource, None, |policy| {
-                let kind = declared_resource_kind(named)
-                    .unwrap_or_else(|| refine_kind(resource_kind_hint, policy));
-                resource_kind = Some(kind);
-                PolicyType::Resource(kind)
-            })
-        });
+        let (resource, resource_kind) = match policies.resource.as_ref() {
+            Some(named) => {
+                let (policy, kind) = prepare_resource_policy(named, resource_kind_hint);
+                (Some(policy), Some(kind))
+            }
+            None => (None, None),
+        };
         PolicySet {
             identity: policies
                 .identity
