@@ -8,8 +8,6 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -24,15 +22,13 @@ const EXPECTED_DECISION = 'Allow';
 
 let server;
 let browser;
-let profileDir;
 
 before(async () => {
   server = await startStaticServer(DIST);
-  profileDir = await mkdtemp(path.join(tmpdir(), 'iamsim-e2e-'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     // Root in a container needs --no-sandbox; the rest keep Chromium from calling hosts it
-    // cannot reach (docs/build.md).
+    // cannot reach (docs/build.md). Playwright gives each launch a fresh temporary profile.
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -41,7 +37,6 @@ before(async () => {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profileDir}`,
     ],
   });
 });
@@ -49,7 +44,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
-  if (profileDir) await rm(profileDir, { recursive: true, force: true });
 });
 
 test('the page shows the decision iamsim-core computed, using only its own origin', async () => {
@@ -75,7 +69,12 @@ test('the page shows the decision iamsim-core computed, using only its own origi
 
   await page.goto(`${server.origin}/`, { waitUntil: 'load' });
   const banner = page.locator('[data-testid="decision"]');
-  await banner.waitFor({ state: 'visible', timeout: 20_000 });
+  try {
+    await banner.waitFor({ state: 'visible', timeout: 20_000 });
+  } catch (err) {
+    // Say why the app did not start (a CSP violation, a failed fetch, a panic) rather than time out.
+    throw new Error(`no decision banner: ${err.message}\n${problems.join('\n')}`);
+  }
 
   assert.equal(await banner.getAttribute('data-decision'), EXPECTED_DECISION);
   assert.equal((await banner.textContent())?.trim(), EXPECTED_DECISION);
