@@ -3,6 +3,8 @@
 //! For now the page only proves the chain works: it builds one request in Rust, asks core for a
 //! decision in the browser and shows it in a banner that the end-to-end test reads.
 
+pub mod state;
+
 use yew::prelude::*;
 
 /// The request the page evaluates: one action, as a caller would send it.

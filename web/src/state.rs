@@ -1,0 +1,1055 @@
+//! The app state and its one reducer. Every transition is a pure function of (state, action), so
+//! it is unit-tested natively. Policies are prepared (parsed, validated, compiled) when their text
+//! changes, never on evaluation: a keystroke re-prepares one policy and re-evaluates.
+
+use iamsim_core::eval::{
+    evaluate, infer_resource_kind, prepare_resource_policy, EvalOptions, EvaluationResult,
+    LayerKind, PolicySet, PreparedPolicy, PreparedRequest,
+};
+use iamsim_core::policy::{PolicyType, ResourceKind};
+use iamsim_core::scenario::{NamedPolicy, Policies, RequestSpec, Scenario, TestCase, FORMAT_V1};
+use iamsim_core::span::Span;
+use serde_json::{Map, Value};
+use std::rc::Rc;
+use yew::Reducible;
+
+pub type PolicyId = u32;
+
+/// Where a policy sits: its layer and, for SCPs and RCPs, its level (0 = organization root).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Slot {
+    Rcp(usize),
+    Scp(usize),
+    VpcEndpoint,
+    Resource,
+    Identity,
+    PermissionsBoundary,
+    Session,
+}
+
+impl Slot {
+    pub fn layer(self) -> LayerKind {
+        match self {
+            Slot::Rcp(_) => LayerKind::Rcp,
+            Slot::Scp(_) => LayerKind::Scp,
+            Slot::VpcEndpoint => LayerKind::VpcEndpoint,
+            Slot::Resource => LayerKind::Resource,
+            Slot::Identity => LayerKind::Identity,
+            Slot::PermissionsBoundary => LayerKind::PermissionsBoundary,
+            Slot::Session => LayerKind::Session,
+        }
+    }
+
+    pub fn level(self) -> Option<usize> {
+        match self {
+            Slot::Rcp(l) | Slot::Scp(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Layers that hold at most one policy.
+    pub fn is_single(self) -> bool {
+        matches!(
+            self,
+            Slot::Resource | Slot::PermissionsBoundary | Slot::Session
+        )
+    }
+
+    /// A short label for people.
+    pub fn label(self) -> String {
+        match self {
+            Slot::Rcp(l) => format!("RCP level {l}"),
+            Slot::Scp(l) => format!("SCP level {l}"),
+            Slot::VpcEndpoint => "VPC endpoint".into(),
+            Slot::Resource => "Resource policy".into(),
+            Slot::Identity => "Identity".into(),
+            Slot::PermissionsBoundary => "Permissions boundary".into(),
+            Slot::Session => "Session policy".into(),
+        }
+    }
+}
+
+/// The organization policy types that come in levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Org {
+    Scp,
+    Rcp,
+}
+
+/// One policy in the workspace, with its text exactly as typed.
+#[derive(Clone, Debug)]
+pub struct PolicyDoc {
+    pub id: PolicyId,
+    pub slot: Slot,
+    pub name: String,
+    pub text: String,
+    pub enabled: bool,
+    /// Resource policy kind as declared (`ecr`, `kms`, `trust`, `generic`); `None` infers it.
+    pub kind: Option<String>,
+    /// Parsed, validated and compiled from `text`.
+    pub prepared: Rc<PreparedPolicy>,
+    /// For the resource policy: the kind it was prepared as.
+    pub prepared_kind: Option<ResourceKind>,
+}
+
+impl PartialEq for PolicyDoc {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.slot == other.slot
+            && self.name == other.name
+            && self.text == other.text
+            && self.enabled == other.enabled
+            && self.kind == other.kind
+            && self.prepared_kind == other.prepared_kind
+    }
+}
+
+impl PolicyDoc {
+    fn named(&self) -> NamedPolicy {
+        NamedPolicy {
+            name: self.name.clone(),
+            document: Value::String(self.text.clone()),
+            enabled: (!self.enabled).then_some(false),
+            kind: self.kind.clone(),
+            unknown: Map::new(),
+        }
+    }
+
+    /// (Re)prepares from the current text; `hint` is the inferred resource kind.
+    fn prepare(&mut self, hint: ResourceKind) {
+        let named = self.named();
+        let prepared = match self.slot {
+            Slot::Resource => {
+                let (policy, kind) = prepare_resource_policy(&named, hint);
+                self.prepared_kind = Some(kind);
+                policy
+            }
+            slot => {
+                let ty = match slot {
+                    Slot::Rcp(_) => PolicyType::Rcp,
+                    Slot::Scp(_) => PolicyType::Scp,
+                    Slot::VpcEndpoint => PolicyType::VpcEndpoint,
+                    Slot::PermissionsBoundary => PolicyType::PermissionsBoundary,
+                    Slot::Session => PolicyType::Session,
+                    _ => PolicyType::Identity,
+                };
+                PreparedPolicy::prepare(&named, slot.layer(), slot.level(), ty)
+            }
+        };
+        self.prepared = Rc::new(prepared);
+    }
+}
+
+/// One row of the context-key table. `value` is as typed; a multi-valued key holds its values
+/// separated by commas.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContextRow {
+    pub key: String,
+    pub value: String,
+    pub multi: bool,
+}
+
+impl ContextRow {
+    fn to_json(&self) -> Value {
+        if self.multi {
+            Value::Array(
+                self.value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| Value::String(v.to_string()))
+                    .collect(),
+            )
+        } else {
+            Value::String(self.value.clone())
+        }
+    }
+
+    fn from_json(key: &str, value: &Value) -> ContextRow {
+        let scalar = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        match value {
+            Value::Array(items) => ContextRow {
+                key: key.to_string(),
+                value: items.iter().map(scalar).collect::<Vec<_>>().join(", "),
+                multi: true,
+            },
+            other => ContextRow {
+                key: key.to_string(),
+                value: scalar(other),
+                multi: false,
+            },
+        }
+    }
+}
+
+/// The request being built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestDraft {
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    pub resource_account: String,
+    pub context: Vec<ContextRow>,
+    pub derive_context: bool,
+}
+
+impl Default for RequestDraft {
+    fn default() -> Self {
+        RequestDraft {
+            principal: "arn:aws:iam::111122223333:user/alice".into(),
+            action: "ecr:PutImage".into(),
+            resource: "arn:aws:ecr:us-east-1:111122223333:repository/web".into(),
+            resource_account: String::new(),
+            context: Vec::new(),
+            derive_context: true,
+        }
+    }
+}
+
+impl RequestDraft {
+    pub fn to_spec(&self) -> RequestSpec {
+        let mut context = Map::new();
+        for row in self.context.iter().filter(|r| !r.key.trim().is_empty()) {
+            context.insert(row.key.trim().to_string(), row.to_json());
+        }
+        RequestSpec {
+            principal: self.principal.clone(),
+            action: self.action.clone(),
+            resource: self.resource.clone(),
+            resource_account: Some(self.resource_account.clone()).filter(|a| !a.trim().is_empty()),
+            context,
+            derive_context: (!self.derive_context).then_some(false),
+            unknown: Map::new(),
+        }
+    }
+
+    pub fn from_spec(spec: &RequestSpec) -> RequestDraft {
+        RequestDraft {
+            principal: spec.principal.clone(),
+            action: spec.action.clone(),
+            resource: spec.resource.clone(),
+            resource_account: spec.resource_account.clone().unwrap_or_default(),
+            context: spec
+                .context
+                .iter()
+                .map(|(k, v)| ContextRow::from_json(k, v))
+                .collect(),
+            derive_context: spec.derives_context(),
+        }
+    }
+
+    fn resource_kind_hint(&self) -> ResourceKind {
+        infer_resource_kind(&self.action, &self.resource)
+    }
+}
+
+/// What the scenario holds besides policies and request, kept so that re-saving loses nothing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScenarioMeta {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub expect: Option<iamsim_core::eval::Decision>,
+    pub tests: Vec<TestCase>,
+    pub unknown: Map<String, Value>,
+}
+
+/// Everything the user edits: what a scenario describes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workspace {
+    pub policies: Vec<PolicyDoc>,
+    /// Number of SCP levels; `None`: the account is not governed by SCPs.
+    pub scp_levels: Option<usize>,
+    pub rcp_levels: Option<usize>,
+    pub request: RequestDraft,
+    pub meta: ScenarioMeta,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    /// Follow the system's preference.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// A statement to scroll to and flash in the editor; `seq` changes on every request so that
+/// clicking the same reason twice flashes twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flash {
+    pub policy: PolicyId,
+    pub span: Span,
+    pub seq: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub workspace: Workspace,
+    pub selected: Option<PolicyId>,
+    next_id: PolicyId,
+    /// The workspace before the last example load or policy removal, for one-step undo.
+    pub previous: Option<Rc<Workspace>>,
+    pub theme: Theme,
+    pub flash: Option<Flash>,
+    /// Bumped on every change that can alter the evaluation (memo key for the verdict).
+    pub revision: u64,
+    /// A message for the user about the last action (e.g. "the policy is not valid JSON").
+    pub notice: Option<String>,
+}
+
+const STARTER_IDENTITY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "PushWeb",
+      "Effect": "Allow",
+      "Action": ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchCheckLayerAvailability"],
+      "Resource": "arn:aws:ecr:us-east-1:111122223333:repository/web"
+    }
+  ]
+}"#;
+
+/// The text a new policy of a slot starts with.
+pub fn template_for(slot: Slot) -> &'static str {
+    match slot {
+        Slot::Resource => "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"},\n      \"Action\": \"ecr:BatchGetImage\"\n    }\n  ]\n}",
+        Slot::Scp(_) | Slot::Rcp(_) => "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"*\",\n      \"Resource\": \"*\"\n    }\n  ]\n}",
+        _ => "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"ecr:*\",\n      \"Resource\": \"*\"\n    }\n  ]\n}",
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        let mut state = State {
+            workspace: Workspace {
+                policies: Vec::new(),
+                scp_levels: None,
+                rcp_levels: None,
+                request: RequestDraft::default(),
+                meta: ScenarioMeta::default(),
+            },
+            selected: None,
+            next_id: 1,
+            previous: None,
+            theme: Theme::System,
+            flash: None,
+            revision: 0,
+            notice: None,
+        };
+        let id = state.add_policy(
+            Slot::Identity,
+            "PushWeb".into(),
+            STARTER_IDENTITY.into(),
+            true,
+            None,
+        );
+        state.selected = Some(id);
+        state
+    }
+}
+
+/// Every change the app can make.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Select(PolicyId),
+    EditText {
+        id: PolicyId,
+        text: String,
+    },
+    Rename {
+        id: PolicyId,
+        name: String,
+    },
+    Toggle(PolicyId),
+    Remove(PolicyId),
+    /// Adds a policy to a slot (for a single slot that already has one: selects it).
+    Add(Slot),
+    /// Sets the declared resource-policy kind (`None`: infer from the request).
+    SetKind {
+        id: PolicyId,
+        kind: Option<String>,
+    },
+    /// Governs the account by SCPs/RCPs (with `levels` levels) or not (`None`).
+    SetOrgLevels {
+        org: Org,
+        levels: Option<usize>,
+    },
+    /// Pretty-prints a policy's text when it is valid JSON.
+    Format(PolicyId),
+    SetPrincipal(String),
+    SetAction(String),
+    SetResource(String),
+    SetResourceAccount(String),
+    SetDeriveContext(bool),
+    AddContextKey(String),
+    SetContextRow {
+        index: usize,
+        row: ContextRow,
+    },
+    RemoveContextRow(usize),
+    /// Replaces the workspace with a scenario (an example, an import); undo restores it.
+    Load(Box<Scenario>),
+    /// Restores the workspace saved by the last `Load` or `Remove`.
+    Undo,
+    /// Selects the policy a reason or trace row names and flashes the statement.
+    Reveal {
+        layer: LayerKind,
+        level: Option<usize>,
+        policy: String,
+        span: Span,
+    },
+    SetTheme(Theme),
+    DismissNotice,
+}
+
+impl State {
+    fn add_policy(
+        &mut self,
+        slot: Slot,
+        name: String,
+        text: String,
+        enabled: bool,
+        kind: Option<String>,
+    ) -> PolicyId {
+        let id = self.next_id;
+        self.next_id += 1;
+        let hint = self.workspace.request.resource_kind_hint();
+        let mut doc = PolicyDoc {
+            id,
+            slot,
+            name,
+            text,
+            enabled,
+            kind,
+            prepared: Rc::new(PreparedPolicy::prepare(
+                &NamedPolicy {
+                    name: String::new(),
+                    document: Value::String(String::new()),
+                    enabled: None,
+                    kind: None,
+                    unknown: Map::new(),
+                },
+                slot.layer(),
+                slot.level(),
+                PolicyType::Identity,
+            )),
+            prepared_kind: None,
+        };
+        doc.prepare(hint);
+        self.workspace.policies.push(doc);
+        self.workspace.policies.sort_by_key(|p| p.slot);
+        id
+    }
+
+    pub fn policy(&self, id: PolicyId) -> Option<&PolicyDoc> {
+        self.workspace.policies.iter().find(|p| p.id == id)
+    }
+
+    fn policy_mut(&mut self, id: PolicyId) -> Option<&mut PolicyDoc> {
+        self.workspace.policies.iter_mut().find(|p| p.id == id)
+    }
+
+    pub fn selected_policy(&self) -> Option<&PolicyDoc> {
+        self.selected.and_then(|id| self.policy(id))
+    }
+
+    /// The policies of one slot, in order.
+    pub fn policies_in(&self, slot: Slot) -> impl Iterator<Item = &PolicyDoc> {
+        self.workspace
+            .policies
+            .iter()
+            .filter(move |p| p.slot == slot)
+    }
+
+    /// A name not yet used in the workspace ("Identity policy 2").
+    fn fresh_name(&self, slot: Slot) -> String {
+        let base = match slot {
+            Slot::Identity => "Identity policy".to_string(),
+            other => other.label(),
+        };
+        (1..)
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base} {n}")
+                }
+            })
+            .find(|candidate| !self.workspace.policies.iter().any(|p| &p.name == candidate))
+            .unwrap_or(base)
+    }
+
+    /// Re-prepares the resource policy when the request changes what kind it is.
+    fn refresh_resource_kind(&mut self) {
+        let hint = self.workspace.request.resource_kind_hint();
+        for doc in self
+            .workspace
+            .policies
+            .iter_mut()
+            .filter(|p| p.slot == Slot::Resource)
+        {
+            if doc.kind.is_none() && doc.prepared_kind != Some(hint) {
+                doc.prepare(hint);
+            }
+        }
+    }
+
+    /// The policies as a prepared set, ready to evaluate.
+    pub fn policy_set(&self) -> PolicySet {
+        let ws = &self.workspace;
+        let prepared = |slot: Slot| -> Vec<PreparedPolicy> {
+            ws.policies
+                .iter()
+                .filter(|p| p.slot == slot)
+                .map(|p| (*p.prepared).clone())
+                .collect()
+        };
+        let levels = |org: Org, count: Option<usize>| {
+            count.map(|n| {
+                (0..n)
+                    .map(|l| {
+                        prepared(if org == Org::Scp {
+                            Slot::Scp(l)
+                        } else {
+                            Slot::Rcp(l)
+                        })
+                    })
+                    .collect()
+            })
+        };
+        let resource = ws.policies.iter().find(|p| p.slot == Slot::Resource);
+        PolicySet {
+            identity: prepared(Slot::Identity),
+            boundary: prepared(Slot::PermissionsBoundary).into_iter().next(),
+            session: prepared(Slot::Session).into_iter().next(),
+            resource: resource.map(|p| (*p.prepared).clone()),
+            resource_kind: resource.and_then(|p| p.prepared_kind),
+            scp: levels(Org::Scp, ws.scp_levels),
+            rcp: levels(Org::Rcp, ws.rcp_levels),
+            vpc_endpoint: prepared(Slot::VpcEndpoint),
+        }
+    }
+
+    /// Evaluates the workspace's request.
+    pub fn evaluate(&self, options: &EvalOptions) -> EvaluationResult {
+        let request = PreparedRequest::prepare(&self.workspace.request.to_spec(), options);
+        evaluate(&self.policy_set(), &request)
+    }
+
+    /// The workspace as a scenario (for saving, sharing and exporting).
+    pub fn to_scenario(&self) -> Scenario {
+        let ws = &self.workspace;
+        let named = |slot: Slot| -> Vec<NamedPolicy> {
+            ws.policies
+                .iter()
+                .filter(|p| p.slot == slot)
+                .map(PolicyDoc::named)
+                .collect()
+        };
+        let levels = |org: Org, count: Option<usize>| {
+            count.map(|n| {
+                (0..n)
+                    .map(|l| {
+                        named(if org == Org::Scp {
+                            Slot::Scp(l)
+                        } else {
+                            Slot::Rcp(l)
+                        })
+                    })
+                    .collect()
+            })
+        };
+        Scenario {
+            format: FORMAT_V1.to_string(),
+            name: ws.meta.name.clone(),
+            description: ws.meta.description.clone(),
+            policies: Policies {
+                identity: named(Slot::Identity),
+                permissions_boundary: named(Slot::PermissionsBoundary).into_iter().next(),
+                session: named(Slot::Session).into_iter().next(),
+                resource: named(Slot::Resource).into_iter().next(),
+                scp: levels(Org::Scp, ws.scp_levels),
+                rcp: levels(Org::Rcp, ws.rcp_levels),
+                vpc_endpoint: named(Slot::VpcEndpoint),
+                unknown: Map::new(),
+            },
+            request: ws.request.to_spec(),
+            expect: ws.meta.expect,
+            tests: ws.meta.tests.clone(),
+            unknown: ws.meta.unknown.clone(),
+        }
+    }
+
+    /// Replaces the workspace with a scenario's content. Documents given as JSON objects are
+    /// shown pretty-printed, in their key order.
+    fn load(&mut self, scenario: &Scenario) {
+        self.previous = Some(Rc::new(self.workspace.clone()));
+        self.workspace = Workspace {
+            policies: Vec::new(),
+            scp_levels: scenario.policies.scp.as_ref().map(Vec::len),
+            rcp_levels: scenario.policies.rcp.as_ref().map(Vec::len),
+            request: RequestDraft::from_spec(&scenario.request),
+            meta: ScenarioMeta {
+                name: scenario.name.clone(),
+                description: scenario.description.clone(),
+                expect: scenario.expect,
+                tests: scenario.tests.clone(),
+                unknown: scenario.unknown.clone(),
+            },
+        };
+        let p = &scenario.policies;
+        let mut entries: Vec<(Slot, &NamedPolicy)> = Vec::new();
+        entries.extend(p.identity.iter().map(|n| (Slot::Identity, n)));
+        entries.extend(
+            p.permissions_boundary
+                .iter()
+                .map(|n| (Slot::PermissionsBoundary, n)),
+        );
+        entries.extend(p.session.iter().map(|n| (Slot::Session, n)));
+        entries.extend(p.resource.iter().map(|n| (Slot::Resource, n)));
+        for (l, level) in p.scp.iter().flatten().enumerate() {
+            entries.extend(level.iter().map(|n| (Slot::Scp(l), n)));
+        }
+        for (l, level) in p.rcp.iter().flatten().enumerate() {
+            entries.extend(level.iter().map(|n| (Slot::Rcp(l), n)));
+        }
+        entries.extend(p.vpc_endpoint.iter().map(|n| (Slot::VpcEndpoint, n)));
+        for (slot, named) in entries {
+            let text = match &named.document {
+                Value::String(text) => text.clone(),
+                other => serde_json::to_string_pretty(other).unwrap_or_default(),
+            };
+            let name = if named.name.is_empty() {
+                self.fresh_name(slot)
+            } else {
+                named.name.clone()
+            };
+            self.add_policy(slot, name, text, named.is_enabled(), named.kind.clone());
+        }
+        self.selected = self.workspace.policies.first().map(|p| p.id);
+        self.flash = None;
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        s.notice = None;
+        let mut changed = true;
+        match action {
+            Action::Select(id) => {
+                s.selected = Some(id);
+                changed = false;
+            }
+            Action::EditText { id, text } => {
+                let hint = s.workspace.request.resource_kind_hint();
+                if let Some(doc) = s.policy_mut(id) {
+                    doc.text = text;
+                    doc.prepare(hint);
+                }
+            }
+            Action::Rename { id, name } => {
+                let hint = s.workspace.request.resource_kind_hint();
+                if let Some(doc) = s.policy_mut(id) {
+                    doc.name = name;
+                    doc.prepare(hint);
+                }
+            }
+            Action::Toggle(id) => {
+                let hint = s.workspace.request.resource_kind_hint();
+                if let Some(doc) = s.policy_mut(id) {
+                    doc.enabled = !doc.enabled;
+                    doc.prepare(hint);
+                }
+            }
+            Action::Remove(id) => {
+                s.previous = Some(Rc::new(s.workspace.clone()));
+                s.workspace.policies.retain(|p| p.id != id);
+                if s.selected == Some(id) {
+                    s.selected = s.workspace.policies.first().map(|p| p.id);
+                }
+            }
+            Action::Add(slot) => {
+                if let Some(existing) = slot
+                    .is_single()
+                    .then(|| s.policies_in(slot).next().map(|p| p.id))
+                    .flatten()
+                {
+                    s.selected = Some(existing);
+                    changed = false;
+                } else {
+                    match slot {
+                        Slot::Scp(l) => {
+                            s.workspace.scp_levels =
+                                Some(s.workspace.scp_levels.unwrap_or(0).max(l + 1))
+                        }
+                        Slot::Rcp(l) => {
+                            s.workspace.rcp_levels =
+                                Some(s.workspace.rcp_levels.unwrap_or(0).max(l + 1))
+                        }
+                        _ => {}
+                    }
+                    let name = s.fresh_name(slot);
+                    let id = s.add_policy(slot, name, template_for(slot).into(), true, None);
+                    s.selected = Some(id);
+                }
+            }
+            Action::SetKind { id, kind } => {
+                let hint = s.workspace.request.resource_kind_hint();
+                if let Some(doc) = s.policy_mut(id) {
+                    doc.kind = kind;
+                    doc.prepare(hint);
+                }
+            }
+            Action::SetOrgLevels { org, levels } => {
+                let levels = levels.map(|n| n.min(7));
+                match org {
+                    Org::Scp => s.workspace.scp_levels = levels,
+                    Org::Rcp => s.workspace.rcp_levels = levels,
+                }
+                // Policies of levels that no longer exist go (undo keeps them).
+                let keep = levels.unwrap_or(0);
+                let gone = |p: &PolicyDoc| match (org, p.slot) {
+                    (Org::Scp, Slot::Scp(l)) | (Org::Rcp, Slot::Rcp(l)) => l >= keep,
+                    _ => false,
+                };
+                if s.workspace.policies.iter().any(gone) {
+                    s.previous = Some(Rc::new(s.workspace.clone()));
+                    s.workspace.policies.retain(|p| !gone(p));
+                }
+            }
+            Action::Format(id) => {
+                let hint = s.workspace.request.resource_kind_hint();
+                let mut notice = None;
+                if let Some(doc) = s.policy_mut(id) {
+                    match serde_json::from_str::<Value>(&doc.text) {
+                        Ok(value) => {
+                            doc.text = serde_json::to_string_pretty(&value)
+                                .unwrap_or_else(|_| doc.text.clone());
+                            doc.prepare(hint);
+                        }
+                        Err(e) => {
+                            notice = Some(format!(
+                                "cannot format `{}`: it is not valid JSON ({e})",
+                                doc.name
+                            ))
+                        }
+                    }
+                }
+                s.notice = notice;
+            }
+            Action::SetPrincipal(v) => s.workspace.request.principal = v,
+            Action::SetAction(v) => {
+                s.workspace.request.action = v;
+                s.refresh_resource_kind();
+            }
+            Action::SetResource(v) => {
+                s.workspace.request.resource = v;
+                s.refresh_resource_kind();
+            }
+            Action::SetResourceAccount(v) => s.workspace.request.resource_account = v,
+            Action::SetDeriveContext(v) => s.workspace.request.derive_context = v,
+            Action::AddContextKey(key) => {
+                let exists = s
+                    .workspace
+                    .request
+                    .context
+                    .iter()
+                    .any(|r| r.key.eq_ignore_ascii_case(&key));
+                if !exists {
+                    let multi = iamsim_core::catalog::catalog()
+                        .condition_key_type(&key)
+                        .is_some_and(|t| t.multi);
+                    s.workspace.request.context.push(ContextRow {
+                        key,
+                        value: String::new(),
+                        multi,
+                    });
+                } else {
+                    changed = false;
+                }
+            }
+            Action::SetContextRow { index, row } => {
+                if let Some(slot) = s.workspace.request.context.get_mut(index) {
+                    *slot = row;
+                }
+            }
+            Action::RemoveContextRow(index) => {
+                if index < s.workspace.request.context.len() {
+                    s.workspace.request.context.remove(index);
+                }
+            }
+            Action::Load(scenario) => s.load(&scenario),
+            Action::Undo => match s.previous.take() {
+                Some(previous) => {
+                    s.workspace = (*previous).clone();
+                    if s.selected.and_then(|id| s.policy(id)).is_none() {
+                        s.selected = s.workspace.policies.first().map(|p| p.id);
+                    }
+                    s.next_id = s
+                        .workspace
+                        .policies
+                        .iter()
+                        .map(|p| p.id + 1)
+                        .max()
+                        .unwrap_or(1)
+                        .max(s.next_id);
+                }
+                None => changed = false,
+            },
+            Action::Reveal {
+                layer,
+                level,
+                policy,
+                span,
+            } => {
+                let found = s
+                    .workspace
+                    .policies
+                    .iter()
+                    .find(|p| {
+                        p.slot.layer() == layer
+                            && (level.is_none() || p.slot.level() == level)
+                            && p.prepared.name == policy
+                    })
+                    .map(|p| p.id);
+                if let Some(id) = found {
+                    s.selected = Some(id);
+                    let seq = s.flash.map_or(1, |f| f.seq.wrapping_add(1));
+                    s.flash = Some(Flash {
+                        policy: id,
+                        span,
+                        seq,
+                    });
+                }
+                changed = false;
+            }
+            Action::SetTheme(theme) => {
+                s.theme = theme;
+                changed = false;
+            }
+            Action::DismissNotice => changed = false,
+        }
+        if changed {
+            s.revision = s.revision.wrapping_add(1);
+        }
+        Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iamsim_core::eval::Decision;
+
+    fn reduce(state: State, action: Action) -> State {
+        (*Rc::new(state).reduce(action)).clone()
+    }
+
+    fn decision(state: &State) -> Decision {
+        state.evaluate(&EvalOptions::default()).decision
+    }
+
+    #[test]
+    fn the_starter_workspace_allows_its_request() {
+        let s = State::default();
+        assert_eq!(decision(&s), Decision::Allow);
+        assert!(s.selected_policy().is_some());
+    }
+
+    #[test]
+    fn editing_text_re_prepares_the_policy_and_flips_the_verdict() {
+        let s = State::default();
+        let id = s.selected.expect("selected");
+        let text = s
+            .policy(id)
+            .expect("policy")
+            .text
+            .replace("\"Allow\"", "\"Deny\"");
+        let s = reduce(s, Action::EditText { id, text });
+        assert_eq!(decision(&s), Decision::ExplicitDeny);
+        assert_eq!(s.revision, 1);
+    }
+
+    #[test]
+    fn a_broken_policy_keeps_its_text_and_reports_diagnostics() {
+        let s = State::default();
+        let id = s.selected.expect("selected");
+        let s = reduce(
+            s,
+            Action::EditText {
+                id,
+                text: "{ \"Statement\": [".into(),
+            },
+        );
+        let doc = s.policy(id).expect("policy");
+        assert_eq!(doc.text, "{ \"Statement\": [");
+        assert!(doc.prepared.diagnostics.iter().any(|d| d.is_error()));
+        assert_eq!(decision(&s), Decision::ImplicitDeny);
+    }
+
+    #[test]
+    fn toggling_a_policy_off_is_a_what_if() {
+        let s = State::default();
+        let id = s.selected.expect("selected");
+        let s = reduce(s, Action::Toggle(id));
+        assert_eq!(decision(&s), Decision::ImplicitDeny);
+        let s = reduce(s, Action::Toggle(id));
+        assert_eq!(decision(&s), Decision::Allow);
+    }
+
+    #[test]
+    fn adding_an_scp_level_without_allow_blocks() {
+        let s = State::default();
+        let s = reduce(
+            s,
+            Action::SetOrgLevels {
+                org: Org::Scp,
+                levels: Some(1),
+            },
+        );
+        // D3: a present level with no policy allows nothing.
+        assert_eq!(decision(&s), Decision::ImplicitDeny);
+        let s = reduce(s, Action::Add(Slot::Scp(0)));
+        assert_eq!(decision(&s), Decision::Allow);
+    }
+
+    #[test]
+    fn single_slots_hold_one_policy() {
+        let s = reduce(State::default(), Action::Add(Slot::PermissionsBoundary));
+        let count = s.workspace.policies.len();
+        let s = reduce(s, Action::Add(Slot::PermissionsBoundary));
+        assert_eq!(s.workspace.policies.len(), count);
+    }
+
+    #[test]
+    fn load_and_undo_round_trip() {
+        let s = State::default();
+        let before = s.workspace.clone();
+        let scenario: Scenario = serde_json::from_value(serde_json::json!({
+            "format": "iamsim/scenario@1",
+            "name": "x",
+            "policies": { "resource": { "name": "repo", "kind": "ecr", "document": {
+                "Version": "2012-10-17",
+                "Statement": [{ "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "ecr:*" }] } } },
+            "request": { "principal": "arn:aws:iam::111122223333:user/alice", "action": "ecr:BatchGetImage",
+                         "resource": "arn:aws:ecr:us-east-1:111122223333:repository/web",
+                         "context": { "aws:TagKeys": ["a", "b"] } },
+            "expect": "Allow"
+        }))
+        .expect("scenario");
+        let s = reduce(s, Action::Load(Box::new(scenario.clone())));
+        assert_eq!(decision(&s), Decision::Allow);
+        assert_eq!(
+            s.workspace.request.context[0],
+            ContextRow {
+                key: "aws:TagKeys".into(),
+                value: "a, b".into(),
+                multi: true
+            }
+        );
+        // Round trip: the scenario written back decides the same and keeps its metadata.
+        let back = s.to_scenario();
+        assert_eq!(back.name.as_deref(), Some("x"));
+        assert_eq!(back.expect, Some(Decision::Allow));
+        assert_eq!(
+            back.request.context.get("aws:TagKeys"),
+            scenario.request.context.get("aws:TagKeys")
+        );
+        let s = reduce(s, Action::Undo);
+        assert_eq!(s.workspace, before);
+    }
+
+    #[test]
+    fn context_keys_are_added_once_with_their_catalog_arity() {
+        let s = reduce(
+            State::default(),
+            Action::AddContextKey("aws:TagKeys".into()),
+        );
+        let s = reduce(s, Action::AddContextKey("AWS:tagkeys".into()));
+        assert_eq!(s.workspace.request.context.len(), 1);
+        assert!(s.workspace.request.context[0].multi);
+    }
+
+    #[test]
+    fn format_pretty_prints_valid_json_and_explains_invalid() {
+        let s = State::default();
+        let id = s.selected.expect("selected");
+        let s = reduce(
+            s,
+            Action::EditText {
+                id,
+                text: "{\"Version\":\"2012-10-17\",\"Statement\":[]}".into(),
+            },
+        );
+        let s = reduce(s, Action::Format(id));
+        assert!(s
+            .policy(id)
+            .expect("policy")
+            .text
+            .contains("\n  \"Version\""));
+        let s = reduce(
+            s,
+            Action::EditText {
+                id,
+                text: "{".into(),
+            },
+        );
+        let s = reduce(s, Action::Format(id));
+        assert!(s
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("not valid JSON")));
+        assert_eq!(s.policy(id).expect("policy").text, "{");
+    }
+
+    #[test]
+    fn reveal_selects_and_flashes_the_statement() {
+        let s = State::default();
+        let result = s.evaluate(&EvalOptions::default());
+        let reason = &result.reasons[0];
+        let span = reason.span.expect("span");
+        let s = reduce(
+            s,
+            Action::Reveal {
+                layer: reason.kind,
+                level: reason.level,
+                policy: reason.policy.clone(),
+                span,
+            },
+        );
+        let flash = s.flash.expect("flash");
+        assert_eq!(flash.span, span);
+        let s = reduce(
+            s,
+            Action::Reveal {
+                layer: reason.kind,
+                level: reason.level,
+                policy: reason.policy.clone(),
+                span,
+            },
+        );
+        assert_ne!(s.flash.expect("flash").seq, flash.seq);
+    }
+
+    #[test]
+    fn the_resource_policy_kind_follows_the_request() {
+        let s = State::default();
+        let s = reduce(s, Action::Add(Slot::Resource));
+        let id = s.selected.expect("selected");
+        assert_eq!(
+            s.policy(id).and_then(|p| p.prepared_kind),
+            Some(ResourceKind::EcrRepository)
+        );
+        let s = reduce(s, Action::SetResource("arn:aws:s3:::bucket/key".into()));
+        assert_eq!(
+            s.policy(id).and_then(|p| p.prepared_kind),
+            Some(ResourceKind::Generic)
+        );
+    }
+}
