@@ -13,7 +13,10 @@ fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             corpus_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
+        } else if path.extension().is_some_and(|e| e == "json")
+            // `index.json` lists the examples gallery's scenarios; it is not one.
+            && !path.file_name().is_some_and(|n| n == "index.json")
+        {
             out.push(path);
         }
     }

@@ -22,8 +22,10 @@ fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             let is_scenario = path
                 .extension()
                 .is_some_and(|e| e == "json" || e == "jsonl");
+            // `index.json` lists a folder's scenarios (the examples gallery); it is not one.
+            let is_manifest = path.file_name().is_some_and(|n| n == "index.json");
             // Files named on the command line are read whatever their extension.
-            if is_scenario || paths.contains(&path) {
+            if (is_scenario && !is_manifest) || paths.contains(&path) {
                 files.push(path);
             }
         } else {
