@@ -539,6 +539,38 @@ impl State {
         evaluate(&self.policy_set(), &request)
     }
 
+    /// The condition keys the enabled policies test, as first written, without duplicates
+    /// (case-insensitive, C2): condition keys and the keys of policy variables (`${aws:username}`)
+    /// in resources and condition values. The request builder offers the ones not set.
+    pub fn tested_keys(&self) -> Vec<String> {
+        use iamsim_core::matching::variables::Template;
+        let mut keys: Vec<String> = Vec::new();
+        let mut push = |key: &str| {
+            let key = key.trim();
+            if !key.is_empty() && !keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                keys.push(key.to_string());
+            }
+        };
+        let policies = self.workspace.policies.iter().filter(|p| p.enabled);
+        for policy in policies.filter_map(|p| p.prepared.parsed.policy.as_ref()) {
+            let variables = policy.version.substitutes_variables();
+            for statement in &policy.statements {
+                let resources = statement.resource.iter().flat_map(|r| r.values.iter());
+                let mut texts: Vec<&str> = resources.map(|v| v.value.as_str()).collect();
+                for condition in &statement.conditions {
+                    push(&condition.key.value);
+                    texts.extend(condition.values.iter().map(|v| v.value.as_str()));
+                }
+                for text in texts.into_iter().filter(|t| variables && t.contains("${")) {
+                    for var in Template::parse(text, true).variables() {
+                        push(&var.key);
+                    }
+                }
+            }
+        }
+        keys
+    }
+
     /// The workspace as a scenario (for saving, sharing and exporting).
     pub fn to_scenario(&self) -> Scenario {
         let ws = &self.workspace;
@@ -1035,6 +1067,36 @@ mod tests {
             },
         );
         assert_ne!(s.flash.expect("flash").seq, flash.seq);
+    }
+
+    #[test]
+    fn tested_keys_lists_condition_and_variable_keys_of_enabled_policies_once() {
+        let s = State::default();
+        let id = s.selected.expect("selected");
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "ecr:*",
+             "Resource": "arn:aws:ecr:*:*:repository/${aws:username}/*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"},
+                           "StringEquals": {"AWS:SOURCEIP": "x", "ecr:ResourceTag/env": "${aws:PrincipalTag/env}"}}}]}"#;
+        let s = reduce(
+            s,
+            Action::EditText {
+                id,
+                text: text.into(),
+            },
+        );
+        assert_eq!(
+            s.tested_keys(),
+            vec![
+                "aws:SourceIp",
+                "ecr:ResourceTag/env",
+                "aws:username",
+                "aws:PrincipalTag/env"
+            ]
+        );
+        // A policy switched off tests nothing (what-if).
+        let s = reduce(s, Action::Toggle(id));
+        assert!(s.tested_keys().is_empty());
     }
 
     #[test]
