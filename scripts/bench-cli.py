@@ -8,19 +8,21 @@ binary = sys.argv[2] if len(sys.argv) > 2 else "target/release-native/iamsim"
 actions = ["ecr:PutImage", "ecr:BatchGetImage", "s3:GetObject", "ecr:DeleteRepository"]
 
 def scenario(i):
+    # Every policy is different (its repository, tag value and Sid depend on i), so no cache of
+    # parsed policies can shortcut the run: each scenario is parsed, validated and compiled.
     return {
         "format": "iamsim/scenario@1",
         "policies": {
-            "identity": [{"name": "Push", "document": {"Version": "2012-10-17", "Statement": [
-                {"Sid": "Push", "Effect": "Allow", "Action": ["ecr:PutImage", "ecr:Batch*"],
-                 "Resource": f"arn:aws:ecr:us-east-1:111122223333:repository/web-{i % 7}"},
+            "identity": [{"name": f"Push{i}", "document": {"Version": "2012-10-17", "Statement": [
+                {"Sid": f"Push{i}", "Effect": "Allow", "Action": ["ecr:PutImage", "ecr:Batch*"],
+                 "Resource": f"arn:aws:ecr:us-east-1:111122223333:repository/team{i}-web-{i % 7}"},
                 {"Effect": "Deny", "Action": "ecr:Delete*", "Resource": "*",
-                 "Condition": {"StringNotEquals": {"aws:PrincipalTag/role": "admin"}}}]}}],
+                 "Condition": {"StringNotEquals": {"aws:PrincipalTag/role": f"admin-{i}"}}}]}}],
         },
         "request": {
             "principal": f"arn:aws:iam::111122223333:user/u{i}",
             "action": actions[i % len(actions)],
-            "resource": f"arn:aws:ecr:us-east-1:111122223333:repository/web-{i % 5}",
+            "resource": f"arn:aws:ecr:us-east-1:111122223333:repository/team{i}-web-{i % 5}",
         },
     }
 
@@ -34,11 +36,18 @@ out = subprocess.run([binary, "simulate", path], capture_output=True, check=Fals
 elapsed = time.perf_counter() - start
 os.unlink(path)
 lines = out.stdout.count(b"\n")
+if out.returncode != 0:
+    sys.exit(f"iamsim exited with {out.returncode}: {out.stderr[:500]!r}")
 if lines != n:
     sys.exit(f"expected {n} result lines, got {lines}: {out.stderr[:500]!r}")
 decisions = {}
 for line in out.stdout.splitlines()[:2000]:
-    d = json.loads(line)["decision"]
+    result = json.loads(line)
+    # The full result, not a decision alone.
+    for field in ("decision", "reasons", "layers", "trace", "missingContextKeys", "diagnostics", "context"):
+        if field not in result:
+            sys.exit(f"result without `{field}`: {line[:300]!r}")
+    d = result["decision"]
     decisions[d] = decisions.get(d, 0) + 1
 print(f"{n} scenarios ({size / 1e6:.1f} MB of JSON Lines) in {elapsed:.3f} s: "
       f"{n / elapsed:,.0f} scenarios/s; output {len(out.stdout) / 1e6:.1f} MB; decisions (first 2000) {decisions}")

@@ -2,6 +2,10 @@
 
 mod commands;
 
+/// See docs/performance.md: allocation is a large share of a simulation.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -36,12 +36,15 @@ fn lint_statement(
     let Some(action) = &s.action else {
         return;
     };
-    for value in &action.values {
-        lint_action_name(cat, value, out);
+    // Each entry is expanded once: every check below reads the same expansions.
+    let expanded: Vec<Vec<Action<'_>>> =
+        action.values.iter().map(|v| cat.expand(&v.value)).collect();
+    for (value, actions) in action.values.iter().zip(&expanded) {
+        lint_action_name(cat, value, actions, out);
     }
-    lint_redundant_actions(cat, action, out);
+    lint_redundant_actions(action, &expanded, out);
     // The remaining checks need to know exactly which actions the statement names.
-    let Some(actions) = named_actions(cat, action) else {
+    let Some(actions) = named_actions(action, &expanded) else {
         return;
     };
     let allow = s.effect.as_ref().is_some_and(|e| e.value == Effect::Allow);
@@ -51,7 +54,7 @@ fn lint_statement(
     if let Some(resource) = s.resource.as_ref().filter(|r| !r.negated) {
         lint_resources(cat, action, &actions, resource, out);
         if allow {
-            lint_pass_role(cat, action, resource, out);
+            lint_pass_role(action, &expanded, resource, out);
         }
     }
     for entry in &s.conditions {
@@ -61,15 +64,14 @@ fn lint_statement(
 
 /// The actions an `Action` element names, or `None` when that is not a useful set: `NotAction`
 /// (everything else), or `"*"` (everything).
-fn named_actions<'c>(cat: &'c Catalog, element: &StringElement) -> Option<Vec<Action<'c>>> {
+fn named_actions<'c>(
+    element: &StringElement,
+    expanded: &[Vec<Action<'c>>],
+) -> Option<Vec<Action<'c>>> {
     if element.negated || element.values.iter().any(|v| v.value == "*") {
         return None;
     }
-    let mut all: Vec<Action<'c>> = element
-        .values
-        .iter()
-        .flat_map(|v| cat.expand(&v.value))
-        .collect();
+    let mut all: Vec<Action<'c>> = expanded.iter().flatten().copied().collect();
     all.sort_by_key(Action::id);
     all.dedup();
     Some(all)
@@ -80,7 +82,12 @@ fn has_wildcard(text: &str) -> bool {
 }
 
 /// `unknown-service`, `unknown-action`, `wildcard-matches-no-action` (M1, M2).
-fn lint_action_name(cat: &Catalog, value: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+fn lint_action_name(
+    cat: &Catalog,
+    value: &Spanned<String>,
+    expanded: &[Action<'_>],
+    out: &mut Vec<Diagnostic>,
+) {
     let text = value.value.as_str();
     // `*` is every action; text without `service:` is the grammar validator's finding.
     let Some((prefix, _)) = text.split_once(':') else {
@@ -101,7 +108,7 @@ fn lint_action_name(cat: &Catalog, value: &Spanned<String>, out: &mut Vec<Diagno
         });
         return;
     }
-    if !cat.expand(text).is_empty() {
+    if !expanded.is_empty() {
         return;
     }
     if has_wildcard(text) {
@@ -124,12 +131,18 @@ fn lint_action_name(cat: &Catalog, value: &Spanned<String>, out: &mut Vec<Diagno
 }
 
 /// `redundant-action`: an entry whose actions another entry of the same element already covers.
-fn lint_redundant_actions(cat: &Catalog, element: &StringElement, out: &mut Vec<Diagnostic>) {
-    let sets: Vec<Vec<u32>> = element
-        .values
+fn lint_redundant_actions(
+    element: &StringElement,
+    expanded: &[Vec<Action<'_>>],
+    out: &mut Vec<Diagnostic>,
+) {
+    if element.values.len() < 2 {
+        return;
+    }
+    let sets: Vec<Vec<u32>> = expanded
         .iter()
-        .map(|v| {
-            let mut ids: Vec<u32> = cat.expand(&v.value).iter().map(Action::id).collect();
+        .map(|actions| {
+            let mut ids: Vec<u32> = actions.iter().map(Action::id).collect();
             ids.sort_unstable();
             ids
         })
@@ -256,20 +269,19 @@ fn lint_repository_policy_actions(
 /// `pass-role-with-star-resource`: `iam:PassRole` on every role lets the principal hand any role,
 /// including admin roles, to a service.
 fn lint_pass_role(
-    cat: &Catalog,
     element: &StringElement,
+    expanded: &[Vec<Action<'_>>],
     resource: &StringElement,
     out: &mut Vec<Diagnostic>,
 ) {
     if !resource.values.iter().any(|r| r.value == "*") {
         return;
     }
-    for value in &element.values {
+    for (value, actions) in element.values.iter().zip(expanded) {
         if value.value == "*" {
             continue;
         }
-        let passes_role = cat
-            .expand(&value.value)
+        let passes_role = actions
             .iter()
             .any(|a| a.name() == "PassRole" && a.service().prefix() == "iam");
         if passes_role {

@@ -32,7 +32,7 @@ pub use template::template_matches;
 pub use types::{AccessLevel, AccessLevels, KeyType, ValueType};
 pub use view::{Action, ActionResourceType, ConditionKey, KeyInfo, ResourceType, Service};
 
-use crate::matching::wildcard::glob_match;
+use crate::matching::wildcard::Pattern;
 use crate::suggest::closest;
 use parse::Tables;
 use std::cmp::Ordering;
@@ -142,25 +142,26 @@ impl Catalog {
             };
         };
         let mut out = Vec::new();
-        let mut buffer = String::new();
         let services: Vec<Service<'_>> = if has_wildcard(service_pattern) {
+            let glob = CatalogGlob::new(service_pattern);
             self.services()
-                .filter(|s| glob_match(service_pattern, lowercase_into(&mut buffer, s.prefix())))
+                .filter(|s| glob.matches(s.prefix()))
                 .collect()
         } else {
             self.service(service_pattern).into_iter().collect()
         };
+        // Compiled once for every action of every service (the lints expand each `Action` entry of
+        // every policy, so this runs for every scenario).
+        let glob = has_wildcard(action_pattern).then(|| CatalogGlob::new(action_pattern));
         for service in services {
-            if action_pattern == "*" {
-                out.extend(service.actions());
-            } else if !has_wildcard(action_pattern) {
-                out.extend(service.action(action_pattern));
-            } else {
-                out.extend(
-                    service.actions().filter(|a| {
-                        glob_match(action_pattern, lowercase_into(&mut buffer, a.name()))
-                    }),
-                );
+            match &glob {
+                _ if action_pattern == "*" => out.extend(service.actions()),
+                None => out.extend(service.action(action_pattern)),
+                Some(glob) => match glob.literal_prefix() {
+                    // `Name*`: the actions are sorted case-insensitively, so the matches are one run.
+                    Some(prefix) => out.extend(service.actions_with_prefix(prefix)),
+                    None => out.extend(service.actions().filter(|a| glob.matches(a.name()))),
+                },
             }
         }
         out
@@ -289,8 +290,83 @@ pub(crate) fn cmp_ci(a: &str, b: &str) -> Ordering {
     a.len().cmp(&b.len())
 }
 
-fn lowercase_into<'b>(buffer: &'b mut String, text: &str) -> &'b str {
-    buffer.clear();
-    buffer.extend(text.chars().map(|c| c.to_ascii_lowercase()));
-    buffer
+/// A lowercased glob over catalog names. Equivalent to lowercasing both sides (ASCII) and
+/// matching case-sensitively, without lowercasing every name.
+struct CatalogGlob {
+    text: String,
+    /// For an ASCII pattern and an ASCII name, ASCII case folding is that lowercasing.
+    folded: Option<Pattern>,
+    exact: Pattern,
+}
+
+impl CatalogGlob {
+    fn new(lowercase_pattern: &str) -> Self {
+        CatalogGlob {
+            text: lowercase_pattern.to_string(),
+            folded: lowercase_pattern
+                .is_ascii()
+                .then(|| Pattern::new(lowercase_pattern, true)),
+            exact: Pattern::new(lowercase_pattern, false),
+        }
+    }
+
+    fn matches(&self, name: &str) -> bool {
+        match &self.folded {
+            Some(p) if name.is_ascii() => p.matches(name),
+            _ => self.exact.matches(&name.to_ascii_lowercase()),
+        }
+    }
+
+    /// `literal*` with an ASCII literal.
+    fn literal_prefix(&self) -> Option<&str> {
+        self.text
+            .strip_suffix('*')
+            .filter(|head| head.is_ascii() && !head.is_empty() && !has_wildcard(head))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast paths of `expand` (a binary-searched run for `Name*`, one compiled glob) give
+    /// exactly what lowercasing every name and matching each one gives (M1, M2).
+    #[test]
+    fn m2_expand_fast_paths_agree_with_a_plain_scan() {
+        let cat = catalog();
+        let scan = |pattern: &str| -> Vec<u32> {
+            let lower = pattern.to_ascii_lowercase();
+            let Some((sp, ap)) = lower.split_once(':') else {
+                return Vec::new();
+            };
+            cat.actions()
+                .filter(|a| {
+                    crate::matching::glob_match(sp, &a.service().prefix().to_ascii_lowercase())
+                        && crate::matching::glob_match(ap, &a.name().to_ascii_lowercase())
+                })
+                .map(|a| a.id())
+                .collect()
+        };
+        for pattern in [
+            "ecr:Batch*",
+            "ECR:batch*",
+            "s3:Get*",
+            "s3:GetObject*",
+            "ec2:Describe*",
+            "ec2:*Tags",
+            "*:Describe*",
+            "s3:?etObject",
+            "iam:Pass*",
+            "ecr:Zzz*",
+            "ecr:a*",
+            "e*:Get*",
+            "dynamodb:Query*",
+            "kms:*",
+            "sts:AssumeRole",
+        ] {
+            let fast: Vec<u32> = cat.expand(pattern).iter().map(Action::id).collect();
+            assert_eq!(fast, scan(pattern), "{pattern}");
+        }
+        assert!(!cat.expand("ecr:Batch*").is_empty());
+    }
 }

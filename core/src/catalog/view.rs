@@ -88,6 +88,21 @@ impl<'c> Service<'c> {
             .map(move |i| Action { cat, id: index(i) })
     }
 
+    /// The actions whose name starts with `prefix` (ASCII), case-insensitively, in catalog order.
+    pub fn actions_with_prefix(&self, prefix: &str) -> impl Iterator<Item = Action<'c>> + 'c {
+        let cat = self.cat;
+        let run = self.rec().actions;
+        let rows = cat.tables().actions.get(run.range()).unwrap_or_default();
+        fn head(name: &str, len: usize) -> &str {
+            name.get(..len).unwrap_or(name)
+        }
+        let n = prefix.len();
+        // Names are sorted case-insensitively, so the names with this prefix form one run.
+        let lo = rows.partition_point(|a| cmp_ci(head(a.name, n), prefix).is_lt());
+        let hi = rows.partition_point(|a| cmp_ci(head(a.name, n), prefix).is_le());
+        (run.start + index(lo)..run.start + index(hi.max(lo))).map(move |id| Action { cat, id })
+    }
+
     /// One action by name (without the prefix), case-insensitively (M1).
     pub fn action(&self, name: &str) -> Option<Action<'c>> {
         let run = self.rec().actions;

@@ -5,7 +5,7 @@
 mod read;
 mod run;
 
-pub use read::{read_scenarios, ScenarioError};
+pub use read::{is_json_lines, read_json_line, read_scenarios, ScenarioError};
 pub use run::{check, simulate, CheckOutcome, PreparedScenario};
 
 use serde::{Deserialize, Serialize};

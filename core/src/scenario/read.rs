@@ -45,12 +45,12 @@ pub fn read_scenarios(input: &str) -> Vec<Result<Scenario, ScenarioError>> {
     if trimmed.starts_with('[') {
         return read_array(input);
     }
-    if looks_like_json_lines(input) {
+    if is_json_lines(input) {
         return input
             .lines()
             .enumerate()
             .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(n, line)| serde_json::from_str::<Scenario>(line).map_err(|e| error_at(&e, n)))
+            .map(|(n, line)| read_json_line(line, n))
             .collect();
     }
     if trimmed.is_empty() {
@@ -60,6 +60,19 @@ pub fn read_scenarios(input: &str) -> Vec<Result<Scenario, ScenarioError>> {
         })];
     }
     vec![serde_json::from_str::<Scenario>(input).map_err(|e| error_at(&e, 0))]
+}
+
+/// Reads one line of JSON Lines input; `line_index` (0-based) places errors in the whole input.
+/// Lets a caller split JSON Lines across threads and read each line where it is evaluated.
+pub fn read_json_line(line: &str, line_index: usize) -> Result<Scenario, ScenarioError> {
+    serde_json::from_str::<Scenario>(line).map_err(|e| error_at(&e, line_index))
+}
+
+/// Whether `input` is JSON Lines: several non-empty lines, the first one a complete JSON value
+/// (and not an array, which is read as a JSON array of scenarios).
+pub fn is_json_lines(input: &str) -> bool {
+    let trimmed = input.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    !trimmed.starts_with('[') && looks_like_json_lines(input)
 }
 
 /// JSON Lines when there are several non-empty lines and the first one is a complete JSON value.
