@@ -123,7 +123,8 @@ fn kind_label(kind: ResourceKind) -> &'static str {
     }
 }
 
-/// The line above the editor: name, layer badge, on/off, kind (resource policy), Format.
+/// The line above the editor: name, layer badge, on/off, kind (resource policy). The editor
+/// has its own toolbar (Format, Undo, Redo).
 fn policy_header(state: &State, doc: &PolicyDoc, dispatch: &Callback<Action>) -> Html {
     let id = doc.id;
     let kind = doc.slot.layer();
@@ -139,7 +140,6 @@ fn policy_header(state: &State, doc: &PolicyDoc, dispatch: &Callback<Action>) ->
         _ => layer_badge(kind).to_string(),
     };
     let toggle = dispatch.reform(move |_: Event| Action::Toggle(id));
-    let format = dispatch.reform(move |_: MouseEvent| Action::Format(id));
     let kind_chooser = (doc.slot == Slot::Resource).then(|| {
         let onchange = dispatch.reform(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
@@ -182,7 +182,6 @@ fn policy_header(state: &State, doc: &PolicyDoc, dispatch: &Callback<Action>) ->
                 <span class="switch-track" aria-hidden="true"></span>
                 <span>{ if doc.enabled { "On" } else { "Off" } }</span>
             </label>
-            <button type="button" class="button" onclick={format} data-testid="format">{ "Format" }</button>
         </div>
     }
 }
@@ -220,6 +219,11 @@ pub fn app() -> Html {
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
+            // The first render is on screen: the end-to-end test reads this mark as the
+            // load-to-usable time (ms since navigation start).
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark("iamsim-ready");
+            }
             if let Some(theme) = stored_theme() {
                 dispatch.emit(Action::SetTheme(theme));
             }

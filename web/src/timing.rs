@@ -36,7 +36,10 @@ pub fn format_ms(ms: f64) -> String {
     if !ms.is_finite() || ms < 0.0 {
         return "– ms".into();
     }
-    if ms < 1.0 {
+    // Without cross-origin isolation browsers round performance.now() to 0.1 ms.
+    if ms < 0.1 {
+        "< 0.1 ms".into()
+    } else if ms < 1.0 {
         format!("{ms:.2} ms")
     } else if ms < 10.0 {
         format!("{ms:.1} ms")
@@ -54,6 +57,7 @@ mod tests {
         assert_eq!(format_ms(0.1234), "0.12 ms");
         assert_eq!(format_ms(3.45), "3.5 ms");
         assert_eq!(format_ms(18.2), "18 ms");
+        assert_eq!(format_ms(0.0), "< 0.1 ms");
         assert_eq!(format_ms(f64::NAN), "– ms");
     }
 }

@@ -46,6 +46,20 @@ fn reason_sentence(result: &EvaluationResult) -> String {
     capitalize(&sentence)
 }
 
+/// Text with `backticked` parts (core's messages quote names that way) shown as code.
+pub fn rich_text(text: &str) -> Html {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                html! { <code>{ part }</code> }
+            } else {
+                html! { { part } }
+            }
+        })
+        .collect()
+}
+
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -105,7 +119,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
             if let Some(layer) = decider {
                 <div class="banner-layer">{ "Decided by " }<strong>{ &layer.label }</strong></div>
             }
-            <p class="banner-reason" data-testid="decision-reason">{ reason_sentence(r) }</p>
+            <p class="banner-reason" data-testid="decision-reason">{ rich_text(&reason_sentence(r)) }</p>
         </div>
     };
 
@@ -118,7 +132,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
                 <span class={classes!("verdict-chip", class)}>
                     <span aria-hidden="true">{ mark }</span>{ " " }{ words }
                 </span>
-                <span class="lane-explanation">{ &layer.explanation }</span>
+                <span class="lane-explanation">{ rich_text(&capitalize(&layer.explanation)) }</span>
             </li>
         }
     });
@@ -147,7 +161,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
                         <button type="button" class={classes!("reason", effect)} data-testid="reason"
                                 title="Show this statement in the editor" {onclick}>
                             <span class="reason-place">{ place }<span class="reason-line">{ line }</span></span>
-                            <span class="reason-message">{ capitalize(&reason.message) }</span>
+                            <span class="reason-message">{ rich_text(&capitalize(&reason.message)) }</span>
                         </button>
                     </li>
                 }
@@ -156,7 +170,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
                 <li>
                     <div class={classes!("reason", effect)} data-testid="reason">
                         <span class="reason-place">{ place }</span>
-                        <span class="reason-message">{ capitalize(&reason.message) }</span>
+                        <span class="reason-message">{ rich_text(&capitalize(&reason.message)) }</span>
                     </div>
                 </li>
             },
@@ -193,7 +207,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
             if !r.notes.is_empty() {
                 <h3 class="section-title">{ "Notes" }</h3>
                 <ul class="notes">
-                    { for r.notes.iter().map(|n| html! { <li>{ n }</li> }) }
+                    { for r.notes.iter().map(|n| html! { <li>{ rich_text(n) }</li> }) }
                 </ul>
             }
         </section>

@@ -1,0 +1,320 @@
+// End-to-end test of the playground as a person uses it, against the release build (dist/) served
+// on loopback, in Debian's headless Chromium:
+//   pick an example → check the verdict and the highlighted deciding statement → type an edit that
+//   flips the verdict → check both changed → add a missing context key → check the verdict.
+// Also: the theme switch, screenshots (light, dark, narrow) into /tmp, and measured budgets
+// (keystroke → updated verdict on a 20-policy scenario, load-to-usable), printed as lines that
+// start with "measure:". Fails on any request to another host and on any console or page error.
+//
+// Run: node --test --test-reporter=spec tests/e2e/playground.test.mjs   (after `trunk build --release`)
+// Environment: DIST (default dist/), CHROMIUM (default /usr/bin/chromium), SHOTS (default /tmp).
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startStaticServer } from './static-server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DIST = path.resolve(process.env.DIST ?? path.join(here, '..', '..', 'dist'));
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = process.env.SHOTS ?? '/tmp';
+
+const BANNER = '[data-testid="decision"]';
+const EDITOR = '[data-testid="policy-editor"]';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startStaticServer(DIST);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // As page.test.mjs: root in a container needs --no-sandbox; the rest keep Chromium from
+    // calling hosts it cannot reach.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A page that refuses and records requests to other hosts, and records errors. */
+async function openPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
+  const page = await context.newPage();
+  const foreign = [];
+  const problems = [];
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin === server.origin || url.protocol === 'data:') return route.continue();
+    foreign.push(route.request().url());
+    return route.abort('blockedbyclient');
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  await page.goto(`${server.origin}/`, { waitUntil: 'load' });
+  try {
+    await page.locator(BANNER).waitFor({ state: 'visible', timeout: 20_000 });
+  } catch (err) {
+    throw new Error(`no decision banner: ${err.message}\n${problems.join('\n')}`);
+  }
+  const finish = async () => {
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(foreign, [], 'requests to hosts other than the loopback server');
+    assert.deepEqual(problems, [], 'console errors, page errors or failed requests');
+    await context.close();
+  };
+  return { page, finish };
+}
+
+async function loadExample(page, id) {
+  await page.click('[data-testid="examples-toggle"]');
+  await page.click(`[data-testid="example-${id}"]`);
+}
+
+async function expectDecision(page, decision) {
+  await page.waitForFunction(
+    ([sel, d]) => document.querySelector(sel)?.getAttribute('data-decision') === d,
+    [BANNER, decision],
+    { timeout: 5_000 },
+  ).catch(async () => {
+    const got = await page.getAttribute(BANNER, 'data-decision');
+    throw new Error(`expected the banner to say ${decision}, it says ${got}`);
+  });
+}
+
+/**
+ * The text of the editor lines that carry a highlight band of this kind (allow, deny, matched),
+ * joined. The Editor gives each line of a highlighted statement the class `band-<kind>`.
+ */
+async function bandText(page, kind) {
+  return page.evaluate((k) => {
+    const lines = document.querySelectorAll(`.ed-line.band-${k}`);
+    return Array.from(lines, (l) => l.textContent).join('\n');
+  }, kind);
+}
+
+/** Selects `needle` (the n-th occurrence) in the editor's textarea, as a person would by dragging. */
+async function selectInEditor(page, needle, nth = 0) {
+  const found = await page.locator(EDITOR).evaluate((el, [n, i]) => {
+    let at = -1;
+    for (let k = 0; k <= i; k++) at = el.value.indexOf(n, at + 1);
+    if (at < 0) return false;
+    el.focus();
+    el.setSelectionRange(at, at + n.length);
+    return true;
+  }, [needle, nth]);
+  assert.ok(found, `"${needle}" is in the editor`);
+}
+
+test('an example, its deciding statement, an edit that flips it, a missing key added', async () => {
+  const { page, finish } = await openPage();
+
+  // 1. Pick an example: MFA required. Without MFA the Deny (BoolIfExists on a missing key) decides.
+  await loadExample(page, 'mfa-required');
+  await expectDecision(page, 'ExplicitDeny');
+  assert.match(await page.textContent(BANNER), /denied explicitly/i);
+  assert.match(await bandText(page, 'deny'), /DenyStopAndTerminateWhenMFAIsNotPresent/);
+  assert.doesNotMatch(await bandText(page, 'allow'), /AllowAllActionsForEC2/);
+  assert.ok(await page.isVisible('[data-testid="undo"]'), 'undo is offered after loading');
+
+  // 2. Type an edit: BoolIfExists → Bool. Plain Bool is false on a missing key, so the Deny no
+  //    longer applies and the Allow decides. Both the banner and the highlight change.
+  await selectInEditor(page, 'IfExists');
+  await page.keyboard.press('Backspace');
+  await expectDecision(page, 'Allow');
+  assert.equal(await bandText(page, 'deny'), '');
+  assert.match(await bandText(page, 'allow'), /AllowAllActionsForEC2/);
+
+  // 3. The request lacks aws:MultiFactorAuthPresent: add it from the missing keys, say false.
+  const add = page.locator('[data-testid="add-missing-key"][data-key="aws:MultiFactorAuthPresent" i]');
+  await add.click();
+  const value = page.locator(
+    '[data-testid="context-row"][data-key="aws:MultiFactorAuthPresent" i] [data-testid="context-value"]',
+  );
+  if ((await value.evaluate((el) => el.tagName)) === 'SELECT') await value.selectOption('false');
+  else await value.fill('false');
+  await expectDecision(page, 'ExplicitDeny');
+  assert.match(await bandText(page, 'deny'), /DenyStopAndTerminateWhenMFAIsNotPresent/);
+
+  // 4. Undo brings back the starter workspace.
+  await page.click('[data-testid="undo"]');
+  await expectDecision(page, 'Allow');
+  await finish();
+});
+
+test('a reason click selects its policy; switching a policy off is a what-if', async () => {
+  const { page, finish } = await openPage();
+  await loadExample(page, 'permissions-boundary');
+  await expectDecision(page, 'ImplicitDeny');
+  // Switch the boundary off: the identity policy alone decides.
+  const boundaryToggle = page.locator('.layer-boundary [data-testid="policy-toggle"]');
+  await boundaryToggle.click();
+  await expectDecision(page, 'Allow');
+  await boundaryToggle.click();
+  await expectDecision(page, 'ImplicitDeny');
+  await finish();
+});
+
+test('the theme follows the system and can be switched', async () => {
+  const { page, finish } = await openPage({ colorScheme: 'dark' });
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const dark = await bg();
+  await page.click('[data-testid="theme-light"]');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'light');
+  assert.notEqual(await bg(), dark, 'the light theme overrides the dark system preference');
+  await page.click('[data-testid="theme-system"]');
+  assert.equal(await page.getAttribute('html', 'data-theme'), null);
+  assert.equal(await bg(), dark);
+  await finish();
+});
+
+test('screenshots: light, dark, narrow (420 px), examples open', async () => {
+  const shots = [
+    ['light', { colorScheme: 'light' }],
+    ['dark', { colorScheme: 'dark' }],
+    ['narrow', { colorScheme: 'light', viewport: { width: 420, height: 900 } }],
+  ];
+  for (const [name, options] of shots) {
+    const { page, finish } = await openPage(options);
+    await loadExample(page, 'mfa-required');
+    await expectDecision(page, 'ExplicitDeny');
+    const file = path.join(SHOTS, `iamsim-${name}.png`);
+    await page.screenshot({ path: file, fullPage: name === 'narrow' });
+    console.log(`screenshot: ${file}`);
+    if (name === 'light') {
+      await page.click('[data-testid="examples-toggle"]');
+      await page.screenshot({ path: path.join(SHOTS, 'iamsim-examples.png') });
+      await page.keyboard.press('Escape');
+    }
+    // Nothing may overflow the viewport horizontally, even at 420 px.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than the viewport`);
+    await finish();
+  }
+});
+
+// --- budgets -----------------------------------------------------------------------------------
+
+/** Twenty policies: 19 that do not grant the request (with conditions to evaluate) and one that does. */
+function policyText(i) {
+  const services = ['s3', 'ec2', 'kms', 'dynamodb', 'sqs', 'sns', 'lambda', 'logs'];
+  const s = services[i % services.length];
+  const statements = [];
+  for (let k = 0; k < 6; k++) {
+    statements.push({
+      Sid: `P${i}S${k}`,
+      Effect: k === 5 ? 'Deny' : 'Allow',
+      Action: [`${s}:Get*`, `${s}:List*`, `${s}:Describe*`],
+      Resource: `arn:aws:${s}:us-east-1:111122223333:thing-${i}-${k}/*`,
+      Condition: {
+        StringEquals: { 'aws:PrincipalTag/team': [`team-${i}`, 'platform'] },
+        IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '192.168.0.0/16'] },
+        Bool: { 'aws:SecureTransport': 'true' },
+      },
+    });
+  }
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2);
+}
+
+const DECIDING = JSON.stringify(
+  {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'PushWeb',
+        Effect: 'Allow',
+        Action: ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart'],
+        Resource: 'arn:aws:ecr:us-east-1:111122223333:repository/web',
+        Condition: { StringEqualsIfExists: { 'aws:RequestedRegion': 'us-east-1' } },
+      },
+    ],
+  },
+  null,
+  2,
+);
+
+test('measure: keystroke → updated verdict on a 20-policy scenario; load-to-usable', async () => {
+  const { page, finish } = await openPage();
+
+  const ready = await page.evaluate(() => performance.getEntriesByName('iamsim-ready')[0]?.startTime ?? null);
+  assert.ok(ready !== null, 'the app marks iamsim-ready on its first render');
+  console.log(`measure: load-to-usable ${ready.toFixed(0)} ms (navigation start → first render, localhost)`);
+  assert.ok(ready < 1000, `usable within one second of loading (took ${ready.toFixed(0)} ms)`);
+
+  // Build the scenario through the UI: the starter policy becomes the deciding one, 19 more.
+  await page.locator(EDITOR).fill(DECIDING);
+  for (let i = 1; i < 20; i++) {
+    await page.click('[data-testid="add-layer-identity"]');
+    await page.locator(EDITOR).fill(policyText(i));
+  }
+  assert.equal(await page.locator('.layer-identity [data-testid="policy-select"]').count(), 20);
+  await expectDecision(page, 'Allow');
+  await page.locator('.layer-identity [data-testid="policy-select"]').first().click();
+
+  // The caret after `ecr:PutImage`: typing "x" breaks the action (ImplicitDeny), Backspace
+  // restores it (Allow). Each keystroke flips the verdict; time it inside the page from the
+  // key event's timestamp to the banner's change (DOM updated) and to the next frame (painted).
+  await page.locator(EDITOR).evaluate((el) => {
+    const at = el.value.indexOf('ecr:PutImage') + 'ecr:PutImage'.length;
+    el.focus();
+    el.setSelectionRange(at, at);
+  });
+  await page.evaluate((sel) => {
+    window.__lat = [];
+    let pressed = null;
+    document.addEventListener('keydown', (e) => { pressed = e.timeStamp; }, { capture: true });
+    const banner = () => document.querySelector(sel);
+    new MutationObserver(() => {
+      if (pressed === null) return;
+      const t0 = pressed;
+      pressed = null;
+      const dom = performance.now() - t0;
+      requestAnimationFrame(() => setTimeout(() => window.__lat.push({ dom, frame: performance.now() - t0 }), 0));
+    }).observe(banner(), { attributes: true, attributeFilter: ['data-decision'] });
+  }, BANNER);
+
+  const rounds = 30;
+  for (let i = 0; i < rounds; i++) {
+    const flipTo = i % 2 === 0 ? 'ImplicitDeny' : 'Allow';
+    await page.keyboard.press(i % 2 === 0 ? 'x' : 'Backspace');
+    await expectDecision(page, flipTo);
+    const time = await page.textContent('[data-testid="eval-time"]');
+    assert.match(time, /evaluated in/);
+  }
+  await page.waitForFunction((n) => window.__lat.length >= n, rounds);
+  const lat = await page.evaluate(() => window.__lat);
+  const stats = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+    return { median: q(0.5), p90: q(0.9), max: s[s.length - 1] };
+  };
+  const dom = stats(lat.map((l) => l.dom));
+  const frame = stats(lat.map((l) => l.frame));
+  const evalMs = Number(await page.getAttribute('[data-testid="eval-time"]', 'data-ms'));
+  console.log(
+    `measure: keystroke → verdict, 20 policies (${rounds} keystrokes): DOM updated median ${dom.median.toFixed(1)} ms, ` +
+      `p90 ${dom.p90.toFixed(1)} ms, max ${dom.max.toFixed(1)} ms; next frame median ${frame.median.toFixed(1)} ms, ` +
+      `p90 ${frame.p90.toFixed(1)} ms; evaluation alone ${evalMs.toFixed(2)} ms`,
+  );
+  assert.ok(dom.median < 16, `keystroke → verdict under 16 ms (median ${dom.median.toFixed(1)} ms)`);
+  await finish();
+});
