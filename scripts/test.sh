@@ -28,12 +28,13 @@ step_clippy() { cargo clippy --workspace --all-targets -- -D warnings; }
 step_clippy_wasm() {
     cargo clippy -p iamsim-web --target wasm32-unknown-unknown --all-targets -- -D warnings
 }
-step_native() { cargo test --workspace; }
+# --no-fail-fast: report every failing test binary, not only the first.
+step_native() { cargo test --workspace --no-fail-fast; }
 # web/tests/ holds the browser tests of the app and of core compiled to wasm32.
 step_wasm() {
     CHROMEDRIVER=/usr/bin/chromedriver \
         CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-        cargo test --target wasm32-unknown-unknown -p iamsim-web
+        cargo test --target wasm32-unknown-unknown -p iamsim-web --no-fail-fast
 }
 step_build() { trunk build --release; }
 step_e2e() { node --test --test-reporter=spec tests/e2e/page.test.mjs; }
