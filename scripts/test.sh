@@ -37,7 +37,8 @@ step_wasm() {
         cargo test --target wasm32-unknown-unknown -p iamsim-web --no-fail-fast
 }
 step_build() { trunk build --release; }
-step_e2e() { node --test --test-reporter=spec tests/e2e/page.test.mjs; }
+# Every *.test.mjs in tests/e2e/; node prints one summary for all of them.
+step_e2e() { node --test --test-reporter=spec tests/e2e/*.test.mjs; }
 step_size() {
     local f raw gz total_raw=0 total_gz=0
     shopt -s nullglob
@@ -108,7 +109,13 @@ run_step() {
             fi
             SUMMARY+=("$(printf '%-12s %s [%s]' "$name" "$s" "$took")") ;;
         e2e)
-            SUMMARY+=("$(printf '%-12s %s [%s]' "$name" "$(node_summary "$log")" "$took")") ;;
+            local s
+            s="$(node_summary "$log")"
+            if [ "$status" -eq 0 ] && ! grep -qE '^. pass [1-9]' "$log"; then
+                status=1
+                s="$s: no test ran"
+            fi
+            SUMMARY+=("$(printf '%-12s %s [%s]' "$name" "$s" "$took")") ;;
         size) ;;
         *)
             SUMMARY+=("$(printf '%-12s %s [%s]' "$name" "$([ "$status" -eq 0 ] && echo ok || echo FAILED)" "$took")") ;;
