@@ -267,27 +267,24 @@ fn conditions_html(s: &StatementTrace) -> Html {
             Some(v) => html! { <code>{ v.join(", ") }</code> },
         };
         html! {
-            <tr class={mark.class()} data-testid="trace-condition">
-                <td><span class="tr-mark" aria-label={mark.words()}>{ mark.symbol() }</span></td>
-                <td><code>{ &c.operator }</code></td>
-                <td><code>{ &c.key }</code></td>
-                <td>{ request }</td>
-                <td><code>{ c.policy_values.join(", ") }</code></td>
-                <td class="tr-note">{ &c.note }</td>
-            </tr>
+            <li class={classes!("tr-condition", mark.class())} data-testid="trace-condition"
+                data-key={c.key.clone()} data-result={c.result.to_string()}>
+                <div class="tr-cond-head">
+                    <span class="tr-mark" aria-label={mark.words()}>{ mark.symbol() }</span>
+                    <code class="tr-operator">{ &c.operator }</code>
+                    <code class="tr-key">{ &c.key }</code>
+                </div>
+                <dl class="tr-cond-values">
+                    <dt>{ "request" }</dt><dd>{ request }</dd>
+                    <dt>{ "policy" }</dt><dd><code>{ c.policy_values.join(", ") }</code></dd>
+                </dl>
+                if !c.note.is_empty() {
+                    <p class="tr-note">{ &c.note }</p>
+                }
+            </li>
         }
     });
     html! {
-        <table class="tr-conditions">
-            <thead><tr>
-                <th scope="col"><span class="sr-only">{ "Verdict" }</span></th>
-                <th scope="col">{ "Operator" }</th>
-                <th scope="col">{ "Key" }</th>
-                <th scope="col">{ "Request" }</th>
-                <th scope="col">{ "Policy" }</th>
-                <th scope="col">{ "Note" }</th>
-            </tr></thead>
-            <tbody>{ for rows }</tbody>
-        </table>
+        <ul class="tr-conditions" aria-label="Conditions">{ for rows }</ul>
     }
 }

@@ -135,15 +135,7 @@ pub fn context_table(props: &ContextTableProps) -> Html {
             if props.rows.is_empty() {
                 <p class="rq-muted rq-empty">{ "No keys typed." }</p>
             } else {
-                <table class="rq-table">
-                    <thead><tr>
-                        <th scope="col">{ "Key" }</th>
-                        <th scope="col">{ "Type" }</th>
-                        <th scope="col">{ "Value" }</th>
-                        <th scope="col"><span class="sr-only">{ "Remove" }</span></th>
-                    </tr></thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
+                <ul class="rq-ctx-rows" aria-label="Typed context keys">{ for rows }</ul>
             }
             if !missing.is_empty() {
                 <h4 class="rq-subhead">{ "Tested by the policies, not set" }</h4>
@@ -261,8 +253,8 @@ fn key_row(props: &KeyRowProps) -> Html {
         Html::default()
     };
     html! {
-        <tr data-testid="context-row" data-key={row.key.clone()}>
-            <td>
+        <li class="rq-ctx-row" data-testid="context-row" data-key={row.key.clone()}>
+            <div class="rq-ctx-key">
                 <input
                     class="rq-input mono"
                     data-testid="context-key"
@@ -274,20 +266,16 @@ fn key_row(props: &KeyRowProps) -> Html {
                     value={row.key.clone()}
                     oninput={on_key}
                 />
-            </td>
-            <td class="rq-type">{ suggest::type_label(ty.map(|t| KeyType { multi: row.multi, ..t })) }</td>
-            <td>
-                { value_input }
-                { chips }
-                if let Some(message) = problem {
-                    <p id={error_id} class="rq-error" data-testid="context-error" role="alert">{ message }</p>
-                }
-            </td>
-            <td>
+                <span class="rq-type" data-testid="context-type">{ suggest::type_label(ty.map(|t| KeyType { multi: row.multi, ..t })) }</span>
                 <button type="button" class="rq-remove" aria-label={format!("Remove {}", row.key)}
                         title="Remove" onclick={on_remove}>{ "×" }</button>
-            </td>
-        </tr>
+            </div>
+            { value_input }
+            { chips }
+            if let Some(message) = problem {
+                <p id={error_id} class="rq-error" data-testid="context-error" role="alert">{ message }</p>
+            }
+        </li>
     }
 }
 
