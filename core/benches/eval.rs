@@ -29,82 +29,10 @@ fn policy(statements: Vec<Value>) -> Value {
 }
 
 /// 5 policies, 30 statements, 4 conditions; the request is allowed by the identity policy and
-/// capped by a boundary, an SCP and a repository policy.
+/// capped by a boundary, an SCP and a repository policy. Shared with the wasm speed test
+/// (web/tests/wasm_eval_speed.rs).
 pub fn typical() -> Scenario {
-    let mut identity = Vec::new();
-    for i in 0..10 {
-        identity.push(statement(
-            i,
-            "Allow",
-            &format!("s3:Get{i}*"),
-            "arn:aws:s3:::bucket-{i}/*",
-            None,
-        ));
-    }
-    identity.push(statement(
-        10,
-        "Allow",
-        "ecr:*",
-        "arn:aws:ecr:us-east-1:111122223333:repository/web*",
-        Some(json!({"StringEquals": {"aws:PrincipalTag/team": "web"}})),
-    ));
-    identity.push(statement(11, "Deny", "ecr:DeleteRepository", "*", None));
-    let mut second = Vec::new();
-    for i in 0..6 {
-        second.push(statement(
-            i,
-            "Allow",
-            &format!("dynamodb:Query{i}"),
-            &format!("arn:aws:dynamodb:*:*:table/t{i}"),
-            None,
-        ));
-    }
-    let boundary = policy(vec![
-        statement(0, "Allow", "ecr:*", "*", None),
-        statement(1, "Allow", "s3:*", "*", None),
-        statement(2, "Deny", "iam:*", "*", None),
-    ]);
-    let scp = policy(vec![
-        statement(0, "Allow", "*", "*", None),
-        statement(
-            1,
-            "Deny",
-            "*",
-            "*",
-            Some(json!({"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}})),
-        ),
-        statement(2, "Deny", "organizations:*", "*", None),
-        statement(
-            3,
-            "Deny",
-            "ecr:PutImage",
-            "*",
-            Some(json!({"Bool": {"aws:SecureTransport": "false"}})),
-        ),
-    ]);
-    let repo = json!({ "Version": "2012-10-17", "Statement": [
-        { "Sid": "Pull", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] },
-        { "Sid": "Ip", "Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}} },
-        { "Sid": "Ci", "Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage" },
-        { "Sid": "Admins", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/admin"}, "Action": "ecr:*" },
-        { "Sid": "Nobody", "Effect": "Deny", "Principal": "*", "Action": "ecr:DeleteRepository" }
-    ]});
-    serde_json::from_value(json!({
-        "format": "iamsim/scenario@1",
-        "policies": {
-            "identity": [ { "name": "Main", "document": policy(identity) }, { "name": "Tables", "document": policy(second) } ],
-            "permissionsBoundary": { "name": "Boundary", "document": boundary },
-            "resource": { "name": "web repository", "document": repo },
-            "scp": [ [ { "name": "Region", "document": scp } ] ]
-        },
-        "request": {
-            "principal": "arn:aws:sts::111122223333:assumed-role/ci/build-42",
-            "action": "ecr:PutImage",
-            "resource": "arn:aws:ecr:us-east-1:111122223333:repository/web",
-            "context": { "aws:PrincipalTag/team": "web", "aws:SourceIp": "203.0.113.7", "aws:SecureTransport": true }
-        }
-    }))
-    .expect("valid scenario")
+    serde_json::from_str(include_str!("../tests/fixtures/typical.json")).expect("valid scenario")
 }
 
 /// 1,000 statements over 20 condition keys; nothing matches until the last statement.

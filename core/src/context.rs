@@ -2,7 +2,7 @@
 //! Values are kept as canonical strings (G8: `true` → `"true"`, numbers in their JSON spelling);
 //! whether a key is multi-valued is a property of the request, not of the policy (C16).
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 
 /// The value of one context key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,10 +43,26 @@ struct Entry {
 }
 
 /// Condition keys of one request, looked up case-insensitively.
+///
+/// A vector sorted by the ASCII-lowercased name rather than a hash map: a request has a few dozen
+/// keys at most, so a binary search beats hashing, a lookup in any case needs no allocation, and
+/// the entries come out in a stable order for free.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestContext {
-    /// Keyed by the ASCII-lowercased name.
-    entries: HashMap<String, Entry>,
+    /// (ASCII-lowercased name, entry), sorted by the lowercased name, names unique.
+    entries: Vec<(String, Entry)>,
+}
+
+/// `lower` (already lowercased) against `name` lowercased on the fly.
+fn cmp_lower(lower: &str, name: &str) -> Ordering {
+    let (a, b) = (lower.as_bytes(), name.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        match x.cmp(&y.to_ascii_lowercase()) {
+            Ordering::Equal => {}
+            other => return other,
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 impl RequestContext {
@@ -54,40 +70,55 @@ impl RequestContext {
         Self::default()
     }
 
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.entries
+            .binary_search_by(|(lower, _)| cmp_lower(lower, name))
+    }
+
     /// Sets a key, replacing any value under the same name in any case.
     pub fn insert(&mut self, name: impl Into<String>, value: ContextValue) {
         let name = name.into();
-        self.entries
-            .insert(name.to_ascii_lowercase(), Entry { name, value });
+        match self.find(&name) {
+            Ok(i) => {
+                if let Some(slot) = self.entries.get_mut(i) {
+                    slot.1 = Entry { name, value };
+                }
+            }
+            Err(i) => self
+                .entries
+                .insert(i, (name.to_ascii_lowercase(), Entry { name, value })),
+        }
     }
 
     /// Sets a key only if no value is present (derived keys never override typed ones).
     pub fn insert_if_absent(&mut self, name: &str, value: ContextValue) {
-        self.entries
-            .entry(name.to_ascii_lowercase())
-            .or_insert_with(|| Entry {
-                name: name.to_string(),
-                value,
-            });
+        if let Err(i) = self.find(name) {
+            self.entries.insert(
+                i,
+                (
+                    name.to_ascii_lowercase(),
+                    Entry {
+                        name: name.to_string(),
+                        value,
+                    },
+                ),
+            );
+        }
     }
 
+    /// Looks a key up in any case (no allocation).
     pub fn get(&self, name: &str) -> Option<&ContextValue> {
-        // Fast path: most keys are looked up already lowercased by the compiled policy.
-        if let Some(e) = self.entries.get(name) {
-            return Some(&e.value);
-        }
-        if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            return self
-                .entries
-                .get(&name.to_ascii_lowercase())
-                .map(|e| &e.value);
-        }
-        None
+        let i = self.find(name).ok()?;
+        self.entries.get(i).map(|(_, e)| &e.value)
     }
 
     /// Looks up a key whose name is already ASCII-lowercased (no allocation).
     pub fn get_lowercase(&self, lowercase_name: &str) -> Option<&ContextValue> {
-        self.entries.get(lowercase_name).map(|e| &e.value)
+        let i = self
+            .entries
+            .binary_search_by(|(lower, _)| lower.as_str().cmp(lowercase_name))
+            .ok()?;
+        self.entries.get(i).map(|(_, e)| &e.value)
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -95,9 +126,8 @@ impl RequestContext {
     }
 
     pub fn remove(&mut self, name: &str) -> Option<ContextValue> {
-        self.entries
-            .remove(&name.to_ascii_lowercase())
-            .map(|e| e.value)
+        let i = self.find(name).ok()?;
+        Some(self.entries.remove(i).1.value)
     }
 
     pub fn len(&self) -> usize {
@@ -110,9 +140,9 @@ impl RequestContext {
 
     /// Entries as (name as written, value), sorted by lowercased name for stable output.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        let mut all: Vec<(&String, &Entry)> = self.entries.iter().collect();
-        all.sort_by(|a, b| a.0.cmp(b.0));
-        all.into_iter().map(|(_, e)| (e.name.as_str(), &e.value))
+        self.entries
+            .iter()
+            .map(|(_, e)| (e.name.as_str(), &e.value))
     }
 }
 
@@ -126,6 +156,33 @@ mod tests {
         ctx.insert("aws:SourceIp", ContextValue::Single("203.0.113.7".into()));
         assert!(ctx.get("AWS:sourceip").is_some());
         assert!(ctx.get_lowercase("aws:sourceip").is_some());
+    }
+
+    #[test]
+    fn c2_any_spelling_finds_replaces_and_removes_one_key() {
+        let mut ctx = RequestContext::new();
+        for (k, v) in [
+            ("b:Key", "1"),
+            ("A:key", "2"),
+            ("c:KEY", "3"),
+            ("B:KEY", "4"),
+        ] {
+            ctx.insert(k, ContextValue::Single(v.into()));
+        }
+        assert_eq!(ctx.len(), 3);
+        let names: Vec<&str> = ctx.iter().map(|(k, _)| k).collect();
+        assert_eq!(names, ["A:key", "B:KEY", "c:KEY"]);
+        assert_eq!(ctx.get("b:kEy").and_then(ContextValue::single), Some("4"));
+        assert_eq!(ctx.get("b:ke"), None);
+        assert_eq!(ctx.get("b:keyy"), None);
+        assert_eq!(
+            ctx.get_lowercase("c:key").and_then(ContextValue::single),
+            Some("3")
+        );
+        assert_eq!(ctx.get_lowercase("C:key"), None);
+        assert!(ctx.remove("A:KEY").is_some());
+        assert!(!ctx.contains("a:key"));
+        assert_eq!(ctx.len(), 2);
     }
 
     #[test]

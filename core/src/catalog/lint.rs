@@ -37,8 +37,19 @@ fn lint_statement(
         return;
     };
     // Each entry is expanded once: every check below reads the same expansions.
-    let expanded: Vec<Vec<Action<'_>>> =
-        action.values.iter().map(|v| cat.expand(&v.value)).collect();
+    // `"*"` alone names every action: nothing below reads its expansion unless another entry
+    // could be redundant with it.
+    let expanded: Vec<Vec<Action<'_>>> = action
+        .values
+        .iter()
+        .map(|v| {
+            if v.value == "*" && action.values.len() == 1 {
+                Vec::new()
+            } else {
+                cat.expand(&v.value)
+            }
+        })
+        .collect();
     for (value, actions) in action.values.iter().zip(&expanded) {
         lint_action_name(cat, value, actions, out);
     }

@@ -180,7 +180,13 @@ impl Catalog {
         };
         let fixed = match service.action(action) {
             Some(a) => a.name(),
-            None => closest(action, service.actions().map(|a| a.name()))?,
+            None => closest(
+                action,
+                service
+                    .actions()
+                    .map(|a| a.name())
+                    .filter(within_reach(action)),
+            )?,
         };
         Some(format!("{}:{fixed}", service.prefix()))
     }
@@ -188,7 +194,7 @@ impl Catalog {
     /// The closest service prefix for an unknown one.
     pub fn suggest_service(&self, prefix: &str) -> Option<&'static str> {
         let prefixes = self.t.services.iter().map(|s| s.prefix);
-        closest(prefix, prefixes)
+        closest(prefix, prefixes.filter(within_reach(prefix)))
     }
 
     /// A condition key's documented name and type: a global key (`aws:SourceIp`,
@@ -290,6 +296,22 @@ pub(crate) fn cmp_ci(a: &str, b: &str) -> Ordering {
     a.len().cmp(&b.len())
 }
 
+/// Candidates that [`closest`] could pick for `input`: an edit distance is at least the
+/// difference in length, and `closest` accepts at most a third of the input's length (at least
+/// 1). Filtering first skips computing distances that cannot qualify; the pick is the same.
+pub(crate) fn within_reach(input: &str) -> impl Fn(&&str) -> bool {
+    let n = input.chars().count();
+    let budget = (n / 3).max(1);
+    move |candidate: &&str| {
+        let m = if candidate.is_ascii() {
+            candidate.len()
+        } else {
+            candidate.chars().count()
+        };
+        m.abs_diff(n) <= budget
+    }
+}
+
 /// A lowercased glob over catalog names. Equivalent to lowercasing both sides (ASCII) and
 /// matching case-sensitively, without lowercasing every name.
 struct CatalogGlob {
@@ -368,5 +390,34 @@ mod tests {
             assert_eq!(fast, scan(pattern), "{pattern}");
         }
         assert!(!cat.expand("ecr:Batch*").is_empty());
+    }
+
+    /// Filtering candidates by length first picks the same suggestion as trying them all.
+    #[test]
+    fn within_reach_keeps_closests_pick() {
+        let cat = catalog();
+        for service in ["ecr", "s3", "dynamodb", "iam"] {
+            let names: Vec<&str> = cat
+                .service(service)
+                .map(|s| s.actions().map(|a| a.name()).collect())
+                .unwrap_or_default();
+            for typo in [
+                "GetObjet",
+                "Query0",
+                "PutImag",
+                "PassRoles",
+                "x",
+                "GetAuthorisationToken",
+                "Scan1",
+            ] {
+                let all = closest(typo, names.iter().copied());
+                let near = closest(typo, names.iter().copied().filter(within_reach(typo)));
+                assert_eq!(all, near, "{service}:{typo}");
+            }
+        }
+        assert_eq!(
+            cat.suggest_action("ecr:GetAuthorisationToken").as_deref(),
+            Some("ecr:GetAuthorizationToken")
+        );
     }
 }

@@ -99,7 +99,8 @@ pub struct ConditionTrace {
     /// Canonical spelling, e.g. `ForAnyValue:StringLikeIfExists`.
     pub operator: String,
     pub key: String,
-    /// `None` when the key is missing from the request.
+    /// `None` (left out of the JSON) when the key is missing from the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_values: Option<Vec<String>>,
     /// The policy values after variable substitution.
     pub policy_values: Vec<String>,

@@ -28,7 +28,9 @@ pub use prepare::{
 pub use request::{EvalOptions, PreparedRequest};
 pub use result::*;
 
-use crate::matching::{Applies, CompiledStatement, MatchOptions, PrincipalMatchKind, Request};
+use crate::matching::{
+    Applies, CompiledStatement, MatchOptions, PreparedMatch, PrincipalMatchKind,
+};
 use crate::policy::{Effect, ResourceKind};
 
 /// One statement that matched the request, recorded while summarizing.
@@ -112,7 +114,7 @@ fn resource_role(set: &PolicySet, req: &PreparedRequest) -> ResourceRole {
 /// Reads every statement of one policy; `on_hit` sees each matching statement.
 fn policy_outcome<'p>(
     policy: &'p PreparedPolicy,
-    request: &Request,
+    request: &PreparedMatch,
     options: MatchOptions,
     on_hit: &mut dyn FnMut(Hit<'p>),
 ) -> Outcome {
@@ -124,7 +126,7 @@ fn policy_outcome<'p>(
         if !statement.is_evaluable() || policy.is_skipped(statement.index()) {
             continue;
         }
-        let Some(Applies { principal, .. }) = statement.applies(request, options) else {
+        let Some(Applies { principal, .. }) = statement.applies_to(request, options) else {
             continue;
         };
         let Some(effect) = statement.effect() else {
@@ -148,7 +150,7 @@ fn policy_outcome<'p>(
 
 fn gate_outcome<'p>(
     levels: &'p [Vec<PreparedPolicy>],
-    request: &Request,
+    request: &PreparedMatch,
     options: MatchOptions,
     on_hit: &mut dyn FnMut(Hit<'p>),
 ) -> GateOutcome {
@@ -202,7 +204,8 @@ pub(crate) fn summarize<'p>(
     part: Participation,
     on_hit: &mut dyn FnMut(Hit<'p>),
 ) -> Summary {
-    let request = req.as_request();
+    // The action folded and the resource read as an ARN once, for every statement.
+    let request = PreparedMatch::new(req.as_request(), Some(&req.action_lower));
     let opts = |layer| options_for(layer, set, req);
     let identity = part.identity.then(|| {
         let mut o = Outcome::default();

@@ -20,4 +20,18 @@ impl ActionPattern {
     pub fn matches(&self, action: &str) -> bool {
         self.pattern.matches(action)
     }
+
+    /// As [`Self::matches`] for an action already folded (ASCII-lowercased ASCII text): the
+    /// pattern is stored folded, so a plain comparison gives the same answer.
+    pub fn matches_folded(&self, folded_action: &str) -> bool {
+        self.pattern.matches_prefolded(folded_action)
+    }
+
+    /// The service prefix every action this pattern matches has (lowercase), when the pattern's
+    /// service part is plain ASCII text: `s3:Get*` → `s3`; `*`, `s?:Get*` → `None`.
+    pub fn fixed_service(raw: &str) -> Option<String> {
+        let (service, _) = raw.split_once(':')?;
+        (!service.is_empty() && service.is_ascii() && !service.contains(['*', '?']))
+            .then(|| service.to_ascii_lowercase())
+    }
 }

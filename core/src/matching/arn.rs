@@ -139,6 +139,18 @@ impl ResourcePattern {
         ctx: &RequestContext,
         resolved: Option<&mut Option<String>>,
     ) -> ResourceMatch {
+        self.check_parsed(request, Arn::parse(request), ctx, resolved)
+    }
+
+    /// As [`Self::check`], with the request resource already read as an ARN (`Arn::parse`), so
+    /// that a policy with many resource entries reads it once.
+    pub fn check_parsed(
+        &self,
+        request: &str,
+        request_arn: Option<Arn<'_>>,
+        ctx: &RequestContext,
+        resolved: Option<&mut Option<String>>,
+    ) -> ResourceMatch {
         let yes = |b: bool| {
             if b {
                 ResourceMatch::Yes
@@ -162,7 +174,7 @@ impl ResourcePattern {
                     }
                     rest = after;
                 }
-                yes(Arn::parse(request).is_some() && tail.matches(rest))
+                yes(request_arn.is_some() && tail.matches(rest))
             }
             ResourceKind::Full {
                 head_ok,
@@ -170,7 +182,7 @@ impl ResourcePattern {
                 prefix,
                 resource,
             } => {
-                let Some(arn) = Arn::parse(request) else {
+                let Some(arn) = request_arn else {
                     return ResourceMatch::No;
                 };
                 let parts = [arn.partition, arn.service, arn.region, arn.account];

@@ -10,6 +10,7 @@ pub mod wildcard;
 
 pub use principal::{PrincipalMatchKind, RequestPrincipal};
 pub use statement::{
-    Applies, CompiledPolicy, CompiledStatement, ElementTrace, MatchOptions, Request, StatementTrace,
+    Applies, CompiledPolicy, CompiledStatement, ElementTrace, MatchOptions, PreparedMatch, Request,
+    StatementTrace,
 };
 pub use wildcard::glob_match;

@@ -140,12 +140,30 @@ impl Unit for char {
 impl Pattern {
     /// Compiles a glob text (`*` and `?` are wildcards).
     pub fn new(glob: &str, fold: bool) -> Pattern {
+        // Most policy values are a literal, `prefix*` or `*`: build those directly, without the
+        // segment tables (compiling is on the path of every scenario the CLI reads).
+        if !glob.contains('?') {
+            let head = glob.trim_end_matches('*');
+            if !head.contains('*') {
+                let kind = if head.is_empty() && !glob.is_empty() {
+                    Kind::Any
+                } else if head.len() == glob.len() {
+                    Kind::exact(head, fold)
+                } else {
+                    Kind::prefix(head, fold)
+                };
+                return Pattern { fold, kind };
+            }
+        }
         Pattern::from_tokens(glob_tokens(glob), fold)
     }
 
     /// Compiles a pattern that matches `text` exactly (no wildcards).
     pub fn literal(text: &str, fold: bool) -> Pattern {
-        Pattern::from_tokens(literal_tokens(text), fold)
+        Pattern {
+            fold,
+            kind: Kind::exact(text, fold),
+        }
     }
 
     /// Compiles tokens. With `fold`, literal tokens are case-folded here, once.
@@ -175,6 +193,21 @@ impl Pattern {
     /// Whether the pattern is made of `*` only (matches everything, including `"*"`).
     pub fn is_match_all(&self) -> bool {
         matches!(self.kind, Kind::Any)
+    }
+
+    /// Whether the whole `text`, already folded (ASCII text, ASCII-lowercased), matches. Same
+    /// answer as [`Self::matches`] on the unfolded text, without folding on every comparison.
+    pub fn matches_prefolded(&self, folded: &str) -> bool {
+        if !self.fold || !folded.is_ascii() {
+            return self.matches(folded);
+        }
+        match &self.kind {
+            Kind::Any => true,
+            Kind::Exact(lit, _) => folded == lit,
+            Kind::Prefix(lit, _) => folded.starts_with(lit.as_str()),
+            // Folding folded ASCII text changes nothing.
+            Kind::General(g) => g.matches(folded.as_bytes(), false),
+        }
     }
 
     /// Whether the whole `text` matches.
@@ -248,7 +281,28 @@ fn to_string(syms: &[Option<u32>]) -> Option<String> {
         .collect::<Option<String>>()
 }
 
+/// `text` as the pattern stores it: folded once when the pattern folds case.
+fn stored(text: &str, fold: bool) -> String {
+    match fold {
+        true if text.is_ascii() => text.to_ascii_lowercase(),
+        true => fold_str(text),
+        false => text.to_string(),
+    }
+}
+
 impl Kind {
+    fn exact(text: &str, fold: bool) -> Kind {
+        let lit = stored(text, fold);
+        let ascii = lit.is_ascii();
+        Kind::Exact(lit, ascii)
+    }
+
+    fn prefix(text: &str, fold: bool) -> Kind {
+        let lit = stored(text, fold);
+        let ascii = lit.is_ascii();
+        Kind::Prefix(lit, ascii)
+    }
+
     fn from_segments(segments: Vec<Vec<Option<u32>>>) -> Kind {
         match segments.as_slice() {
             [] => Kind::Exact(String::new(), true),
@@ -477,6 +531,47 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// M2: the direct construction of literal, `prefix*` and `*` patterns builds exactly what the
+    /// general token path builds, folded or not.
+    #[test]
+    fn m2_simple_patterns_compile_like_the_token_path() {
+        for glob in [
+            "",
+            "*",
+            "**",
+            "abc",
+            "ABC",
+            "s3:Get*",
+            "S3:GET**",
+            "a*b",
+            "*a",
+            "a?",
+            "?",
+            "\u{212A}*",
+            "Straße",
+            "É*",
+            "arn:aws:s3:::bucket/*",
+            "a**b*",
+        ] {
+            for fold in [false, true] {
+                let fast = Pattern::new(glob, fold);
+                let slow = Pattern::from_tokens(glob_tokens(glob), fold);
+                assert_eq!(
+                    format!("{fast:?}"),
+                    format!("{slow:?}"),
+                    "{glob} fold={fold}"
+                );
+                let lit = Pattern::literal(glob, fold);
+                let lit_slow = Pattern::from_tokens(literal_tokens(glob), fold);
+                assert_eq!(
+                    format!("{lit:?}"),
+                    format!("{lit_slow:?}"),
+                    "literal {glob}"
+                );
+            }
+        }
+    }
 
     /// Exponential reference implementation, for small inputs only.
     fn reference(p: &[char], t: &[char]) -> bool {

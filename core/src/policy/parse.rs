@@ -28,6 +28,8 @@
 //! - Element names are case-sensitive; a near miss gets a "did you mean".
 //! - A duplicate key is an error (G1); the last occurrence is the one read.
 
+mod from_value;
+
 use super::model::*;
 use super::operator::Operator;
 use crate::diagnostic::Diagnostic;
@@ -79,12 +81,23 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
     }
 }
 
-/// Reads a policy given as a JSON value (a scenario's `document` object). The value is first
-/// rendered as pretty-printed text, which `text` holds and the spans refer to.
+/// Reads a policy given as a JSON value (a scenario's `document` object). The value is rendered
+/// as pretty-printed text (serde_json's `to_string_pretty`), which `text` holds and the spans
+/// refer to.
 ///
 /// Key order is serde_json's: sorted unless its `preserve_order` feature is on. Duplicate keys
 /// were already merged by serde_json, so G1 cannot be checked on this path.
 pub fn parse_policy_value(value: &serde_json::Value) -> ParsedPolicy {
+    // One pass writes the text and the tree the reader would read back from it.
+    if let Some((text, root)) = from_value::render(value) {
+        let mut diagnostics = Vec::new();
+        let policy = read_policy(&root, &mut diagnostics);
+        return ParsedPolicy {
+            text,
+            policy,
+            diagnostics,
+        };
+    }
     match serde_json::to_string_pretty(value) {
         Ok(text) => parse_policy(&text),
         Err(error) => ParsedPolicy {

@@ -17,15 +17,20 @@ impl<'s> PreparedScenario<'s> {
         // The resource policy guards one resource: take its kind from the first request that
         // names a resource (an action without a resource, such as ecr:GetAuthorizationToken,
         // says nothing about it).
-        let tests = scenario
-            .tests
-            .iter()
-            .filter_map(|t| scenario.test_request(t).ok());
-        let named = std::iter::once(scenario.request.clone())
-            .chain(tests)
-            .find(|r| r.resource.trim() != "*" && !r.resource.trim().is_empty())
-            .unwrap_or_else(|| scenario.request.clone());
-        let hint = infer_resource_kind(&named.action, &named.resource);
+        let names_resource =
+            |r: &RequestSpec| r.resource.trim() != "*" && !r.resource.trim().is_empty();
+        let kind_of = |r: &RequestSpec| infer_resource_kind(&r.action, &r.resource);
+        let hint = if names_resource(&scenario.request) {
+            kind_of(&scenario.request)
+        } else {
+            // Test requests are only built when the main request does not settle it.
+            scenario
+                .tests
+                .iter()
+                .filter_map(|t| scenario.test_request(t).ok())
+                .find(names_resource)
+                .map_or_else(|| kind_of(&scenario.request), |r| kind_of(&r))
+        };
         PreparedScenario {
             scenario,
             policies: PolicySet::prepare(&scenario.policies, hint),
