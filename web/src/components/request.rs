@@ -141,7 +141,7 @@ fn principal_field(props: &PrincipalProps) -> Html {
         Ok((kind, detail)) => (
             html! {
                 <p id="rq-principal-hint" class="rq-hint" data-testid="principal-hint" data-kind={*kind}>
-                    <span class="rq-kind">{ *kind }</span>{ " · " }{ detail }
+                    <span class="rq-kind">{ *kind }</span>{ " " }{ detail }
                 </p>
             },
             false,

@@ -65,7 +65,14 @@ pub fn context_table(props: &ContextTableProps) -> Html {
         &result.missing_context_keys,
         &result.context,
     );
-    let derived: Vec<&ContextEntry> = result.context.iter().filter(|c| c.derived).collect();
+    // Derived keys the policies test come first and stay in view; the others fold away.
+    let (derived_tested, derived_other): (Vec<&ContextEntry>, Vec<&ContextEntry>) =
+        result.context.iter().filter(|c| c.derived).partition(|c| {
+            props
+                .tested_keys
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&c.key))
+        });
     // Every global key and every key of the action: the browser's datalist filters as one types.
     let key_options = use_memo(props.action.clone(), |action| {
         suggest::complete_key("", action, usize::MAX)
@@ -96,7 +103,7 @@ pub fn context_table(props: &ContextTableProps) -> Html {
             </li>
         }
     });
-    let derived_items = derived.iter().map(|entry| {
+    let derived_item = |entry: &&ContextEntry| {
         let onclick = {
             let dispatch = props.dispatch.clone();
             let index = props.rows.len();
@@ -122,7 +129,7 @@ pub fn context_table(props: &ContextTableProps) -> Html {
                 </button>
             </li>
         }
-    });
+    };
     html! {
         <div class="rq-context" role="group" aria-labelledby="rq-context-title">
             <div class="rq-context-head">
@@ -141,9 +148,15 @@ pub fn context_table(props: &ContextTableProps) -> Html {
                 <h4 class="rq-subhead">{ "Tested by the policies, not set" }</h4>
                 <ul class="rq-keylist" data-testid="missing-keys">{ for missing_items }</ul>
             }
-            if !derived.is_empty() {
+            if !derived_tested.is_empty() || !derived_other.is_empty() {
                 <h4 class="rq-subhead">{ "Derived by AWS" }</h4>
-                <ul class="rq-keylist" data-testid="derived-keys">{ for derived_items }</ul>
+                <ul class="rq-keylist" data-testid="derived-keys">{ for derived_tested.iter().map(derived_item) }</ul>
+                if !derived_other.is_empty() {
+                    <details class="rq-more-derived">
+                        <summary>{ format!("{} more derived key(s), not tested by the policies", derived_other.len()) }</summary>
+                        <ul class="rq-keylist">{ for derived_other.iter().map(derived_item) }</ul>
+                    </details>
+                }
             }
         </div>
     }

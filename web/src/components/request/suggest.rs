@@ -183,7 +183,23 @@ pub fn principal_hint(text: &str) -> Result<(&'static str, String), String> {
         RequestPrincipal::Service(_) => "service principal",
         RequestPrincipal::Anonymous => "anonymous",
     };
-    Ok((kind, principal.describe()))
+    // The detail adds what the kind does not say: the name, and the account when not the root's.
+    let describe = principal.describe();
+    let mut detail = match describe.get(..kind.len()) {
+        Some(head) if head.eq_ignore_ascii_case(kind) => describe
+            .get(kind.len()..)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        _ => describe,
+    };
+    if let Some(account) = principal
+        .account()
+        .filter(|_| !matches!(principal, RequestPrincipal::Root { .. }))
+    {
+        detail.push_str(&format!(" in account {account}"));
+    }
+    Ok((kind, detail))
 }
 
 /// Common principal forms, offered as chips: (label, text).
@@ -410,6 +426,10 @@ mod tests {
         assert_eq!(kind("111122223333"), Ok("root user"));
         assert_eq!(kind("codebuild.amazonaws.com"), Ok("service principal"));
         assert_eq!(kind("anonymous"), Ok("anonymous"));
+        assert_eq!(
+            principal_hint("arn:aws:iam::111122223333:user/alice").map(|(_, d)| d),
+            Ok("`alice` in account 111122223333".to_string())
+        );
         assert!(principal_hint("alice").is_err());
         for (_, text) in principal_examples("111122223333") {
             assert!(principal_hint(&text).is_ok(), "{text}");
