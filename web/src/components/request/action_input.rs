@@ -133,7 +133,8 @@ pub fn action_input(props: &ActionInputProps) -> Html {
     });
     let value = props.value.trim();
     let known = suggest::is_known_action(value);
-    let status = if value.is_empty() || value.contains(['*', '?']) {
+    // While the list offers completions, "unknown action" would only be noise.
+    let status = if value.is_empty() || value.contains(['*', '?']) || expanded {
         Html::default()
     } else if known {
         let access = iamsim_core::catalog::catalog()

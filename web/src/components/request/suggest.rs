@@ -71,13 +71,13 @@ pub fn complete_action(query: &str, limit: usize) -> Vec<ActionHit> {
             })
             .collect();
     }
-    // With a `service:` part only the services it can name are scanned.
+    // With a `service:` part only the services it can name are scanned. Hits go into one bucket
+    // per rank, in catalog order (by service, then name), and only the shown ones get strings.
     let service_part = query.split_once(':').map(|(s, _)| s);
-    let mut hits: Vec<(u8, String, String)> = Vec::new();
+    let mut buckets: [Vec<iamsim_core::catalog::Action<'_>>; 5] = Default::default();
     let mut buffer = String::new();
     for service in cat.services() {
-        let prefix = service.prefix();
-        let service_lower = prefix.to_ascii_lowercase();
+        let service_lower = service.prefix().to_ascii_lowercase();
         if service_part.is_some_and(|s| !service_lower.starts_with(s)) {
             continue;
         }
@@ -85,15 +85,21 @@ pub fn complete_action(query: &str, limit: usize) -> Vec<ActionHit> {
             buffer.clear();
             buffer.push_str(action.name());
             buffer.make_ascii_lowercase();
-            if let Some(r) = rank(&service_lower, &buffer, &query) {
-                hits.push((r, action.full_name(), action.access_levels().to_string()));
+            if let Some(bucket) =
+                rank(&service_lower, &buffer, &query).and_then(|r| buckets.get_mut(usize::from(r)))
+            {
+                bucket.push(action);
             }
         }
     }
-    hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    hits.into_iter()
+    buckets
+        .iter()
+        .flatten()
         .take(limit)
-        .map(|(_, name, access)| ActionHit { name, access })
+        .map(|a| ActionHit {
+            name: a.full_name(),
+            access: a.access_levels().to_string(),
+        })
         .collect()
 }
 
