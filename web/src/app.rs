@@ -221,9 +221,7 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             // The first render is on screen: the end-to-end test reads this mark as the
             // load-to-usable time (ms since navigation start).
-            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-                let _ = p.mark("iamsim-ready");
-            }
+            timing::mark("iamsim-ready");
             if let Some(theme) = stored_theme() {
                 dispatch.emit(Action::SetTheme(theme));
             }

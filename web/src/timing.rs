@@ -31,6 +31,16 @@ pub fn epoch_seconds() -> Option<i64> {
     }
 }
 
+/// A `performance.mark` (the end-to-end test reads them to split the load time); natively nothing.
+pub fn mark(name: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = name;
+}
+
 /// "0.12 ms", "3.4 ms", "18 ms": two significant digits are all a person reads.
 pub fn format_ms(ms: f64) -> String {
     if !ms.is_finite() || ms < 0.0 {
