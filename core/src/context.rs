@@ -91,19 +91,17 @@ impl RequestContext {
     }
 
     /// Sets a key only if no value is present (derived keys never override typed ones).
-    pub fn insert_if_absent(&mut self, name: &str, value: ContextValue) {
-        if let Err(i) = self.find(name) {
-            self.entries.insert(
-                i,
-                (
-                    name.to_ascii_lowercase(),
-                    Entry {
-                        name: name.to_string(),
-                        value,
-                    },
-                ),
-            );
-        }
+    /// Returns whether it was set.
+    pub fn insert_if_absent(&mut self, name: &str, value: ContextValue) -> bool {
+        let Err(i) = self.find(name) else {
+            return false;
+        };
+        let entry = Entry {
+            name: name.to_string(),
+            value,
+        };
+        self.entries.insert(i, (name.to_ascii_lowercase(), entry));
+        true
     }
 
     /// Looks a key up in any case (no allocation).

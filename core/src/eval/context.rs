@@ -139,8 +139,7 @@ pub fn derive_context(
 ) -> Vec<String> {
     let mut added = Vec::new();
     let mut add = |name: &str, value: String| {
-        if !ctx.contains(name) {
-            ctx.insert(name.to_string(), ContextValue::Single(value));
+        if ctx.insert_if_absent(name, ContextValue::Single(value)) {
             added.push(name.to_string());
         }
     };

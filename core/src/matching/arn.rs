@@ -30,16 +30,34 @@ impl<'a> Arn<'a> {
     }
 }
 
-/// Splits on the first five colons.
+/// Splits on the first five colons. (A plain byte scan: `splitn` costs several times more, and
+/// every request resource goes through here.)
 pub fn split6(text: &str) -> Option<[&str; 6]> {
-    let mut it = text.splitn(6, ':');
+    let mut cuts = [0usize; 5];
+    let mut found = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b':' {
+            if let Some(slot) = cuts.get_mut(found) {
+                *slot = i;
+            }
+            found += 1;
+            if found == 5 {
+                break;
+            }
+        }
+    }
+    if found < 5 {
+        return None;
+    }
+    let [a, b, c, d, e] = cuts;
+    // `:` is ASCII, so every cut is a char boundary.
     Some([
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
+        text.get(..a)?,
+        text.get(a + 1..b)?,
+        text.get(b + 1..c)?,
+        text.get(c + 1..d)?,
+        text.get(d + 1..e)?,
+        text.get(e + 1..)?,
     ])
 }
 
@@ -294,6 +312,39 @@ impl ArnConditionPattern {
                     ArnCompare::NoMatch
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// M5: the first five colons split an ARN; later ones belong to the resource part.
+    #[test]
+    fn m5_split6_agrees_with_splitn() {
+        for text in [
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:ecr:us-east-1:111122223333:repository/web",
+            "arn:aws:logs:us-east-1:1:log-group:name:*",
+            "a:b:c:d:e:",
+            ":::::",
+            "arn:aws:s3",
+            "",
+            "é:ü:ß:😀:x:y:z",
+        ] {
+            let mut it = text.splitn(6, ':');
+            let expected: Option<[&str; 6]> = (|| {
+                Some([
+                    it.next()?,
+                    it.next()?,
+                    it.next()?,
+                    it.next()?,
+                    it.next()?,
+                    it.next()?,
+                ])
+            })();
+            assert_eq!(split6(text), expected, "{text}");
         }
     }
 }

@@ -59,6 +59,19 @@ impl Writer {
     /// A quoted string with serde_json's escapes; returns its span.
     fn string(&mut self, s: &str) -> Span {
         let start = self.position();
+        // Most policy strings need no escape: copy them whole.
+        if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            self.text.push('"');
+            self.text.push_str(s);
+            self.text.push('"');
+            let chars = if s.is_ascii() {
+                s.len()
+            } else {
+                s.chars().count()
+            };
+            self.column = self.column.saturating_add(u32_of(chars + 2));
+            return Span::new(start, self.position());
+        }
         let from = self.text.len();
         self.text.push('"');
         let mut plain = 0;
