@@ -204,13 +204,20 @@ pub fn examples_gallery(props: &ExamplesProps) -> Html {
                 </section>
             }
         });
+        let close = {
+            let open = open.clone();
+            Callback::from(move |_: MouseEvent| open.set(false))
+        };
         html! {
+            <>
+            <div class="examples-backdrop" aria-hidden="true" onclick={close}></div>
             <div class="examples-panel" id="examples-panel" role="region" aria-label="Examples">
                 <p class="examples-hint">
                     { "Loading an example replaces the workspace; an Undo button brings your work back." }
                 </p>
                 { for groups }
             </div>
+            </>
         }
     } else {
         html! {}

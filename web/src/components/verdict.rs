@@ -178,8 +178,11 @@ pub fn verdict(props: &VerdictProps) -> Html {
     });
 
     let missing = r.missing_context_keys.len();
+    // The banner and its timing are a direct child of the column so that they can stick to its
+    // bottom edge: the verdict stays in sight while the request above it is edited.
     html! {
-        <section class="verdict" aria-label="Verdict">
+        <>
+        <div class="verdict-sticky">
             { banner }
             <p class="eval-meta">
                 <span data-testid="eval-time" data-ms={format!("{:.4}", props.eval_ms)}>
@@ -196,6 +199,8 @@ pub fn verdict(props: &VerdictProps) -> Html {
                     </span>
                 }
             </p>
+        </div>
+        <section class="verdict" aria-label="Why">
             if !r.reasons.is_empty() {
                 <h3 class="section-title">{ "Deciding statements" }</h3>
                 <ul class="reasons">{ for reasons }</ul>
@@ -211,5 +216,6 @@ pub fn verdict(props: &VerdictProps) -> Html {
                 </ul>
             }
         </section>
+        </>
     }
 }
