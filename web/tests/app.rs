@@ -172,12 +172,25 @@ async fn the_theme_switch_sets_data_theme_on_the_root_element() {
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
         .expect("<html>");
-    click(&root, "[data-testid=theme-dark]").await;
-    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
-    click(&root, "[data-testid=theme-light]").await;
-    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("light"));
-    click(&root, "[data-testid=theme-system]").await;
-    assert_eq!(html.get_attribute("data-theme"), None);
+    for (button, expected) in [
+        ("dark", Some("dark")),
+        ("light", Some("light")),
+        ("system", None),
+    ] {
+        click(&root, &format!("[data-testid=theme-{button}]")).await;
+        // The attribute is set by an effect, after the render: wait for it.
+        for _ in 0..100 {
+            if html.get_attribute("data-theme").as_deref() == expected {
+                break;
+            }
+            settle().await;
+        }
+        assert_eq!(
+            html.get_attribute("data-theme").as_deref(),
+            expected,
+            "{button}"
+        );
+    }
     root.remove();
 }
 
