@@ -5,8 +5,8 @@
 
 use super::edit;
 use super::geometry::{byte_of_utf16, span_utf16, textarea_form, utf16_of_byte, Lines};
-use iamsim_core::span::Span;
 use super::history::{History, Selection};
+use iamsim_core::span::Span;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -147,7 +147,8 @@ impl Handles {
                 .history
                 .edit(value.clone(), before, after, now_ms());
         }
-        self.sync_scroll();
+        // No scroll sync here: reading the scroll would force a layout mid-keystroke; a typed
+        // char that scrolls the textarea fires `scroll`, which syncs.
         self.emit(value);
     }
 

@@ -109,7 +109,10 @@ pub fn outdent(text: &str, selection: (usize, usize)) -> Option<Edited> {
             let remove = if line.starts_with('\t') {
                 1
             } else {
-                line.bytes().take(INDENT.len()).take_while(|&b| b == b' ').count()
+                line.bytes()
+                    .take(INDENT.len())
+                    .take_while(|&b| b == b' ')
+                    .count()
             };
             (remove > 0).then(|| Change {
                 at: r.start,
@@ -139,7 +142,10 @@ pub fn newline(text: &str, selection: (usize, usize)) -> Edited {
     if matches!(opener, Some('{' | '[')) {
         insert.push_str(INDENT);
         caret += INDENT.len();
-        if matches!((opener, closer), (Some('{'), Some('}')) | (Some('['), Some(']'))) {
+        if matches!(
+            (opener, closer),
+            (Some('{'), Some('}')) | (Some('['), Some(']'))
+        ) {
             insert.push('\n');
             insert.push_str(&indent);
         }
@@ -172,7 +178,11 @@ mod tests {
     #[test]
     fn tab_inserts_two_spaces_at_the_caret() {
         assert_eq!(show(&indent("ab", (1, 1))), "a  |b");
-        assert_eq!(show(&indent("abc", (1, 2))), "a  |c", "a one-line selection is replaced");
+        assert_eq!(
+            show(&indent("abc", (1, 2))),
+            "a  |c",
+            "a one-line selection is replaced"
+        );
     }
 
     #[test]
@@ -198,8 +208,15 @@ mod tests {
 
     #[test]
     fn enter_keeps_the_indentation() {
-        assert_eq!(show(&newline("    \"a\": 1,", (11, 11))), "    \"a\": 1,\n    |");
-        assert_eq!(show(&newline("  ab", (3, 4))), "  a\n  |", "replaces the selection");
+        assert_eq!(
+            show(&newline("    \"a\": 1,", (11, 11))),
+            "    \"a\": 1,\n    |"
+        );
+        assert_eq!(
+            show(&newline("  ab", (3, 4))),
+            "  a\n  |",
+            "replaces the selection"
+        );
     }
 
     #[test]
@@ -215,7 +232,11 @@ mod tests {
     #[test]
     fn edits_clamp_a_selection_outside_the_text() {
         assert_eq!(show(&indent("é", (99, 99))), "é  |");
-        assert_eq!(show(&indent("é", (1, 1))), "  |é", "inside a char rounds down");
+        assert_eq!(
+            show(&indent("é", (1, 1))),
+            "  |é",
+            "inside a char rounds down"
+        );
         assert_eq!(show(&newline("", (5, 0))), "\n|");
     }
 }

@@ -213,7 +213,11 @@ mod tests {
     fn line_span_excludes_a_line_the_range_only_touches() {
         let lines = Lines::new("{\n  x\n}\nnext");
         assert_eq!(lines.line_span(&(0..7)), (0, 2));
-        assert_eq!(lines.line_span(&(0..8)), (0, 2), "ends at the start of line 3");
+        assert_eq!(
+            lines.line_span(&(0..8)),
+            (0, 2),
+            "ends at the start of line 3"
+        );
         assert_eq!(lines.line_span(&(2..2)), (1, 1));
     }
 
@@ -223,11 +227,19 @@ mod tests {
         // bytes: a=0, 😀=1..5, b=5, \r=6, \n=7, c=8
         assert_eq!(utf16_of_byte(text, 1), 1);
         assert_eq!(utf16_of_byte(text, 5), 3, "the emoji is two UTF-16 units");
-        assert_eq!(utf16_of_byte(text, 8), 5, "\\r\\n is one unit in the textarea");
+        assert_eq!(
+            utf16_of_byte(text, 8),
+            5,
+            "\\r\\n is one unit in the textarea"
+        );
         assert_eq!(utf16_of_byte(text, 3), 1, "inside a char rounds down");
         assert_eq!(utf16_of_byte(text, 99), 6);
         assert_eq!(byte_of_utf16(text, 3), 5);
-        assert_eq!(byte_of_utf16(text, 2), 1, "inside the surrogate pair rounds down");
+        assert_eq!(
+            byte_of_utf16(text, 2),
+            1,
+            "inside the surrogate pair rounds down"
+        );
         assert_eq!(byte_of_utf16(text, 5), 8);
         assert_eq!(byte_of_utf16(text, 99), text.len());
     }
@@ -251,6 +263,9 @@ mod tests {
     #[test]
     fn textarea_form_normalizes_line_breaks() {
         assert_eq!(textarea_form("a\r\nb\rc"), "a\nb\nc");
-        assert!(matches!(textarea_form("a\nb"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            textarea_form("a\nb"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -67,16 +67,18 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
             b'-' | b'0'..=b'9' => {
                 i += 1;
-                while bytes
-                    .get(i)
-                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
-                {
+                while bytes.get(i).is_some_and(|c| {
+                    c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-')
+                }) {
                     i += 1;
                 }
                 TokenKind::Number
             }
             c if c.is_ascii_alphabetic() => {
-                while bytes.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+                while bytes
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                {
                     i += 1;
                 }
                 match bytes.get(start..i).unwrap_or_default() {
@@ -180,7 +182,12 @@ mod tests {
         let text = "\"abc\n\"k\": 1";
         assert_eq!(
             kinds(text),
-            vec![(String, "\"abc"), (Key, "\"k\""), (Punct, ":"), (Number, "1")]
+            vec![
+                (String, "\"abc"),
+                (Key, "\"k\""),
+                (Punct, ":"),
+                (Number, "1")
+            ]
         );
         // A backslash at the end of a line does not swallow the line break.
         assert_eq!(kinds("\"a\\\n1")[0], (String, "\"a\\"));

@@ -107,7 +107,8 @@ impl History {
     /// Steps back; returns the state to show.
     pub fn undo(&mut self) -> Option<&Snapshot> {
         let previous = self.undo.pop()?;
-        self.redo.push(std::mem::replace(&mut self.present, previous));
+        self.redo
+            .push(std::mem::replace(&mut self.present, previous));
         self.burst = None;
         Some(&self.present)
     }
@@ -266,7 +267,10 @@ mod tests {
         for i in 0..(MAX_STEPS + 20) {
             h.replace(i.to_string(), (0, 0), (0, 0));
         }
-        assert_eq!(std::iter::from_fn(|| h.undo().map(|_| ())).count(), MAX_STEPS);
+        assert_eq!(
+            std::iter::from_fn(|| h.undo().map(|_| ())).count(),
+            MAX_STEPS
+        );
     }
 
     #[test]

@@ -146,10 +146,7 @@ pub fn layout(
             while line_tokens.get(ti).is_some_and(|t| t.end <= a) {
                 ti += 1;
             }
-            let token = line_tokens
-                .get(ti)
-                .filter(|t| t.start <= a)
-                .map(|t| t.kind);
+            let token = line_tokens.get(ti).filter(|t| t.start <= a).map(|t| t.kind);
             let mark = clipped
                 .iter()
                 .filter(|(r, _)| r.start <= a && b <= r.end)
@@ -217,10 +214,7 @@ mod tests {
     #[test]
     fn a_mark_cuts_tokens_and_the_most_severe_wins() {
         let text = "\"Allow\"";
-        let marks = [
-            mark(1..4, Severity::Warning),
-            mark(3..6, Severity::Error),
-        ];
+        let marks = [mark(1..4, Severity::Warning), mark(3..6, Severity::Error)];
         let lines = view(text, &marks, &[]);
         assert_eq!(
             pieces(text, &lines[0]),
@@ -266,7 +260,13 @@ mod tests {
         use HighlightKind::*;
         assert_eq!(
             kinds,
-            [Some(Allow), Some(Allow), Some(Deny), Some(Allow), Some(Matched)]
+            [
+                Some(Allow),
+                Some(Allow),
+                Some(Deny),
+                Some(Allow),
+                Some(Matched)
+            ]
         );
     }
 
@@ -278,7 +278,10 @@ mod tests {
         assert_eq!(unique.len(), 4);
         // Inserting a line before keeps the keys of the lines after it.
         let more = view(&format!("new\n{text}"), &[], &[]);
-        assert_eq!(more[1..].iter().map(|l| l.key.clone()).collect::<Vec<_>>(), keys);
+        assert_eq!(
+            more[1..].iter().map(|l| l.key.clone()).collect::<Vec<_>>(),
+            keys
+        );
     }
 
     #[test]
@@ -286,7 +289,10 @@ mod tests {
         let text = "ab";
         let lines = view(
             text,
-            &[mark(1..99, Severity::Error), mark(50..60, Severity::Warning)],
+            &[
+                mark(1..99, Severity::Error),
+                mark(50..60, Severity::Warning),
+            ],
             &[(40..80, HighlightKind::Deny)],
         );
         assert_eq!(lines.len(), 1);

@@ -215,18 +215,26 @@ pub fn editor(props: &EditorProps) -> Html {
 
     // Two animation names, alternated by seq, so that a new flash of the same lines restarts.
     let flash = flashing.as_ref().map(|&(seq, first, last)| {
-        let class = if seq % 2 == 0 { "ed-flash-a" } else { "ed-flash-b" };
+        let class = if seq % 2 == 0 {
+            "ed-flash-a"
+        } else {
+            "ed-flash-b"
+        };
         (class, first..=last)
     });
-    let lines = model.lines.iter().enumerate().map(|(i, (key, line, band))| {
-        let flash = flash
-            .as_ref()
-            .filter(|(_, lines)| lines.contains(&i))
-            .map(|(class, _)| *class);
-        html! {
-            <EdLine key={key.clone()} number={i + 1} line={line.clone()} band={*band} {flash} />
-        }
-    });
+    let lines = model
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, (key, line, band))| {
+            let flash = flash
+                .as_ref()
+                .filter(|(_, lines)| lines.contains(&i))
+                .map(|(class, _)| *class);
+            html! {
+                <EdLine key={key.clone()} number={i + 1} line={line.clone()} band={*band} {flash} />
+            }
+        });
 
     html! {
         <div class="ed" ref={root} data-testid="editor">

@@ -266,7 +266,11 @@ mod tests {
         let marked: Vec<_> = line
             .pieces
             .iter()
-            .filter_map(|p| p.underline.as_ref().map(|u| (p.text.as_str(), u.title.as_str())))
+            .filter_map(|p| {
+                p.underline
+                    .as_ref()
+                    .map(|u| (p.text.as_str(), u.title.as_str()))
+            })
             .collect();
         assert_eq!(
             marked,
