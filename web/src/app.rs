@@ -344,3 +344,79 @@ pub fn app() -> Html {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::examples::examples;
+    use yew::Reducible;
+
+    fn load(id: &str) -> State {
+        let ex = examples()
+            .iter()
+            .find(|e| e.id == id)
+            .expect("the example is bundled");
+        let s = Rc::new(State::default()).reduce(Action::Load(Box::new(ex.scenario.clone())));
+        (*s).clone()
+    }
+
+    fn kinds(state: &State) -> Vec<HighlightKind> {
+        let doc = state.selected_policy().expect("a selected policy");
+        let result = state.evaluate(&EvalOptions::default());
+        highlights_for(doc, &result)
+            .iter()
+            .map(|h| h.kind)
+            .collect()
+    }
+
+    // D1: an explicit deny decides; the Allow that also matched is drawn faintly, not as a decider.
+    #[test]
+    fn d1_the_deciding_deny_is_highlighted_and_the_matching_allow_is_faint() {
+        let s = load("mfa-required");
+        assert_eq!(kinds(&s), vec![HighlightKind::Deny, HighlightKind::Matched]);
+        let doc = s.selected_policy().expect("policy");
+        let result = s.evaluate(&EvalOptions::default());
+        let deny = highlights_for(doc, &result)[0].span;
+        let text = doc
+            .text
+            .get(deny.start.offset as usize..deny.end.offset as usize);
+        assert!(text.is_some_and(|t| t.contains("DenyStopAndTerminate")));
+    }
+
+    // C11: plain Bool on a missing key does not match, so the Deny drops out and the Allow decides.
+    #[test]
+    fn c11_an_edit_that_flips_the_verdict_moves_the_highlight() {
+        let s = load("mfa-required");
+        let doc = s.selected_policy().expect("policy");
+        let text = doc.text.replace("BoolIfExists", "Bool");
+        let s = (*Rc::new(s.clone()).reduce(Action::EditText { id: doc.id, text })).clone();
+        assert_eq!(kinds(&s), vec![HighlightKind::Allow]);
+    }
+
+    #[test]
+    fn another_policy_gets_no_highlight_from_a_reason_it_does_not_hold() {
+        let s = load("permissions-boundary");
+        let result = s.evaluate(&EvalOptions::default());
+        for doc in &s.workspace.policies {
+            for h in highlights_for(doc, &result) {
+                // Every highlight lies inside its own policy's text.
+                assert!(
+                    (h.span.end.offset as usize) <= doc.text.len(),
+                    "{}",
+                    doc.name
+                );
+            }
+        }
+        let none = PolicyDoc {
+            name: "not in the result".into(),
+            ..s.workspace.policies[0].clone()
+        };
+        let mut prepared = (*none.prepared).clone();
+        prepared.name = none.name.clone();
+        let none = PolicyDoc {
+            prepared: Rc::new(prepared),
+            ..none
+        };
+        assert!(highlights_for(&none, &result).is_empty());
+    }
+}

@@ -374,3 +374,16 @@ impl RowCtx {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::level_name;
+
+    #[test]
+    fn levels_read_root_ous_account() {
+        assert_eq!(level_name(0, 1), "Root");
+        assert_eq!(level_name(0, 3), "Root");
+        assert_eq!(level_name(1, 3), "OU 1");
+        assert_eq!(level_name(2, 3), "Account");
+    }
+}
