@@ -144,6 +144,15 @@ impl Mounted {
             .collect()
     }
 
+    /// The text the overlay draws, its lines joined by `\n`.
+    fn drawn(&self) -> String {
+        self.all(".ed-line")
+            .iter()
+            .map(|l| l.text_content().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     fn last_change(&self) -> Option<String> {
         self.log.borrow().last().cloned()
     }
@@ -337,11 +346,7 @@ async fn the_textarea_holds_the_text_and_is_labelled() {
     // The overlay draws the same text, line by line.
     let lines = m.all(".ed-line");
     assert_eq!(lines.len(), POLICY.lines().count());
-    let drawn: Vec<String> = lines
-        .iter()
-        .map(|l| l.text_content().unwrap_or_default())
-        .collect();
-    assert_eq!(drawn.join("\n"), POLICY);
+    assert_eq!(m.drawn(), POLICY);
     assert_eq!(m.all(".ed-ln").len(), lines.len(), "a number per line");
     assert!(!m.all(".tk-key").is_empty() && !m.all(".tk-str").is_empty());
 }
@@ -351,10 +356,7 @@ async fn typing_reports_the_new_text_and_redraws_it() {
     let m = mount("{}").await;
     m.type_at(1, "\"a\"").await;
     assert_eq!(m.last_change().as_deref(), Some("{\"a\"}"));
-    assert_eq!(
-        m.one(".ed-layer").text_content().as_deref(),
-        Some("{\"a\"}")
-    );
+    assert_eq!(m.drawn(), "{\"a\"}");
     assert_eq!(
         m.one(".tk-str").text_content().as_deref(),
         Some("\"a\""),
@@ -386,7 +388,7 @@ async fn a_late_echo_of_an_older_edit_does_not_undo_newer_typing() {
     assert_eq!(ta.selection_start().ok().flatten(), Some(3));
     sleep(Duration::from_millis(80)).await;
     assert_eq!(ta.value(), "{ab}");
-    assert_eq!(m.one(".ed-layer").text_content().as_deref(), Some("{ab}"));
+    assert_eq!(m.drawn(), "{ab}");
 }
 
 #[wasm_bindgen_test]
@@ -431,6 +433,30 @@ async fn enter_keeps_the_indentation() {
 }
 
 #[wasm_bindgen_test]
+async fn an_edit_of_the_editor_scrolls_its_caret_into_view() {
+    let text: String = (0..100).map(|i| format!("  \"k{i}\": {i},\n")).collect();
+    let m = mount(&text).await;
+    let ta = m.textarea();
+    let caret = text.find("\"k90\": 90,").expect("k90") as u32 + 9;
+    ta.set_selection_range(caret, caret).expect("caret");
+    assert_eq!(ta.scroll_top(), 0);
+    m.press("Enter", &[]).await;
+    let line = m
+        .one("[data-line=\"92\"]")
+        .dyn_into::<HtmlElement>()
+        .expect("the new line");
+    let (top, bottom) = (line.offset_top(), line.offset_top() + line.offset_height());
+    assert!(
+        top >= ta.scroll_top() && bottom <= ta.scroll_top() + ta.client_height(),
+        "the new line 92 ({top}..{bottom}) is in view ({}+{})",
+        ta.scroll_top(),
+        ta.client_height()
+    );
+    m.press("z", &["ctrlKey"]).await;
+    assert_eq!(ta.value(), text);
+}
+
+#[wasm_bindgen_test]
 async fn undo_and_redo_use_the_editors_own_history() {
     let m = mount("{}").await;
     m.type_at(1, "a").await;
@@ -450,7 +476,7 @@ async fn undo_and_redo_use_the_editors_own_history() {
         Some(1),
         "caret as before the edit"
     );
-    assert_eq!(m.one(".ed-layer").text_content().as_deref(), Some("{}"));
+    assert_eq!(m.drawn(), "{}");
 
     m.press("Z", &["ctrlKey", "shiftKey"]).await;
     assert_eq!(ta.value(), "{ab}");
@@ -844,9 +870,9 @@ async fn a_keystroke_in_a_large_policy_renders_quickly() {
         let started = performance.now();
         ta.dispatch_event(&event("input", &[])).expect("input");
         // Yew renders on its scheduler: wait for the overlay to show the new text.
-        let wanted = ta.value().replace('\n', "");
+        let wanted = ta.value();
         let mut waits = 0;
-        while layer.text_content().unwrap_or_default() != wanted && waits < 100 {
+        while m.drawn() != wanted && waits < 100 {
             sleep(Duration::from_millis(0)).await;
             waits += 1;
         }

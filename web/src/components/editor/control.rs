@@ -16,6 +16,8 @@ use yew::prelude::*;
 
 /// Texts sent through `on_change` that may still come back as props (see `sync_text`).
 const MAX_PENDING: usize = 16;
+/// The text of the overlay's width probe (`.ed-probe`), which gives the char width.
+pub const PROBE: &str = "0000000000";
 
 /// What the editor remembers of one policy.
 pub struct Session {
@@ -119,6 +121,49 @@ impl Handles {
         self.sync_scroll();
     }
 
+    /// Scrolls the textarea so that the caret is in view: the browser does not when the value
+    /// and selection are set from code. Line height and char width come from the overlay.
+    fn reveal_caret(&self, ta: &HtmlTextAreaElement) {
+        let Some(layer) = self.layer.cast::<Element>() else {
+            return;
+        };
+        let element = |selector: &str| {
+            layer
+                .query_selector(selector)
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        };
+        let (Some(first), Some(probe)) = (element(".ed-line"), element(".ed-probe")) else {
+            return;
+        };
+        let value = ta.value();
+        let caret = byte_of_utf16(&value, selection_of(ta).1);
+        let before = value.get(..caret).unwrap_or_default();
+        let line = before.matches('\n').count() as i32;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as f64;
+
+        let (pad_top, line_height) = (first.offset_top(), first.offset_height().max(1));
+        let top = pad_top + line * line_height;
+        let (scroll_top, view_height) = (ta.scroll_top(), ta.client_height());
+        if top < scroll_top {
+            ta.set_scroll_top(top - pad_top);
+        } else if top + line_height > scroll_top + view_height {
+            ta.set_scroll_top(top + line_height + pad_top - view_height);
+        }
+
+        let pad_left = probe.offset_left();
+        let char_width = f64::from(probe.offset_width()) / PROBE.len() as f64;
+        let x = pad_left + (column * char_width).round() as i32;
+        let (scroll_left, view_width) = (ta.scroll_left(), ta.client_width());
+        if x < scroll_left + pad_left {
+            ta.set_scroll_left((x - pad_left).max(0));
+        } else if x > scroll_left + view_width - pad_left {
+            ta.set_scroll_left(x + pad_left - view_width);
+        }
+        self.sync_scroll();
+    }
+
     /// Reports a text to the app, remembering it so that its echo does not reset the textarea.
     fn emit(&self, text: String) {
         {
@@ -155,6 +200,7 @@ impl Handles {
     /// An edit the editor makes itself (Tab, Enter): its own undo step.
     fn commit(&self, ta: &HtmlTextAreaElement, text: String, before: Selection, after: Selection) {
         self.show(ta, &text, after);
+        self.reveal_caret(ta);
         {
             let mut local = self.local.borrow_mut();
             local.selection = after;
@@ -187,6 +233,7 @@ impl Handles {
             snapshot
         };
         self.show(&ta, &snapshot.text, snapshot.selection);
+        self.reveal_caret(&ta);
         self.emit(snapshot.text);
     }
 

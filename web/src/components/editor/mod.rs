@@ -257,7 +257,10 @@ pub fn editor(props: &EditorProps) -> Html {
                 </div>
                 <div class="ed-main">
                     <pre class="ed-overlay" aria-hidden="true">
-                        <div class="ed-layer" ref={handles.layer.clone()}>{ for lines }</div>
+                        <div class="ed-layer" ref={handles.layer.clone()}>
+                            { for lines }
+                            <span class="ed-probe">{ control::PROBE }</span>
+                        </div>
                     </pre>
                     <textarea
                         ref={handles.textarea.clone()}
