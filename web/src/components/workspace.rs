@@ -346,7 +346,7 @@ impl RowCtx {
             html! {
                 <button type="button" class="policy-select" onclick={select} ondblclick={start_rename.clone()}
                         aria-current={selected.then_some("true")} data-testid="policy-select"
-                        title={if doc.enabled { "Edit this policy (double-click to rename)" } else { "Switched off" }}>
+                        title={format!("{}{}", doc.name, if doc.enabled { " (double-click to rename)" } else { " (switched off)" })}>
                     <span class="policy-name">{ &doc.name }</span>
                     if errors > 0 {
                         <span class="error-dot" title={format!("{errors} error(s)")}
