@@ -15,7 +15,7 @@ fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
             corpus_files(&path, out);
         } else if path.extension().is_some_and(|e| e == "json")
             // `index.json` lists the examples gallery's scenarios; it is not one.
-            && !path.file_name().is_some_and(|n| n == "index.json")
+            && path.file_name().is_none_or(|n| n != "index.json")
         {
             out.push(path);
         }
