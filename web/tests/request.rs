@@ -124,6 +124,21 @@ impl Mounted {
         settle().await;
     }
 
+    /// Waits (up to 4 s) until `cond` holds: renders are slower on a busy machine.
+    async fn until(&self, what: &str, cond: impl Fn(&Mounted) -> bool) {
+        for _ in 0..200 {
+            if cond(self) {
+                return;
+            }
+            settle().await;
+        }
+        panic!("timed out waiting for {what}");
+    }
+
+    fn attr(&self, selector: &str, name: &str) -> Option<String> {
+        self.maybe(selector).and_then(|e| e.get_attribute(name))
+    }
+
     fn text(&self, selector: &str) -> String {
         self.one(selector).text_content().unwrap_or_default()
     }
@@ -197,6 +212,12 @@ async fn the_principal_hint_follows_the_text() {
 
     m.type_into("[data-testid=request-principal]", "codebuild.amazonaws.com")
         .await;
+    m.until("the service hint", |m| {
+        m.attr("[data-testid=principal-hint]", "data-kind")
+            .as_deref()
+            == Some("service principal")
+    })
+    .await;
     assert_eq!(
         hint().get_attribute("data-kind").as_deref(),
         Some("service principal")
@@ -211,10 +232,12 @@ async fn the_principal_hint_follows_the_text() {
         "arn:aws:sts::111122223333:assumed-role/deploy/ci",
     )
     .await;
-    assert_eq!(
-        hint().get_attribute("data-kind").as_deref(),
-        Some("role session")
-    );
+    m.until("the role session hint", |m| {
+        m.attr("[data-testid=principal-hint]", "data-kind")
+            .as_deref()
+            == Some("role session")
+    })
+    .await;
 
     m.type_into("[data-testid=request-principal]", "alice")
         .await;
@@ -250,13 +273,18 @@ async fn choosing_an_autocomplete_item_sets_the_action() {
     let input = m.input("[data-testid=request-action]");
     let key = |k: &str| construct("KeyboardEvent", "keydown", &[("key", k.into())]);
     input.dispatch_event(&key("ArrowDown")).expect("dispatched");
-    settle().await;
+    m.until("an active option", |m| {
+        m.attr("[data-testid=request-action]", "aria-activedescendant")
+            .is_some()
+    })
+    .await;
     let active = input
         .get_attribute("aria-activedescendant")
         .expect("an active option");
     assert_eq!(Some(active), options[0].get_attribute("id"));
     input.dispatch_event(&key("Enter")).expect("dispatched");
-    settle().await;
+    m.until("the list to close", |m| m.maybe("[role=listbox]").is_none())
+        .await;
     assert_eq!(
         m.logged().last(),
         Some(&Action::SetAction("ecr:BatchGetImage".into()))
@@ -271,7 +299,10 @@ async fn choosing_an_autocomplete_item_sets_the_action() {
     option
         .dispatch_event(&construct("MouseEvent", "mousedown", &[]))
         .expect("dispatched");
-    settle().await;
+    m.until("the star offer", |m| {
+        m.all("[data-testid=arn-offer]").len() == 1
+    })
+    .await;
     assert_eq!(
         m.logged().last(),
         Some(&Action::SetAction("ecr:GetAuthorizationToken".into()))
@@ -288,6 +319,11 @@ async fn an_unknown_action_gets_a_did_you_mean() {
     let m = mount(Vec::new()).await;
     m.type_into("[data-testid=request-action]", "ecr:GetAuthorisationToken")
         .await;
+    m.until("the suggestion", |m| {
+        m.maybe("[data-testid=action-did-you-mean] button")
+            .is_some()
+    })
+    .await;
     let fix = m.one("[data-testid=action-did-you-mean] button");
     assert_eq!(
         fix.text_content().as_deref(),
@@ -316,12 +352,22 @@ const MFA_POLICY: &str = r#"{
 #[wasm_bindgen_test]
 async fn a_missing_key_is_added_in_one_click() {
     let m = mount(vec![policy(MFA_POLICY)]).await;
+    m.until("the missing key", |m| {
+        m.maybe("[data-testid=add-missing-key][data-key='aws:MultiFactorAuthPresent']")
+            .is_some()
+    })
+    .await;
     let add = m.one("[data-testid=add-missing-key][data-key='aws:MultiFactorAuthPresent']");
     m.click(&add).await;
     assert_eq!(
         m.logged().last(),
         Some(&Action::AddContextKey("aws:MultiFactorAuthPresent".into()))
     );
+    m.until("the new row", |m| {
+        m.maybe("[data-testid=context-row][data-key='aws:MultiFactorAuthPresent']")
+            .is_some()
+    })
+    .await;
     // The row is there, typed Bool (a select), and the key is no longer offered.
     let row = m.one("[data-testid=context-row][data-key='aws:MultiFactorAuthPresent']");
     assert_eq!(
@@ -342,8 +388,17 @@ async fn a_missing_key_is_added_in_one_click() {
 #[wasm_bindgen_test]
 async fn an_invalid_ip_shows_a_message_and_keeps_the_text() {
     let m = mount(vec![Action::AddContextKey("aws:SourceIp".into())]).await;
+    m.until("the row", |m| {
+        m.maybe("[data-testid=context-row][data-key='aws:SourceIp']")
+            .is_some()
+    })
+    .await;
     let selector = "[data-testid=context-row][data-key='aws:SourceIp'] [data-testid=context-value]";
     m.type_into(selector, "10.0.0.300").await;
+    m.until("the message", |m| {
+        m.maybe("[data-testid=context-error]").is_some()
+    })
+    .await;
     let error = m.one("[data-testid=context-error]");
     assert!(error
         .text_content()
@@ -354,7 +409,10 @@ async fn an_invalid_ip_shows_a_message_and_keeps_the_text() {
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
 
     m.type_into(selector, "10.0.0.3").await;
-    assert!(m.maybe("[data-testid=context-error]").is_none());
+    m.until("the message to go", |m| {
+        m.maybe("[data-testid=context-error]").is_none()
+    })
+    .await;
     assert_eq!(
         m.input(selector).get_attribute("aria-invalid").as_deref(),
         Some("false")
@@ -388,6 +446,10 @@ const THREE_STATEMENTS: &str = r#"{
 #[wasm_bindgen_test]
 async fn the_trace_has_a_row_per_statement_that_reveals_it() {
     let m = mount(vec![policy(THREE_STATEMENTS)]).await;
+    m.until("three rows", |m| {
+        m.all("[data-testid=trace-statement]").len() == 3
+    })
+    .await;
     let rows = m.all("[data-testid=trace-statement]");
     assert_eq!(rows.len(), 3);
     let matched: Vec<Option<String>> = rows
@@ -436,19 +498,29 @@ async fn the_trace_has_a_row_per_statement_that_reveals_it() {
     pattern
         .dispatch_event(&construct("MouseEvent", "mouseenter", &[]))
         .expect("dispatched");
-    settle().await;
+    m.until("the expansion", |m| {
+        m.maybe("[data-testid=action-expansion]").is_some()
+    })
+    .await;
     let popup = m.one("[data-testid=action-expansion]");
     assert_eq!(popup.get_attribute("data-count").as_deref(), Some("1"));
 
     // "Matched only" hides the two others.
     let filter = m.one("[data-testid=trace-matched-only]");
     m.click(&filter).await;
-    assert_eq!(m.all("[data-testid=trace-statement]").len(), 1);
+    m.until("one row", |m| {
+        m.all("[data-testid=trace-statement]").len() == 1
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn conditions_show_missing_request_values() {
     let m = mount(vec![policy(MFA_POLICY)]).await;
+    m.until("the condition", |m| {
+        m.maybe("[data-testid=trace-condition]").is_some()
+    })
+    .await;
     let condition = m.one("[data-testid=trace-condition]");
     assert_eq!(
         condition.get_attribute("data-key").as_deref(),
