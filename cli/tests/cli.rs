@@ -13,12 +13,12 @@ fn iamsim(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("iamsim runs");
     if let Some(input) = stdin {
-        child
+        // The program may exit before reading (a usage error): a broken pipe is not a failure.
+        let _ = child
             .stdin
             .take()
             .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
+            .write_all(input.as_bytes());
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("iamsim finishes")
