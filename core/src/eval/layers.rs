@@ -62,7 +62,12 @@ fn sentence(kind: LayerKind, label: &str, hits: &[&Hit], req: &PreparedRequest) 
     if let Some(deny) = hits.iter().find(|h| h.effect == Effect::Deny) {
         return format!("{} denies {what}.", statement_name(deny));
     }
-    if let Some(allow) = hits.iter().find(|h| h.effect == Effect::Allow) {
+    // Prefer a statement that grants by itself over one that only delegates to the account.
+    let allows = || hits.iter().filter(|h| h.effect == Effect::Allow);
+    if let Some(allow) = allows()
+        .find(|h| !h.delegates_only())
+        .or_else(|| allows().next())
+    {
         return format!("{} allows {what}.", statement_name(allow));
     }
     match kind {
@@ -316,6 +321,7 @@ pub(crate) fn explain(
                 hits.iter()
                     .filter(|h| h.effect == Effect::Allow)
                     .filter(|h| decisive.iter().any(|(k, l)| in_layer(h, *k, *l)))
+                    .filter(|h| !(decider == Decider::AllowedByResource && h.delegates_only()))
                     .map(|h| hit_reason(h, "allows")),
             );
             if decider == Decider::AllowedAsRoot {

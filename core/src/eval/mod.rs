@@ -39,6 +39,16 @@ pub(crate) struct Hit<'p> {
     pub policy: &'p PreparedPolicy,
     pub statement: &'p CompiledStatement,
     pub effect: Effect,
+    /// How the statement's principal matched the caller (policies with a Principal element).
+    pub kind: Option<PrincipalMatchKind>,
+}
+
+impl Hit<'_> {
+    /// An account principal only delegates to the account's own policies (G10, D4.3, D6): it
+    /// never grants by itself, so it is not named as the reason when the resource policy decides.
+    pub fn delegates_only(&self) -> bool {
+        self.kind == Some(PrincipalMatchKind::Account)
+    }
 }
 
 fn kind_bit(kind: Option<PrincipalMatchKind>) -> KindSet {
@@ -143,6 +153,7 @@ fn policy_outcome<'p>(
             policy,
             statement,
             effect,
+            kind: principal,
         });
     }
     outcome
