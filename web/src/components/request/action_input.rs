@@ -109,7 +109,10 @@ pub fn action_input(props: &ActionInputProps) -> Html {
     };
     let onfocus = {
         let open = open.clone();
-        Callback::from(move |_: FocusEvent| open.set(true))
+        Callback::from(move |_: FocusEvent| {
+            suggest::warm_up();
+            open.set(true)
+        })
     };
     let expanded = *open && !hits.is_empty();
     let options = hits.iter().enumerate().map(|(i, hit)| {

@@ -133,6 +133,11 @@ pub fn complete_action(query: &str, limit: usize) -> Vec<ActionHit> {
         .collect()
 }
 
+/// Builds the search index ahead of the first keystroke (the action input calls it on focus).
+pub fn warm_up() {
+    let _ = action_index();
+}
+
 /// Every action's lowercase `service:name`, one per line, built on first use: a query is one
 /// substring search over it instead of lowercasing ~17,000 names per keystroke.
 struct ActionIndex {
