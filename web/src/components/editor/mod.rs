@@ -7,6 +7,16 @@
 //! policy, a format, an example, undo), never to echo what was just typed, so the caret never
 //! jumps. Because setting the value wipes the browser's undo stack, the editor keeps its own
 //! history per policy (`history.rs`).
+//!
+//! Keys: Tab / Shift+Tab indent and outdent, Enter keeps the indentation, Ctrl/Cmd+Z undoes,
+//! Ctrl+Shift+Z or Ctrl+Y redoes, Ctrl+Shift+F asks for a format, Escape lets the next Tab leave
+//! the editor (as in CodeMirror: Tab itself indents).
+//!
+//! Modules: `geometry` (spans ↔ bytes ↔ UTF-16, clamped), `highlight` (JSON tokens), `layout`
+//! (lines cut into coloured and underlined segments), `view` (memoized line components),
+//! `problems` (the list under the editor), `history` (undo), `edit` (Tab/Enter edits),
+//! `control` (the textarea: value sync, keys, scroll). Styles: web/style/editor.css, all under
+//! `.ed`; the editor's height is `--ed-height` on `.ed`.
 
 mod control;
 mod edit;
