@@ -845,9 +845,10 @@ impl Reducible for State {
                     .policies
                     .iter()
                     .find(|p| {
-                        p.slot.layer() == layer
-                            && (level.is_none() || p.slot.level() == level)
-                            && p.prepared.name == policy
+                        // VPC endpoint reasons carry the policy's index as `level`; the slot has none.
+                        let same_level =
+                            level.is_none() || p.slot.level().is_none() || p.slot.level() == level;
+                        p.slot.layer() == layer && same_level && p.prepared.name == policy
                     })
                     .map(|p| p.id);
                 if let Some(id) = found {

@@ -69,3 +69,24 @@ fn typical_scenario_speed_in_wasm() {
         "wasm typical scenario: decide {decide_us:.2} µs, evaluate {evaluate_us:.1} µs, prepare+decide {prepare_us:.1} µs, simulate (prepare+evaluate) {simulate_us:.1} µs"
     );
 }
+
+/// Issue 5's budget: the catalog's first use (parsing the embedded text) in the browser.
+#[wasm_bindgen_test]
+fn catalog_first_use_in_wasm() {
+    let start = now_ms();
+    let catalog = iamsim_core::catalog::parse_embedded();
+    let first_ms = now_ms() - start;
+    // The parse produced the real catalog, not an empty one.
+    assert!(catalog.error().is_none());
+    assert_eq!(catalog.service("ecr").map(|s| s.actions().len()), Some(64));
+    let start = now_ms();
+    let lookups = 10_000u32;
+    for _ in 0..lookups {
+        black_box(catalog.action(black_box("ecr:GetAuthorizationToken")));
+    }
+    let lookup_us = (now_ms() - start) * 1000.0 / f64::from(lookups);
+    console_log!(
+        "wasm catalog: first parse {first_ms:.1} ms, {} actions; action lookup {lookup_us:.3} µs",
+        catalog.action_count()
+    );
+}
