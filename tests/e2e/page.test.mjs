@@ -8,14 +8,8 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { DIST, launchChromium } from './browser.mjs';
 import { startStaticServer } from './static-server.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DIST = path.resolve(process.env.DIST ?? path.join(here, '..', '..', 'dist'));
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 // The decision the starter workspace gets on load (web/src/state.rs: the PushWeb identity policy
 // allows its request). The app computes it with iamsim-core in the page; nothing is precomputed.
@@ -26,20 +20,7 @@ let browser;
 
 before(async () => {
   server = await startStaticServer(DIST);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // Root in a container needs --no-sandbox; the rest keep Chromium from calling hosts it
-    // cannot reach (docs/build.md). Playwright gives each launch a fresh temporary profile.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -13,13 +13,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { DIST, launchChromium } from './browser.mjs';
 import { startStaticServer } from './static-server.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const DIST = path.resolve(process.env.DIST ?? path.join(here, '..', '..', 'dist'));
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.SHOTS ?? '/tmp';
 
 const BANNER = '[data-testid="decision"]';
@@ -30,20 +26,7 @@ let browser;
 
 before(async () => {
   server = await startStaticServer(DIST);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // As page.test.mjs: root in a container needs --no-sandbox; the rest keep Chromium from
-    // calling hosts it cannot reach.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

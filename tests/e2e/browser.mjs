@@ -1,0 +1,27 @@
+// What every end-to-end test shares: where the built site is, and a headless Chromium launched
+// the way this machine needs (docs/build.md).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The built site (`trunk build --release` output), or $DIST. */
+export const DIST = path.resolve(process.env.DIST ?? path.join(here, '..', '..', 'dist'));
+
+/** Debian's Chromium, headless. Root in a container needs --no-sandbox; the rest keep Chromium
+ *  from calling hosts it cannot reach. Playwright gives each launch a fresh temporary profile. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
