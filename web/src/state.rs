@@ -76,6 +76,22 @@ pub enum Org {
     Rcp,
 }
 
+impl Org {
+    /// The slot of one level of this policy type.
+    pub fn slot(self, level: usize) -> Slot {
+        match self {
+            Org::Scp => Slot::Scp(level),
+            Org::Rcp => Slot::Rcp(level),
+        }
+    }
+}
+
+/// The scenario format's levels (root first) of an org policy type, each level read by `of_slot`;
+/// `None` when the account is not governed by that type.
+fn org_levels<T>(org: Org, count: Option<usize>, of_slot: impl Fn(Slot) -> T) -> Option<Vec<T>> {
+    count.map(|n| (0..n).map(|level| of_slot(org.slot(level))).collect())
+}
+
 /// One policy in the workspace, with its text exactly as typed.
 #[derive(Clone, Debug)]
 pub struct PolicyDoc {
@@ -507,19 +523,7 @@ impl State {
                 .map(|p| (*p.prepared).clone())
                 .collect()
         };
-        let levels = |org: Org, count: Option<usize>| {
-            count.map(|n| {
-                (0..n)
-                    .map(|l| {
-                        prepared(if org == Org::Scp {
-                            Slot::Scp(l)
-                        } else {
-                            Slot::Rcp(l)
-                        })
-                    })
-                    .collect()
-            })
-        };
+        let levels = |org: Org, count| org_levels(org, count, prepared);
         let resource = ws.policies.iter().find(|p| p.slot == Slot::Resource);
         PolicySet {
             identity: prepared(Slot::Identity),
@@ -581,19 +585,7 @@ impl State {
                 .map(PolicyDoc::named)
                 .collect()
         };
-        let levels = |org: Org, count: Option<usize>| {
-            count.map(|n| {
-                (0..n)
-                    .map(|l| {
-                        named(if org == Org::Scp {
-                            Slot::Scp(l)
-                        } else {
-                            Slot::Rcp(l)
-                        })
-                    })
-                    .collect()
-            })
-        };
+        let levels = |org: Org, count| org_levels(org, count, named);
         Scenario {
             format: FORMAT_V1.to_string(),
             name: ws.meta.name.clone(),
