@@ -414,7 +414,7 @@ mod tests {
         let mut prepared = (*none.prepared).clone();
         prepared.name = none.name.clone();
         let none = PolicyDoc {
-            prepared: Rc::new(prepared),
+            prepared: std::sync::Arc::new(prepared),
             ..none
         };
         assert!(highlights_for(&none, &result).is_empty());

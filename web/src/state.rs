@@ -4,13 +4,14 @@
 
 use iamsim_core::eval::{
     evaluate, infer_resource_kind, prepare_resource_policy, EvalOptions, EvaluationResult,
-    LayerKind, PolicySet, PreparedPolicy, PreparedRequest,
+    LayerKind, PolicySet, PreparedPolicy, PreparedRequest, Shared,
 };
 use iamsim_core::policy::{PolicyType, ResourceKind};
 use iamsim_core::scenario::{NamedPolicy, Policies, RequestSpec, Scenario, TestCase, FORMAT_V1};
 use iamsim_core::span::Span;
 use serde_json::{Map, Value};
 use std::rc::Rc;
+use std::sync::Arc;
 use yew::Reducible;
 
 pub type PolicyId = u32;
@@ -103,7 +104,7 @@ pub struct PolicyDoc {
     /// Resource policy kind as declared (`ecr`, `kms`, `trust`, `generic`); `None` infers it.
     pub kind: Option<String>,
     /// Parsed, validated and compiled from `text`.
-    pub prepared: Rc<PreparedPolicy>,
+    pub prepared: Shared,
     /// For the resource policy: the kind it was prepared as.
     pub prepared_kind: Option<ResourceKind>,
 }
@@ -152,7 +153,7 @@ impl PolicyDoc {
                 PreparedPolicy::prepare(&named, slot.layer(), slot.level(), ty)
             }
         };
-        self.prepared = Rc::new(prepared);
+        self.prepared = Arc::new(prepared);
     }
 }
 
@@ -440,7 +441,7 @@ impl State {
             text,
             enabled,
             kind,
-            prepared: Rc::new(PreparedPolicy::prepare(
+            prepared: Arc::new(PreparedPolicy::prepare(
                 &NamedPolicy {
                     name: String::new(),
                     document: Value::String(String::new()),
@@ -516,11 +517,11 @@ impl State {
     /// The policies as a prepared set, ready to evaluate.
     pub fn policy_set(&self) -> PolicySet {
         let ws = &self.workspace;
-        let prepared = |slot: Slot| -> Vec<PreparedPolicy> {
+        let prepared = |slot: Slot| -> Vec<Shared> {
             ws.policies
                 .iter()
                 .filter(|p| p.slot == slot)
-                .map(|p| (*p.prepared).clone())
+                .map(|p| Arc::clone(&p.prepared))
                 .collect()
         };
         let levels = |org: Org, count| org_levels(org, count, prepared);
@@ -529,7 +530,7 @@ impl State {
             identity: prepared(Slot::Identity),
             boundary: prepared(Slot::PermissionsBoundary).into_iter().next(),
             session: prepared(Slot::Session).into_iter().next(),
-            resource: resource.map(|p| (*p.prepared).clone()),
+            resource: resource.map(|p| Arc::clone(&p.prepared)),
             resource_kind: resource.and_then(|p| p.prepared_kind),
             scp: levels(Org::Scp, ws.scp_levels),
             rcp: levels(Org::Rcp, ws.rcp_levels),

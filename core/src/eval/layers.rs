@@ -3,7 +3,7 @@
 //! missing context keys.
 
 use super::flow::{Decider, Outcome, PrincipalClass, Summary};
-use super::prepare::{PolicySet, PreparedPolicy};
+use super::prepare::{PolicySet, Shared};
 use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
@@ -146,7 +146,7 @@ pub(crate) fn explain(
     hits: &[Hit],
 ) -> EvaluationResult {
     let mut rows: Vec<LayerRow> = Vec::new();
-    let names = |ps: &[PreparedPolicy]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+    let names = |ps: &[Shared]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
     let layer_hits = |kind, level| {
         hits.iter()
             .filter(|h| in_layer(h, kind, level))

@@ -23,7 +23,7 @@ pub use flow::{
 };
 pub use prepare::{
     declared_resource_kind, infer_resource_kind, is_trust_action, prepare_resource_policy,
-    PolicySet, PreparedPolicy,
+    PolicySet, PreparedPolicy, Shared,
 };
 pub use request::{EvalOptions, PreparedRequest};
 pub use result::*;
@@ -97,7 +97,7 @@ pub(crate) struct Participation {
 impl Participation {
     pub fn of(set: &PolicySet, req: &PreparedRequest) -> Participation {
         let class = req.class;
-        let enabled = |p: &Option<PreparedPolicy>| p.as_ref().is_some_and(|p| p.enabled);
+        let enabled = |p: &Option<Shared>| p.as_ref().is_some_and(|p| p.enabled);
         Participation {
             identity: class.has_identity_policies(),
             boundary: class.has_identity_policies() && enabled(&set.boundary),
@@ -160,7 +160,7 @@ fn policy_outcome<'p>(
 }
 
 fn gate_outcome<'p>(
-    levels: &'p [Vec<PreparedPolicy>],
+    levels: &'p [Vec<Shared>],
     request: &PreparedMatch,
     options: MatchOptions,
     on_hit: &mut dyn FnMut(Hit<'p>),
@@ -230,12 +230,11 @@ pub(crate) fn summarize<'p>(
         }
         o
     });
-    let single =
-        |p: &'p Option<PreparedPolicy>, on: bool, layer, on_hit: &mut dyn FnMut(Hit<'p>)| {
-            p.as_ref()
-                .filter(|_| on)
-                .map(|p| policy_outcome(p, &request, opts(layer), on_hit))
-        };
+    let single = |p: &'p Option<Shared>, on: bool, layer, on_hit: &mut dyn FnMut(Hit<'p>)| {
+        p.as_ref()
+            .filter(|_| on)
+            .map(|p| policy_outcome(p, &request, opts(layer), on_hit))
+    };
     let boundary = single(
         &set.boundary,
         part.boundary,

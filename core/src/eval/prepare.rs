@@ -11,6 +11,7 @@ use crate::policy::{
 };
 use crate::scenario::{NamedPolicy, Policies};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// One policy, ready to evaluate.
 #[derive(Clone, Debug)]
@@ -181,25 +182,30 @@ pub fn prepare_resource_policy(
     (policy, resource_kind)
 }
 
+/// A prepared policy shared between sets: the web app builds a set per evaluation from the
+/// policies it keeps prepared, and cloning a set must not copy their text and compiled form.
+pub type Shared = Arc<PreparedPolicy>;
+
 /// Every policy of a scenario, prepared.
 #[derive(Clone, Debug, Default)]
 pub struct PolicySet {
-    pub identity: Vec<PreparedPolicy>,
-    pub boundary: Option<PreparedPolicy>,
-    pub session: Option<PreparedPolicy>,
-    pub resource: Option<PreparedPolicy>,
+    pub identity: Vec<Shared>,
+    pub boundary: Option<Shared>,
+    pub session: Option<Shared>,
+    pub resource: Option<Shared>,
     pub resource_kind: Option<ResourceKind>,
     /// `None`: the account is not governed by SCPs. Levels root first.
-    pub scp: Option<Vec<Vec<PreparedPolicy>>>,
-    pub rcp: Option<Vec<Vec<PreparedPolicy>>>,
-    pub vpc_endpoint: Vec<PreparedPolicy>,
+    pub scp: Option<Vec<Vec<Shared>>>,
+    pub rcp: Option<Vec<Vec<Shared>>>,
+    pub vpc_endpoint: Vec<Shared>,
 }
 
 impl PolicySet {
     /// Prepares every policy. `resource_kind_hint` is used for the resource policy when the
     /// scenario does not declare its kind (see [`infer_resource_kind`]).
     pub fn prepare(policies: &Policies, resource_kind_hint: ResourceKind) -> PolicySet {
-        let one = |p: &NamedPolicy, layer, ty| PreparedPolicy::prepare(p, layer, None, ty);
+        let one =
+            |p: &NamedPolicy, layer, ty| Arc::new(PreparedPolicy::prepare(p, layer, None, ty));
         let levels = |levels: &Vec<Vec<NamedPolicy>>, layer, ty| {
             levels
                 .iter()
@@ -207,7 +213,7 @@ impl PolicySet {
                 .map(|(i, level)| {
                     level
                         .iter()
-                        .map(|p| PreparedPolicy::prepare(p, layer, Some(i), ty))
+                        .map(|p| Arc::new(PreparedPolicy::prepare(p, layer, Some(i), ty)))
                         .collect()
                 })
                 .collect()
@@ -215,7 +221,7 @@ impl PolicySet {
         let (resource, resource_kind) = match policies.resource.as_ref() {
             Some(named) => {
                 let (policy, kind) = prepare_resource_policy(named, resource_kind_hint);
-                (Some(policy), Some(kind))
+                (Some(Arc::new(policy)), Some(kind))
             }
             None => (None, None),
         };
@@ -251,12 +257,12 @@ impl PolicySet {
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
-                    PreparedPolicy::prepare(
+                    Arc::new(PreparedPolicy::prepare(
                         p,
                         LayerKind::VpcEndpoint,
                         Some(i),
                         PolicyType::VpcEndpoint,
-                    )
+                    ))
                 })
                 .collect(),
         }
@@ -274,6 +280,7 @@ impl PolicySet {
             .chain(self.identity.iter())
             .chain(self.boundary.iter())
             .chain(self.session.iter())
+            .map(|p| &**p)
     }
 
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {

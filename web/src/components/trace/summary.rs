@@ -125,7 +125,7 @@ mod tests {
         let prepared =
             PreparedPolicy::prepare(&named, LayerKind::Identity, None, PolicyType::Identity);
         let set = PolicySet {
-            identity: vec![prepared],
+            identity: vec![std::sync::Arc::new(prepared)],
             ..PolicySet::default()
         };
         let spec: RequestSpec = serde_json::from_value(json!({
