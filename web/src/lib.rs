@@ -6,6 +6,7 @@
 pub mod app;
 pub mod components;
 pub mod state;
+pub mod storage;
 pub mod timing;
 
 pub use app::App;
