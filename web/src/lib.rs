@@ -5,6 +5,8 @@
 
 pub mod app;
 pub mod components;
+pub mod incoming;
+pub mod saved;
 pub mod state;
 pub mod storage;
 pub mod timing;

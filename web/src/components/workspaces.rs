@@ -87,12 +87,15 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
                 let commit = {
                     let on_rename = props.on_rename.clone();
                     let mode = mode.clone();
+                    let open = open.clone();
                     let id = id.clone();
                     let old = entry.name.clone();
                     move |input: HtmlInputElement| {
                         let name = input.value().trim().to_string();
                         if !name.is_empty() && name != old {
                             on_rename.emit((id.clone(), name));
+                            // The toggle shows the new name; the list has done its job.
+                            open.set(false);
                         }
                         mode.set(None);
                     }
@@ -196,6 +199,8 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
         }
     });
 
+    // Always one node (empty when closed): Yew matches unkeyed children from the end, so a
+    // child that comes and goes after the toggle would replace the toggle and lose its focus.
     let panel = (*open).then(|| {
         let new = {
             let on_new = props.on_new.clone();
@@ -218,7 +223,7 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
             </div>
             </>
         }
-    });
+    }).unwrap_or_default();
     html! {
         <div class="workspaces" onkeydown={on_escape}>
             <button type="button" class="button workspaces-toggle" data-testid="workspaces-toggle"
@@ -227,7 +232,7 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
                 <span class="workspaces-label">{ current_name }</span>
                 <span aria-hidden="true">{ if *open { " ▴" } else { " ▾" } }</span>
             </button>
-            { for panel }
+            { panel }
         </div>
     }
 }
