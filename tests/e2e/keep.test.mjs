@@ -410,7 +410,7 @@ test('offline: after a first visit the app loads and evaluates with the server s
   let own = await startStaticServer(site);
   const origin = own.origin;
   const port = new URL(origin).port;
-  const { page, finish } = await openContext({ origin });
+  const { context, page, finish } = await openContext({ origin });
   try {
     await page.goto(`${origin}/`);
     await waitForApp(page);
@@ -418,6 +418,14 @@ test('offline: after a first visit the app loads and evaluates with the server s
     const wasm = (await readdir(site)).find((f) => f.endsWith('_bg.wasm'));
     const hash = wasm.match(/-([0-9a-f]+)_bg\.wasm$/)[1];
     assert.deepEqual(await cacheNames(page), [`iamsim-${hash}`]);
+
+    // Network off (Playwright's offline mode covers the worker's fetches too in this Chromium:
+    // its network-first page fetch fails with ERR_INTERNET_DISCONNECTED).
+    await context.setOffline(true);
+    await page.reload();
+    await waitForApp(page);
+    await expectDecision(page, 'Allow');
+    await context.setOffline(false);
 
     // Server stopped: the reload comes from the service worker's cache and the app evaluates.
     await own.close();

@@ -184,9 +184,9 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
                     <button type="button" class="icon-button" onclick={rename} title="Rename"
                             aria-label={format!("Rename {name}")} data-testid="workspace-rename">{ "✎" }</button>
                     <button type="button" class="icon-button" onclick={duplicate} title="Duplicate"
-                            aria-label={format!("Duplicate {name}")} data-testid="workspace-duplicate">{ "⧉" }</button>
+                            aria-label={format!("Duplicate {name}")} data-testid="workspace-duplicate">{ "❐" }</button>
                     <button type="button" class="icon-button" onclick={delete} title="Delete"
-                            aria-label={format!("Delete {name}")} data-testid="workspace-delete">{ "🗑" }</button>
+                            aria-label={format!("Delete {name}")} data-testid="workspace-delete">{ "×" }</button>
                     </>
                 }
             }
@@ -201,7 +201,7 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
 
     // Always one node (empty when closed): Yew matches unkeyed children from the end, so a
     // child that comes and goes after the toggle would replace the toggle and lose its focus.
-    let panel = (*open).then(|| {
+    let panel = if *open {
         let new = {
             let on_new = props.on_new.clone();
             let open = open.clone();
@@ -223,7 +223,9 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
             </div>
             </>
         }
-    }).unwrap_or_default();
+    } else {
+        html! {}
+    };
     html! {
         <div class="workspaces" onkeydown={on_escape}>
             <button type="button" class="button workspaces-toggle" data-testid="workspaces-toggle"

@@ -152,7 +152,8 @@ fn an_unreadable_index_is_kept_aside_and_the_list_rebuilt_from_the_entries() {
 #[test]
 fn an_unreadable_workspace_is_kept_aside_never_overwritten_and_said() {
     let mut keeper = Keeper::open(MemoryStore::default());
-    keeper.rename(&keeper.current_id().to_string(), "Mine");
+    let id = keeper.current_id().to_string();
+    keeper.rename(&id, "Mine");
     let key = entry_key(keeper.current_id());
     let mut store = keeper.store;
     store
@@ -201,7 +202,7 @@ fn an_unreadable_workspace_is_kept_aside_never_overwritten_and_said() {
 
 #[test]
 fn when_an_unreadable_workspace_cannot_be_copied_aside_nothing_is_written_over_it() {
-    let mut keeper = Keeper::open(MemoryStore::default());
+    let keeper = Keeper::open(MemoryStore::default());
     let key = entry_key(keeper.current_id());
     let mut store = keeper.store;
     store.entries.insert(key.clone(), "x".repeat(50));
