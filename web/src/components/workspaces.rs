@@ -230,7 +230,9 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
         <div class="workspaces" onkeydown={on_escape}>
             <button type="button" class="button workspaces-toggle" data-testid="workspaces-toggle"
                     aria-expanded={(*open).to_string()} aria-controls="workspaces-panel"
-                    title="Saved workspaces" onclick={toggle}>
+                    title="Saved workspaces" aria-label={format!("Saved workspaces: {current_name}")}
+                    onclick={toggle}>
+                <span class="workspaces-icon" aria-hidden="true">{ "☰" }</span>
                 <span class="workspaces-label">{ current_name }</span>
                 <span aria-hidden="true">{ if *open { " ▴" } else { " ▾" } }</span>
             </button>
