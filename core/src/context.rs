@@ -48,7 +48,15 @@ struct Entry {
 
 impl Entry {
     fn new(name: String, value: ContextValue) -> Entry {
-        let ip = value.single().and_then(parse_request_ip);
+        // Only text made of address characters can be one: most values (ARNs, names) are
+        // ruled out at their first letters, without the parser.
+        let ip = value
+            .single()
+            .filter(|v| {
+                v.bytes()
+                    .all(|b| b.is_ascii_hexdigit() || matches!(b, b'.' | b':' | b'/' | b'%'))
+            })
+            .and_then(parse_request_ip);
         Entry { name, value, ip }
     }
 }
