@@ -72,11 +72,9 @@ pub struct Found<'a> {
 /// FNV-1a of an ASCII-lowercased key name: compiled conditions hash their key once, so a
 /// lookup compares integers and then one string, with no case folding.
 pub fn key_hash(lowercase_name: &str) -> u64 {
-    lowercase_name
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        })
+    lowercase_name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Condition keys of one request, looked up case-insensitively.

@@ -510,11 +510,22 @@ mod tests {
     fn m2_cached_expansions_are_the_catalogs() {
         let cat = catalog();
         let ids = |actions: &[Action<'_>]| actions.iter().map(Action::id).collect::<Vec<_>>();
-        let texts = ["ecr:Batch*", "ECR:batch*", "s3:GetObject", "s3:Nope", "*:Describe*", "x"];
+        let texts = [
+            "ecr:Batch*",
+            "ECR:batch*",
+            "s3:GetObject",
+            "s3:Nope",
+            "*:Describe*",
+            "x",
+        ];
         for round in 0..2 {
             for text in texts {
                 let plain = cat.expand(text);
-                assert_eq!(ids(&expansion(cat, text)), ids(&plain), "{text}, round {round}");
+                assert_eq!(
+                    ids(&expansion(cat, text)),
+                    ids(&plain),
+                    "{text}, round {round}"
+                );
             }
         }
         assert!(!cat.expand("ecr:Batch*").is_empty());

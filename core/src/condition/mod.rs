@@ -11,7 +11,6 @@ pub mod ip;
 pub mod numeric;
 
 use crate::context::{key_hash, ContextValue, RequestContext};
-use std::net::IpAddr;
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
 use crate::matching::variables::Template;
 use crate::matching::wildcard::{eq_fold, fold_str, glob_tokens, Pattern};
@@ -22,6 +21,7 @@ use ip::{parse_request_ip, Cidr};
 use numeric::Decimal;
 use serde::Serialize;
 use std::cmp::Ordering;
+use std::net::IpAddr;
 
 /// One condition after compilation.
 #[derive(Clone, Debug)]
@@ -312,7 +312,10 @@ impl CompiledCondition {
                 if vs.is_empty() {
                     (true, Reason::EmptyForAll)
                 } else {
-                    (vs.iter().all(|x| self.test_one(x, None, ctx)), Reason::Compared)
+                    (
+                        vs.iter().all(|x| self.test_one(x, None, ctx)),
+                        Reason::Compared,
+                    )
                 }
             }
             (Some(SetQualifier::ForAnyValue), v) => {
@@ -320,7 +323,10 @@ impl CompiledCondition {
                 if vs.is_empty() {
                     (false, Reason::EmptyForAny)
                 } else {
-                    (vs.iter().any(|x| self.test_one(x, None, ctx)), Reason::Compared)
+                    (
+                        vs.iter().any(|x| self.test_one(x, None, ctx)),
+                        Reason::Compared,
+                    )
                 }
             }
         }
@@ -621,7 +627,9 @@ mod tests {
                     continue;
                 };
                 let c = CompiledCondition::compile(entry, true);
-                for x in ["web", "WEB", "web-bo", "WEB-Bo", "true", "TRUE", "false", "1", ""] {
+                for x in [
+                    "web", "WEB", "web-bo", "WEB-Bo", "true", "TRUE", "false", "1", "",
+                ] {
                     assert_eq!(
                         c.test_one(x, None, &ctx),
                         c.test_each(x, None, &ctx),

@@ -253,9 +253,18 @@ mod tests {
             assert_eq!(format_epoch_iso8601(epoch), by_format(epoch), "{epoch}");
             epoch += 7_919_993;
         }
-        assert_eq!(format_epoch_iso8601(253_402_300_799), "9999-12-31T23:59:59Z");
-        assert_eq!(format_epoch_iso8601(253_402_300_800), "10000-01-01T00:00:00Z");
-        assert_eq!(format_epoch_iso8601(-62_167_219_201), "-001-12-31T23:59:59Z");
+        assert_eq!(
+            format_epoch_iso8601(253_402_300_799),
+            "9999-12-31T23:59:59Z"
+        );
+        assert_eq!(
+            format_epoch_iso8601(253_402_300_800),
+            "10000-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            format_epoch_iso8601(-62_167_219_201),
+            "-001-12-31T23:59:59Z"
+        );
     }
 
     use super::*;

@@ -51,10 +51,14 @@ impl StatementIndex {
 
     /// The statements a request for `service` (lowercase; `None`: unknown) can match.
     pub fn candidates(&self, service: Option<&str>) -> &[usize] {
-        let Some(service) = service else {
+        self.candidates_hashed(service.map(|s| (key_hash(s), s)))
+    }
+
+    /// As [`Self::candidates`], with the service's `key_hash` worked out once per request.
+    pub fn candidates_hashed(&self, service: Option<(u64, &str)>) -> &[usize] {
+        let Some((hash, service)) = service else {
             return &self.all;
         };
-        let hash = key_hash(service);
         self.by_service
             .iter()
             .find(|(h, s, _)| *h == hash && s == service)
@@ -139,7 +143,7 @@ mod tests {
                         ..MatchOptions::default()
                     };
                     let fast: Vec<usize> = index
-                        .candidates(prepared.service())
+                        .candidates_hashed(prepared.service_hashed())
                         .iter()
                         .copied()
                         .filter(|&i| {

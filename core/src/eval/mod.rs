@@ -135,7 +135,7 @@ fn policy_outcome<'p>(
     };
     // Only the statements that can match the request's service (evaluable, not skipped), in
     // document order.
-    for &position in policy.index.candidates(request.service()) {
+    for &position in policy.index.candidates_hashed(request.service_hashed()) {
         let Some(statement) = compiled.statements().get(position) else {
             continue;
         };

@@ -87,9 +87,9 @@ impl PreparedPolicy {
         let compiled = parsed.policy.as_ref().map(CompiledPolicy::compile);
         let index = compiled.as_ref().map_or_else(StatementIndex::default, |c| {
             StatementIndex::new(c.statements(), |i| {
-                c.statements().get(i).is_some_and(|s| {
-                    s.is_evaluable() && skipped.binary_search(&s.index()).is_err()
-                })
+                c.statements()
+                    .get(i)
+                    .is_some_and(|s| s.is_evaluable() && skipped.binary_search(&s.index()).is_err())
             })
         });
         PreparedPolicy {

@@ -233,6 +233,9 @@ impl ResourcePattern {
         head_folded: Option<[&str; 4]>,
         ctx: &RequestContext,
     ) -> bool {
+        if let ResourceKind::All = self.kind {
+            return true;
+        }
         if let (
             ResourceKind::Full {
                 head_ok,

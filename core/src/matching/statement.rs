@@ -314,7 +314,11 @@ impl CompiledStatement {
         }
         let action = self.action.as_ref()?;
         let action_matches = match prepared.action_folded {
-            Some(folded) => action.patterns.iter().any(|p| p.matches_folded(folded)),
+            // `action_folded` is ASCII (checked once by `PreparedMatch`).
+            Some(folded) => action
+                .patterns
+                .iter()
+                .any(|p| p.matches_ascii_folded(folded)),
             None => action.patterns.iter().any(|p| p.matches(req.action)),
         };
         if action_matches == action.negated {
@@ -323,7 +327,12 @@ impl CompiledStatement {
         match &self.resource {
             Some(r) => {
                 let any = r.patterns.iter().any(|p| {
-                    p.matches_prepared(req.resource, prepared.arn, prepared.head_folded, req.context)
+                    p.matches_prepared(
+                        req.resource,
+                        prepared.arn,
+                        prepared.head_folded,
+                        req.context,
+                    )
                 });
                 if any == r.negated {
                     return None;
