@@ -3,8 +3,6 @@
 one process. Prints scenarios per second. Usage: scripts/bench-cli.py [N] [path/to/iamsim]"""
 import json, os, subprocess, sys, tempfile, time
 
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 30000
-binary = sys.argv[2] if len(sys.argv) > 2 else "target/release-native/iamsim"
 actions = ["ecr:PutImage", "ecr:BatchGetImage", "s3:GetObject", "ecr:DeleteRepository"]
 
 def scenario(i):
@@ -26,28 +24,35 @@ def scenario(i):
         },
     }
 
-with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
-    for i in range(n):
-        f.write(json.dumps(scenario(i), separators=(",", ":")) + "\n")
-    path = f.name
-size = os.path.getsize(path)
-start = time.perf_counter()
-out = subprocess.run([binary, "simulate", path], capture_output=True, check=False)
-elapsed = time.perf_counter() - start
-os.unlink(path)
-lines = out.stdout.count(b"\n")
-if out.returncode != 0:
-    sys.exit(f"iamsim exited with {out.returncode}: {out.stderr[:500]!r}")
-if lines != n:
-    sys.exit(f"expected {n} result lines, got {lines}: {out.stderr[:500]!r}")
-decisions = {}
-for line in out.stdout.splitlines()[:2000]:
-    result = json.loads(line)
-    # The full result, not a decision alone.
-    for field in ("decision", "reasons", "layers", "trace", "missingContextKeys", "diagnostics", "context"):
-        if field not in result:
-            sys.exit(f"result without `{field}`: {line[:300]!r}")
-    d = result["decision"]
-    decisions[d] = decisions.get(d, 0) + 1
-print(f"{n} scenarios ({size / 1e6:.1f} MB of JSON Lines) in {elapsed:.3f} s: "
-      f"{n / elapsed:,.0f} scenarios/s; output {len(out.stdout) / 1e6:.1f} MB; decisions (first 2000) {decisions}")
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 30000
+    binary = sys.argv[2] if len(sys.argv) > 2 else "target/release-native/iamsim"
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+        for i in range(n):
+            f.write(json.dumps(scenario(i), separators=(",", ":")) + "\n")
+        path = f.name
+    size = os.path.getsize(path)
+    start = time.perf_counter()
+    out = subprocess.run([binary, "simulate", path], capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    os.unlink(path)
+    lines = out.stdout.count(b"\n")
+    if out.returncode != 0:
+        sys.exit(f"iamsim exited with {out.returncode}: {out.stderr[:500]!r}")
+    if lines != n:
+        sys.exit(f"expected {n} result lines, got {lines}: {out.stderr[:500]!r}")
+    decisions = {}
+    for line in out.stdout.splitlines()[:2000]:
+        result = json.loads(line)
+        # The full result, not a decision alone.
+        for field in ("decision", "reasons", "layers", "trace", "missingContextKeys", "diagnostics", "context"):
+            if field not in result:
+                sys.exit(f"result without `{field}`: {line[:300]!r}")
+        d = result["decision"]
+        decisions[d] = decisions.get(d, 0) + 1
+    print(f"{n} scenarios ({size / 1e6:.1f} MB of JSON Lines) in {elapsed:.3f} s: "
+          f"{n / elapsed:,.0f} scenarios/s; output {len(out.stdout) / 1e6:.1f} MB; decisions (first 2000) {decisions}")
+
+
+if __name__ == "__main__":
+    main()

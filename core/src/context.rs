@@ -2,7 +2,9 @@
 //! Values are kept as canonical strings (G8: `true` → `"true"`, numbers in their JSON spelling);
 //! whether a key is multi-valued is a property of the request, not of the policy (C16).
 
+use crate::condition::ip::parse_request_ip;
 use std::cmp::Ordering;
+use std::net::IpAddr;
 
 /// The value of one context key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +42,39 @@ struct Entry {
     /// The key as the user wrote it, for display.
     name: String,
     value: ContextValue,
+    /// A single value read as an IP address, once (IP conditions compare it often).
+    ip: Option<IpAddr>,
+}
+
+impl Entry {
+    fn new(name: String, value: ContextValue) -> Entry {
+        // Only text made of address characters can be one: most values (ARNs, names) are
+        // ruled out at their first letters, without the parser.
+        let ip = value
+            .single()
+            .filter(|v| {
+                v.bytes()
+                    .all(|b| b.is_ascii_hexdigit() || matches!(b, b'.' | b':' | b'/' | b'%'))
+            })
+            .and_then(parse_request_ip);
+        Entry { name, value, ip }
+    }
+}
+
+/// A value found by [`RequestContext::get_hashed`]: the value and, for a single value that is
+/// an IP address, the address already parsed.
+#[derive(Clone, Copy, Debug)]
+pub struct Found<'a> {
+    pub value: &'a ContextValue,
+    pub ip: Option<IpAddr>,
+}
+
+/// FNV-1a of an ASCII-lowercased key name: compiled conditions hash their key once, so a
+/// lookup compares integers and then one string, with no case folding.
+pub fn key_hash(lowercase_name: &str) -> u64 {
+    lowercase_name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Condition keys of one request, looked up case-insensitively.
@@ -51,6 +86,8 @@ struct Entry {
 pub struct RequestContext {
     /// (ASCII-lowercased name, entry), sorted by the lowercased name, names unique.
     entries: Vec<(String, Entry)>,
+    /// `key_hash` of each entry's lowercased name, in the same order.
+    hashes: Vec<u64>,
 }
 
 /// `lower` (already lowercased) against `name` lowercased on the fly.
@@ -81,13 +118,17 @@ impl RequestContext {
         match self.find(&name) {
             Ok(i) => {
                 if let Some(slot) = self.entries.get_mut(i) {
-                    slot.1 = Entry { name, value };
+                    slot.1 = Entry::new(name, value);
                 }
             }
-            Err(i) => self
-                .entries
-                .insert(i, (name.to_ascii_lowercase(), Entry { name, value })),
+            Err(i) => self.insert_at(i, name, value),
         }
+    }
+
+    fn insert_at(&mut self, i: usize, name: String, value: ContextValue) {
+        let lower = name.to_ascii_lowercase();
+        self.hashes.insert(i, key_hash(&lower));
+        self.entries.insert(i, (lower, Entry::new(name, value)));
     }
 
     /// Sets a key only if no value is present (derived keys never override typed ones).
@@ -96,11 +137,7 @@ impl RequestContext {
         let Err(i) = self.find(name) else {
             return false;
         };
-        let entry = Entry {
-            name: name.to_string(),
-            value,
-        };
-        self.entries.insert(i, (name.to_ascii_lowercase(), entry));
+        self.insert_at(i, name.to_string(), value);
         true
     }
 
@@ -119,12 +156,26 @@ impl RequestContext {
         self.entries.get(i).map(|(_, e)| &e.value)
     }
 
+    /// As [`Self::get_lowercase`], with the name's [`key_hash`] worked out beforehand: the
+    /// fast path of conditions (a scan of a few integers, one string comparison).
+    pub fn get_hashed(&self, hash: u64, lowercase_name: &str) -> Option<Found<'_>> {
+        self.hashes
+            .iter()
+            .zip(&self.entries)
+            .find(|(h, (lower, _))| **h == hash && lower == lowercase_name)
+            .map(|(_, (_, e))| Found {
+                value: &e.value,
+                ip: e.ip,
+            })
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
 
     pub fn remove(&mut self, name: &str) -> Option<ContextValue> {
         let i = self.find(name).ok()?;
+        self.hashes.remove(i);
         Some(self.entries.remove(i).1.value)
     }
 
@@ -181,6 +232,42 @@ mod tests {
         assert!(ctx.remove("A:KEY").is_some());
         assert!(!ctx.contains("a:key"));
         assert_eq!(ctx.len(), 2);
+    }
+
+    #[test]
+    fn c2_hashed_lookups_agree_with_plain_ones() {
+        let mut ctx = RequestContext::new();
+        for (k, v) in [
+            ("aws:SourceIp", "203.0.113.7"),
+            ("aws:PrincipalTag/Team", "web"),
+            ("AWS:sourceip", "2001:db8::1"),
+            ("s3:prefix", "home/"),
+        ] {
+            ctx.insert(k, ContextValue::Single(v.into()));
+        }
+        ctx.insert("aws:TagKeys", ContextValue::Multi(vec!["a".into()]));
+        assert!(ctx.remove("S3:Prefix").is_some());
+        for name in [
+            "aws:sourceip",
+            "aws:principaltag/team",
+            "aws:tagkeys",
+            "s3:prefix",
+            "aws:principaltag/tea",
+            "",
+        ] {
+            let found = ctx.get_hashed(key_hash(name), name);
+            assert_eq!(found.map(|f| f.value), ctx.get_lowercase(name), "{name}");
+            let ip = ctx
+                .get_lowercase(name)
+                .and_then(ContextValue::single)
+                .and_then(parse_request_ip);
+            assert_eq!(found.and_then(|f| f.ip), ip, "{name}");
+        }
+        assert_eq!(
+            ctx.get_hashed(key_hash("aws:sourceip"), "aws:sourceip")
+                .and_then(|f| f.ip),
+            "2001:db8::1".parse().ok()
+        );
     }
 
     #[test]

@@ -14,6 +14,9 @@ use crate::policy::{
 };
 use crate::span::Spanned;
 use crate::suggest::closest;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// All catalog findings for `policy`, in statement order.
 pub fn lint(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
@@ -25,6 +28,38 @@ pub fn lint(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
         out.extend(found.into_iter().map(|d| d.in_statement(statement.index)));
     }
     out
+}
+
+/// The actions one `Action` entry names, shared.
+type Expansion<'c> = Rc<[Action<'c>]>;
+
+/// Expansions made on this thread, by entry text: an expansion depends on the text alone, and the
+/// same entries (`ecr:Batch*`, `s3:Get*` …) come back in scenario after scenario (the CLI reads
+/// thousands). Bounded: emptied when it holds `EXPANSIONS_KEPT` texts.
+const EXPANSIONS_KEPT: usize = 4096;
+
+thread_local! {
+    static EXPANSIONS: RefCell<HashMap<String, Expansion<'static>>> = RefCell::new(HashMap::new());
+}
+
+/// `cat.expand(text)`, from the cache when `cat` is the shared catalog.
+fn expansion<'c>(cat: &'c Catalog, text: &str) -> Expansion<'c> {
+    let shared = catalog();
+    if !std::ptr::eq(cat, shared) {
+        return cat.expand(text).into();
+    }
+    EXPANSIONS.with(|cache| {
+        if let Some(found) = cache.borrow().get(text) {
+            return Rc::clone(found);
+        }
+        let fresh: Expansion<'static> = shared.expand(text).into();
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= EXPANSIONS_KEPT {
+            cache.clear();
+        }
+        cache.insert(text.to_string(), Rc::clone(&fresh));
+        fresh
+    })
 }
 
 fn lint_statement(
@@ -39,14 +74,14 @@ fn lint_statement(
     // Each entry is expanded once: every check below reads the same expansions.
     // `"*"` alone names every action: nothing below reads its expansion unless another entry
     // could be redundant with it.
-    let expanded: Vec<Vec<Action<'_>>> = action
+    let expanded: Vec<Expansion<'_>> = action
         .values
         .iter()
         .map(|v| {
             if v.value == "*" && action.values.len() == 1 {
-                Vec::new()
+                Rc::from([])
             } else {
-                cat.expand(&v.value)
+                expansion(cat, &v.value)
             }
         })
         .collect();
@@ -77,12 +112,12 @@ fn lint_statement(
 /// (everything else), or `"*"` (everything).
 fn named_actions<'c>(
     element: &StringElement,
-    expanded: &[Vec<Action<'c>>],
+    expanded: &[Expansion<'c>],
 ) -> Option<Vec<Action<'c>>> {
     if element.negated || element.values.iter().any(|v| v.value == "*") {
         return None;
     }
-    let mut all: Vec<Action<'c>> = expanded.iter().flatten().copied().collect();
+    let mut all: Vec<Action<'c>> = expanded.iter().flat_map(|e| e.iter()).copied().collect();
     all.sort_by_key(Action::id);
     all.dedup();
     Some(all)
@@ -144,7 +179,7 @@ fn lint_action_name(
 /// `redundant-action`: an entry whose actions another entry of the same element already covers.
 fn lint_redundant_actions(
     element: &StringElement,
-    expanded: &[Vec<Action<'_>>],
+    expanded: &[Expansion<'_>],
     out: &mut Vec<Diagnostic>,
 ) {
     if element.values.len() < 2 {
@@ -281,7 +316,7 @@ fn lint_repository_policy_actions(
 /// including admin roles, to a service.
 fn lint_pass_role(
     element: &StringElement,
-    expanded: &[Vec<Action<'_>>],
+    expanded: &[Expansion<'_>],
     resource: &StringElement,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -463,4 +498,42 @@ fn suggest_key(cat: &Catalog, key: &str, actions: &[Action<'_>]) -> Option<Strin
     }
     candidates.retain(|c| !super::template::is_template(c) && !c.eq_ignore_ascii_case(key));
     closest(key, candidates).map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// M2: an expansion from the per-thread cache is the catalog's expansion of the same text,
+    /// on first use, on reuse, and after the cache was emptied for being full.
+    #[test]
+    fn m2_cached_expansions_are_the_catalogs() {
+        let cat = catalog();
+        let ids = |actions: &[Action<'_>]| actions.iter().map(Action::id).collect::<Vec<_>>();
+        let texts = [
+            "ecr:Batch*",
+            "ECR:batch*",
+            "s3:GetObject",
+            "s3:Nope",
+            "*:Describe*",
+            "x",
+        ];
+        for round in 0..2 {
+            for text in texts {
+                let plain = cat.expand(text);
+                assert_eq!(
+                    ids(&expansion(cat, text)),
+                    ids(&plain),
+                    "{text}, round {round}"
+                );
+            }
+        }
+        assert!(!cat.expand("ecr:Batch*").is_empty());
+        for i in 0..EXPANSIONS_KEPT + 1 {
+            let _ = expansion(cat, &format!("ecr:Get{i}*"));
+        }
+        for text in texts {
+            assert_eq!(ids(&expansion(cat, text)), ids(&cat.expand(text)), "{text}");
+        }
+    }
 }

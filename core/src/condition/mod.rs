@@ -10,7 +10,7 @@ pub mod date;
 pub mod ip;
 pub mod numeric;
 
-use crate::context::{ContextValue, RequestContext};
+use crate::context::{key_hash, ContextValue, RequestContext};
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
 use crate::matching::variables::Template;
 use crate::matching::wildcard::{eq_fold, fold_str, glob_tokens, Pattern};
@@ -21,6 +21,7 @@ use ip::{parse_request_ip, Cidr};
 use numeric::Decimal;
 use serde::Serialize;
 use std::cmp::Ordering;
+use std::net::IpAddr;
 
 /// One condition after compilation.
 #[derive(Clone, Debug)]
@@ -28,6 +29,8 @@ pub struct CompiledCondition {
     operator: Operator,
     key: String,
     key_lower: String,
+    /// `key_hash(key_lower)`, for the context lookup.
+    key_hash: u64,
     values: Values,
     /// The policy values as written, for explanations.
     written: Vec<String>,
@@ -196,6 +199,7 @@ impl CompiledCondition {
             operator,
             key: entry.key.value.clone(),
             key_lower: entry.key.value.to_ascii_lowercase(),
+            key_hash: key_hash(&entry.key.value.to_ascii_lowercase()),
             values,
             written,
             span: entry.span,
@@ -274,7 +278,8 @@ impl CompiledCondition {
 
     fn outcome(&self, ctx: &RequestContext) -> (bool, Reason) {
         let op = self.operator;
-        let value = ctx.get_lowercase(&self.key_lower);
+        let found = ctx.get_hashed(self.key_hash, &self.key_lower);
+        let value = found.map(|f| f.value);
         if let Values::Null(tests) = &self.values {
             // C12: `true` means absent, `false` means present. An empty set counts as absent.
             let present = value.is_some_and(|v| !v.values().is_empty());
@@ -297,14 +302,20 @@ impl CompiledCondition {
         match (op.set, value) {
             // Q4 (C16): a plain operator on a multi-valued key does not match.
             (None, ContextValue::Multi(_)) => (false, Reason::PlainOnMulti),
-            (None, ContextValue::Single(x)) => (self.test_one(x, ctx), Reason::Compared),
+            (None, ContextValue::Single(x)) => (
+                self.test_one(x, found.and_then(|f| f.ip), ctx),
+                Reason::Compared,
+            ),
             // C16: a single value is a set of one.
             (Some(SetQualifier::ForAllValues), v) => {
                 let vs = v.values();
                 if vs.is_empty() {
                     (true, Reason::EmptyForAll)
                 } else {
-                    (vs.iter().all(|x| self.test_one(x, ctx)), Reason::Compared)
+                    (
+                        vs.iter().all(|x| self.test_one(x, None, ctx)),
+                        Reason::Compared,
+                    )
                 }
             }
             (Some(SetQualifier::ForAnyValue), v) => {
@@ -312,20 +323,50 @@ impl CompiledCondition {
                 if vs.is_empty() {
                     (false, Reason::EmptyForAny)
                 } else {
-                    (vs.iter().any(|x| self.test_one(x, ctx)), Reason::Compared)
+                    (
+                        vs.iter().any(|x| self.test_one(x, None, ctx)),
+                        Reason::Compared,
+                    )
                 }
             }
         }
     }
 
     /// One request value against all policy values: OR for positive operators, NOR for
-    /// negated ones (C1). An invalid comparison makes a negated operator false too.
-    fn test_one(&self, x: &str, ctx: &RequestContext) -> bool {
+    /// negated ones (C1). An invalid comparison makes a negated operator false too. `ip`: `x`
+    /// already read as an IP address, when the context had it (`None`: read it here).
+    fn test_one(&self, x: &str, ip: Option<IpAddr>, ctx: &RequestContext) -> bool {
+        let negated = self.operator.base.is_negated();
+        if let Values::Equal { fold, values } = &self.values {
+            // The commonest operators, without the per-value dispatch of `compare` (same answer).
+            if self.operator.base == BaseOperator::Bool
+                && !(x.eq_ignore_ascii_case("true") || x.eq_ignore_ascii_case("false"))
+            {
+                // Every comparison is invalid: only a negated operator over no values holds.
+                return negated && values.is_empty();
+            }
+            let hit = |v: &Text| match v {
+                Text::Fixed(v) if *fold => eq_fold(x, v),
+                Text::Fixed(v) => x == v,
+                Text::Template(t) => t.equals(ctx, x, *fold).unwrap_or(false),
+            };
+            return values.iter().any(hit) != negated;
+        }
+        self.test_each(x, ip, ctx)
+    }
+
+    /// [`Self::test_one`] for every operator: each policy value through `compare`.
+    fn test_each(&self, x: &str, ip: Option<IpAddr>, ctx: &RequestContext) -> bool {
+        let negated = self.operator.base.is_negated();
         let n = self.len();
-        if self.operator.base.is_negated() {
-            (0..n).all(|i| self.compare(i, x, ctx) == Cmp::NoMatch)
+        let ip = match self.values {
+            Values::Ip(_) => ip.or_else(|| parse_request_ip(x)),
+            _ => None,
+        };
+        if negated {
+            (0..n).all(|i| self.compare(i, x, ip, ctx) == Cmp::NoMatch)
         } else {
-            (0..n).any(|i| self.compare(i, x, ctx) == Cmp::Match)
+            (0..n).any(|i| self.compare(i, x, ip, ctx) == Cmp::Match)
         }
     }
 
@@ -333,8 +374,9 @@ impl CompiledCondition {
         self.written.len()
     }
 
-    /// Request value `x` against policy value `i`, with the positive form of the operator.
-    fn compare(&self, i: usize, x: &str, ctx: &RequestContext) -> Cmp {
+    /// Request value `x` against policy value `i`, with the positive form of the operator;
+    /// `ip`: `x` read as an IP address (IP operators only).
+    fn compare(&self, i: usize, x: &str, ip: Option<IpAddr>, ctx: &RequestContext) -> Cmp {
         let yes = |b: bool| if b { Cmp::Match } else { Cmp::NoMatch };
         let base = self.operator.base;
         match &self.values {
@@ -376,7 +418,7 @@ impl CompiledCondition {
                 (Some(x), Some(Some(v))) => yes(&x == v),
                 _ => Cmp::Invalid,
             },
-            Values::Ip(values) => match (parse_request_ip(x), values.get(i)) {
+            Values::Ip(values) => match (ip, values.get(i)) {
                 (Some(x), Some(Some(net))) => yes(net.contains(x)),
                 _ => Cmp::Invalid,
             },
@@ -540,5 +582,63 @@ fn ordering_holds(base: BaseOperator, ord: Ordering) -> bool {
         NumericGreaterThan | DateGreaterThan => ord == Ordering::Greater,
         NumericGreaterThanEquals | DateGreaterThanEquals => ord != Ordering::Less,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// C1, C4, C7, V5: the direct path for equality operators gives the answer of comparing
+    /// every policy value through `compare`, for every operator of that kind and tricky values.
+    #[test]
+    fn c1_equality_fast_path_agrees_with_the_general_one() {
+        let operators = [
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "StringNotEqualsIgnoreCase",
+            "Bool",
+        ];
+        let value_sets = [
+            r#"["web", "WEB-${aws:username}"]"#,
+            r#"["true"]"#,
+            r#"["False", "x${aws:missing}"]"#,
+            r#"["${aws:username}"]"#,
+            r#"[]"#,
+        ];
+        let mut ctx = RequestContext::new();
+        ctx.insert("aws:username", ContextValue::Single("Bo".into()));
+        let mut checked = 0;
+        for op in operators {
+            for values in value_sets {
+                let text = format!(
+                    r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                        "Action": "s3:*", "Resource": "*",
+                        "Condition": {{"{op}": {{"aws:k": {values}}}}}}}]}}"#
+                );
+                let parsed = crate::policy::parse_policy(&text);
+                let Some(entry) = parsed
+                    .policy
+                    .as_ref()
+                    .and_then(|p| p.statements.first())
+                    .and_then(|s| s.conditions.first())
+                else {
+                    continue;
+                };
+                let c = CompiledCondition::compile(entry, true);
+                for x in [
+                    "web", "WEB", "web-bo", "WEB-Bo", "true", "TRUE", "false", "1", "",
+                ] {
+                    assert_eq!(
+                        c.test_one(x, None, &ctx),
+                        c.test_each(x, None, &ctx),
+                        "{op} {values} against `{x}`"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 9 * 20, "only {checked} comparisons");
     }
 }

@@ -180,8 +180,9 @@ pub fn derive_context(
     added
 }
 
-/// `YYYY-MM-DDThh:mm:ssZ` for epoch seconds (days-from-civil inverse, proleptic Gregorian).
-pub fn format_epoch_iso8601(epoch: i64) -> String {
+/// (year, month, day, seconds of the day) for epoch seconds (days-from-civil inverse, proleptic
+/// Gregorian).
+fn civil(epoch: i64) -> (i64, i64, i64, i64) {
     let days = epoch.div_euclid(86_400);
     let secs = epoch.rem_euclid(86_400);
     let z = days + 719_468;
@@ -193,12 +194,37 @@ pub fn format_epoch_iso8601(epoch: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    (year, month, day, secs)
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ` for epoch seconds.
+pub fn format_epoch_iso8601(epoch: i64) -> String {
+    let (year, month, day, secs) = civil(epoch);
+    if !(0..=9999).contains(&year) {
+        return format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        );
+    }
+    // Digits pushed directly: `format!` with widths costs several times more, and every
+    // request of a CLI run derives `aws:CurrentTime`.
+    let mut out = String::with_capacity(20);
+    let mut digits = |n: i64, width: u32, sep: char| {
+        for p in (0..width).rev() {
+            let d = n / 10_i64.pow(p) % 10;
+            out.push(char::from(b'0' + u8::try_from(d).unwrap_or(0)));
+        }
+        out.push(sep);
+    };
+    digits(year, 4, '-');
+    digits(month, 2, '-');
+    digits(day, 2, 'T');
+    digits(secs / 3600, 2, ':');
+    digits(secs / 60 % 60, 2, ':');
+    digits(secs % 60, 2, 'Z');
+    out
 }
 
 #[cfg(test)]
@@ -208,6 +234,37 @@ mod tests {
         assert_eq!(format_epoch_iso8601(0), "1970-01-01T00:00:00Z");
         assert_eq!(format_epoch_iso8601(1_709_251_199), "2024-02-29T23:59:59Z");
         assert_eq!(format_epoch_iso8601(-1), "1969-12-31T23:59:59Z");
+    }
+
+    /// The digit-pushing path spells every instant as the `format!` path does.
+    #[test]
+    fn epoch_formatting_agrees_with_format() {
+        let by_format = |epoch: i64| {
+            let (year, month, day, secs) = civil(epoch);
+            format!(
+                "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+                secs / 3600,
+                secs / 60 % 60,
+                secs % 60
+            )
+        };
+        let mut epoch: i64 = -62_167_219_200; // 0000-01-01
+        while epoch < 253_402_300_799 {
+            assert_eq!(format_epoch_iso8601(epoch), by_format(epoch), "{epoch}");
+            epoch += 7_919_993;
+        }
+        assert_eq!(
+            format_epoch_iso8601(253_402_300_799),
+            "9999-12-31T23:59:59Z"
+        );
+        assert_eq!(
+            format_epoch_iso8601(253_402_300_800),
+            "10000-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            format_epoch_iso8601(-62_167_219_201),
+            "-001-12-31T23:59:59Z"
+        );
     }
 
     use super::*;

@@ -8,6 +8,7 @@
 mod context;
 mod explain;
 mod flow;
+mod index;
 mod layers;
 mod prepare;
 mod principal;
@@ -132,11 +133,14 @@ fn policy_outcome<'p>(
     let Some(compiled) = policy.compiled.as_ref().filter(|_| policy.enabled) else {
         return outcome;
     };
-    for statement in compiled.statements() {
-        if !statement.is_evaluable() || policy.is_skipped(statement.index()) {
+    // Only the statements that can match the request's service (evaluable, not skipped), in
+    // document order.
+    for &position in policy.index.candidates_hashed(request.service_hashed()) {
+        let Some(statement) = compiled.statements().get(position) else {
             continue;
-        }
-        let Some(Applies { principal, .. }) = statement.applies_to(request, options) else {
+        };
+        let Some(Applies { principal, .. }) = statement.applies_to_candidate(request, options)
+        else {
             continue;
         };
         let Some(effect) = statement.effect() else {
@@ -216,7 +220,7 @@ pub(crate) fn summarize<'p>(
     on_hit: &mut dyn FnMut(Hit<'p>),
 ) -> Summary {
     // The action folded and the resource read as an ARN once, for every statement.
-    let request = PreparedMatch::new(req.as_request(), Some(&req.action_lower));
+    let request = PreparedMatch::with_target(req.as_request(), &req.target);
     let opts = |layer| options_for(layer, set, req);
     let identity = part.identity.then(|| {
         let mut o = Outcome::default();

@@ -2,6 +2,7 @@
 //! evaluated many times without re-reading any policy text (the web app re-evaluates whole
 //! matrices on every keystroke and only re-prepares the policy being edited).
 
+use super::index::StatementIndex;
 use super::result::LayerKind;
 use crate::catalog::lint::lint;
 use crate::diagnostic::Diagnostic;
@@ -27,6 +28,8 @@ pub struct PreparedPolicy {
     pub diagnostics: Vec<Diagnostic>,
     /// Statements that carry an error and are skipped (fail closed), by index, ascending.
     pub skipped: Vec<usize>,
+    /// The statements a request can match, by its service (evaluable and not skipped only).
+    pub index: StatementIndex,
 }
 
 impl PreparedPolicy {
@@ -82,6 +85,13 @@ impl PreparedPolicy {
         skipped.sort_unstable();
         skipped.dedup();
         let compiled = parsed.policy.as_ref().map(CompiledPolicy::compile);
+        let index = compiled.as_ref().map_or_else(StatementIndex::default, |c| {
+            StatementIndex::new(c.statements(), |i| {
+                c.statements()
+                    .get(i)
+                    .is_some_and(|s| s.is_evaluable() && skipped.binary_search(&s.index()).is_err())
+            })
+        });
         PreparedPolicy {
             name,
             layer,
@@ -91,6 +101,7 @@ impl PreparedPolicy {
             compiled,
             diagnostics,
             skipped,
+            index,
         }
     }
 

@@ -5,7 +5,7 @@ use super::flow::PrincipalClass;
 use super::principal::{class_of, facts_of};
 use crate::context::RequestContext;
 use crate::diagnostic::Diagnostic;
-use crate::matching::{Request, RequestPrincipal};
+use crate::matching::{MatchTarget, Request, RequestPrincipal};
 use crate::scenario::RequestSpec;
 
 /// Settings that do not belong to the scenario.
@@ -31,6 +31,8 @@ pub struct PreparedRequest {
     pub diagnostics: Vec<Diagnostic>,
     /// Assumptions made, said plainly in the result.
     pub notes: Vec<String>,
+    /// The action folded and the resource split as an ARN, once for every decision.
+    pub target: MatchTarget,
 }
 
 impl PreparedRequest {
@@ -94,6 +96,7 @@ impl PreparedRequest {
             Vec::new()
         };
         PreparedRequest {
+            target: MatchTarget::new(&action, &resource),
             class: class_of(&principal),
             principal,
             action_lower: action.to_ascii_lowercase(),

@@ -27,6 +27,12 @@ impl ActionPattern {
         self.pattern.matches_prefolded(folded_action)
     }
 
+    /// As [`Self::matches_folded`], the caller having checked that the action is ASCII (as
+    /// `PreparedMatch` does once per request).
+    pub(crate) fn matches_ascii_folded(&self, folded_action: &str) -> bool {
+        self.pattern.matches_ascii_folded(folded_action)
+    }
+
     /// The service prefix every action this pattern matches has (lowercase), when the pattern's
     /// service part is plain ASCII text: `s3:Get*` → `s3`; `*`, `s?:Get*` → `None`.
     pub fn fixed_service(raw: &str) -> Option<String> {

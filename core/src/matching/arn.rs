@@ -223,6 +223,40 @@ impl ResourcePattern {
         }
     }
 
+    /// Whether [`Self::check_parsed`] says `Yes`, with the request ARN's head (partition,
+    /// service, region, account) already ASCII-lowercased when `head_folded` is given: the head
+    /// patterns are stored folded, so plain comparisons give the same answer.
+    pub fn matches_prepared(
+        &self,
+        request: &str,
+        request_arn: Option<Arn<'_>>,
+        head_folded: Option<[&str; 4]>,
+        ctx: &RequestContext,
+    ) -> bool {
+        if let ResourceKind::All = self.kind {
+            return true;
+        }
+        if let (
+            ResourceKind::Full {
+                head_ok,
+                head,
+                resource: ResourcePart::Fixed(p),
+                ..
+            },
+            Some(arn),
+            Some(folded),
+        ) = (&self.kind, request_arn, head_folded)
+        {
+            return *head_ok
+                && head
+                    .iter()
+                    .zip(folded)
+                    .all(|(p, s)| p.matches_ascii_folded(s))
+                && p.matches(arn.resource);
+        }
+        self.check_parsed(request, request_arn, ctx, None) == ResourceMatch::Yes
+    }
+
     /// Variables this pattern reads.
     pub fn template(&self) -> Option<&Template> {
         match &self.kind {

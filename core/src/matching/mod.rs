@@ -3,11 +3,13 @@
 
 pub mod action;
 pub mod arn;
+pub mod prepared;
 pub mod principal;
 pub mod statement;
 pub mod variables;
 pub mod wildcard;
 
+pub use prepared::MatchTarget;
 pub use principal::{PrincipalMatchKind, RequestPrincipal};
 pub use statement::{
     Applies, CompiledPolicy, CompiledStatement, ElementTrace, MatchOptions, PreparedMatch, Request,

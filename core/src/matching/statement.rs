@@ -4,7 +4,8 @@
 //! match.
 
 use super::action::ActionPattern;
-use super::arn::{Arn, ResourceMatch, ResourcePattern};
+use super::arn::{ResourceMatch, ResourcePattern};
+pub use super::prepared::PreparedMatch;
 use super::principal::{
     match_not_principal, match_principal_list, PrincipalMatchKind, PrincipalPattern,
     RequestPrincipal,
@@ -23,38 +24,6 @@ pub struct Request<'a> {
     /// An ARN, or `"*"` for actions without a resource type (M4).
     pub resource: &'a str,
     pub context: &'a RequestContext,
-}
-
-/// A request with what every statement would otherwise work out again: the action folded and
-/// its service, the resource read as an ARN. Build it once per request
-/// ([`PreparedMatch::new`]) and ask every statement with [`CompiledStatement::applies_to`].
-#[derive(Clone, Copy, Debug)]
-pub struct PreparedMatch<'a> {
-    pub request: Request<'a>,
-    /// The action ASCII-lowercased, when it is ASCII (`None`: fold while comparing).
-    action_folded: Option<&'a str>,
-    /// The folded action's service prefix.
-    service: Option<&'a str>,
-    arn: Option<Arn<'a>>,
-}
-
-impl<'a> PreparedMatch<'a> {
-    /// `action_lower`: the request action ASCII-lowercased, if the caller has it.
-    pub fn new(request: Request<'a>, action_lower: Option<&'a str>) -> Self {
-        let action_folded = action_lower.filter(|a| {
-            a.is_ascii()
-                && a.len() == request.action.len()
-                && a.eq_ignore_ascii_case(request.action)
-        });
-        PreparedMatch {
-            request,
-            action_folded,
-            service: action_folded
-                .and_then(|a| a.split_once(':'))
-                .map(|(s, _)| s),
-            arn: Arn::parse(request.resource),
-        }
-    }
 }
 
 /// How the policy type reads a statement.
@@ -279,6 +248,11 @@ impl CompiledStatement {
         self.index
     }
 
+    /// The one service (lowercase) every `Action` value names plainly, if there is one.
+    pub fn service(&self) -> Option<&str> {
+        self.service.as_deref()
+    }
+
     pub fn sid(&self) -> Option<&str> {
         self.sid.as_deref()
     }
@@ -318,19 +292,33 @@ impl CompiledStatement {
 
     /// As [`Self::applies`], for a request prepared once for many statements.
     pub fn applies_to(&self, prepared: &PreparedMatch, opts: MatchOptions) -> Option<Applies> {
-        let req = &prepared.request;
-        if self.invalid.is_some() || self.effect.is_none() {
-            return None;
-        }
         // Action first: the cheapest test and the one that rules out most statements.
         if let (Some(mine), Some(theirs)) = (&self.service, prepared.service) {
             if mine != theirs {
                 return None;
             }
         }
+        self.applies_to_candidate(prepared, opts)
+    }
+
+    /// As [`Self::applies_to`], for a statement already known to suit the request's service
+    /// (one of `StatementIndex::candidates`): the service pre-check is skipped.
+    pub fn applies_to_candidate(
+        &self,
+        prepared: &PreparedMatch,
+        opts: MatchOptions,
+    ) -> Option<Applies> {
+        let req = &prepared.request;
+        if self.invalid.is_some() || self.effect.is_none() {
+            return None;
+        }
         let action = self.action.as_ref()?;
         let action_matches = match prepared.action_folded {
-            Some(folded) => action.patterns.iter().any(|p| p.matches_folded(folded)),
+            // `action_folded` is ASCII (checked once by `PreparedMatch`).
+            Some(folded) => action
+                .patterns
+                .iter()
+                .any(|p| p.matches_ascii_folded(folded)),
             None => action.patterns.iter().any(|p| p.matches(req.action)),
         };
         if action_matches == action.negated {
@@ -339,8 +327,12 @@ impl CompiledStatement {
         match &self.resource {
             Some(r) => {
                 let any = r.patterns.iter().any(|p| {
-                    p.check_parsed(req.resource, prepared.arn, req.context, None)
-                        == ResourceMatch::Yes
+                    p.matches_prepared(
+                        req.resource,
+                        prepared.arn,
+                        prepared.head_folded,
+                        req.context,
+                    )
                 });
                 if any == r.negated {
                     return None;

@@ -210,6 +210,19 @@ impl Pattern {
         }
     }
 
+    /// As [`Self::matches_prefolded`], the caller having checked that `folded` is ASCII.
+    pub(crate) fn matches_ascii_folded(&self, folded: &str) -> bool {
+        if !self.fold {
+            return self.matches(folded);
+        }
+        match &self.kind {
+            Kind::Any => true,
+            Kind::Exact(lit, _) => folded == lit,
+            Kind::Prefix(lit, _) => folded.starts_with(lit.as_str()),
+            Kind::General(g) => g.matches(folded.as_bytes(), false),
+        }
+    }
+
     /// Whether the whole `text` matches.
     pub fn matches(&self, text: &str) -> bool {
         match &self.kind {

@@ -1,0 +1,167 @@
+//! Which statements of a policy a request can match, by the request's service: a statement
+//! whose `Action` values all name one service plainly (`s3:Get*`) is never read for a request
+//! to another service. Built once per prepared policy, so a decision visits only candidates.
+
+use crate::context::key_hash;
+use crate::matching::CompiledStatement;
+
+/// Positions (in `CompiledPolicy::statements`) of the statements worth reading, ascending, so
+/// that matches are met in document order as with a plain scan.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatementIndex {
+    /// (`key_hash` of the service, service, the statements naming it or no single service):
+    /// a policy names a few services, so a scan comparing integers finds one fastest.
+    by_service: Vec<(u64, String, Vec<usize>)>,
+    /// The statements naming no single service: all a request to an unlisted service can match.
+    any_service: Vec<usize>,
+    /// Every statement read at all, for a request whose service is not known.
+    all: Vec<usize>,
+}
+
+impl StatementIndex {
+    /// `read`: whether statement `position` is read at all (evaluable, not skipped).
+    pub fn new(statements: &[CompiledStatement], read: impl Fn(usize) -> bool) -> StatementIndex {
+        let all: Vec<usize> = (0..statements.len()).filter(|&i| read(i)).collect();
+        let service_of = |i: usize| statements.get(i).and_then(CompiledStatement::service);
+        let any_service: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&i| service_of(i).is_none())
+            .collect();
+        let mut services: Vec<&str> = all.iter().filter_map(|&i| service_of(i)).collect();
+        services.sort_unstable();
+        services.dedup();
+        let by_service = services
+            .into_iter()
+            .map(|service| {
+                let positions = all
+                    .iter()
+                    .copied()
+                    .filter(|&i| service_of(i).is_none_or(|s| s == service))
+                    .collect();
+                (key_hash(service), service.to_string(), positions)
+            })
+            .collect();
+        StatementIndex {
+            by_service,
+            any_service,
+            all,
+        }
+    }
+
+    /// The statements a request for `service` (lowercase; `None`: unknown) can match.
+    pub fn candidates(&self, service: Option<&str>) -> &[usize] {
+        self.candidates_hashed(service.map(|s| (key_hash(s), s)))
+    }
+
+    /// As [`Self::candidates`], with the service's `key_hash` worked out once per request.
+    pub fn candidates_hashed(&self, service: Option<(u64, &str)>) -> &[usize] {
+        let Some((hash, service)) = service else {
+            return &self.all;
+        };
+        self.by_service
+            .iter()
+            .find(|(h, s, _)| *h == hash && s == service)
+            .map_or(&self.any_service, |(_, _, p)| p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::{ContextValue, RequestContext};
+    use crate::matching::{
+        CompiledPolicy, MatchOptions, MatchTarget, PreparedMatch, Request, RequestPrincipal,
+    };
+
+    /// M1–M8, M11: reading only the indexed candidates, with the request's target made once
+    /// (action folded, ARN head folded), finds exactly the statements a plain scan of every
+    /// statement with the plain matcher finds, in the same order.
+    #[test]
+    fn m11_indexed_candidates_find_what_a_plain_scan_finds() {
+        let policy = crate::policy::parse_policy(
+            r#"{"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"},
+                {"Effect": "Allow", "Action": ["S3:getobject", "s3:Put?bject"], "Resource": "*"},
+                {"Effect": "Allow", "Action": ["s3:Get*", "ecr:*"], "Resource": "arn:aws:*:*:*:*"},
+                {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"},
+                {"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::b/secret"},
+                {"Effect": "Allow", "Action": "s?:Get*", "Resource": "arn:aws:s3:::*"},
+                {"Effect": "Allow", "Action": "ECR:Put*", "Resource": "arn:AWS:ECR:US-*:111122223333:repository/${aws:username}-*"},
+                {"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "arn:aws:ecr:us-east-1:*",
+                 "Condition": {"StringEquals": {"aws:username": "alice"}}},
+                {"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "arn:aws:ecr:us-east-?:1111*:repository/al?ce-*"},
+                {"Effect": "Allow", "Action": "ecr:PutImage"},
+                {"Action": "ecr:PutImage", "Resource": "*"},
+                {"Effect": "Allow", "Action": ["ecr:PutImage", "s3:GetObject"], "Resource": "*"}
+            ]}"#,
+        );
+        let compiled = CompiledPolicy::compile(policy.policy.as_ref().expect("policy"));
+        let statements = compiled.statements();
+        let skipped = [1usize];
+        let index = StatementIndex::new(statements, |i| {
+            statements
+                .get(i)
+                .is_some_and(|s| s.is_evaluable() && !skipped.contains(&i))
+        });
+        let principal =
+            RequestPrincipal::parse("arn:aws:iam::111122223333:user/alice").expect("principal");
+        let mut context = RequestContext::new();
+        context.insert("aws:username", ContextValue::Single("alice".into()));
+        for action in [
+            "s3:GetObject",
+            "S3:GETOBJECT",
+            "s3:PutObject",
+            "ecr:PutImage",
+            "ECR:putimage",
+            "ec2:RunInstances",
+            "nocolon",
+            "s3:GetObjectK\u{212A}",
+        ] {
+            for resource in [
+                "arn:aws:s3:::b/k",
+                "arn:aws:s3:::b/secret",
+                "*",
+                "arn:aws:ecr:us-east-1:111122223333:repository/alice-web",
+                "ARN:AWS:ECR:US-EAST-1:111122223333:repository/alice-web",
+                "arn:aws:ecr:us-east-1:111122223333:repository/Alice-web",
+                "arn:aws:ecr:eu-west-1:111122223333:repository/x",
+                "arn:aws:ecr:us-east-\u{212A}:111122223333:repository/alice-x",
+                "not-an-arn",
+            ] {
+                let req = Request {
+                    principal: &principal,
+                    action,
+                    resource,
+                    context: &context,
+                };
+                let target = MatchTarget::new(action, resource);
+                let prepared = PreparedMatch::with_target(req, &target);
+                for implicit_resource in [false, true] {
+                    let opts = MatchOptions {
+                        implicit_resource,
+                        ..MatchOptions::default()
+                    };
+                    let fast: Vec<usize> = index
+                        .candidates_hashed(prepared.service_hashed())
+                        .iter()
+                        .copied()
+                        .filter(|&i| {
+                            statements
+                                .get(i)
+                                .and_then(|s| s.applies_to_candidate(&prepared, opts))
+                                .is_some()
+                        })
+                        .collect();
+                    let plain: Vec<usize> = statements
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, s)| !skipped.contains(i) && s.applies(&req, opts).is_some())
+                        .map(|(i, _)| i)
+                        .collect();
+                    assert_eq!(fast, plain, "action {action} resource {resource}");
+                }
+            }
+        }
+    }
+}
