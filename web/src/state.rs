@@ -420,6 +420,8 @@ pub enum Action {
     },
     SetTheme(Theme),
     DismissNotice,
+    /// Shows a message in the notice bar (e.g. why a file could not be opened); changes nothing else.
+    Notify(String),
 }
 
 impl State {
@@ -860,6 +862,10 @@ impl Reducible for State {
                 changed = false;
             }
             Action::DismissNotice => changed = false,
+            Action::Notify(message) => {
+                s.notice = Some(message);
+                changed = false;
+            }
         }
         if changed {
             s.revision = s.revision.wrapping_add(1);
