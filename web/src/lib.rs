@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod components;
+pub mod files;
 pub mod scenario_file;
 pub mod state;
 pub mod timing;
