@@ -31,14 +31,14 @@ pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let link: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(fail)?
-        .unchecked_into();
+    let link: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(fail)?.unchecked_into();
     link.set_href(&url);
     link.set_download(name);
     link.set_hidden(true);
-    let body = document.body().ok_or("the file could not be saved: no body")?;
+    let body = document
+        .body()
+        .ok_or("the file could not be saved: no body")?;
     body.append_child(&link).map_err(fail)?;
     link.click();
     link.remove();
@@ -53,9 +53,7 @@ pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
 /// Copies text to the clipboard. Fails (without throwing) where the Clipboard API is missing
 /// (pages not served over HTTPS or localhost) or the browser refuses.
 pub async fn copy_text(text: &str) -> Result<(), String> {
-    let navigator = web_sys::window()
-        .ok_or("no window")?
-        .navigator();
+    let navigator = web_sys::window().ok_or("no window")?.navigator();
     let clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
         .ok()
         .filter(|c| !c.is_undefined() && !c.is_null())
