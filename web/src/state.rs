@@ -1041,6 +1041,18 @@ mod tests {
     }
 
     #[test]
+    fn notify_shows_a_message_and_changes_nothing_else() {
+        let s = State::default();
+        let before = s.clone();
+        let s = reduce(s, Action::Notify("`x.json` could not be read".into()));
+        assert_eq!(s.notice.as_deref(), Some("`x.json` could not be read"));
+        assert_eq!(s.workspace, before.workspace);
+        assert_eq!(s.revision, before.revision);
+        let s = reduce(s, Action::DismissNotice);
+        assert_eq!(s.notice, None);
+    }
+
+    #[test]
     fn reveal_selects_and_flashes_the_statement() {
         let s = State::default();
         let result = s.evaluate(&EvalOptions::default());

@@ -166,6 +166,20 @@ mod tests {
             .is_some_and(|a| a.contains(&link.chars.to_string())));
     }
 
+    // The README's recipes (Python's zlib, Node's zlib) make links that iamsim reads.
+    #[test]
+    fn links_made_by_the_readme_recipes_decode() {
+        let python = "s=dY9Ba8MwDIX_SvBxtKRODwOf1sPosWODXcYOqqMwtbGdyTYlhPz3ymk3dtnDF0uf3pMm1QV2kJSpFIGL5Opo0QNTeNJqVSkPDkuz4-CqlzF9BV_KQ-jJEkZpTYpa9InSKJ-P6XfiFaHd9X2h22CzE2ah35EjiYsgzUY3a71Z68dCvSVIeMfE57nr0C6LiUu4FGJn030ybs0e0-F4KsiqhMWQ2S7BD2r-nOVJmfE7Y7zlDkze0gB9YYC9gUs0crMxWtSItiKTI3INch0WX_g3kf8k_rgJY8wx2zOm-oyjmucr&v=0.1.0";
+        let node = "#s=HcwxCgJBDAXQq8gvZUHELpWdYGPhCeKQhYhJ1mSmkGXvLnqA91bMkcYdBGUrtUM1cU6N8xETnE1AmDNsd71jQsp7SHXQiiXVmy78AoE9_GMxChO4dQ0HoU50kX57PKX1P60Y2X7fHtv2BQ&v=0.1.0";
+        let from_python = decode_fragment(python).expect("python's link");
+        assert_eq!(from_python.scenario.name.as_deref(), Some("from Python"));
+        assert_eq!(from_python.scenario.policies.identity.len(), 1);
+        assert_eq!(from_python.scenario.request.action, "s3:GetObject");
+        let from_node = decode_fragment(node).expect("node's link");
+        assert_eq!(from_node.scenario.name.as_deref(), Some("from JS"));
+        assert_eq!(from_node.made_with.as_deref(), Some("0.1.0"));
+    }
+
     #[test]
     fn digits_are_grouped() {
         assert_eq!(group_digits(7), "7");
