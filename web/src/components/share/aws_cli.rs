@@ -21,7 +21,7 @@ pub fn aws_cli_dialog(props: &AwsCliDialogProps) -> Html {
             <div class="aws-notes">
                 <h3>{ "What AWS's simulator cannot check here" }</h3>
                 <ul data-testid="aws-cli-notes">
-                    { for export.notes.iter().map(|n| html! { <li>{ n }</li> }) }
+                    { for export.notes.iter().map(|n| html! { <li>{ with_code(n) }</li> }) }
                 </ul>
             </div>
         }
@@ -42,4 +42,16 @@ pub fn aws_cli_dialog(props: &AwsCliDialogProps) -> Html {
             </div>
         </Modal>
     }
+}
+
+/// A note's `quoted` parts (commands, keys, ARNs) as code, the rest as text.
+fn with_code(note: &str) -> Html {
+    let parts = note.split('`').enumerate().map(|(i, part)| {
+        if i % 2 == 1 {
+            html! { <code>{ part }</code> }
+        } else {
+            html! { { part } }
+        }
+    });
+    html! { <>{ for parts }</> }
 }
