@@ -9,10 +9,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::DragEvent;
 use yew::prelude::*;
 
+/// Called with the dropped file, and a note when several were dropped.
+pub type OnFile = Callback<(web_sys::File, Option<String>)>;
+
 #[derive(Properties, PartialEq)]
 pub struct DropTargetProps {
-    /// The dropped file, and a note when several were dropped.
-    pub on_file: Callback<(web_sys::File, Option<String>)>,
+    pub on_file: OnFile,
 }
 
 /// Whether a drag carries files (not text or a link).
@@ -53,7 +55,7 @@ pub fn drop_target(props: &DropTargetProps) -> Html {
 fn listen(
     window: &web_sys::Window,
     dragging: UseStateHandle<bool>,
-    on_file: Rc<RefCell<Callback<(web_sys::File, Option<String>)>>>,
+    on_file: Rc<RefCell<OnFile>>,
 ) -> [EventListener; 4] {
     // dragenter/dragleave fire for every element crossed: count them to know when the drag left.
     let depth = Rc::new(Cell::new(0_i32));
