@@ -2,7 +2,9 @@
 //! rule (size limit, which scenario of a multi-scenario file, messages, file names, the saved
 //! layout) is tested natively. The browser side (file pickers, downloads) is in `files.rs`.
 
-use iamsim_core::scenario::{read_scenarios, Scenario, FORMAT_V1};
+use iamsim_core::scenario::{is_json_lines, read_json_line, Scenario, ScenarioError, FORMAT_V1};
+use iamsim_core::span::Position;
+use serde::de::{Deserialize, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// Larger inputs are refused before they are parsed: a scenario is a few kilobytes, and parsing
@@ -40,13 +42,8 @@ pub fn open_text(text: &str, source: &str) -> Result<Opened, String> {
     if let Some(hint) = not_a_scenario_hint(text) {
         return Err(format!("{source} is not a scenario: {hint}"));
     }
-    let mut all = read_scenarios(text).into_iter();
-    let count = all.len();
-    let first = match all.next() {
-        Some(Ok(scenario)) => scenario,
-        Some(Err(e)) => return Err(format!("{source} could not be read: {e}")),
-        None => return Err(format!("{source} holds no scenario")),
-    };
+    let (first, count) = first_scenario(text);
+    let first = first.map_err(|e| format!("{source} could not be read: {e}"))?;
     let mut notes = Vec::new();
     if count > 1 {
         notes.push(format!(
@@ -71,6 +68,89 @@ pub fn open_text(text: &str, source: &str) -> Result<Opened, String> {
         scenario: first,
         notes,
     })
+}
+
+/// The first scenario of `text` (one scenario, a JSON array of them, or JSON Lines) and how many
+/// there are. Reads with `from_str` only, never through `serde_json::Value`: a second deserializer
+/// of the whole scenario format would cost the wasm bundle about 20 KB (measured).
+fn first_scenario(text: &str) -> (Result<Scenario, ScenarioError>, usize) {
+    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if trimmed.starts_with('[') {
+        return match serde_json::from_str::<FirstOfArray>(trimmed) {
+            Ok(FirstOfArray(Some(first), count)) => (Ok(first), count),
+            Ok(FirstOfArray(None, _)) => (Err(message("the array holds no scenario")), 0),
+            // The position is in `trimmed`: leading blank lines are rare enough to ignore.
+            Err(e) => (read_json_line_error(&e), 1),
+        };
+    }
+    if is_json_lines(text) {
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty());
+        let count = lines.clone().count();
+        return match lines.next() {
+            Some((index, line)) => (read_json_line(line, index), count),
+            None => (Err(message("the input is empty")), 0),
+        };
+    }
+    if trimmed.trim_end().is_empty() {
+        return (
+            Err(message("the input is empty: expected a scenario object")),
+            0,
+        );
+    }
+    (read_json_line(text, 0), 1)
+}
+
+fn message(text: &str) -> ScenarioError {
+    ScenarioError {
+        message: text.into(),
+        position: None,
+    }
+}
+
+/// An array's syntax error, placed as core places errors.
+fn read_json_line_error(e: &serde_json::Error) -> Result<Scenario, ScenarioError> {
+    let text = e.to_string();
+    let message = match text.rfind(" at line ") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    };
+    Err(ScenarioError {
+        message: format!("in the array: {message}"),
+        position: (e.line() > 0).then(|| Position {
+            line: e.line() as u32,
+            column: e.column() as u32,
+            offset: 0,
+        }),
+    })
+}
+
+/// A JSON array read as its first scenario and the number of elements (the others unread).
+struct FirstOfArray(Option<Scenario>, usize);
+
+impl<'de> Deserialize<'de> for FirstOfArray {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = FirstOfArray;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of scenarios")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FirstOfArray, A::Error> {
+                let Some(first) = seq.next_element::<Scenario>()? else {
+                    return Ok(FirstOfArray(None, 0));
+                };
+                let mut count = 1;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    count += 1;
+                }
+                Ok(FirstOfArray(Some(first), count))
+            }
+        }
+        deserializer.deserialize_seq(Visit)
+    }
 }
 
 /// A clearer message than the parser's "missing field `request`" for JSON that is valid but
@@ -111,28 +191,53 @@ pub fn pasted_scenario(text: &str) -> Option<Scenario> {
     {
         return None;
     }
-    serde_json::from_value(value).ok()
+    // `from_str` again rather than `from_value`: see `first_scenario`.
+    serde_json::from_str(trimmed).ok()
 }
 
 /// The scenario as a file: pretty-printed JSON with `format` set. A policy whose text is exactly
 /// the pretty-printed form of a JSON object is written as that object (readable, and opening the
 /// file shows the same text); any other text is written as a string, exactly as typed.
 pub fn save_text(scenario: &Scenario) -> String {
+    // Through `Value`, whose pretty printer the app has anyway: a pretty serializer of the whole
+    // scenario format would add its own copy to the wasm bundle.
     let mut scenario = scenario.clone();
     scenario.format = FORMAT_V1.to_string();
-    let p = &mut scenario.policies;
-    let singles = [&mut p.permissions_boundary, &mut p.session, &mut p.resource];
-    for policy in singles.into_iter().flatten() {
-        as_object_when_lossless(&mut policy.document);
+    let mut value = serde_json::to_vec(&scenario)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .unwrap_or(Value::Null);
+    if let Some(policies) = value.get_mut("policies").and_then(Value::as_object_mut) {
+        for (key, member) in policies.iter_mut() {
+            match key.as_str() {
+                "identity" | "vpcEndpoint" => each_policy(member, 1),
+                "scp" | "rcp" => each_policy(member, 2),
+                "permissionsBoundary" | "session" | "resource" => each_policy(member, 0),
+                _ => {}
+            }
+        }
     }
-    let lists = p.identity.iter_mut().chain(p.vpc_endpoint.iter_mut());
-    let levels = p.scp.iter_mut().chain(p.rcp.iter_mut()).flatten().flatten();
-    for policy in lists.chain(levels) {
-        as_object_when_lossless(&mut policy.document);
-    }
-    let mut text = serde_json::to_string_pretty(&scenario).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// Writes the documents of the policies at `depth` levels of arrays under `member` as objects
+/// where that is lossless.
+fn each_policy(member: &mut Value, depth: usize) {
+    match (depth, member) {
+        (0, Value::Object(policy)) => {
+            if let Some(document) = policy.get_mut("document") {
+                as_object_when_lossless(document);
+            }
+        }
+        (d, Value::Array(items)) if d > 0 => {
+            for item in items {
+                each_policy(item, d - 1);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn as_object_when_lossless(document: &mut Value) {
@@ -199,6 +304,38 @@ mod tests {
                 vec!["`many.json` holds 2 scenarios: opened the first (the iamsim CLI runs them all)"]
             );
         }
+    }
+
+    #[test]
+    fn arrays_are_read_to_their_first_scenario_only() {
+        // The second element is not even a scenario: only the first is read.
+        let opened = open_text(&format!("\n[{ONE}, 3, {{}}]"), "`a.json`").expect("the first");
+        assert_eq!(opened.scenario.name.as_deref(), Some("one"));
+        assert_eq!(opened.notes.len(), 1);
+        assert!(opened.notes[0].contains("holds 3 scenarios"));
+        let err = open_text("[]", "`a.json`").expect_err("empty array");
+        assert_eq!(
+            err,
+            "`a.json` could not be read: the array holds no scenario"
+        );
+        let err = open_text("[{\"request\": 3}]", "`a.json`").expect_err("bad first");
+        assert!(
+            err.starts_with("`a.json` could not be read: in the array: invalid type"),
+            "{err}"
+        );
+        assert!(err.ends_with("(line 1, column 14)"), "{err}");
+        let err = open_text("[\n{", "`a.json`").expect_err("cut");
+        assert!(err.contains("(line 2, column 1)"), "{err}");
+    }
+
+    #[test]
+    fn json_lines_errors_are_placed_in_the_whole_file() {
+        let err = open_text(&format!("\n\n{{\"request\": 3}}\n{ONE}\n"), "`a.jsonl`")
+            .expect_err("a bad first line");
+        assert!(
+            err.contains("expected struct RequestSpec (line 3, column"),
+            "{err}"
+        );
     }
 
     #[test]
