@@ -193,6 +193,7 @@ test('a scenario file dropped on the page opens (with an overlay while dragging)
   const transfer = await page.evaluateHandle((t) => {
     const dt = new DataTransfer();
     dt.items.add(new File([t], 'dropped.json', { type: 'application/json' }));
+    dt.items.add(new File(['not read'], 'second.json', { type: 'application/json' }));
     return dt;
   }, text);
   await page.dispatchEvent('main', 'dragenter', { dataTransfer: transfer });
@@ -202,7 +203,7 @@ test('a scenario file dropped on the page opens (with an overlay while dragging)
   await page.locator('[data-testid="drop-overlay"]').waitFor({ state: 'detached' });
   await expectDecision(page, cliDecision(file));
   assert.equal(await titleOf(page), readJson(file).name);
-  assert.match(await page.locator('.undo-bar').textContent(), /Opened `dropped.json`/);
+  assert.match(await page.locator('.undo-bar').textContent(), /Opened `dropped.json` \(2 files were dropped: opened the first\)/);
   await finish();
 });
 

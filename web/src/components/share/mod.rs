@@ -32,9 +32,11 @@ struct Opener {
 }
 
 impl Opener {
-    /// Opens scenario text from `source` (e.g. "`x.json`") in place of the workspace.
-    fn open(&self, text: &str, source: &str) -> Result<(), String> {
-        let opened = open_text(text, source)?;
+    /// Opens scenario text from `source` (e.g. "`x.json`") in place of the workspace; `note`
+    /// is one more thing to say in the Undo bar.
+    fn open(&self, text: &str, source: &str, note: Option<String>) -> Result<(), String> {
+        let mut opened = open_text(text, source)?;
+        opened.notes.extend(note);
         let label = if opened.notes.is_empty() {
             format!("Opened {source}")
         } else {
@@ -51,15 +53,11 @@ impl Opener {
         yew::platform::spawn_local(async move {
             let source = format!("`{}`", file.name());
             let outcome = match read_file(&file).await {
-                Ok(text) => opener.open(&text, &source),
+                Ok(text) => opener.open(&text, &source, note),
                 Err(e) => Err(e),
             };
-            match (outcome, note) {
-                (Err(message), _) => opener.dispatch.emit(Action::Notify(message)),
-                (Ok(()), Some(note)) => {
-                    opener.on_undoable.emit(format!("Opened {source} ({note})"))
-                }
-                (Ok(()), None) => {}
+            if let Err(message) = outcome {
+                opener.dispatch.emit(Action::Notify(message));
             }
         });
     }
@@ -162,7 +160,8 @@ pub fn file_menu(props: &FileMenuProps) -> Html {
         Dialog::None => html! {},
         Dialog::Paste => {
             let opener = opener.clone();
-            let on_open = Callback::from(move |text: String| opener.open(&text, "the pasted text"));
+            let on_open =
+                Callback::from(move |text: String| opener.open(&text, "the pasted text", None));
             html! { <PasteDialog {on_open} on_close={close_dialog} /> }
         }
         Dialog::Share(link) => {
