@@ -37,8 +37,12 @@ step_wasm() {
         cargo test --target wasm32-unknown-unknown -p iamsim-web --no-fail-fast
 }
 step_build() { trunk build --release; }
-# Every *.test.mjs in tests/e2e/; node prints one summary for all of them.
-step_e2e() { node --test --test-reporter=spec tests/e2e/*.test.mjs; }
+# Every *.test.mjs in tests/e2e/; node prints one summary for all of them. share.test.mjs checks
+# the page against the CLI (`iamsim simulate`, `link`, `export-aws`): build it first (incremental).
+step_e2e() {
+    cargo build -q -p iamsim-cli &&
+        IAMSIM_BIN="$ROOT/target/debug/iamsim" node --test --test-reporter=spec tests/e2e/*.test.mjs
+}
 step_size() {
     local f raw gz total_raw=0 total_gz=0
     shopt -s nullglob

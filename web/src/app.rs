@@ -5,6 +5,7 @@
 use crate::components::editor::{Editor, Highlight, HighlightKind};
 use crate::components::examples::ExamplesGallery;
 use crate::components::request::RequestBuilder;
+use crate::components::share::FileMenu;
 use crate::components::trace::TracePanel;
 use crate::components::verdict::Verdict;
 use crate::components::workspace::{layer_badge, layer_class, level_name, WorkspacePanel};
@@ -324,6 +325,7 @@ pub fn app() -> Html {
                     <span class="scenario-name" title={title.clone()}>{ title }</span>
                 }
                 <span class="spacer"></span>
+                <FileMenu state={state.clone()} dispatch={dispatch.clone()} on_undoable={on_undoable.clone()} />
                 { keeping.switcher }
                 <ExamplesGallery dispatch={dispatch.clone()} {on_loaded} />
                 { theme_switch(state.theme, &dispatch) }

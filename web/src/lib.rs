@@ -5,8 +5,10 @@
 
 pub mod app;
 pub mod components;
+pub mod files;
 pub mod incoming;
 pub mod saved;
+pub mod scenario_file;
 pub mod state;
 pub mod storage;
 pub mod timing;

@@ -423,6 +423,8 @@ pub enum Action {
     },
     SetTheme(Theme),
     DismissNotice,
+    /// Shows a message in the notice bar (e.g. why a file could not be opened); changes nothing else.
+    Notify(String),
 }
 
 impl State {
@@ -867,6 +869,10 @@ impl Reducible for State {
                 changed = false;
             }
             Action::DismissNotice => changed = false,
+            Action::Notify(message) => {
+                s.notice = Some(message);
+                changed = false;
+            }
         }
         if changed {
             s.revision = s.revision.wrapping_add(1);
@@ -1053,6 +1059,18 @@ mod tests {
             .as_deref()
             .is_some_and(|n| n.contains("not valid JSON")));
         assert_eq!(s.policy(id).expect("policy").text, "{");
+    }
+
+    #[test]
+    fn notify_shows_a_message_and_changes_nothing_else() {
+        let s = State::default();
+        let before = s.clone();
+        let s = reduce(s, Action::Notify("`x.json` could not be read".into()));
+        assert_eq!(s.notice.as_deref(), Some("`x.json` could not be read"));
+        assert_eq!(s.workspace, before.workspace);
+        assert_eq!(s.revision, before.revision);
+        let s = reduce(s, Action::DismissNotice);
+        assert_eq!(s.notice, None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod editor;
 pub mod examples;
 pub mod request;
+pub mod share;
 pub mod trace;
 pub mod verdict;
 pub mod workspace;
