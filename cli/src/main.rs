@@ -55,6 +55,20 @@ enum Command {
     Expand { pattern: String },
     /// List a service's actions, resource types and condition keys (e.g. `ecr`).
     Actions { service: String },
+    /// Print a playground link holding the scenario in its fragment (one per scenario).
+    Link {
+        /// Scenario file, or `-` for standard input.
+        file: PathBuf,
+        /// The playground's address.
+        #[arg(long, default_value = "http://127.0.0.1:8080/")]
+        base: String,
+    },
+    /// Print the scenario as an `aws iam simulate-custom-policy` command, with notes on what
+    /// AWS's simulator cannot express.
+    ExportAws {
+        /// Scenario file, or `-` for standard input.
+        file: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -71,5 +85,7 @@ fn main() -> ExitCode {
         } => commands::validate::run(&file, &policy_type, json, &mut out),
         Command::Expand { pattern } => commands::expand::run_expand(&pattern, &mut out),
         Command::Actions { service } => commands::actions::run_actions(&service, &mut out),
+        Command::Link { file, base } => commands::share::run_link(&file, &base, &mut out),
+        Command::ExportAws { file } => commands::share::run_export_aws(&file, &mut out),
     }
 }

@@ -118,3 +118,41 @@ fn bad_usage_exits_two() {
         Some(2)
     );
 }
+
+#[test]
+fn link_makes_a_fragment_that_decodes_to_the_same_scenario() {
+    let out = iamsim(
+        &["link", "-", "--base", "https://play.example/#old"],
+        Some(ALLOWED),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let link = stdout(&out);
+    let fragment = link
+        .trim()
+        .strip_prefix("https://play.example/#")
+        .expect("the base without its fragment, then the new fragment");
+    let shared = iamsim_core::scenario::share::decode_fragment(fragment).expect("decodes");
+    let original = iamsim_core::scenario::read_scenarios(ALLOWED)
+        .pop()
+        .and_then(Result::ok)
+        .expect("scenario");
+    assert_eq!(shared.scenario, original);
+}
+
+#[test]
+fn export_aws_prints_notes_as_comments_then_the_command() {
+    let out = iamsim(&["export-aws", "-"], Some(ALLOWED));
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let first_command_line = text
+        .lines()
+        .position(|l| l.starts_with("aws iam simulate-custom-policy"))
+        .expect("the command");
+    assert!(text
+        .lines()
+        .take(first_command_line)
+        .all(|l| l.starts_with("# ")));
+    assert!(text.contains("--caller-arn arn:aws:iam::111122223333:user/alice"));
+    let bad = iamsim(&["export-aws", "-"], Some("{\"request\": 3}"));
+    assert_eq!(bad.status.code(), Some(1));
+}

@@ -19,8 +19,8 @@ const MIME = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Starts serving `root`; resolves to { origin, close() }. */
-export async function startStaticServer(root) {
+/** Starts serving `root` (on `port`, default a free one); resolves to { origin, close() }. */
+export async function startStaticServer(root, port = 0) {
   const base = path.resolve(root);
   await stat(path.join(base, 'index.html')).catch(() => {
     throw new Error(`${base}/index.html not found: run \`trunk build --release\` first`);
@@ -47,11 +47,15 @@ export async function startStaticServer(root) {
 
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(port, '127.0.0.1', resolve);
   });
-  const { port } = server.address();
   return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    origin: `http://127.0.0.1:${server.address().port}`,
+    // Also drops the browser's idle keep-alive connections, which would hold close() open.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
   };
 }

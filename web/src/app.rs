@@ -209,7 +209,10 @@ fn theme_switch(theme: Theme, dispatch: &Callback<Action>) -> Html {
 /// The root component.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::default);
+    // Saved work: the reducer starts from the saved (or shared) workspace.
+    let boot = crate::saved::use_saved_boot();
+    let state = use_reducer(|| boot.initial_state());
+    let keeping = crate::saved::use_keeping(&boot, &state);
     let dispatch: Callback<Action> = {
         let state = state.clone();
         Callback::from(move |action| state.dispatch(action))
@@ -368,11 +371,13 @@ pub fn app() -> Html {
                 }
                 <span class="spacer"></span>
                 { view_switch(*view, &on_view) }
+                { keeping.switcher }
                 <ExamplesGallery dispatch={dispatch.clone()} {on_loaded} />
                 { theme_switch(state.theme, &dispatch) }
             </header>
             { undo_bar }
             { for notice }
+            { keeping.notices }
             <main class={classes!("columns", (*view == View::Matrix).then_some("view-matrix"))}>
                 <aside class="col col-workspace">
                     <WorkspacePanel state={Rc::new((*state).clone())} result={result.clone()}

@@ -5,7 +5,10 @@
 
 pub mod app;
 pub mod components;
+pub mod incoming;
+pub mod saved;
 pub mod state;
+pub mod storage;
 pub mod timing;
 
 pub use app::App;

@@ -411,6 +411,9 @@ pub enum Action {
     Load(Box<Scenario>),
     /// Restores the workspace saved by the last `Load` or `Remove`.
     Undo,
+    /// Opens a saved workspace (reload, switch, incoming link): like `Load`, but with nothing
+    /// to undo, as the workspace it replaces is saved under its own name.
+    Restore(Box<Scenario>),
     /// Selects the policy a reason or trace row names and flashes the statement.
     Reveal {
         layer: LayerKind,
@@ -810,6 +813,10 @@ impl Reducible for State {
                 }
             }
             Action::Load(scenario) => s.load(&scenario),
+            Action::Restore(scenario) => {
+                s.load(&scenario);
+                s.previous = None;
+            }
             Action::Undo => match s.previous.take() {
                 Some(previous) => {
                     s.workspace = (*previous).clone();
@@ -879,6 +886,20 @@ mod tests {
 
     fn decision(state: &State) -> Decision {
         state.evaluate(&EvalOptions::default()).decision
+    }
+
+    #[test]
+    fn restoring_a_saved_workspace_loads_it_with_nothing_to_undo() {
+        let s = State::default();
+        let id = s.selected.expect("selected");
+        let s = reduce(s, Action::Remove(id));
+        assert!(s.previous.is_some());
+        let mut saved = State::default().to_scenario();
+        saved.name = Some("saved".into());
+        let s = reduce(s, Action::Restore(Box::new(saved.clone())));
+        assert_eq!(s.previous, None);
+        assert_eq!(s.to_scenario(), saved);
+        assert!(s.selected_policy().is_some());
     }
 
     #[test]

@@ -19,9 +19,12 @@ async fn settle() {
 }
 
 async fn mount() -> Element {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a browser document");
+    let window = web_sys::window().expect("a browser window");
+    // Every test starts from the starter workspace, not from what an earlier test saved.
+    if let Ok(Some(storage)) = window.local_storage() {
+        storage.clear().expect("storage cleared");
+    }
+    let document = window.document().expect("a browser document");
     let root = document.create_element("div").expect("a div");
     document
         .body()

@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod expand;
+pub mod share;
 pub mod simulate;
 pub mod test;
 pub mod validate;

@@ -2,8 +2,10 @@
 //! The CLI, share links, exercises, the test corpus and the JS API all read it. Fields are only
 //! ever added, never changed in meaning; unknown fields are kept on re-save and reported as warnings.
 
+pub mod aws_cli;
 mod read;
 mod run;
+pub mod share;
 
 pub use read::{is_json_lines, read_json_line, read_scenarios, ScenarioError};
 pub use run::{check, simulate, CheckOutcome, PreparedScenario};

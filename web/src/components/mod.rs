@@ -8,3 +8,4 @@ pub mod request;
 pub mod trace;
 pub mod verdict;
 pub mod workspace;
+pub mod workspaces;

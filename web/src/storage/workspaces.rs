@@ -1,0 +1,471 @@
+//! The saved workspaces: an index (`iamsim.workspaces@1`: names, order, the current one) and one
+//! key per workspace (`iamsim.workspace@1.<id>`, the scenario's compact JSON). Writes the store
+//! refuses (full, disabled) are kept in memory, so the tab keeps working; an entry that cannot be
+//! read is copied aside (`iamsim.backup@1.…`) before anything replaces it, so nothing is lost.
+
+use super::{KeyValue, StoreError};
+use iamsim_core::scenario::{read_scenarios, Scenario};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The index of workspaces. A new layout gets a new key (`@2`), so an older build never
+/// misreads it.
+pub const INDEX_KEY: &str = "iamsim.workspaces@1";
+/// The prefix of one workspace's key; the id follows.
+pub const ENTRY_PREFIX: &str = "iamsim.workspace@1.";
+/// Where an entry that could not be read is kept.
+pub const BACKUP_PREFIX: &str = "iamsim.backup@1.";
+const INDEX_FORMAT: &str = "iamsim/workspaces@1";
+
+/// One saved workspace as the index lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Index {
+    format: String,
+    current: String,
+    workspaces: Vec<Entry>,
+}
+
+fn entry_key(id: &str) -> String {
+    format!("{ENTRY_PREFIX}{id}")
+}
+
+/// The number in an id `w<n>` (ids are made here; another shape counts as 0).
+fn id_number(id: &str) -> u64 {
+    id.strip_prefix('w')
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Reads the index; `Err` says why it is not one (not JSON, wrong shape, another format).
+fn parse_index(raw: &str) -> Result<Index, String> {
+    let mut index: Index = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+    if index.format != INDEX_FORMAT {
+        return Err(format!(
+            "its format is `{}`, expected `{INDEX_FORMAT}`",
+            index.format
+        ));
+    }
+    // Ids must be usable as keys and unique; a duplicate is dropped (its entry stays stored).
+    let mut seen = Vec::new();
+    index.workspaces.retain(|e| {
+        let fresh = !e.id.is_empty() && !seen.contains(&e.id);
+        seen.push(e.id.clone());
+        fresh
+    });
+    Ok(index)
+}
+
+/// Reads one stored workspace; `Err` says why it is not a scenario.
+fn parse_scenario(raw: &str) -> Result<Scenario, String> {
+    let mut read = read_scenarios(raw);
+    match (read.len(), read.pop()) {
+        (1, Some(Ok(scenario))) => Ok(scenario),
+        (1, Some(Err(e))) => Err(e.to_string()),
+        _ => Err("it does not hold exactly one scenario".into()),
+    }
+}
+
+/// The saved workspaces over a store.
+pub struct Keeper<S: KeyValue> {
+    store: S,
+    index: Index,
+    /// Writes the store refused (`None`: a removal), newest value per key; reads see them first.
+    unsaved: BTreeMap<String, Option<String>>,
+    /// Why saving is off, while it is.
+    saving_off: Option<StoreError>,
+    /// Setting an unreadable entry aside failed: nothing more is written to the store from this
+    /// tab, so that entry cannot be overwritten.
+    frozen: bool,
+    /// The last text written or read per key, so an unchanged workspace is not written again.
+    last_text: Option<(String, String)>,
+    notices: Vec<String>,
+}
+
+impl<S: KeyValue> Keeper<S> {
+    /// Opens the saved workspaces: reads the index (or rebuilds it from the stored entries when
+    /// it is missing or unreadable) and makes sure there is a current workspace.
+    pub fn open(store: S) -> Self {
+        let mut keeper = Keeper {
+            store,
+            index: Index {
+                format: INDEX_FORMAT.into(),
+                current: String::new(),
+                workspaces: Vec::new(),
+            },
+            unsaved: BTreeMap::new(),
+            saving_off: None,
+            frozen: false,
+            last_text: None,
+            notices: Vec::new(),
+        };
+        let mut changed = true;
+        match keeper.read(INDEX_KEY) {
+            None => keeper.rebuild_index(),
+            Some(raw) => match parse_index(&raw) {
+                Ok(index) => {
+                    changed = false;
+                    keeper.index = index;
+                }
+                Err(reason) => {
+                    let aside = keeper.set_aside(INDEX_KEY, &raw);
+                    keeper.rebuild_index();
+                    let found = keeper.index.workspaces.len();
+                    keeper.notices.push(format!(
+                        "the list of saved workspaces could not be read ({reason}); {aside}; \
+                         the list was rebuilt from the {found} saved workspace{} found",
+                        if found == 1 { "" } else { "s" }
+                    ));
+                }
+            },
+        }
+        if keeper.index.workspaces.is_empty() {
+            let id = keeper.fresh_id();
+            let name = keeper.fresh_name();
+            keeper.index.workspaces.push(Entry { id, name });
+            changed = true;
+        }
+        if !keeper
+            .index
+            .workspaces
+            .iter()
+            .any(|e| e.id == keeper.index.current)
+        {
+            if let Some(first) = keeper.index.workspaces.first() {
+                keeper.index.current = first.id.clone();
+            }
+            changed = true;
+        }
+        if changed {
+            keeper.write_index();
+        }
+        keeper
+    }
+
+    /// The workspaces, in the order shown.
+    pub fn list(&self) -> &[Entry] {
+        &self.index.workspaces
+    }
+
+    pub fn current_id(&self) -> &str {
+        &self.index.current
+    }
+
+    /// Why saving is off, while it is (the tab keeps everything in memory meanwhile).
+    pub fn saving_off(&self) -> Option<&StoreError> {
+        self.saving_off.as_ref()
+    }
+
+    /// One-off messages for the user since the last call (unreadable entries set aside).
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// The current workspace's saved scenario; `None` when it has none yet or it could not be
+    /// read (then it is set aside and a notice says where): the app starts it afresh.
+    pub fn load_current(&mut self) -> Option<Scenario> {
+        let id = self.index.current.clone();
+        self.read_workspace(&id)
+    }
+
+    /// Saves the current workspace (skipped when its text has not changed).
+    pub fn save_current(&mut self, scenario: &Scenario) {
+        let Ok(text) = serde_json::to_string(scenario) else {
+            return;
+        };
+        let key = entry_key(&self.index.current);
+        if self
+            .last_text
+            .as_ref()
+            .is_some_and(|(k, t)| *k == key && *t == text)
+        {
+            return;
+        }
+        self.write(&key, Some(&text));
+        self.last_text = Some((key, text));
+    }
+
+    /// Adds a workspace holding `scenario` (`None`: the starter) and makes it current.
+    pub fn create(&mut self, name: &str, scenario: Option<&Scenario>) -> String {
+        let id = self.fresh_id();
+        let name = match name.trim() {
+            "" => self.fresh_name(),
+            name => name.to_string(),
+        };
+        if let Some(text) = scenario.and_then(|s| serde_json::to_string(s).ok()) {
+            let key = entry_key(&id);
+            self.write(&key, Some(&text));
+            self.last_text = Some((key, text));
+        }
+        self.index.workspaces.push(Entry {
+            id: id.clone(),
+            name,
+        });
+        self.index.current = id.clone();
+        self.write_index();
+        id
+    }
+
+    /// Makes another workspace current; false when there is no such workspace. Read it with
+    /// `load_current`.
+    pub fn switch(&mut self, id: &str) -> bool {
+        if !self.index.workspaces.iter().any(|e| e.id == id) {
+            return false;
+        }
+        if self.index.current != id {
+            self.index.current = id.to_string();
+            self.write_index();
+        }
+        true
+    }
+
+    /// Renames a workspace (a blank name is ignored).
+    pub fn rename(&mut self, id: &str, name: &str) {
+        let name = name.trim();
+        if name.is_empty() {
+            return;
+        }
+        if let Some(entry) = self.index.workspaces.iter_mut().find(|e| e.id == id) {
+            entry.name = name.to_string();
+            self.write_index();
+        }
+    }
+
+    /// Copies a workspace (as last saved: save the current one first) into a new one named
+    /// "<name> (copy)", which becomes current.
+    pub fn duplicate(&mut self, id: &str) -> Option<String> {
+        let name = self
+            .index
+            .workspaces
+            .iter()
+            .find(|e| e.id == id)?
+            .name
+            .clone();
+        let scenario = self.read_workspace(id);
+        Some(self.create(&format!("{name} (copy)"), scenario.as_ref()))
+    }
+
+    /// Deletes a workspace; when it was current, its neighbour becomes current (a fresh one
+    /// when it was the last).
+    pub fn delete(&mut self, id: &str) {
+        let Some(at) = self.index.workspaces.iter().position(|e| e.id == id) else {
+            return;
+        };
+        self.index.workspaces.remove(at);
+        let key = entry_key(id);
+        self.write(&key, None);
+        if self.last_text.as_ref().is_some_and(|(k, _)| *k == key) {
+            self.last_text = None;
+        }
+        if self.index.current == id {
+            match self
+                .index
+                .workspaces
+                .get(at.min(self.index.workspaces.len().saturating_sub(1)))
+            {
+                Some(next) => self.index.current = next.id.clone(),
+                None => {
+                    let id = self.fresh_id();
+                    let name = self.fresh_name();
+                    self.index.workspaces.push(Entry {
+                        id: id.clone(),
+                        name,
+                    });
+                    self.index.current = id;
+                }
+            }
+        }
+        self.write_index();
+    }
+
+    // --- reading and writing through the store ----------------------------------------------
+
+    /// A key's value: the unsaved one first, then the store's. A store that cannot be read
+    /// turns saving off and reads as empty.
+    fn read(&mut self, key: &str) -> Option<String> {
+        if let Some(value) = self.unsaved.get(key) {
+            return value.clone();
+        }
+        match self.store.get(key) {
+            Ok(value) => value,
+            Err(e) => {
+                self.turn_off(e);
+                None
+            }
+        }
+    }
+
+    /// Every stored key, with the unsaved writes applied.
+    fn keys(&mut self) -> Vec<String> {
+        let mut keys = match self.store.keys() {
+            Ok(keys) => keys,
+            Err(e) => {
+                self.turn_off(e);
+                Vec::new()
+            }
+        };
+        for (key, value) in &self.unsaved {
+            let present = keys.contains(key);
+            match value {
+                Some(_) if !present => keys.push(key.clone()),
+                None if present => keys.retain(|k| k != key),
+                _ => {}
+            }
+        }
+        keys
+    }
+
+    /// Writes (or with `None` removes) a key. What the store refuses stays in memory, and is
+    /// written with the next write that succeeds (oldest first).
+    fn write(&mut self, key: &str, value: Option<&str>) {
+        self.unsaved
+            .insert(key.to_string(), value.map(str::to_string));
+        if self.frozen {
+            return;
+        }
+        let pending: Vec<(String, Option<String>)> = self
+            .unsaved
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (key, value) in pending {
+            let done = match &value {
+                Some(text) => self.store.set(&key, text),
+                None => self.store.remove(&key),
+            };
+            match done {
+                Ok(()) => {
+                    self.unsaved.remove(&key);
+                }
+                Err(e) => {
+                    self.turn_off(e);
+                    return;
+                }
+            }
+        }
+        self.saving_off = None;
+    }
+
+    fn write_index(&mut self) {
+        if let Ok(text) = serde_json::to_string(&self.index) {
+            self.write(INDEX_KEY, Some(&text));
+        }
+    }
+
+    fn turn_off(&mut self, error: StoreError) {
+        self.saving_off = Some(error);
+    }
+
+    /// Copies an unreadable entry to a backup key, then removes it; says where it is. When the
+    /// copy fails, the entry stays where it is and nothing more is written from this tab.
+    fn set_aside(&mut self, key: &str, raw: &str) -> String {
+        let suffix = key.strip_prefix("iamsim.").unwrap_or(key);
+        let taken = self.keys();
+        let backup = (1..1000)
+            .map(|n| match n {
+                1 => format!("{BACKUP_PREFIX}{suffix}"),
+                n => format!("{BACKUP_PREFIX}{suffix}.{n}"),
+            })
+            .find(|candidate| !taken.contains(candidate));
+        if let (false, Some(backup)) = (self.frozen, backup) {
+            match self.store.set(&backup, raw) {
+                Ok(()) => {
+                    // Should the removal fail, the entry is only kept twice.
+                    let _ = self.store.remove(key);
+                    return format!("it is kept aside under `{backup}`");
+                }
+                Err(e) => self.turn_off(e),
+            }
+        }
+        self.frozen = true;
+        self.saving_off.get_or_insert(StoreError::Full);
+        format!(
+            "it could not be copied aside, so it is left as it was under `{key}` and nothing \
+             more is saved from this tab"
+        )
+    }
+
+    /// A workspace's saved scenario (see `load_current`).
+    fn read_workspace(&mut self, id: &str) -> Option<Scenario> {
+        let key = entry_key(id);
+        let raw = self.read(&key)?;
+        match parse_scenario(&raw) {
+            Ok(scenario) => {
+                self.last_text = Some((key, raw));
+                Some(scenario)
+            }
+            Err(reason) => {
+                let aside = self.set_aside(&key, &raw);
+                let name = self
+                    .index
+                    .workspaces
+                    .iter()
+                    .find(|e| e.id == id)
+                    .map_or(id, |e| e.name.as_str());
+                self.notices.push(format!(
+                    "the saved workspace “{name}” could not be read ({reason}); {aside}; \
+                     it starts afresh"
+                ));
+                None
+            }
+        }
+    }
+
+    /// The index made from the entries in the store (names from their scenarios).
+    fn rebuild_index(&mut self) {
+        let mut ids: Vec<String> = self
+            .keys()
+            .iter()
+            .filter_map(|k| k.strip_prefix(ENTRY_PREFIX))
+            .filter(|id| !id.is_empty())
+            .map(str::to_string)
+            .collect();
+        ids.sort_by_key(|id| (id_number(id), id.clone()));
+        let mut workspaces = Vec::new();
+        for (n, id) in ids.into_iter().enumerate() {
+            let name = self
+                .read(&entry_key(&id))
+                .and_then(|raw| parse_scenario(&raw).ok())
+                .and_then(|s| s.name)
+                .filter(|name| !name.trim().is_empty())
+                .unwrap_or_else(|| format!("Recovered workspace {}", n + 1));
+            workspaces.push(Entry { id, name });
+        }
+        self.index.current = workspaces.first().map(|e| e.id.clone()).unwrap_or_default();
+        self.index.workspaces = workspaces;
+    }
+
+    /// An id used neither in the index nor by any stored entry.
+    fn fresh_id(&mut self) -> String {
+        let stored = self
+            .keys()
+            .iter()
+            .filter_map(|k| k.strip_prefix(ENTRY_PREFIX).map(id_number))
+            .max()
+            .unwrap_or(0);
+        let listed = self
+            .index
+            .workspaces
+            .iter()
+            .map(|e| id_number(&e.id))
+            .max()
+            .unwrap_or(0);
+        format!("w{}", stored.max(listed) + 1)
+    }
+
+    /// "Workspace N", the first N not taken.
+    fn fresh_name(&self) -> String {
+        (1..)
+            .map(|n| format!("Workspace {n}"))
+            .find(|name| !self.index.workspaces.iter().any(|e| e.name == *name))
+            .unwrap_or_else(|| "Workspace".into())
+    }
+}
+
+#[cfg(test)]
+mod tests;

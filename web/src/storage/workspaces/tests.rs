@@ -1,0 +1,301 @@
+use super::*;
+use crate::storage::MemoryStore;
+
+fn scenario(name: &str, action: &str) -> Scenario {
+    let text = format!(
+        r#"{{"name": "{name}", "policies": {{"identity": [{{"name": "P", "document": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": "*"}}]}}}}]}},
+            "request": {{"principal": "arn:aws:iam::111122223333:user/alice", "action": "{action}", "resource": "*"}}}}"#
+    );
+    parse_scenario(&text).expect("a valid test scenario")
+}
+
+/// Opens a keeper over a copy of `store`, as a reload of the page would.
+fn reopen(keeper: Keeper<MemoryStore>) -> Keeper<MemoryStore> {
+    Keeper::open(keeper.store)
+}
+
+fn names(keeper: &Keeper<MemoryStore>) -> Vec<&str> {
+    keeper.list().iter().map(|e| e.name.as_str()).collect()
+}
+
+fn current_name(keeper: &Keeper<MemoryStore>) -> &str {
+    let id = keeper.current_id();
+    keeper
+        .list()
+        .iter()
+        .find(|e| e.id == id)
+        .map(|e| e.name.as_str())
+        .unwrap_or("")
+}
+
+#[test]
+fn a_first_visit_has_one_empty_workspace_and_writes_the_index() {
+    let mut keeper = Keeper::open(MemoryStore::default());
+    assert_eq!(names(&keeper), ["Workspace 1"]);
+    assert_eq!(keeper.load_current(), None);
+    assert!(keeper.saving_off().is_none());
+    assert!(keeper.store.entries.contains_key(INDEX_KEY));
+    assert!(keeper.take_notices().is_empty());
+}
+
+#[test]
+fn the_saved_workspace_is_restored_on_reopen() {
+    let mut keeper = Keeper::open(MemoryStore::default());
+    keeper.save_current(&scenario("mine", "s3:GetObject"));
+    let mut keeper = reopen(keeper);
+    assert_eq!(
+        keeper.load_current(),
+        Some(scenario("mine", "s3:GetObject"))
+    );
+}
+
+#[test]
+fn workspaces_made_renamed_duplicated_switched_and_deleted_survive_a_reopen() {
+    let mut keeper = Keeper::open(MemoryStore::default());
+    let first = keeper.current_id().to_string();
+    keeper.save_current(&scenario("one", "s3:GetObject"));
+    let second = keeper.create("", Some(&scenario("two", "ec2:RunInstances")));
+    assert_eq!(names(&keeper), ["Workspace 1", "Workspace 2"]);
+    keeper.rename(&second, "  Second  ");
+    keeper.rename(&second, "   "); // blank: ignored
+    let copy = keeper.duplicate(&second).expect("the workspace exists");
+    assert_eq!(names(&keeper), ["Workspace 1", "Second", "Second (copy)"]);
+    assert_eq!(keeper.current_id(), copy);
+    keeper.save_current(&scenario("two edited", "ec2:RunInstances"));
+
+    let mut keeper = reopen(keeper);
+    assert_eq!(current_name(&keeper), "Second (copy)");
+    assert_eq!(
+        keeper.load_current(),
+        Some(scenario("two edited", "ec2:RunInstances"))
+    );
+    // The copy's edit did not touch the original.
+    assert!(keeper.switch(&second));
+    assert_eq!(
+        keeper.load_current(),
+        Some(scenario("two", "ec2:RunInstances"))
+    );
+    assert!(!keeper.switch("w999"));
+    assert!(keeper.switch(&first));
+    assert_eq!(keeper.load_current(), Some(scenario("one", "s3:GetObject")));
+
+    // Deleting the current one opens its neighbour and removes its entry.
+    keeper.delete(&first);
+    assert_eq!(keeper.current_id(), second);
+    assert!(!keeper.store.entries.contains_key(&entry_key(&first)));
+    let mut keeper = reopen(keeper);
+    assert_eq!(names(&keeper), ["Second", "Second (copy)"]);
+    keeper.delete(&second);
+    keeper.delete(&copy);
+    // Deleting the last one leaves a fresh one, never an empty list.
+    assert_eq!(names(&keeper), ["Workspace 1"]);
+    assert_eq!(keeper.load_current(), None);
+    assert_eq!(keeper.store.entries.len(), 1, "only the index is left");
+}
+
+#[test]
+fn an_unchanged_workspace_is_not_written_again() {
+    let mut keeper = Keeper::open(MemoryStore::default());
+    keeper.save_current(&scenario("one", "s3:GetObject"));
+    // Storage breaking now shows only if something is written.
+    keeper.store.broken = Some(StoreError::Full);
+    keeper.save_current(&scenario("one", "s3:GetObject"));
+    assert_eq!(keeper.saving_off(), None);
+    keeper.save_current(&scenario("one", "s3:PutObject"));
+    assert_eq!(keeper.saving_off(), Some(&StoreError::Full));
+}
+
+#[test]
+fn an_unreadable_index_is_kept_aside_and_the_list_rebuilt_from_the_entries() {
+    for raw in [
+        "{not json",
+        r#"{"format": "iamsim/workspaces@1", "current": "w1", "workspaces": 3}"#,
+        r#"{"format": "iamsim/workspaces@9", "current": "w1", "workspaces": []}"#,
+        "[]",
+    ] {
+        let mut keeper = Keeper::open(MemoryStore::default());
+        keeper.save_current(&scenario("kept", "s3:GetObject"));
+        let other = keeper.create("Other", None);
+        keeper.save_current(&scenario("", "s3:PutObject"));
+        let mut store = keeper.store;
+        store.entries.insert(INDEX_KEY.into(), raw.into());
+
+        let mut keeper = Keeper::open(store);
+        let notices = keeper.take_notices();
+        assert_eq!(notices.len(), 1, "{raw}: {notices:?}");
+        assert!(
+            notices[0].starts_with("the list of saved workspaces could not be read ("),
+            "{}",
+            notices[0]
+        );
+        assert!(notices[0].contains("`iamsim.backup@1.workspaces@1`"));
+        assert!(notices[0].contains("rebuilt from the 2 saved workspaces found"));
+        assert_eq!(
+            keeper
+                .store
+                .entries
+                .get("iamsim.backup@1.workspaces@1")
+                .map(String::as_str),
+            Some(raw)
+        );
+        // Named after their scenarios when they have a name.
+        assert_eq!(names(&keeper), ["kept", "Recovered workspace 2"]);
+        assert_eq!(
+            keeper.load_current(),
+            Some(scenario("kept", "s3:GetObject"))
+        );
+        assert!(keeper.switch(&other));
+        assert_eq!(keeper.load_current(), Some(scenario("", "s3:PutObject")));
+    }
+}
+
+#[test]
+fn an_unreadable_workspace_is_kept_aside_never_overwritten_and_said() {
+    let mut keeper = Keeper::open(MemoryStore::default());
+    let id = keeper.current_id().to_string();
+    keeper.rename(&id, "Mine");
+    let key = entry_key(keeper.current_id());
+    let mut store = keeper.store;
+    store
+        .entries
+        .insert(key.clone(), r#"{"policies": 1}"#.into());
+
+    let mut keeper = Keeper::open(store);
+    assert_eq!(keeper.load_current(), None);
+    let notices = keeper.take_notices();
+    assert_eq!(notices.len(), 1);
+    assert!(
+        notices[0].starts_with("the saved workspace “Mine” could not be read ("),
+        "{}",
+        notices[0]
+    );
+    let backup = "iamsim.backup@1.workspace@1.w1";
+    assert!(
+        notices[0].contains(&format!("`{backup}`")),
+        "{}",
+        notices[0]
+    );
+    keeper.save_current(&scenario("new", "s3:GetObject"));
+    assert_eq!(
+        keeper.store.entries.get(backup).map(String::as_str),
+        Some(r#"{"policies": 1}"#)
+    );
+    assert!(keeper.saving_off().is_none());
+
+    // A second bad entry for the same workspace gets its own backup key.
+    keeper.store.entries.insert(key, "garbage".into());
+    let mut keeper = reopen(keeper);
+    assert_eq!(keeper.load_current(), None);
+    assert_eq!(
+        keeper
+            .store
+            .entries
+            .get(&format!("{backup}.2"))
+            .map(String::as_str),
+        Some("garbage")
+    );
+    assert_eq!(
+        keeper.store.entries.get(backup).map(String::as_str),
+        Some(r#"{"policies": 1}"#)
+    );
+}
+
+#[test]
+fn when_an_unreadable_workspace_cannot_be_copied_aside_nothing_is_written_over_it() {
+    let keeper = Keeper::open(MemoryStore::default());
+    let key = entry_key(keeper.current_id());
+    let mut store = keeper.store;
+    store.entries.insert(key.clone(), "x".repeat(50));
+    // Room for nothing more.
+    store.capacity = Some(store.used_without(""));
+
+    let mut keeper = Keeper::open(store);
+    assert_eq!(keeper.load_current(), None);
+    let notices = keeper.take_notices();
+    assert!(
+        notices[0].contains(&format!("left as it was under `{key}`")),
+        "{}",
+        notices[0]
+    );
+    assert!(keeper.saving_off().is_some());
+    // Space comes back, the user types: still nothing written over the entry.
+    keeper.store.capacity = None;
+    keeper.save_current(&scenario("typed", "s3:GetObject"));
+    keeper.create("Another", Some(&scenario("b", "s3:PutObject")));
+    assert_eq!(keeper.store.entries.get(&key), Some(&"x".repeat(50)));
+    assert!(keeper.saving_off().is_some());
+    // The tab still has everything.
+    assert_eq!(keeper.load_current(), Some(scenario("b", "s3:PutObject")));
+}
+
+#[test]
+fn full_storage_turns_saving_off_keeps_the_work_in_memory_and_catches_up_later() {
+    let mut keeper = Keeper::open(MemoryStore::default());
+    let first = keeper.current_id().to_string();
+    keeper.store.capacity = Some(keeper.store.used_without("") + 10);
+    keeper.save_current(&scenario("big", "s3:GetObject"));
+    assert_eq!(keeper.saving_off(), Some(&StoreError::Full));
+    let second = keeper.create("Second", Some(&scenario("two", "s3:PutObject")));
+    // Switching back and forth reads what the tab kept.
+    assert!(keeper.switch(&first));
+    assert_eq!(keeper.load_current(), Some(scenario("big", "s3:GetObject")));
+    assert!(keeper.switch(&second));
+    assert_eq!(keeper.load_current(), Some(scenario("two", "s3:PutObject")));
+
+    // Space is freed: the next save writes everything that was waiting.
+    keeper.store.capacity = None;
+    keeper.save_current(&scenario("two edited", "s3:PutObject"));
+    assert_eq!(keeper.saving_off(), None);
+    let mut keeper = reopen(keeper);
+    assert_eq!(names(&keeper), ["Workspace 1", "Second"]);
+    assert_eq!(
+        keeper.load_current(),
+        Some(scenario("two edited", "s3:PutObject"))
+    );
+    assert!(keeper.switch(&first));
+    assert_eq!(keeper.load_current(), Some(scenario("big", "s3:GetObject")));
+}
+
+#[test]
+fn disabled_storage_works_in_memory_only() {
+    let store = MemoryStore {
+        broken: Some(StoreError::Unavailable("SecurityError: denied".into())),
+        ..MemoryStore::default()
+    };
+    let mut keeper = Keeper::open(store);
+    assert_eq!(
+        keeper.saving_off(),
+        Some(&StoreError::Unavailable("SecurityError: denied".into()))
+    );
+    assert_eq!(names(&keeper), ["Workspace 1"]);
+    let first = keeper.current_id().to_string();
+    keeper.save_current(&scenario("one", "s3:GetObject"));
+    keeper.create("Two", Some(&scenario("two", "s3:PutObject")));
+    assert!(keeper.switch(&first));
+    assert_eq!(keeper.load_current(), Some(scenario("one", "s3:GetObject")));
+    assert!(keeper.store.entries.is_empty());
+    assert!(keeper.take_notices().is_empty());
+}
+
+#[test]
+fn new_ids_never_reuse_a_stored_entry() {
+    let mut store = MemoryStore::default();
+    store.entries.insert(entry_key("w7"), "left over".into());
+    let mut keeper = Keeper::open(store);
+    // The left-over entry is listed (rebuilt: no index), and a new id comes after it.
+    assert_eq!(keeper.list().len(), 1);
+    let id = keeper.create("New", None);
+    assert_eq!(id, "w8");
+}
+
+#[test]
+fn an_index_naming_a_missing_current_workspace_opens_the_first() {
+    let mut store = MemoryStore::default();
+    store.entries.insert(
+        INDEX_KEY.into(),
+        r#"{"format":"iamsim/workspaces@1","current":"w9","workspaces":[{"id":"w2","name":"B"},{"id":"w2","name":"dup"},{"id":"w3","name":"C"}]}"#.into(),
+    );
+    let keeper = Keeper::open(store);
+    assert_eq!(keeper.current_id(), "w2");
+    assert_eq!(names(&keeper), ["B", "C"]);
+}
