@@ -3,7 +3,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use iamsim_core::eval::{
-    decide, evaluate, infer_resource_kind, EvalOptions, PolicySet, PreparedRequest,
+    decide, evaluate, evaluate_brief, evaluate_matrix, expand_actions, infer_resource_kind,
+    EvalOptions, PolicySet, PreparedRequest,
 };
 use iamsim_core::scenario::Scenario;
 use serde_json::{json, Value};
@@ -90,6 +91,9 @@ fn benches(c: &mut Criterion) {
         c.bench_function(&format!("evaluate/{name}"), |b| {
             b.iter(|| evaluate(black_box(&set), black_box(&req)))
         });
+        c.bench_function(&format!("evaluate_brief/{name}"), |b| {
+            b.iter(|| evaluate_brief(black_box(&set), black_box(&req)))
+        });
         c.bench_function(&format!("prepare+decide/{name}"), |b| {
             b.iter(|| {
                 let (set, req) = prepared(black_box(&scenario));
@@ -99,5 +103,38 @@ fn benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(eval, benches);
+/// The request matrix of the web app: every ECR action × 3 resources, policies prepared.
+fn matrix(c: &mut Criterion) {
+    let scenario = typical();
+    let actions = expand_actions("ecr:*").actions;
+    let resources: Vec<String> = [
+        scenario.request.resource.as_str(),
+        "arn:aws:ecr:eu-west-1:111122223333:repository/other",
+        "*",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut sets: Vec<_> = Vec::new();
+    let mut policies = |kind| {
+        if let Some((_, set)) = sets.iter().find(|(k, _)| *k == kind) {
+            return PolicySet::clone(set);
+        }
+        let set = PolicySet::prepare(&scenario.policies, kind);
+        sets.push((kind, set.clone()));
+        set
+    };
+    c.bench_function(&format!("matrix/typical {}x3", actions.len()), |b| {
+        b.iter(|| {
+            evaluate_matrix(
+                &mut policies,
+                black_box(&scenario.request),
+                &actions,
+                &resources,
+                &EvalOptions::default(),
+            )
+        })
+    });
+}
+
+criterion_group!(eval, benches, matrix);
 criterion_main!(eval);

@@ -4,6 +4,7 @@
 
 use crate::components::editor::{Editor, Highlight, HighlightKind};
 use crate::components::examples::ExamplesGallery;
+use crate::components::matrix::{view_switch, MatrixInputs, MatrixView, View};
 use crate::components::request::RequestBuilder;
 use crate::components::share::FileMenu;
 use crate::components::trace::TracePanel;
@@ -312,6 +313,51 @@ pub fn app() -> Html {
         },
     };
 
+    // The second view (issue #7): local UI state, kept here so that switching views keeps it.
+    let view = use_state(View::default);
+    let matrix_inputs = use_state(MatrixInputs::default);
+    let on_view = {
+        let (view, matrix_inputs) = (view.clone(), matrix_inputs.clone());
+        let request = state.workspace.request.clone();
+        Callback::from(move |v: View| {
+            if v == View::Matrix && matrix_inputs.is_empty() {
+                matrix_inputs.set(MatrixInputs::starting_from(&request));
+            }
+            view.set(v);
+        })
+    };
+    let verdict_column = match *view {
+        View::Request => html! {
+            <section class="col col-verdict" aria-label="Request and verdict">
+                <RequestBuilder request={state.workspace.request.clone()} result={result.clone()}
+                                tested_keys={Rc::new(state.tested_keys())} dispatch={dispatch.clone()} />
+                <Verdict result={result.clone()} eval_ms={evaluated.millis} dispatch={dispatch.clone()} />
+                <TracePanel result={result.clone()} dispatch={dispatch.clone()} />
+            </section>
+        },
+        View::Matrix => {
+            let on_inputs = {
+                let matrix_inputs = matrix_inputs.clone();
+                Callback::from(move |inputs| matrix_inputs.set(inputs))
+            };
+            let on_open = {
+                let (dispatch, view) = (dispatch.clone(), view.clone());
+                Callback::from(move |(action, resource): (String, String)| {
+                    dispatch.emit(Action::SetAction(action));
+                    dispatch.emit(Action::SetResource(resource));
+                    view.set(View::Request);
+                })
+            };
+            let on_edit_request = on_view.reform(|()| View::Request);
+            html! {
+                <section class="col col-matrix" aria-label="Request matrix">
+                    <MatrixView state={Rc::new((*state).clone())} inputs={(*matrix_inputs).clone()}
+                                {on_inputs} {on_open} {on_edit_request} />
+                </section>
+            }
+        }
+    };
+
     let title = state.workspace.meta.name.clone();
     html! {
         <div class="app">
@@ -325,6 +371,7 @@ pub fn app() -> Html {
                     <span class="scenario-name" title={title.clone()}>{ title }</span>
                 }
                 <span class="spacer"></span>
+                { view_switch(*view, &on_view) }
                 <FileMenu state={state.clone()} dispatch={dispatch.clone()} on_undoable={on_undoable.clone()} />
                 { keeping.switcher }
                 <ExamplesGallery dispatch={dispatch.clone()} {on_loaded} />
@@ -333,7 +380,7 @@ pub fn app() -> Html {
             { undo_bar }
             { for notice }
             { keeping.notices }
-            <main class="columns">
+            <main class={classes!("columns", (*view == View::Matrix).then_some("view-matrix"))}>
                 <aside class="col col-workspace">
                     <WorkspacePanel state={Rc::new((*state).clone())} result={result.clone()}
                                     dispatch={dispatch.clone()} {on_undoable} />
@@ -341,12 +388,7 @@ pub fn app() -> Html {
                 <section class="col col-editor" aria-label="Policy editor">
                     { centre }
                 </section>
-                <section class="col col-verdict" aria-label="Request and verdict">
-                    <RequestBuilder request={state.workspace.request.clone()} result={result.clone()}
-                                    tested_keys={Rc::new(state.tested_keys())} dispatch={dispatch.clone()} />
-                    <Verdict result={result.clone()} eval_ms={evaluated.millis} dispatch={dispatch.clone()} />
-                    <TracePanel result={result.clone()} dispatch={dispatch.clone()} />
-                </section>
+                { verdict_column }
             </main>
         </div>
     }

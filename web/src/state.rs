@@ -122,7 +122,7 @@ impl PartialEq for PolicyDoc {
 }
 
 impl PolicyDoc {
-    fn named(&self) -> NamedPolicy {
+    pub fn named(&self) -> NamedPolicy {
         NamedPolicy {
             name: self.name.clone(),
             document: Value::String(self.text.clone()),

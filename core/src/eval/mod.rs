@@ -3,13 +3,16 @@
 //! Two entry points share one decision flow ([`flow::decide_summary`]):
 //! - [`decide`]: the decision only, for matrices and benchmarks (no allocation per statement);
 //! - [`evaluate`]: the decision with reasons, per-layer verdicts, the full trace and the
-//!   missing context keys.
+//!   missing context keys;
+//! - [`evaluate_brief`]: the decision with reasons and per-layer verdicts, without the trace
+//!   (for the request matrix, [`matrix`]).
 
 mod context;
 mod explain;
 mod flow;
 mod index;
 mod layers;
+pub mod matrix;
 mod prepare;
 mod principal;
 mod request;
@@ -21,6 +24,10 @@ pub use context::{
 pub use explain::explain_text;
 pub use flow::{
     decide_summary, Decider, GateOutcome, KindSet, Outcome, PrincipalClass, ResourceRole, Summary,
+};
+pub use matrix::{
+    evaluate_matrix, expand_actions, parse_resources, resource_help, ActionList, Matrix,
+    MatrixCell, ResourceHelp, MAX_CELLS,
 };
 pub use prepare::{
     declared_resource_kind, infer_resource_kind, is_trust_action, prepare_resource_policy,
@@ -294,6 +301,20 @@ pub fn decide(set: &PolicySet, req: &PreparedRequest) -> Decision {
     }
     let part = Participation::of(set, req);
     decide_summary(&summarize(set, req, part, &mut |_| {})).decision()
+}
+
+/// The decision with its reasons and per-layer verdicts, without the statement trace: agrees with
+/// [`evaluate`] on every field they share.
+pub fn evaluate_brief(set: &PolicySet, req: &PreparedRequest) -> Brief {
+    let part = Participation::of(set, req);
+    let mut hits = Vec::new();
+    let summary = summarize(set, req, part, &mut |h| hits.push(h));
+    let decider = if req.is_malformed() {
+        Decider::NoGrant(LayerKind::Identity)
+    } else {
+        decide_summary(&summary)
+    };
+    layers::explain_decision(set, req, part, &summary, decider, &hits)
 }
 
 /// The decision with its explanation.

@@ -16,6 +16,8 @@ pub struct EvalOptions {
     pub now_epoch_seconds: Option<i64>,
 }
 
+const INVALID_ACTION: &str = "invalid-request-action";
+
 #[derive(Clone, Debug)]
 pub struct PreparedRequest {
     pub principal: RequestPrincipal,
@@ -46,17 +48,6 @@ impl PreparedRequest {
                 RequestPrincipal::Anonymous
             }
         };
-        let action = spec.action.trim().to_string();
-        if !action.contains(':') || action.contains(['*', '?']) {
-            diagnostics.push(
-                Diagnostic::error(
-                    "invalid-request-action",
-                    format!("`{action}` is not an action: write `service:ActionName`, without wildcards"),
-                    None,
-                )
-                .with_fix("for example `ecr:PutImage`"),
-            );
-        }
         let resource = spec.resource.trim().to_string();
         if resource.is_empty() {
             diagnostics.push(
@@ -95,18 +86,51 @@ impl PreparedRequest {
         } else {
             Vec::new()
         };
-        PreparedRequest {
-            target: MatchTarget::new(&action, &resource),
+        let mut request = PreparedRequest {
+            // Made by `set_action`, which every change of the action goes through.
+            target: MatchTarget::new("", &resource),
             class: class_of(&principal),
             principal,
-            action_lower: action.to_ascii_lowercase(),
-            action,
+            action_lower: String::new(),
+            action: String::new(),
             resource,
             resource_account,
             context,
             derived,
             diagnostics,
             notes,
+        };
+        request.set_action(&spec.action);
+        request
+    }
+
+    /// Replaces the action, keeping everything else: nothing else in a prepared request depends
+    /// on it, so a matrix prepares one request per resource and only swaps actions.
+    pub fn set_action(&mut self, action: &str) {
+        let action = action.trim();
+        self.action.clear();
+        self.action.push_str(action);
+        self.action_lower.clear();
+        self.action_lower.push_str(action);
+        self.action_lower.make_ascii_lowercase();
+        self.target = MatchTarget::new(&self.action, &self.resource);
+        self.diagnostics.retain(|d| d.code != INVALID_ACTION);
+        if !action.contains(':') || action.contains(['*', '?']) {
+            // Listed where `prepare` reads it: after the principal, before the resource.
+            let at = self
+                .diagnostics
+                .iter()
+                .take_while(|d| d.code == "invalid-principal")
+                .count();
+            self.diagnostics.insert(
+                at,
+                Diagnostic::error(
+                    INVALID_ACTION,
+                    format!("`{action}` is not an action: write `service:ActionName`, without wildcards"),
+                    None,
+                )
+                .with_fix("for example `ecr:PutImage`"),
+            );
         }
     }
 

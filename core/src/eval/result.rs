@@ -148,3 +148,23 @@ pub struct EvaluationResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
+
+/// The decision with its reasons and per-layer verdicts, without the statement trace: the same
+/// as the corresponding fields of [`EvaluationResult`], cheaper to compute (a matrix makes one
+/// per cell).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Brief {
+    pub decision: Decision,
+    pub reasons: Vec<Reason>,
+    pub layers: Vec<Layer>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Brief {
+    /// The layers that decided the outcome.
+    pub fn deciding_layers(&self) -> impl Iterator<Item = &Layer> {
+        self.layers.iter().filter(|l| l.decisive)
+    }
+}

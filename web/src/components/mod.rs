@@ -3,6 +3,7 @@
 
 pub mod editor;
 pub mod examples;
+pub mod matrix;
 pub mod request;
 pub mod share;
 pub mod trace;
