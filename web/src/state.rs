@@ -107,6 +107,8 @@ pub struct PolicyDoc {
     pub prepared: Shared,
     /// For the resource policy: the kind it was prepared as.
     pub prepared_kind: Option<ResourceKind>,
+    /// Fields of the scenario's policy entry this version does not know: kept on re-save.
+    pub unknown: Map<String, Value>,
 }
 
 impl PartialEq for PolicyDoc {
@@ -118,6 +120,7 @@ impl PartialEq for PolicyDoc {
             && self.enabled == other.enabled
             && self.kind == other.kind
             && self.prepared_kind == other.prepared_kind
+            && self.unknown == other.unknown
     }
 }
 
@@ -128,7 +131,7 @@ impl PolicyDoc {
             document: Value::String(self.text.clone()),
             enabled: (!self.enabled).then_some(false),
             kind: self.kind.clone(),
-            unknown: Map::new(),
+            unknown: self.unknown.clone(),
         }
     }
 
@@ -164,6 +167,46 @@ pub struct ContextRow {
     pub key: String,
     pub value: String,
     pub multi: bool,
+    /// The JSON type the scenario gave the value(s), kept so that saving and sharing write a
+    /// `true` or `30` back as it came, not as a string.
+    pub json_type: JsonScalar,
+}
+
+/// The JSON type of a context value in a scenario.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum JsonScalar {
+    #[default]
+    String,
+    Number,
+    Bool,
+}
+
+impl JsonScalar {
+    fn of(value: &Value) -> JsonScalar {
+        match value {
+            Value::Bool(_) => JsonScalar::Bool,
+            Value::Number(_) => JsonScalar::Number,
+            _ => JsonScalar::String,
+        }
+    }
+
+    /// The text as this type when it reads as one; a string otherwise (the user edited it).
+    fn value(self, text: &str) -> Value {
+        match self {
+            JsonScalar::Bool => match text {
+                "true" => return Value::Bool(true),
+                "false" => return Value::Bool(false),
+                _ => {}
+            },
+            JsonScalar::Number => {
+                if let Ok(n) = text.parse::<serde_json::Number>() {
+                    return Value::Number(n);
+                }
+            }
+            JsonScalar::String => {}
+        }
+        Value::String(text.to_string())
+    }
 }
 
 impl ContextRow {
@@ -174,11 +217,11 @@ impl ContextRow {
                     .split(',')
                     .map(str::trim)
                     .filter(|v| !v.is_empty())
-                    .map(|v| Value::String(v.to_string()))
+                    .map(|v| self.json_type.value(v))
                     .collect(),
             )
         } else {
-            Value::String(self.value.clone())
+            self.json_type.value(&self.value)
         }
     }
 
@@ -188,15 +231,26 @@ impl ContextRow {
             other => other.to_string(),
         };
         match value {
-            Value::Array(items) => ContextRow {
-                key: key.to_string(),
-                value: items.iter().map(scalar).collect::<Vec<_>>().join(", "),
-                multi: true,
-            },
+            Value::Array(items) => {
+                // One type for the row: the items' common type, else text.
+                let mut types = items.iter().map(JsonScalar::of);
+                let first = types.next().unwrap_or_default();
+                ContextRow {
+                    key: key.to_string(),
+                    value: items.iter().map(scalar).collect::<Vec<_>>().join(", "),
+                    multi: true,
+                    json_type: if types.all(|t| t == first) {
+                        first
+                    } else {
+                        JsonScalar::String
+                    },
+                }
+            }
             other => ContextRow {
                 key: key.to_string(),
                 value: scalar(other),
                 multi: false,
+                json_type: JsonScalar::of(other),
             },
         }
     }
@@ -211,6 +265,8 @@ pub struct RequestDraft {
     pub resource_account: String,
     pub context: Vec<ContextRow>,
     pub derive_context: bool,
+    /// Fields of the scenario's request this version does not know: kept on re-save.
+    pub unknown: Map<String, Value>,
 }
 
 impl Default for RequestDraft {
@@ -222,6 +278,7 @@ impl Default for RequestDraft {
             resource_account: String::new(),
             context: Vec::new(),
             derive_context: true,
+            unknown: Map::new(),
         }
     }
 }
@@ -239,7 +296,7 @@ impl RequestDraft {
             resource_account: Some(self.resource_account.clone()).filter(|a| !a.trim().is_empty()),
             context,
             derive_context: (!self.derive_context).then_some(false),
-            unknown: Map::new(),
+            unknown: self.unknown.clone(),
         }
     }
 
@@ -255,6 +312,7 @@ impl RequestDraft {
                 .map(|(k, v)| ContextRow::from_json(k, v))
                 .collect(),
             derive_context: spec.derives_context(),
+            unknown: spec.unknown.clone(),
         }
     }
 
@@ -271,6 +329,8 @@ pub struct ScenarioMeta {
     pub expect: Option<iamsim_core::eval::Decision>,
     pub tests: Vec<TestCase>,
     pub unknown: Map<String, Value>,
+    /// Fields of the scenario's `policies` this version does not know: kept on re-save.
+    pub policies_unknown: Map<String, Value>,
 }
 
 /// Everything the user edits: what a scenario describes.
@@ -459,6 +519,7 @@ impl State {
                 PolicyType::Identity,
             )),
             prepared_kind: None,
+            unknown: Map::new(),
         };
         doc.prepare(hint);
         self.workspace.policies.push(doc);
@@ -604,7 +665,7 @@ impl State {
                 scp: levels(Org::Scp, ws.scp_levels),
                 rcp: levels(Org::Rcp, ws.rcp_levels),
                 vpc_endpoint: named(Slot::VpcEndpoint),
-                unknown: Map::new(),
+                unknown: ws.meta.policies_unknown.clone(),
             },
             request: ws.request.to_spec(),
             expect: ws.meta.expect,
@@ -628,6 +689,7 @@ impl State {
                 expect: scenario.expect,
                 tests: scenario.tests.clone(),
                 unknown: scenario.unknown.clone(),
+                policies_unknown: scenario.policies.unknown.clone(),
             },
         };
         let p = &scenario.policies;
@@ -657,7 +719,10 @@ impl State {
             } else {
                 named.name.clone()
             };
-            self.add_policy(slot, name, text, named.is_enabled(), named.kind.clone());
+            let id = self.add_policy(slot, name, text, named.is_enabled(), named.kind.clone());
+            if let Some(doc) = self.policy_mut(id).filter(|_| !named.unknown.is_empty()) {
+                doc.unknown = named.unknown.clone();
+            }
         }
         self.selected = self.workspace.policies.first().map(|p| p.id);
         self.flash = None;
@@ -799,6 +864,7 @@ impl Reducible for State {
                         key,
                         value: String::new(),
                         multi,
+                        json_type: JsonScalar::String,
                     });
                 } else {
                     changed = false;
@@ -1003,7 +1069,8 @@ mod tests {
             ContextRow {
                 key: "aws:TagKeys".into(),
                 value: "a, b".into(),
-                multi: true
+                multi: true,
+                json_type: JsonScalar::String,
             }
         );
         // Round trip: the scenario written back decides the same and keeps its metadata.
@@ -1146,5 +1213,66 @@ mod tests {
             s.policy(id).and_then(|p| p.prepared_kind),
             Some(ResourceKind::Generic)
         );
+    }
+
+    #[test]
+    fn saving_writes_typed_values_and_unknown_fields_back_as_they_came() {
+        let scenario: Scenario = serde_json::from_value(serde_json::json!({
+            "format": "iamsim/scenario@1",
+            "policies": {
+                "identity": [{ "name": "P", "x-policy": 1, "document": {
+                    "Version": "2012-10-17",
+                    "Statement": [{ "Effect": "Allow", "Action": "ecr:*", "Resource": "*" }] } }],
+                "x-policies": [2]
+            },
+            "request": {
+                "principal": "arn:aws:iam::111122223333:user/alice",
+                "action": "ecr:PutImage",
+                "resource": "*",
+                "context": {
+                    "aws:SecureTransport": true,
+                    "aws:MultiFactorAuthAge": 30,
+                    "aws:TagKeys": ["a", "b"],
+                    "custom:Flags": [true, false],
+                    "custom:Mixed": [1, "x"],
+                    "aws:SourceIp": "203.0.113.7"
+                },
+                "x-request": "kept"
+            }
+        }))
+        .expect("scenario");
+        let s = reduce(State::default(), Action::Load(Box::new(scenario.clone())));
+        let mut back = s.to_scenario();
+        // A list mixing types is one row of text: written back as strings.
+        let mixed = back.request.context.remove("custom:Mixed");
+        assert_eq!(mixed, Some(serde_json::json!(["1", "x"])));
+        let mut expected = scenario.request.clone();
+        expected.context.remove("custom:Mixed");
+        assert_eq!(back.request, expected);
+        assert_eq!(back.policies.unknown, scenario.policies.unknown);
+        assert_eq!(
+            back.policies.identity[0].unknown,
+            scenario.policies.identity[0].unknown
+        );
+        // An edit that still reads as the type keeps it; one that does not becomes text.
+        let index = |key: &str| {
+            s.workspace
+                .request
+                .context
+                .iter()
+                .position(|r| r.key == key)
+                .expect("row")
+        };
+        let edit = |s: State, key: &str, value: &str| {
+            let i = index(key);
+            let mut row = s.workspace.request.context[i].clone();
+            row.value = value.into();
+            reduce(s, Action::SetContextRow { index: i, row })
+        };
+        let s = edit(s.clone(), "aws:SecureTransport", "false");
+        let s = edit(s, "aws:MultiFactorAuthAge", "soon");
+        let context = s.to_scenario().request.context;
+        assert_eq!(context["aws:SecureTransport"], serde_json::json!(false));
+        assert_eq!(context["aws:MultiFactorAuthAge"], serde_json::json!("soon"));
     }
 }

@@ -111,6 +111,7 @@ pub fn context_table(props: &ContextTableProps) -> Html {
                 key: entry.key.clone(),
                 value: entry.values.join(", "),
                 multi: entry.multi_valued,
+                ..ContextRow::default()
             };
             Callback::from(move |_: MouseEvent| {
                 dispatch.emit(Action::AddContextKey(row.key.clone()));
@@ -323,6 +324,7 @@ mod tests {
             key: "aws:SourceIp".into(),
             value: String::new(),
             multi: false,
+            ..ContextRow::default()
         }];
         let tested = vec![
             "AWS:sourceip".to_string(),
