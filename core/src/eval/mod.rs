@@ -14,6 +14,7 @@ mod prepare;
 mod principal;
 mod request;
 mod result;
+mod write;
 
 pub use context::{
     arn_account, derive_context, format_epoch_iso8601, typed_context, PrincipalFacts,
@@ -28,6 +29,7 @@ pub use prepare::{
 };
 pub use request::{EvalOptions, PreparedRequest};
 pub use result::*;
+pub use write::write_result_json;
 
 use crate::matching::{
     Applies, CompiledStatement, MatchOptions, PreparedMatch, PrincipalMatchKind,
