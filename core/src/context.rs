@@ -3,6 +3,7 @@
 //! whether a key is multi-valued is a property of the request, not of the policy (C16).
 
 use crate::condition::ip::parse_request_ip;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::net::IpAddr;
 
@@ -39,22 +40,24 @@ impl ContextValue {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Entry {
-    /// The key as the user wrote it, for display.
-    name: String,
+    /// The key as the user wrote it, for display (borrowed for derived keys).
+    name: Cow<'static, str>,
     value: ContextValue,
     /// A single value read as an IP address, once (IP conditions compare it often).
     ip: Option<IpAddr>,
 }
 
 impl Entry {
-    fn new(name: String, value: ContextValue) -> Entry {
-        // Only text made of address characters can be one: most values (ARNs, names) are
-        // ruled out at their first letters, without the parser.
+    fn new(name: Cow<'static, str>, value: ContextValue) -> Entry {
+        // Only text made of address characters, with a `.` (IPv4) or a `:` (IPv6), can be
+        // one: most values (ARNs, names) are ruled out at their first letters, and account IDs
+        // and epoch times (all digits) by the missing separator, without the parser.
         let ip = value
             .single()
             .filter(|v| {
                 v.bytes()
                     .all(|b| b.is_ascii_hexdigit() || matches!(b, b'.' | b':' | b'/' | b'%'))
+                    && v.bytes().any(|b| matches!(b, b'.' | b':'))
             })
             .and_then(parse_request_ip);
         Entry { name, value, ip }
@@ -84,8 +87,9 @@ pub fn key_hash(lowercase_name: &str) -> u64 {
 /// the entries come out in a stable order for free.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestContext {
-    /// (ASCII-lowercased name, entry), sorted by the lowercased name, names unique.
-    entries: Vec<(String, Entry)>,
+    /// (ASCII-lowercased name, entry), sorted by the lowercased name, names unique. Names are
+    /// borrowed for the derived keys (fixed names: no allocation per request).
+    entries: Vec<(Cow<'static, str>, Entry)>,
     /// `key_hash` of each entry's lowercased name, in the same order.
     hashes: Vec<u64>,
 }
@@ -118,7 +122,7 @@ impl RequestContext {
         match self.find(&name) {
             Ok(i) => {
                 if let Some(slot) = self.entries.get_mut(i) {
-                    slot.1 = Entry::new(name, value);
+                    slot.1 = Entry::new(Cow::Owned(name), value);
                 }
             }
             Err(i) => self.insert_at(i, name, value),
@@ -128,7 +132,14 @@ impl RequestContext {
     fn insert_at(&mut self, i: usize, name: String, value: ContextValue) {
         let lower = name.to_ascii_lowercase();
         self.hashes.insert(i, key_hash(&lower));
-        self.entries.insert(i, (lower, Entry::new(name, value)));
+        self.entries
+            .insert(i, (Cow::Owned(lower), Entry::new(Cow::Owned(name), value)));
+    }
+
+    /// Room for `additional` more keys without growing.
+    pub fn reserve(&mut self, additional: usize) {
+        self.entries.reserve(additional);
+        self.hashes.reserve(additional);
     }
 
     /// Sets a key only if no value is present (derived keys never override typed ones).
@@ -138,6 +149,29 @@ impl RequestContext {
             return false;
         };
         self.insert_at(i, name.to_string(), value);
+        true
+    }
+
+    /// As [`Self::insert_if_absent`] for a fixed key name given with its ASCII-lowercased
+    /// spelling `lower`: the names are borrowed, not copied (the derived keys of every request).
+    pub fn insert_static_if_absent(
+        &mut self,
+        name: &'static str,
+        lower: &'static str,
+        value: ContextValue,
+    ) -> bool {
+        debug_assert_eq!(name.to_ascii_lowercase(), lower);
+        let Err(i) = self
+            .entries
+            .binary_search_by(|(entry, _)| entry.as_ref().cmp(lower))
+        else {
+            return false;
+        };
+        self.hashes.insert(i, key_hash(lower));
+        self.entries.insert(
+            i,
+            (Cow::Borrowed(lower), Entry::new(Cow::Borrowed(name), value)),
+        );
         true
     }
 
@@ -151,7 +185,7 @@ impl RequestContext {
     pub fn get_lowercase(&self, lowercase_name: &str) -> Option<&ContextValue> {
         let i = self
             .entries
-            .binary_search_by(|(lower, _)| lower.as_str().cmp(lowercase_name))
+            .binary_search_by(|(lower, _)| lower.as_ref().cmp(lowercase_name))
             .ok()?;
         self.entries.get(i).map(|(_, e)| &e.value)
     }
@@ -162,7 +196,7 @@ impl RequestContext {
         self.hashes
             .iter()
             .zip(&self.entries)
-            .find(|(h, (lower, _))| **h == hash && lower == lowercase_name)
+            .find(|(h, (lower, _))| **h == hash && lower.as_ref() == lowercase_name)
             .map(|(_, (_, e))| Found {
                 value: &e.value,
                 ip: e.ip,
@@ -191,7 +225,7 @@ impl RequestContext {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
         self.entries
             .iter()
-            .map(|(_, e)| (e.name.as_str(), &e.value))
+            .map(|(_, e)| (e.name.as_ref(), &e.value))
     }
 }
 
@@ -242,6 +276,11 @@ mod tests {
             ("aws:PrincipalTag/Team", "web"),
             ("AWS:sourceip", "2001:db8::1"),
             ("s3:prefix", "home/"),
+            ("aws:PrincipalAccount", "111122223333"),
+            ("aws:EpochTime", "1709251199"),
+            ("x:v4", "10.0.0.1/8"),
+            ("x:v6", "::1"),
+            ("x:number", "3232235777"),
         ] {
             ctx.insert(k, ContextValue::Single(v.into()));
         }
@@ -252,6 +291,11 @@ mod tests {
             "aws:principaltag/team",
             "aws:tagkeys",
             "s3:prefix",
+            "aws:principalaccount",
+            "aws:epochtime",
+            "x:v4",
+            "x:v6",
+            "x:number",
             "aws:principaltag/tea",
             "",
         ] {
@@ -268,6 +312,44 @@ mod tests {
                 .and_then(|f| f.ip),
             "2001:db8::1".parse().ok()
         );
+    }
+
+    /// Fixed names inserted borrowed behave as the same names inserted owned: same order,
+    /// same lookups in any case, same refusal to override a key given in another case.
+    #[test]
+    fn c2_static_inserts_agree_with_owned_ones() {
+        let given = [("AWS:username", "typed"), ("s3:prefix", "home/")];
+        let fixed = [
+            (
+                "aws:PrincipalArn",
+                "aws:principalarn",
+                "arn:aws:iam::1:user/u",
+            ),
+            ("aws:username", "aws:username", "derived"),
+            ("aws:RequestedRegion", "aws:requestedregion", "us-east-1"),
+            ("aws:EpochTime", "aws:epochtime", "0"),
+        ];
+        let (mut owned, mut borrowed) = (RequestContext::new(), RequestContext::new());
+        for (k, v) in given {
+            owned.insert(k, ContextValue::Single(v.into()));
+            borrowed.insert(k, ContextValue::Single(v.into()));
+        }
+        for (name, lower, v) in fixed {
+            let a = owned.insert_if_absent(name, ContextValue::Single(v.into()));
+            let b = borrowed.insert_static_if_absent(name, lower, ContextValue::Single(v.into()));
+            assert_eq!(a, b, "{name}");
+        }
+        assert_eq!(owned, borrowed);
+        assert_eq!(
+            owned.iter().collect::<Vec<_>>(),
+            borrowed.iter().collect::<Vec<_>>()
+        );
+        for name in ["aws:requestedregion", "aws:username", "aws:epochtime"] {
+            assert_eq!(
+                borrowed.get_hashed(key_hash(name), name).map(|f| f.value),
+                owned.get_lowercase(name)
+            );
+        }
     }
 
     #[test]

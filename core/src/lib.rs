@@ -62,6 +62,7 @@
 //! ```
 
 pub mod catalog;
+mod concat;
 pub mod condition;
 pub mod context;
 pub mod diagnostic;

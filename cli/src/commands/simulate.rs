@@ -1,12 +1,13 @@
 //! `iamsim simulate`: one JSON result per scenario, one per line, in input order.
 //!
 //! JSON Lines input is split into batches of lines; worker threads read, evaluate and render a
-//! batch each into a byte buffer, and the main thread writes the buffers in input order as they
+//! batch each into a byte buffer (results through `write_result_json`, serde_json's exact bytes
+//! without serde's cost), and the main thread writes the buffers in input order as they
 //! arrive. So reading, evaluating and writing all run on every core, and output starts before the
 //! last scenario is evaluated. A JSON array or a single scenario is read first, then evaluated the
 //! same way.
 
-use iamsim_core::eval::{explain_text, EvalOptions};
+use iamsim_core::eval::{explain_text, write_result_json, EvalOptions};
 use iamsim_core::scenario::{
     is_json_lines, read_json_line, read_scenarios, simulate, Scenario, ScenarioError,
 };
@@ -35,14 +36,7 @@ fn render(
                 let title = scenario.name.as_deref().unwrap_or("scenario");
                 let _ = write!(out, "== {title}\n{}", explain_text(&result));
             } else {
-                let start = out.len();
-                if let Err(e) = serde_json::to_writer(&mut *out, &result) {
-                    out.truncate(start);
-                    let _ = write!(
-                        out,
-                        "{{\"error\":{{\"message\":\"cannot render result: {e}\"}}}}"
-                    );
-                }
+                write_result_json(&result, out);
             }
         }
         Err(error) => {

@@ -10,6 +10,7 @@ pub mod date;
 pub mod ip;
 pub mod numeric;
 
+use crate::concat::concat;
 use crate::context::{key_hash, ContextValue, RequestContext};
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
 use crate::matching::variables::Template;
@@ -483,11 +484,11 @@ impl CompiledCondition {
         let op = self.operator.canonical();
         let key = &self.key;
         match reason {
-            Reason::MissingIfExists => format!("key missing: `{key}` is not in the request, and …IfExists makes the condition true (C11)"),
+            Reason::MissingIfExists => concat(&["key missing: `", key, "` is not in the request, and …IfExists makes the condition true (C11)"]),
             Reason::MissingForAll => format!("key missing: ForAllValues is true when the key is missing (C13); pair it with `Null: {{\"{key}\": \"false\"}}` to require the key"),
             Reason::MissingForAny => "key missing: ForAnyValue is false when the key is missing (C14)".into(),
-            Reason::MissingNegated => format!("key missing: the negated operator {op} is true when the key is missing (C3)"),
-            Reason::MissingPlain => format!("key missing: `{key}` is not in the request, so {op} is false (C3)"),
+            Reason::MissingNegated => concat(&["key missing: the negated operator ", &op, " is true when the key is missing (C3)"]),
+            Reason::MissingPlain => concat(&["key missing: `", key, "` is not in the request, so ", &op, " is false (C3)"]),
             Reason::Null => {
                 let present = value.is_some_and(|v| !v.values().is_empty());
                 format!(

@@ -129,53 +129,76 @@ pub fn arn_region(arn: &str) -> Option<&str> {
 }
 
 /// Adds the keys AWS always sends and that follow from the request, without overriding typed
-/// ones. Returns the names it added, so that the result can show them as derived.
+/// ones. Returns the names it added, so that the result can show them as derived. The names are
+/// fixed and given with their lowercase spelling: the context borrows them (no allocation per
+/// key), and `facts`' strings move into the context.
 pub fn derive_context(
     ctx: &mut RequestContext,
-    facts: &PrincipalFacts,
+    facts: PrincipalFacts,
     resource: &str,
     resource_account: Option<&str>,
     now_epoch_seconds: Option<i64>,
-) -> Vec<String> {
-    let mut added = Vec::new();
-    let mut add = |name: &str, value: String| {
-        if ctx.insert_if_absent(name, ContextValue::Single(value)) {
-            added.push(name.to_string());
+) -> Vec<&'static str> {
+    const MOST: usize = 12;
+    let mut added = Vec::with_capacity(MOST);
+    ctx.reserve(MOST);
+    let mut add = |name: &'static str, lower: &'static str, value: String| {
+        if ctx.insert_static_if_absent(name, lower, ContextValue::Single(value)) {
+            added.push(name);
         }
     };
-    if let Some(arn) = &facts.principal_arn {
-        add("aws:PrincipalArn", arn.clone());
+    if let Some(arn) = facts.principal_arn {
+        add("aws:PrincipalArn", "aws:principalarn", arn);
     }
-    if let Some(account) = &facts.account {
-        add("aws:PrincipalAccount", account.clone());
+    if let Some(account) = facts.account {
+        add("aws:PrincipalAccount", "aws:principalaccount", account);
     }
     if !facts.principal_type.is_empty() {
-        add("aws:PrincipalType", facts.principal_type.to_string());
+        let kind = facts.principal_type.to_string();
+        add("aws:PrincipalType", "aws:principaltype", kind);
     }
-    if let Some(name) = &facts.username {
-        add("aws:username", name.clone());
+    if let Some(name) = facts.username {
+        add("aws:username", "aws:username", name);
     }
-    if let Some(id) = &facts.userid {
-        add("aws:userid", id.clone());
+    if let Some(id) = facts.userid {
+        add("aws:userid", "aws:userid", id);
     }
     if facts.principal_type != "Anonymous" {
+        let is_service = facts.service_name.is_some().to_string();
         add(
             "aws:PrincipalIsAWSService",
-            facts.service_name.is_some().to_string(),
+            "aws:principalisawsservice",
+            is_service,
         );
     }
-    if let Some(service) = &facts.service_name {
-        add("aws:PrincipalServiceName", service.clone());
+    if let Some(service) = facts.service_name {
+        add(
+            "aws:PrincipalServiceName",
+            "aws:principalservicename",
+            service,
+        );
     }
     if let Some(account) = resource_account {
-        add("aws:ResourceAccount", account.to_string());
+        add(
+            "aws:ResourceAccount",
+            "aws:resourceaccount",
+            account.to_string(),
+        );
     }
     if let Some(region) = arn_region(resource) {
-        add("aws:RequestedRegion", region.to_string());
+        add(
+            "aws:RequestedRegion",
+            "aws:requestedregion",
+            region.to_string(),
+        );
     }
     if let Some(now) = now_epoch_seconds {
-        add("aws:EpochTime", now.to_string());
-        add("aws:CurrentTime", format_epoch_iso8601(now));
+        add("aws:EpochTime", "aws:epochtime", now.to_string());
+        add(
+            "aws:CurrentTime",
+            "aws:currenttime",
+            format_epoch_iso8601(now),
+        );
     }
     added
 }
@@ -328,12 +351,12 @@ mod tests {
         };
         let added = derive_context(
             &mut ctx,
-            &facts,
+            facts,
             "arn:aws:ecr:us-east-1:111122223333:repository/web",
             Some("111122223333"),
             None,
         );
-        assert!(!added.iter().any(|k| k == "aws:PrincipalAccount"));
+        assert!(!added.contains(&"aws:PrincipalAccount"));
         assert_eq!(
             ctx.get("aws:principalaccount")
                 .and_then(ContextValue::single),

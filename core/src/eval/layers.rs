@@ -7,6 +7,7 @@ use super::prepare::{PolicySet, Shared};
 use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
+use crate::concat::{concat, decimal};
 use crate::policy::Effect;
 
 /// "SCP level 1 (OU)", "RCP level 0 (root)", "VPC endpoint policy 2".
@@ -24,20 +25,22 @@ fn level_label(kind: LayerKind, level: usize, levels: usize) -> String {
 
 fn request_phrase(req: &PreparedRequest) -> String {
     if req.resource == "*" {
-        format!("`{}`", req.action)
+        concat(&["`", &req.action, "`"])
     } else {
-        format!("`{}` on `{}`", req.action, req.resource)
+        concat(&["`", &req.action, "` on `", &req.resource, "`"])
     }
 }
 
 fn statement_name(hit: &Hit) -> String {
     match hit.statement.sid() {
-        Some(sid) => format!("statement `{sid}` of `{}`", hit.policy.name),
-        None => format!(
-            "statement {} of `{}`",
-            hit.statement.index() + 1,
-            hit.policy.name
-        ),
+        Some(sid) => concat(&["statement `", sid, "` of `", &hit.policy.name, "`"]),
+        None => concat(&[
+            "statement ",
+            &decimal(hit.statement.index() + 1),
+            " of `",
+            &hit.policy.name,
+            "`",
+        ]),
     }
 }
 
@@ -60,7 +63,7 @@ fn in_layer(hit: &Hit, kind: LayerKind, level: Option<usize>) -> bool {
 fn sentence(kind: LayerKind, label: &str, hits: &[&Hit], req: &PreparedRequest) -> String {
     let what = request_phrase(req);
     if let Some(deny) = hits.iter().find(|h| h.effect == Effect::Deny) {
-        return format!("{} denies {what}.", statement_name(deny));
+        return concat(&[&statement_name(deny), " denies ", &what, "."]);
     }
     // Prefer a statement that grants by itself over one that only delegates to the account.
     let allows = || hits.iter().filter(|h| h.effect == Effect::Allow);
@@ -68,13 +71,13 @@ fn sentence(kind: LayerKind, label: &str, hits: &[&Hit], req: &PreparedRequest) 
         .find(|h| !h.delegates_only())
         .or_else(|| allows().next())
     {
-        return format!("{} allows {what}.", statement_name(allow));
+        return concat(&[&statement_name(allow), " allows ", &what, "."]);
     }
     match kind {
         LayerKind::Scp | LayerKind::Rcp => format!(
             "no policy at {label} allows {what}; every level from the root to the account must allow it."
         ),
-        _ => format!("no statement in the {label} allows {what}."),
+        _ => concat(&["no statement in the ", label, " allows ", &what, "."]),
     }
 }
 

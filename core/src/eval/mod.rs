@@ -17,6 +17,7 @@ mod prepare;
 mod principal;
 mod request;
 mod result;
+mod write;
 
 pub use context::{
     arn_account, derive_context, format_epoch_iso8601, typed_context, PrincipalFacts,
@@ -35,6 +36,7 @@ pub use prepare::{
 };
 pub use request::{EvalOptions, PreparedRequest};
 pub use result::*;
+pub use write::write_result_json;
 
 use crate::matching::{
     Applies, CompiledStatement, MatchOptions, PreparedMatch, PrincipalMatchKind,

@@ -28,7 +28,7 @@ pub struct PreparedRequest {
     pub resource_account: Option<String>,
     pub context: RequestContext,
     /// Context keys filled by `deriveContext`.
-    pub derived: Vec<String>,
+    pub derived: Vec<&'static str>,
     /// Problems with the request itself; an `Error` here makes the request unevaluable.
     pub diagnostics: Vec<Diagnostic>,
     /// Assumptions made, said plainly in the result.
@@ -78,7 +78,7 @@ impl PreparedRequest {
         let derived = if spec.derives_context() {
             derive_context(
                 &mut context,
-                &facts_of(&principal),
+                facts_of(&principal),
                 &resource,
                 resource_account.as_deref(),
                 options.now_epoch_seconds,

@@ -10,6 +10,7 @@ use super::principal::{
     match_not_principal, match_principal_list, PrincipalMatchKind, PrincipalPattern,
     RequestPrincipal,
 };
+use crate::concat::concat;
 use crate::condition::{CompiledCondition, ConditionTrace};
 use crate::context::RequestContext;
 use crate::policy::{Effect, Policy, PrincipalElement, Statement, StringElement};
@@ -460,8 +461,8 @@ impl CompiledStatement {
                     "the account of {} is named: this delegates to that account's IAM policies and does not grant by itself (G10, D4)",
                     req.principal.describe()
                 ),
-                PrincipalMatchKind::Direct => format!("{} is named directly", req.principal.describe()),
-                PrincipalMatchKind::Role => format!("{} is a session of the named role", req.principal.describe()),
+                PrincipalMatchKind::Direct => concat(&[&req.principal.describe(), " is named directly"]),
+                PrincipalMatchKind::Role => concat(&[&req.principal.describe(), " is a session of the named role"]),
                 PrincipalMatchKind::FedUser => format!(
                     "{} is a GetFederationToken session of the named user",
                     req.principal.describe()
@@ -470,7 +471,7 @@ impl CompiledStatement {
             },
             None => {
                 let notes: Vec<&str> = p.patterns.iter().filter_map(PrincipalPattern::note).collect();
-                let mut note = format!("{} is not named", req.principal.describe());
+                let mut note = concat(&[&req.principal.describe(), " is not named"]);
                 if !notes.is_empty() {
                     note.push_str("; ");
                     note.push_str(&notes.join("; "));
@@ -533,13 +534,13 @@ impl CompiledStatement {
         let element = if r.negated { "NotResource" } else { "Resource" };
         let any = hit.is_some();
         let mut note = match (r.negated, any) {
-            (false, true) => format!("`{}` matches", req.resource),
+            (false, true) => concat(&["`", req.resource, "` matches"]),
             (false, false) if req.resource == "*" => {
                 "the action has no resource type (request resource `*`): only a policy `\"*\"` matches it (M4)".into()
             }
-            (false, false) => format!("no listed resource matches `{}`", req.resource),
-            (true, true) => format!("`{}` is excluded by NotResource", req.resource),
-            (true, false) => format!("`{}` matches none of the excluded resources", req.resource),
+            (false, false) => concat(&["no listed resource matches `", req.resource, "`"]),
+            (true, true) => concat(&["`", req.resource, "` is excluded by NotResource"]),
+            (true, false) => concat(&["`", req.resource, "` matches none of the excluded resources"]),
         };
         if !unresolved.is_empty() {
             note.push_str("; ");
@@ -563,12 +564,18 @@ impl CompiledStatement {
 fn explain_action(a: &Element<ActionPattern>, action: &str) -> ElementTrace {
     let hit = a.patterns.iter().position(|p| p.matches(action));
     let note = match (a.negated, hit.is_some()) {
-        (false, true) => format!("`{action}` matches (actions compare case-insensitively)"),
-        (false, false) => format!("no listed action matches `{action}`"),
-        (true, true) => format!("`{action}` is excluded by NotAction"),
-        (true, false) => {
-            format!("`{action}` matches none of the excluded actions, so NotAction covers it (M3)")
-        }
+        (false, true) => concat(&[
+            "`",
+            action,
+            "` matches (actions compare case-insensitively)",
+        ]),
+        (false, false) => concat(&["no listed action matches `", action, "`"]),
+        (true, true) => concat(&["`", action, "` is excluded by NotAction"]),
+        (true, false) => concat(&[
+            "`",
+            action,
+            "` matches none of the excluded actions, so NotAction covers it (M3)",
+        ]),
     };
     ElementTrace {
         element: if a.negated { "NotAction" } else { "Action" },

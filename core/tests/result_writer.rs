@@ -1,0 +1,118 @@
+//! The CLI's hand-written result writer gives serde_json's bytes exactly, on every result the
+//! corpus produces (the scenario's own request and every test case's request).
+
+use iamsim_core::eval::{write_result_json, EvalOptions, EvaluationResult};
+use iamsim_core::scenario::{check, read_scenarios, simulate};
+use iamsim_core::{Diagnostic, Severity};
+use std::path::{Path, PathBuf};
+
+fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            corpus_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+fn corpus_results() -> Vec<(String, EvaluationResult)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+    let mut files = Vec::new();
+    corpus_files(&root, &mut files);
+    files.sort();
+    let options = EvalOptions::default();
+    let mut results = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        for scenario in read_scenarios(&text).into_iter().flatten() {
+            let name = file.display().to_string();
+            results.push((name.clone(), simulate(&scenario, &options)));
+            for outcome in check(&scenario, &options) {
+                if let Ok(result) = outcome.result {
+                    results.push((format!("{name}: {}", outcome.name), result));
+                }
+            }
+        }
+    }
+    // The corpus has no `suggestion` finding and few characters to escape: one result with
+    // both, and a finding of every class with every optional field.
+    if let Some((_, first)) = results.first() {
+        let mut extra = first.clone();
+        let strange = "tab\there \"quoted\" back\\slash \u{1}\u{1f}\u{7f} ünïcode 😀\nnext";
+        for severity in [
+            Severity::Error,
+            Severity::SecurityWarning,
+            Severity::Warning,
+            Severity::Suggestion,
+        ] {
+            let mut d = Diagnostic::new(severity, "made-up", strange, None).with_fix(strange);
+            d.policy = Some(strange.to_string());
+            d.statement = Some(12345);
+            extra.diagnostics.push(d);
+        }
+        extra.notes.push(strange.to_string());
+        extra.missing_context_keys.push(strange.to_string());
+        results.push(("extra findings".to_string(), extra));
+    }
+    results
+}
+
+#[test]
+fn the_writer_gives_serde_jsons_bytes_on_every_corpus_result() {
+    let results = corpus_results();
+    assert!(results.len() >= 500, "only {} results", results.len());
+    let mut all = String::new();
+    for (name, result) in &results {
+        let expected = serde_json::to_string(result).unwrap_or_default();
+        let mut ours = Vec::new();
+        write_result_json(result, &mut ours);
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            expected,
+            "different bytes for {name}"
+        );
+        all.push_str(&expected);
+    }
+    // The corpus reaches every optional field and every enum value the writer spells, so a
+    // field written under a wrong name or condition cannot pass unseen.
+    for needle in [
+        "\"level\":",
+        "\"statement\":",
+        "\"sid\":",
+        "\"effect\":null",
+        "\"skipped\":",
+        "\"principal\":",
+        "\"principalMatch\":\"star\"",
+        "\"principalMatch\":\"account\"",
+        "\"principalMatch\":\"direct\"",
+        "\"principalMatch\":\"role\"",
+        "\"principalMatch\":\"service\"",
+        "\"resolved\":",
+        "\"requestValues\":",
+        "\"missingKeys\":",
+        "\"fix\":",
+        "\"policy\":",
+        "\"notes\":",
+        "\"type\":\"rcp\"",
+        "\"type\":\"scp\"",
+        "\"type\":\"vpcEndpoint\"",
+        "\"type\":\"resource\"",
+        "\"type\":\"permissionsBoundary\"",
+        "\"type\":\"session\"",
+        "\"verdict\":\"NotEvaluated\"",
+        "\"verdict\":\"ExplicitDeny\"",
+        "\"severity\":\"error\"",
+        "\"severity\":\"securityWarning\"",
+        "\"severity\":\"warning\"",
+        "\"severity\":\"suggestion\"",
+        "\"decision\":\"ImplicitDeny\"",
+        "\\\"",
+    ] {
+        assert!(all.contains(needle), "no corpus result has {needle}");
+    }
+}
