@@ -152,6 +152,49 @@ pub fn arn_matches_template(arn: &str, template: &str) -> bool {
     intersects(&pattern_tokens(arn), &template_tokens(template))
 }
 
+/// An ARN template tokenized once, to be tested against many ARNs (the catalog keeps one per
+/// template, compiled on first use).
+#[derive(Debug)]
+pub struct CompiledTemplate {
+    service: Option<&'static str>,
+    tokens: Box<[Tok]>,
+}
+
+impl CompiledTemplate {
+    pub fn new(template: &'static str) -> Self {
+        CompiledTemplate {
+            service: service_segment(template),
+            tokens: template_tokens(template).into(),
+        }
+    }
+}
+
+/// An ARN or ARN pattern from a policy, tokenized once to be tested against many templates.
+pub struct ArnPattern<'a> {
+    /// The service segment when it is literal (no wildcard or variable), for the pre-check.
+    literal_service: Option<&'a str>,
+    tokens: Vec<Tok>,
+}
+
+impl<'a> ArnPattern<'a> {
+    pub fn new(arn: &'a str) -> Self {
+        ArnPattern {
+            literal_service: service_segment(arn).filter(|s| !s.contains(['*', '?', '$'])),
+            tokens: pattern_tokens(arn),
+        }
+    }
+
+    /// [`arn_matches_template`] of this ARN and the compiled template.
+    pub fn matches(&self, template: &CompiledTemplate) -> bool {
+        if let (Some(s), Some(t)) = (self.literal_service, template.service) {
+            if !s.eq_ignore_ascii_case(t) {
+                return false;
+            }
+        }
+        intersects(&self.tokens, &template.tokens)
+    }
+}
+
 /// How many literal characters a template has: more means a more specific type. Used to put the
 /// best candidate first when an ARN fits several templates (an S3 object ARN also fits `bucket`).
 pub fn template_specificity(template: &str) -> usize {
@@ -234,6 +277,49 @@ mod tests {
             role
         ));
         assert!(arn_matches_template("*", role));
+    }
+
+    #[test]
+    fn m5_compiled_templates_match_like_plain_ones() {
+        let arns = [
+            "*",
+            "arn:aws:ecr:us-east-1:1:repository/web",
+            "arn:aws:ecr:*:*:repository/*",
+            "ARN:AWS:ECR:US-EAST-1:1:repository/Web",
+            "arn:aws:e?r:us-east-1:1:repository/web",
+            "arn:aws:${aws:username}:us-east-1:1:repository/web",
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:::bucket/key/*",
+            "arn:aws:logs:us-east-1:1:log-group:app:log-stream:a:b",
+            "arn:aws:iam::1:role/a/b",
+            "arn:aws:iam::${aws:PrincipalAccount}:role/x",
+            "arn:aws",
+            "",
+        ];
+        let templates = [
+            REPO,
+            "arn:${Partition}:s3:::${BucketName}",
+            "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+            "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}",
+            "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
+            "arn:${Partition}:ecr",
+            "no-arn-template",
+        ];
+        let mut both = 0;
+        for template in templates {
+            let compiled = CompiledTemplate::new(template);
+            for arn in arns {
+                let plain = arn_matches_template(arn, template);
+                assert_eq!(
+                    ArnPattern::new(arn).matches(&compiled),
+                    plain,
+                    "{arn} {template}"
+                );
+                both += usize::from(plain);
+            }
+        }
+        // Both answers occur, so the comparison can fail.
+        assert!(both > 5 && both < arns.len() * templates.len() - 5);
     }
 
     #[test]

@@ -269,7 +269,8 @@ fn lint_resources(
         if arn == "*" || !arn.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("arn:")) {
             continue;
         }
-        if !types.iter().any(|t| t.matches_arn(arn)) {
+        let pattern = super::ArnPattern::new(arn);
+        if !types.iter().any(|t| t.matches_pattern(&pattern)) {
             let example = types
                 .first()
                 .and_then(|t| t.arn_templates().next())

@@ -25,7 +25,7 @@ mod template;
 mod types;
 mod view;
 
-pub use arn::arn_matches_template;
+pub use arn::{arn_matches_template, ArnPattern};
 pub use global_keys::{global_key, GlobalKey, GLOBAL_KEYS};
 pub use parse::CatalogError;
 pub use template::template_matches;
@@ -58,6 +58,8 @@ pub struct Catalog {
     t: Tables,
     /// (ARN service segment, resource type index), sorted case-insensitively by segment.
     arn_services: Vec<(&'static str, u32)>,
+    /// Each resource type's ARN templates, compiled on first use (lints test many ARNs).
+    compiled_templates: Vec<OnceLock<Box<[arn::CompiledTemplate]>>>,
     error: Option<CatalogError>,
 }
 
@@ -79,9 +81,13 @@ impl Catalog {
         }
         arn_services.sort_by(|a, b| cmp_ci(a.0, b.0));
         arn_services.dedup();
+        let compiled_templates = (0..t.resource_types.len())
+            .map(|_| OnceLock::new())
+            .collect();
         Catalog {
             t,
             arn_services,
+            compiled_templates,
             error,
         }
     }
@@ -273,6 +279,16 @@ impl Catalog {
     fn tables(&self) -> &Tables {
         &self.t
     }
+
+    /// The compiled ARN templates of resource type `id`, compiled on first use.
+    fn compiled_templates(&self, id: u32, arns: &'static str) -> &[arn::CompiledTemplate] {
+        match self.compiled_templates.get(id as usize) {
+            Some(cell) => {
+                cell.get_or_init(|| arns.split('|').map(arn::CompiledTemplate::new).collect())
+            }
+            None => &[],
+        }
+    }
 }
 
 /// Table indices fit in u32 (the data has tens of thousands of rows).
@@ -350,6 +366,58 @@ impl CatalogGlob {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every resource type's compiled templates answer like the plain template match (M5, M6, M7,
+    /// Q6), for ARNs made from each type's own templates and for a fixed vocabulary.
+    #[test]
+    fn m5_compiled_templates_of_every_type_agree_with_plain_matching() {
+        let cat = catalog();
+        let types: Vec<ResourceType<'_>> =
+            cat.services().flat_map(|s| s.resource_types()).collect();
+        assert!(types.len() > 1000);
+        let mut arns: Vec<String> = [
+            "*",
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:ecr:*:*:repository/*",
+            "arn:aws:iam::${aws:PrincipalAccount}:role/x",
+            "arn:*:*:*:*:*",
+            "arn:aws:?3:::b",
+        ]
+        .map(String::from)
+        .into();
+        // Each template with its placeholders filled, and with them left empty (no match there).
+        for t in types.iter().step_by(11).flat_map(|t| t.arn_templates()) {
+            let mut filled = String::new();
+            let mut emptied = String::new();
+            let mut rest = t;
+            while let Some(open) = rest.find("${") {
+                filled.push_str(&rest[..open]);
+                emptied.push_str(&rest[..open]);
+                filled.push_str("Ab1");
+                rest = rest[open..]
+                    .find('}')
+                    .map_or("", |close| &rest[open + close + 1..]);
+            }
+            filled.push_str(rest);
+            emptied.push_str(rest);
+            arns.push(filled.to_uppercase());
+            arns.extend([filled, emptied]);
+        }
+        let (mut yes, mut no) = (0, 0);
+        for arn in &arns {
+            let pattern = ArnPattern::new(arn);
+            for t in &types {
+                let plain = t.matches_arn(arn);
+                assert_eq!(t.matches_pattern(&pattern), plain, "`{arn}` {}", t.name());
+                if plain {
+                    yes += 1;
+                } else {
+                    no += 1;
+                }
+            }
+        }
+        assert!(yes > 1000 && no > 1000, "{yes} {no}");
+    }
 
     /// The fast paths of `expand` (a binary-searched run for `Name*`, one compiled glob) give
     /// exactly what lowercasing every name and matching each one gives (M1, M2).

@@ -1,6 +1,6 @@
 //! Borrowed views of catalog rows: cheap `Copy` handles (catalog reference + index).
 
-use super::arn::arn_matches_template;
+use super::arn::{arn_matches_template, ArnPattern};
 use super::global_keys::global_key;
 use super::parse::Run;
 use super::template::{is_template, template_matches};
@@ -210,8 +210,9 @@ impl<'c> Action<'c> {
 
     /// Whether `arn` (an ARN or ARN pattern) can name one of the action's resource types.
     pub fn accepts_arn(&self, arn: &str) -> bool {
+        let arn = ArnPattern::new(arn);
         self.resource_types()
-            .any(|r| r.resource_type.matches_arn(arn))
+            .any(|r| r.resource_type.matches_pattern(&arn))
     }
 
     /// The action's condition keys: its own, those it supports on its resource types, and those
@@ -307,6 +308,15 @@ impl<'c> ResourceType<'c> {
     /// Whether `arn` (an ARN or ARN pattern) can be of this type.
     pub fn matches_arn(&self, arn: &str) -> bool {
         self.arn_templates().any(|t| arn_matches_template(arn, t))
+    }
+
+    /// [`ResourceType::matches_arn`] for an ARN tokenized once, against the type's templates
+    /// compiled once: for testing one ARN against many types.
+    pub fn matches_pattern(&self, arn: &ArnPattern<'_>) -> bool {
+        self.cat
+            .compiled_templates(self.id, self.rec().arns)
+            .iter()
+            .any(|t| arn.matches(t))
     }
 }
 
