@@ -158,13 +158,17 @@ pub fn arn_matches_template(arn: &str, template: &str) -> bool {
 pub struct CompiledTemplate {
     service: Option<&'static str>,
     tokens: Box<[Tok]>,
+    /// For a concrete ARN; `None` for templates of 64 tokens or more.
+    masks: Option<Masks>,
 }
 
 impl CompiledTemplate {
     pub fn new(template: &'static str) -> Self {
+        let tokens = template_tokens(template);
         CompiledTemplate {
             service: service_segment(template),
-            tokens: template_tokens(template).into(),
+            masks: Masks::new(&tokens),
+            tokens: tokens.into(),
         }
     }
 }
@@ -174,13 +178,17 @@ pub struct ArnPattern<'a> {
     /// The service segment when it is literal (no wildcard or variable), for the pre-check.
     literal_service: Option<&'a str>,
     tokens: Vec<Tok>,
+    /// No wildcard or variable: every token is a literal.
+    concrete: bool,
 }
 
 impl<'a> ArnPattern<'a> {
     pub fn new(arn: &'a str) -> Self {
+        let tokens = pattern_tokens(arn);
         ArnPattern {
             literal_service: service_segment(arn).filter(|s| !s.contains(['*', '?', '$'])),
-            tokens: pattern_tokens(arn),
+            concrete: tokens.iter().all(|t| matches!(t, Tok::Lit(_))),
+            tokens,
         }
     }
 
@@ -191,8 +199,94 @@ impl<'a> ArnPattern<'a> {
                 return false;
             }
         }
+        if let (true, Some(masks)) = (self.concrete, &template.masks) {
+            return accepts(&self.tokens, &template.tokens, masks);
+        }
         intersects(&self.tokens, &template.tokens)
     }
+}
+
+/// A template of fewer than 64 tokens as bit masks of its positions, to run it as an automaton
+/// over a concrete ARN with one `u64` of states.
+#[derive(Debug)]
+struct Masks {
+    /// Stars and one-character placeholders that may stand for any character.
+    star_any: u64,
+    one_any: u64,
+    /// Those that may not stand for `:`.
+    star_no_colon: u64,
+    one_no_colon: u64,
+    literals: u64,
+}
+
+impl Masks {
+    fn new(template: &[Tok]) -> Option<Masks> {
+        if template.len() >= 64 {
+            return None;
+        }
+        let mut m = Masks {
+            star_any: 0,
+            one_any: 0,
+            star_no_colon: 0,
+            one_no_colon: 0,
+            literals: 0,
+        };
+        for (j, t) in template.iter().enumerate() {
+            let bit = 1u64 << j;
+            match t {
+                Tok::Lit(_) => m.literals |= bit,
+                Tok::One(Class::Any) => m.one_any |= bit,
+                Tok::One(Class::NoColon) => m.one_no_colon |= bit,
+                Tok::Star(Class::Any) => m.star_any |= bit,
+                Tok::Star(Class::NoColon) => m.star_no_colon |= bit,
+            }
+        }
+        Some(m)
+    }
+}
+
+/// A star may match nothing: wherever the set holds a star, it also holds what follows it.
+fn close(states: u64, stars: u64) -> u64 {
+    let mut states = states;
+    loop {
+        let more = ((states & stars) << 1) & !states;
+        if more == 0 {
+            return states;
+        }
+        states |= more;
+    }
+}
+
+/// [`intersects`] when `text` is all literals (a concrete ARN, the common case): the template run
+/// as an automaton over the text, a set of positions per character instead of a search of the
+/// product.
+fn accepts(text: &[Tok], template: &[Tok], m: &Masks) -> bool {
+    let stars = m.star_any | m.star_no_colon;
+    let mut states = close(1, stars);
+    for &c in text {
+        let Tok::Lit(byte) = c else {
+            return intersects(text, template);
+        };
+        let (stay, step) = if byte == b':' {
+            (m.star_any, m.one_any)
+        } else {
+            (stars, m.one_any | m.one_no_colon)
+        };
+        let mut next = (states & stay) | ((states & step) << 1);
+        let mut literals = states & m.literals;
+        while literals != 0 {
+            let j = literals.trailing_zeros() as usize;
+            literals &= literals - 1;
+            if template.get(j) == Some(&c) {
+                next |= 1 << (j + 1);
+            }
+        }
+        if next == 0 {
+            return false;
+        }
+        states = close(next, stars);
+    }
+    states & (1 << template.len()) != 0
 }
 
 /// How many literal characters a template has: more means a more specific type. Used to put the
@@ -318,6 +412,13 @@ mod tests {
                 both += usize::from(plain);
             }
         }
+        // A template too long for the automaton's fixed set takes the search.
+        let long: &'static str =
+            Box::leak(format!("arn:${{Partition}}:s3:::{}", "b".repeat(300)).into_boxed_str());
+        let arn = format!("arn:aws:s3:::{}", "b".repeat(300));
+        assert!(CompiledTemplate::new(long).masks.is_none());
+        assert!(ArnPattern::new(&arn).matches(&CompiledTemplate::new(long)));
+        assert!(!ArnPattern::new(&arn[1..]).matches(&CompiledTemplate::new(long)));
         // Both answers occur, so the comparison can fail.
         assert!(both > 5 && both < arns.len() * templates.len() - 5);
     }
