@@ -177,18 +177,37 @@ impl CompiledTemplate {
 pub struct ArnPattern<'a> {
     /// The service segment when it is literal (no wildcard or variable), for the pre-check.
     literal_service: Option<&'a str>,
+    /// The tokens of a pattern with wildcards or variables (empty for a concrete ARN).
     tokens: Vec<Tok>,
-    /// No wildcard or variable: every token is a literal.
-    concrete: bool,
+    /// A concrete ARN's bytes (no wildcard or variable), with the partition, service, region and
+    /// account lowercased as [`pattern_tokens`] does: the automaton reads them directly.
+    concrete: Option<Vec<u8>>,
 }
 
 impl<'a> ArnPattern<'a> {
     pub fn new(arn: &'a str) -> Self {
-        let tokens = pattern_tokens(arn);
+        let literal_service = service_segment(arn).filter(|s| !s.contains(['*', '?', '$']));
+        if arn.contains(['*', '?']) || arn.contains("${") {
+            return ArnPattern {
+                literal_service,
+                tokens: pattern_tokens(arn),
+                concrete: None,
+            };
+        }
+        let mut bytes = arn.as_bytes().to_vec();
+        let resource_start = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b':')
+            .nth(4)
+            .map_or(bytes.len(), |(i, _)| i);
+        if let Some(head) = bytes.get_mut(..resource_start) {
+            head.make_ascii_lowercase();
+        }
         ArnPattern {
-            literal_service: service_segment(arn).filter(|s| !s.contains(['*', '?', '$'])),
-            concrete: tokens.iter().all(|t| matches!(t, Tok::Lit(_))),
-            tokens,
+            literal_service,
+            tokens: Vec::new(),
+            concrete: Some(bytes),
         }
     }
 
@@ -199,10 +218,14 @@ impl<'a> ArnPattern<'a> {
                 return false;
             }
         }
-        if let (true, Some(masks)) = (self.concrete, &template.masks) {
-            return accepts(&self.tokens, &template.tokens, masks);
+        match (&self.concrete, &template.masks) {
+            (Some(text), Some(masks)) => accepts(text, &template.tokens, masks),
+            (Some(text), None) => {
+                let tokens: Vec<Tok> = text.iter().map(|&b| Tok::Lit(b)).collect();
+                intersects(&tokens, &template.tokens)
+            }
+            (None, _) => intersects(&self.tokens, &template.tokens),
         }
-        intersects(&self.tokens, &template.tokens)
     }
 }
 
@@ -260,13 +283,11 @@ fn close(states: u64, stars: u64) -> u64 {
 /// [`intersects`] when `text` is all literals (a concrete ARN, the common case): the template run
 /// as an automaton over the text, a set of positions per character instead of a search of the
 /// product.
-fn accepts(text: &[Tok], template: &[Tok], m: &Masks) -> bool {
+fn accepts(text: &[u8], template: &[Tok], m: &Masks) -> bool {
     let stars = m.star_any | m.star_no_colon;
     let mut states = close(1, stars);
-    for &c in text {
-        let Tok::Lit(byte) = c else {
-            return intersects(text, template);
-        };
+    for &byte in text {
+        let c = Tok::Lit(byte);
         let (stay, step) = if byte == b':' {
             (m.star_any, m.one_any)
         } else {
@@ -384,6 +405,8 @@ mod tests {
             "arn:aws:${aws:username}:us-east-1:1:repository/web",
             "arn:aws:s3:::bucket",
             "arn:aws:s3:::bucket/key/*",
+            "arn:aws:s3:::bucket$x",
+            "arn:AWS:S3:::Bucket/Key",
             "arn:aws:logs:us-east-1:1:log-group:app:log-stream:a:b",
             "arn:aws:iam::1:role/a/b",
             "arn:aws:iam::${aws:PrincipalAccount}:role/x",
