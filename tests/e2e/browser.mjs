@@ -25,3 +25,27 @@ export function launchChromium() {
     ],
   });
 }
+
+/** The decision banner and the policy editor, by their stable test ids. */
+export const BANNER = '[data-testid="decision"]';
+export const EDITOR = '[data-testid="policy-editor"]';
+
+/** Waits until the banner's `data-decision` is `decision`; fails saying what it shows instead. */
+export async function expectDecision(page, decision, timeout = 10_000) {
+  await page
+    .waitForFunction(
+      ([sel, d]) => document.querySelector(sel)?.getAttribute('data-decision') === d,
+      [BANNER, decision],
+      { timeout },
+    )
+    .catch(async () => {
+      const got = await page.getAttribute(BANNER, 'data-decision').catch(() => null);
+      throw new Error(`expected the banner to say ${decision}, it says ${got}`);
+    });
+}
+
+/** Loads an example through the gallery (`id`: the example file's stem). */
+export async function loadExample(page, id) {
+  await page.click('[data-testid="examples-toggle"]');
+  await page.click(`[data-testid="example-${id}"]`);
+}

@@ -20,12 +20,10 @@ import { cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { DIST, launchChromium } from './browser.mjs';
+import { BANNER, DIST, EDITOR, expectDecision, launchChromium, loadExample } from './browser.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const SHOTS = process.env.SHOTS ?? '/tmp';
-const BANNER = '[data-testid="decision"]';
-const EDITOR = '[data-testid="policy-editor"]';
 const NOTICE = '[data-testid="storage-notice"]';
 const SAVING_OFF = '[data-testid="saving-off"]';
 
@@ -67,16 +65,6 @@ async function waitForApp(page) {
   await page.locator(BANNER).waitFor({ state: 'visible', timeout: 20_000 });
 }
 
-async function expectDecision(page, decision) {
-  await page
-    .waitForFunction(([sel, d]) => document.querySelector(sel)?.getAttribute('data-decision') === d, [BANNER, decision], {
-      timeout: 5_000,
-    })
-    .catch(async () => {
-      const got = await page.getAttribute(BANNER, 'data-decision');
-      throw new Error(`expected the banner to say ${decision}, it says ${got}`);
-    });
-}
 
 /** Replaces `needle` in the editor by typing, as a person would. */
 async function typeOver(page, needle, text) {
@@ -124,10 +112,6 @@ async function workspaceAction(page, name, testid) {
   await page.click(`[data-testid="workspace-item"][data-name="${name}"] [data-testid="${testid}"]`);
 }
 
-async function loadExample(page, id) {
-  await page.click('[data-testid="examples-toggle"]');
-  await page.click(`[data-testid="example-${id}"]`);
-}
 
 async function noticeTexts(page) {
   return page.$$eval(`${NOTICE}, ${SAVING_OFF}`, (bars) => bars.map((b) => b.textContent));

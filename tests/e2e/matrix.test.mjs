@@ -16,15 +16,13 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST, launchChromium } from './browser.mjs';
+import { BANNER, DIST, EDITOR, launchChromium, loadExample } from './browser.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const SHOTS = process.env.SHOTS ?? '/tmp';
 const STRICT = process.env.IAMSIM_STRICT_BUDGETS === '1';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const BANNER = '[data-testid="decision"]';
-const EDITOR = '[data-testid="policy-editor"]';
 const VIEW = '[data-testid="matrix-view"]';
 const CELL = '[data-testid="matrix-cell"]';
 
@@ -69,10 +67,6 @@ async function openPage(options = {}) {
   return { page, finish };
 }
 
-async function loadExample(page, id) {
-  await page.click('[data-testid="examples-toggle"]');
-  await page.click(`[data-testid="example-${id}"]`);
-}
 
 /** The matrix of the one-repository example: `ecr:*` × RESOURCES, once 192 cells are drawn. */
 async function openMatrix(page) {

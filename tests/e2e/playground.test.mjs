@@ -13,13 +13,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { DIST, launchChromium } from './browser.mjs';
+import { BANNER, DIST, EDITOR, expectDecision, launchChromium, loadExample } from './browser.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const SHOTS = process.env.SHOTS ?? '/tmp';
 
-const BANNER = '[data-testid="decision"]';
-const EDITOR = '[data-testid="policy-editor"]';
 
 let server;
 let browser;
@@ -69,21 +67,7 @@ async function openPage(options = {}) {
   return { page, finish };
 }
 
-async function loadExample(page, id) {
-  await page.click('[data-testid="examples-toggle"]');
-  await page.click(`[data-testid="example-${id}"]`);
-}
 
-async function expectDecision(page, decision) {
-  await page.waitForFunction(
-    ([sel, d]) => document.querySelector(sel)?.getAttribute('data-decision') === d,
-    [BANNER, decision],
-    { timeout: 5_000 },
-  ).catch(async () => {
-    const got = await page.getAttribute(BANNER, 'data-decision');
-    throw new Error(`expected the banner to say ${decision}, it says ${got}`);
-  });
-}
 
 /**
  * The text of the editor lines that carry a highlight band of this kind (allow, deny, matched),

@@ -12,11 +12,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DIST, launchChromium } from './browser.mjs';
+import { BANNER, DIST, EDITOR, expectDecision, launchChromium } from './browser.mjs';
 import { startStaticServer } from './static-server.mjs';
 
-const BANNER = '[data-testid="decision"]';
-const EDITOR = '[data-testid="policy-editor"]';
 
 let server;
 let browser;
@@ -31,13 +29,6 @@ after(async () => {
   await server?.close();
 });
 
-async function expectDecision(page, decision) {
-  await page.waitForFunction(
-    ([sel, d]) => document.querySelector(sel)?.getAttribute('data-decision') === d,
-    [BANNER, decision],
-    { timeout: 5_000 },
-  );
-}
 
 test('after loading its own files the page makes no request, however it is used', async () => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });

@@ -20,14 +20,13 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { DIST, launchChromium } from './browser.mjs';
+import { BANNER, DIST, expectDecision, launchChromium, loadExample } from './browser.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EXAMPLES = path.join(ROOT, 'tests', 'corpus', 'examples');
 const IAMSIM = process.env.IAMSIM_BIN ?? path.join(ROOT, 'target', 'debug', 'iamsim');
 const SHOTS = process.env.SHOTS ?? '/tmp';
-const BANNER = '[data-testid="decision"]';
 
 let server;
 let browser;
@@ -95,18 +94,7 @@ async function openPage({ url = '/', permissions = [], colorScheme = 'light' } =
 const decisionOf = (page) => page.getAttribute(BANNER, 'data-decision');
 const titleOf = (page) => page.locator('.scenario-name').textContent();
 
-async function expectDecision(page, decision) {
-  await page.waitForFunction(
-    ([sel, d]) => document.querySelector(sel)?.getAttribute('data-decision') === d,
-    [BANNER, decision],
-    { timeout: 10_000 },
-  );
-}
 
-async function loadExample(page, id) {
-  await page.click('[data-testid="examples-toggle"]');
-  await page.click(`[data-testid="example-${id}"]`);
-}
 
 async function menu(page, item) {
   await page.click('[data-testid="file-menu"]');

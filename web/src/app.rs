@@ -397,16 +397,11 @@ pub fn app() -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::components::examples::examples;
+    use crate::components::examples::state_with;
     use yew::Reducible;
 
     fn load(id: &str) -> State {
-        let ex = examples()
-            .iter()
-            .find(|e| e.id == id)
-            .expect("the example is bundled");
-        let s = Rc::new(State::default()).reduce(Action::Load(Box::new(ex.scenario.clone())));
-        (*s).clone()
+        state_with(id)
     }
 
     fn kinds(state: &State) -> Vec<HighlightKind> {

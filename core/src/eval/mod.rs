@@ -308,19 +308,26 @@ pub fn decide(set: &PolicySet, req: &PreparedRequest) -> Decision {
 /// The decision with its reasons and per-layer verdicts, without the statement trace: agrees with
 /// [`evaluate`] on every field they share.
 pub fn evaluate_brief(set: &PolicySet, req: &PreparedRequest) -> Brief {
-    let part = Participation::of(set, req);
-    let mut hits = Vec::new();
-    let summary = summarize(set, req, part, &mut |h| hits.push(h));
-    let decider = if req.is_malformed() {
-        Decider::NoGrant(LayerKind::Identity)
-    } else {
-        decide_summary(&summary)
-    };
-    layers::explain_decision(set, req, part, &summary, decider, &hits)
+    let d = decided(set, req);
+    layers::explain_decision(set, req, d.part, &d.summary, d.decider, &d.hits)
 }
 
 /// The decision with its explanation.
 pub fn evaluate(set: &PolicySet, req: &PreparedRequest) -> EvaluationResult {
+    let d = decided(set, req);
+    layers::explain(set, req, d.part, &d.summary, d.decider, &d.hits)
+}
+
+/// What both explanations start from: the layers summarized with every matching statement
+/// recorded, and the decider (a malformed request is denied, fail closed).
+struct Decided<'p> {
+    part: Participation,
+    summary: Summary,
+    decider: Decider,
+    hits: Vec<Hit<'p>>,
+}
+
+fn decided<'p>(set: &'p PolicySet, req: &PreparedRequest) -> Decided<'p> {
     let part = Participation::of(set, req);
     let mut hits = Vec::new();
     let summary = summarize(set, req, part, &mut |h| hits.push(h));
@@ -329,5 +336,10 @@ pub fn evaluate(set: &PolicySet, req: &PreparedRequest) -> EvaluationResult {
     } else {
         decide_summary(&summary)
     };
-    layers::explain(set, req, part, &summary, decider, &hits)
+    Decided {
+        part,
+        summary,
+        decider,
+        hits,
+    }
 }

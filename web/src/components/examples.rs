@@ -101,6 +101,18 @@ pub fn examples() -> &'static [Example] {
     EXAMPLES.get_or_init(parse_all)
 }
 
+/// The starting state with example `id` loaded, for tests of what the app shows for it.
+#[cfg(test)]
+pub fn state_with(id: &str) -> crate::state::State {
+    use yew::Reducible;
+    let ex = examples()
+        .iter()
+        .find(|e| e.id == id)
+        .expect("the example is bundled");
+    let start = std::rc::Rc::new(crate::state::State::default());
+    (*start.reduce(Action::Load(Box::new(ex.scenario.clone())))).clone()
+}
+
 /// How many entries `index.json` lists (for the test that nothing was skipped).
 pub fn index_len() -> usize {
     serde_json::from_str::<Vec<Value>>(INDEX).map_or(0, |v| v.len())

@@ -120,17 +120,13 @@ pub fn resource_heading(resource: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::components::examples::examples;
+    use crate::components::examples::state_with;
     use crate::state::Action;
     use std::rc::Rc;
     use yew::Reducible;
 
     fn load(id: &str) -> State {
-        let ex = examples()
-            .iter()
-            .find(|e| e.id == id)
-            .expect("the example is bundled");
-        (*Rc::new(State::default()).reduce(Action::Load(Box::new(ex.scenario.clone())))).clone()
+        state_with(id)
     }
 
     fn reduce(state: State, action: Action) -> State {
