@@ -61,6 +61,7 @@
 //! assert_eq!(result.reasons[0].policy, "NoPush");
 //! ```
 
+pub mod bytes;
 pub mod catalog;
 mod concat;
 pub mod condition;

@@ -1,12 +1,13 @@
 //! `iamsim simulate`: one JSON result per scenario, one per line, in input order.
 //!
-//! JSON Lines input is split into batches of lines; worker threads read, evaluate and render a
-//! batch each into a byte buffer (results through `write_result_json`, serde_json's exact bytes
+//! JSON Lines input is cut into chunks of whole lines; worker threads split, read, evaluate and
+//! render a chunk each into a byte buffer (results through `write_result_json`, serde_json's exact bytes
 //! without serde's cost), and the main thread writes the buffers in input order as they
 //! arrive. So reading, evaluating and writing all run on every core, and output starts before the
 //! last scenario is evaluated. A JSON array or a single scenario is read first, then evaluated the
 //! same way.
 
+use iamsim_core::bytes::{count_byte, find_byte, split_byte};
 use iamsim_core::eval::{explain_text, write_result_json, EvalOptions};
 use iamsim_core::scenario::{
     is_json_lines, read_json_line, read_scenarios, simulate, Scenario, ScenarioError,
@@ -18,9 +19,12 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-/// Scenarios per batch: large enough to amortize the hand-over, small enough to balance the
-/// threads and start writing early.
+/// Scenarios per work item when they are read first (a JSON array or one scenario): large enough
+/// to amortize the hand-over, small enough to balance the threads and start writing early.
 const BATCH: usize = 256;
+
+/// Bytes of JSON Lines per work item (≈ 230 small scenarios), for the same reasons.
+const CHUNK_BYTES: usize = 128 * 1024;
 
 /// Appends one scenario's output line(s) to `out`.
 fn render(
@@ -50,41 +54,99 @@ fn render(
     out.push(b'\n');
 }
 
-/// The work to split: raw JSON lines (read on the workers) or scenarios already read.
+/// Whole lines of JSON Lines input, and the 0-based index of the first one.
+struct Chunk<'a> {
+    first_line: usize,
+    text: &'a str,
+}
+
+/// Cuts JSON Lines input into chunks of about [`CHUNK_BYTES`] that end at a line end. Only the
+/// cut points are searched and the line ends counted, a word at a time: the workers split the
+/// lines, so the main thread hands out work at once.
+fn chunks(text: &str, chunk_bytes: usize) -> Vec<Chunk<'_>> {
+    let chunk_bytes = chunk_bytes.max(1);
+    let mut out = Vec::with_capacity(text.len() / chunk_bytes + 1);
+    let (mut start, mut first_line) = (0, 0);
+    while start < text.len() {
+        let end = text
+            .as_bytes()
+            .get(start + chunk_bytes..)
+            .and_then(|rest| find_byte(rest, b'\n'))
+            .map_or(text.len(), |at| start + chunk_bytes + at + 1);
+        let piece = text.get(start..end).unwrap_or_default();
+        out.push(Chunk {
+            first_line,
+            text: piece,
+        });
+        first_line += count_byte(piece.as_bytes(), b'\n');
+        start = end;
+    }
+    out
+}
+
+impl<'a> Chunk<'a> {
+    /// The chunk's non-blank lines with their 0-based indices in the whole input, as
+    /// `str::lines` gives them (a `\r` before a `\n` is dropped).
+    fn lines(&self) -> impl Iterator<Item = (usize, &'a str)> + 'a {
+        let mut pieces = split_byte(self.text, b'\n').peekable();
+        let first_line = self.first_line;
+        let mut index = 0;
+        std::iter::from_fn(move || {
+            let piece = pieces.next()?;
+            let terminated = pieces.peek().is_some();
+            let line = if terminated {
+                piece.strip_suffix('\r').unwrap_or(piece)
+            } else {
+                piece
+            };
+            index += 1;
+            Some((first_line + index - 1, line))
+        })
+        .filter(|(_, line)| !line.trim().is_empty())
+    }
+}
+
+/// The work to split: chunks of raw JSON lines (read on the workers) or scenarios already read.
 enum Items<'a> {
-    /// (0-based line index, line text), non-empty lines only.
-    Lines(Vec<(usize, &'a str)>),
+    Lines(Vec<Chunk<'a>>),
     Read(Vec<Result<Scenario, ScenarioError>>),
 }
 
 impl Items<'_> {
-    fn len(&self) -> usize {
+    /// How many work items there are.
+    fn units(&self) -> usize {
         match self {
-            Items::Lines(l) => l.len(),
-            Items::Read(r) => r.len(),
+            Items::Lines(chunks) => chunks.len(),
+            Items::Read(read) => read.len().div_ceil(BATCH),
         }
     }
 
-    /// Renders items `range` into one buffer; sets `failed` when a scenario cannot be read.
-    fn render_batch(
+    /// Renders work item `unit` into one buffer; sets `failed` when a scenario cannot be read.
+    fn render_unit(
         &self,
-        range: std::ops::Range<usize>,
+        unit: usize,
         options: &EvalOptions,
         explain: bool,
         failed: &AtomicBool,
     ) -> Vec<u8> {
-        let mut out = Vec::with_capacity(range.len() * 4096);
+        let mut out = Vec::new();
         match self {
-            Items::Lines(lines) => {
-                for &(n, line) in lines.get(range).unwrap_or_default() {
-                    let item = read_json_line(line, n);
-                    if item.is_err() {
-                        failed.store(true, Ordering::Relaxed);
+            Items::Lines(chunks) => {
+                if let Some(chunk) = chunks.get(unit) {
+                    out.reserve(chunk.text.len() * 6);
+                    for (n, line) in chunk.lines() {
+                        let item = read_json_line(line, n);
+                        if item.is_err() {
+                            failed.store(true, Ordering::Relaxed);
+                        }
+                        render(&item, options, explain, &mut out);
                     }
-                    render(&item, options, explain, &mut out);
                 }
             }
             Items::Read(read) => {
+                let start = unit * BATCH;
+                let range = start..(start + BATCH).min(read.len());
+                out.reserve(range.len() * 4096);
                 for item in read.get(range).unwrap_or_default() {
                     if item.is_err() {
                         failed.store(true, Ordering::Relaxed);
@@ -98,6 +160,10 @@ impl Items<'_> {
 }
 
 pub fn run(path: &Path, explain: bool, out: &mut impl Write) -> ExitCode {
+    // Every scenario is linted against the catalog: read it while the input is read.
+    std::thread::spawn(|| {
+        iamsim_core::catalog::catalog();
+    });
     let text = match super::read_input(path) {
         Ok(t) => t,
         Err(e) => {
@@ -106,12 +172,7 @@ pub fn run(path: &Path, explain: bool, out: &mut impl Write) -> ExitCode {
         }
     };
     let items = if is_json_lines(&text) {
-        Items::Lines(
-            text.lines()
-                .enumerate()
-                .filter(|(_, line)| !line.trim().is_empty())
-                .collect(),
-        )
+        Items::Lines(chunks(&text, CHUNK_BYTES))
     } else {
         Items::Read(read_scenarios(&text))
     };
@@ -119,7 +180,7 @@ pub fn run(path: &Path, explain: bool, out: &mut impl Write) -> ExitCode {
         now_epoch_seconds: super::now_epoch_seconds(),
     };
     let failed = AtomicBool::new(false);
-    let batches = items.len().div_ceil(BATCH);
+    let batches = items.units();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(batches.max(1));
@@ -134,9 +195,7 @@ pub fn run(path: &Path, explain: bool, out: &mut impl Write) -> ExitCode {
                 if batch >= batches {
                     break;
                 }
-                let start = batch * BATCH;
-                let end = (start + BATCH).min(items.len());
-                let buffer = items.render_batch(start..end, options, explain, failed);
+                let buffer = items.render_unit(batch, options, explain, failed);
                 if send.send((batch, buffer)).is_err() {
                     break;
                 }
@@ -163,5 +222,41 @@ pub fn run(path: &Path, explain: bool, out: &mut impl Write) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Chunked lines are `str::lines` with blank lines left out, numbered in the whole input.
+    #[test]
+    fn chunked_lines_agree_with_str_lines() {
+        let inputs = [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\r",
+            "a\r\n\r\nb\r",
+            "\n\n  \nx\n\ty\n",
+            "é\n€€\n\u{1F600}\nlast",
+            "one line that is longer than a chunk\nshort\n\nanother long line here\r\n",
+        ];
+        for text in inputs {
+            let plain: Vec<(usize, &str)> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| !line.trim().is_empty())
+                .collect();
+            for size in [1, 2, 3, 5, 8, 64, CHUNK_BYTES] {
+                let pieces = chunks(text, size);
+                let joined: String = pieces.iter().map(|c| c.text).collect();
+                assert_eq!(joined, text, "chunks cover the input ({size})");
+                let ours: Vec<(usize, &str)> = pieces.iter().flat_map(Chunk::lines).collect();
+                assert_eq!(ours, plain, "{text:?} in chunks of {size}");
+            }
+        }
     }
 }
