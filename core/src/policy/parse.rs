@@ -28,7 +28,9 @@
 //! - Element names are case-sensitive; a near miss gets a "did you mean".
 //! - A duplicate key is an error (G1); the last occurrence is the one read.
 
+mod from_source;
 mod from_value;
+mod pretty;
 
 use super::model::*;
 use super::operator::Operator;
@@ -90,13 +92,7 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
 pub fn parse_policy_value(value: &serde_json::Value) -> ParsedPolicy {
     // One pass writes the text and the tree the reader would read back from it.
     if let Some((text, root)) = from_value::render(value) {
-        let mut diagnostics = Vec::new();
-        let policy = read_policy(&root, &mut diagnostics);
-        return ParsedPolicy {
-            text,
-            policy,
-            diagnostics,
-        };
+        return read_rendered(text, &root);
     }
     match serde_json::to_string_pretty(value) {
         Ok(text) => parse_policy(&text),
@@ -109,6 +105,26 @@ pub fn parse_policy_value(value: &serde_json::Value) -> ParsedPolicy {
                 None,
             )],
         },
+    }
+}
+
+/// Reads a policy given as the JSON source of a document (an object inside a scenario line)
+/// exactly as [`parse_policy_value`] reads the `serde_json::Value` of that source, without
+/// building the value. `None` when the source is outside the plain vocabulary this path takes
+/// (see `from_source`): the caller then reads the value.
+pub(crate) fn parse_policy_source(source: &str) -> Option<ParsedPolicy> {
+    let (text, root) = from_source::render(source)?;
+    Some(read_rendered(text, &root))
+}
+
+/// Reads the policy from a tree written together with its pretty `text`.
+fn read_rendered(text: String, root: &Value) -> ParsedPolicy {
+    let mut diagnostics = Vec::new();
+    let policy = read_policy(root, &mut diagnostics);
+    ParsedPolicy {
+        text,
+        policy,
+        diagnostics,
     }
 }
 
