@@ -10,6 +10,7 @@ use std::borrow::Cow;
 /// an `u64`/`i64` or read as a finite `f64` with any reader.
 const MAX_NUMBER_DIGITS: usize = 18;
 
+#[derive(Clone)]
 pub(crate) struct Scanner<'a> {
     text: &'a str,
     pos: usize,
@@ -18,6 +19,11 @@ pub(crate) struct Scanner<'a> {
 impl<'a> Scanner<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         Scanner { text, pos: 0 }
+    }
+
+    /// Bytes not read yet.
+    pub(crate) fn rest_len(&self) -> usize {
+        self.text.len().saturating_sub(self.pos)
     }
 
     pub(crate) fn offset(&self) -> usize {

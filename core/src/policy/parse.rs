@@ -35,6 +35,7 @@ mod pretty;
 use super::model::*;
 use super::operator::Operator;
 use crate::diagnostic::Diagnostic;
+use crate::json::scan::Scanner;
 use crate::json::{self, Member, Value, ValueKind};
 use crate::span::{Span, Spanned};
 use crate::suggest::closest;
@@ -108,13 +109,34 @@ pub fn parse_policy_value(value: &serde_json::Value) -> ParsedPolicy {
     }
 }
 
-/// Reads a policy given as the JSON source of a document (an object inside a scenario line)
-/// exactly as [`parse_policy_value`] reads the `serde_json::Value` of that source, without
-/// building the value. `None` when the source is outside the plain vocabulary this path takes
-/// (see `from_source`): the caller then reads the value.
-pub(crate) fn parse_policy_source(source: &str) -> Option<ParsedPolicy> {
-    let (text, root) = from_source::render(source)?;
-    Some(read_rendered(text, &root))
+/// A policy document's pretty text and spanned tree, written from its JSON source (an object
+/// inside a scenario line) exactly as [`parse_policy_value`] writes them for the
+/// `serde_json::Value` of that source, without building the value.
+#[derive(Debug)]
+pub(crate) struct RenderedSource {
+    text: String,
+    root: Value,
+}
+
+impl RenderedSource {
+    /// Renders the whole of `source`; `None` when it is outside the plain vocabulary this path
+    /// takes (see `from_source`): the caller then reads the value.
+    pub(crate) fn new(source: &str) -> Option<Self> {
+        let (text, root) = from_source::render(source)?;
+        Some(RenderedSource { text, root })
+    }
+
+    /// Renders the value at the scanner, inside a longer text (a scenario line); `None` as for
+    /// [`Self::new`], the scanner then left anywhere inside the value.
+    pub(crate) fn at(scanner: &mut Scanner<'_>) -> Option<Self> {
+        let (text, root) = from_source::render_at(scanner)?;
+        Some(RenderedSource { text, root })
+    }
+
+    /// Reads the policy.
+    pub(crate) fn parse(self) -> ParsedPolicy {
+        read_rendered(self.text, &self.root)
+    }
 }
 
 /// Reads the policy from a tree written together with its pretty `text`.

@@ -4,27 +4,31 @@
 //! The fast scenario reader keeps an object's JSON source instead and builds the `Value` only
 //! when something asks for it: evaluation reads the policy straight from the source.
 
-use crate::policy::parse::parse_policy_source;
+use crate::policy::parse::RenderedSource;
 use crate::policy::{parse_policy, parse_policy_value, ParsedPolicy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct PolicyDocument {
     /// Well-formed JSON source of the value (never a string), when read by the fast reader.
     source: Option<Box<str>>,
     /// The value: given, or read from `source` on first use.
     value: OnceLock<Value>,
+    /// The pretty text and tree written from `source` while the line was read: the first
+    /// [`Self::parse`] takes them, later ones write them again.
+    rendered: Mutex<Option<RenderedSource>>,
 }
 
 impl PolicyDocument {
     /// A document from the JSON source of a value that serde_json reads without error (the fast
-    /// reader checked it).
-    pub(crate) fn from_source(source: &str) -> Self {
+    /// reader checked it), and its rendering if it has one.
+    pub(crate) fn from_source(source: &str, rendered: Option<RenderedSource>) -> Self {
         PolicyDocument {
             source: Some(source.into()),
             value: OnceLock::new(),
+            rendered: Mutex::new(rendered),
         }
     }
 
@@ -52,12 +56,27 @@ impl PolicyDocument {
 
     /// Reads the policy: text as typed, an object as its pretty-printed text.
     pub fn parse(&self) -> ParsedPolicy {
-        if let Some(parsed) = self.source().and_then(parse_policy_source) {
-            return parsed;
+        let rendered = match self.rendered.lock() {
+            Ok(mut rendered) => rendered.take(),
+            Err(_) => None,
+        };
+        if let Some(rendered) = rendered.or_else(|| self.source().and_then(RenderedSource::new)) {
+            return rendered.parse();
         }
         match self.value() {
             Value::String(text) => parse_policy(text),
             other => parse_policy_value(other),
+        }
+    }
+}
+
+impl Clone for PolicyDocument {
+    /// The copy writes its rendering again when it is parsed.
+    fn clone(&self) -> Self {
+        PolicyDocument {
+            source: self.source.clone(),
+            value: self.value.clone(),
+            rendered: Mutex::new(None),
         }
     }
 }
@@ -67,6 +86,7 @@ impl From<Value> for PolicyDocument {
         PolicyDocument {
             source: None,
             value: OnceLock::from(value),
+            rendered: Mutex::new(None),
         }
     }
 }

@@ -18,10 +18,18 @@ const MAX_MEMBERS: usize = 256;
 /// The pretty text and its tree, or `None` when `source` is outside the plain vocabulary.
 pub(super) fn render(source: &str) -> Option<(String, Value)> {
     let mut scanner = Scanner::new(source);
-    // The pretty text is about twice the compact source (indentation, `": "`).
-    let mut w = Writer::new(source.len() * 2 + 64);
-    let tree = write_value(&mut scanner, &mut w, 0)?;
-    scanner.at_end().then_some((w.text, tree))
+    let rendered = render_at(&mut scanner)?;
+    scanner.at_end().then_some(rendered)
+}
+
+/// Renders the value at the scanner (inside a longer text); `None` when it is outside the plain
+/// vocabulary, the scanner then left anywhere inside it.
+pub(super) fn render_at(scanner: &mut Scanner<'_>) -> Option<(String, Value)> {
+    // The pretty text is about twice the compact source (indentation, `": "`); the rest of the
+    // text bounds the source.
+    let mut w = Writer::new(scanner.rest_len().min(1 << 16) * 2 + 64);
+    let tree = write_value(scanner, &mut w, 0)?;
+    Some((w.text, tree))
 }
 
 fn write_value(s: &mut Scanner<'_>, w: &mut Writer, depth: usize) -> Option<Value> {

@@ -11,6 +11,7 @@ use super::super::{
 };
 use crate::eval::Decision;
 use crate::json::scan::{is_plain_integer, Scanner};
+use crate::policy::parse::RenderedSource;
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
 
@@ -259,9 +260,17 @@ impl<'a> Reader<'a> {
         if self.s.peek() == Some(b'"') {
             return Some(Value::String(self.string()?).into());
         }
-        let start = self.s.skip_value(MAX_VALUE_DEPTH)?;
+        // Written to its pretty text and tree right away when it can be; otherwise only
+        // checked, and read as a value when it is parsed.
+        let start = self.s.offset();
+        let before = self.s.clone();
+        let rendered = RenderedSource::at(&mut self.s);
+        if rendered.is_none() {
+            self.s = before;
+            self.s.skip_value(MAX_VALUE_DEPTH)?;
+        }
         let source = self.s.slice(start, self.s.offset())?;
-        Some(PolicyDocument::from_source(source))
+        Some(PolicyDocument::from_source(source, rendered))
     }
 
     fn request(&mut self) -> Option<RequestSpec> {
@@ -349,7 +358,12 @@ mod tests {
         let mut from_source = 0;
         for (f, s) in policies_of(&fast).into_iter().zip(policies_of(&serde)) {
             if let Some(source) = f.document.source() {
-                from_source += usize::from(parse_policy_source(source).is_some());
+                let rendered = RenderedSource::new(source);
+                from_source += usize::from(rendered.is_some());
+                if let Some(rendered) = rendered {
+                    // What the reader rendered in the line and what it renders from the source alone.
+                    assert_eq!(rendered.parse(), f.document.clone().parse(), "{text}");
+                }
             }
             // Before anything reads the fast document's value.
             assert_eq!(f.document.parse(), s.document.parse(), "{text}");
@@ -363,8 +377,6 @@ mod tests {
         assert_eq!(line, Ok(serde), "{text}");
         (Taken::Fast, from_source)
     }
-
-    use crate::policy::parse::parse_policy_source;
 
     fn corpus_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
