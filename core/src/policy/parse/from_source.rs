@@ -10,6 +10,7 @@
 use super::pretty::Writer;
 use crate::json::scan::{is_plain_integer, Scanner};
 use crate::json::{Member, Value, ValueKind, MAX_DEPTH};
+use std::borrow::Cow;
 
 /// Objects with more members than this take the `Value` path (repeated keys are checked by a
 /// scan of the members read so far).
@@ -36,7 +37,13 @@ fn write_value(s: &mut Scanner<'_>, w: &mut Writer, depth: usize) -> Option<Valu
     s.skip_whitespace();
     let start = w.position();
     let kind = match s.peek()? {
-        b'"' => return Some(w.string_value(&s.string()?)),
+        b'"' => {
+            return Some(match s.string()? {
+                // A string read without escapes needs none when written.
+                Cow::Borrowed(plain) => w.plain_string_value(plain),
+                Cow::Owned(decoded) => w.string_value(&decoded),
+            });
+        }
         b'-' | b'0'..=b'9' => {
             let number = s.number()?;
             if !is_plain_integer(number) {
@@ -79,7 +86,8 @@ fn write_value(s: &mut Scanner<'_>, w: &mut Writer, depth: usize) -> Option<Valu
         b'{' if depth < MAX_DEPTH => {
             s.eat(b'{');
             w.raw("{");
-            let mut members: Vec<Member> = Vec::new();
+            // Room for a statement's elements without growing.
+            let mut members: Vec<Member> = Vec::with_capacity(8);
             if !s.eat(b'}') {
                 loop {
                     let key = s.string()?;
@@ -88,7 +96,10 @@ fn write_value(s: &mut Scanner<'_>, w: &mut Writer, depth: usize) -> Option<Valu
                         return None;
                     }
                     w.element(members.len(), depth);
-                    let key = w.key(&key);
+                    let key = match key {
+                        Cow::Borrowed(plain) => w.plain_key(plain),
+                        Cow::Owned(decoded) => w.key(&decoded),
+                    };
                     let value = write_value(s, w, depth + 1)?;
                     members.push(Member { key, value });
                     if s.eat(b'}') {

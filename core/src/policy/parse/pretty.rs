@@ -83,6 +83,22 @@ impl Writer {
         }
     }
 
+    /// As [`Self::key`], for a key known to need no escape.
+    pub(super) fn plain_key(&mut self, key: &str) -> Spanned<String> {
+        let span = self.plain_string(key);
+        self.raw(": ");
+        Spanned::new(key.to_string(), span)
+    }
+
+    /// As [`Self::string_value`], for a string known to need no escape.
+    pub(super) fn plain_string_value(&mut self, s: &str) -> Value {
+        let span = self.plain_string(s);
+        Value {
+            kind: ValueKind::String(s.to_string()),
+            span,
+        }
+    }
+
     /// A finished value that started at `start`.
     pub(super) fn finish(&self, start: Position, kind: ValueKind) -> Value {
         Value {
@@ -91,22 +107,29 @@ impl Writer {
         }
     }
 
+    /// A quoted string without escapes (the caller knows it needs none); returns its span.
+    fn plain_string(&mut self, s: &str) -> Span {
+        let start = self.position();
+        self.text.reserve(s.len() + 2);
+        self.text.push('"');
+        self.text.push_str(s);
+        self.text.push('"');
+        let chars = if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        };
+        self.column = self.column.saturating_add(u32_of(chars + 2));
+        Span::new(start, self.position())
+    }
+
     /// A quoted string with serde_json's escapes; returns its span.
     fn string(&mut self, s: &str) -> Span {
-        let start = self.position();
         // Most policy strings need no escape: copy them whole.
         if first_escaped(s.as_bytes(), 0) == s.len() {
-            self.text.push('"');
-            self.text.push_str(s);
-            self.text.push('"');
-            let chars = if s.is_ascii() {
-                s.len()
-            } else {
-                s.chars().count()
-            };
-            self.column = self.column.saturating_add(u32_of(chars + 2));
-            return Span::new(start, self.position());
+            return self.plain_string(s);
         }
+        let start = self.position();
         let from = self.text.len();
         self.text.push('"');
         let mut plain = 0;
