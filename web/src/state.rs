@@ -128,7 +128,7 @@ impl PolicyDoc {
     pub fn named(&self) -> NamedPolicy {
         NamedPolicy {
             name: self.name.clone(),
-            document: Value::String(self.text.clone()),
+            document: Value::String(self.text.clone()).into(),
             enabled: (!self.enabled).then_some(false),
             kind: self.kind.clone(),
             unknown: self.unknown.clone(),
@@ -509,7 +509,7 @@ impl State {
             prepared: Arc::new(PreparedPolicy::prepare(
                 &NamedPolicy {
                     name: String::new(),
-                    document: Value::String(String::new()),
+                    document: Value::String(String::new()).into(),
                     enabled: None,
                     kind: None,
                     unknown: Map::new(),
@@ -710,7 +710,7 @@ impl State {
         }
         entries.extend(p.vpc_endpoint.iter().map(|n| (Slot::VpcEndpoint, n)));
         for (slot, named) in entries {
-            let text = match &named.document {
+            let text = match named.document.value() {
                 Value::String(text) => text.clone(),
                 other => serde_json::to_string_pretty(other).unwrap_or_default(),
             };

@@ -7,11 +7,8 @@ use super::result::LayerKind;
 use crate::catalog::lint::lint;
 use crate::diagnostic::Diagnostic;
 use crate::matching::CompiledPolicy;
-use crate::policy::{
-    parse_policy, parse_policy_value, validate, ParsedPolicy, Policy, PolicyType, ResourceKind,
-};
+use crate::policy::{validate, ParsedPolicy, Policy, PolicyType, ResourceKind};
 use crate::scenario::{NamedPolicy, Policies};
-use serde_json::Value;
 use std::sync::Arc;
 
 /// One policy, ready to evaluate.
@@ -50,10 +47,7 @@ impl PreparedPolicy {
         level: Option<usize>,
         policy_type: impl FnOnce(Option<&Policy>) -> PolicyType,
     ) -> Self {
-        let parsed = match &named.document {
-            Value::String(text) => parse_policy(text),
-            other => parse_policy_value(other),
-        };
+        let parsed = named.document.parse();
         let policy_type = policy_type(parsed.policy.as_ref());
         let mut diagnostics = parsed.diagnostics.clone();
         if let Some(policy) = &parsed.policy {

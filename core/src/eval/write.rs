@@ -11,6 +11,7 @@ use super::result::{
 };
 use crate::condition::ConditionTrace;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
 use crate::policy::Effect;
 use crate::span::{Position, Span};
@@ -329,20 +330,6 @@ fn number(out: &mut Vec<u8>, mut value: u64) {
         }
     }
     out.extend_from_slice(&digits[start..]);
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `word` (little-endian) that JSON escapes: control characters,
-/// `"` and `\\`. The lowest set bit is exact (borrows only run upwards from a flagged byte), so
-/// it gives the first byte to escape.
-fn escape_mask(word: u64) -> u64 {
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    control
-        | zero_byte(word ^ (ONES * u64::from(b'"')))
-        | zero_byte(word ^ (ONES * u64::from(b'\\')))
 }
 
 /// serde_json's escape for `byte`, if it needs one (`None` for plain bytes).

@@ -30,7 +30,9 @@
 //! - Only `\n` starts a new line; `\r\n` therefore counts as one line break.
 
 mod cursor;
+pub(crate) mod escape;
 mod reader;
+pub(crate) mod scan;
 mod value;
 
 pub use reader::{DUPLICATE_KEY, INVALID_UTF8, SYNTAX_ERROR, TOO_DEEP};

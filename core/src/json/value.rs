@@ -59,6 +59,30 @@ impl Value {
         }
     }
 
+    pub fn as_object_mut(&mut self) -> Option<&mut [Member]> {
+        match &mut self.kind {
+            ValueKind::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// Moves a string out (leaving it empty): for readers that do not read the tree again.
+    pub fn take_string(&mut self) -> Option<String> {
+        match &mut self.kind {
+            ValueKind::String(s) => Some(std::mem::take(s)),
+            _ => None,
+        }
+    }
+
+    /// As [`Self::scalar_text`], moving strings and numbers out (leaving them empty).
+    pub fn take_scalar_text(&mut self) -> Option<String> {
+        match &mut self.kind {
+            ValueKind::String(s) | ValueKind::Number(s) => Some(std::mem::take(s)),
+            ValueKind::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
     /// The value of the last member named `key` (later members win, as in most JSON readers).
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.as_object()?

@@ -28,11 +28,14 @@
 //! - Element names are case-sensitive; a near miss gets a "did you mean".
 //! - A duplicate key is an error (G1); the last occurrence is the one read.
 
+mod from_source;
 mod from_value;
+mod pretty;
 
 use super::model::*;
 use super::operator::Operator;
 use crate::diagnostic::Diagnostic;
+use crate::json::scan::Scanner;
 use crate::json::{self, Member, Value, ValueKind};
 use crate::span::{Span, Spanned};
 use crate::suggest::closest;
@@ -73,7 +76,7 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
     let mut diagnostics = doc.diagnostics;
     let policy = doc
         .value
-        .and_then(|root| read_policy(&root, &mut diagnostics));
+        .and_then(|mut root| read_policy(&mut root, &mut diagnostics));
     ParsedPolicy {
         text: text.to_string(),
         policy,
@@ -90,13 +93,7 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
 pub fn parse_policy_value(value: &serde_json::Value) -> ParsedPolicy {
     // One pass writes the text and the tree the reader would read back from it.
     if let Some((text, root)) = from_value::render(value) {
-        let mut diagnostics = Vec::new();
-        let policy = read_policy(&root, &mut diagnostics);
-        return ParsedPolicy {
-            text,
-            policy,
-            diagnostics,
-        };
+        return read_rendered(text, root);
     }
     match serde_json::to_string_pretty(value) {
         Ok(text) => parse_policy(&text),
@@ -109,6 +106,47 @@ pub fn parse_policy_value(value: &serde_json::Value) -> ParsedPolicy {
                 None,
             )],
         },
+    }
+}
+
+/// A policy document's pretty text and spanned tree, written from its JSON source (an object
+/// inside a scenario line) exactly as [`parse_policy_value`] writes them for the
+/// `serde_json::Value` of that source, without building the value.
+#[derive(Debug)]
+pub(crate) struct RenderedSource {
+    text: String,
+    root: Value,
+}
+
+impl RenderedSource {
+    /// Renders the whole of `source`; `None` when it is outside the plain vocabulary this path
+    /// takes (see `from_source`): the caller then reads the value.
+    pub(crate) fn new(source: &str) -> Option<Self> {
+        let (text, root) = from_source::render(source)?;
+        Some(RenderedSource { text, root })
+    }
+
+    /// Renders the value at the scanner, inside a longer text (a scenario line); `None` as for
+    /// [`Self::new`], the scanner then left anywhere inside the value.
+    pub(crate) fn at(scanner: &mut Scanner<'_>) -> Option<Self> {
+        let (text, root) = from_source::render_at(scanner)?;
+        Some(RenderedSource { text, root })
+    }
+
+    /// Reads the policy.
+    pub(crate) fn parse(self) -> ParsedPolicy {
+        read_rendered(self.text, self.root)
+    }
+}
+
+/// Reads the policy from a tree written together with its pretty `text`.
+fn read_rendered(text: String, mut root: Value) -> ParsedPolicy {
+    let mut diagnostics = Vec::new();
+    let policy = read_policy(&mut root, &mut diagnostics);
+    ParsedPolicy {
+        text,
+        policy,
+        diagnostics,
     }
 }
 
@@ -143,8 +181,10 @@ fn type_error(element: &str, expected: &str, found: &Value) -> Diagnostic {
     )
 }
 
-fn read_policy(root: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Policy> {
-    let Some(members) = root.as_object() else {
+/// The tree's strings move into the model (the tree is not read again).
+fn read_policy(root: &mut Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Policy> {
+    let root_span = root.span;
+    let Some(members) = root.as_object_mut() else {
         diagnostics.push(Diagnostic::error(
             "not-an-object",
             format!("a policy must be a JSON object, found {}", root.type_name()),
@@ -157,22 +197,22 @@ fn read_policy(root: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Policy
         version_span: None,
         id: None,
         statements: Vec::new(),
-        span: root.span,
+        span: root_span,
     };
     // `None` until a `Statement` element is read; `Some(false)` when it had the wrong type.
     let mut statement_ok = None;
-    for member in members {
+    for member in members.iter_mut() {
         match member.key.value.as_str() {
             "Version" => {
                 policy.version_span = Some(member.value.span);
                 policy.version = read_version(&member.value, diagnostics);
             }
-            "Id" => match member.value.as_str() {
-                Some(id) => policy.id = Some(Spanned::new(id.to_string(), member.value.span)),
+            "Id" => match member.value.take_string() {
+                Some(id) => policy.id = Some(Spanned::new(id, member.value.span)),
                 None => diagnostics.push(type_error("Id", "a string", &member.value)),
             },
             "Statement" => {
-                let statements = read_statements(&member.value, diagnostics);
+                let statements = read_statements(&mut member.value, diagnostics);
                 statement_ok = Some(statements.is_some());
                 policy.statements = statements.unwrap_or_default();
             }
@@ -188,7 +228,7 @@ fn read_policy(root: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Policy
             Diagnostic::error(
                 "missing-statement",
                 "the policy has no `Statement` element",
-                Some(opening(root.span)),
+                Some(opening(root_span)),
             )
             .with_fix("add `\"Statement\": [ … ]`"),
         );
@@ -232,12 +272,12 @@ fn read_version(value: &Value, diagnostics: &mut Vec<Diagnostic>) -> PolicyVersi
 }
 
 /// G3: one statement object or an array of them.
-fn read_statements(value: &Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Statement>> {
-    match &value.kind {
+fn read_statements(value: &mut Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Statement>> {
+    match &mut value.kind {
         ValueKind::Object(_) => Some(vec![read_statement(0, value, diagnostics)]),
         ValueKind::Array(items) => Some(
             items
-                .iter()
+                .iter_mut()
                 .enumerate()
                 .map(|(index, item)| read_statement(index, item, diagnostics))
                 .collect(),
@@ -285,11 +325,12 @@ fn empty_statement(index: usize, span: Span) -> Statement {
     }
 }
 
-fn read_statement(index: usize, value: &Value, diagnostics: &mut Vec<Diagnostic>) -> Statement {
-    let mut statement = empty_statement(index, value.span);
+fn read_statement(index: usize, value: &mut Value, diagnostics: &mut Vec<Diagnostic>) -> Statement {
+    let span = value.span;
+    let mut statement = empty_statement(index, span);
     let mut errors = Vec::new();
-    match value.as_object() {
-        Some(members) => read_statement_members(&mut statement, members, value.span, &mut errors),
+    match value.as_object_mut() {
+        Some(members) => read_statement_members(&mut statement, members, span, &mut errors),
         None => errors.push(Diagnostic::error(
             "invalid-statement",
             format!("a statement must be an object, found {}", value.type_name()),
@@ -305,16 +346,17 @@ fn read_statement(index: usize, value: &Value, diagnostics: &mut Vec<Diagnostic>
 
 fn read_statement_members(
     statement: &mut Statement,
-    members: &[Member],
+    members: &mut [Member],
     span: Span,
     errors: &mut Vec<Diagnostic>,
 ) {
-    for member in members {
-        let key = member.key.value.as_str();
-        let value = &member.value;
+    for member in members.iter_mut() {
+        let member_span = member.span();
+        let Member { key: name, value } = member;
+        let key = name.value.as_str();
         match key {
-            "Sid" => match value.as_str() {
-                Some(sid) => statement.sid = Some(Spanned::new(sid.to_string(), value.span)),
+            "Sid" => match value.take_string() {
+                Some(sid) => statement.sid = Some(Spanned::new(sid, value.span)),
                 None => errors.push(type_error("Sid", "a string", value)),
             },
             "Effect" => statement.effect = read_effect(value, errors),
@@ -325,9 +367,9 @@ fn read_statement_members(
                     .as_ref()
                     .is_some_and(|p| p.negated != negated)
                 {
-                    errors.push(both("Principal", "NotPrincipal", member));
+                    errors.push(both("Principal", "NotPrincipal", name));
                 }
-                statement.principal = read_principal(member, negated, errors);
+                statement.principal = read_principal(name, value, member_span, negated, errors);
             }
             "Action" | "NotAction" => {
                 let negated = key == "NotAction";
@@ -336,9 +378,9 @@ fn read_statement_members(
                     .as_ref()
                     .is_some_and(|a| a.negated != negated)
                 {
-                    errors.push(both("Action", "NotAction", member));
+                    errors.push(both("Action", "NotAction", name));
                 }
-                statement.action = read_strings(member, negated, errors);
+                statement.action = read_strings(name, value, member_span, negated, errors);
             }
             "Resource" | "NotResource" => {
                 let negated = key == "NotResource";
@@ -347,19 +389,15 @@ fn read_statement_members(
                     .as_ref()
                     .is_some_and(|r| r.negated != negated)
                 {
-                    errors.push(both("Resource", "NotResource", member));
+                    errors.push(both("Resource", "NotResource", name));
                 }
-                statement.resource = read_strings(member, negated, errors);
+                statement.resource = read_strings(name, value, member_span, negated, errors);
             }
             "Condition" => {
-                statement.condition_span = Some(member.span());
+                statement.condition_span = Some(member_span);
                 statement.conditions = read_condition(value, errors);
             }
-            _ => errors.push(unknown_element(
-                &member.key,
-                &STATEMENT_ELEMENTS,
-                "in a statement",
-            )),
+            _ => errors.push(unknown_element(name, &STATEMENT_ELEMENTS, "in a statement")),
         }
     }
     let present = |name: &str| members.iter().any(|m| m.key.value == name);
@@ -382,11 +420,11 @@ fn read_statement_members(
     }
 }
 
-fn both(plain: &str, negated: &str, second: &Member) -> Diagnostic {
+fn both(plain: &str, negated: &str, second: &Spanned<String>) -> Diagnostic {
     Diagnostic::error(
         "conflicting-elements",
         format!("a statement may have `{plain}` or `{negated}`, not both"),
-        Some(second.key.span),
+        Some(second.span),
     )
     .with_fix(format!("remove one of `{plain}` and `{negated}`"))
 }
@@ -418,24 +456,25 @@ fn read_effect(value: &Value, errors: &mut Vec<Diagnostic>) -> Option<Spanned<Ef
 /// The strings of a string-or-array element; `None` (with an error) when it has another shape.
 fn read_string_list(
     element: &str,
-    value: &Value,
+    value: &mut Value,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Vec<Spanned<String>>> {
-    match &value.kind {
-        ValueKind::String(s) => Some(vec![Spanned::new(s.clone(), value.span)]),
+    let span = value.span;
+    match &mut value.kind {
+        ValueKind::String(s) => Some(vec![Spanned::new(std::mem::take(s), span)]),
         ValueKind::Array(items) if items.is_empty() => {
             errors.push(Diagnostic::error(
                 "empty-list",
                 format!("`{element}` has an empty list"),
-                Some(value.span),
+                Some(span),
             ));
             None
         }
         ValueKind::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                match item.as_str() {
-                    Some(s) => out.push(Spanned::new(s.to_string(), item.span)),
+            for item in items.iter_mut() {
+                match item.take_string() {
+                    Some(s) => out.push(Spanned::new(s, item.span)),
                     None => {
                         errors.push(type_error(element, "a string or an array of strings", item))
                     }
@@ -456,38 +495,42 @@ fn read_string_list(
 
 /// `Action`/`NotAction`, `Resource`/`NotResource` (G7).
 fn read_strings(
-    member: &Member,
+    name: &Spanned<String>,
+    value: &mut Value,
+    span: Span,
     negated: bool,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<StringElement> {
-    let values = read_string_list(&member.key.value, &member.value, errors)?;
+    let values = read_string_list(&name.value, value, errors)?;
     Some(StringElement {
         negated,
         values,
-        span: member.span(),
+        span,
     })
 }
 
 /// `Principal`/`NotPrincipal` (G9): `"*"` or a map of AWS/Service/Federated/CanonicalUser.
 fn read_principal(
-    member: &Member,
+    name: &Spanned<String>,
+    value: &mut Value,
+    span: Span,
     negated: bool,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<PrincipalElement> {
-    let element = member.key.value.as_str();
-    let value = &member.value;
+    let element = name.value.as_str();
+    let value_span = value.span;
     let mut entries = Vec::new();
-    match &value.kind {
+    match &mut value.kind {
         ValueKind::String(s) if s == "*" => entries.push(PrincipalEntry {
             kind: PrincipalKind::Aws,
-            value: Spanned::new(s.clone(), value.span),
+            value: Spanned::new(std::mem::take(s), value_span),
         }),
         ValueKind::String(s) => {
             errors.push(
                 Diagnostic::error(
                     "invalid-principal",
                     format!("`{element}` must be `\"*\"` or an object such as `{{\"AWS\": …}}`, found `{s}`"),
-                    Some(value.span),
+                    Some(value_span),
                 )
                 .with_fix(format!("write `{{\"AWS\": \"{s}\"}}`")),
             );
@@ -497,19 +540,17 @@ fn read_principal(
             errors.push(Diagnostic::error(
                 "empty-list",
                 format!("`{element}` has no principals"),
-                Some(value.span),
+                Some(value_span),
             ));
             return None;
         }
         ValueKind::Object(kinds) => {
             let before = errors.len();
-            for kind_member in kinds {
-                let Some(kind) = principal_kind(&kind_member.key, errors) else {
+            for Member { key, value } in kinds.iter_mut() {
+                let Some(kind) = principal_kind(key, errors) else {
                     continue;
                 };
-                let Some(values) =
-                    read_string_list(&kind_member.key.value, &kind_member.value, errors)
-                else {
+                let Some(values) = read_string_list(&key.value, value, errors) else {
                     continue;
                 };
                 entries.extend(
@@ -534,7 +575,7 @@ fn read_principal(
     Some(PrincipalElement {
         negated,
         entries,
-        span: member.span(),
+        span,
     })
 }
 
@@ -566,8 +607,8 @@ fn principal_kind(key: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option
 }
 
 /// G8: `{Operator: {Key: value | [values]}}`, flattened to one entry per operator and key.
-fn read_condition(value: &Value, errors: &mut Vec<Diagnostic>) -> Vec<ConditionEntry> {
-    let Some(operators) = value.as_object() else {
+fn read_condition(value: &mut Value, errors: &mut Vec<Diagnostic>) -> Vec<ConditionEntry> {
+    let Some(operators) = value.as_object_mut() else {
         errors.push(type_error(
             "Condition",
             "an object of condition operators",
@@ -576,7 +617,7 @@ fn read_condition(value: &Value, errors: &mut Vec<Diagnostic>) -> Vec<ConditionE
         return Vec::new();
     };
     let mut entries = Vec::new();
-    for op_member in operators {
+    for op_member in operators.iter_mut() {
         let operator = match Operator::parse(&op_member.key.value) {
             Ok(op) => Spanned::new(op, op_member.key.span),
             Err(e) => {
@@ -588,7 +629,7 @@ fn read_condition(value: &Value, errors: &mut Vec<Diagnostic>) -> Vec<ConditionE
                 continue;
             }
         };
-        let Some(keys) = op_member.value.as_object() else {
+        let Some(keys) = op_member.value.as_object_mut() else {
             errors.push(type_error(
                 &op_member.key.value,
                 "an object of condition keys and values",
@@ -596,13 +637,16 @@ fn read_condition(value: &Value, errors: &mut Vec<Diagnostic>) -> Vec<ConditionE
             ));
             continue;
         };
-        for key_member in keys {
+        for key_member in keys.iter_mut() {
             if let Some(values) = condition_values(key_member, errors) {
                 entries.push(ConditionEntry {
                     operator: operator.clone(),
-                    key: key_member.key.clone(),
-                    values,
                     span: key_member.span(),
+                    key: Spanned::new(
+                        std::mem::take(&mut key_member.key.value),
+                        key_member.key.span,
+                    ),
+                    values,
                 });
             }
         }
@@ -612,9 +656,12 @@ fn read_condition(value: &Value, errors: &mut Vec<Diagnostic>) -> Vec<ConditionE
 
 /// A key's values: strings, numbers or booleans, alone or in a non-empty array, as canonical
 /// strings (G8).
-fn condition_values(member: &Member, errors: &mut Vec<Diagnostic>) -> Option<Vec<Spanned<String>>> {
+fn condition_values(
+    member: &mut Member,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Vec<Spanned<String>>> {
     let key = &member.key.value;
-    let scalar = |item: &Value, errors: &mut Vec<Diagnostic>| match item.scalar_text() {
+    let scalar = |item: &mut Value, errors: &mut Vec<Diagnostic>| match item.take_scalar_text() {
         Some(text) => Some(Spanned::new(text, item.span)),
         None => {
             errors.push(
@@ -630,22 +677,23 @@ fn condition_values(member: &Member, errors: &mut Vec<Diagnostic>) -> Option<Vec
             None
         }
     };
-    match &member.value.kind {
+    let span = member.value.span;
+    match &mut member.value.kind {
         ValueKind::Array(items) if items.is_empty() => {
             errors.push(Diagnostic::error(
                 "empty-list",
                 format!("condition key `{key}` has an empty list of values"),
-                Some(member.value.span),
+                Some(span),
             ));
             None
         }
         ValueKind::Array(items) => {
             let values: Vec<_> = items
-                .iter()
+                .iter_mut()
                 .filter_map(|item| scalar(item, errors))
                 .collect();
             (values.len() == items.len()).then_some(values)
         }
-        _ => scalar(&member.value, errors).map(|v| vec![v]),
+        _ => scalar(&mut member.value, errors).map(|v| vec![v]),
     }
 }

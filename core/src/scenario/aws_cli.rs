@@ -124,7 +124,7 @@ fn enabled(policies: &[NamedPolicy], what: &str, notes: &mut Vec<String>) -> Vec
 
 /// The policy text for AWS: compact JSON in its key order when it parses, else as typed.
 fn document_text(policy: &NamedPolicy, notes: &mut Vec<String>) -> String {
-    match &policy.document {
+    match policy.document.value() {
         Value::String(text) => match serde_json::from_str::<Value>(text) {
             Ok(value) => value.to_string(),
             Err(_) => {

@@ -3,10 +3,12 @@
 //! ever added, never changed in meaning; unknown fields are kept on re-save and reported as warnings.
 
 pub mod aws_cli;
+mod document;
 mod read;
 mod run;
 pub mod share;
 
+pub use document::PolicyDocument;
 pub use read::{is_json_lines, read_json_line, read_scenarios, ScenarioError};
 pub use run::{check, simulate, CheckOutcome, PreparedScenario};
 
@@ -80,7 +82,7 @@ pub struct Policies {
 pub struct NamedPolicy {
     #[serde(default)]
     pub name: String,
-    pub document: Value,
+    pub document: PolicyDocument,
     /// What-if switch: a disabled policy is kept but not evaluated. Absent means enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,

@@ -1,6 +1,8 @@
 //! Reading scenario input: one scenario, a JSON array of scenarios, or JSON Lines. A malformed
 //! scenario becomes an error for that scenario alone; the others are still read.
 
+mod fast;
+
 use super::Scenario;
 use crate::span::Position;
 use serde::Serialize;
@@ -59,13 +61,22 @@ pub fn read_scenarios(input: &str) -> Vec<Result<Scenario, ScenarioError>> {
             position: None,
         })];
     }
-    vec![serde_json::from_str::<Scenario>(input).map_err(|e| error_at(&e, 0))]
+    vec![read_one(input, 0)]
 }
 
 /// Reads one line of JSON Lines input; `line_index` (0-based) places errors in the whole input.
 /// Lets a caller split JSON Lines across threads and read each line where it is evaluated.
 pub fn read_json_line(line: &str, line_index: usize) -> Result<Scenario, ScenarioError> {
-    serde_json::from_str::<Scenario>(line).map_err(|e| error_at(&e, line_index))
+    read_one(line, line_index)
+}
+
+/// One scenario: the fast reader for plain well-formed text, serde for everything else (so
+/// every error and its position are serde's).
+fn read_one(text: &str, line_offset: usize) -> Result<Scenario, ScenarioError> {
+    match fast::read_scenario(text) {
+        Some(scenario) => Ok(scenario),
+        None => serde_json::from_str::<Scenario>(text).map_err(|e| error_at(&e, line_offset)),
+    }
 }
 
 /// Whether `input` is JSON Lines: several non-empty lines, the first one a complete JSON value

@@ -6,185 +6,65 @@
 //! [`crate::json::parse`] reads back from that text: same values, same spans. Writing both at once
 //! saves rendering the text and reading it again (a large share of preparing a scenario).
 
+use super::pretty::Writer;
 use crate::json::{Member, Value, ValueKind, MAX_DEPTH};
-use crate::span::{Position, Span, Spanned};
 
 /// The pretty text and its tree; `None` when the document nests deeper than the reader accepts
 /// (the caller then takes the slow path, which reports it).
 pub(super) fn render(value: &serde_json::Value) -> Option<(String, Value)> {
-    let mut w = Writer {
-        text: String::with_capacity(512),
-        line: 1,
-        column: 1,
-    };
-    let tree = w.value(value, 0)?;
+    let mut w = Writer::new(512);
+    let tree = write_value(&mut w, value, 0)?;
     Some((w.text, tree))
 }
 
-struct Writer {
-    text: String,
-    line: u32,
-    /// 1-based, in chars.
-    column: u32,
-}
-
-fn u32_of(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-impl Writer {
-    fn position(&self) -> Position {
-        Position {
-            line: self.line,
-            column: self.column,
-            offset: u32_of(self.text.len()),
+fn write_value(w: &mut Writer, v: &serde_json::Value, depth: usize) -> Option<Value> {
+    let start = w.position();
+    let kind = match v {
+        serde_json::Value::Null => {
+            w.raw("null");
+            ValueKind::Null
         }
-    }
-
-    /// ASCII punctuation without line breaks.
-    fn raw(&mut self, s: &str) {
-        self.text.push_str(s);
-        self.column = self.column.saturating_add(u32_of(s.len()));
-    }
-
-    fn newline(&mut self, depth: usize) {
-        self.text.push('\n');
-        self.line = self.line.saturating_add(1);
-        self.column = 1;
-        for _ in 0..depth {
-            self.raw("  ");
+        serde_json::Value::Bool(b) => {
+            w.raw(if *b { "true" } else { "false" });
+            ValueKind::Bool(*b)
         }
-    }
-
-    /// A quoted string with serde_json's escapes; returns its span.
-    fn string(&mut self, s: &str) -> Span {
-        let start = self.position();
-        // Most policy strings need no escape: copy them whole.
-        if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-            self.text.push('"');
-            self.text.push_str(s);
-            self.text.push('"');
-            let chars = if s.is_ascii() {
-                s.len()
-            } else {
-                s.chars().count()
-            };
-            self.column = self.column.saturating_add(u32_of(chars + 2));
-            return Span::new(start, self.position());
+        serde_json::Value::Number(n) => {
+            // serde_json writes numbers as their Display form (itoa / ryu): ASCII.
+            let text = n.to_string();
+            w.raw(&text);
+            ValueKind::Number(text)
         }
-        let from = self.text.len();
-        self.text.push('"');
-        let mut plain = 0;
-        for (i, b) in s.bytes().enumerate() {
-            let escape: Option<&str> = match b {
-                b'"' => Some("\\\""),
-                b'\\' => Some("\\\\"),
-                b'\n' => Some("\\n"),
-                b'\r' => Some("\\r"),
-                b'\t' => Some("\\t"),
-                0x08 => Some("\\b"),
-                0x0c => Some("\\f"),
-                0..=0x1f => Some(""),
-                _ => None,
-            };
-            let Some(escape) = escape else { continue };
-            self.text.push_str(s.get(plain..i).unwrap_or(""));
-            plain = i + 1;
-            if escape.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                self.text.push_str("\\u00");
-                for nibble in [b >> 4, b & 0xf] {
-                    self.text.push(char::from(
-                        HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-                    ));
-                }
-            } else {
-                self.text.push_str(escape);
+        serde_json::Value::String(s) => return Some(w.string_value(s)),
+        serde_json::Value::Array(items) => {
+            if depth >= MAX_DEPTH {
+                return None;
             }
+            w.raw("[");
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                w.element(i, depth);
+                out.push(write_value(w, item, depth + 1)?);
+            }
+            w.close(items.len(), depth, "]");
+            ValueKind::Array(out)
         }
-        self.text.push_str(s.get(plain..).unwrap_or(""));
-        self.text.push('"');
-        // Escapes are ASCII, so the new chars are the bytes that do not continue a UTF-8 sequence.
-        let written = self.text.get(from..).unwrap_or("");
-        let chars = written.bytes().filter(|b| b & 0xC0 != 0x80).count();
-        self.column = self.column.saturating_add(u32_of(chars));
-        Span::new(start, self.position())
-    }
-
-    fn value(&mut self, v: &serde_json::Value, depth: usize) -> Option<Value> {
-        let start = self.position();
-        let kind = match v {
-            serde_json::Value::Null => {
-                self.raw("null");
-                ValueKind::Null
+        serde_json::Value::Object(members) => {
+            if depth >= MAX_DEPTH {
+                return None;
             }
-            serde_json::Value::Bool(b) => {
-                self.raw(if *b { "true" } else { "false" });
-                ValueKind::Bool(*b)
+            w.raw("{");
+            let mut out = Vec::with_capacity(members.len());
+            for (i, (key, value)) in members.iter().enumerate() {
+                w.element(i, depth);
+                let key = w.key(key);
+                let value = write_value(w, value, depth + 1)?;
+                out.push(Member { key, value });
             }
-            serde_json::Value::Number(n) => {
-                // serde_json writes numbers as their Display form (itoa / ryu): ASCII.
-                let text = n.to_string();
-                self.raw(&text);
-                ValueKind::Number(text)
-            }
-            serde_json::Value::String(s) => {
-                let span = self.string(s);
-                return Some(Value {
-                    kind: ValueKind::String(s.clone()),
-                    span,
-                });
-            }
-            serde_json::Value::Array(items) => {
-                if depth >= MAX_DEPTH {
-                    return None;
-                }
-                self.raw("[");
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.raw(",");
-                    }
-                    self.newline(depth + 1);
-                    out.push(self.value(item, depth + 1)?);
-                }
-                if !items.is_empty() {
-                    self.newline(depth);
-                }
-                self.raw("]");
-                ValueKind::Array(out)
-            }
-            serde_json::Value::Object(members) => {
-                if depth >= MAX_DEPTH {
-                    return None;
-                }
-                self.raw("{");
-                let mut out = Vec::with_capacity(members.len());
-                for (i, (key, value)) in members.iter().enumerate() {
-                    if i > 0 {
-                        self.raw(",");
-                    }
-                    self.newline(depth + 1);
-                    let key_span = self.string(key);
-                    self.raw(": ");
-                    let value = self.value(value, depth + 1)?;
-                    out.push(Member {
-                        key: Spanned::new(key.clone(), key_span),
-                        value,
-                    });
-                }
-                if !members.is_empty() {
-                    self.newline(depth);
-                }
-                self.raw("}");
-                ValueKind::Object(out)
-            }
-        };
-        Some(Value {
-            kind,
-            span: Span::new(start, self.position()),
-        })
-    }
+            w.close(members.len(), depth, "}");
+            ValueKind::Object(out)
+        }
+    };
+    Some(w.finish(start, kind))
 }
 
 #[cfg(test)]

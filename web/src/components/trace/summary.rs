@@ -117,7 +117,7 @@ mod tests {
     fn trace(policy: Value, action: &str) -> Vec<StatementTrace> {
         let named = NamedPolicy {
             name: "p".into(),
-            document: policy,
+            document: policy.into(),
             enabled: None,
             kind: None,
             unknown: Map::new(),

@@ -1,0 +1,63 @@
+//! Finding the bytes JSON escapes — control characters, `"` and `\` — eight at a time: the
+//! scanner looks for the end of a string with it, and the writers for the bytes to escape.
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` (little-endian) that JSON escapes: control characters,
+/// `"` and `\\`. The lowest set bit is exact (borrows only run upwards from a flagged byte), so
+/// it gives the first byte to escape.
+pub(crate) fn escape_mask(word: u64) -> u64 {
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    control
+        | zero_byte(word ^ (ONES * u64::from(b'"')))
+        | zero_byte(word ^ (ONES * u64::from(b'\\')))
+}
+
+/// The offset of the first byte at or after `from` that JSON escapes, or `bytes.len()`.
+pub(crate) fn first_escaped(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(word) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let mask = escape_mask(u64::from_le_bytes(*word));
+        if mask != 0 {
+            return i + (mask.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&byte) = bytes.get(i) {
+        if byte < 0x20 || byte == b'"' || byte == b'\\' {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_escaped_agrees_with_a_plain_scan() {
+        let plain = |bytes: &[u8], from: usize| {
+            (from..bytes.len())
+                .find(|&i| bytes[i] < 0x20 || bytes[i] == b'"' || bytes[i] == b'\\')
+                .unwrap_or(bytes.len())
+        };
+        // Every ASCII byte and a few others at every position of texts around word boundaries.
+        let specials: Vec<u8> = (0u8..=0x7f).chain([0x80, 0xc3, 0xa9, 0xff]).collect();
+        for len in 0..20 {
+            for at in 0..len {
+                for &special in &specials {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = special;
+                    for from in 0..=len {
+                        assert_eq!(first_escaped(&bytes, from), plain(&bytes, from));
+                    }
+                }
+            }
+        }
+        assert_eq!(first_escaped(b"ab", 5), 2);
+    }
+}

@@ -1,0 +1,301 @@
+//! A byte scanner for fast paths over JSON that is expected to be well-formed (a scenario line,
+//! a policy document inside it). It gives up (`None`) on anything outside a plain vocabulary —
+//! malformed text, lone surrogates, numbers that are not short — so that the caller can hand the
+//! input to the complete reader, which then gives the exact value or the exact error.
+
+use super::escape::first_escaped;
+use std::borrow::Cow;
+
+/// Most digits a fast-path number may have before or after its decimal point: such numbers fit
+/// an `u64`/`i64` or read as a finite `f64` with any reader.
+const MAX_NUMBER_DIGITS: usize = 18;
+
+#[derive(Clone)]
+pub(crate) struct Scanner<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Scanner { text, pos: 0 }
+    }
+
+    /// Bytes not read yet.
+    pub(crate) fn rest_len(&self) -> usize {
+        self.text.len().saturating_sub(self.pos)
+    }
+
+    pub(crate) fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// The text between two offsets the scanner has visited.
+    pub(crate) fn slice(&self, start: usize, end: usize) -> Option<&'a str> {
+        self.text.get(start..end)
+    }
+
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    pub(crate) fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    pub(crate) fn at_end(&mut self) -> bool {
+        self.skip_whitespace();
+        self.pos >= self.text.len()
+    }
+
+    /// Skips whitespace, then consumes `byte` if it is next.
+    pub(crate) fn eat(&mut self, byte: u8) -> bool {
+        self.skip_whitespace();
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Consumes `word` (`true`, `false`, `null`) if it is next.
+    pub(crate) fn eat_word(&mut self, word: &str) -> bool {
+        self.skip_whitespace();
+        let found = self
+            .text
+            .as_bytes()
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(word.as_bytes()));
+        if found {
+            self.pos += word.len();
+        }
+        found
+    }
+
+    /// A string at the cursor (after whitespace), escapes decoded; borrowed when it has none.
+    pub(crate) fn string(&mut self) -> Option<Cow<'a, str>> {
+        if !self.eat(b'"') {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        self.pos = first_escaped(bytes, start);
+        if bytes.get(self.pos) == Some(&b'"') {
+            let s = self.text.get(start..self.pos)?;
+            self.pos += 1;
+            return Some(Cow::Borrowed(s));
+        }
+        // An escape (or a control character, which ends the fast path).
+        let mut out = String::from(self.text.get(start..self.pos)?);
+        loop {
+            match bytes.get(self.pos).copied()? {
+                b'"' => {
+                    self.pos += 1;
+                    return Some(Cow::Owned(out));
+                }
+                b'\\' => {
+                    self.pos += 1;
+                    out.push(self.escape()?);
+                    let run = self.pos;
+                    self.pos = first_escaped(bytes, run);
+                    out.push_str(self.text.get(run..self.pos)?);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The char of the escape after a backslash; surrogates give up.
+    fn escape(&mut self) -> Option<char> {
+        let c = match self.peek()? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hex = self.text.get(self.pos + 1..self.pos + 5)?;
+                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                let code = u32::from_str_radix(hex, 16).ok()?;
+                self.pos += 5;
+                // `char::from_u32` refuses surrogates: pairs are left to the complete reader.
+                return char::from_u32(code);
+            }
+            _ => return None,
+        };
+        self.pos += 1;
+        Some(c)
+    }
+
+    /// A number at the cursor (after whitespace), as written: JSON's grammar with at most
+    /// [`MAX_NUMBER_DIGITS`] digits in the integer and the fraction parts and a one- or two-digit
+    /// exponent. Anything longer gives up.
+    pub(crate) fn number(&mut self) -> Option<&'a str> {
+        self.skip_whitespace();
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        let integer = self.digits();
+        let leading_zero = integer > 1
+            && self
+                .text
+                .as_bytes()
+                .get(self.pos - integer)
+                .is_some_and(|&b| b == b'0');
+        if integer == 0 || integer > MAX_NUMBER_DIGITS || leading_zero {
+            return None;
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            let fraction = self.digits();
+            if fraction == 0 || fraction > MAX_NUMBER_DIGITS {
+                return None;
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !(1..=2).contains(&self.digits()) {
+                return None;
+            }
+        }
+        self.text.get(start..self.pos)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// Skips one value (after whitespace), checking it is well-formed and nests at most
+    /// `depth_left` levels; returns where it starts.
+    pub(crate) fn skip_value(&mut self, depth_left: usize) -> Option<usize> {
+        self.skip_whitespace();
+        let start = self.pos;
+        match self.peek()? {
+            b'"' => {
+                self.string()?;
+            }
+            b'-' | b'0'..=b'9' => {
+                self.number()?;
+            }
+            b't' => self.eat_word("true").then_some(())?,
+            b'f' => self.eat_word("false").then_some(())?,
+            b'n' => self.eat_word("null").then_some(())?,
+            open @ (b'[' | b'{') => {
+                let depth_left = depth_left.checked_sub(1)?;
+                self.pos += 1;
+                let close = if open == b'[' { b']' } else { b'}' };
+                if !self.eat(close) {
+                    loop {
+                        if open == b'{' {
+                            self.string()?;
+                            if !self.eat(b':') {
+                                return None;
+                            }
+                        }
+                        self.skip_value(depth_left)?;
+                        if self.eat(close) {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+            }
+            _ => return None,
+        }
+        Some(start)
+    }
+}
+
+/// Whether a number the scanner accepted is an integer that every reader keeps exactly and
+/// writes back as it is (no fraction, no exponent, not `-0`).
+pub(crate) fn is_plain_integer(number: &str) -> bool {
+    !number.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) && number != "-0"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_decode_like_serde_json_or_give_up() {
+        let cases = [
+            r#""plain""#,
+            r#""a\"b\\c\/d\b\f\n\r\t""#,
+            r#""\u00e9\u0041\u0000 Straße 😀""#,
+            r#""""#,
+        ];
+        for case in cases {
+            let expected: String = serde_json::from_str(case).expect("valid");
+            assert_eq!(Scanner::new(case).string().as_deref(), Some(&*expected));
+        }
+        for gives_up in [
+            r#""\ud83d\ude00""#,
+            r#""\udc00""#,
+            "\"a\nb\"",
+            r#""\x""#,
+            r#""open"#,
+            r#""\u12""#,
+        ] {
+            assert_eq!(Scanner::new(gives_up).string(), None, "{gives_up}");
+        }
+    }
+
+    #[test]
+    fn numbers_follow_the_grammar_and_stay_short() {
+        for ok in [
+            "0",
+            "-1",
+            "10.5",
+            "1e9",
+            "1E+2",
+            "-0.0",
+            "123456789012345678",
+        ] {
+            assert_eq!(Scanner::new(ok).number(), Some(ok));
+        }
+        for bad in [
+            "01",
+            "-",
+            "1.",
+            ".5",
+            "1e",
+            "1e100",
+            "1234567890123456789",
+            "+1",
+        ] {
+            let mut s = Scanner::new(bad);
+            assert!(s.number().is_none() || !s.at_end(), "{bad}");
+        }
+        assert!(is_plain_integer("-12") && !is_plain_integer("-0") && !is_plain_integer("1e2"));
+    }
+
+    #[test]
+    fn skip_value_checks_nesting_and_syntax() {
+        let mut s = Scanner::new(r#" {"a": [1, {"b": null}, true, false, "x"], "c": {}} "#);
+        assert_eq!(s.skip_value(3), Some(1));
+        assert!(s.at_end());
+        assert_eq!(Scanner::new("[[[]]]").skip_value(2), None);
+        for bad in ["[1,]", "{\"a\" 1}", "{\"a\":1,}", "[1 2]", "tru", "{1:2}"] {
+            let mut s = Scanner::new(bad);
+            assert!(s.skip_value(10).is_none() || !s.at_end(), "{bad}");
+        }
+    }
+}

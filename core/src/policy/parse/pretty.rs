@@ -1,0 +1,171 @@
+//! Writes serde_json's pretty layout (`to_string_pretty`: two-space indent, `": "`, `{}`/`[]` for
+//! empty containers, its string escapes) while keeping the line, column and offset that
+//! [`crate::json::parse`] would give each value of the text. The walkers over a
+//! `serde_json::Value` ([`super::from_value`]) and over a document's source text
+//! ([`super::from_source`]) share it.
+
+use crate::json::escape::first_escaped;
+use crate::json::{Value, ValueKind};
+use crate::span::{Position, Span, Spanned};
+
+pub(super) struct Writer {
+    pub(super) text: String,
+    line: u32,
+    /// 1-based, in chars.
+    column: u32,
+}
+
+fn u32_of(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Writer {
+    pub(super) fn new(capacity: usize) -> Self {
+        Writer {
+            text: String::with_capacity(capacity),
+            line: 1,
+            column: 1,
+        }
+    }
+
+    pub(super) fn position(&self) -> Position {
+        Position {
+            line: self.line,
+            column: self.column,
+            offset: u32_of(self.text.len()),
+        }
+    }
+
+    /// ASCII without line breaks (punctuation, literals, numbers).
+    pub(super) fn raw(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.column = self.column.saturating_add(u32_of(s.len()));
+    }
+
+    fn newline(&mut self, depth: usize) {
+        self.text.push('\n');
+        self.line = self.line.saturating_add(1);
+        self.column = 1;
+        for _ in 0..depth {
+            self.raw("  ");
+        }
+    }
+
+    /// Before element `index` of a container whose own depth is `depth`.
+    pub(super) fn element(&mut self, index: usize, depth: usize) {
+        if index > 0 {
+            self.raw(",");
+        }
+        self.newline(depth + 1);
+    }
+
+    /// Closes a container of `count` elements (`close` is `]` or `}`).
+    pub(super) fn close(&mut self, count: usize, depth: usize, close: &str) {
+        if count > 0 {
+            self.newline(depth);
+        }
+        self.raw(close);
+    }
+
+    /// An object key and the `": "` after it.
+    pub(super) fn key(&mut self, key: &str) -> Spanned<String> {
+        let span = self.string(key);
+        self.raw(": ");
+        Spanned::new(key.to_string(), span)
+    }
+
+    /// A string value.
+    pub(super) fn string_value(&mut self, s: &str) -> Value {
+        let span = self.string(s);
+        Value {
+            kind: ValueKind::String(s.to_string()),
+            span,
+        }
+    }
+
+    /// As [`Self::key`], for a key known to need no escape.
+    pub(super) fn plain_key(&mut self, key: &str) -> Spanned<String> {
+        let span = self.plain_string(key);
+        self.raw(": ");
+        Spanned::new(key.to_string(), span)
+    }
+
+    /// As [`Self::string_value`], for a string known to need no escape.
+    pub(super) fn plain_string_value(&mut self, s: &str) -> Value {
+        let span = self.plain_string(s);
+        Value {
+            kind: ValueKind::String(s.to_string()),
+            span,
+        }
+    }
+
+    /// A finished value that started at `start`.
+    pub(super) fn finish(&self, start: Position, kind: ValueKind) -> Value {
+        Value {
+            kind,
+            span: Span::new(start, self.position()),
+        }
+    }
+
+    /// A quoted string without escapes (the caller knows it needs none); returns its span.
+    fn plain_string(&mut self, s: &str) -> Span {
+        let start = self.position();
+        self.text.reserve(s.len() + 2);
+        self.text.push('"');
+        self.text.push_str(s);
+        self.text.push('"');
+        let chars = if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        };
+        self.column = self.column.saturating_add(u32_of(chars + 2));
+        Span::new(start, self.position())
+    }
+
+    /// A quoted string with serde_json's escapes; returns its span.
+    fn string(&mut self, s: &str) -> Span {
+        // Most policy strings need no escape: copy them whole.
+        if first_escaped(s.as_bytes(), 0) == s.len() {
+            return self.plain_string(s);
+        }
+        let start = self.position();
+        let from = self.text.len();
+        self.text.push('"');
+        let mut plain = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let escape: Option<&str> = match b {
+                b'"' => Some("\\\""),
+                b'\\' => Some("\\\\"),
+                b'\n' => Some("\\n"),
+                b'\r' => Some("\\r"),
+                b'\t' => Some("\\t"),
+                0x08 => Some("\\b"),
+                0x0c => Some("\\f"),
+                0..=0x1f => Some(""),
+                _ => None,
+            };
+            let Some(escape) = escape else { continue };
+            self.text.push_str(s.get(plain..i).unwrap_or(""));
+            plain = i + 1;
+            if escape.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                self.text.push_str("\\u00");
+                for nibble in [b >> 4, b & 0xf] {
+                    self.text.push(char::from(
+                        HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+                    ));
+                }
+            } else {
+                self.text.push_str(escape);
+            }
+        }
+        self.text.push_str(s.get(plain..).unwrap_or(""));
+        self.text.push('"');
+        // Escapes are ASCII, so the new chars are the bytes that do not continue a UTF-8 sequence.
+        let written = self.text.get(from..).unwrap_or("");
+        let chars = written.bytes().filter(|b| b & 0xC0 != 0x80).count();
+        self.column = self.column.saturating_add(u32_of(chars));
+        Span::new(start, self.position())
+    }
+}

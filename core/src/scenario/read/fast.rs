@@ -1,0 +1,545 @@
+//! The fast path of reading one scenario: straight from the text into [`Scenario`], policy
+//! documents kept as their source (see [`PolicyDocument`]), no `serde_json::Value` for them.
+//!
+//! It takes well-formed scenarios in a plain vocabulary and gives `None` for anything else —
+//! a syntax error, a repeated key, a `null` where serde would refuse it, a missing `request`,
+//! numbers other than short integers in values it builds, lone surrogates — so that the caller
+//! reads that text with serde as before: the same scenario, or the same error at the same place.
+
+use super::super::{
+    default_format, NamedPolicy, Policies, PolicyDocument, RequestSpec, Scenario, TestCase,
+};
+use crate::eval::Decision;
+use crate::json::scan::{is_plain_integer, Scanner};
+use crate::policy::parse::RenderedSource;
+use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
+
+/// Deepest nesting of a policy document or of another value taken here. serde_json stops at 128
+/// levels from the top of the line; these values start at most 6 levels down.
+const MAX_VALUE_DEPTH: usize = 64;
+
+/// The scenario in `text`, or `None` when the text needs the complete reader.
+pub(super) fn read_scenario(text: &str) -> Option<Scenario> {
+    let mut reader = Reader {
+        s: Scanner::new(text),
+    };
+    let scenario = reader.scenario()?;
+    reader.s.at_end().then_some(scenario)
+}
+
+struct Reader<'a> {
+    s: Scanner<'a>,
+}
+
+/// Fills a field once; a second occurrence of the key gives up (serde reports it).
+fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+    match slot {
+        Some(_) => None,
+        None => {
+            *slot = Some(value);
+            Some(())
+        }
+    }
+}
+
+/// Keeps an unknown member; a repeated key gives up (serde keeps the first position and the
+/// last value).
+fn keep(unknown: &mut Map<String, Value>, key: Cow<'_, str>, value: Value) -> Option<()> {
+    if unknown.contains_key(&*key) {
+        return None;
+    }
+    unknown.insert(key.into_owned(), value);
+    Some(())
+}
+
+/// An integer as serde_json reads it: non-negative as `u64`, negative as `i64`.
+fn integer(text: &str) -> Option<Number> {
+    if text.starts_with('-') {
+        text.parse::<i64>().ok().map(Number::from)
+    } else {
+        text.parse::<u64>().ok().map(Number::from)
+    }
+}
+
+impl<'a> Reader<'a> {
+    /// An object, each member's value read by `member` given the key.
+    fn object(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Option<()>,
+    ) -> Option<()> {
+        if !self.s.eat(b'{') {
+            return None;
+        }
+        if self.s.eat(b'}') {
+            return Some(());
+        }
+        loop {
+            let key = self.s.string()?;
+            if !self.s.eat(b':') {
+                return None;
+            }
+            member(self, key)?;
+            if self.s.eat(b'}') {
+                return Some(());
+            }
+            if !self.s.eat(b',') {
+                return None;
+            }
+        }
+    }
+
+    fn array<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        if !self.s.eat(b'[') {
+            return None;
+        }
+        let mut items = Vec::new();
+        if self.s.eat(b']') {
+            return Some(items);
+        }
+        loop {
+            items.push(item(self)?);
+            if self.s.eat(b']') {
+                return Some(items);
+            }
+            if !self.s.eat(b',') {
+                return None;
+            }
+        }
+    }
+
+    /// `null` as `None`, else what `read` reads.
+    fn optional<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        if self.s.eat_word("null") {
+            Some(None)
+        } else {
+            read(self).map(Some)
+        }
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.s.string().map(Cow::into_owned)
+    }
+
+    fn boolean(&mut self) -> Option<bool> {
+        if self.s.eat_word("true") {
+            Some(true)
+        } else if self.s.eat_word("false") {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    fn decision(&mut self) -> Option<Decision> {
+        match &*self.s.string()? {
+            "Allow" => Some(Decision::Allow),
+            "ExplicitDeny" => Some(Decision::ExplicitDeny),
+            "ImplicitDeny" => Some(Decision::ImplicitDeny),
+            _ => None,
+        }
+    }
+
+    /// Any JSON value, as serde_json builds it.
+    fn value(&mut self, depth_left: usize) -> Option<Value> {
+        self.s.skip_whitespace();
+        let value = match self.s.peek()? {
+            b'"' => Value::String(self.string()?),
+            b'-' | b'0'..=b'9' => {
+                let number = self.s.number()?;
+                if !is_plain_integer(number) {
+                    return None;
+                }
+                Value::Number(integer(number)?)
+            }
+            b't' | b'f' => Value::Bool(self.boolean()?),
+            b'n' if self.s.eat_word("null") => Value::Null,
+            b'[' => {
+                let depth_left = depth_left.checked_sub(1)?;
+                Value::Array(self.array(|r| r.value(depth_left))?)
+            }
+            b'{' => Value::Object(self.map(depth_left)?),
+            _ => return None,
+        };
+        Some(value)
+    }
+
+    /// An object of any values (a request's `context`, a test's `request`).
+    fn map(&mut self, depth_left: usize) -> Option<Map<String, Value>> {
+        let depth_left = depth_left.checked_sub(1)?;
+        let mut map = Map::new();
+        self.object(|r, key| {
+            let value = r.value(depth_left)?;
+            keep(&mut map, key, value)
+        })?;
+        Some(map)
+    }
+
+    fn unknown(&mut self, unknown: &mut Map<String, Value>, key: Cow<'_, str>) -> Option<()> {
+        let value = self.value(MAX_VALUE_DEPTH)?;
+        keep(unknown, key, value)
+    }
+
+    fn scenario(&mut self) -> Option<Scenario> {
+        let (mut format, mut name, mut description, mut policies) = (None, None, None, None);
+        let (mut request, mut expect, mut tests) = (None, None, None);
+        let mut unknown = Map::new();
+        self.object(|r, key| match &*key {
+            "format" => set(&mut format, r.string()?),
+            "name" => set(&mut name, r.optional(Self::string)?),
+            "description" => set(&mut description, r.optional(Self::string)?),
+            "policies" => set(&mut policies, r.policies()?),
+            "request" => set(&mut request, r.request()?),
+            "expect" => set(&mut expect, r.optional(Self::decision)?),
+            "tests" => set(&mut tests, r.array(Self::test)?),
+            _ => r.unknown(&mut unknown, key),
+        })?;
+        Some(Scenario {
+            format: format.unwrap_or_else(default_format),
+            name: name.flatten(),
+            description: description.flatten(),
+            policies: policies.unwrap_or_default(),
+            request: request?,
+            expect: expect.flatten(),
+            tests: tests.unwrap_or_default(),
+            unknown,
+        })
+    }
+
+    fn policies(&mut self) -> Option<Policies> {
+        let mut p = Policies::default();
+        let (mut identity, mut boundary, mut session, mut resource) = (None, None, None, None);
+        let (mut scp, mut rcp, mut vpc_endpoint) = (None, None, None);
+        let levels = |r: &mut Self| r.optional(|r| r.array(|r| r.array(Self::named_policy)));
+        self.object(|r, key| match &*key {
+            "identity" => set(&mut identity, r.optional(Self::named_policies)?),
+            "permissionsBoundary" => set(&mut boundary, r.optional(Self::named_policy)?),
+            "session" => set(&mut session, r.optional(Self::named_policy)?),
+            "resource" => set(&mut resource, r.optional(Self::named_policy)?),
+            "scp" => set(&mut scp, levels(r)?),
+            "rcp" => set(&mut rcp, levels(r)?),
+            "vpcEndpoint" => set(&mut vpc_endpoint, r.optional(Self::named_policies)?),
+            _ => r.unknown(&mut p.unknown, key),
+        })?;
+        p.identity = identity.flatten().unwrap_or_default();
+        p.permissions_boundary = boundary.flatten();
+        p.session = session.flatten();
+        p.resource = resource.flatten();
+        p.scp = scp.flatten();
+        p.rcp = rcp.flatten();
+        p.vpc_endpoint = vpc_endpoint.flatten().unwrap_or_default();
+        Some(p)
+    }
+
+    fn named_policies(&mut self) -> Option<Vec<NamedPolicy>> {
+        self.array(Self::named_policy)
+    }
+
+    fn named_policy(&mut self) -> Option<NamedPolicy> {
+        let (mut name, mut document, mut enabled, mut kind) = (None, None, None, None);
+        let mut unknown = Map::new();
+        self.object(|r, key| match &*key {
+            "name" => set(&mut name, r.string()?),
+            "document" => set(&mut document, r.document()?),
+            "enabled" => set(&mut enabled, r.optional(Self::boolean)?),
+            "kind" => set(&mut kind, r.optional(Self::string)?),
+            _ => r.unknown(&mut unknown, key),
+        })?;
+        Some(NamedPolicy {
+            name: name.unwrap_or_default(),
+            document: document?,
+            enabled: enabled.flatten(),
+            kind: kind.flatten(),
+            unknown,
+        })
+    }
+
+    /// Text as typed becomes its string; any other value is kept as its source.
+    fn document(&mut self) -> Option<PolicyDocument> {
+        self.s.skip_whitespace();
+        if self.s.peek() == Some(b'"') {
+            return Some(Value::String(self.string()?).into());
+        }
+        // Written to its pretty text and tree right away when it can be; otherwise only
+        // checked, and read as a value when it is parsed.
+        let start = self.s.offset();
+        let before = self.s.clone();
+        let rendered = RenderedSource::at(&mut self.s);
+        if rendered.is_none() {
+            self.s = before;
+            self.s.skip_value(MAX_VALUE_DEPTH)?;
+        }
+        let source = self.s.slice(start, self.s.offset())?;
+        Some(PolicyDocument::from_source(source, rendered))
+    }
+
+    fn request(&mut self) -> Option<RequestSpec> {
+        let mut spec = RequestSpec::default();
+        let (mut principal, mut action, mut resource) = (None, None, None);
+        let (mut resource_account, mut context, mut derive_context) = (None, None, None);
+        self.object(|r, key| match &*key {
+            "principal" => set(&mut principal, r.string()?),
+            "action" => set(&mut action, r.string()?),
+            "resource" => set(&mut resource, r.string()?),
+            "resourceAccount" => set(&mut resource_account, r.optional(Self::string)?),
+            "context" => set(&mut context, r.map(MAX_VALUE_DEPTH)?),
+            "deriveContext" => set(&mut derive_context, r.optional(Self::boolean)?),
+            _ => r.unknown(&mut spec.unknown, key),
+        })?;
+        spec.principal = principal.unwrap_or_default();
+        spec.action = action.unwrap_or_default();
+        spec.resource = resource.unwrap_or_default();
+        spec.resource_account = resource_account.flatten();
+        spec.context = context.unwrap_or_default();
+        spec.derive_context = derive_context.flatten();
+        Some(spec)
+    }
+
+    fn test(&mut self) -> Option<TestCase> {
+        let (mut name, mut request, mut expect) = (None, None, None);
+        let mut unknown = Map::new();
+        self.object(|r, key| match &*key {
+            "name" => set(&mut name, r.string()?),
+            "request" => set(&mut request, r.map(MAX_VALUE_DEPTH)?),
+            "expect" => set(&mut expect, r.decision()?),
+            _ => r.unknown(&mut unknown, key),
+        })?;
+        Some(TestCase {
+            name: name.unwrap_or_default(),
+            request: request.unwrap_or_default(),
+            expect: expect?,
+            unknown,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{error_at, read_json_line};
+    use super::*;
+    use std::path::Path;
+
+    /// How the fast reader did on one text.
+    #[derive(Debug, PartialEq)]
+    enum Taken {
+        /// Read by the fast reader, equal to serde's scenario.
+        Fast,
+        /// Left to serde.
+        Serde,
+    }
+
+    fn policies_of(scenario: &Scenario) -> Vec<&NamedPolicy> {
+        let p = &scenario.policies;
+        p.identity
+            .iter()
+            .chain(&p.permissions_boundary)
+            .chain(&p.session)
+            .chain(&p.resource)
+            .chain(p.scp.iter().flatten().flatten())
+            .chain(p.rcp.iter().flatten().flatten())
+            .chain(&p.vpc_endpoint)
+            .collect()
+    }
+
+    /// The fast reader gives serde's scenario (equal, serialized byte for byte the same, every
+    /// policy read to the same text, spans, model and findings), or leaves the text to serde;
+    /// `read_json_line` gives serde's result either way. Returns which path was taken and how
+    /// many documents were read from their source.
+    fn agrees_with_serde(text: &str) -> (Taken, usize) {
+        let serde = serde_json::from_str::<Scenario>(text);
+        let line = read_json_line(text, 7);
+        let Some(fast) = read_scenario(text) else {
+            let expected = serde.map_err(|e| error_at(&e, 7));
+            assert_eq!(line, expected, "{text}");
+            return (Taken::Serde, 0);
+        };
+        let serde =
+            serde.unwrap_or_else(|e| panic!("serde refuses what the fast path read: {e}: {text}"));
+        let mut from_source = 0;
+        for (f, s) in policies_of(&fast).into_iter().zip(policies_of(&serde)) {
+            if let Some(source) = f.document.source() {
+                let rendered = RenderedSource::new(source);
+                from_source += usize::from(rendered.is_some());
+                if let Some(rendered) = rendered {
+                    // What the reader rendered in the line and what it renders from the source alone.
+                    assert_eq!(rendered.parse(), f.document.clone().parse(), "{text}");
+                }
+            }
+            // Before anything reads the fast document's value.
+            assert_eq!(f.document.parse(), s.document.parse(), "{text}");
+        }
+        assert_eq!(
+            serde_json::to_string(&fast).ok(),
+            serde_json::to_string(&serde).ok(),
+            "{text}"
+        );
+        assert_eq!(fast, serde, "{text}");
+        assert_eq!(line, Ok(serde), "{text}");
+        (Taken::Fast, from_source)
+    }
+
+    fn corpus_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                corpus_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_reader_agrees_with_serde_on_the_corpus() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+        let mut files = Vec::new();
+        corpus_files(&root, &mut files);
+        assert!(files.len() >= 200, "corpus not found");
+        let (mut fast, mut documents, mut total) = (0, 0, 0);
+        for file in &files {
+            let text = std::fs::read_to_string(file).expect("readable");
+            // As written (pretty, several lines) and as one JSON line.
+            let compact = serde_json::from_str::<Value>(&text)
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            for text in [text.as_str(), compact.as_str()] {
+                let (path, from_source) = agrees_with_serde(text);
+                total += 1;
+                fast += usize::from(path == Taken::Fast);
+                documents += from_source;
+            }
+        }
+        // The comparison means something only if the fast paths are taken.
+        assert!(
+            fast * 10 >= total * 9,
+            "fast path for only {fast} of {total}"
+        );
+        assert!(
+            documents >= total,
+            "only {documents} documents read from source"
+        );
+    }
+
+    const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":["ecr:PutImage","ecr:Batch*"],"Resource":"arn:aws:ecr:us-east-1:111122223333:repository/web"},{"Effect":"Deny","Action":"ecr:Delete*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalTag/role":"admin"}}}]}"#;
+    const REQUEST: &str = r#""request":{"principal":"arn:aws:iam::111122223333:user/u0","action":"ecr:PutImage","resource":"*"}"#;
+
+    /// A line with `policy` as the only identity policy's member list.
+    fn with_policy(members: &str) -> String {
+        format!(
+            r#"{{"format":"iamsim/scenario@1","policies":{{"identity":[{{{members}}}]}},{REQUEST}}}"#
+        )
+    }
+
+    #[test]
+    fn fast_reader_agrees_with_serde_on_tricky_lines() {
+        let documents = [
+            POLICY.to_string(),
+            // Escapes, unicode, numbers, nulls, nesting, keys in every spelling.
+            r#"{"Version":"2012-10-17","Id":"a\"b\\c\/d\u00e9\n\t😀 Straße","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"n":10,"m":-3,"z":0,"big":123456789012345678},"Null":{"k":null},"Bool":{"b":true,"c":false}}}}"#.into(),
+            r#"{"Statement":[],"x":[[],{},[1,[2,{"a":[]}]]]}"#.into(),
+            // Taken by the value path inside the fast reader: floats, exponents, -0, long
+            // integers, repeated keys, surrogate pairs.
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"n":10.50}}}]}"#.into(),
+            r#"{"Statement":[],"n":[1e3,1E+2,-0,-0.0,12345678901234567,0.1]}"#.into(),
+            r#"{"Statement":[],"Statement":{}}"#.into(),
+            r#"{"Id":"\ud83d\ude00","Statement":[]}"#.into(),
+            // Other JSON values as documents.
+            "[1, 2]".into(),
+            "null".into(),
+            "17".into(),
+            "true".into(),
+            "{}".into(),
+            // Documents as text: as typed, broken, escaped.
+            serde_json::to_string(POLICY).unwrap_or_default(),
+            serde_json::to_string(&POLICY.replace(',', ",\n  ")).unwrap_or_default(),
+            r#""{ \"Statement\": [""#.into(),
+            r#""""#.into(),
+            format!(" {{ \"Statement\" : [ ] , \"Version\" : \"2012-10-17\" }} "),
+            format!("{}1{}", "[".repeat(70), "]".repeat(70)),
+        ];
+        let mut fast = 0;
+        for document in &documents {
+            for members in [
+                format!(r#""name":"P","document":{document}"#),
+                format!(
+                    r#""document":{document},"name":"a\"b\u00e9 😀","enabled":false,"kind":null"#
+                ),
+                format!(
+                    r#""document":{document},"x-note":{{"a":[1,{{"b":null}}],"c":"d","e":-5}},"enabled":null"#
+                ),
+            ] {
+                fast += usize::from(agrees_with_serde(&with_policy(&members)).0 == Taken::Fast);
+            }
+        }
+        let lines = [
+            // Every member of the format, nulls where serde accepts them.
+            format!(
+                r#"{{"format":"iamsim/scenario@1","name":null,"description":"d","policies":{{"identity":null,"permissionsBoundary":null,"session":{{"document":{POLICY}}},"resource":{{"name":"R","kind":"ecr","document":{POLICY}}},"scp":[[{{"name":"root","document":{POLICY}}}],[]],"rcp":null,"vpcEndpoint":[{{"document":{POLICY}}}]}},{REQUEST},"expect":"Allow","tests":[{{"name":"t","request":{{"action":"ecr:DeleteImage","context":{{"aws:PrincipalTag/role":"admin","n":3,"l":["a","b"],"x":null}}}},"expect":"ExplicitDeny"}},{{"expect":"ImplicitDeny","x-t":1}}]}}"#
+            ),
+            format!(
+                r#"{{"request":{{"principal":"","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","resourceAccount":"111122223333","context":{{"aws:SourceIp":"10.0.0.1","aws:MultiFactorAuthPresent":true,"aws:TagKeys":["a","b"],"n":-12}},"deriveContext":false,"x-r":{{"deep":[[[]]]}}}}}}"#
+            ),
+            format!(
+                r#"{{"expect":null,"policies":{{}},"tests":[],{REQUEST},"x-top":"v","x-top2":[],"format":"other@9"}}"#
+            ),
+            format!(r#"  {{ {REQUEST} , "policies" : {{ "x-p" : 1 }} }}  "#),
+            format!(r#"{{{REQUEST},"request":{{}}}}"#),
+            format!(r#"{{{REQUEST},"x":1,"x":2}}"#),
+            format!(r#"{{{REQUEST},"name":"a","name":"b"}}"#),
+            format!(r#"{{{REQUEST},"x":1.5,"y":1e2,"z":12345678901234567890}}"#),
+            format!(r#"{{{REQUEST},"x":{}1{}}}"#, "[".repeat(70), "]".repeat(70)),
+            format!(r#"{{{REQUEST},"name":"\ud83d\ude00"}}"#),
+            format!(r#"{{{REQUEST},"name":"\udc00"}}"#),
+            format!(r#"{{"request":{{"context":{{"k":1,"k":2}}}}}}"#),
+            format!(r#"{{"request":{{"action":"a","context":{{"K":1,"k":2}}}}}}"#),
+        ];
+        for line in &lines {
+            fast += usize::from(agrees_with_serde(line).0 == Taken::Fast);
+        }
+        assert!(fast >= 40, "fast path taken {fast} times");
+    }
+
+    #[test]
+    fn malformed_lines_fall_back_to_serdes_error() {
+        let lines = [
+            String::new(),
+            "   ".into(),
+            "\u{feff}{}".into(),
+            "{".into(),
+            "[]".into(),
+            "null".into(),
+            format!("{{{REQUEST}}} x"),
+            format!("{{{REQUEST},}}"),
+            format!("{{{REQUEST} \"name\": \"x\"}}"),
+            "{\"policies\":{}}".into(),
+            format!("{{{REQUEST},\"format\":null}}"),
+            format!("{{{REQUEST},\"policies\":null}}"),
+            format!("{{{REQUEST},\"expect\":\"allow\"}}"),
+            format!("{{{REQUEST},\"tests\":[{{}}]}}"),
+            format!("{{{REQUEST},\"tests\":[{{\"expect\":\"Allow\",\"request\":null}}]}}"),
+            "{\"request\":{\"action\":3}}".into(),
+            "{\"request\":{\"context\":null}}".into(),
+            "{\"request\":null}".into(),
+            "{\"request\":[]}".into(),
+            with_policy(r#""name":"P""#),
+            with_policy(r#""name":null,"document":{}"#),
+            with_policy(r#""document":{"a":1,}"#),
+            with_policy(r#""document":{"a" 1}"#),
+            with_policy(r#""document":{"a":01}"#),
+            with_policy(r#""document":"open"#),
+            with_policy("\"document\":\"a\u{1}b\""),
+            with_policy(r#""document":"\x""#),
+            with_policy(r#""document":{},"document":{}"#),
+            with_policy(r#""document":{},"enabled":"yes""#),
+            format!(
+                "{{{REQUEST},\"x\":{}1{}}}",
+                "[".repeat(200),
+                "]".repeat(200)
+            ),
+        ];
+        for line in &lines {
+            assert!(read_scenario(line).is_none(), "{line}");
+            assert_eq!(agrees_with_serde(line).0, Taken::Serde);
+        }
+    }
+}
