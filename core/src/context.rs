@@ -75,7 +75,15 @@ pub struct Found<'a> {
 /// FNV-1a of an ASCII-lowercased key name: compiled conditions hash their key once, so a
 /// lookup compares integers and then one string, with no case folding.
 pub fn key_hash(lowercase_name: &str) -> u64 {
-    lowercase_name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+    fnv1a(FNV_OFFSET, lowercase_name.as_bytes())
+}
+
+/// The starting value of [`fnv1a`].
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a of `bytes`, continuing from `hash` (so that several texts can be hashed as one).
+pub(crate) fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
