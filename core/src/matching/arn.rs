@@ -1,7 +1,7 @@
 //! ARNs: parsing, `Resource`/`NotResource` patterns (M4–M8) and the pattern rule of the ARN
 //! condition operators (C10).
 
-use super::variables::{Template, Unresolved};
+use super::variables::{is_plain_as_written, Template, Unresolved};
 use super::wildcard::{Pattern, Token};
 use crate::context::RequestContext;
 
@@ -61,6 +61,21 @@ pub fn split6(text: &str) -> Option<[&str; 6]> {
     ])
 }
 
+/// Whether `Pattern::new(raw, _).is_match_all()`: only stars (no pattern built to find out).
+fn is_all_stars(raw: &str) -> bool {
+    !raw.is_empty() && raw.bytes().all(|b| b == b'*')
+}
+
+/// Whether the first part of a resource value, a glob compared ignoring case, matches `arn`.
+fn first_part_matches_arn(first: &str) -> bool {
+    // Plain ASCII text folds as ASCII: no pattern needed to compare it.
+    if first.is_ascii() && !first.contains(['*', '?']) {
+        first.eq_ignore_ascii_case("arn")
+    } else {
+        Pattern::new(first, true).matches("arn")
+    }
+}
+
 /// A compiled `Resource`/`NotResource` value.
 #[derive(Clone, Debug)]
 pub struct ResourcePattern {
@@ -107,8 +122,7 @@ pub enum ResourceMatch {
 impl ResourcePattern {
     /// Compiles a policy value. `substitute`: the policy version enables variables (G2).
     pub fn compile(raw: &str, substitute: bool) -> ResourcePattern {
-        let whole = Pattern::new(raw, false);
-        if whole.is_match_all() {
+        if is_all_stars(raw) {
             return ResourcePattern {
                 kind: ResourceKind::All,
             };
@@ -119,14 +133,18 @@ impl ResourcePattern {
                     .get(..raw.len() - resource.len())
                     .unwrap_or("")
                     .to_string();
-                let template = Template::parse(resource, substitute);
-                let resource = match template.plain_text() {
-                    Some(text) => ResourcePart::Fixed(Pattern::new(&text, false)),
-                    None => ResourcePart::Template(template),
+                let resource = if is_plain_as_written(resource, substitute) {
+                    ResourcePart::Fixed(Pattern::new(resource, false))
+                } else {
+                    let template = Template::parse(resource, substitute);
+                    match template.plain_text() {
+                        Some(text) => ResourcePart::Fixed(Pattern::new(&text, false)),
+                        None => ResourcePart::Template(template),
+                    }
                 };
                 let head = [p, s, r, acct].map(|part| Pattern::new(part, true));
                 ResourceKind::Full {
-                    head_ok: Pattern::new(a, true).matches("arn"),
+                    head_ok: first_part_matches_arn(a),
                     head: Box::new(head),
                     prefix,
                     resource,
@@ -140,7 +158,7 @@ impl ResourcePattern {
                     tail: Pattern::new(tail, true),
                 }
             }
-            None => ResourceKind::Other(whole),
+            None => ResourceKind::Other(Pattern::new(raw, false)),
         };
         ResourcePattern { kind }
     }
@@ -353,6 +371,27 @@ impl ArnConditionPattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// M4–M7: the compile-time shortcuts answer as the patterns they skip building.
+    #[test]
+    fn m5_resource_shortcuts_agree_with_patterns() {
+        for text in [
+            "", "*", "**", "arn", "ARN", "aRn", "arn*", "a*", "*rn", "a?n", "?", "arnx", "ar",
+            "ärn", "\u{212A}", "a*b", "* ",
+        ] {
+            assert_eq!(
+                is_all_stars(text),
+                Pattern::new(text, false).is_match_all(),
+                "{text}"
+            );
+            assert_eq!(
+                first_part_matches_arn(text),
+                Pattern::new(text, true).matches("arn"),
+                "{text}"
+            );
+        }
+        assert!(first_part_matches_arn("ARN") && !first_part_matches_arn("arm"));
+    }
 
     /// M5: the first five colons split an ARN; later ones belong to the resource part.
     #[test]
