@@ -7,6 +7,9 @@
 //! two token lists (at most (n+1)·(m+1) states, each visited once), so it is linear in each side's
 //! length and never backtracks exponentially.
 
+use crate::matching::arn::colon_positions;
+use crate::matching::variables::has_variable;
+
 /// Which characters a wildcard token may stand for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Class {
@@ -273,26 +276,14 @@ pub struct ArnPattern<'a> {
 
 impl<'a> ArnPattern<'a> {
     pub fn new(arn: &'a str) -> Self {
-        // One pass: where the colons are (the service segment is the third field, the resource
-        // part starts at the fifth colon) and whether there is a wildcard or a variable.
+        // Where the colons are (the service segment is the third field, the resource part
+        // starts at the fifth colon), and whether there is a wildcard or a variable, by word
+        // and `memchr` scans.
         let bytes = arn.as_bytes();
-        let mut colons = [bytes.len(); 5];
-        let mut found = 0;
-        let mut pattern = false;
-        for (i, &b) in bytes.iter().enumerate() {
-            match b {
-                b':' => {
-                    if let Some(slot) = colons.get_mut(found) {
-                        *slot = i;
-                    }
-                    found += 1;
-                }
-                b'*' | b'?' => pattern = true,
-                b'$' if bytes.get(i + 1) == Some(&b'{') => pattern = true,
-                _ => {}
-            }
-        }
-        let [_, second, third, _, fifth] = colons;
+        let ([_, second, third, _, fifth], found) = colon_positions::<5>(bytes);
+        let pattern = bytes.contains(&b'*')
+            || bytes.contains(&b'?')
+            || (bytes.contains(&b'$') && has_variable(arn));
         let literal_service = arn
             .get((second + 1).min(arn.len())..third)
             .filter(|_| found >= 2)
