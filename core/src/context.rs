@@ -75,7 +75,15 @@ pub struct Found<'a> {
 /// FNV-1a of an ASCII-lowercased key name: compiled conditions hash their key once, so a
 /// lookup compares integers and then one string, with no case folding.
 pub fn key_hash(lowercase_name: &str) -> u64 {
-    lowercase_name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+    fnv1a(FNV_OFFSET, lowercase_name.as_bytes())
+}
+
+/// The starting value of [`fnv1a`].
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a of `bytes`, continuing from `hash` (so that several texts can be hashed as one).
+pub(crate) fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
@@ -173,6 +181,46 @@ impl RequestContext {
             (Cow::Borrowed(lower), Entry::new(Cow::Borrowed(name), value)),
         );
         true
+    }
+
+    /// As [`Self::insert_static_if_absent`] for several fixed keys, given sorted by their
+    /// lowercase names (distinct): merged in one pass instead of one insertion (a shift of the
+    /// entries) each. A key already present, in any case, keeps its value.
+    pub fn insert_sorted_static_if_absent(
+        &mut self,
+        keys: impl IntoIterator<Item = (&'static str, &'static str, ContextValue)>,
+    ) {
+        let old = std::mem::take(&mut self.entries);
+        let mut fresh = keys.into_iter().peekable();
+        self.hashes.clear();
+        let (least, most) = fresh.size_hint();
+        let room = old.len() + most.unwrap_or(least);
+        self.entries.reserve(room);
+        self.hashes.reserve(room);
+        let mut old = old.into_iter().peekable();
+        loop {
+            let order = match (old.peek(), fresh.peek()) {
+                (Some((o, _)), Some((_, f, _))) => f.cmp(&o.as_ref()),
+                (None, Some(_)) => Ordering::Less,
+                (Some(_), None) => Ordering::Greater,
+                (None, None) => break,
+            };
+            let next = match order {
+                Ordering::Less => fresh.next().map(|(name, lower, value)| {
+                    debug_assert_eq!(name.to_ascii_lowercase(), lower);
+                    (Cow::Borrowed(lower), Entry::new(Cow::Borrowed(name), value))
+                }),
+                Ordering::Equal => {
+                    fresh.next();
+                    old.next()
+                }
+                Ordering::Greater => old.next(),
+            };
+            let Some((lower, entry)) = next else { break };
+            debug_assert!(self.entries.last().is_none_or(|(l, _)| *l < lower));
+            self.hashes.push(key_hash(&lower));
+            self.entries.push((lower, entry));
+        }
     }
 
     /// Looks a key up in any case (no allocation).
@@ -349,6 +397,52 @@ mod tests {
                 borrowed.get_hashed(key_hash(name), name).map(|f| f.value),
                 owned.get_lowercase(name)
             );
+        }
+    }
+
+    /// C2: merging sorted fixed keys gives the context and lookups that inserting them one by
+    /// one gives, whatever keys are already there (typed keys in another case win).
+    #[test]
+    fn c2_static_inserts_at_once_agree_with_one_by_one() {
+        let fixed = [
+            ("aws:PrincipalArn", "aws:principalarn", "arn:aws:iam::1:user/u"),
+            ("aws:username", "aws:username", "derived"),
+            ("aws:RequestedRegion", "aws:requestedregion", "us-east-1"),
+            ("aws:EpochTime", "aws:epochtime", "0"),
+            ("aws:SourceIp", "aws:sourceip", "10.0.0.1"),
+            ("a:First", "a:first", "1"),
+            ("z:Last", "z:last", "2"),
+        ];
+        let givens: [&[(&str, &str)]; 5] = [
+            &[],
+            &[("AWS:username", "typed"), ("s3:prefix", "home/")],
+            &[("aaa:x", "1"), ("zzz:y", "2"), ("aws:m", "3")],
+            &[("Z:LAST", "given"), ("A:first", "given"), ("aws:EPOCHTIME", "9")],
+            &[("aws:principalarn", "x"), ("aws:SourceIP", "192.0.2.1")],
+        ];
+        for given in givens {
+            let (mut one_by_one, mut at_once) = (RequestContext::new(), RequestContext::new());
+            for (k, v) in given {
+                one_by_one.insert(*k, ContextValue::Single(v.to_string()));
+                at_once.insert(*k, ContextValue::Single(v.to_string()));
+            }
+            for (name, lower, v) in fixed {
+                one_by_one.insert_static_if_absent(name, lower, ContextValue::Single(v.into()));
+            }
+            let mut sorted = fixed;
+            sorted.sort_by_key(|&(_, lower, _)| lower);
+            at_once.insert_sorted_static_if_absent(
+                sorted
+                    .iter()
+                    .map(|&(n, l, v)| (n, l, ContextValue::Single(v.into()))),
+            );
+            assert_eq!(at_once, one_by_one, "{given:?}");
+            for (_, lower, _) in fixed {
+                let found = |c: &RequestContext| {
+                    c.get_hashed(key_hash(lower), lower).map(|f| (f.value.clone(), f.ip))
+                };
+                assert_eq!(found(&at_once), found(&one_by_one), "{lower} {given:?}");
+            }
         }
     }
 

@@ -7,6 +7,9 @@
 //! two token lists (at most (n+1)·(m+1) states, each visited once), so it is linear in each side's
 //! length and never backtracks exponentially.
 
+use crate::matching::arn::colon_positions;
+use crate::matching::variables::has_variable;
+
 /// Which characters a wildcard token may stand for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Class {
@@ -160,6 +163,8 @@ pub struct CompiledTemplate {
     tokens: Box<[Tok]>,
     /// For a concrete ARN; `None` for templates of 64 tokens or more.
     masks: Option<Masks>,
+    /// For a concrete ARN, when the template's placeholders can be placed without a search.
+    chain: Option<Chain>,
 }
 
 impl CompiledTemplate {
@@ -169,7 +174,92 @@ impl CompiledTemplate {
             service: service_segment(template),
             masks: Masks::new(&tokens),
             tokens: tokens.into(),
+            chain: Chain::new(template),
         }
+    }
+}
+
+/// A template whose every placeholder but the last is followed by a literal that starts with
+/// `:` (`arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}`, most of the
+/// catalog). Such a placeholder cannot hold a `:`, so it ends at the next colon; the last one
+/// (which may hold colons) ends where the final literal begins. A concrete ARN is then read once,
+/// left to right, with no set of states.
+#[derive(Debug)]
+struct Chain {
+    /// The literal before the first placeholder (the whole template when it has none).
+    first: &'static str,
+    /// The literal after each placeholder but the last, each starting with `:`.
+    inner: Box<[&'static str]>,
+    /// The literal after the last placeholder; `None` when there is no placeholder.
+    last: Option<&'static str>,
+}
+
+impl Chain {
+    /// The template as literals between placeholders, if it has the shape described above
+    /// (the placeholders and their classes as [`template_tokens`] reads them).
+    fn new(template: &'static str) -> Option<Chain> {
+        let last_placeholder = template.rfind("${");
+        let mut literals: Vec<&'static str> = Vec::new();
+        let mut start = 0;
+        let mut classes: Vec<Class> = Vec::new();
+        let mut i = 0;
+        while let Some(open) = template.get(i..).and_then(|rest| rest.find("${")) {
+            let at = i + open;
+            literals.push(template.get(start..at)?);
+            classes.push(if Some(at) == last_placeholder {
+                Class::Any
+            } else {
+                Class::NoColon
+            });
+            // An unclosed placeholder runs to the end: left to the automaton.
+            let close = template.get(at..)?.find('}')?;
+            i = at + close + 1;
+            start = i;
+        }
+        literals.push(template.get(start..)?);
+        let (&last, inner) = literals.split_last()?;
+        let (&first, inner) = match inner.split_first() {
+            Some(split) => split,
+            None => {
+                return Some(Chain {
+                    first: last,
+                    inner: Box::new([]),
+                    last: None,
+                })
+            }
+        };
+        let (last_class, inner_classes) = classes.split_last()?;
+        let placeable = *last_class == Class::Any
+            && inner_classes.iter().all(|c| *c == Class::NoColon)
+            && inner.iter().all(|l| l.starts_with(':'));
+        placeable.then(|| Chain {
+            first,
+            inner: inner.into(),
+            last: Some(last),
+        })
+    }
+
+    /// [`accepts`] for this template: whether the concrete ARN `text` (head lowercased as
+    /// [`ArnPattern`] keeps it) fits.
+    fn accepts(&self, text: &[u8]) -> bool {
+        let Some(mut rest) = text.strip_prefix(self.first.as_bytes()) else {
+            return false;
+        };
+        let Some(last) = self.last else {
+            return rest.is_empty();
+        };
+        for literal in self.inner.iter() {
+            // A placeholder is one or more characters, none of them `:`.
+            let Some(colon) = rest.iter().position(|&b| b == b':').filter(|&c| c > 0) else {
+                return false;
+            };
+            match rest.get(colon..).and_then(|r| r.strip_prefix(literal.as_bytes())) {
+                Some(after) => rest = after,
+                None => return false,
+            }
+        }
+        // The last placeholder: one or more characters of any kind, then the final literal.
+        rest.len() > last.len() && rest.ends_with(last.as_bytes())
     }
 }
 
@@ -186,28 +276,33 @@ pub struct ArnPattern<'a> {
 
 impl<'a> ArnPattern<'a> {
     pub fn new(arn: &'a str) -> Self {
-        let literal_service = service_segment(arn).filter(|s| !s.contains(['*', '?', '$']));
-        if arn.contains(['*', '?']) || arn.contains("${") {
+        // Where the colons are (the service segment is the third field, the resource part
+        // starts at the fifth colon), and whether there is a wildcard or a variable, by word
+        // and `memchr` scans.
+        let bytes = arn.as_bytes();
+        let ([_, second, third, _, fifth], found) = colon_positions::<5>(bytes);
+        let pattern = bytes.contains(&b'*')
+            || bytes.contains(&b'?')
+            || (bytes.contains(&b'$') && has_variable(arn));
+        let literal_service = arn
+            .get((second + 1).min(arn.len())..third)
+            .filter(|_| found >= 2)
+            .filter(|s| !s.contains(['*', '?', '$']));
+        if pattern {
             return ArnPattern {
                 literal_service,
                 tokens: pattern_tokens(arn),
                 concrete: None,
             };
         }
-        let mut bytes = arn.as_bytes().to_vec();
-        let resource_start = bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, &b)| b == b':')
-            .nth(4)
-            .map_or(bytes.len(), |(i, _)| i);
-        if let Some(head) = bytes.get_mut(..resource_start) {
+        let mut concrete = bytes.to_vec();
+        if let Some(head) = concrete.get_mut(..fifth) {
             head.make_ascii_lowercase();
         }
         ArnPattern {
             literal_service,
             tokens: Vec::new(),
-            concrete: Some(bytes),
+            concrete: Some(concrete),
         }
     }
 
@@ -218,13 +313,14 @@ impl<'a> ArnPattern<'a> {
                 return false;
             }
         }
-        match (&self.concrete, &template.masks) {
-            (Some(text), Some(masks)) => accepts(text, &template.tokens, masks),
-            (Some(text), None) => {
+        match (&self.concrete, &template.chain, &template.masks) {
+            (Some(text), Some(chain), _) => chain.accepts(text),
+            (Some(text), None, Some(masks)) => accepts(text, &template.tokens, masks),
+            (Some(text), None, None) => {
                 let tokens: Vec<Tok> = text.iter().map(|&b| Tok::Lit(b)).collect();
                 intersects(&tokens, &template.tokens)
             }
-            (None, _) => intersects(&self.tokens, &template.tokens),
+            (None, _, _) => intersects(&self.tokens, &template.tokens),
         }
     }
 }
@@ -444,6 +540,117 @@ mod tests {
         assert!(!ArnPattern::new(&arn[1..]).matches(&CompiledTemplate::new(long)));
         // Both answers occur, so the comparison can fail.
         assert!(both > 5 && both < arns.len() * templates.len() - 5);
+    }
+
+    /// ARNs made from a template: placeholders filled (with and without colons, upper-cased),
+    /// left empty, and a few texts around them.
+    fn arns_from(template: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for fill in ["Ab1", "a:b", "x/y", ""] {
+            let mut text = String::new();
+            let mut rest = template;
+            while let Some(open) = rest.find("${") {
+                text.push_str(&rest[..open]);
+                text.push_str(fill);
+                rest = rest[open..]
+                    .find('}')
+                    .map_or("", |close| &rest[open + close + 1..]);
+            }
+            text.push_str(rest);
+            out.push(text.to_uppercase());
+            out.push(format!("{text}:"));
+            out.push(format!("{text}/k"));
+            out.push(text.replacen(':', "::", 3));
+            out.push(text);
+        }
+        out
+    }
+
+    /// A template read as a chain answers like the automaton and like the search, for every
+    /// template of the catalog and ARNs made from them (M5–M7, Q6).
+    #[test]
+    fn m5_chained_templates_agree_with_the_automaton() {
+        let cat = crate::catalog::catalog();
+        let templates: Vec<&'static str> = cat
+            .services()
+            .flat_map(|s| s.resource_types())
+            .flat_map(|t| t.arn_templates())
+            .chain([
+                "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+                "no-arn-template",
+                "arn:${Partition}:x:${Unclosed",
+                "arn:${A}${B}:x",
+                "arn:${Partition}:x:${A}:y",
+            ])
+            .collect();
+        let (mut chained, mut yes, mut no) = (0, 0, 0);
+        for (n, template) in templates.iter().enumerate() {
+            let compiled = CompiledTemplate::new(template);
+            let Some(chain) = &compiled.chain else {
+                continue;
+            };
+            chained += 1;
+            let mut arns = arns_from(template);
+            // Other templates' ARNs, so that most answers are no.
+            if let Some(other) = templates.get((n * 7 + 3) % templates.len()) {
+                arns.extend(arns_from(other));
+            }
+            for arn in &arns {
+                let pattern = ArnPattern::new(arn);
+                let Some(text) = &pattern.concrete else {
+                    continue;
+                };
+                let tokens: Vec<Tok> = text.iter().map(|&b| Tok::Lit(b)).collect();
+                let searched = intersects(&tokens, &compiled.tokens);
+                if let Some(masks) = &compiled.masks {
+                    assert_eq!(accepts(text, &compiled.tokens, masks), searched, "{arn} {template}");
+                }
+                assert_eq!(chain.accepts(text), searched, "{arn} {template}");
+                if searched {
+                    yes += 1;
+                } else {
+                    no += 1;
+                }
+            }
+        }
+        // Most of the catalog (those with `/` between placeholders take the automaton).
+        assert!(chained * 3 > templates.len() * 2, "{chained} of {}", templates.len());
+        assert!(yes > 1000 && no > 1000, "{yes} {no}");
+        assert!(CompiledTemplate::new("arn:${Partition}:x:${Unclosed").chain.is_none());
+        assert!(CompiledTemplate::new("arn:${A}${B}:x").chain.is_none());
+        assert!(CompiledTemplate::new("no-arn-template").chain.is_some());
+    }
+
+    /// The one-pass reading of an ARN finds what splitting it finds: the literal service segment,
+    /// whether it is a pattern, and the head lowercased up to the fifth colon.
+    #[test]
+    fn m5_one_pass_arn_reading_agrees_with_splitting() {
+        for arn in [
+            "arn:aws:ecr:us-east-1:1:repository/web",
+            "ARN:AWS:ECR:US-EAST-1:1:Repository/Web:X",
+            "arn:aws:s3:::b",
+            "arn:aws:e?r:us-east-1:1:r",
+            "arn:aws:e$r:us-east-1:1:r",
+            "arn:aws:ecr:us-east-1:1:repository/${aws:username}",
+            "arn:aws:ecr:us-east-1:1:repository/$x",
+            "arn:aws:ecr:*",
+            "arn:aws",
+            "arn:aws:",
+            "arn:AWS:S3",
+            "",
+            "*",
+            "arn:aws:ec2:us-east-1:1:instance/ÄB",
+        ] {
+            let read = ArnPattern::new(arn);
+            let service = service_segment(arn).filter(|s| !s.contains(['*', '?', '$']));
+            assert_eq!(read.literal_service, service, "{arn}");
+            let pattern = arn.contains(['*', '?']) || arn.contains("${");
+            assert_eq!(read.concrete.is_none(), pattern, "{arn}");
+            if let Some(concrete) = &read.concrete {
+                let tokens: Vec<Tok> = concrete.iter().map(|&b| Tok::Lit(b)).collect();
+                assert_eq!(tokens, pattern_tokens(arn), "{arn}");
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! never matches), so these are warnings, never errors; an `Error` would make the evaluator skip
 //! the statement, which AWS does not do. Two patterns that widen access are security warnings.
 
+mod facts;
+
 use super::{catalog, Action, Catalog, KeyInfo};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::{
@@ -14,52 +16,20 @@ use crate::policy::{
 };
 use crate::span::Spanned;
 use crate::suggest::closest;
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
+use facts::ActionFacts;
 
 /// All catalog findings for `policy`, in statement order.
 pub fn lint(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
     let cat = catalog();
     let mut out = Vec::new();
     for statement in &policy.statements {
-        let mut found = Vec::new();
-        lint_statement(cat, statement, policy_type, &mut found);
-        out.extend(found.into_iter().map(|d| d.in_statement(statement.index)));
+        let first = out.len();
+        lint_statement(cat, statement, policy_type, &mut out);
+        for d in out.get_mut(first..).unwrap_or_default() {
+            d.statement = Some(statement.index);
+        }
     }
     out
-}
-
-/// The actions one `Action` entry names, shared.
-type Expansion<'c> = Rc<[Action<'c>]>;
-
-/// Expansions made on this thread, by entry text: an expansion depends on the text alone, and the
-/// same entries (`ecr:Batch*`, `s3:Get*` …) come back in scenario after scenario (the CLI reads
-/// thousands). Bounded: emptied when it holds `EXPANSIONS_KEPT` texts.
-const EXPANSIONS_KEPT: usize = 4096;
-
-thread_local! {
-    static EXPANSIONS: RefCell<HashMap<String, Expansion<'static>>> = RefCell::new(HashMap::new());
-}
-
-/// `cat.expand(text)`, from the cache when `cat` is the shared catalog.
-fn expansion<'c>(cat: &'c Catalog, text: &str) -> Expansion<'c> {
-    let shared = catalog();
-    if !std::ptr::eq(cat, shared) {
-        return cat.expand(text).into();
-    }
-    EXPANSIONS.with(|cache| {
-        if let Some(found) = cache.borrow().get(text) {
-            return Rc::clone(found);
-        }
-        let fresh: Expansion<'static> = shared.expand(text).into();
-        let mut cache = cache.borrow_mut();
-        if cache.len() >= EXPANSIONS_KEPT {
-            cache.clear();
-        }
-        cache.insert(text.to_string(), Rc::clone(&fresh));
-        fresh
-    })
 }
 
 fn lint_statement(
@@ -71,56 +41,32 @@ fn lint_statement(
     let Some(action) = &s.action else {
         return;
     };
-    // Each entry is expanded once: every check below reads the same expansions.
-    // `"*"` alone names every action: nothing below reads its expansion unless another entry
-    // could be redundant with it.
-    let expanded: Vec<Expansion<'_>> = action
-        .values
-        .iter()
-        .map(|v| {
-            if v.value == "*" && action.values.len() == 1 {
-                Rc::from([])
-            } else {
-                expansion(cat, &v.value)
-            }
-        })
-        .collect();
-    for (value, actions) in action.values.iter().zip(&expanded) {
-        lint_action_name(cat, value, actions, out);
+    // What the checks read about the element depends on its texts alone: worked out once per
+    // distinct element (see `facts`).
+    let facts = ActionFacts::of(action);
+    for (i, value) in action.values.iter().enumerate() {
+        let unknown_service = facts.unknown_service.get(i).copied().unwrap_or(false);
+        let named_none = facts.expanded.get(i).is_none_or(|e| e.is_empty());
+        lint_action_name(cat, value, unknown_service, named_none, out);
     }
-    lint_redundant_actions(action, &expanded, out);
+    lint_redundant_actions(action, &facts.redundant, out);
     // The remaining checks need to know exactly which actions the statement names.
-    let Some(actions) = named_actions(action, &expanded) else {
+    let Some(actions) = &facts.named else {
         return;
     };
     let allow = s.effect.as_ref().is_some_and(|e| e.value == Effect::Allow);
     if policy_type == PolicyType::Resource(ResourceKind::EcrRepository) {
-        lint_repository_policy_actions(cat, action, out);
+        lint_repository_policy_actions(action, &facts, out);
     }
     if let Some(resource) = s.resource.as_ref().filter(|r| !r.negated) {
-        lint_resources(cat, action, &actions, resource, out);
+        lint_resources(action, &facts, resource, out);
         if allow {
-            lint_pass_role(action, &expanded, resource, out);
+            lint_pass_role(action, &facts, resource, out);
         }
     }
     for entry in &s.conditions {
-        lint_condition(cat, entry, &actions, allow, out);
+        lint_condition(cat, entry, actions, allow, out);
     }
-}
-
-/// The actions an `Action` element names, or `None` when that is not a useful set: `NotAction`
-/// (everything else), or `"*"` (everything).
-fn named_actions<'c>(
-    element: &StringElement,
-    expanded: &[Expansion<'c>],
-) -> Option<Vec<Action<'c>>> {
-    if element.negated || element.values.iter().any(|v| v.value == "*") {
-        return None;
-    }
-    let mut all: Vec<Action<'c>> = expanded.iter().flat_map(|e| e.iter()).copied().collect();
-    all.sort_by_key(Action::id);
-    all.dedup();
-    Some(all)
 }
 
 fn has_wildcard(text: &str) -> bool {
@@ -128,18 +74,24 @@ fn has_wildcard(text: &str) -> bool {
 }
 
 /// `unknown-service`, `unknown-action`, `wildcard-matches-no-action` (M1, M2).
+/// `unknown_service`: the prefix is plain and names no service; `named_none`: the entry names
+/// no action.
 fn lint_action_name(
     cat: &Catalog,
     value: &Spanned<String>,
-    expanded: &[Action<'_>],
+    unknown_service: bool,
+    named_none: bool,
     out: &mut Vec<Diagnostic>,
 ) {
+    if !unknown_service && !named_none {
+        return;
+    }
     let text = value.value.as_str();
     // `*` is every action; text without `service:` is the grammar validator's finding.
     let Some((prefix, _)) = text.split_once(':') else {
         return;
     };
-    if !has_wildcard(prefix) && cat.service(prefix).is_none() {
+    if unknown_service {
         let d = Diagnostic::warning(
             "unknown-service",
             format!("`{prefix}` is not an AWS service prefix, so `{text}` matches no action"),
@@ -154,7 +106,7 @@ fn lint_action_name(
         });
         return;
     }
-    if !expanded.is_empty() {
+    if !named_none {
         return;
     }
     if has_wildcard(text) {
@@ -176,67 +128,41 @@ fn lint_action_name(
     }
 }
 
-/// `redundant-action`: an entry whose actions another entry of the same element already covers.
+/// `redundant-action`: an entry whose actions another entry of the same element already covers
+/// (`covered`: (entry, the entry that covers it)).
 fn lint_redundant_actions(
     element: &StringElement,
-    expanded: &[Expansion<'_>],
+    covered: &[(usize, usize)],
     out: &mut Vec<Diagnostic>,
 ) {
-    if element.values.len() < 2 {
-        return;
-    }
-    let sets: Vec<Vec<u32>> = expanded
-        .iter()
-        .map(|actions| {
-            let mut ids: Vec<u32> = actions.iter().map(Action::id).collect();
-            ids.sort_unstable();
-            ids
-        })
-        .collect();
-    for (i, value) in element.values.iter().enumerate() {
-        let Some(mine) = sets.get(i).filter(|s| !s.is_empty()) else {
+    for &(i, j) in covered {
+        let Some(value) = element.values.get(i) else {
             continue;
         };
-        let cover = sets.iter().enumerate().find(|&(j, other)| {
-            // When two entries cover each other, only the later one is reported.
-            j != i && is_subset(mine, other) && (j < i || !is_subset(other, mine))
-        });
-        if let Some((j, _)) = cover {
-            let by = element.values.get(j).map_or("", |v| v.value.as_str());
-            out.push(
-                Diagnostic::new(
-                    Severity::Suggestion,
-                    "redundant-action",
-                    format!("`{}` is already covered by `{by}`", value.value),
-                    Some(value.span),
-                )
-                .with_fix(format!("remove `{}`", value.value)),
-            );
-        }
+        let by = element.values.get(j).map_or("", |v| v.value.as_str());
+        out.push(
+            Diagnostic::new(
+                Severity::Suggestion,
+                "redundant-action",
+                format!("`{}` is already covered by `{by}`", value.value),
+                Some(value.span),
+            )
+            .with_fix(format!("remove `{}`", value.value)),
+        );
     }
-}
-
-/// Whether sorted `a` ⊆ sorted `b`.
-fn is_subset(a: &[u32], b: &[u32]) -> bool {
-    let mut b = b.iter().peekable();
-    a.iter().all(|x| {
-        while b.next_if(|y| *y < x).is_some() {}
-        b.next_if(|y| *y == x).is_some()
-    })
 }
 
 /// `resource-matches-no-resource-type` and `action-needs-star-resource` (M4, M5).
 fn lint_resources(
-    cat: &Catalog,
     element: &StringElement,
-    actions: &[Action<'_>],
+    facts: &ActionFacts,
     resource: &StringElement,
     out: &mut Vec<Diagnostic>,
 ) {
     let has_star = resource.values.iter().any(|r| r.value == "*");
     if !has_star && !resource.values.is_empty() {
-        for value in element.values.iter().filter(|v| !has_wildcard(&v.value)) {
-            if let Some(a) = cat.action(&value.value).filter(Action::accepts_only_star) {
+        for (value, a) in element.values.iter().zip(&facts.only_star) {
+            if let Some(a) = a {
                 out.push(
                     Diagnostic::warning(
                         "action-needs-star-resource",
@@ -253,14 +179,7 @@ fn lint_resources(
     }
     // The distinct resource types of all the actions: wildcards can name thousands of actions,
     // but they share a few hundred types at most.
-    let mut types: Vec<super::ResourceType<'_>> = Vec::new();
-    for a in actions {
-        for r in a.resource_types() {
-            if !types.contains(&r.resource_type) {
-                types.push(r.resource_type);
-            }
-        }
-    }
+    let types = &facts.types;
     if types.is_empty() {
         return;
     }
@@ -292,12 +211,12 @@ fn lint_resources(
 /// `action-not-in-repository-policy` (E2, E3): a repository policy applies to one repository, so it
 /// cannot grant actions that have no resource type, such as `ecr:GetAuthorizationToken`.
 fn lint_repository_policy_actions(
-    cat: &Catalog,
     element: &StringElement,
+    facts: &ActionFacts,
     out: &mut Vec<Diagnostic>,
 ) {
-    for value in element.values.iter().filter(|v| !has_wildcard(&v.value)) {
-        if let Some(a) = cat.action(&value.value).filter(Action::accepts_only_star) {
+    for (value, a) in element.values.iter().zip(&facts.only_star) {
+        if let Some(a) = a {
             out.push(
                 Diagnostic::warning(
                     "action-not-in-repository-policy",
@@ -317,20 +236,17 @@ fn lint_repository_policy_actions(
 /// including admin roles, to a service.
 fn lint_pass_role(
     element: &StringElement,
-    expanded: &[Expansion<'_>],
+    facts: &ActionFacts,
     resource: &StringElement,
     out: &mut Vec<Diagnostic>,
 ) {
     if !resource.values.iter().any(|r| r.value == "*") {
         return;
     }
-    for (value, actions) in element.values.iter().zip(expanded) {
+    for (value, &passes_role) in element.values.iter().zip(&facts.passes_role) {
         if value.value == "*" {
             continue;
         }
-        let passes_role = actions
-            .iter()
-            .any(|a| a.name() == "PassRole" && a.service().prefix() == "iam");
         if passes_role {
             out.push(
                 Diagnostic::new(
@@ -355,7 +271,7 @@ fn lint_condition(
     out: &mut Vec<Diagnostic>,
 ) {
     let key = entry.key.value.as_str();
-    let Some(info) = cat.condition_key(key) else {
+    let Some(info) = facts::condition_key(key) else {
         let d = Diagnostic::warning(
             "unknown-condition-key",
             format!("`{key}` is not a known condition key, so requests never carry it"),
@@ -499,42 +415,4 @@ fn suggest_key(cat: &Catalog, key: &str, actions: &[Action<'_>]) -> Option<Strin
     }
     candidates.retain(|c| !super::template::is_template(c) && !c.eq_ignore_ascii_case(key));
     closest(key, candidates).map(str::to_string)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// M2: an expansion from the per-thread cache is the catalog's expansion of the same text,
-    /// on first use, on reuse, and after the cache was emptied for being full.
-    #[test]
-    fn m2_cached_expansions_are_the_catalogs() {
-        let cat = catalog();
-        let ids = |actions: &[Action<'_>]| actions.iter().map(Action::id).collect::<Vec<_>>();
-        let texts = [
-            "ecr:Batch*",
-            "ECR:batch*",
-            "s3:GetObject",
-            "s3:Nope",
-            "*:Describe*",
-            "x",
-        ];
-        for round in 0..2 {
-            for text in texts {
-                let plain = cat.expand(text);
-                assert_eq!(
-                    ids(&expansion(cat, text)),
-                    ids(&plain),
-                    "{text}, round {round}"
-                );
-            }
-        }
-        assert!(!cat.expand("ecr:Batch*").is_empty());
-        for i in 0..EXPANSIONS_KEPT + 1 {
-            let _ = expansion(cat, &format!("ecr:Get{i}*"));
-        }
-        for text in texts {
-            assert_eq!(ids(&expansion(cat, text)), ids(&cat.expand(text)), "{text}");
-        }
-    }
 }

@@ -13,7 +13,7 @@ pub mod numeric;
 use crate::concat::concat;
 use crate::context::{key_hash, ContextValue, RequestContext};
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
-use crate::matching::variables::Template;
+use crate::matching::variables::{is_plain_as_written, Template};
 use crate::matching::wildcard::{eq_fold, fold_str, glob_tokens, Pattern};
 use crate::policy::{BaseOperator, ConditionEntry, Operator, OperatorClass, SetQualifier};
 use crate::span::Span;
@@ -121,6 +121,9 @@ impl CompiledCondition {
         let substitute = variables && base.accepts_variables();
         let written: Vec<String> = entry.values.iter().map(|v| v.value.clone()).collect();
         let text = |w: &String, fold: bool| {
+            if is_plain_as_written(w, substitute) {
+                return Text::Fixed(if fold { fold_str(w) } else { w.clone() });
+            }
             let t = Template::parse(w, substitute);
             match t.plain_text() {
                 Some(p) if fold => Text::Fixed(fold_str(&p)),
@@ -134,6 +137,9 @@ impl CompiledCondition {
                     written
                         .iter()
                         .map(|w| {
+                            if is_plain_as_written(w, substitute) {
+                                return LikeValue::Fixed(Pattern::new(w, false));
+                            }
                             let t = Template::parse(w, substitute);
                             match t.plain_text() {
                                 Some(p) => LikeValue::Fixed(Pattern::new(&p, false)),
@@ -196,11 +202,12 @@ impl CompiledCondition {
                     .collect(),
             ),
         };
+        let key_lower = entry.key.value.to_ascii_lowercase();
         CompiledCondition {
             operator,
             key: entry.key.value.clone(),
-            key_lower: entry.key.value.to_ascii_lowercase(),
-            key_hash: key_hash(&entry.key.value.to_ascii_lowercase()),
+            key_hash: key_hash(&key_lower),
+            key_lower,
             values,
             written,
             span: entry.span,

@@ -7,6 +7,7 @@ use crate::condition::{
 };
 use crate::context::{ContextValue, RequestContext};
 use crate::diagnostic::Diagnostic;
+use crate::matching::arn::split6;
 use serde_json::{Map, Value};
 
 /// What follows from the principal, for the derived keys (V6, section 6 of the rules).
@@ -109,23 +110,21 @@ pub fn typed_context(
 
 /// The account a resource ARN names, if any (an S3 bucket ARN names none).
 pub fn arn_account(arn: &str) -> Option<&str> {
-    let mut parts = arn.splitn(6, ':');
-    let (prefix, _partition, _service, _region, account) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    (prefix == "arn" && !account.is_empty() && parts.next().is_some()).then_some(account)
+    let [prefix, _partition, _service, _region, account, _resource] = split6(arn)?;
+    (prefix == "arn" && !account.is_empty()).then_some(account)
 }
 
-/// The region a resource ARN names, if any.
+/// The region a resource ARN names, if any: its fourth `:`-separated field (the last one may
+/// run to the end of the text).
 pub fn arn_region(arn: &str) -> Option<&str> {
-    let mut parts = arn.splitn(6, ':');
-    let (prefix, _partition, _service, region) =
-        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    (prefix == "arn" && !region.is_empty() && !region.contains('*')).then_some(region)
+    let mut colons = arn.bytes().enumerate().filter(|&(_, b)| b == b':');
+    let (first, _) = colons.next()?;
+    let _second = colons.next()?;
+    let (third, _) = colons.next()?;
+    let end = colons.next().map_or(arn.len(), |(i, _)| i);
+    let region = arn.get(third + 1..end)?;
+    (arn.get(..first) == Some("arn") && !region.is_empty() && !region.contains('*'))
+        .then_some(region)
 }
 
 /// Adds the keys AWS always sends and that follow from the request, without overriding typed
@@ -139,69 +138,63 @@ pub fn derive_context(
     resource_account: Option<&str>,
     now_epoch_seconds: Option<i64>,
 ) -> Vec<&'static str> {
-    const MOST: usize = 12;
-    let mut added = Vec::with_capacity(MOST);
-    ctx.reserve(MOST);
-    let mut add = |name: &'static str, lower: &'static str, value: String| {
-        if ctx.insert_static_if_absent(name, lower, ContextValue::Single(value)) {
-            added.push(name);
-        }
-    };
-    if let Some(arn) = facts.principal_arn {
-        add("aws:PrincipalArn", "aws:principalarn", arn);
-    }
-    if let Some(account) = facts.account {
-        add("aws:PrincipalAccount", "aws:principalaccount", account);
-    }
+    let mut values: [Option<String>; DERIVED.len()] = Default::default();
+    let [arn, account, kind, username, userid, is_service, service, resource_acct, region, epoch, time] =
+        &mut values;
+    *arn = facts.principal_arn;
+    *account = facts.account;
     if !facts.principal_type.is_empty() {
-        let kind = facts.principal_type.to_string();
-        add("aws:PrincipalType", "aws:principaltype", kind);
+        *kind = Some(facts.principal_type.to_string());
     }
-    if let Some(name) = facts.username {
-        add("aws:username", "aws:username", name);
-    }
-    if let Some(id) = facts.userid {
-        add("aws:userid", "aws:userid", id);
-    }
+    *username = facts.username;
+    *userid = facts.userid;
     if facts.principal_type != "Anonymous" {
-        let is_service = facts.service_name.is_some().to_string();
-        add(
-            "aws:PrincipalIsAWSService",
-            "aws:principalisawsservice",
-            is_service,
-        );
+        *is_service = Some(facts.service_name.is_some().to_string());
     }
-    if let Some(service) = facts.service_name {
-        add(
-            "aws:PrincipalServiceName",
-            "aws:principalservicename",
-            service,
-        );
-    }
-    if let Some(account) = resource_account {
-        add(
-            "aws:ResourceAccount",
-            "aws:resourceaccount",
-            account.to_string(),
-        );
-    }
-    if let Some(region) = arn_region(resource) {
-        add(
-            "aws:RequestedRegion",
-            "aws:requestedregion",
-            region.to_string(),
-        );
-    }
+    *service = facts.service_name;
+    *resource_acct = resource_account.map(str::to_string);
+    *region = arn_region(resource).map(str::to_string);
     if let Some(now) = now_epoch_seconds {
-        add("aws:EpochTime", "aws:epochtime", now.to_string());
-        add(
-            "aws:CurrentTime",
-            "aws:currenttime",
-            format_epoch_iso8601(now),
-        );
+        *epoch = Some(now.to_string());
+        *time = Some(format_epoch_iso8601(now));
     }
+    // Typed keys win: only the absent ones are derived.
+    let mut added = Vec::with_capacity(DERIVED.len());
+    for ((name, lower), value) in DERIVED.iter().zip(&mut values) {
+        if value.is_some() && ctx.get_lowercase(lower).is_some() {
+            *value = None;
+        }
+        if value.is_some() {
+            added.push(*name);
+        }
+    }
+    ctx.insert_sorted_static_if_absent(DERIVED_SORTED.iter().filter_map(|&i| {
+        let (name, lower) = DERIVED.get(i)?;
+        let value = values.get_mut(i)?.take()?;
+        Some((*name, *lower, ContextValue::Single(value)))
+    }));
     added
 }
+
+/// The keys [`derive_context`] may add (name, lowercase name), in the order it derives them
+/// (the order `derived` lists them).
+const DERIVED: [(&str, &str); 11] = [
+    ("aws:PrincipalArn", "aws:principalarn"),
+    ("aws:PrincipalAccount", "aws:principalaccount"),
+    ("aws:PrincipalType", "aws:principaltype"),
+    ("aws:username", "aws:username"),
+    ("aws:userid", "aws:userid"),
+    ("aws:PrincipalIsAWSService", "aws:principalisawsservice"),
+    ("aws:PrincipalServiceName", "aws:principalservicename"),
+    ("aws:ResourceAccount", "aws:resourceaccount"),
+    ("aws:RequestedRegion", "aws:requestedregion"),
+    ("aws:EpochTime", "aws:epochtime"),
+    ("aws:CurrentTime", "aws:currenttime"),
+];
+
+/// Positions in [`DERIVED`] by lowercase name, the context's order: the keys are merged in
+/// without sorting them per request.
+const DERIVED_SORTED: [usize; 11] = [10, 9, 1, 0, 5, 6, 2, 8, 7, 4, 3];
 
 /// (year, month, day, seconds of the day) for epoch seconds (days-from-civil inverse, proleptic
 /// Gregorian).
@@ -367,6 +360,90 @@ mod tests {
                 .and_then(ContextValue::single),
             Some("us-east-1")
         );
+    }
+
+    /// The merge order is the lowercase names' order, every derived key once, and each
+    /// lowercase name is its name lowercased.
+    #[test]
+    fn c2_derived_keys_merge_in_lowercase_order() {
+        let mut sorted = DERIVED_SORTED;
+        sorted.sort_unstable();
+        assert_eq!(sorted, std::array::from_fn(|i| i));
+        let lowers: Vec<&str> = DERIVED_SORTED.iter().map(|&i| DERIVED[i].1).collect();
+        assert!(lowers.windows(2).all(|w| w[0] < w[1]), "{lowers:?}");
+        for (name, lower) in DERIVED {
+            assert_eq!(name.to_ascii_lowercase(), lower);
+        }
+    }
+
+    /// Every key is derived in derivation order, with its value, whatever the principal; a
+    /// typed key in another case is kept and not listed.
+    #[test]
+    fn v6_derived_keys_are_listed_in_derivation_order() {
+        let principal = crate::matching::RequestPrincipal::parse(
+            "arn:aws:sts::111122223333:federated-user/bob",
+        )
+        .expect("principal");
+        let mut ctx = RequestContext::new();
+        ctx.insert("AWS:USERID", ContextValue::Single("typed".into()));
+        let added = derive_context(
+            &mut ctx,
+            super::super::principal::facts_of(&principal),
+            "arn:aws:ecr:us-east-1:111122223333:repository/web",
+            Some("111122223333"),
+            Some(0),
+        );
+        let expected: Vec<&str> = DERIVED
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|n| !matches!(*n, "aws:userid" | "aws:username" | "aws:PrincipalServiceName"))
+            .collect();
+        assert_eq!(added, expected);
+        assert_eq!(ctx.get("aws:userid").and_then(ContextValue::single), Some("typed"));
+        assert_eq!(
+            ctx.get("aws:PrincipalArn").and_then(ContextValue::single),
+            Some("arn:aws:sts::111122223333:federated-user/bob")
+        );
+        assert_eq!(
+            ctx.get("aws:CurrentTime").and_then(ContextValue::single),
+            Some("1970-01-01T00:00:00Z")
+        );
+        assert_eq!(ctx.len(), expected.len() + 1);
+    }
+
+    /// The byte scans read the account and the region as `splitn` does.
+    #[test]
+    fn arn_fields_agree_with_splitn() {
+        fn by_splitn_account(arn: &str) -> Option<&str> {
+            let mut parts = arn.splitn(6, ':');
+            let (prefix, _, _, _, account) =
+                (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            (prefix == "arn" && !account.is_empty() && parts.next().is_some()).then_some(account)
+        }
+        fn by_splitn_region(arn: &str) -> Option<&str> {
+            let mut parts = arn.splitn(6, ':');
+            let (prefix, _, _, region) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            (prefix == "arn" && !region.is_empty() && !region.contains('*')).then_some(region)
+        }
+        for arn in [
+            "arn:aws:ecr:us-east-1:111122223333:repository/web",
+            "arn:aws:s3:::bucket",
+            "arn:aws:ecr:us-east-1",
+            "arn:aws:ecr:us-east-1:",
+            "arn:aws:ecr:us-*:1:r",
+            "arn:aws:ecr:us-east-1:1",
+            "arn:aws:ecr::1:r:x:y",
+            "ARN:aws:ecr:us-east-1:1:r",
+            "arn:aws:ecr",
+            "arn:aws:ecr:",
+            "*",
+            "",
+            ":::::",
+            "arn:äws:ecr:ü:1:r",
+        ] {
+            assert_eq!(arn_account(arn), by_splitn_account(arn), "{arn}");
+            assert_eq!(arn_region(arn), by_splitn_region(arn), "{arn}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::index::StatementIndex;
 use super::result::LayerKind;
 use crate::catalog::lint::lint;
 use crate::diagnostic::Diagnostic;
+use crate::matching::arn::split6;
 use crate::matching::CompiledPolicy;
 use crate::policy::{validate, ParsedPolicy, Policy, PolicyType, ResourceKind};
 use crate::scenario::{NamedPolicy, Policies};
@@ -136,19 +137,25 @@ pub fn declared_resource_kind(named: &NamedPolicy) -> Option<ResourceKind> {
 /// Infers the resource policy's kind from the request it guards: a repository ARN means a
 /// repository policy, a KMS key ARN a key policy, an `sts:AssumeRole*` on a role a trust policy.
 pub fn infer_resource_kind(action: &str, resource: &str) -> ResourceKind {
-    let action = action.to_ascii_lowercase();
-    let parts: Vec<&str> = resource.splitn(6, ':').collect();
-    let service = parts.get(2).map(|s| s.to_ascii_lowercase());
-    let resource_part = parts.get(5).copied().unwrap_or("");
-    match service.as_deref() {
-        Some("ecr") if resource_part.starts_with("repository/") => ResourceKind::EcrRepository,
-        Some("kms") if resource_part.starts_with("key/") || resource_part.starts_with("alias/") => {
-            ResourceKind::KmsKey
-        }
-        Some("iam") if resource_part.starts_with("role/") && is_trust_action(&action) => {
-            ResourceKind::RoleTrust
-        }
-        _ => ResourceKind::Generic,
+    // Only a six-part ARN has a resource part to tell; the service compares ignoring ASCII case
+    // (no lowercased copies: every scenario infers a kind).
+    let Some([_, _, service, _, _, resource_part]) = split6(resource) else {
+        return ResourceKind::Generic;
+    };
+    let service_is = |name: &str| service.eq_ignore_ascii_case(name);
+    if service_is("ecr") && resource_part.starts_with("repository/") {
+        ResourceKind::EcrRepository
+    } else if service_is("kms")
+        && (resource_part.starts_with("key/") || resource_part.starts_with("alias/"))
+    {
+        ResourceKind::KmsKey
+    } else if service_is("iam")
+        && resource_part.starts_with("role/")
+        && is_trust_action(&action.to_ascii_lowercase())
+    {
+        ResourceKind::RoleTrust
+    } else {
+        ResourceKind::Generic
     }
 }
 
@@ -296,6 +303,55 @@ impl PolicySet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The split-free inference reads the kind as splitting and lowercasing did.
+    #[test]
+    fn e3_d6_inference_agrees_with_splitting() {
+        let by_splitting = |action: &str, resource: &str| {
+            let action = action.to_ascii_lowercase();
+            let parts: Vec<&str> = resource.splitn(6, ':').collect();
+            let service = parts.get(2).map(|s| s.to_ascii_lowercase());
+            let resource_part = parts.get(5).copied().unwrap_or("");
+            match service.as_deref() {
+                Some("ecr") if resource_part.starts_with("repository/") => {
+                    ResourceKind::EcrRepository
+                }
+                Some("kms")
+                    if resource_part.starts_with("key/") || resource_part.starts_with("alias/") =>
+                {
+                    ResourceKind::KmsKey
+                }
+                Some("iam") if resource_part.starts_with("role/") && is_trust_action(&action) => {
+                    ResourceKind::RoleTrust
+                }
+                _ => ResourceKind::Generic,
+            }
+        };
+        let mut kinds = Vec::new();
+        for action in ["ecr:PutImage", "STS:AssumeRole", "sts:TagSession", "iam:GetRole", ""] {
+            for resource in [
+                "arn:aws:ecr:us-east-1:111122223333:repository/web",
+                "arn:aws:ECR:us-east-1:111122223333:repository/web",
+                "arn:aws:ecr:us-east-1:111122223333:Repository/web",
+                "arn:aws:kms:us-east-1:111122223333:key/1234",
+                "arn:aws:KMS:us-east-1:111122223333:alias/a",
+                "arn:aws:iam::111122223333:role/ci",
+                "arn:aws:Iam::111122223333:role/ci/x:y",
+                "arn:aws:ecr:us-east-1:repository/web",
+                "arn:aws:s3:::bucket/key",
+                "arn:aws:ecr",
+                "*",
+                "",
+            ] {
+                let kind = infer_resource_kind(action, resource);
+                assert_eq!(kind, by_splitting(action, resource), "{action} {resource}");
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+        }
+        assert_eq!(kinds.len(), 4);
+    }
 
     #[test]
     fn e3_d6_resource_kind_follows_the_request() {

@@ -88,7 +88,7 @@ impl PreparedRequest {
         };
         let mut request = PreparedRequest {
             // Made by `set_action`, which every change of the action goes through.
-            target: MatchTarget::new("", &resource),
+            target: MatchTarget::default(),
             class: class_of(&principal),
             principal,
             action_lower: String::new(),

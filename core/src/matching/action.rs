@@ -36,8 +36,39 @@ impl ActionPattern {
     /// The service prefix every action this pattern matches has (lowercase), when the pattern's
     /// service part is plain ASCII text: `s3:Get*` → `s3`; `*`, `s?:Get*` → `None`.
     pub fn fixed_service(raw: &str) -> Option<String> {
-        let (service, _) = raw.split_once(':')?;
-        (!service.is_empty() && service.is_ascii() && !service.contains(['*', '?']))
-            .then(|| service.to_ascii_lowercase())
+        Self::fixed_service_as_written(raw).map(str::to_ascii_lowercase)
+    }
+
+    /// [`Self::fixed_service`] as written (not lowercased): ASCII, so comparing two of them
+    /// ignoring ASCII case compares the lowercased ones, without allocating.
+    pub fn fixed_service_as_written(raw: &str) -> Option<&str> {
+        // One scan of the service part: up to the first colon, ASCII and no wildcard.
+        let colon = raw.bytes().position(|b| b == b':')?;
+        let service = raw.get(..colon)?;
+        let plain = service
+            .bytes()
+            .all(|b| b.is_ascii() && b != b'*' && b != b'?');
+        (!service.is_empty() && plain).then_some(service)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scan finds the service that splitting on the first colon finds.
+    #[test]
+    fn m1_fixed_service_scan_agrees_with_split_once() {
+        let by_split = |raw: &str| {
+            let (service, _) = raw.split_once(':')?;
+            (!service.is_empty() && service.is_ascii() && !service.contains(['*', '?']))
+                .then(|| service.to_ascii_lowercase())
+        };
+        for raw in [
+            "s3:Get*", "S3:GetObject", "*", "s?:Get", "*:Get", ":Get", "s3", "", "ä3:Get",
+            "ecr:a:b", "e*r:x", "EC2:Describe*",
+        ] {
+            assert_eq!(ActionPattern::fixed_service(raw), by_split(raw), "{raw}");
+        }
     }
 }

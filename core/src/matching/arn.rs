@@ -1,7 +1,7 @@
 //! ARNs: parsing, `Resource`/`NotResource` patterns (M4–M8) and the pattern rule of the ARN
 //! condition operators (C10).
 
-use super::variables::{Template, Unresolved};
+use super::variables::{is_plain_as_written, Template, Unresolved};
 use super::wildcard::{Pattern, Token};
 use crate::context::RequestContext;
 
@@ -30,26 +30,12 @@ impl<'a> Arn<'a> {
     }
 }
 
-/// Splits on the first five colons. (A plain byte scan: `splitn` costs several times more, and
-/// every request resource goes through here.)
+/// Splits on the first five colons (see [`colon_positions`]: `splitn` costs several times
+/// more, and every request resource and policy ARN goes through here).
 pub fn split6(text: &str) -> Option<[&str; 6]> {
-    let mut cuts = [0usize; 5];
-    let mut found = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b':' {
-            if let Some(slot) = cuts.get_mut(found) {
-                *slot = i;
-            }
-            found += 1;
-            if found == 5 {
-                break;
-            }
-        }
-    }
-    if found < 5 {
+    let ([a, b, c, d, e], 5) = colon_positions::<5>(text.as_bytes()) else {
         return None;
-    }
-    let [a, b, c, d, e] = cuts;
+    };
     // `:` is ASCII, so every cut is a char boundary.
     Some([
         text.get(..a)?,
@@ -59,6 +45,63 @@ pub fn split6(text: &str) -> Option<[&str; 6]> {
         text.get(d + 1..e)?,
         text.get(e + 1..)?,
     ])
+}
+
+/// The positions of the first `N` colons of `bytes` (`bytes.len()` for those missing) and how
+/// many there are, up to `N`. Eight bytes at a time: one word test marks every colon of a word.
+pub(crate) fn colon_positions<const N: usize>(bytes: &[u8]) -> ([usize; N], usize) {
+    let mut cuts = [bytes.len(); N];
+    let mut found = 0;
+    let mut note = |at: usize| {
+        if let Some(slot) = cuts.get_mut(found) {
+            *slot = at;
+        }
+        found += 1;
+        found == N
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let mut colons = word
+            .try_into()
+            .map_or(0, |w: [u8; 8]| bytes_equal(u64::from_le_bytes(w), b':'));
+        while colons != 0 {
+            if note(base + colons.trailing_zeros() as usize / 8) {
+                return (cuts, N);
+            }
+            colons &= colons - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        if b == b':' && note(base + i) {
+            return (cuts, N);
+        }
+    }
+    (cuts, found.min(N))
+}
+
+/// The high bit of each byte of `word` that equals `byte`, and no other bit (exact: no carry
+/// crosses a byte).
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// Whether `Pattern::new(raw, _).is_match_all()`: only stars (no pattern built to find out).
+fn is_all_stars(raw: &str) -> bool {
+    !raw.is_empty() && raw.bytes().all(|b| b == b'*')
+}
+
+/// Whether the first part of a resource value, a glob compared ignoring case, matches `arn`.
+fn first_part_matches_arn(first: &str) -> bool {
+    // Plain ASCII text folds as ASCII: no pattern needed to compare it.
+    if first.is_ascii() && !first.contains(['*', '?']) {
+        first.eq_ignore_ascii_case("arn")
+    } else {
+        Pattern::new(first, true).matches("arn")
+    }
 }
 
 /// A compiled `Resource`/`NotResource` value.
@@ -107,8 +150,7 @@ pub enum ResourceMatch {
 impl ResourcePattern {
     /// Compiles a policy value. `substitute`: the policy version enables variables (G2).
     pub fn compile(raw: &str, substitute: bool) -> ResourcePattern {
-        let whole = Pattern::new(raw, false);
-        if whole.is_match_all() {
+        if is_all_stars(raw) {
             return ResourcePattern {
                 kind: ResourceKind::All,
             };
@@ -119,14 +161,18 @@ impl ResourcePattern {
                     .get(..raw.len() - resource.len())
                     .unwrap_or("")
                     .to_string();
-                let template = Template::parse(resource, substitute);
-                let resource = match template.plain_text() {
-                    Some(text) => ResourcePart::Fixed(Pattern::new(&text, false)),
-                    None => ResourcePart::Template(template),
+                let resource = if is_plain_as_written(resource, substitute) {
+                    ResourcePart::Fixed(Pattern::new(resource, false))
+                } else {
+                    let template = Template::parse(resource, substitute);
+                    match template.plain_text() {
+                        Some(text) => ResourcePart::Fixed(Pattern::new(&text, false)),
+                        None => ResourcePart::Template(template),
+                    }
                 };
                 let head = [p, s, r, acct].map(|part| Pattern::new(part, true));
                 ResourceKind::Full {
-                    head_ok: Pattern::new(a, true).matches("arn"),
+                    head_ok: first_part_matches_arn(a),
                     head: Box::new(head),
                     prefix,
                     resource,
@@ -140,7 +186,7 @@ impl ResourcePattern {
                     tail: Pattern::new(tail, true),
                 }
             }
-            None => ResourceKind::Other(whole),
+            None => ResourceKind::Other(Pattern::new(raw, false)),
         };
         ResourcePattern { kind }
     }
@@ -354,6 +400,27 @@ impl ArnConditionPattern {
 mod tests {
     use super::*;
 
+    /// M4–M7: the compile-time shortcuts answer as the patterns they skip building.
+    #[test]
+    fn m5_resource_shortcuts_agree_with_patterns() {
+        for text in [
+            "", "*", "**", "arn", "ARN", "aRn", "arn*", "a*", "*rn", "a?n", "?", "arnx", "ar",
+            "ärn", "\u{212A}", "a*b", "* ",
+        ] {
+            assert_eq!(
+                is_all_stars(text),
+                Pattern::new(text, false).is_match_all(),
+                "{text}"
+            );
+            assert_eq!(
+                first_part_matches_arn(text),
+                Pattern::new(text, true).matches("arn"),
+                "{text}"
+            );
+        }
+        assert!(first_part_matches_arn("ARN") && !first_part_matches_arn("arm"));
+    }
+
     /// M5: the first five colons split an ARN; later ones belong to the resource part.
     #[test]
     fn m5_split6_agrees_with_splitn() {
@@ -380,5 +447,49 @@ mod tests {
             })();
             assert_eq!(split6(text), expected, "{text}");
         }
+    }
+
+    /// The word-at-a-time colon scan finds what a byte loop and `splitn` find, for colons at
+    /// every position of texts across word boundaries, with non-ASCII characters around them.
+    #[test]
+    fn m5_colon_scan_agrees_with_a_byte_loop() {
+        let pieces = [":", "a", "é", "::", "😀", "ab", ";", "\u{3a3a}"];
+        let mut seed: u64 = 7;
+        let mut texts: Vec<String> = Vec::new();
+        for _ in 0..3000 {
+            let mut text = String::new();
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let len = (seed >> 58) as usize;
+            for k in 0..len {
+                let pick = (seed >> (k % 50)) as usize % pieces.len();
+                text.push_str(pieces[pick]);
+            }
+            texts.push(text);
+        }
+        let (mut five, mut fewer) = (0, 0);
+        for text in &texts {
+            let plain: Vec<usize> = text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b':')
+                .map(|(i, _)| i)
+                .take(5)
+                .collect();
+            let (cuts, found) = colon_positions::<5>(text.as_bytes());
+            assert_eq!(found, plain.len(), "{text:?}");
+            assert_eq!(cuts.get(..found), Some(plain.as_slice()), "{text:?}");
+            assert!(cuts.iter().skip(found).all(|&c| c == text.len()), "{text:?}");
+            let mut it = text.splitn(6, ':');
+            let expected: Option<[&str; 6]> = (|| {
+                Some([it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?])
+            })();
+            assert_eq!(split6(text), expected, "{text:?}");
+            if found == 5 {
+                five += 1;
+            } else {
+                fewer += 1;
+            }
+        }
+        assert!(five > 100 && fewer > 100, "{five} {fewer}");
     }
 }

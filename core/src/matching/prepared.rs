@@ -14,33 +14,50 @@ pub struct MatchTarget {
     action_folded: Option<String>,
     /// Where the folded action's service ends (its first colon).
     service_len: Option<usize>,
-    /// The action and resource it was made from (a guard against a mismatch).
+    /// The action and resource it was made from (a guard against a mismatch); the ARN's parts
+    /// are ranges of the resource.
     source: (String, String),
     /// The resource read as an ARN.
     arn: Option<ArnParts>,
 }
 
-/// The request ARN's parts, copied once so that each decision borrows them without slicing.
+/// Where the request ARN's parts are in the resource text, so that each decision borrows them
+/// without splitting again.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct ArnParts {
-    /// Partition, service, region, account and resource, as written.
-    parts: [String; 5],
+    /// Byte ranges of partition, service, region, account and resource in the resource text.
+    parts: [(usize, usize); 5],
     /// Partition, service, region and account ASCII-lowercased, when they are ASCII.
-    head_folded: Option<[String; 4]>,
+    head_folded: Option<HeadFolded>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum HeadFolded {
+    /// Already lowercase as written: the parts themselves.
+    AsWritten,
+    /// The resource text up to its fifth colon, lowercased: the same ranges apply.
+    Lowered(String),
 }
 
 impl MatchTarget {
     pub fn new(action: &str, resource: &str) -> MatchTarget {
         let arn = Arn::parse(resource).map(|a| {
-            let head = [a.partition, a.service, a.region, a.account];
-            ArnParts {
-                parts: [a.partition, a.service, a.region, a.account, a.resource]
-                    .map(str::to_string),
-                head_folded: head
-                    .iter()
-                    .all(|p| p.is_ascii())
-                    .then(|| head.map(str::to_ascii_lowercase)),
-            }
+            // The parts follow each other, one colon apart, after `arn:`.
+            let mut start = 4;
+            let parts = [a.partition, a.service, a.region, a.account, a.resource].map(|part| {
+                let range = (start, start + part.len());
+                start = range.1 + 1;
+                range
+            });
+            let head = resource.get(..parts[4].0).unwrap_or("");
+            let head_folded = if !head.is_ascii() {
+                None
+            } else if head.bytes().any(|b| b.is_ascii_uppercase()) {
+                Some(HeadFolded::Lowered(head.to_ascii_lowercase()))
+            } else {
+                Some(HeadFolded::AsWritten)
+            };
+            ArnParts { parts, head_folded }
         });
         let action_folded = action.is_ascii().then(|| action.to_ascii_lowercase());
         MatchTarget {
@@ -95,22 +112,30 @@ impl<'a> PreparedMatch<'a> {
             return Self::new(request, None);
         }
         let action_folded = target.action_folded.as_deref();
+        let resource = target.source.1.as_str();
         let (arn, head_folded) = match &target.arn {
-            Some(ArnParts {
-                parts: [partition, service, region, account, resource],
-                head_folded,
-            }) => (
-                Some(Arn {
-                    partition,
-                    service,
-                    region,
-                    account,
-                    resource,
-                }),
-                head_folded
-                    .as_ref()
-                    .map(|[p, s, r, a]| [p.as_str(), s.as_str(), r.as_str(), a.as_str()]),
-            ),
+            Some(ArnParts { parts, head_folded }) => {
+                let part = |text: &'a str, i: usize| {
+                    parts
+                        .get(i)
+                        .and_then(|&(start, end)| text.get(start..end))
+                        .unwrap_or("")
+                };
+                let arn = Arn {
+                    partition: part(resource, 0),
+                    service: part(resource, 1),
+                    region: part(resource, 2),
+                    account: part(resource, 3),
+                    resource: part(resource, 4),
+                };
+                let head = |text: &'a str| [0, 1, 2, 3].map(|i| part(text, i));
+                let head_folded = match head_folded {
+                    Some(HeadFolded::AsWritten) => Some(head(resource)),
+                    Some(HeadFolded::Lowered(lowered)) => Some(head(lowered)),
+                    None => None,
+                };
+                (Some(arn), head_folded)
+            }
             None => (None, None),
         };
         let service = action_folded
@@ -150,6 +175,47 @@ mod tests {
     use super::*;
     use crate::context::RequestContext;
     use crate::matching::RequestPrincipal;
+
+    /// M5, M7, Q6: a target's ARN parts and folded head, kept as ranges, are what reading the
+    /// resource afresh gives.
+    #[test]
+    fn m11_a_target_reads_the_resource_like_a_fresh_split() {
+        let principal = RequestPrincipal::Anonymous;
+        let context = RequestContext::new();
+        for resource in [
+            "arn:aws:ecr:us-east-1:111122223333:repository/web",
+            "ARN:AWS:ECR:US-East-1:111122223333:repository/Web",
+            "arn:aws:s3:::bucket/key:with:colons",
+            "arn:aws:logs:us-east-1:1:log-group:app:log-stream:a",
+            "arn:äws:s3:::b",
+            "arn:aws:s3:::",
+            "arn::::::",
+            "arn:aws:s3",
+            "*",
+            "",
+            "not-an-arn",
+        ] {
+            let request = Request {
+                principal: &principal,
+                action: "s3:GetObject",
+                resource,
+                context: &context,
+            };
+            let target = MatchTarget::new("s3:GetObject", resource);
+            let prepared = PreparedMatch::with_target(request, &target);
+            let arn = Arn::parse(resource);
+            assert_eq!(prepared.arn, arn, "{resource}");
+            let folded = arn.map(|a| [a.partition, a.service, a.region, a.account]);
+            let folded = folded
+                .filter(|head| head.iter().all(|p| p.is_ascii()))
+                .map(|head| head.map(str::to_ascii_lowercase));
+            assert_eq!(
+                prepared.head_folded.map(|h| h.map(str::to_string)),
+                folded,
+                "{resource}"
+            );
+        }
+    }
 
     #[test]
     fn a_target_is_used_only_for_the_request_it_was_made_for() {

@@ -1,6 +1,7 @@
 //! The request principal and how `Principal`/`NotPrincipal` values match it (M9, M10, G9–G11).
 
 use super::arn::split6;
+use crate::concat::concat;
 use crate::policy::{PrincipalEntry, PrincipalKind};
 use serde::Serialize;
 
@@ -132,9 +133,13 @@ impl RequestPrincipal {
                 .filter(|rest| !rest.is_empty() && !rest.ends_with('/'))
                 .map(str::to_string)
         };
-        match service.to_ascii_lowercase().as_str() {
-            "iam" if resource == "root" => Ok(RequestPrincipal::Root { partition, account }),
-            "iam" => {
+        // Compared in place: lowercasing the service costs an allocation per request.
+        let service_is = |name: &str| service.eq_ignore_ascii_case(name);
+        match service {
+            _ if service_is("iam") && resource == "root" => {
+                Ok(RequestPrincipal::Root { partition, account })
+            }
+            _ if service_is("iam") => {
                 if let Some(path_name) = named("user/") {
                     Ok(RequestPrincipal::User {
                         partition,
@@ -153,7 +158,7 @@ impl RequestPrincipal {
                     ))
                 }
             }
-            "sts" => {
+            _ if service_is("sts") => {
                 if let Some(rest) = named("assumed-role/") {
                     match rest.split_once('/') {
                         Some((role, session)) if !role.is_empty() && !session.is_empty() => {
@@ -181,7 +186,8 @@ impl RequestPrincipal {
                 }
             }
             other => Err(format!(
-                "`{other}` principals are not supported: use an `iam` or `sts` ARN"
+                "`{}` principals are not supported: use an `iam` or `sts` ARN",
+                other.to_ascii_lowercase()
             )),
         }
     }
@@ -213,21 +219,29 @@ impl RequestPrincipal {
     /// assumed-role ARN does not carry the role path, so a path is kept only when the scenario
     /// gave the role ARN), the root ARN for root. `None` for services and anonymous callers.
     pub fn principal_arn(&self) -> Option<String> {
+        // By concatenation: every request derives it (`format!` costs several times more).
         let p = self.partition();
         match self {
             RequestPrincipal::User {
                 account, path_name, ..
-            } => Some(format!("arn:{p}:iam::{account}:user/{path_name}")),
+            } => Some(concat(&["arn:", p, ":iam::", account, ":user/", path_name])),
             RequestPrincipal::Role {
                 account, path_name, ..
-            } => Some(format!("arn:{p}:iam::{account}:role/{path_name}")),
+            } => Some(concat(&["arn:", p, ":iam::", account, ":role/", path_name])),
             RequestPrincipal::AssumedRole { account, role, .. } => {
-                Some(format!("arn:{p}:iam::{account}:role/{role}"))
+                Some(concat(&["arn:", p, ":iam::", account, ":role/", role]))
             }
-            RequestPrincipal::FederatedUser { account, name, .. } => {
-                Some(format!("arn:{p}:sts::{account}:federated-user/{name}"))
+            RequestPrincipal::FederatedUser { account, name, .. } => Some(concat(&[
+                "arn:",
+                p,
+                ":sts::",
+                account,
+                ":federated-user/",
+                name,
+            ])),
+            RequestPrincipal::Root { account, .. } => {
+                Some(concat(&["arn:", p, ":iam::", account, ":root"]))
             }
-            RequestPrincipal::Root { account, .. } => Some(format!("arn:{p}:iam::{account}:root")),
             RequestPrincipal::Service(_) | RequestPrincipal::Anonymous => None,
         }
     }
@@ -266,7 +280,7 @@ impl RequestPrincipal {
         match self {
             RequestPrincipal::Root { account, .. } => Some(account.clone()),
             RequestPrincipal::FederatedUser { account, name, .. } => {
-                Some(format!("{account}:{name}"))
+                Some(concat(&[account, ":", name]))
             }
             RequestPrincipal::Anonymous => Some("anonymous".into()),
             _ => None,

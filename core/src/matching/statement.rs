@@ -221,11 +221,15 @@ impl CompiledStatement {
             .as_ref()
             .filter(|e| !e.negated && !e.values.is_empty())
             .and_then(|e| {
-                let first = ActionPattern::fixed_service(&e.values.first()?.value)?;
+                let first = ActionPattern::fixed_service_as_written(&e.values.first()?.value)?;
                 e.values
                     .iter()
-                    .all(|v| ActionPattern::fixed_service(&v.value).as_deref() == Some(&first))
-                    .then_some(first)
+                    .skip(1)
+                    .all(|v| {
+                        ActionPattern::fixed_service_as_written(&v.value)
+                            .is_some_and(|s| s.eq_ignore_ascii_case(first))
+                    })
+                    .then(|| first.to_ascii_lowercase())
             });
         let mut compiled = CompiledStatement {
             index: statement.index,

@@ -66,11 +66,23 @@ impl Unresolved {
     }
 }
 
+/// Whether `text` has a `${` (a byte scan: `contains("${")` sets up a substring search, which
+/// costs more than the scan for the short texts of a policy).
+pub fn has_variable(text: &str) -> bool {
+    text.as_bytes().windows(2).any(|w| w == b"${")
+}
+
+/// Whether [`Template::parse`] of `text` is `text` itself, plain: variables are off, or there
+/// is no `${`. Compilers take this shortcut to skip building a template only to read it back.
+pub fn is_plain_as_written(text: &str, substitute: bool) -> bool {
+    !substitute || !has_variable(text)
+}
+
 impl Template {
     /// Parses `text`. With `substitute == false` (Version 2008-10-17, or an element where
     /// variables are not allowed) the whole text stays as written (G2, V2).
     pub fn parse(text: &str, substitute: bool) -> Template {
-        if !substitute || !text.contains("${") {
+        if is_plain_as_written(text, substitute) {
             return Template {
                 pieces: vec![Piece::Text(text.to_string())],
             };
@@ -251,6 +263,28 @@ fn parse_variable(body: &str) -> Variable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// V2, G2: a text the shortcut calls plain parses to itself, plain; `has_variable` is
+    /// `contains("${")`.
+    #[test]
+    fn v2_plain_as_written_texts_parse_to_themselves() {
+        let mut both = [0, 0];
+        for text in [
+            "", "$", "{", "${", "$}", "a${b}", "${aws:username}", "x$y{z}", "home/${*}/", "$${a}",
+            "arn:aws:s3:::bucket/*", "ä${x}", "}${",
+        ] {
+            assert_eq!(has_variable(text), text.contains("${"), "{text}");
+            for substitute in [false, true] {
+                let plain = is_plain_as_written(text, substitute);
+                both[usize::from(plain)] += 1;
+                if plain {
+                    let parsed = Template::parse(text, substitute);
+                    assert_eq!(parsed.plain_text().as_deref(), Some(text), "{text}");
+                }
+            }
+        }
+        assert!(both[0] > 0 && both[1] > 0);
+    }
     use crate::context::ContextValue;
 
     fn ctx(pairs: &[(&str, &str)]) -> RequestContext {

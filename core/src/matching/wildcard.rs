@@ -142,18 +142,17 @@ impl Pattern {
     pub fn new(glob: &str, fold: bool) -> Pattern {
         // Most policy values are a literal, `prefix*` or `*`: build those directly, without the
         // segment tables (compiling is on the path of every scenario the CLI reads).
-        if !glob.contains('?') {
-            let head = glob.trim_end_matches('*');
-            if !head.contains('*') {
-                let kind = if head.is_empty() && !glob.is_empty() {
-                    Kind::Any
-                } else if head.len() == glob.len() {
-                    Kind::exact(head, fold)
-                } else {
-                    Kind::prefix(head, fold)
-                };
-                return Pattern { fold, kind };
-            }
+        // One scan: the text before the trailing stars must hold no wildcard.
+        let head = glob.trim_end_matches('*');
+        if !head.bytes().any(|b| b == b'*' || b == b'?') {
+            let kind = if head.is_empty() && !glob.is_empty() {
+                Kind::Any
+            } else if head.len() == glob.len() {
+                Kind::exact(head, fold)
+            } else {
+                Kind::prefix(head, fold)
+            };
+            return Pattern { fold, kind };
         }
         Pattern::from_tokens(glob_tokens(glob), fold)
     }
@@ -294,25 +293,28 @@ fn to_string(syms: &[Option<u32>]) -> Option<String> {
         .collect::<Option<String>>()
 }
 
-/// `text` as the pattern stores it: folded once when the pattern folds case.
-fn stored(text: &str, fold: bool) -> String {
-    match fold {
-        true if text.is_ascii() => text.to_ascii_lowercase(),
+/// `text` as the pattern stores it (folded once when the pattern folds case), and whether that
+/// is ASCII.
+fn stored(text: &str, fold: bool) -> (String, bool) {
+    let ascii = text.is_ascii();
+    let lit = match fold {
+        true if ascii => text.to_ascii_lowercase(),
         true => fold_str(text),
         false => text.to_string(),
-    }
+    };
+    // Folding ASCII text keeps it ASCII; other text may fold to ASCII (the Kelvin sign).
+    let ascii = ascii || lit.is_ascii();
+    (lit, ascii)
 }
 
 impl Kind {
     fn exact(text: &str, fold: bool) -> Kind {
-        let lit = stored(text, fold);
-        let ascii = lit.is_ascii();
+        let (lit, ascii) = stored(text, fold);
         Kind::Exact(lit, ascii)
     }
 
     fn prefix(text: &str, fold: bool) -> Kind {
-        let lit = stored(text, fold);
-        let ascii = lit.is_ascii();
+        let (lit, ascii) = stored(text, fold);
         Kind::Prefix(lit, ascii)
     }
 
@@ -566,6 +568,12 @@ mod tests {
             "É*",
             "arn:aws:s3:::bucket/*",
             "a**b*",
+            "a?*",
+            "a*?",
+            "*?*",
+            "?**",
+            "k\u{212A}",
+            "\u{212A}",
         ] {
             for fold in [false, true] {
                 let fast = Pattern::new(glob, fold);

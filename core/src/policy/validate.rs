@@ -26,7 +26,8 @@ use super::model::*;
 use super::policy_type::{PolicyType, ResourceKind};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::span::Span;
-use std::collections::HashMap;
+use crate::matching::arn::split6;
+use crate::matching::variables::has_variable;
 
 /// Checks a parsed policy against the rules of one policy type.
 pub fn validate(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
@@ -59,6 +60,15 @@ fn opening(span: Span) -> Span {
     end.column = end.column.saturating_add(1);
     end.offset = end.offset.saturating_add(1);
     Span::new(span.start, end)
+}
+
+/// `service:Name`: exactly one colon, with text on both sides.
+fn is_service_and_name(text: &str) -> bool {
+    let mut colons = text.bytes().enumerate().filter(|&(_, b)| b == b':');
+    match (colons.next(), colons.next()) {
+        (Some((at, _)), None) => at > 0 && at + 1 < text.len(),
+        _ => false,
+    }
 }
 
 fn is_account_id(s: &str) -> bool {
@@ -168,8 +178,23 @@ impl Validator {
     fn sids(&mut self, policy: &Policy) {
         let strict = self.ty.is_iam_policy();
         let organizations = matches!(self.ty, PolicyType::Scp | PolicyType::Rcp);
-        let mut first_seen: HashMap<&str, usize> = HashMap::new();
-        for statement in &policy.statements {
+        // Each Sid's first statement: (Sid, position) sorted, so a Sid's first use leads its
+        // run (a sort of the few Sids instead of a hash map built for every policy).
+        let mut by_sid: Vec<(&str, usize)> = policy
+            .statements
+            .iter()
+            .enumerate()
+            .filter_map(|(pos, s)| {
+                let sid = s.sid.as_ref().filter(|sid| !sid.value.is_empty())?;
+                Some((sid.value.as_str(), pos))
+            })
+            .collect();
+        by_sid.sort_unstable();
+        let first_use = |sid: &str| {
+            let i = by_sid.partition_point(|(s, _)| *s < sid);
+            by_sid.get(i).filter(|(s, _)| *s == sid).map(|&(_, pos)| pos)
+        };
+        for (pos, statement) in policy.statements.iter().enumerate() {
             let Some(sid) = &statement.sid else { continue };
             if (strict || organizations) && !sid.value.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 let cleaned: String = sid
@@ -199,7 +224,11 @@ impl Validator {
             if sid.value.is_empty() {
                 continue;
             }
-            match first_seen.get(sid.value.as_str()) {
+            let first = first_use(&sid.value)
+                .filter(|&first| first != pos)
+                .and_then(|first| policy.statements.get(first))
+                .map(|s| s.index);
+            match first {
                 Some(first) => {
                     let severity = if strict {
                         Severity::Error
@@ -219,9 +248,7 @@ impl Validator {
                         .with_fix("give each statement its own Sid"),
                     );
                 }
-                None => {
-                    first_seen.insert(&sid.value, statement.index);
-                }
+                None => {}
             }
         }
     }
@@ -438,8 +465,13 @@ impl Validator {
             ));
             return;
         }
-        let parts: Vec<&str> = value.splitn(6, ':').collect();
-        let service = parts.get(2).copied().unwrap_or("");
+        // The six parts when there are six (the common case, split by a byte scan); a shorter
+        // value needs only its service part.
+        let parts = split6(value);
+        let service = match parts {
+            Some([_, _, service, ..]) => service,
+            None => value.split(':').nth(2).unwrap_or(""),
+        };
         if service.contains(['*', '?']) {
             self.push(statement_error(
                 i,
@@ -449,7 +481,7 @@ impl Validator {
             ));
             return;
         }
-        if parts.len() < 6 {
+        let Some(parts) = parts else {
             if value.ends_with('*') && !service.is_empty() {
                 self.push(
                     Diagnostic::warning(
@@ -468,8 +500,8 @@ impl Validator {
                 ));
             }
             return;
-        }
-        if parts.get(1).is_some_and(|p| p.is_empty()) || service.is_empty() {
+        };
+        if parts[1].is_empty() || service.is_empty() {
             self.push(statement_error(
                 i,
                 "invalid-arn",
@@ -480,7 +512,7 @@ impl Validator {
             ));
             return;
         }
-        if parts.iter().take(5).any(|p| p.contains("${")) {
+        if parts.iter().take(5).any(|p| has_variable(p)) {
             self.push(Diagnostic::warning(
                 "variable-outside-resource-part",
                 format!("resource `{value}`: policy variables work only in the resource part, after the fifth `:`"),
@@ -510,12 +542,7 @@ impl Validator {
             if text == "*" {
                 continue;
             }
-            let well_formed = match text.split_once(':') {
-                Some((service, name)) => {
-                    !service.is_empty() && !name.is_empty() && !name.contains(':')
-                }
-                None => false,
-            };
+            let well_formed = is_service_and_name(text);
             if !well_formed {
                 self.push(statement_error(
                     s.index,

@@ -460,3 +460,45 @@ fn every_type_validates_every_shape_without_panicking() {
         }
     }
 }
+
+/// G4: every later use of a Sid names the first statement that used it, in statement order,
+/// whatever the order of the Sids (they are found by a sort, not a map).
+#[test]
+fn g4_each_duplicate_names_the_first_use() {
+    let statement = |sid: &str| format!(r#"{{"Sid": "{sid}", {ALLOW_ALL}}}"#);
+    let sids = ["B", "A", "B", "", "A", "C", "B", ""];
+    let list: Vec<String> = sids.iter().map(|s| statement(s)).collect();
+    let text = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+        list.join(", ")
+    );
+    let findings = check(&text, IDENTITY);
+    let duplicates: Vec<(Option<usize>, &str)> = findings
+        .iter()
+        .filter(|d| d.code == "duplicate-sid")
+        .map(|d| (d.span.map(|s| s.start.offset as usize), d.message.as_str()))
+        .collect();
+    let messages: Vec<&str> = duplicates.iter().map(|(_, m)| *m).collect();
+    assert_eq!(
+        messages,
+        [
+            "the Sid `B` is already used by statement 0",
+            "the Sid `A` is already used by statement 1",
+            "the Sid `B` is already used by statement 0",
+        ]
+    );
+    let offsets: Vec<Option<usize>> = duplicates.iter().map(|(o, _)| *o).collect();
+    assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{offsets:?}");
+}
+
+/// M1: the byte scan for `service:Name` agrees with splitting on the first colon.
+#[test]
+fn m1_service_and_name_scan_agrees_with_split_once() {
+    for text in ["s3:Get*", "s3", ":Get", "s3:", "a:b:c", ":", "::", "", "ä:ö", "a::", "é:x:"] {
+        let split = match text.split_once(':') {
+            Some((service, name)) => !service.is_empty() && !name.is_empty() && !name.contains(':'),
+            None => false,
+        };
+        assert_eq!(super::is_service_and_name(text), split, "{text}");
+    }
+}
