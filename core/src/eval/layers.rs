@@ -8,6 +8,7 @@ use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
 use crate::concat::{concat, decimal};
+use crate::matching::PreparedMatch;
 use crate::policy::Effect;
 
 /// "SCP level 1 (OU)", "RCP level 0 (root)", "VPC endpoint policy 2".
@@ -23,25 +24,47 @@ fn level_label(kind: LayerKind, level: usize, levels: usize) -> String {
     format!("{short} level {level} ({place})")
 }
 
-fn request_phrase(req: &PreparedRequest) -> String {
-    if req.resource == "*" {
-        concat(&["`", &req.action, "`"])
-    } else {
-        concat(&["`", &req.action, "` on `", &req.resource, "`"])
+/// Appends "`action`" or "`action` on `resource`".
+fn push_request_phrase(out: &mut String, req: &PreparedRequest) {
+    out.push('`');
+    out.push_str(&req.action);
+    if req.resource != "*" {
+        out.push_str("` on `");
+        out.push_str(&req.resource);
     }
+    out.push('`');
 }
 
-fn statement_name(hit: &Hit) -> String {
+/// Appends "statement `Sid` of `policy`" or "statement 2 of `policy`".
+fn push_statement_name(out: &mut String, hit: &Hit) {
     match hit.statement.sid() {
-        Some(sid) => concat(&["statement `", sid, "` of `", &hit.policy.name, "`"]),
-        None => concat(&[
-            "statement ",
-            &decimal(hit.statement.index() + 1),
-            " of `",
-            &hit.policy.name,
-            "`",
-        ]),
+        Some(sid) => {
+            out.push_str("statement `");
+            out.push_str(sid);
+        }
+        None => {
+            out.push_str("statement ");
+            out.push_str(&decimal(hit.statement.index() + 1));
+            out.push_str(" of `");
+            out.push_str(&hit.policy.name);
+            out.push('`');
+            return;
+        }
     }
+    out.push_str("` of `");
+    out.push_str(&hit.policy.name);
+    out.push('`');
+}
+
+/// "statement … of `policy` VERB TAIL": one allocation, sized for the usual sentence.
+fn statement_sentence(hit: &Hit, verb: &str, tail: impl FnOnce(&mut String)) -> String {
+    let mut out = String::with_capacity(
+        48 + hit.policy.name.len() + hit.statement.sid().map_or(0, str::len) + verb.len() + 96,
+    );
+    push_statement_name(&mut out, hit);
+    out.push_str(verb);
+    tail(&mut out);
+    out
 }
 
 fn verdict_of(o: Outcome) -> LayerVerdict {
@@ -59,26 +82,66 @@ fn in_layer(hit: &Hit, kind: LayerKind, level: Option<usize>) -> bool {
     hit.policy.layer == kind && (level.is_none() || hit.policy.level == level)
 }
 
+/// The hits of one layer (and level).
+fn layer_hits<'h, 'p>(
+    hits: &'h [Hit<'p>],
+    kind: LayerKind,
+    level: Option<usize>,
+) -> impl Iterator<Item = &'h Hit<'p>> + Clone {
+    hits.iter().filter(move |h| in_layer(h, kind, level))
+}
+
+/// What the hits of one layer say, before the layer's own summary (gates by level).
+fn outcome_of<'h, 'p: 'h>(hits: impl Iterator<Item = &'h Hit<'p>>) -> Outcome {
+    let mut outcome = Outcome::default();
+    for h in hits {
+        match h.effect {
+            Effect::Deny => outcome.denied = true,
+            Effect::Allow => outcome.allowed = true,
+        }
+    }
+    outcome
+}
+
 /// The sentence for a participating layer, from its own hits.
-fn sentence(kind: LayerKind, label: &str, hits: &[&Hit], req: &PreparedRequest) -> String {
-    let what = request_phrase(req);
-    if let Some(deny) = hits.iter().find(|h| h.effect == Effect::Deny) {
-        return concat(&[&statement_name(deny), " denies ", &what, "."]);
+fn sentence<'h, 'p: 'h>(
+    kind: LayerKind,
+    label: &str,
+    hits: impl Iterator<Item = &'h Hit<'p>> + Clone,
+    req: &PreparedRequest,
+) -> String {
+    let what = |out: &mut String| {
+        push_request_phrase(out, req);
+        out.push('.');
+    };
+    if let Some(deny) = hits.clone().find(|h| h.effect == Effect::Deny) {
+        return statement_sentence(deny, " denies ", what);
     }
     // Prefer a statement that grants by itself over one that only delegates to the account.
-    let allows = || hits.iter().filter(|h| h.effect == Effect::Allow);
+    let allows = || hits.clone().filter(|h| h.effect == Effect::Allow);
     if let Some(allow) = allows()
         .find(|h| !h.delegates_only())
         .or_else(|| allows().next())
     {
-        return concat(&[&statement_name(allow), " allows ", &what, "."]);
+        return statement_sentence(allow, " allows ", what);
     }
+    let mut out = String::new();
     match kind {
-        LayerKind::Scp | LayerKind::Rcp => format!(
-            "no policy at {label} allows {what}; every level from the root to the account must allow it."
-        ),
-        _ => concat(&["no statement in the ", label, " allows ", &what, "."]),
+        LayerKind::Scp | LayerKind::Rcp => {
+            out.push_str("no policy at ");
+            out.push_str(label);
+            out.push_str(" allows ");
+            push_request_phrase(&mut out, req);
+            out.push_str("; every level from the root to the account must allow it.");
+        }
+        _ => {
+            out.push_str("no statement in the ");
+            out.push_str(label);
+            out.push_str(" allows ");
+            what(&mut out);
+        }
     }
+    out
 }
 
 /// Why a layer with policies does not take part in this request.
@@ -112,19 +175,34 @@ fn not_evaluated_reason(kind: LayerKind, req: &PreparedRequest, part: &Participa
     }
 }
 
-struct LayerRow {
+/// A layer's row and the policies it is made of (named in an implicit deny's reason).
+struct LayerRow<'s> {
     layer: Layer,
-    policies: Vec<String>,
+    policies: &'s [Shared],
 }
 
-fn push_row(
-    rows: &mut Vec<LayerRow>,
+impl LayerRow<'_> {
+    /// The policies' names, comma-separated.
+    fn policy_names(&self) -> String {
+        let mut names = String::new();
+        for (i, p) in self.policies.iter().enumerate() {
+            if i > 0 {
+                names.push_str(", ");
+            }
+            names.push_str(&p.name);
+        }
+        names
+    }
+}
+
+fn push_row<'s>(
+    rows: &mut Vec<LayerRow<'s>>,
     kind: LayerKind,
     level: Option<usize>,
     label: String,
     verdict: LayerVerdict,
     explanation: String,
-    policies: Vec<String>,
+    policies: &'s [Shared],
 ) {
     rows.push(LayerRow {
         layer: Layer {
@@ -174,13 +252,7 @@ pub(crate) fn explain_decision(
     decider: Decider,
     hits: &[Hit],
 ) -> Brief {
-    let mut rows: Vec<LayerRow> = Vec::new();
-    let names = |ps: &[Shared]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
-    let layer_hits = |kind, level| {
-        hits.iter()
-            .filter(|h| in_layer(h, kind, level))
-            .collect::<Vec<_>>()
-    };
+    let mut rows: Vec<LayerRow> = Vec::with_capacity(4);
 
     // Gates by level: RCPs, SCPs, VPC endpoints.
     for (kind, levels, on) in [
@@ -199,30 +271,26 @@ pub(crate) fn explain_decision(
                     label,
                     LayerVerdict::NotEvaluated,
                     why,
-                    names(level),
+                    level,
                 );
                 continue;
             }
-            let h = layer_hits(kind, Some(i));
-            let outcome = Outcome {
-                denied: h.iter().any(|h| h.effect == Effect::Deny),
-                allowed: h.iter().any(|h| h.effect == Effect::Allow),
-                kinds: Default::default(),
-            };
-            let text = sentence(kind, &label, &h, req);
+            let h = layer_hits(hits, kind, Some(i));
+            let text = sentence(kind, &label, h.clone(), req);
             push_row(
                 &mut rows,
                 kind,
                 Some(i),
                 label,
-                verdict_of(outcome),
+                verdict_of(outcome_of(h)),
                 text,
-                names(level),
+                level,
             );
         }
     }
     for (i, p) in set.vpc_endpoint.iter().enumerate() {
-        let label = format!("VPC endpoint policy `{}`", p.name);
+        let label = concat(&["VPC endpoint policy `", &p.name, "`"]);
+        let policies = std::slice::from_ref(p);
         if !p.enabled {
             push_row(
                 &mut rows,
@@ -231,52 +299,39 @@ pub(crate) fn explain_decision(
                 label,
                 LayerVerdict::NotEvaluated,
                 "switched off.".into(),
-                vec![p.name.clone()],
+                policies,
             );
             continue;
         }
-        let h = layer_hits(LayerKind::VpcEndpoint, Some(i));
-        let outcome = Outcome {
-            denied: h.iter().any(|h| h.effect == Effect::Deny),
-            allowed: h.iter().any(|h| h.effect == Effect::Allow),
-            kinds: Default::default(),
-        };
-        let text = sentence(LayerKind::VpcEndpoint, &label, &h, req);
+        let h = layer_hits(hits, LayerKind::VpcEndpoint, Some(i));
+        let text = sentence(LayerKind::VpcEndpoint, &label, h.clone(), req);
         push_row(
             &mut rows,
             LayerKind::VpcEndpoint,
             Some(i),
             label,
-            verdict_of(outcome),
+            verdict_of(outcome_of(h)),
             text,
-            vec![p.name.clone()],
+            policies,
         );
     }
 
     // Single layers.
-    let singles: [(LayerKind, Option<Outcome>, Vec<String>); 4] = [
-        (
-            LayerKind::Resource,
-            summary.resource,
-            set.resource.iter().map(|p| p.name.clone()).collect(),
-        ),
-        (LayerKind::Identity, summary.identity, names(&set.identity)),
+    let singles: [(LayerKind, Option<Outcome>, &[Shared]); 4] = [
+        (LayerKind::Resource, summary.resource, set.resource.as_slice()),
+        (LayerKind::Identity, summary.identity, &set.identity),
         (
             LayerKind::PermissionsBoundary,
             summary.boundary,
-            set.boundary.iter().map(|p| p.name.clone()).collect(),
+            set.boundary.as_slice(),
         ),
-        (
-            LayerKind::Session,
-            summary.session,
-            set.session.iter().map(|p| p.name.clone()).collect(),
-        ),
+        (LayerKind::Session, summary.session, set.session.as_slice()),
     ];
     for (kind, outcome, policies) in singles {
         let label = kind.noun().to_string();
         match outcome {
             Some(o) => {
-                let text = sentence(kind, &label, &layer_hits(kind, None), req);
+                let text = sentence(kind, &label, layer_hits(hits, kind, None), req);
                 push_row(&mut rows, kind, None, label, verdict_of(o), text, policies);
             }
             None if !policies.is_empty() => {
@@ -293,7 +348,7 @@ pub(crate) fn explain_decision(
             }
             // The identity layer is shown even when empty: "no identity policy" is a reason.
             None if kind == LayerKind::Identity && part.identity => {
-                let text = sentence(kind, &label, &[], req);
+                let text = sentence(kind, &label, layer_hits(&[], kind, None), req);
                 push_row(
                     &mut rows,
                     kind,
@@ -317,13 +372,13 @@ pub(crate) fn explain_decision(
             reasons.extend(
                 hits.iter()
                     .filter(|h| h.effect == Effect::Deny)
-                    .map(|h| hit_reason(h, "denies")),
+                    .map(|h| hit_reason(h, " denies")),
             );
         }
         Decider::NoAllow(..) | Decider::NoGrant(..) => {
             for row in rows.iter().filter(|r| r.layer.decisive) {
                 reasons.push(Reason {
-                    policy: row.policies.join(", "),
+                    policy: row.policy_names(),
                     kind: row.layer.kind,
                     level: row.layer.level,
                     statement: None,
@@ -341,17 +396,16 @@ pub(crate) fn explain_decision(
             }
         }
         _ => {
-            let decisive: Vec<(LayerKind, Option<usize>)> = rows
-                .iter()
-                .filter(|r| r.layer.decisive)
-                .map(|r| (r.layer.kind, r.layer.level))
-                .collect();
+            let decisive = |h: &Hit| {
+                rows.iter()
+                    .any(|r| r.layer.decisive && in_layer(h, r.layer.kind, r.layer.level))
+            };
             reasons.extend(
                 hits.iter()
                     .filter(|h| h.effect == Effect::Allow)
-                    .filter(|h| decisive.iter().any(|(k, l)| in_layer(h, *k, *l)))
+                    .filter(|h| decisive(h))
                     .filter(|h| !(decider == Decider::AllowedByResource && h.delegates_only()))
-                    .map(|h| hit_reason(h, "allows")),
+                    .map(|h| hit_reason(h, " allows")),
             );
             if decider == Decider::AllowedAsRoot {
                 reasons.push(Reason {
@@ -392,7 +446,7 @@ fn hit_reason(hit: &Hit, verb: &str) -> Reason {
         sid: hit.statement.sid().map(str::to_string),
         span: Some(hit.statement.span()),
         effect: Some(hit.effect),
-        message: format!("{} {verb} the request.", statement_name(hit)),
+        message: statement_sentence(hit, verb, |out| out.push_str(" the request.")),
     }
 }
 
@@ -451,7 +505,8 @@ fn traces(
     req: &PreparedRequest,
     part: &Participation,
 ) -> (Vec<PolicyTrace>, Vec<String>) {
-    let request = req.as_request();
+    // The action folded and the resource read as an ARN once, for every statement.
+    let request = PreparedMatch::with_target(req.as_request(), &req.target);
     let mut missing: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for policy in set.all() {
@@ -471,7 +526,7 @@ fn traces(
             .iter()
             .flat_map(|c| c.statements())
             .map(|s| {
-                let mut t = s.explain(&request, options);
+                let mut t = s.explain_prepared(&request, options);
                 if policy.is_skipped(s.index()) && t.skipped.is_none() {
                     t.skipped = Some("this statement has an error for this policy type (see diagnostics) and is skipped".into());
                     t.matched = false;
