@@ -8,7 +8,9 @@ use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
 use crate::concat::{concat, decimal};
+use crate::context::ContextValue;
 use crate::matching::PreparedMatch;
+use std::borrow::Cow;
 use crate::policy::Effect;
 
 /// "SCP level 1 (OU)", "RCP level 0 (root)", "VPC endpoint policy 2".
@@ -125,7 +127,7 @@ fn sentence<'h, 'p: 'h>(
     {
         return statement_sentence(allow, " allows ", what);
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity(label.len() + req.action.len() + req.resource.len() + 80);
     match kind {
         LayerKind::Scp | LayerKind::Rcp => {
             out.push_str("no policy at ");
@@ -237,7 +239,8 @@ pub(crate) fn explain(
         trace,
         missing_context_keys: missing,
         diagnostics,
-        context: context_entries(req),
+        // Filled by the caller: copied from the request or moved out of it.
+        context: Vec::new(),
         notes: brief.notes,
     }
 }
@@ -508,7 +511,7 @@ fn traces(
     // The action folded and the resource read as an ARN once, for every statement.
     let request = PreparedMatch::with_target(req.as_request(), &req.target);
     let mut missing: Vec<String> = Vec::new();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(set.all().count());
     for policy in set.all() {
         let participates = policy.enabled
             && match policy.layer {
@@ -565,14 +568,44 @@ fn elements_match(t: &crate::matching::StatementTrace) -> bool {
         .all(|e| e.as_ref().is_none_or(|e| e.matched))
 }
 
-fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {
+/// Whether the request's context got `key` from `deriveContext`, and the fixed name if so.
+fn derived_name(derived: &[&'static str], key: &str) -> Option<&'static str> {
+    derived.iter().copied().find(|d| d.eq_ignore_ascii_case(key))
+}
+
+/// The context as the result shows it, copied from the request.
+pub(crate) fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {
     req.context
         .iter()
+        .map(|(key, value)| {
+            let derived = derived_name(&req.derived, key);
+            ContextEntry {
+                // A derived key's name is fixed: borrowed when it is spelled the same.
+                key: match derived {
+                    Some(name) if name == key => Cow::Borrowed(name),
+                    _ => Cow::Owned(key.to_string()),
+                },
+                values: value.values().to_vec(),
+                multi_valued: value.is_multi(),
+                derived: derived.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// As [`context_entries`], moving names and values out of the request instead of copying them.
+pub(crate) fn into_context_entries(req: PreparedRequest) -> Vec<ContextEntry> {
+    let derived = req.derived;
+    req.context
+        .into_entries()
         .map(|(key, value)| ContextEntry {
-            key: key.to_string(),
-            values: value.values().to_vec(),
+            derived: derived_name(&derived, &key).is_some(),
             multi_valued: value.is_multi(),
-            derived: req.derived.iter().any(|d| d.eq_ignore_ascii_case(key)),
+            values: match value {
+                ContextValue::Single(v) => vec![v],
+                ContextValue::Multi(vs) => vs,
+            },
+            key,
         })
         .collect()
 }

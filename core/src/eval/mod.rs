@@ -3,7 +3,8 @@
 //! Two entry points share one decision flow ([`flow::decide_summary`]):
 //! - [`decide`]: the decision only, for matrices and benchmarks (no allocation per statement);
 //! - [`evaluate`]: the decision with reasons, per-layer verdicts, the full trace and the
-//!   missing context keys;
+//!   missing context keys ([`evaluate_owned`]: the same, moving the request's context into the
+//!   result);
 //! - [`evaluate_brief`]: the decision with reasons and per-layer verdicts, without the trace
 //!   (for the request matrix, [`matrix`]).
 
@@ -314,6 +315,21 @@ pub fn evaluate_brief(set: &PolicySet, req: &PreparedRequest) -> Brief {
 
 /// The decision with its explanation.
 pub fn evaluate(set: &PolicySet, req: &PreparedRequest) -> EvaluationResult {
+    let mut result = explained(set, req);
+    result.context = layers::context_entries(req);
+    result
+}
+
+/// As [`evaluate`], for a request used once: its context moves into the result instead of
+/// being copied (the CLI's case, one request per scenario).
+pub fn evaluate_owned(set: &PolicySet, req: PreparedRequest) -> EvaluationResult {
+    let mut result = explained(set, &req);
+    result.context = layers::into_context_entries(req);
+    result
+}
+
+/// Everything [`evaluate`] says but the context.
+fn explained(set: &PolicySet, req: &PreparedRequest) -> EvaluationResult {
     let d = decided(set, req);
     layers::explain(set, req, d.part, &d.summary, d.decider, &d.hits)
 }

@@ -525,6 +525,16 @@ impl CompiledStatement {
         let mut hit: Option<(usize, Option<String>)> = None;
         let mut unresolved: Vec<String> = Vec::new();
         for (i, p) in r.patterns.iter().enumerate() {
+            // Without variables there is nothing to resolve or report: the decision's
+            // comparison (ARN head already folded) gives the answer.
+            if p.template().is_none() {
+                if p.matches_prepared(req.resource, prepared.arn, prepared.head_folded, req.context)
+                {
+                    hit = Some((i, None));
+                    break;
+                }
+                continue;
+            }
             let mut resolved = None;
             match p.check_parsed(req.resource, prepared.arn, req.context, Some(&mut resolved)) {
                 ResourceMatch::Yes => {
