@@ -570,7 +570,9 @@ fn elements_match(t: &crate::matching::StatementTrace) -> bool {
 
 /// Whether the request's context got `key` from `deriveContext`, and the fixed name if so.
 fn derived_name(derived: &[&'static str], key: &str) -> Option<&'static str> {
-    derived.iter().copied().find(|d| d.eq_ignore_ascii_case(key))
+    // Derived keys keep their fixed spelling: an exact comparison finds them, mostly by length.
+    let find = |same: fn(&str, &str) -> bool| derived.iter().copied().find(|d| same(d, key));
+    find(|d, k| d == k).or_else(|| find(str::eq_ignore_ascii_case))
 }
 
 /// The context as the result shows it, copied from the request.

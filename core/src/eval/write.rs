@@ -301,7 +301,7 @@ fn layer_type(out: &mut Vec<u8>, kind: LayerKind) {
 
 // JSON primitives.
 
-fn list<T>(out: &mut Vec<u8>, items: &[T], write: fn(&mut Vec<u8>, &T)) {
+fn list<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -313,7 +313,13 @@ fn list<T>(out: &mut Vec<u8>, items: &[T], write: fn(&mut Vec<u8>, &T)) {
 }
 
 fn strings(out: &mut Vec<u8>, items: &[String]) {
-    list(out, items, |out, s| string(out, s));
+    out.push(b'[');
+    for (i, s) in items.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\"" } else { b",\"" });
+        body(out, s);
+        out.push(b'"');
+    }
+    out.push(b']');
 }
 
 /// `key` and the number, when there is one (serde's `skip_serializing_if = "Option::is_none"`).
