@@ -177,45 +177,54 @@ fn not_evaluated_reason(kind: LayerKind, req: &PreparedRequest, part: &Participa
     }
 }
 
-/// A layer's row and the policies it is made of (named in an implicit deny's reason).
-struct LayerRow<'s> {
-    layer: Layer,
-    policies: &'s [Shared],
-}
-
-impl LayerRow<'_> {
-    /// The policies' names, comma-separated.
-    fn policy_names(&self) -> String {
-        let mut names = String::new();
-        for (i, p) in self.policies.iter().enumerate() {
-            if i > 0 {
-                names.push_str(", ");
-            }
-            names.push_str(&p.name);
-        }
-        names
+/// The policies a layer (or level) is made of, named in an implicit deny's reason.
+fn layer_policies(set: &PolicySet, kind: LayerKind, level: Option<usize>) -> &[Shared] {
+    fn at(levels: Option<&Vec<Vec<Shared>>>, level: Option<usize>) -> &[Shared] {
+        levels
+            .zip(level)
+            .and_then(|(levels, i)| levels.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+    match kind {
+        LayerKind::Rcp => at(set.rcp.as_ref(), level),
+        LayerKind::Scp => at(set.scp.as_ref(), level),
+        LayerKind::VpcEndpoint => level
+            .and_then(|i| set.vpc_endpoint.get(i))
+            .map_or(&[], std::slice::from_ref),
+        LayerKind::Resource => set.resource.as_slice(),
+        LayerKind::Identity => &set.identity,
+        LayerKind::PermissionsBoundary => set.boundary.as_slice(),
+        LayerKind::Session => set.session.as_slice(),
     }
 }
 
-fn push_row<'s>(
-    rows: &mut Vec<LayerRow<'s>>,
+/// The policies' names, comma-separated.
+fn policy_names(policies: &[Shared]) -> String {
+    let mut names = String::new();
+    for (i, p) in policies.iter().enumerate() {
+        if i > 0 {
+            names.push_str(", ");
+        }
+        names.push_str(&p.name);
+    }
+    names
+}
+
+fn push_row(
+    rows: &mut Vec<Layer>,
     kind: LayerKind,
     level: Option<usize>,
     label: String,
     verdict: LayerVerdict,
     explanation: String,
-    policies: &'s [Shared],
 ) {
-    rows.push(LayerRow {
-        layer: Layer {
-            kind,
-            level,
-            label,
-            verdict,
-            explanation,
-            decisive: false,
-        },
-        policies,
+    rows.push(Layer {
+        kind,
+        level,
+        label,
+        verdict,
+        explanation,
+        decisive: false,
     });
 }
 
@@ -255,7 +264,7 @@ pub(crate) fn explain_decision(
     decider: Decider,
     hits: &[Hit],
 ) -> Brief {
-    let mut rows: Vec<LayerRow> = Vec::with_capacity(4);
+    let mut rows: Vec<Layer> = Vec::with_capacity(4);
 
     // Gates by level: RCPs, SCPs, VPC endpoints.
     for (kind, levels, on) in [
@@ -263,7 +272,7 @@ pub(crate) fn explain_decision(
         (LayerKind::Scp, set.scp.as_ref(), part.scp),
     ] {
         let Some(levels) = levels else { continue };
-        for (i, level) in levels.iter().enumerate() {
+        for i in 0..levels.len() {
             let label = level_label(kind, i, levels.len());
             if !on {
                 let why = not_evaluated_reason(kind, req, &part);
@@ -274,7 +283,6 @@ pub(crate) fn explain_decision(
                     label,
                     LayerVerdict::NotEvaluated,
                     why,
-                    level,
                 );
                 continue;
             }
@@ -287,13 +295,11 @@ pub(crate) fn explain_decision(
                 label,
                 verdict_of(outcome_of(h)),
                 text,
-                level,
             );
         }
     }
     for (i, p) in set.vpc_endpoint.iter().enumerate() {
         let label = concat(&["VPC endpoint policy `", &p.name, "`"]);
-        let policies = std::slice::from_ref(p);
         if !p.enabled {
             push_row(
                 &mut rows,
@@ -302,7 +308,6 @@ pub(crate) fn explain_decision(
                 label,
                 LayerVerdict::NotEvaluated,
                 "switched off.".into(),
-                policies,
             );
             continue;
         }
@@ -315,27 +320,23 @@ pub(crate) fn explain_decision(
             label,
             verdict_of(outcome_of(h)),
             text,
-            policies,
         );
     }
 
     // Single layers.
-    let singles: [(LayerKind, Option<Outcome>, &[Shared]); 4] = [
-        (LayerKind::Resource, summary.resource, set.resource.as_slice()),
-        (LayerKind::Identity, summary.identity, &set.identity),
-        (
-            LayerKind::PermissionsBoundary,
-            summary.boundary,
-            set.boundary.as_slice(),
-        ),
-        (LayerKind::Session, summary.session, set.session.as_slice()),
+    let singles = [
+        (LayerKind::Resource, summary.resource),
+        (LayerKind::Identity, summary.identity),
+        (LayerKind::PermissionsBoundary, summary.boundary),
+        (LayerKind::Session, summary.session),
     ];
-    for (kind, outcome, policies) in singles {
+    for (kind, outcome) in singles {
         let label = kind.noun().to_string();
+        let policies = layer_policies(set, kind, None);
         match outcome {
             Some(o) => {
                 let text = sentence(kind, &label, layer_hits(hits, kind, None), req);
-                push_row(&mut rows, kind, None, label, verdict_of(o), text, policies);
+                push_row(&mut rows, kind, None, label, verdict_of(o), text);
             }
             None if !policies.is_empty() => {
                 let why = not_evaluated_reason(kind, req, &part);
@@ -346,7 +347,6 @@ pub(crate) fn explain_decision(
                     label,
                     LayerVerdict::NotEvaluated,
                     why,
-                    policies,
                 );
             }
             // The identity layer is shown even when empty: "no identity policy" is a reason.
@@ -359,7 +359,6 @@ pub(crate) fn explain_decision(
                     label,
                     LayerVerdict::ImplicitDeny,
                     text,
-                    policies,
                 );
             }
             None => {}
@@ -379,16 +378,16 @@ pub(crate) fn explain_decision(
             );
         }
         Decider::NoAllow(..) | Decider::NoGrant(..) => {
-            for row in rows.iter().filter(|r| r.layer.decisive) {
+            for row in rows.iter().filter(|r| r.decisive) {
                 reasons.push(Reason {
-                    policy: row.policy_names(),
-                    kind: row.layer.kind,
-                    level: row.layer.level,
+                    policy: policy_names(layer_policies(set, row.kind, row.level)),
+                    kind: row.kind,
+                    level: row.level,
                     statement: None,
                     sid: None,
                     span: None,
                     effect: None,
-                    message: row.layer.explanation.clone(),
+                    message: row.explanation.clone(),
                 });
             }
             if reasons.is_empty() {
@@ -401,7 +400,7 @@ pub(crate) fn explain_decision(
         _ => {
             let decisive = |h: &Hit| {
                 rows.iter()
-                    .any(|r| r.layer.decisive && in_layer(h, r.layer.kind, r.layer.level))
+                    .any(|r| r.decisive && in_layer(h, r.kind, r.level))
             };
             reasons.extend(
                 hits.iter()
@@ -435,7 +434,7 @@ pub(crate) fn explain_decision(
     Brief {
         decision,
         reasons,
-        layers: rows.into_iter().map(|r| r.layer).collect(),
+        layers: rows,
         notes,
     }
 }
@@ -474,15 +473,14 @@ fn no_grant_reason(req: &PreparedRequest, summary: &Summary, decider: Decider) -
 }
 
 /// Marks the rows that decided the outcome.
-fn mark_decisive(rows: &mut [LayerRow], decider: Decider) {
+fn mark_decisive(rows: &mut [Layer], decider: Decider) {
     let identity_path = [
         LayerKind::Identity,
         LayerKind::PermissionsBoundary,
         LayerKind::Session,
     ];
-    for row in rows.iter_mut() {
-        let l = &row.layer;
-        row.layer.decisive = match decider {
+    for l in rows.iter_mut() {
+        l.decisive = match decider {
             Decider::ExplicitDeny => l.verdict == LayerVerdict::ExplicitDeny,
             Decider::NoAllow(kind, level) => {
                 l.kind == kind && (level.is_none() || l.level == level)
