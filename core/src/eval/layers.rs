@@ -232,13 +232,14 @@ fn push_row(
 pub(crate) fn explain(
     set: &PolicySet,
     req: &PreparedRequest,
+    request: &PreparedMatch,
     part: Participation,
     summary: &Summary,
     decider: Decider,
     hits: &[Hit],
 ) -> EvaluationResult {
     let brief = explain_decision(set, req, part, summary, decider, hits);
-    let (trace, missing) = traces(set, req, &part);
+    let (trace, missing) = traces(set, req, request, &part);
     let mut diagnostics: Vec<_> = req.diagnostics.clone();
     diagnostics.extend(set.diagnostics().cloned());
     EvaluationResult {
@@ -504,10 +505,9 @@ fn mark_decisive(rows: &mut [Layer], decider: Decider) {
 fn traces(
     set: &PolicySet,
     req: &PreparedRequest,
+    request: &PreparedMatch,
     part: &Participation,
 ) -> (Vec<PolicyTrace>, Vec<String>) {
-    // The action folded and the resource read as an ARN once, for every statement.
-    let request = PreparedMatch::with_target(req.as_request(), &req.target);
     let mut missing: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(set.all().count());
     for policy in set.all() {
@@ -527,7 +527,7 @@ fn traces(
             .iter()
             .flat_map(|c| c.statements())
             .map(|s| {
-                let mut t = s.explain_prepared(&request, options);
+                let mut t = s.explain_prepared(request, options);
                 if policy.is_skipped(s.index()) && t.skipped.is_none() {
                     t.skipped = Some("this statement has an error for this policy type (see diagnostics) and is skipped".into());
                     t.matched = false;
