@@ -275,6 +275,11 @@ impl RequestContext {
             .iter()
             .map(|(_, e)| (e.name.as_ref(), &e.value))
     }
+
+    /// As [`Self::iter`], moving the names and values out (a result keeps them without copies).
+    pub fn into_entries(self) -> impl Iterator<Item = (Cow<'static, str>, ContextValue)> {
+        self.entries.into_iter().map(|(_, e)| (e.name, e.value))
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! The CLI's hand-written result writer gives serde_json's bytes exactly, on every result the
 //! corpus produces (the scenario's own request and every test case's request).
 
-use iamsim_core::eval::{write_result_json, EvalOptions, EvaluationResult};
-use iamsim_core::scenario::{check, read_scenarios, simulate};
+use iamsim_core::eval::{
+    evaluate, evaluate_owned, write_result_json, EvalOptions, EvaluationResult, PreparedRequest,
+};
+use iamsim_core::scenario::{check, read_scenarios, simulate, PreparedScenario};
 use iamsim_core::{Diagnostic, Severity};
 use std::path::{Path, PathBuf};
 
@@ -111,8 +113,59 @@ fn the_writer_gives_serde_jsons_bytes_on_every_corpus_result() {
         "\"severity\":\"warning\"",
         "\"severity\":\"suggestion\"",
         "\"decision\":\"ImplicitDeny\"",
+        "\"decision\":\"ExplicitDeny\"",
+        "\"element\":\"Principal\"",
+        "\"element\":\"NotPrincipal\"",
+        "\"element\":\"NotAction\"",
+        "\"element\":\"NotResource\"",
+        "\"matched\":false,\"negated\":false",
+        "\"matched\":true,\"negated\":true",
+        "\"matched\":false,\"negated\":true",
+        "\"effect\":\"Allow\",\"message\":",
+        "\"effect\":\"Deny\",\"message\":",
+        "\"result\":false",
+        "\"evaluated\":false",
+        "\"decisive\":false",
+        "\"multiValued\":true,\"derived\":false",
+        "\"multiValued\":false,\"derived\":false",
         "\\\"",
     ] {
         assert!(all.contains(needle), "no corpus result has {needle}");
     }
+}
+
+/// `evaluate_owned` (the CLI's path: the request's context moved into the result) gives
+/// `evaluate`'s result, byte for byte, for every corpus request.
+#[test]
+fn evaluate_owned_agrees_with_evaluate_on_every_corpus_request() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+    let mut files = Vec::new();
+    corpus_files(&root, &mut files);
+    // A fixed clock: both paths derive the same time keys.
+    let options = EvalOptions {
+        now_epoch_seconds: Some(1_796_000_000),
+    };
+    let mut compared = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        for scenario in read_scenarios(&text).into_iter().flatten() {
+            let prepared = PreparedScenario::new(&scenario);
+            let requests = std::iter::once(scenario.request.clone())
+                .chain(scenario.tests.iter().filter_map(|t| scenario.test_request(t).ok()));
+            for request in requests {
+                let req = PreparedRequest::prepare(&request, &options);
+                let copied = evaluate(&prepared.policies, &req);
+                let moved = evaluate_owned(&prepared.policies, req);
+                assert_eq!(
+                    serde_json::to_string(&moved).unwrap_or_default(),
+                    serde_json::to_string(&copied).unwrap_or_default(),
+                    "{}",
+                    file.display()
+                );
+                assert_eq!(moved.context, copied.context);
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 500, "only {compared} requests");
 }

@@ -272,9 +272,10 @@ impl CompiledCondition {
         let value = ctx.get_lowercase(&self.key_lower);
         let request_values = value.map(|v| v.values().to_vec());
         let policy_values = self.resolved_values(ctx);
-        let note = self.note(reason, result, value, ctx);
+        let operator = self.operator.canonical();
+        let note = self.note(reason, result, value, ctx, &operator);
         ConditionTrace {
-            operator: self.operator.canonical(),
+            operator,
             key: self.key.clone(),
             request_values,
             policy_values,
@@ -487,15 +488,15 @@ impl CompiledCondition {
         result: bool,
         value: Option<&ContextValue>,
         ctx: &RequestContext,
+        op: &str,
     ) -> String {
-        let op = self.operator.canonical();
         let key = &self.key;
         match reason {
             Reason::MissingIfExists => concat(&["key missing: `", key, "` is not in the request, and …IfExists makes the condition true (C11)"]),
             Reason::MissingForAll => format!("key missing: ForAllValues is true when the key is missing (C13); pair it with `Null: {{\"{key}\": \"false\"}}` to require the key"),
             Reason::MissingForAny => "key missing: ForAnyValue is false when the key is missing (C14)".into(),
-            Reason::MissingNegated => concat(&["key missing: the negated operator ", &op, " is true when the key is missing (C3)"]),
-            Reason::MissingPlain => concat(&["key missing: `", key, "` is not in the request, so ", &op, " is false (C3)"]),
+            Reason::MissingNegated => concat(&["key missing: the negated operator ", op, " is true when the key is missing (C3)"]),
+            Reason::MissingPlain => concat(&["key missing: `", key, "` is not in the request, so ", op, " is false (C3)"]),
             Reason::Null => {
                 let present = value.is_some_and(|v| !v.values().is_empty());
                 format!(

@@ -8,6 +8,9 @@ use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
 use crate::concat::{concat, decimal};
+use crate::context::ContextValue;
+use crate::matching::PreparedMatch;
+use std::borrow::Cow;
 use crate::policy::Effect;
 
 /// "SCP level 1 (OU)", "RCP level 0 (root)", "VPC endpoint policy 2".
@@ -23,25 +26,47 @@ fn level_label(kind: LayerKind, level: usize, levels: usize) -> String {
     format!("{short} level {level} ({place})")
 }
 
-fn request_phrase(req: &PreparedRequest) -> String {
-    if req.resource == "*" {
-        concat(&["`", &req.action, "`"])
-    } else {
-        concat(&["`", &req.action, "` on `", &req.resource, "`"])
+/// Appends "`action`" or "`action` on `resource`".
+fn push_request_phrase(out: &mut String, req: &PreparedRequest) {
+    out.push('`');
+    out.push_str(&req.action);
+    if req.resource != "*" {
+        out.push_str("` on `");
+        out.push_str(&req.resource);
     }
+    out.push('`');
 }
 
-fn statement_name(hit: &Hit) -> String {
+/// Appends "statement `Sid` of `policy`" or "statement 2 of `policy`".
+fn push_statement_name(out: &mut String, hit: &Hit) {
     match hit.statement.sid() {
-        Some(sid) => concat(&["statement `", sid, "` of `", &hit.policy.name, "`"]),
-        None => concat(&[
-            "statement ",
-            &decimal(hit.statement.index() + 1),
-            " of `",
-            &hit.policy.name,
-            "`",
-        ]),
+        Some(sid) => {
+            out.push_str("statement `");
+            out.push_str(sid);
+        }
+        None => {
+            out.push_str("statement ");
+            out.push_str(&decimal(hit.statement.index() + 1));
+            out.push_str(" of `");
+            out.push_str(&hit.policy.name);
+            out.push('`');
+            return;
+        }
     }
+    out.push_str("` of `");
+    out.push_str(&hit.policy.name);
+    out.push('`');
+}
+
+/// "statement … of `policy` VERB TAIL": one allocation, sized for the usual sentence.
+fn statement_sentence(hit: &Hit, verb: &str, tail: impl FnOnce(&mut String)) -> String {
+    let mut out = String::with_capacity(
+        48 + hit.policy.name.len() + hit.statement.sid().map_or(0, str::len) + verb.len() + 96,
+    );
+    push_statement_name(&mut out, hit);
+    out.push_str(verb);
+    tail(&mut out);
+    out
 }
 
 fn verdict_of(o: Outcome) -> LayerVerdict {
@@ -59,26 +84,66 @@ fn in_layer(hit: &Hit, kind: LayerKind, level: Option<usize>) -> bool {
     hit.policy.layer == kind && (level.is_none() || hit.policy.level == level)
 }
 
+/// The hits of one layer (and level).
+fn layer_hits<'h, 'p>(
+    hits: &'h [Hit<'p>],
+    kind: LayerKind,
+    level: Option<usize>,
+) -> impl Iterator<Item = &'h Hit<'p>> + Clone {
+    hits.iter().filter(move |h| in_layer(h, kind, level))
+}
+
+/// What the hits of one layer say, before the layer's own summary (gates by level).
+fn outcome_of<'h, 'p: 'h>(hits: impl Iterator<Item = &'h Hit<'p>>) -> Outcome {
+    let mut outcome = Outcome::default();
+    for h in hits {
+        match h.effect {
+            Effect::Deny => outcome.denied = true,
+            Effect::Allow => outcome.allowed = true,
+        }
+    }
+    outcome
+}
+
 /// The sentence for a participating layer, from its own hits.
-fn sentence(kind: LayerKind, label: &str, hits: &[&Hit], req: &PreparedRequest) -> String {
-    let what = request_phrase(req);
-    if let Some(deny) = hits.iter().find(|h| h.effect == Effect::Deny) {
-        return concat(&[&statement_name(deny), " denies ", &what, "."]);
+fn sentence<'h, 'p: 'h>(
+    kind: LayerKind,
+    label: &str,
+    hits: impl Iterator<Item = &'h Hit<'p>> + Clone,
+    req: &PreparedRequest,
+) -> String {
+    let what = |out: &mut String| {
+        push_request_phrase(out, req);
+        out.push('.');
+    };
+    if let Some(deny) = hits.clone().find(|h| h.effect == Effect::Deny) {
+        return statement_sentence(deny, " denies ", what);
     }
     // Prefer a statement that grants by itself over one that only delegates to the account.
-    let allows = || hits.iter().filter(|h| h.effect == Effect::Allow);
+    let allows = || hits.clone().filter(|h| h.effect == Effect::Allow);
     if let Some(allow) = allows()
         .find(|h| !h.delegates_only())
         .or_else(|| allows().next())
     {
-        return concat(&[&statement_name(allow), " allows ", &what, "."]);
+        return statement_sentence(allow, " allows ", what);
     }
+    let mut out = String::with_capacity(label.len() + req.action.len() + req.resource.len() + 80);
     match kind {
-        LayerKind::Scp | LayerKind::Rcp => format!(
-            "no policy at {label} allows {what}; every level from the root to the account must allow it."
-        ),
-        _ => concat(&["no statement in the ", label, " allows ", &what, "."]),
+        LayerKind::Scp | LayerKind::Rcp => {
+            out.push_str("no policy at ");
+            out.push_str(label);
+            out.push_str(" allows ");
+            push_request_phrase(&mut out, req);
+            out.push_str("; every level from the root to the account must allow it.");
+        }
+        _ => {
+            out.push_str("no statement in the ");
+            out.push_str(label);
+            out.push_str(" allows ");
+            what(&mut out);
+        }
     }
+    out
 }
 
 /// Why a layer with policies does not take part in this request.
@@ -112,30 +177,54 @@ fn not_evaluated_reason(kind: LayerKind, req: &PreparedRequest, part: &Participa
     }
 }
 
-struct LayerRow {
-    layer: Layer,
-    policies: Vec<String>,
+/// The policies a layer (or level) is made of, named in an implicit deny's reason.
+fn layer_policies(set: &PolicySet, kind: LayerKind, level: Option<usize>) -> &[Shared] {
+    fn at(levels: Option<&Vec<Vec<Shared>>>, level: Option<usize>) -> &[Shared] {
+        levels
+            .zip(level)
+            .and_then(|(levels, i)| levels.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+    match kind {
+        LayerKind::Rcp => at(set.rcp.as_ref(), level),
+        LayerKind::Scp => at(set.scp.as_ref(), level),
+        LayerKind::VpcEndpoint => level
+            .and_then(|i| set.vpc_endpoint.get(i))
+            .map_or(&[], std::slice::from_ref),
+        LayerKind::Resource => set.resource.as_slice(),
+        LayerKind::Identity => &set.identity,
+        LayerKind::PermissionsBoundary => set.boundary.as_slice(),
+        LayerKind::Session => set.session.as_slice(),
+    }
+}
+
+/// The policies' names, comma-separated.
+fn policy_names(policies: &[Shared]) -> String {
+    let mut names = String::new();
+    for (i, p) in policies.iter().enumerate() {
+        if i > 0 {
+            names.push_str(", ");
+        }
+        names.push_str(&p.name);
+    }
+    names
 }
 
 fn push_row(
-    rows: &mut Vec<LayerRow>,
+    rows: &mut Vec<Layer>,
     kind: LayerKind,
     level: Option<usize>,
     label: String,
     verdict: LayerVerdict,
     explanation: String,
-    policies: Vec<String>,
 ) {
-    rows.push(LayerRow {
-        layer: Layer {
-            kind,
-            level,
-            label,
-            verdict,
-            explanation,
-            decisive: false,
-        },
-        policies,
+    rows.push(Layer {
+        kind,
+        level,
+        label,
+        verdict,
+        explanation,
+        decisive: false,
     });
 }
 
@@ -143,13 +232,14 @@ fn push_row(
 pub(crate) fn explain(
     set: &PolicySet,
     req: &PreparedRequest,
+    request: &PreparedMatch,
     part: Participation,
     summary: &Summary,
     decider: Decider,
     hits: &[Hit],
 ) -> EvaluationResult {
     let brief = explain_decision(set, req, part, summary, decider, hits);
-    let (trace, missing) = traces(set, req, &part);
+    let (trace, missing) = traces(set, req, request, &part);
     let mut diagnostics: Vec<_> = req.diagnostics.clone();
     diagnostics.extend(set.diagnostics().cloned());
     EvaluationResult {
@@ -159,7 +249,8 @@ pub(crate) fn explain(
         trace,
         missing_context_keys: missing,
         diagnostics,
-        context: context_entries(req),
+        // Filled by the caller: copied from the request or moved out of it.
+        context: Vec::new(),
         notes: brief.notes,
     }
 }
@@ -174,13 +265,7 @@ pub(crate) fn explain_decision(
     decider: Decider,
     hits: &[Hit],
 ) -> Brief {
-    let mut rows: Vec<LayerRow> = Vec::new();
-    let names = |ps: &[Shared]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
-    let layer_hits = |kind, level| {
-        hits.iter()
-            .filter(|h| in_layer(h, kind, level))
-            .collect::<Vec<_>>()
-    };
+    let mut rows: Vec<Layer> = Vec::with_capacity(4);
 
     // Gates by level: RCPs, SCPs, VPC endpoints.
     for (kind, levels, on) in [
@@ -188,7 +273,7 @@ pub(crate) fn explain_decision(
         (LayerKind::Scp, set.scp.as_ref(), part.scp),
     ] {
         let Some(levels) = levels else { continue };
-        for (i, level) in levels.iter().enumerate() {
+        for i in 0..levels.len() {
             let label = level_label(kind, i, levels.len());
             if !on {
                 let why = not_evaluated_reason(kind, req, &part);
@@ -199,30 +284,23 @@ pub(crate) fn explain_decision(
                     label,
                     LayerVerdict::NotEvaluated,
                     why,
-                    names(level),
                 );
                 continue;
             }
-            let h = layer_hits(kind, Some(i));
-            let outcome = Outcome {
-                denied: h.iter().any(|h| h.effect == Effect::Deny),
-                allowed: h.iter().any(|h| h.effect == Effect::Allow),
-                kinds: Default::default(),
-            };
-            let text = sentence(kind, &label, &h, req);
+            let h = layer_hits(hits, kind, Some(i));
+            let text = sentence(kind, &label, h.clone(), req);
             push_row(
                 &mut rows,
                 kind,
                 Some(i),
                 label,
-                verdict_of(outcome),
+                verdict_of(outcome_of(h)),
                 text,
-                names(level),
             );
         }
     }
     for (i, p) in set.vpc_endpoint.iter().enumerate() {
-        let label = format!("VPC endpoint policy `{}`", p.name);
+        let label = concat(&["VPC endpoint policy `", &p.name, "`"]);
         if !p.enabled {
             push_row(
                 &mut rows,
@@ -231,53 +309,35 @@ pub(crate) fn explain_decision(
                 label,
                 LayerVerdict::NotEvaluated,
                 "switched off.".into(),
-                vec![p.name.clone()],
             );
             continue;
         }
-        let h = layer_hits(LayerKind::VpcEndpoint, Some(i));
-        let outcome = Outcome {
-            denied: h.iter().any(|h| h.effect == Effect::Deny),
-            allowed: h.iter().any(|h| h.effect == Effect::Allow),
-            kinds: Default::default(),
-        };
-        let text = sentence(LayerKind::VpcEndpoint, &label, &h, req);
+        let h = layer_hits(hits, LayerKind::VpcEndpoint, Some(i));
+        let text = sentence(LayerKind::VpcEndpoint, &label, h.clone(), req);
         push_row(
             &mut rows,
             LayerKind::VpcEndpoint,
             Some(i),
             label,
-            verdict_of(outcome),
+            verdict_of(outcome_of(h)),
             text,
-            vec![p.name.clone()],
         );
     }
 
     // Single layers.
-    let singles: [(LayerKind, Option<Outcome>, Vec<String>); 4] = [
-        (
-            LayerKind::Resource,
-            summary.resource,
-            set.resource.iter().map(|p| p.name.clone()).collect(),
-        ),
-        (LayerKind::Identity, summary.identity, names(&set.identity)),
-        (
-            LayerKind::PermissionsBoundary,
-            summary.boundary,
-            set.boundary.iter().map(|p| p.name.clone()).collect(),
-        ),
-        (
-            LayerKind::Session,
-            summary.session,
-            set.session.iter().map(|p| p.name.clone()).collect(),
-        ),
+    let singles = [
+        (LayerKind::Resource, summary.resource),
+        (LayerKind::Identity, summary.identity),
+        (LayerKind::PermissionsBoundary, summary.boundary),
+        (LayerKind::Session, summary.session),
     ];
-    for (kind, outcome, policies) in singles {
+    for (kind, outcome) in singles {
         let label = kind.noun().to_string();
+        let policies = layer_policies(set, kind, None);
         match outcome {
             Some(o) => {
-                let text = sentence(kind, &label, &layer_hits(kind, None), req);
-                push_row(&mut rows, kind, None, label, verdict_of(o), text, policies);
+                let text = sentence(kind, &label, layer_hits(hits, kind, None), req);
+                push_row(&mut rows, kind, None, label, verdict_of(o), text);
             }
             None if !policies.is_empty() => {
                 let why = not_evaluated_reason(kind, req, &part);
@@ -288,12 +348,11 @@ pub(crate) fn explain_decision(
                     label,
                     LayerVerdict::NotEvaluated,
                     why,
-                    policies,
                 );
             }
             // The identity layer is shown even when empty: "no identity policy" is a reason.
             None if kind == LayerKind::Identity && part.identity => {
-                let text = sentence(kind, &label, &[], req);
+                let text = sentence(kind, &label, layer_hits(&[], kind, None), req);
                 push_row(
                     &mut rows,
                     kind,
@@ -301,7 +360,6 @@ pub(crate) fn explain_decision(
                     label,
                     LayerVerdict::ImplicitDeny,
                     text,
-                    policies,
                 );
             }
             None => {}
@@ -317,20 +375,20 @@ pub(crate) fn explain_decision(
             reasons.extend(
                 hits.iter()
                     .filter(|h| h.effect == Effect::Deny)
-                    .map(|h| hit_reason(h, "denies")),
+                    .map(|h| hit_reason(h, " denies")),
             );
         }
         Decider::NoAllow(..) | Decider::NoGrant(..) => {
-            for row in rows.iter().filter(|r| r.layer.decisive) {
+            for row in rows.iter().filter(|r| r.decisive) {
                 reasons.push(Reason {
-                    policy: row.policies.join(", "),
-                    kind: row.layer.kind,
-                    level: row.layer.level,
+                    policy: policy_names(layer_policies(set, row.kind, row.level)),
+                    kind: row.kind,
+                    level: row.level,
                     statement: None,
                     sid: None,
                     span: None,
                     effect: None,
-                    message: row.layer.explanation.clone(),
+                    message: row.explanation.clone(),
                 });
             }
             if reasons.is_empty() {
@@ -341,17 +399,16 @@ pub(crate) fn explain_decision(
             }
         }
         _ => {
-            let decisive: Vec<(LayerKind, Option<usize>)> = rows
-                .iter()
-                .filter(|r| r.layer.decisive)
-                .map(|r| (r.layer.kind, r.layer.level))
-                .collect();
+            let decisive = |h: &Hit| {
+                rows.iter()
+                    .any(|r| r.decisive && in_layer(h, r.kind, r.level))
+            };
             reasons.extend(
                 hits.iter()
                     .filter(|h| h.effect == Effect::Allow)
-                    .filter(|h| decisive.iter().any(|(k, l)| in_layer(h, *k, *l)))
+                    .filter(|h| decisive(h))
                     .filter(|h| !(decider == Decider::AllowedByResource && h.delegates_only()))
-                    .map(|h| hit_reason(h, "allows")),
+                    .map(|h| hit_reason(h, " allows")),
             );
             if decider == Decider::AllowedAsRoot {
                 reasons.push(Reason {
@@ -378,7 +435,7 @@ pub(crate) fn explain_decision(
     Brief {
         decision,
         reasons,
-        layers: rows.into_iter().map(|r| r.layer).collect(),
+        layers: rows,
         notes,
     }
 }
@@ -392,7 +449,7 @@ fn hit_reason(hit: &Hit, verb: &str) -> Reason {
         sid: hit.statement.sid().map(str::to_string),
         span: Some(hit.statement.span()),
         effect: Some(hit.effect),
-        message: format!("{} {verb} the request.", statement_name(hit)),
+        message: statement_sentence(hit, verb, |out| out.push_str(" the request.")),
     }
 }
 
@@ -417,15 +474,14 @@ fn no_grant_reason(req: &PreparedRequest, summary: &Summary, decider: Decider) -
 }
 
 /// Marks the rows that decided the outcome.
-fn mark_decisive(rows: &mut [LayerRow], decider: Decider) {
+fn mark_decisive(rows: &mut [Layer], decider: Decider) {
     let identity_path = [
         LayerKind::Identity,
         LayerKind::PermissionsBoundary,
         LayerKind::Session,
     ];
-    for row in rows.iter_mut() {
-        let l = &row.layer;
-        row.layer.decisive = match decider {
+    for l in rows.iter_mut() {
+        l.decisive = match decider {
             Decider::ExplicitDeny => l.verdict == LayerVerdict::ExplicitDeny,
             Decider::NoAllow(kind, level) => {
                 l.kind == kind && (level.is_none() || l.level == level)
@@ -449,11 +505,11 @@ fn mark_decisive(rows: &mut [LayerRow], decider: Decider) {
 fn traces(
     set: &PolicySet,
     req: &PreparedRequest,
+    request: &PreparedMatch,
     part: &Participation,
 ) -> (Vec<PolicyTrace>, Vec<String>) {
-    let request = req.as_request();
     let mut missing: Vec<String> = Vec::new();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(set.all().count());
     for policy in set.all() {
         let participates = policy.enabled
             && match policy.layer {
@@ -471,7 +527,7 @@ fn traces(
             .iter()
             .flat_map(|c| c.statements())
             .map(|s| {
-                let mut t = s.explain(&request, options);
+                let mut t = s.explain_prepared(request, options);
                 if policy.is_skipped(s.index()) && t.skipped.is_none() {
                     t.skipped = Some("this statement has an error for this policy type (see diagnostics) and is skipped".into());
                     t.matched = false;
@@ -510,14 +566,46 @@ fn elements_match(t: &crate::matching::StatementTrace) -> bool {
         .all(|e| e.as_ref().is_none_or(|e| e.matched))
 }
 
-fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {
+/// Whether the request's context got `key` from `deriveContext`, and the fixed name if so.
+fn derived_name(derived: &[&'static str], key: &str) -> Option<&'static str> {
+    // Derived keys keep their fixed spelling: an exact comparison finds them, mostly by length.
+    let find = |same: fn(&str, &str) -> bool| derived.iter().copied().find(|d| same(d, key));
+    find(|d, k| d == k).or_else(|| find(str::eq_ignore_ascii_case))
+}
+
+/// The context as the result shows it, copied from the request.
+pub(crate) fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {
     req.context
         .iter()
+        .map(|(key, value)| {
+            let derived = derived_name(&req.derived, key);
+            ContextEntry {
+                // A derived key's name is fixed: borrowed when it is spelled the same.
+                key: match derived {
+                    Some(name) if name == key => Cow::Borrowed(name),
+                    _ => Cow::Owned(key.to_string()),
+                },
+                values: value.values().to_vec(),
+                multi_valued: value.is_multi(),
+                derived: derived.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// As [`context_entries`], moving names and values out of the request instead of copying them.
+pub(crate) fn into_context_entries(req: PreparedRequest) -> Vec<ContextEntry> {
+    let derived = req.derived;
+    req.context
+        .into_entries()
         .map(|(key, value)| ContextEntry {
-            key: key.to_string(),
-            values: value.values().to_vec(),
+            derived: derived_name(&derived, &key).is_some(),
             multi_valued: value.is_multi(),
-            derived: req.derived.iter().any(|d| d.eq_ignore_ascii_case(key)),
+            values: match value {
+                ContextValue::Single(v) => vec![v],
+                ContextValue::Multi(vs) => vs,
+            },
+            key,
         })
         .collect()
 }

@@ -3,7 +3,8 @@
 //! Two entry points share one decision flow ([`flow::decide_summary`]):
 //! - [`decide`]: the decision only, for matrices and benchmarks (no allocation per statement);
 //! - [`evaluate`]: the decision with reasons, per-layer verdicts, the full trace and the
-//!   missing context keys;
+//!   missing context keys ([`evaluate_owned`]: the same, moving the request's context into the
+//!   result);
 //! - [`evaluate_brief`]: the decision with reasons and per-layer verdicts, without the trace
 //!   (for the request matrix, [`matrix`]).
 
@@ -221,15 +222,20 @@ pub(crate) fn options_for(
     }
 }
 
+/// The request prepared for matching: the action folded and the resource read as an ARN once,
+/// for every statement.
+fn prepared_match(req: &PreparedRequest) -> PreparedMatch<'_> {
+    PreparedMatch::with_target(req.as_request(), &req.target)
+}
+
 /// Summarizes every participating layer; `on_hit` sees each matching statement.
 pub(crate) fn summarize<'p>(
     set: &'p PolicySet,
     req: &PreparedRequest,
+    request: &PreparedMatch,
     part: Participation,
     on_hit: &mut dyn FnMut(Hit<'p>),
 ) -> Summary {
-    // The action folded and the resource read as an ARN once, for every statement.
-    let request = PreparedMatch::with_target(req.as_request(), &req.target);
     let opts = |layer| options_for(layer, set, req);
     let identity = part.identity.then(|| {
         let mut o = Outcome::default();
@@ -302,7 +308,7 @@ pub fn decide(set: &PolicySet, req: &PreparedRequest) -> Decision {
         return Decision::ImplicitDeny;
     }
     let part = Participation::of(set, req);
-    decide_summary(&summarize(set, req, part, &mut |_| {})).decision()
+    decide_summary(&summarize(set, req, &prepared_match(req), part, &mut |_| {})).decision()
 }
 
 /// The decision with its reasons and per-layer verdicts, without the statement trace: agrees with
@@ -314,29 +320,47 @@ pub fn evaluate_brief(set: &PolicySet, req: &PreparedRequest) -> Brief {
 
 /// The decision with its explanation.
 pub fn evaluate(set: &PolicySet, req: &PreparedRequest) -> EvaluationResult {
+    let mut result = explained(set, req);
+    result.context = layers::context_entries(req);
+    result
+}
+
+/// As [`evaluate`], for a request used once: its context moves into the result instead of
+/// being copied (the CLI's case, one request per scenario).
+pub fn evaluate_owned(set: &PolicySet, req: PreparedRequest) -> EvaluationResult {
+    let mut result = explained(set, &req);
+    result.context = layers::into_context_entries(req);
+    result
+}
+
+/// Everything [`evaluate`] says but the context.
+fn explained(set: &PolicySet, req: &PreparedRequest) -> EvaluationResult {
     let d = decided(set, req);
-    layers::explain(set, req, d.part, &d.summary, d.decider, &d.hits)
+    layers::explain(set, req, &d.request, d.part, &d.summary, d.decider, &d.hits)
 }
 
 /// What both explanations start from: the layers summarized with every matching statement
 /// recorded, and the decider (a malformed request is denied, fail closed).
-struct Decided<'p> {
+struct Decided<'p, 'r> {
+    request: PreparedMatch<'r>,
     part: Participation,
     summary: Summary,
     decider: Decider,
     hits: Vec<Hit<'p>>,
 }
 
-fn decided<'p>(set: &'p PolicySet, req: &PreparedRequest) -> Decided<'p> {
+fn decided<'p, 'r>(set: &'p PolicySet, req: &'r PreparedRequest) -> Decided<'p, 'r> {
+    let request = prepared_match(req);
     let part = Participation::of(set, req);
     let mut hits = Vec::new();
-    let summary = summarize(set, req, part, &mut |h| hits.push(h));
+    let summary = summarize(set, req, &request, part, &mut |h| hits.push(h));
     let decider = if req.is_malformed() {
         Decider::NoGrant(LayerKind::Identity)
     } else {
         decide_summary(&summary)
     };
     Decided {
+        request,
         part,
         summary,
         decider,

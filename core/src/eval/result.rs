@@ -4,6 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::policy::Effect;
 use crate::span::Span;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// AWS's decision for one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -124,7 +125,8 @@ pub struct PolicyTrace {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContextEntry {
-    pub key: String,
+    /// Borrowed for the derived keys (fixed names), owned for the keys the request gives.
+    pub key: Cow<'static, str>,
     pub values: Vec<String>,
     pub multi_valued: bool,
     /// Filled by `deriveContext` rather than typed by the user.

@@ -7,7 +7,7 @@
 //! against serde_json on every corpus result.
 
 use super::result::{
-    ContextEntry, EvaluationResult, Layer, LayerKind, LayerVerdict, PolicyTrace, Reason,
+    ContextEntry, Decision, EvaluationResult, Layer, LayerKind, LayerVerdict, PolicyTrace, Reason,
 };
 use crate::condition::ConditionTrace;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -17,10 +17,16 @@ use crate::policy::Effect;
 use crate::span::{Position, Span};
 
 /// Appends `result` as compact JSON (no newline).
+///
+/// Fixed text is written in runs as long as the format allows (a key with the quote that opens
+/// its value, the closing quote with the next key, enum values with their keys), so most fields
+/// cost one copy of known length besides their escaped text.
 pub fn write_result_json(result: &EvaluationResult, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"{\"decision\":");
-    string(out, result.decision.as_str());
-    out.extend_from_slice(b",\"reasons\":");
+    out.extend_from_slice(match result.decision {
+        Decision::Allow => b"{\"decision\":\"Allow\",\"reasons\":",
+        Decision::ExplicitDeny => b"{\"decision\":\"ExplicitDeny\",\"reasons\":",
+        Decision::ImplicitDeny => b"{\"decision\":\"ImplicitDeny\",\"reasons\":",
+    });
     list(out, &result.reasons, reason);
     out.extend_from_slice(b",\"layers\":");
     list(out, &result.layers, layer);
@@ -40,65 +46,61 @@ pub fn write_result_json(result: &EvaluationResult, out: &mut Vec<u8>) {
 }
 
 fn reason(out: &mut Vec<u8>, r: &Reason) {
-    out.extend_from_slice(b"{\"policy\":");
-    string(out, &r.policy);
-    out.extend_from_slice(b",\"type\":");
-    string(out, layer_kind(r.kind));
-    if let Some(level) = r.level {
-        out.extend_from_slice(b",\"level\":");
-        number(out, level as u64);
-    }
-    if let Some(statement) = r.statement {
-        out.extend_from_slice(b",\"statement\":");
-        number(out, statement as u64);
-    }
+    out.extend_from_slice(b"{\"policy\":\"");
+    body(out, &r.policy);
+    out.extend_from_slice(b"\",");
+    layer_type(out, r.kind);
+    optional_number(out, b",\"level\":", r.level);
+    optional_number(out, b",\"statement\":", r.statement);
     if let Some(sid) = &r.sid {
-        out.extend_from_slice(b",\"sid\":");
-        string(out, sid);
+        out.extend_from_slice(b",\"sid\":\"");
+        body(out, sid);
+        out.push(b'"');
     }
     if let Some(s) = &r.span {
         out.extend_from_slice(b",\"span\":");
         span(out, s);
     }
-    if let Some(e) = r.effect {
-        out.extend_from_slice(b",\"effect\":");
-        string(out, effect(e));
+    match r.effect {
+        Some(Effect::Allow) => out.extend_from_slice(b",\"effect\":\"Allow\",\"message\":\""),
+        Some(Effect::Deny) => out.extend_from_slice(b",\"effect\":\"Deny\",\"message\":\""),
+        None => out.extend_from_slice(b",\"message\":\""),
     }
-    out.extend_from_slice(b",\"message\":");
-    string(out, &r.message);
-    out.push(b'}');
+    body(out, &r.message);
+    out.extend_from_slice(b"\"}");
 }
 
 fn layer(out: &mut Vec<u8>, l: &Layer) {
-    out.extend_from_slice(b"{\"type\":");
-    string(out, layer_kind(l.kind));
-    if let Some(level) = l.level {
-        out.extend_from_slice(b",\"level\":");
-        number(out, level as u64);
-    }
-    out.extend_from_slice(b",\"label\":");
-    string(out, &l.label);
-    out.extend_from_slice(b",\"verdict\":");
-    string(out, verdict(l.verdict));
-    out.extend_from_slice(b",\"explanation\":");
-    string(out, &l.explanation);
-    out.extend_from_slice(b",\"decisive\":");
-    boolean(out, l.decisive);
-    out.push(b'}');
+    out.push(b'{');
+    layer_type(out, l.kind);
+    optional_number(out, b",\"level\":", l.level);
+    out.extend_from_slice(b",\"label\":\"");
+    body(out, &l.label);
+    out.extend_from_slice(match l.verdict {
+        LayerVerdict::Allow => b"\",\"verdict\":\"Allow\",\"explanation\":\"",
+        LayerVerdict::ExplicitDeny => b"\",\"verdict\":\"ExplicitDeny\",\"explanation\":\"",
+        LayerVerdict::ImplicitDeny => b"\",\"verdict\":\"ImplicitDeny\",\"explanation\":\"",
+        LayerVerdict::NotEvaluated => b"\",\"verdict\":\"NotEvaluated\",\"explanation\":\"",
+    });
+    body(out, &l.explanation);
+    out.extend_from_slice(if l.decisive {
+        b"\",\"decisive\":true}"
+    } else {
+        b"\",\"decisive\":false}"
+    });
 }
 
 fn policy_trace(out: &mut Vec<u8>, p: &PolicyTrace) {
-    out.extend_from_slice(b"{\"policy\":");
-    string(out, &p.policy);
-    out.extend_from_slice(b",\"type\":");
-    string(out, layer_kind(p.kind));
-    if let Some(level) = p.level {
-        out.extend_from_slice(b",\"level\":");
-        number(out, level as u64);
-    }
-    out.extend_from_slice(b",\"evaluated\":");
-    boolean(out, p.evaluated);
-    out.extend_from_slice(b",\"statements\":");
+    out.extend_from_slice(b"{\"policy\":\"");
+    body(out, &p.policy);
+    out.extend_from_slice(b"\",");
+    layer_type(out, p.kind);
+    optional_number(out, b",\"level\":", p.level);
+    out.extend_from_slice(if p.evaluated {
+        b",\"evaluated\":true,\"statements\":"
+    } else {
+        b",\"evaluated\":false,\"statements\":"
+    });
     list(out, &p.statements, statement_trace);
     out.push(b'}');
 }
@@ -107,29 +109,39 @@ fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {
     out.extend_from_slice(b"{\"index\":");
     number(out, s.index as u64);
     if let Some(sid) = &s.sid {
-        out.extend_from_slice(b",\"sid\":");
-        string(out, sid);
+        out.extend_from_slice(b",\"sid\":\"");
+        body(out, sid);
+        out.push(b'"');
     }
-    out.extend_from_slice(b",\"effect\":");
-    match s.effect {
-        Some(e) => string(out, effect(e)),
-        None => out.extend_from_slice(b"null"),
-    }
-    out.extend_from_slice(b",\"span\":");
+    out.extend_from_slice(match s.effect {
+        Some(Effect::Allow) => b",\"effect\":\"Allow\",\"span\":",
+        Some(Effect::Deny) => b",\"effect\":\"Deny\",\"span\":",
+        None => b",\"effect\":null,\"span\":",
+    });
     span(out, &s.span);
-    out.extend_from_slice(b",\"matched\":");
-    boolean(out, s.matched);
+    out.extend_from_slice(if s.matched {
+        b",\"matched\":true"
+    } else {
+        b",\"matched\":false"
+    });
     if let Some(skipped) = &s.skipped {
-        out.extend_from_slice(b",\"skipped\":");
-        string(out, skipped);
+        out.extend_from_slice(b",\"skipped\":\"");
+        body(out, skipped);
+        out.push(b'"');
     }
     if let Some(p) = &s.principal {
         out.extend_from_slice(b",\"principal\":");
         element_trace(out, p);
     }
     if let Some(kind) = s.principal_match {
-        out.extend_from_slice(b",\"principalMatch\":");
-        string(out, principal_match(kind));
+        out.extend_from_slice(match kind {
+            PrincipalMatchKind::Star => b",\"principalMatch\":\"star\"",
+            PrincipalMatchKind::Account => b",\"principalMatch\":\"account\"",
+            PrincipalMatchKind::Direct => b",\"principalMatch\":\"direct\"",
+            PrincipalMatchKind::Role => b",\"principalMatch\":\"role\"",
+            PrincipalMatchKind::FedUser => b",\"principalMatch\":\"fedUser\"",
+            PrincipalMatchKind::Service => b",\"principalMatch\":\"service\"",
+        });
     }
     if let Some(a) = &s.action {
         out.extend_from_slice(b",\"action\":");
@@ -151,81 +163,110 @@ fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {
 }
 
 fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
-    out.extend_from_slice(b"{\"element\":");
-    string(out, e.element);
-    out.extend_from_slice(b",\"matched\":");
-    boolean(out, e.matched);
-    out.extend_from_slice(b",\"negated\":");
-    boolean(out, e.negated);
+    match element_header(e.element) {
+        Some(header) => out.extend_from_slice(header),
+        None => {
+            out.extend_from_slice(b"{\"element\":");
+            string(out, e.element);
+        }
+    }
+    out.extend_from_slice(match (e.matched, e.negated) {
+        (true, false) => b",\"matched\":true,\"negated\":false",
+        (false, false) => b",\"matched\":false,\"negated\":false",
+        (true, true) => b",\"matched\":true,\"negated\":true",
+        (false, true) => b",\"matched\":false,\"negated\":true",
+    });
     if let Some(pattern) = &e.pattern {
-        out.extend_from_slice(b",\"pattern\":");
-        string(out, pattern);
+        out.extend_from_slice(b",\"pattern\":\"");
+        body(out, pattern);
+        out.push(b'"');
     }
     if let Some(resolved) = &e.resolved {
-        out.extend_from_slice(b",\"resolved\":");
-        string(out, resolved);
+        out.extend_from_slice(b",\"resolved\":\"");
+        body(out, resolved);
+        out.push(b'"');
     }
-    out.extend_from_slice(b",\"note\":");
-    string(out, &e.note);
-    out.push(b'}');
+    out.extend_from_slice(b",\"note\":\"");
+    body(out, &e.note);
+    out.extend_from_slice(b"\"}");
+}
+
+/// `{"element":"…"` for the element names the matcher uses (any other goes through `string`).
+fn element_header(element: &str) -> Option<&'static [u8]> {
+    Some(match element {
+        "Action" => b"{\"element\":\"Action\"",
+        "Resource" => b"{\"element\":\"Resource\"",
+        "Principal" => b"{\"element\":\"Principal\"",
+        "NotAction" => b"{\"element\":\"NotAction\"",
+        "NotResource" => b"{\"element\":\"NotResource\"",
+        "NotPrincipal" => b"{\"element\":\"NotPrincipal\"",
+        _ => return None,
+    })
 }
 
 fn condition_trace(out: &mut Vec<u8>, c: &ConditionTrace) {
-    out.extend_from_slice(b"{\"operator\":");
-    string(out, &c.operator);
-    out.extend_from_slice(b",\"key\":");
-    string(out, &c.key);
+    out.extend_from_slice(b"{\"operator\":\"");
+    body(out, &c.operator);
+    out.extend_from_slice(b"\",\"key\":\"");
+    body(out, &c.key);
+    out.push(b'"');
     if let Some(values) = &c.request_values {
         out.extend_from_slice(b",\"requestValues\":");
         strings(out, values);
     }
     out.extend_from_slice(b",\"policyValues\":");
     strings(out, &c.policy_values);
-    out.extend_from_slice(b",\"result\":");
-    boolean(out, c.result);
-    out.extend_from_slice(b",\"note\":");
-    string(out, &c.note);
-    out.extend_from_slice(b",\"span\":");
+    out.extend_from_slice(if c.result {
+        b",\"result\":true,\"note\":\""
+    } else {
+        b",\"result\":false,\"note\":\""
+    });
+    body(out, &c.note);
+    out.extend_from_slice(b"\",\"span\":");
     span(out, &c.span);
     out.push(b'}');
 }
 
 fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
-    out.extend_from_slice(b"{\"severity\":");
-    string(out, severity(d.severity));
-    out.extend_from_slice(b",\"code\":");
-    string(out, &d.code);
-    out.extend_from_slice(b",\"message\":");
-    string(out, &d.message);
+    out.extend_from_slice(match d.severity {
+        Severity::Error => b"{\"severity\":\"error\",\"code\":\"",
+        Severity::SecurityWarning => b"{\"severity\":\"securityWarning\",\"code\":\"",
+        Severity::Warning => b"{\"severity\":\"warning\",\"code\":\"",
+        Severity::Suggestion => b"{\"severity\":\"suggestion\",\"code\":\"",
+    });
+    body(out, &d.code);
+    out.extend_from_slice(b"\",\"message\":\"");
+    body(out, &d.message);
+    out.push(b'"');
     if let Some(s) = &d.span {
         out.extend_from_slice(b",\"span\":");
         span(out, s);
     }
     if let Some(fix) = &d.fix {
-        out.extend_from_slice(b",\"fix\":");
-        string(out, fix);
+        out.extend_from_slice(b",\"fix\":\"");
+        body(out, fix);
+        out.push(b'"');
     }
     if let Some(policy) = &d.policy {
-        out.extend_from_slice(b",\"policy\":");
-        string(out, policy);
+        out.extend_from_slice(b",\"policy\":\"");
+        body(out, policy);
+        out.push(b'"');
     }
-    if let Some(statement) = d.statement {
-        out.extend_from_slice(b",\"statement\":");
-        number(out, statement as u64);
-    }
+    optional_number(out, b",\"statement\":", d.statement);
     out.push(b'}');
 }
 
 fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
-    out.extend_from_slice(b"{\"key\":");
-    string(out, &c.key);
-    out.extend_from_slice(b",\"values\":");
+    out.extend_from_slice(b"{\"key\":\"");
+    body(out, &c.key);
+    out.extend_from_slice(b"\",\"values\":");
     strings(out, &c.values);
-    out.extend_from_slice(b",\"multiValued\":");
-    boolean(out, c.multi_valued);
-    out.extend_from_slice(b",\"derived\":");
-    boolean(out, c.derived);
-    out.push(b'}');
+    out.extend_from_slice(match (c.multi_valued, c.derived) {
+        (false, true) => b",\"multiValued\":false,\"derived\":true}",
+        (false, false) => b",\"multiValued\":false,\"derived\":false}",
+        (true, true) => b",\"multiValued\":true,\"derived\":true}",
+        (true, false) => b",\"multiValued\":true,\"derived\":false}",
+    });
 }
 
 fn span(out: &mut Vec<u8>, s: &Span) {
@@ -246,59 +287,22 @@ fn position(out: &mut Vec<u8>, p: &Position) {
     out.push(b'}');
 }
 
-// The enums' serde names (`rename_all = "camelCase"` where the type says so).
-
-fn layer_kind(kind: LayerKind) -> &'static str {
-    match kind {
-        LayerKind::Rcp => "rcp",
-        LayerKind::Scp => "scp",
-        LayerKind::VpcEndpoint => "vpcEndpoint",
-        LayerKind::Resource => "resource",
-        LayerKind::Identity => "identity",
-        LayerKind::PermissionsBoundary => "permissionsBoundary",
-        LayerKind::Session => "session",
-    }
-}
-
-fn verdict(v: LayerVerdict) -> &'static str {
-    match v {
-        LayerVerdict::Allow => "Allow",
-        LayerVerdict::ExplicitDeny => "ExplicitDeny",
-        LayerVerdict::ImplicitDeny => "ImplicitDeny",
-        LayerVerdict::NotEvaluated => "NotEvaluated",
-    }
-}
-
-fn effect(e: Effect) -> &'static str {
-    match e {
-        Effect::Allow => "Allow",
-        Effect::Deny => "Deny",
-    }
-}
-
-fn principal_match(kind: PrincipalMatchKind) -> &'static str {
-    match kind {
-        PrincipalMatchKind::Star => "star",
-        PrincipalMatchKind::Account => "account",
-        PrincipalMatchKind::Direct => "direct",
-        PrincipalMatchKind::Role => "role",
-        PrincipalMatchKind::FedUser => "fedUser",
-        PrincipalMatchKind::Service => "service",
-    }
-}
-
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::SecurityWarning => "securityWarning",
-        Severity::Warning => "warning",
-        Severity::Suggestion => "suggestion",
-    }
+/// `"type":"…"`, the layer kind's serde name (`rename_all = "camelCase"`).
+fn layer_type(out: &mut Vec<u8>, kind: LayerKind) {
+    out.extend_from_slice(match kind {
+        LayerKind::Rcp => b"\"type\":\"rcp\"",
+        LayerKind::Scp => b"\"type\":\"scp\"",
+        LayerKind::VpcEndpoint => b"\"type\":\"vpcEndpoint\"",
+        LayerKind::Resource => b"\"type\":\"resource\"",
+        LayerKind::Identity => b"\"type\":\"identity\"",
+        LayerKind::PermissionsBoundary => b"\"type\":\"permissionsBoundary\"",
+        LayerKind::Session => b"\"type\":\"session\"",
+    });
 }
 
 // JSON primitives.
 
-fn list<T>(out: &mut Vec<u8>, items: &[T], write: fn(&mut Vec<u8>, &T)) {
+fn list<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -310,31 +314,57 @@ fn list<T>(out: &mut Vec<u8>, items: &[T], write: fn(&mut Vec<u8>, &T)) {
 }
 
 fn strings(out: &mut Vec<u8>, items: &[String]) {
-    list(out, items, |out, s| string(out, s));
+    out.push(b'[');
+    for (i, s) in items.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\"" } else { b",\"" });
+        body(out, s);
+        out.push(b'"');
+    }
+    out.push(b']');
 }
 
-fn boolean(out: &mut Vec<u8>, value: bool) {
-    out.extend_from_slice(if value { b"true" } else { b"false" });
+/// `key` and the number, when there is one (serde's `skip_serializing_if = "Option::is_none"`).
+fn optional_number(out: &mut Vec<u8>, key: &[u8], value: Option<usize>) {
+    if let Some(value) = value {
+        out.extend_from_slice(key);
+        number(out, value as u64);
+    }
 }
 
-/// A decimal number, as serde_json (itoa) writes it.
-fn number(out: &mut Vec<u8>, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
+/// A decimal number, as serde_json (itoa) writes it. Lines, columns and indexes are mostly
+/// under 10,000: their digits are written without a loop.
+fn number(out: &mut Vec<u8>, value: u64) {
+    let digit = |v: u64| b'0' + (v % 10) as u8;
+    match value {
+        0..=9 => out.push(digit(value)),
+        10..=99 => out.extend_from_slice(&[digit(value / 10), digit(value)]),
+        100..=999 => out.extend_from_slice(&[digit(value / 100), digit(value / 10), digit(value)]),
+        1000..=9999 => out.extend_from_slice(&[
+            digit(value / 1000),
+            digit(value / 100),
+            digit(value / 10),
+            digit(value),
+        ]),
+        _ => {
+            let mut digits = [0u8; 20];
+            let mut start = digits.len();
+            let mut rest = value;
+            while let Some(slot) = start.checked_sub(1).and_then(|s| digits.get_mut(s)) {
+                *slot = digit(rest);
+                start -= 1;
+                rest /= 10;
+                if rest == 0 {
+                    break;
+                }
+            }
+            out.extend_from_slice(digits.get(start..).unwrap_or_default());
         }
     }
-    out.extend_from_slice(&digits[start..]);
 }
 
-/// serde_json's escape for `byte`, if it needs one (`None` for plain bytes).
-fn escape(byte: u8) -> Option<&'static [u8]> {
-    Some(match byte {
+/// serde_json's escape for a byte that needs one (`b""`: `\\u00xx`, written by `escape_at`).
+fn escape(byte: u8) -> &'static [u8] {
+    match byte {
         b'"' => b"\\\"",
         b'\\' => b"\\\\",
         b'\n' => b"\\n",
@@ -342,18 +372,18 @@ fn escape(byte: u8) -> Option<&'static [u8]> {
         b'\r' => b"\\r",
         0x08 => b"\\b",
         0x0c => b"\\f",
-        0x00..=0x1f => b"",
-        _ => return None,
-    })
+        _ => b"",
+    }
 }
 
-/// Writes the escape of `bytes[i]` after the plain run `bytes[*run_start..i]`.
-fn escape_at(out: &mut Vec<u8>, bytes: &[u8], run_start: &mut usize, i: usize, code: &[u8]) {
+/// Writes the plain run `bytes[*run_start..i]`, then the escape of `bytes[i]`.
+fn escape_at(out: &mut Vec<u8>, bytes: &[u8], run_start: &mut usize, i: usize) {
     out.extend_from_slice(bytes.get(*run_start..i).unwrap_or_default());
+    let byte = bytes.get(i).copied().unwrap_or_default();
+    let code = escape(byte);
     if code.is_empty() {
         // Other control characters: `\u00xx`, lowercase hex as serde_json writes it.
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let byte = bytes.get(i).copied().unwrap_or_default();
         out.extend_from_slice(b"\\u00");
         out.push(HEX[usize::from(byte >> 4)]);
         out.push(HEX[usize::from(byte & 0xf)]);
@@ -363,39 +393,59 @@ fn escape_at(out: &mut Vec<u8>, bytes: &[u8], run_start: &mut usize, i: usize, c
     *run_start = i + 1;
 }
 
-/// A JSON string with serde_json's escapes: `\\"`, `\\\\`, `\\b \\t \\n \\f \\r`, other control
-/// characters as `\\u00xx`; everything else (DEL and non-ASCII included) as is. Plain bytes are
-/// skipped eight at a time and copied as whole runs.
-fn string(out: &mut Vec<u8>, text: &str) {
-    let bytes = text.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
-    let mut run_start = 0;
-    let mut i = 0;
-    while let Some(word) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
-        let mask = escape_mask(u64::from_le_bytes(*word));
-        if mask == 0 {
-            i += 8;
-            continue;
+/// Escapes every byte that `mask` (from `escape_mask(word)`, limited to `valid`) flags in the
+/// word that starts at `bytes[start]`. After each escape the word is looked at again above the
+/// escaped byte, shifted down so that the byte's borrow cannot raise a false alarm.
+fn escape_word(
+    out: &mut Vec<u8>,
+    bytes: &[u8],
+    run_start: &mut usize,
+    start: usize,
+    (word, valid): (u64, u64),
+    mut mask: u64,
+) {
+    while mask != 0 {
+        let seen = mask.trailing_zeros() / 8 + 1;
+        escape_at(out, bytes, run_start, start + seen as usize - 1);
+        if seen == 8 {
+            break;
         }
-        i += (mask.trailing_zeros() / 8) as usize;
-        let byte = bytes.get(i).copied().unwrap_or_default();
-        escape_at(
-            out,
-            bytes,
-            &mut run_start,
-            i,
-            escape(byte).unwrap_or_default(),
-        );
-        i += 1;
+        // The zero bytes shifted in at the top are flagged, and shifted out again.
+        mask = (escape_mask(word >> (8 * seen)) << (8 * seen)) & valid;
     }
-    while let Some(&byte) = bytes.get(i) {
-        if let Some(code) = escape(byte) {
-            escape_at(out, bytes, &mut run_start, i, code);
+}
+
+/// `text` with serde_json's escapes, without the quotes: `\\"`, `\\\\`, `\\b \\t \\n \\f \\r`,
+/// other control characters as `\\u00xx`; everything else (DEL and non-ASCII included) as is.
+/// The bytes are tested eight at a time (the last few as one zero-padded word) and plain runs
+/// are copied whole.
+fn body(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    let mut run_start = 0;
+    let (words, tail) = bytes.as_chunks::<8>();
+    for (n, word) in words.iter().enumerate() {
+        let word = u64::from_le_bytes(*word);
+        let mask = escape_mask(word);
+        if mask != 0 {
+            escape_word(out, bytes, &mut run_start, n * 8, (word, !0), mask);
         }
-        i += 1;
+    }
+    if !tail.is_empty() {
+        // Padding above the tail's bytes: flagged as control characters, masked off.
+        let word = tail.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b));
+        let valid = (1u64 << (8 * tail.len())) - 1;
+        let mask = escape_mask(word) & valid;
+        if mask != 0 {
+            escape_word(out, bytes, &mut run_start, words.len() * 8, (word, valid), mask);
+        }
     }
     out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
+}
+
+/// A JSON string: `text` between quotes, escaped by [`body`].
+fn string(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    body(out, text);
     out.push(b'"');
 }
 
@@ -437,6 +487,34 @@ mod tests {
     }
 
     #[test]
+    fn escapes_close_together_are_each_found() {
+        // Two bytes to escape at every pair of places in 24 bytes, over a filler of the bytes a
+        // borrow from an escaped byte below could wrongly flag (space after a control
+        // character, `#` after `"`, `]` after `\\`): each escape found in a word must lead to
+        // the next one, and no false alarm may be escaped.
+        let filler: Vec<char> = " #]a !\u{7f}\u{80}".chars().collect();
+        for first in ['"', '\\', '\u{1}', '\n', '\u{1f}'] {
+            for second in ['"', '\\', '\u{0}', '\t'] {
+                for i in 0..24 {
+                    for j in i + 1..24 {
+                        let text: String = (0..24)
+                            .map(|k| match k {
+                                _ if k == i => first,
+                                _ if k == j => second,
+                                _ => filler[k % filler.len()],
+                            })
+                            .collect();
+                        for len in [j + 1, 24] {
+                            let text: String = text.chars().take(len).collect();
+                            assert_eq!(ours(&text), serde_string(&text), "{text:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn numbers_are_written_as_serde_json_writes_them() {
         for n in [
             0u64,
@@ -445,6 +523,10 @@ mod tests {
             10,
             99,
             100,
+            999,
+            1000,
+            9999,
+            10000,
             12345,
             u64::from(u32::MAX),
             u64::MAX,

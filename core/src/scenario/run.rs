@@ -2,7 +2,7 @@
 
 use super::{RequestSpec, Scenario};
 use crate::eval::{
-    evaluate, infer_resource_kind, Decision, EvalOptions, EvaluationResult, PolicySet,
+    evaluate_owned, infer_resource_kind, Decision, EvalOptions, EvaluationResult, PolicySet,
     PreparedRequest,
 };
 
@@ -39,7 +39,7 @@ impl<'s> PreparedScenario<'s> {
 
     pub fn evaluate(&self, request: &RequestSpec, options: &EvalOptions) -> EvaluationResult {
         let req = PreparedRequest::prepare(request, options);
-        let mut result = evaluate(&self.policies, &req);
+        let mut result = evaluate_owned(&self.policies, req);
         result
             .diagnostics
             .extend(self.scenario.unknown_field_warnings());

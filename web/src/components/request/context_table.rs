@@ -108,7 +108,7 @@ pub fn context_table(props: &ContextTableProps) -> Html {
             let dispatch = props.dispatch.clone();
             let index = props.rows.len();
             let row = ContextRow {
-                key: entry.key.clone(),
+                key: entry.key.to_string(),
                 value: entry.values.join(", "),
                 multi: entry.multi_valued,
                 ..ContextRow::default()
@@ -122,8 +122,8 @@ pub fn context_table(props: &ContextTableProps) -> Html {
             })
         };
         html! {
-            <li class="rq-derived" data-testid="derived-key" data-key={entry.key.clone()}>
-                <code>{ &entry.key }</code>
+            <li class="rq-derived" data-testid="derived-key" data-key={entry.key.to_string()}>
+                <code>{ entry.key.to_string() }</code>
                 <span class="rq-derived-value mono">{ entry.values.join(", ") }</span>
                 <button type="button" class="rq-link" aria-label={format!("Override {}", entry.key)} {onclick}>
                     { "override" }
@@ -311,7 +311,7 @@ mod tests {
 
     fn entry(key: &str, derived: bool) -> ContextEntry {
         ContextEntry {
-            key: key.into(),
+            key: key.to_string().into(),
             values: vec!["v".into()],
             multi_valued: false,
             derived,
