@@ -1,8 +1,9 @@
 //! A policy's `document`: a JSON object, or the policy text exactly as typed (a JSON string).
 //!
 //! It is a `serde_json::Value` to every reader and writer (same serialization, same equality).
-//! The fast scenario reader keeps an object's JSON source instead and builds the `Value` only
-//! when something asks for it: evaluation reads the policy straight from the source.
+//! The fast scenario reader keeps an object's JSON source instead, with the pretty text and tree
+//! it wrote from it while reading the line, and builds the `Value` only when something asks for
+//! it: evaluation reads the policy from the tree, and never needs the `Value`.
 
 use crate::policy::parse::RenderedSource;
 use crate::policy::{parse_policy, parse_policy_value, ParsedPolicy};
@@ -10,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::sync::{Mutex, OnceLock};
 
-#[derive(Default)]
+/// A policy document as a scenario gives it; see the module documentation.
 pub struct PolicyDocument {
     /// Well-formed JSON source of the value (never a string), when read by the fast reader.
     source: Option<Box<str>>,
@@ -44,14 +45,6 @@ impl PolicyDocument {
             Some(source) => serde_json::from_str(source).unwrap_or(Value::Null),
             None => Value::Null,
         })
-    }
-
-    /// The policy text, when the document is given as text.
-    pub fn as_text(&self) -> Option<&str> {
-        match &self.source {
-            Some(_) => None,
-            None => self.value().as_str(),
-        }
     }
 
     /// Reads the policy: text as typed, an object as its pretty-printed text.
