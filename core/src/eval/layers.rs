@@ -585,7 +585,10 @@ pub(crate) fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {
                     Some(name) if name == key => Cow::Borrowed(name),
                     _ => Cow::Owned(key.to_string()),
                 },
-                values: value.values().to_vec(),
+                values: match value {
+                    ContextValue::Single(v) => ContextValues::One(v.clone()),
+                    ContextValue::Multi(vs) => ContextValues::Many(vs.clone()),
+                },
                 multi_valued: value.is_multi(),
                 derived: derived.is_some(),
             }
@@ -602,8 +605,8 @@ pub(crate) fn into_context_entries(req: PreparedRequest) -> Vec<ContextEntry> {
             derived: derived_name(&derived, &key).is_some(),
             multi_valued: value.is_multi(),
             values: match value {
-                ContextValue::Single(v) => vec![v],
-                ContextValue::Multi(vs) => vs,
+                ContextValue::Single(v) => ContextValues::One(v),
+                ContextValue::Multi(vs) => ContextValues::Many(vs),
             },
             key,
         })
