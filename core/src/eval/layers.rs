@@ -214,14 +214,14 @@ fn push_row(
     rows: &mut Vec<Layer>,
     kind: LayerKind,
     level: Option<usize>,
-    label: String,
+    label: impl Into<Cow<'static, str>>,
     verdict: LayerVerdict,
     explanation: String,
 ) {
     rows.push(Layer {
         kind,
         level,
-        label,
+        label: label.into(),
         verdict,
         explanation,
         decisive: false,
@@ -332,7 +332,7 @@ pub(crate) fn explain_decision(
         (LayerKind::Session, summary.session),
     ];
     for (kind, outcome) in singles {
-        let label = kind.noun().to_string();
+        let label = Cow::Borrowed(kind.noun());
         let policies = layer_policies(set, kind, None);
         match outcome {
             Some(o) => {

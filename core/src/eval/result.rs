@@ -78,8 +78,8 @@ pub struct Layer {
     /// SCP/RCP level (0 = organization root) or VPC endpoint policy index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<usize>,
-    /// A label for people: "SCP level 2 (OU)", "identity policies".
-    pub label: String,
+    /// A label for people: "SCP level 2 (OU)", "identity policies" (fixed labels borrowed).
+    pub label: Cow<'static, str>,
     pub verdict: LayerVerdict,
     /// One sentence a person understands.
     pub explanation: String,
