@@ -229,13 +229,19 @@ mod tests {
         for (values, list) in [
             (one.clone(), vec!["a"]),
             (many, vec!["a"]),
-            (ContextValues::Many(vec!["x\"y".into(), "z".into()]), vec!["x\"y", "z"]),
+            (
+                ContextValues::Many(vec!["x\"y".into(), "z".into()]),
+                vec!["x\"y", "z"],
+            ),
             (ContextValues::Many(Vec::new()), vec![]),
         ] {
             assert_eq!(values.join(","), list.join(","));
             let text = serde_json::to_string(&values).unwrap_or_default();
             assert_eq!(text, serde_json::to_string(&list).unwrap_or_default());
-            assert_eq!(serde_json::from_str::<ContextValues>(&text).ok(), Some(values));
+            assert_eq!(
+                serde_json::from_str::<ContextValues>(&text).ok(),
+                Some(values)
+            );
         }
     }
 }
