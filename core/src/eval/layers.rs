@@ -10,8 +10,8 @@ use super::{options_for, Hit, Participation};
 use crate::concat::{concat, decimal};
 use crate::context::ContextValue;
 use crate::matching::PreparedMatch;
-use std::borrow::Cow;
 use crate::policy::Effect;
+use std::borrow::Cow;
 
 /// "SCP level 1 (OU)", "RCP level 0 (root)", "VPC endpoint policy 2".
 fn level_label(kind: LayerKind, level: usize, levels: usize) -> String {
@@ -214,14 +214,14 @@ fn push_row(
     rows: &mut Vec<Layer>,
     kind: LayerKind,
     level: Option<usize>,
-    label: String,
+    label: impl Into<Cow<'static, str>>,
     verdict: LayerVerdict,
     explanation: String,
 ) {
     rows.push(Layer {
         kind,
         level,
-        label,
+        label: label.into(),
         verdict,
         explanation,
         decisive: false,
@@ -332,7 +332,7 @@ pub(crate) fn explain_decision(
         (LayerKind::Session, summary.session),
     ];
     for (kind, outcome) in singles {
-        let label = kind.noun().to_string();
+        let label = Cow::Borrowed(kind.noun());
         let policies = layer_policies(set, kind, None);
         match outcome {
             Some(o) => {
@@ -585,7 +585,10 @@ pub(crate) fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {
                     Some(name) if name == key => Cow::Borrowed(name),
                     _ => Cow::Owned(key.to_string()),
                 },
-                values: value.values().to_vec(),
+                values: match value {
+                    ContextValue::Single(v) => ContextValues::One(v.clone()),
+                    ContextValue::Multi(vs) => ContextValues::Many(vs.clone()),
+                },
                 multi_valued: value.is_multi(),
                 derived: derived.is_some(),
             }
@@ -602,8 +605,8 @@ pub(crate) fn into_context_entries(req: PreparedRequest) -> Vec<ContextEntry> {
             derived: derived_name(&derived, &key).is_some(),
             multi_valued: value.is_multi(),
             values: match value {
-                ContextValue::Single(v) => vec![v],
-                ContextValue::Multi(vs) => vs,
+                ContextValue::Single(v) => ContextValues::One(v),
+                ContextValue::Multi(vs) => ContextValues::Many(vs),
             },
             key,
         })

@@ -317,10 +317,10 @@ pub fn because(brief: &Brief) -> Vec<String> {
                 .layers
                 .iter()
                 .find(|l| l.kind == r.kind && l.level == r.level && l.decisive)
-                .map(|l| l.label.clone())
+                .map(|l| l.label.as_ref())
                 // A reason without a policy has no layer row: the root user's own account (D9),
                 // or nothing that can grant (D5, D7); its message says it all.
-                .or_else(|| (!r.policy.is_empty()).then(|| r.kind.noun().to_string()));
+                .or_else(|| (!r.policy.is_empty()).then(|| r.kind.noun()));
             match label {
                 Some(label) => format!("{label}: {}", r.message),
                 None => r.message.clone(),

@@ -242,7 +242,7 @@ pub(crate) fn summarize<'p>(
         for p in &set.identity {
             o.merge(policy_outcome(
                 p,
-                &request,
+                request,
                 opts(LayerKind::Identity),
                 on_hit,
             ));
@@ -252,7 +252,7 @@ pub(crate) fn summarize<'p>(
     let single = |p: &'p Option<Shared>, on: bool, layer, on_hit: &mut dyn FnMut(Hit<'p>)| {
         p.as_ref()
             .filter(|_| on)
-            .map(|p| policy_outcome(p, &request, opts(layer), on_hit))
+            .map(|p| policy_outcome(p, request, opts(layer), on_hit))
     };
     let boundary = single(
         &set.boundary,
@@ -266,12 +266,12 @@ pub(crate) fn summarize<'p>(
         .scp
         .as_ref()
         .filter(|_| part.scp)
-        .map(|levels| gate_outcome(levels, &request, opts(LayerKind::Scp), on_hit));
+        .map(|levels| gate_outcome(levels, request, opts(LayerKind::Scp), on_hit));
     let rcp = set
         .rcp
         .as_ref()
         .filter(|_| part.rcp)
-        .map(|levels| gate_outcome(levels, &request, opts(LayerKind::Rcp), on_hit));
+        .map(|levels| gate_outcome(levels, request, opts(LayerKind::Rcp), on_hit));
     let vpc_endpoint = part.vpc_endpoint.then(|| {
         let mut gate = GateOutcome::default();
         for (i, p) in set
@@ -280,7 +280,7 @@ pub(crate) fn summarize<'p>(
             .enumerate()
             .filter(|(_, p)| p.enabled)
         {
-            let o = policy_outcome(p, &request, opts(LayerKind::VpcEndpoint), on_hit);
+            let o = policy_outcome(p, request, opts(LayerKind::VpcEndpoint), on_hit);
             gate.denied |= o.denied;
             if !o.allowed && gate.first_without_allow.is_none() {
                 gate.first_without_allow = Some(i);
@@ -308,7 +308,14 @@ pub fn decide(set: &PolicySet, req: &PreparedRequest) -> Decision {
         return Decision::ImplicitDeny;
     }
     let part = Participation::of(set, req);
-    decide_summary(&summarize(set, req, &prepared_match(req), part, &mut |_| {})).decision()
+    decide_summary(&summarize(
+        set,
+        req,
+        &prepared_match(req),
+        part,
+        &mut |_| {},
+    ))
+    .decision()
 }
 
 /// The decision with its reasons and per-layer verdicts, without the statement trace: agrees with

@@ -78,8 +78,8 @@ pub struct Layer {
     /// SCP/RCP level (0 = organization root) or VPC endpoint policy index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<usize>,
-    /// A label for people: "SCP level 2 (OU)", "identity policies".
-    pub label: String,
+    /// A label for people: "SCP level 2 (OU)", "identity policies" (fixed labels borrowed).
+    pub label: Cow<'static, str>,
     pub verdict: LayerVerdict,
     /// One sentence a person understands.
     pub explanation: String,
@@ -127,10 +127,54 @@ pub struct PolicyTrace {
 pub struct ContextEntry {
     /// Borrowed for the derived keys (fixed names), owned for the keys the request gives.
     pub key: Cow<'static, str>,
-    pub values: Vec<String>,
+    pub values: ContextValues,
     pub multi_valued: bool,
     /// Filled by `deriveContext` rather than typed by the user.
     pub derived: bool,
+}
+
+/// A context key's values, read as a slice of strings and serialized as a JSON array: a single
+/// value (most keys) is kept without a vector of its own.
+#[derive(Clone, Debug)]
+pub enum ContextValues {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl std::ops::Deref for ContextValues {
+    type Target = [String];
+
+    fn deref(&self) -> &[String] {
+        match self {
+            ContextValues::One(value) => std::slice::from_ref(value),
+            ContextValues::Many(values) => values,
+        }
+    }
+}
+
+/// Equal when the values are, however they are held.
+impl PartialEq for ContextValues {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl From<Vec<String>> for ContextValues {
+    fn from(values: Vec<String>) -> Self {
+        ContextValues::Many(values)
+    }
+}
+
+impl Serialize for ContextValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ContextValues {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::deserialize(deserializer).map(ContextValues::Many)
+    }
 }
 
 /// The explained result of one simulation.
@@ -168,5 +212,36 @@ impl Brief {
     /// The layers that decided the outcome.
     pub fn deciding_layers(&self) -> impl Iterator<Item = &Layer> {
         self.layers.iter().filter(|l| l.decisive)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_values_read_serialize_and_compare_as_a_list() {
+        let one = ContextValues::One("a".into());
+        let many: ContextValues = vec!["a".to_string()].into();
+        assert_eq!(one, many);
+        assert_ne!(one, ContextValues::Many(vec!["a".into(), "b".into()]));
+        assert_ne!(ContextValues::Many(Vec::new()), one);
+        for (values, list) in [
+            (one.clone(), vec!["a"]),
+            (many, vec!["a"]),
+            (
+                ContextValues::Many(vec!["x\"y".into(), "z".into()]),
+                vec!["x\"y", "z"],
+            ),
+            (ContextValues::Many(Vec::new()), vec![]),
+        ] {
+            assert_eq!(values.join(","), list.join(","));
+            let text = serde_json::to_string(&values).unwrap_or_default();
+            assert_eq!(text, serde_json::to_string(&list).unwrap_or_default());
+            assert_eq!(
+                serde_json::from_str::<ContextValues>(&text).ok(),
+                Some(values)
+            );
+        }
     }
 }

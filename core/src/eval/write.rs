@@ -417,27 +417,43 @@ fn escape_word(
 
 /// `text` with serde_json's escapes, without the quotes: `\\"`, `\\\\`, `\\b \\t \\n \\f \\r`,
 /// other control characters as `\\u00xx`; everything else (DEL and non-ASCII included) as is.
-/// The bytes are tested eight at a time (the last few as one zero-padded word) and plain runs
-/// are copied whole.
+/// The bytes are tested sixteen at a time as two words (the last few as one zero-padded word)
+/// and plain runs are copied whole.
 fn body(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let mut run_start = 0;
-    let (words, tail) = bytes.as_chunks::<8>();
-    for (n, word) in words.iter().enumerate() {
-        let word = u64::from_le_bytes(*word);
-        let mask = escape_mask(word);
+    // Escapes what `mask` flags in the word at `start` (`valid`: its bytes that are text's).
+    let mut escape_flagged = |out: &mut Vec<u8>, start: usize, word: u64, valid: u64, mask| {
         if mask != 0 {
-            escape_word(out, bytes, &mut run_start, n * 8, (word, !0), mask);
+            escape_word(out, bytes, &mut run_start, start, (word, valid), mask);
+        }
+    };
+    // Two words a step: one test for sixteen plain bytes.
+    let mut pairs = bytes.chunks_exact(16);
+    for (n, pair) in pairs.by_ref().enumerate() {
+        let (Some(low), Some(high)) = (pair.first_chunk::<8>(), pair.last_chunk::<8>()) else {
+            continue;
+        };
+        let (low, high) = (u64::from_le_bytes(*low), u64::from_le_bytes(*high));
+        let (low_mask, high_mask) = (escape_mask(low), escape_mask(high));
+        if low_mask | high_mask != 0 {
+            escape_flagged(out, n * 16, low, !0, low_mask);
+            escape_flagged(out, n * 16 + 8, high, !0, high_mask);
         }
     }
-    if !tail.is_empty() {
-        // Padding above the tail's bytes: flagged as control characters, masked off.
-        let word = tail.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b));
-        let valid = (1u64 << (8 * tail.len())) - 1;
-        let mask = escape_mask(word) & valid;
-        if mask != 0 {
-            escape_word(out, bytes, &mut run_start, words.len() * 8, (word, valid), mask);
-        }
+    let mut rest = pairs.remainder();
+    let mut start = bytes.len() - rest.len();
+    if let Some((word, after)) = rest.split_first_chunk::<8>() {
+        let word = u64::from_le_bytes(*word);
+        escape_flagged(out, start, word, !0, escape_mask(word));
+        rest = after;
+        start += 8;
+    }
+    if !rest.is_empty() {
+        // Padding above the last bytes: flagged as control characters, masked off.
+        let word = rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b));
+        let valid = (1u64 << (8 * rest.len())) - 1;
+        escape_flagged(out, start, word, valid, escape_mask(word) & valid);
     }
     out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
 }

@@ -49,7 +49,7 @@ pub fn trace_panel(props: &TraceProps) -> Html {
                     .layers
                     .iter()
                     .find(|l| l.kind == kind && l.level == level)
-                    .map_or_else(|| kind.noun().to_string(), |l| l.label.clone());
+                    .map_or_else(|| kind.noun().to_string(), |l| l.label.to_string());
                 groups.push(html! {
                     <section class="tr-layer" data-testid="trace-layer" aria-label={label.clone()}>
                         <h3 class="tr-layer-title">{ label }</h3>

@@ -117,7 +117,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
                 <code class="banner-code">{ decision.as_str() }</code>
             </div>
             if let Some(layer) = decider {
-                <div class="banner-layer">{ "Decided by " }<strong>{ &layer.label }</strong></div>
+                <div class="banner-layer">{ "Decided by " }<strong>{ layer.label.to_string() }</strong></div>
             }
             <p class="banner-reason" data-testid="decision-reason">{ rich_text(&reason_sentence(r)) }</p>
         </div>
@@ -128,7 +128,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
         html! {
             <li class={classes!("lane", class, layer.decisive.then_some("decisive"))}
                 data-testid="layer-lane">
-                <span class="lane-label">{ &layer.label }</span>
+                <span class="lane-label">{ layer.label.to_string() }</span>
                 <span class={classes!("verdict-chip", class)}>
                     <span aria-hidden="true">{ mark }</span>{ " " }{ words }
                 </span>

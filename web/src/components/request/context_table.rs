@@ -308,11 +308,12 @@ fn placeholder(ty: Option<KeyType>, multi: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use iamsim_core::eval::ContextValues;
 
     fn entry(key: &str, derived: bool) -> ContextEntry {
         ContextEntry {
             key: key.to_string().into(),
-            values: vec!["v".into()],
+            values: ContextValues::One("v".into()),
             multi_valued: false,
             derived,
         }
