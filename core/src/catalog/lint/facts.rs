@@ -4,19 +4,14 @@
 //! differs. Every fact depends on the texts alone, so a cached fact is the fact.
 
 use super::super::{catalog, Action, Catalog, KeyInfo, ResourceType};
-use crate::context::{fnv1a, key_hash, FNV_OFFSET};
+use crate::context::{fnv1a, FNV_OFFSET};
+use crate::matching::cache::{cached, ByHash, TextCache, KEPT};
 use crate::policy::StringElement;
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// The actions one `Action` entry names, shared.
 pub(super) type Expansion = Rc<[Action<'static>]>;
-
-/// Texts kept per cache before it is emptied (each cache is bounded, the CLI reads millions of
-/// scenarios).
-const KEPT: usize = 4096;
 
 /// The catalog facts of one `Action`/`NotAction` element.
 #[derive(Debug, PartialEq)]
@@ -139,53 +134,14 @@ impl ActionFacts {
 
 /// `catalog().condition_key(key)`, from this thread's cache when it has seen the same text.
 pub(super) fn condition_key(key: &str) -> Option<KeyInfo> {
-    let hash = key_hash(key);
-    let found = KEYS.with(|cache| {
-        cache
-            .borrow()
-            .get(&hash)
-            .filter(|(text, _)| text == key)
-            .map(|&(_, info)| info)
-    });
-    if let Some(info) = found {
-        return info;
-    }
-    let info = catalog().condition_key(key);
-    KEYS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.len() >= KEPT {
-            cache.clear();
-        }
-        cache.insert(hash, (key.to_string(), info));
-    });
-    info
+    cached(&KEYS, key, || catalog().condition_key(key))
 }
-
-/// The keys of the caches below are already hashes (FNV-1a of the texts): used as they are.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = fnv1a(self.0, bytes);
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type ByHash<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
 
 thread_local! {
     static ELEMENTS: RefCell<ByHash<Rc<ActionFacts>>> = RefCell::new(ByHash::default());
-    static KEYS: RefCell<ByHash<(String, Option<KeyInfo>)>> = RefCell::new(ByHash::default());
+    static KEYS: RefCell<TextCache<Option<KeyInfo>>> = RefCell::new(TextCache::default());
     /// Expansions by entry text: elements that share entries share them.
-    static EXPANSIONS: RefCell<HashMap<String, Expansion>> = RefCell::new(HashMap::new());
+    static EXPANSIONS: RefCell<TextCache<Expansion>> = RefCell::new(TextCache::default());
 }
 
 /// FNV-1a of the negation and the entry texts, each text closed by a byte UTF-8 never uses.
@@ -197,20 +153,9 @@ fn element_hash(element: &StringElement) -> u64 {
         .fold(start, |h, v| fnv1a(fnv1a(h, v.value.as_bytes()), &[0xff]))
 }
 
-/// `cat.expand(text)`, from the cache when `cat` is the shared catalog.
+/// `cat.expand(text)`, from this thread's cache when it has seen the same text.
 pub(super) fn expansion(cat: &'static Catalog, text: &str) -> Expansion {
-    EXPANSIONS.with(|cache| {
-        if let Some(found) = cache.borrow().get(text) {
-            return Rc::clone(found);
-        }
-        let fresh: Expansion = cat.expand(text).into();
-        let mut cache = cache.borrow_mut();
-        if cache.len() >= KEPT {
-            cache.clear();
-        }
-        cache.insert(text.to_string(), Rc::clone(&fresh));
-        fresh
-    })
+    cached(&EXPANSIONS, text, || cat.expand(text).into())
 }
 
 fn has_wildcard(text: &str) -> bool {

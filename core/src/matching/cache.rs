@@ -1,0 +1,110 @@
+//! Per-thread caches of what compiling works out from a text alone (an ARN's head, a condition
+//! key's catalog entry, an action entry's expansion): the same texts come back in policy after
+//! policy, while the rest of each policy differs. Keyed by the FNV-1a hash of the text, checked
+//! against the text itself; bounded (emptied when full).
+
+use crate::context::{fnv1a, FNV_OFFSET};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::thread::LocalKey;
+
+/// Texts kept per cache before it is emptied (the CLI reads millions of scenarios).
+pub(crate) const KEPT: usize = 4096;
+
+/// Keys that are already hashes are used as they are.
+#[derive(Default)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv1a(self.0, bytes);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map from such hashes.
+pub(crate) type ByHash<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+/// Values by the text they were made from.
+pub(crate) struct TextCache<V> {
+    map: ByHash<(Box<str>, V)>,
+}
+
+impl<V> Default for TextCache<V> {
+    fn default() -> Self {
+        TextCache {
+            map: ByHash::default(),
+        }
+    }
+}
+
+/// The value for `text` in this thread's `cache`, made by `make` when the cache does not hold
+/// it (first use, emptied, or taken by another text with the same hash). `make` runs with the
+/// cache released, so it may use other caches.
+pub(crate) fn cached<V: Clone>(
+    cache: &'static LocalKey<RefCell<TextCache<V>>>,
+    text: &str,
+    make: impl FnOnce() -> V,
+) -> V {
+    let hash = fnv1a(FNV_OFFSET, text.as_bytes());
+    let found = cache.with(|c| {
+        c.borrow()
+            .map
+            .get(&hash)
+            .filter(|(kept, _)| **kept == *text)
+            .map(|(_, value)| value.clone())
+    });
+    if let Some(value) = found {
+        return value;
+    }
+    let value = make();
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.map.len() >= KEPT {
+            c.map.clear();
+        }
+        c.map.insert(hash, (text.into(), value.clone()));
+    });
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    thread_local! {
+        static LENGTHS: RefCell<TextCache<usize>> = RefCell::new(TextCache::default());
+    }
+
+    /// A cached value is the value made for the same text: on first use, on reuse, and after
+    /// the cache was emptied for being full.
+    #[test]
+    fn cached_values_are_made_ones() {
+        let texts = ["", "a", "A", "ab", "ba", "arn:aws:ecr:us-east-1:1:", "é"];
+        let mut made = 0;
+        for round in 0..2 {
+            for text in texts {
+                let n = cached(&LENGTHS, text, || {
+                    made += 1;
+                    text.len()
+                });
+                assert_eq!(n, text.len(), "{text} {round}");
+            }
+        }
+        assert_eq!(made, texts.len());
+        for i in 0..KEPT + 1 {
+            cached(&LENGTHS, &i.to_string(), || i.to_string().len());
+        }
+        for text in texts {
+            assert_eq!(cached(&LENGTHS, text, || text.len()), text.len());
+        }
+    }
+}
