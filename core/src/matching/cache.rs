@@ -76,12 +76,94 @@ pub(crate) fn cached<V: Clone>(
     value
 }
 
+/// Values by the list of texts they were made from, and a flag (an element's texts and its
+/// negation).
+pub(crate) struct ListCache<V> {
+    map: ByHash<(bool, Box<[Box<str>]>, V)>,
+}
+
+impl<V> Default for ListCache<V> {
+    fn default() -> Self {
+        ListCache {
+            map: ByHash::default(),
+        }
+    }
+}
+
+/// As [`cached`], for a flag and a list of texts.
+pub(crate) fn cached_list<'t, V: Clone>(
+    cache: &'static LocalKey<RefCell<ListCache<V>>>,
+    flag: bool,
+    texts: impl Iterator<Item = &'t str> + Clone,
+    make: impl FnOnce() -> V,
+) -> V {
+    // Each text closed by a byte UTF-8 never uses, so that the split between texts counts.
+    let start = fnv1a(FNV_OFFSET, &[u8::from(flag)]);
+    let hash = texts
+        .clone()
+        .fold(start, |h, t| fnv1a(fnv1a(h, t.as_bytes()), &[0xff]));
+    let found = cache.with(|c| {
+        c.borrow()
+            .map
+            .get(&hash)
+            .filter(|(f, kept, _)| *f == flag && kept.iter().map(|k| &**k).eq(texts.clone()))
+            .map(|(_, _, value)| value.clone())
+    });
+    if let Some(value) = found {
+        return value;
+    }
+    let value = make();
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.map.len() >= KEPT {
+            c.map.clear();
+        }
+        let kept = texts.map(Box::from).collect();
+        c.map.insert(hash, (flag, kept, value.clone()));
+    });
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     thread_local! {
         static LENGTHS: RefCell<TextCache<usize>> = RefCell::new(TextCache::default());
+    }
+
+    thread_local! {
+        static JOINED: RefCell<ListCache<String>> = RefCell::new(ListCache::default());
+    }
+
+    /// A cached value is the value made for the same flag and texts, for lists that differ only
+    /// in the flag, the order or where the texts split, and after the cache was emptied.
+    #[test]
+    fn cached_list_values_are_made_ones() {
+        let lists: [(bool, &[&str]); 7] = [
+            (false, &["ab", "c"]),
+            (false, &["a", "bc"]),
+            (true, &["a", "bc"]),
+            (false, &["bc", "a"]),
+            (false, &["abc"]),
+            (false, &[]),
+            (false, &[""]),
+        ];
+        let made = |flag: bool, texts: &[&str]| format!("{flag}{texts:?}");
+        for round in 0..2 {
+            for (flag, texts) in lists {
+                let got = cached_list(&JOINED, flag, texts.iter().copied(), || made(flag, texts));
+                assert_eq!(got, made(flag, texts), "{round}");
+            }
+        }
+        for i in 0..KEPT + 1 {
+            let text = i.to_string();
+            cached_list(&JOINED, false, [text.as_str()].into_iter(), String::new);
+        }
+        for (flag, texts) in lists {
+            let got = cached_list(&JOINED, flag, texts.iter().copied(), || made(flag, texts));
+            assert_eq!(got, made(flag, texts));
+        }
     }
 
     /// A cached value is the value made for the same text: on first use, on reuse, and after

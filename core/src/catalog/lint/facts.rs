@@ -4,8 +4,7 @@
 //! differs. Every fact depends on the texts alone, so a cached fact is the fact.
 
 use super::super::{catalog, Action, Catalog, KeyInfo, ResourceType};
-use crate::context::{fnv1a, FNV_OFFSET};
-use crate::matching::cache::{cached, ByHash, TextCache, KEPT};
+use crate::matching::cache::{cached, cached_list, ListCache, TextCache};
 use crate::policy::StringElement;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,8 +15,6 @@ pub(super) type Expansion = Rc<[Action<'static>]>;
 /// The catalog facts of one `Action`/`NotAction` element.
 #[derive(Debug, PartialEq)]
 pub(super) struct ActionFacts {
-    negated: bool,
-    texts: Box<[String]>,
     /// Per entry: the actions it names. A lone `"*"` is not expanded: nothing reads it.
     pub expanded: Vec<Expansion>,
     /// Per entry: its service prefix is plain text (no wildcard) that names no service.
@@ -87,8 +84,6 @@ impl ActionFacts {
             }
         }
         ActionFacts {
-            negated: element.negated,
-            texts: element.values.iter().map(|v| v.value.clone()).collect(),
             redundant: redundant(&expanded),
             expanded,
             unknown_service,
@@ -101,34 +96,10 @@ impl ActionFacts {
 
     /// The facts of `element`, from this thread's cache when it has seen the same texts.
     pub(super) fn of(element: &StringElement) -> Rc<ActionFacts> {
-        let hash = element_hash(element);
-        let found = ELEMENTS.with(|cache| {
-            cache
-                .borrow()
-                .get(&hash)
-                .filter(|f| f.describes(element))
-                .map(Rc::clone)
-        });
-        if let Some(facts) = found {
-            return facts;
-        }
-        let fresh = Rc::new(ActionFacts::new(element));
-        ELEMENTS.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if cache.len() >= KEPT {
-                cache.clear();
-            }
-            // A colliding element replaces the other one: both stay correct, one is recomputed.
-            cache.insert(hash, Rc::clone(&fresh));
-        });
-        fresh
-    }
-
-    /// Whether these are the facts of `element` (same texts, same negation).
-    fn describes(&self, element: &StringElement) -> bool {
-        self.negated == element.negated
-            && self.texts.len() == element.values.len()
-            && self.texts.iter().zip(&element.values).all(|(t, v)| *t == v.value)
+        let texts = element.values.iter().map(|v| v.value.as_str());
+        cached_list(&ELEMENTS, element.negated, texts, || {
+            Rc::new(ActionFacts::new(element))
+        })
     }
 }
 
@@ -138,19 +109,10 @@ pub(super) fn condition_key(key: &str) -> Option<KeyInfo> {
 }
 
 thread_local! {
-    static ELEMENTS: RefCell<ByHash<Rc<ActionFacts>>> = RefCell::new(ByHash::default());
+    static ELEMENTS: RefCell<ListCache<Rc<ActionFacts>>> = RefCell::new(ListCache::default());
     static KEYS: RefCell<TextCache<Option<KeyInfo>>> = RefCell::new(TextCache::default());
     /// Expansions by entry text: elements that share entries share them.
     static EXPANSIONS: RefCell<TextCache<Expansion>> = RefCell::new(TextCache::default());
-}
-
-/// FNV-1a of the negation and the entry texts, each text closed by a byte UTF-8 never uses.
-fn element_hash(element: &StringElement) -> u64 {
-    let start = fnv1a(FNV_OFFSET, &[u8::from(element.negated)]);
-    element
-        .values
-        .iter()
-        .fold(start, |h, v| fnv1a(fnv1a(h, v.value.as_bytes()), &[0xff]))
 }
 
 /// `cat.expand(text)`, from this thread's cache when it has seen the same text.
@@ -213,6 +175,7 @@ fn is_subset(a: &[u32], b: &[u32]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matching::cache::KEPT;
     use crate::span::{Span, Spanned};
 
     fn element(negated: bool, texts: &[&str]) -> StringElement {
