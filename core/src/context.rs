@@ -224,8 +224,8 @@ impl RequestContext {
         let mut fresh = keys.into_iter().peekable();
         let (least, most) = fresh.size_hint();
         let room = old.len() + most.unwrap_or(least);
-        self.entries.reserve(room);
-        self.hashes.reserve(room);
+        self.entries = Vec::with_capacity(room);
+        self.hashes = Vec::with_capacity(room);
         let mut old = old.into_iter().zip(old_hashes).peekable();
         loop {
             let order = match (old.peek(), fresh.peek()) {
