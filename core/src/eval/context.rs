@@ -8,8 +8,8 @@ use crate::condition::{
 use crate::context::{ContextValue, FixedKey, RequestContext};
 use crate::diagnostic::Diagnostic;
 use crate::matching::arn::split6;
-use std::cell::RefCell;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 
 /// What follows from the principal, for the derived keys (V6, section 6 of the rules).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -423,10 +423,18 @@ mod tests {
         let expected: Vec<&str> = DERIVED
             .iter()
             .map(|key| key.name)
-            .filter(|n| !matches!(*n, "aws:userid" | "aws:username" | "aws:PrincipalServiceName"))
+            .filter(|n| {
+                !matches!(
+                    *n,
+                    "aws:userid" | "aws:username" | "aws:PrincipalServiceName"
+                )
+            })
             .collect();
         assert_eq!(added, expected);
-        assert_eq!(ctx.get("aws:userid").and_then(ContextValue::single), Some("typed"));
+        assert_eq!(
+            ctx.get("aws:userid").and_then(ContextValue::single),
+            Some("typed")
+        );
         assert_eq!(
             ctx.get("aws:PrincipalArn").and_then(ContextValue::single),
             Some("arn:aws:sts::111122223333:federated-user/bob")
@@ -442,7 +450,15 @@ mod tests {
     /// seen before.
     #[test]
     fn kept_now_texts_are_fresh_ones() {
-        for now in [0, 1_796_000_508, 1_796_000_508, -1, 0, 253_402_300_800, 1_796_000_509] {
+        for now in [
+            0,
+            1_796_000_508,
+            1_796_000_508,
+            -1,
+            0,
+            253_402_300_800,
+            1_796_000_509,
+        ] {
             assert_eq!(now_texts(now), (now.to_string(), format_epoch_iso8601(now)));
         }
     }
@@ -452,13 +468,19 @@ mod tests {
     fn arn_fields_agree_with_splitn() {
         fn by_splitn_account(arn: &str) -> Option<&str> {
             let mut parts = arn.splitn(6, ':');
-            let (prefix, _, _, _, account) =
-                (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            let (prefix, _, _, _, account) = (
+                parts.next()?,
+                parts.next()?,
+                parts.next()?,
+                parts.next()?,
+                parts.next()?,
+            );
             (prefix == "arn" && !account.is_empty() && parts.next().is_some()).then_some(account)
         }
         fn by_splitn_region(arn: &str) -> Option<&str> {
             let mut parts = arn.splitn(6, ':');
-            let (prefix, _, _, region) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            let (prefix, _, _, region) =
+                (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
             (prefix == "arn" && !region.is_empty() && !region.contains('*')).then_some(region)
         }
         for arn in [

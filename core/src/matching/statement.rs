@@ -661,7 +661,11 @@ mod tests {
                 let e = element(negated, texts);
                 let (cached, cached_service) = compile_actions(&e);
                 let (fresh, fresh_service) = compile_actions_afresh(&e);
-                assert_eq!(format!("{cached:?}"), format!("{fresh:?}"), "{texts:?} {round}");
+                assert_eq!(
+                    format!("{cached:?}"),
+                    format!("{fresh:?}"),
+                    "{texts:?} {round}"
+                );
                 assert_eq!(cached_service, fresh_service, "{texts:?} {round}");
             }
         };
