@@ -79,8 +79,11 @@ pub(crate) fn cached<V: Clone>(
 /// Values by the list of texts they were made from, and a flag (an element's texts and its
 /// negation).
 pub(crate) struct ListCache<V> {
-    map: ByHash<(bool, Box<[Box<str>]>, V)>,
+    map: ByHash<Listed<V>>,
 }
+
+/// A value with the flag and the texts it was made from.
+type Listed<V> = (bool, Box<[Box<str>]>, V);
 
 impl<V> Default for ListCache<V> {
     fn default() -> Self {

@@ -231,27 +231,24 @@ impl Validator {
                 .filter(|&first| first != pos)
                 .and_then(|first| policy.statements.get(first))
                 .map(|s| s.index);
-            match first {
-                Some(first) => {
-                    let severity = if strict {
-                        Severity::Error
-                    } else {
-                        Severity::Warning
-                    };
-                    self.push(
-                        Diagnostic::new(
-                            severity,
-                            "duplicate-sid",
-                            format!(
-                                "the Sid `{}` is already used by statement {first}",
-                                sid.value
-                            ),
-                            Some(sid.span),
-                        )
-                        .with_fix("give each statement its own Sid"),
-                    );
-                }
-                None => {}
+            if let Some(first) = first {
+                let severity = if strict {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                self.push(
+                    Diagnostic::new(
+                        severity,
+                        "duplicate-sid",
+                        format!(
+                            "the Sid `{}` is already used by statement {first}",
+                            sid.value
+                        ),
+                        Some(sid.span),
+                    )
+                    .with_fix("give each statement its own Sid"),
+                );
             }
         }
     }
