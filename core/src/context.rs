@@ -54,14 +54,19 @@ impl Entry {
         // and epoch times (all digits) by the missing separator, without the parser.
         let ip = value
             .single()
-            .filter(|v| {
-                v.bytes()
-                    .all(|b| b.is_ascii_hexdigit() || matches!(b, b'.' | b':' | b'/' | b'%'))
-                    && v.bytes().any(|b| matches!(b, b'.' | b':'))
-            })
+            .filter(|v| could_be_address(v))
             .and_then(parse_request_ip);
         Entry { name, value, ip }
     }
+}
+
+/// Address characters only, with a `.` or a `:` (one pass: most values fail at a letter).
+fn could_be_address(v: &str) -> bool {
+    let mut separator = false;
+    v.bytes().all(|b| {
+        separator |= matches!(b, b'.' | b':');
+        b.is_ascii_hexdigit() || matches!(b, b'.' | b':' | b'/' | b'%')
+    }) && separator
 }
 
 /// A value found by [`RequestContext::get_hashed`]: the value and, for a single value that is
@@ -74,7 +79,7 @@ pub struct Found<'a> {
 
 /// FNV-1a of an ASCII-lowercased key name: compiled conditions hash their key once, so a
 /// lookup compares integers and then one string, with no case folding.
-pub fn key_hash(lowercase_name: &str) -> u64 {
+pub const fn key_hash(lowercase_name: &str) -> u64 {
     fnv1a(FNV_OFFSET, lowercase_name.as_bytes())
 }
 
@@ -82,10 +87,34 @@ pub fn key_hash(lowercase_name: &str) -> u64 {
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// FNV-1a of `bytes`, continuing from `hash` (so that several texts can be hashed as one).
-pub(crate) fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(hash, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+pub(crate) const fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
+    // A loop, not an iterator: fixed key names are hashed at compile time.
+    let mut h = hash;
+    let mut rest = bytes;
+    while let [b, tail @ ..] = rest {
+        h = (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
+        rest = tail;
+    }
+    h
+}
+
+/// A fixed key name, its ASCII-lowercased spelling and that spelling's [`key_hash`], worked out
+/// at compile time (the keys every request derives).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixedKey {
+    pub name: &'static str,
+    pub lower: &'static str,
+    pub hash: u64,
+}
+
+impl FixedKey {
+    pub const fn new(name: &'static str, lower: &'static str) -> FixedKey {
+        FixedKey {
+            name,
+            lower,
+            hash: key_hash(lower),
+        }
+    }
 }
 
 /// Condition keys of one request, looked up case-insensitively.
@@ -188,27 +217,29 @@ impl RequestContext {
     /// entries) each. A key already present, in any case, keeps its value.
     pub fn insert_sorted_static_if_absent(
         &mut self,
-        keys: impl IntoIterator<Item = (&'static str, &'static str, ContextValue)>,
+        keys: impl IntoIterator<Item = (FixedKey, ContextValue)>,
     ) {
+        let old_hashes = std::mem::take(&mut self.hashes);
         let old = std::mem::take(&mut self.entries);
         let mut fresh = keys.into_iter().peekable();
-        self.hashes.clear();
         let (least, most) = fresh.size_hint();
         let room = old.len() + most.unwrap_or(least);
-        self.entries.reserve(room);
-        self.hashes.reserve(room);
-        let mut old = old.into_iter().peekable();
+        self.entries = Vec::with_capacity(room);
+        self.hashes = Vec::with_capacity(room);
+        let mut old = old.into_iter().zip(old_hashes).peekable();
         loop {
             let order = match (old.peek(), fresh.peek()) {
-                (Some((o, _)), Some((_, f, _))) => f.cmp(&o.as_ref()),
+                (Some(((o, _), _)), Some((f, _))) => f.lower.cmp(o.as_ref()),
                 (None, Some(_)) => Ordering::Less,
                 (Some(_), None) => Ordering::Greater,
                 (None, None) => break,
             };
             let next = match order {
-                Ordering::Less => fresh.next().map(|(name, lower, value)| {
-                    debug_assert_eq!(name.to_ascii_lowercase(), lower);
-                    (Cow::Borrowed(lower), Entry::new(Cow::Borrowed(name), value))
+                Ordering::Less => fresh.next().map(|(key, value)| {
+                    debug_assert_eq!(key.name.to_ascii_lowercase(), key.lower);
+                    debug_assert_eq!(key.hash, key_hash(key.lower));
+                    let entry = Entry::new(Cow::Borrowed(key.name), value);
+                    ((Cow::Borrowed(key.lower), entry), key.hash)
                 }),
                 Ordering::Equal => {
                     fresh.next();
@@ -216,9 +247,11 @@ impl RequestContext {
                 }
                 Ordering::Greater => old.next(),
             };
-            let Some((lower, entry)) = next else { break };
+            let Some(((lower, entry), hash)) = next else {
+                break;
+            };
             debug_assert!(self.entries.last().is_none_or(|(l, _)| *l < lower));
-            self.hashes.push(key_hash(&lower));
+            self.hashes.push(hash);
             self.entries.push((lower, entry));
         }
     }
@@ -410,7 +443,11 @@ mod tests {
     #[test]
     fn c2_static_inserts_at_once_agree_with_one_by_one() {
         let fixed = [
-            ("aws:PrincipalArn", "aws:principalarn", "arn:aws:iam::1:user/u"),
+            (
+                "aws:PrincipalArn",
+                "aws:principalarn",
+                "arn:aws:iam::1:user/u",
+            ),
             ("aws:username", "aws:username", "derived"),
             ("aws:RequestedRegion", "aws:requestedregion", "us-east-1"),
             ("aws:EpochTime", "aws:epochtime", "0"),
@@ -422,7 +459,11 @@ mod tests {
             &[],
             &[("AWS:username", "typed"), ("s3:prefix", "home/")],
             &[("aaa:x", "1"), ("zzz:y", "2"), ("aws:m", "3")],
-            &[("Z:LAST", "given"), ("A:first", "given"), ("aws:EPOCHTIME", "9")],
+            &[
+                ("Z:LAST", "given"),
+                ("A:first", "given"),
+                ("aws:EPOCHTIME", "9"),
+            ],
             &[("aws:principalarn", "x"), ("aws:SourceIP", "192.0.2.1")],
         ];
         for given in givens {
@@ -439,12 +480,13 @@ mod tests {
             at_once.insert_sorted_static_if_absent(
                 sorted
                     .iter()
-                    .map(|&(n, l, v)| (n, l, ContextValue::Single(v.into()))),
+                    .map(|&(n, l, v)| (FixedKey::new(n, l), ContextValue::Single(v.into()))),
             );
             assert_eq!(at_once, one_by_one, "{given:?}");
             for (_, lower, _) in fixed {
                 let found = |c: &RequestContext| {
-                    c.get_hashed(key_hash(lower), lower).map(|f| (f.value.clone(), f.ip))
+                    c.get_hashed(key_hash(lower), lower)
+                        .map(|f| (f.value.clone(), f.ip))
                 };
                 assert_eq!(found(&at_once), found(&one_by_one), "{lower} {given:?}");
             }

@@ -5,10 +5,11 @@ use crate::catalog::{catalog, ValueType};
 use crate::condition::{
     binary::decode_base64, date::parse_date, ip::parse_request_ip, ip::Cidr, numeric::Decimal,
 };
-use crate::context::{ContextValue, RequestContext};
+use crate::context::{ContextValue, FixedKey, RequestContext};
 use crate::diagnostic::Diagnostic;
 use crate::matching::arn::split6;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 
 /// What follows from the principal, for the derived keys (V6, section 6 of the rules).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -155,41 +156,66 @@ pub fn derive_context(
     *resource_acct = resource_account.map(str::to_string);
     *region = arn_region(resource).map(str::to_string);
     if let Some(now) = now_epoch_seconds {
-        *epoch = Some(now.to_string());
-        *time = Some(format_epoch_iso8601(now));
+        let (epoch_text, time_text) = now_texts(now);
+        *epoch = Some(epoch_text);
+        *time = Some(time_text);
     }
     // Typed keys win: only the absent ones are derived.
     let mut added = Vec::with_capacity(DERIVED.len());
-    for ((name, lower), value) in DERIVED.iter().zip(&mut values) {
-        if value.is_some() && ctx.get_lowercase(lower).is_some() {
+    for (key, value) in DERIVED.iter().zip(&mut values) {
+        if value.is_some() && ctx.get_lowercase(key.lower).is_some() {
             *value = None;
         }
         if value.is_some() {
-            added.push(*name);
+            added.push(key.name);
         }
     }
     ctx.insert_sorted_static_if_absent(DERIVED_SORTED.iter().filter_map(|&i| {
-        let (name, lower) = DERIVED.get(i)?;
+        let key = DERIVED.get(i)?;
         let value = values.get_mut(i)?.take()?;
-        Some((*name, *lower, ContextValue::Single(value)))
+        Some((*key, ContextValue::Single(value)))
     }));
     added
 }
 
+thread_local! {
+    /// The last instant spelled, with its spellings: a run decides every request at the same
+    /// `now`, so each thread spells it once.
+    static LAST_NOW: RefCell<Option<(i64, String, String)>> = const { RefCell::new(None) };
+}
+
+/// `now` as `aws:EpochTime` and `aws:CurrentTime` spell it.
+fn now_texts(now: i64) -> (String, String) {
+    let kept = LAST_NOW.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(t, _, _)| *t == now)
+            .map(|(_, epoch, time)| (epoch.clone(), time.clone()))
+    });
+    if let Some(texts) = kept {
+        return texts;
+    }
+    let texts = (now.to_string(), format_epoch_iso8601(now));
+    LAST_NOW.with(|last| {
+        *last.borrow_mut() = Some((now, texts.0.clone(), texts.1.clone()));
+    });
+    texts
+}
+
 /// The keys [`derive_context`] may add (name, lowercase name), in the order it derives them
 /// (the order `derived` lists them).
-const DERIVED: [(&str, &str); 11] = [
-    ("aws:PrincipalArn", "aws:principalarn"),
-    ("aws:PrincipalAccount", "aws:principalaccount"),
-    ("aws:PrincipalType", "aws:principaltype"),
-    ("aws:username", "aws:username"),
-    ("aws:userid", "aws:userid"),
-    ("aws:PrincipalIsAWSService", "aws:principalisawsservice"),
-    ("aws:PrincipalServiceName", "aws:principalservicename"),
-    ("aws:ResourceAccount", "aws:resourceaccount"),
-    ("aws:RequestedRegion", "aws:requestedregion"),
-    ("aws:EpochTime", "aws:epochtime"),
-    ("aws:CurrentTime", "aws:currenttime"),
+const DERIVED: [FixedKey; 11] = [
+    FixedKey::new("aws:PrincipalArn", "aws:principalarn"),
+    FixedKey::new("aws:PrincipalAccount", "aws:principalaccount"),
+    FixedKey::new("aws:PrincipalType", "aws:principaltype"),
+    FixedKey::new("aws:username", "aws:username"),
+    FixedKey::new("aws:userid", "aws:userid"),
+    FixedKey::new("aws:PrincipalIsAWSService", "aws:principalisawsservice"),
+    FixedKey::new("aws:PrincipalServiceName", "aws:principalservicename"),
+    FixedKey::new("aws:ResourceAccount", "aws:resourceaccount"),
+    FixedKey::new("aws:RequestedRegion", "aws:requestedregion"),
+    FixedKey::new("aws:EpochTime", "aws:epochtime"),
+    FixedKey::new("aws:CurrentTime", "aws:currenttime"),
 ];
 
 /// Positions in [`DERIVED`] by lowercase name, the context's order: the keys are merged in
@@ -369,10 +395,11 @@ mod tests {
         let mut sorted = DERIVED_SORTED;
         sorted.sort_unstable();
         assert_eq!(sorted, std::array::from_fn(|i| i));
-        let lowers: Vec<&str> = DERIVED_SORTED.iter().map(|&i| DERIVED[i].1).collect();
+        let lowers: Vec<&str> = DERIVED_SORTED.iter().map(|&i| DERIVED[i].lower).collect();
         assert!(lowers.windows(2).all(|w| w[0] < w[1]), "{lowers:?}");
-        for (name, lower) in DERIVED {
-            assert_eq!(name.to_ascii_lowercase(), lower);
+        for key in DERIVED {
+            assert_eq!(key.name.to_ascii_lowercase(), key.lower);
+            assert_eq!(key.hash, crate::context::key_hash(key.lower));
         }
     }
 
@@ -395,11 +422,19 @@ mod tests {
         );
         let expected: Vec<&str> = DERIVED
             .iter()
-            .map(|(name, _)| *name)
-            .filter(|n| !matches!(*n, "aws:userid" | "aws:username" | "aws:PrincipalServiceName"))
+            .map(|key| key.name)
+            .filter(|n| {
+                !matches!(
+                    *n,
+                    "aws:userid" | "aws:username" | "aws:PrincipalServiceName"
+                )
+            })
             .collect();
         assert_eq!(added, expected);
-        assert_eq!(ctx.get("aws:userid").and_then(ContextValue::single), Some("typed"));
+        assert_eq!(
+            ctx.get("aws:userid").and_then(ContextValue::single),
+            Some("typed")
+        );
         assert_eq!(
             ctx.get("aws:PrincipalArn").and_then(ContextValue::single),
             Some("arn:aws:sts::111122223333:federated-user/bob")
@@ -411,18 +446,41 @@ mod tests {
         assert_eq!(ctx.len(), expected.len() + 1);
     }
 
+    /// The kept spellings of `now` are its spellings, for the same instant, a new one, and one
+    /// seen before.
+    #[test]
+    fn kept_now_texts_are_fresh_ones() {
+        for now in [
+            0,
+            1_796_000_508,
+            1_796_000_508,
+            -1,
+            0,
+            253_402_300_800,
+            1_796_000_509,
+        ] {
+            assert_eq!(now_texts(now), (now.to_string(), format_epoch_iso8601(now)));
+        }
+    }
+
     /// The byte scans read the account and the region as `splitn` does.
     #[test]
     fn arn_fields_agree_with_splitn() {
         fn by_splitn_account(arn: &str) -> Option<&str> {
             let mut parts = arn.splitn(6, ':');
-            let (prefix, _, _, _, account) =
-                (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            let (prefix, _, _, _, account) = (
+                parts.next()?,
+                parts.next()?,
+                parts.next()?,
+                parts.next()?,
+                parts.next()?,
+            );
             (prefix == "arn" && !account.is_empty() && parts.next().is_some()).then_some(account)
         }
         fn by_splitn_region(arn: &str) -> Option<&str> {
             let mut parts = arn.splitn(6, ':');
-            let (prefix, _, _, region) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            let (prefix, _, _, region) =
+                (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
             (prefix == "arn" && !region.is_empty() && !region.contains('*')).then_some(region)
         }
         for arn in [

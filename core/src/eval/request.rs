@@ -91,8 +91,9 @@ impl PreparedRequest {
             target: MatchTarget::default(),
             class: class_of(&principal),
             principal,
-            action_lower: String::new(),
-            action: String::new(),
+            // Sized once: `set_action` copies into them.
+            action_lower: String::with_capacity(spec.action.len()),
+            action: String::with_capacity(spec.action.len()),
             resource,
             resource_account,
             context,

@@ -1,9 +1,12 @@
 //! ARNs: parsing, `Resource`/`NotResource` patterns (M4–M8) and the pattern rule of the ARN
 //! condition operators (C10).
 
+use super::cache::{cached, TextCache};
 use super::variables::{is_plain_as_written, Template, Unresolved};
 use super::wildcard::{Pattern, Token};
 use crate::context::RequestContext;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 /// The six components of `arn:partition:service:region:account:resource`, split on the first
 /// five colons; the resource part may itself contain `:` and `/` (M5).
@@ -89,6 +92,21 @@ fn bytes_equal(word: u64, byte: u8) -> u64 {
     !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
+thread_local! {
+    static HEADS: RefCell<TextCache<Arc<[Pattern; 4]>>> = RefCell::new(TextCache::default());
+}
+
+/// The patterns of an ARN's partition, service, region and account (folded), by the text up to
+/// the fifth colon that they come from: the same few heads (`arn:aws:ecr:us-east-1:…:`) come
+/// back in policy after policy, so each thread compiles each head once.
+fn compile_head(prefix: &str, parts: [&str; 4]) -> Arc<[Pattern; 4]> {
+    cached(&HEADS, prefix, || Arc::new(head_patterns(parts)))
+}
+
+fn head_patterns(parts: [&str; 4]) -> [Pattern; 4] {
+    parts.map(|part| Pattern::new(part, true))
+}
+
 /// Whether `Pattern::new(raw, _).is_match_all()`: only stars (no pattern built to find out).
 fn is_all_stars(raw: &str) -> bool {
     !raw.is_empty() && raw.bytes().all(|b| b == b'*')
@@ -117,9 +135,10 @@ enum ResourceKind {
     /// Six parts: `arn`, partition, service, region and account compared case-insensitively
     /// (M7, Q6), then the resource part, case-sensitive, where `*` spans `/` and `:` (M5).
     Full {
-        /// `arn` (checked at compile time: `head_ok`), partition, service, region, account.
+        /// `arn` (checked at compile time: `head_ok`), partition, service, region, account;
+        /// shared by the values with the same head (see [`compile_head`]).
         head_ok: bool,
-        head: Box<[Pattern; 4]>,
+        head: Arc<[Pattern; 4]>,
         /// The text up to and including the 5th colon, to show substituted patterns whole.
         prefix: String,
         resource: ResourcePart,
@@ -170,10 +189,9 @@ impl ResourcePattern {
                         None => ResourcePart::Template(template),
                     }
                 };
-                let head = [p, s, r, acct].map(|part| Pattern::new(part, true));
                 ResourceKind::Full {
                     head_ok: first_part_matches_arn(a),
-                    head: Box::new(head),
+                    head: compile_head(&prefix, [p, s, r, acct]),
                     prefix,
                     resource,
                 }
@@ -398,7 +416,46 @@ impl ArnConditionPattern {
 
 #[cfg(test)]
 mod tests {
+    use super::super::cache::KEPT;
     use super::*;
+
+    /// M5, M7, Q6: a resource value's head from the per-thread cache is the head compiled
+    /// afresh, on first use, on reuse, for heads that differ only in case, and after the cache
+    /// was emptied for being full.
+    #[test]
+    fn m5_cached_heads_are_fresh_ones() {
+        let values = [
+            "arn:aws:ecr:us-east-1:111122223333:repository/web",
+            "arn:aws:ecr:us-east-1:111122223333:repository/other",
+            "ARN:AWS:ECR:US-EAST-1:111122223333:repository/web",
+            "arn:aws:ecr:*:*:repository/*",
+            "arn:aws:s3:::bucket/key",
+            "arn:aws-cn:s3:::bucket",
+            "arn:aws:e?r:us-*:1:x",
+            "arn:äws:s3:::b",
+        ];
+        let check = |round: &str| {
+            for value in values {
+                let compiled = ResourcePattern::compile(value, true);
+                let ResourceKind::Full { head, .. } = &compiled.kind else {
+                    panic!("{value} is a full ARN");
+                };
+                let [_, p, s, r, a, _] = split6(value).expect("six parts");
+                let fresh = head_patterns([p, s, r, a]);
+                assert_eq!(
+                    format!("{:?}", **head),
+                    format!("{fresh:?}"),
+                    "{value} {round}"
+                );
+            }
+        };
+        check("first use");
+        check("reuse");
+        for i in 0..KEPT + 1 {
+            ResourcePattern::compile(&format!("arn:aws:s3:{i}::b"), true);
+        }
+        check("after emptying");
+    }
 
     /// M4–M7: the compile-time shortcuts answer as the patterns they skip building.
     #[test]
@@ -478,10 +535,20 @@ mod tests {
             let (cuts, found) = colon_positions::<5>(text.as_bytes());
             assert_eq!(found, plain.len(), "{text:?}");
             assert_eq!(cuts.get(..found), Some(plain.as_slice()), "{text:?}");
-            assert!(cuts.iter().skip(found).all(|&c| c == text.len()), "{text:?}");
+            assert!(
+                cuts.iter().skip(found).all(|&c| c == text.len()),
+                "{text:?}"
+            );
             let mut it = text.splitn(6, ':');
             let expected: Option<[&str; 6]> = (|| {
-                Some([it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?])
+                Some([
+                    it.next()?,
+                    it.next()?,
+                    it.next()?,
+                    it.next()?,
+                    it.next()?,
+                    it.next()?,
+                ])
             })();
             assert_eq!(split6(text), expected, "{text:?}");
             if found == 5 {

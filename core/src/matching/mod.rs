@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod arn;
+pub(crate) mod cache;
 pub mod prepared;
 pub mod principal;
 pub mod statement;

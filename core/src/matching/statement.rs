@@ -5,6 +5,7 @@
 
 use super::action::ActionPattern;
 use super::arn::{ResourceMatch, ResourcePattern};
+use super::cache::{cached_list, ListCache};
 pub use super::prepared::PreparedMatch;
 use super::principal::{
     match_not_principal, match_principal_list, PrincipalMatchKind, PrincipalPattern,
@@ -16,6 +17,8 @@ use crate::context::RequestContext;
 use crate::policy::{Effect, Policy, PrincipalElement, Statement, StringElement};
 use crate::span::Span;
 use serde::Serialize;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 /// What the evaluator asks about.
 #[derive(Clone, Copy, Debug)]
@@ -79,7 +82,8 @@ pub struct CompiledStatement {
     span: Span,
     invalid: Option<String>,
     principal: Option<CompiledPrincipal>,
-    action: Option<Element<ActionPattern>>,
+    /// Shared by the statements with the same `Action` texts (see [`compile_actions`]).
+    action: Option<Arc<Element<ActionPattern>>>,
     resource: Option<Element<ResourcePattern>>,
     conditions: Vec<CompiledCondition>,
     /// (as written, lowercased) keys the conditions and variables read, without duplicates.
@@ -88,7 +92,7 @@ pub struct CompiledStatement {
     evaluable: bool,
     /// The one service (lowercase) every `Action` value names plainly, if there is one: a request
     /// for another service cannot match, whatever the rest says.
-    service: Option<String>,
+    service: Option<Arc<str>>,
 }
 
 #[derive(Clone, Debug)]
@@ -103,6 +107,52 @@ struct CompiledPrincipal {
     negated: bool,
     patterns: Vec<PrincipalPattern>,
     written: Vec<String>,
+}
+
+/// An `Action`/`NotAction` element compiled, and the one service (lowercase) its values name
+/// plainly, if there is one.
+type CompiledActions = (Arc<Element<ActionPattern>>, Option<Arc<str>>);
+
+thread_local! {
+    static ACTIONS: RefCell<ListCache<CompiledActions>> = RefCell::new(ListCache::default());
+}
+
+/// [`compile_actions_afresh`], from this thread's cache when it compiled the same texts: the
+/// same few `Action` elements come back in policy after policy.
+fn compile_actions(e: &StringElement) -> CompiledActions {
+    let texts = e.values.iter().map(|v| v.value.as_str());
+    cached_list(&ACTIONS, e.negated, texts, || compile_actions_afresh(e))
+}
+
+fn compile_actions_afresh(e: &StringElement) -> CompiledActions {
+    let element = Element {
+        negated: e.negated,
+        patterns: e
+            .values
+            .iter()
+            .map(|v| ActionPattern::compile(&v.value))
+            .collect(),
+        written: written(e),
+    };
+    let service = Some(e)
+        .filter(|e| !e.negated && !e.values.is_empty())
+        .and_then(|e| {
+            let first = ActionPattern::fixed_service_as_written(&e.values.first()?.value)?;
+            e.values
+                .iter()
+                .skip(1)
+                .all(|v| {
+                    ActionPattern::fixed_service_as_written(&v.value)
+                        .is_some_and(|s| s.eq_ignore_ascii_case(first))
+                })
+                .then(|| Arc::from(first.to_ascii_lowercase()))
+        });
+    (Arc::new(element), service)
+}
+
+/// The values of an element as written.
+fn written(e: &StringElement) -> Vec<String> {
+    e.values.iter().map(|v| v.value.clone()).collect()
 }
 
 /// One element (principal, action or resource) as the explanation shows it.
@@ -155,17 +205,13 @@ pub struct StatementTrace {
 impl CompiledStatement {
     /// Compiles a statement; `variables`: the policy version enables policy variables (G2).
     pub fn compile(statement: &Statement, variables: bool) -> CompiledStatement {
-        let strings =
-            |e: &StringElement| e.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
-        let action = statement.action.as_ref().map(|e| Element {
-            negated: e.negated,
-            patterns: e
-                .values
-                .iter()
-                .map(|v| ActionPattern::compile(&v.value))
-                .collect(),
-            written: strings(e),
-        });
+        let (action, service) = match &statement.action {
+            Some(e) => {
+                let (element, service) = compile_actions(e);
+                (Some(element), service)
+            }
+            None => (None, None),
+        };
         let resource = statement.resource.as_ref().map(|e| Element {
             negated: e.negated,
             patterns: e
@@ -173,7 +219,7 @@ impl CompiledStatement {
                 .iter()
                 .map(|v| ResourcePattern::compile(&v.value, variables))
                 .collect(),
-            written: strings(e),
+            written: written(e),
         });
         let principal =
             statement
@@ -216,21 +262,6 @@ impl CompiledStatement {
                 }
             }
         }
-        let service = statement
-            .action
-            .as_ref()
-            .filter(|e| !e.negated && !e.values.is_empty())
-            .and_then(|e| {
-                let first = ActionPattern::fixed_service_as_written(&e.values.first()?.value)?;
-                e.values
-                    .iter()
-                    .skip(1)
-                    .all(|v| {
-                        ActionPattern::fixed_service_as_written(&v.value)
-                            .is_some_and(|s| s.eq_ignore_ascii_case(first))
-                    })
-                    .then(|| first.to_ascii_lowercase())
-            });
         let mut compiled = CompiledStatement {
             index: statement.index,
             sid: statement.sid.as_ref().map(|s| s.value.clone()),
@@ -299,7 +330,7 @@ impl CompiledStatement {
     pub fn applies_to(&self, prepared: &PreparedMatch, opts: MatchOptions) -> Option<Applies> {
         // Action first: the cheapest test and the one that rules out most statements.
         if let (Some(mine), Some(theirs)) = (&self.service, prepared.service) {
-            if mine != theirs {
+            if &**mine != theirs {
                 return None;
             }
         }
@@ -625,6 +656,61 @@ fn explain_action(a: &Element<ActionPattern>, prepared: &PreparedMatch) -> Eleme
 mod tests {
     use super::*;
     use crate::context::ContextValue;
+
+    /// M1–M3, M11: an `Action` element from the per-thread cache is the element compiled
+    /// afresh (patterns, texts, service), for elements that differ only in negation, order,
+    /// case or where the texts split, and after the cache was emptied for being full.
+    #[test]
+    fn m11_cached_action_elements_compile_like_fresh_ones() {
+        use crate::span::Spanned;
+        let element = |negated: bool, texts: &[&str]| StringElement {
+            negated,
+            values: texts
+                .iter()
+                .map(|t| Spanned {
+                    value: t.to_string(),
+                    span: Span::default(),
+                })
+                .collect(),
+            span: Span::default(),
+        };
+        let vocabulary: [(bool, &[&str]); 10] = [
+            (false, &["ecr:PutImage", "ecr:Batch*"]),
+            (true, &["ecr:PutImage", "ecr:Batch*"]),
+            (false, &["ecr:Batch*", "ecr:PutImage"]),
+            (false, &["ECR:PutImage", "ecr:Batch*"]),
+            (false, &["ecr:Put", "Image"]),
+            (false, &["ecr:PutImage"]),
+            (false, &["s3:Get*", "ecr:*"]),
+            (false, &["*"]),
+            (false, &["s?:Get", "Ä:x"]),
+            (false, &[]),
+        ];
+        let check = |round: &str| {
+            for (negated, texts) in vocabulary {
+                let e = element(negated, texts);
+                let (cached, cached_service) = compile_actions(&e);
+                let (fresh, fresh_service) = compile_actions_afresh(&e);
+                assert_eq!(
+                    format!("{cached:?}"),
+                    format!("{fresh:?}"),
+                    "{texts:?} {round}"
+                );
+                assert_eq!(cached_service, fresh_service, "{texts:?} {round}");
+            }
+        };
+        check("first use");
+        check("reuse");
+        for i in 0..super::super::cache::KEPT + 1 {
+            compile_actions(&element(false, &[&format!("s3:Get{i}")]));
+        }
+        check("after emptying");
+        let services: Vec<Option<Arc<str>>> = vocabulary
+            .iter()
+            .map(|&(n, t)| compile_actions_afresh(&element(n, t)).1)
+            .collect();
+        assert!(services.contains(&Some(Arc::from("ecr"))) && services.contains(&None));
+    }
 
     /// M1–M5, M11: the prepared path (action folded once, service pre-check, ARN read once)
     /// decides and explains exactly as the plain path, for every statement and request of a

@@ -25,9 +25,9 @@
 use super::model::*;
 use super::policy_type::{PolicyType, ResourceKind};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::span::Span;
 use crate::matching::arn::split6;
 use crate::matching::variables::has_variable;
+use crate::span::Span;
 
 /// Checks a parsed policy against the rules of one policy type.
 pub fn validate(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
@@ -192,7 +192,10 @@ impl Validator {
         by_sid.sort_unstable();
         let first_use = |sid: &str| {
             let i = by_sid.partition_point(|(s, _)| *s < sid);
-            by_sid.get(i).filter(|(s, _)| *s == sid).map(|&(_, pos)| pos)
+            by_sid
+                .get(i)
+                .filter(|(s, _)| *s == sid)
+                .map(|&(_, pos)| pos)
         };
         for (pos, statement) in policy.statements.iter().enumerate() {
             let Some(sid) = &statement.sid else { continue };
@@ -228,27 +231,24 @@ impl Validator {
                 .filter(|&first| first != pos)
                 .and_then(|first| policy.statements.get(first))
                 .map(|s| s.index);
-            match first {
-                Some(first) => {
-                    let severity = if strict {
-                        Severity::Error
-                    } else {
-                        Severity::Warning
-                    };
-                    self.push(
-                        Diagnostic::new(
-                            severity,
-                            "duplicate-sid",
-                            format!(
-                                "the Sid `{}` is already used by statement {first}",
-                                sid.value
-                            ),
-                            Some(sid.span),
-                        )
-                        .with_fix("give each statement its own Sid"),
-                    );
-                }
-                None => {}
+            if let Some(first) = first {
+                let severity = if strict {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                self.push(
+                    Diagnostic::new(
+                        severity,
+                        "duplicate-sid",
+                        format!(
+                            "the Sid `{}` is already used by statement {first}",
+                            sid.value
+                        ),
+                        Some(sid.span),
+                    )
+                    .with_fix("give each statement its own Sid"),
+                );
             }
         }
     }

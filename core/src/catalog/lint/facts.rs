@@ -4,25 +4,17 @@
 //! differs. Every fact depends on the texts alone, so a cached fact is the fact.
 
 use super::super::{catalog, Action, Catalog, KeyInfo, ResourceType};
-use crate::context::{fnv1a, key_hash, FNV_OFFSET};
+use crate::matching::cache::{cached, cached_list, ListCache, TextCache};
 use crate::policy::StringElement;
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// The actions one `Action` entry names, shared.
 pub(super) type Expansion = Rc<[Action<'static>]>;
 
-/// Texts kept per cache before it is emptied (each cache is bounded, the CLI reads millions of
-/// scenarios).
-const KEPT: usize = 4096;
-
 /// The catalog facts of one `Action`/`NotAction` element.
 #[derive(Debug, PartialEq)]
 pub(super) struct ActionFacts {
-    negated: bool,
-    texts: Box<[String]>,
     /// Per entry: the actions it names. A lone `"*"` is not expanded: nothing reads it.
     pub expanded: Vec<Expansion>,
     /// Per entry: its service prefix is plain text (no wildcard) that names no service.
@@ -92,8 +84,6 @@ impl ActionFacts {
             }
         }
         ActionFacts {
-            negated: element.negated,
-            texts: element.values.iter().map(|v| v.value.clone()).collect(),
             redundant: redundant(&expanded),
             expanded,
             unknown_service,
@@ -106,111 +96,28 @@ impl ActionFacts {
 
     /// The facts of `element`, from this thread's cache when it has seen the same texts.
     pub(super) fn of(element: &StringElement) -> Rc<ActionFacts> {
-        let hash = element_hash(element);
-        let found = ELEMENTS.with(|cache| {
-            cache
-                .borrow()
-                .get(&hash)
-                .filter(|f| f.describes(element))
-                .map(Rc::clone)
-        });
-        if let Some(facts) = found {
-            return facts;
-        }
-        let fresh = Rc::new(ActionFacts::new(element));
-        ELEMENTS.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if cache.len() >= KEPT {
-                cache.clear();
-            }
-            // A colliding element replaces the other one: both stay correct, one is recomputed.
-            cache.insert(hash, Rc::clone(&fresh));
-        });
-        fresh
-    }
-
-    /// Whether these are the facts of `element` (same texts, same negation).
-    fn describes(&self, element: &StringElement) -> bool {
-        self.negated == element.negated
-            && self.texts.len() == element.values.len()
-            && self.texts.iter().zip(&element.values).all(|(t, v)| *t == v.value)
+        let texts = element.values.iter().map(|v| v.value.as_str());
+        cached_list(&ELEMENTS, element.negated, texts, || {
+            Rc::new(ActionFacts::new(element))
+        })
     }
 }
 
 /// `catalog().condition_key(key)`, from this thread's cache when it has seen the same text.
 pub(super) fn condition_key(key: &str) -> Option<KeyInfo> {
-    let hash = key_hash(key);
-    let found = KEYS.with(|cache| {
-        cache
-            .borrow()
-            .get(&hash)
-            .filter(|(text, _)| text == key)
-            .map(|&(_, info)| info)
-    });
-    if let Some(info) = found {
-        return info;
-    }
-    let info = catalog().condition_key(key);
-    KEYS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.len() >= KEPT {
-            cache.clear();
-        }
-        cache.insert(hash, (key.to_string(), info));
-    });
-    info
+    cached(&KEYS, key, || catalog().condition_key(key))
 }
-
-/// The keys of the caches below are already hashes (FNV-1a of the texts): used as they are.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = fnv1a(self.0, bytes);
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type ByHash<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
 
 thread_local! {
-    static ELEMENTS: RefCell<ByHash<Rc<ActionFacts>>> = RefCell::new(ByHash::default());
-    static KEYS: RefCell<ByHash<(String, Option<KeyInfo>)>> = RefCell::new(ByHash::default());
+    static ELEMENTS: RefCell<ListCache<Rc<ActionFacts>>> = RefCell::new(ListCache::default());
+    static KEYS: RefCell<TextCache<Option<KeyInfo>>> = RefCell::new(TextCache::default());
     /// Expansions by entry text: elements that share entries share them.
-    static EXPANSIONS: RefCell<HashMap<String, Expansion>> = RefCell::new(HashMap::new());
+    static EXPANSIONS: RefCell<TextCache<Expansion>> = RefCell::new(TextCache::default());
 }
 
-/// FNV-1a of the negation and the entry texts, each text closed by a byte UTF-8 never uses.
-fn element_hash(element: &StringElement) -> u64 {
-    let start = fnv1a(FNV_OFFSET, &[u8::from(element.negated)]);
-    element
-        .values
-        .iter()
-        .fold(start, |h, v| fnv1a(fnv1a(h, v.value.as_bytes()), &[0xff]))
-}
-
-/// `cat.expand(text)`, from the cache when `cat` is the shared catalog.
+/// `cat.expand(text)`, from this thread's cache when it has seen the same text.
 pub(super) fn expansion(cat: &'static Catalog, text: &str) -> Expansion {
-    EXPANSIONS.with(|cache| {
-        if let Some(found) = cache.borrow().get(text) {
-            return Rc::clone(found);
-        }
-        let fresh: Expansion = cat.expand(text).into();
-        let mut cache = cache.borrow_mut();
-        if cache.len() >= KEPT {
-            cache.clear();
-        }
-        cache.insert(text.to_string(), Rc::clone(&fresh));
-        fresh
-    })
+    cached(&EXPANSIONS, text, || cat.expand(text).into())
 }
 
 fn has_wildcard(text: &str) -> bool {
@@ -268,6 +175,7 @@ fn is_subset(a: &[u32], b: &[u32]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matching::cache::KEPT;
     use crate::span::{Span, Spanned};
 
     fn element(negated: bool, texts: &[&str]) -> StringElement {
@@ -332,15 +240,25 @@ mod tests {
             (false, &["*"]),
             (false, &["*", "iam:PassRole"]),
             (false, &["iam:Pass*", "s3:GetObject"]),
-            (false, &["ecr:GetAuthorizationToken", "sts:GetCallerIdentity"]),
-            (false, &["nosuchservice:Get*", "s3:NoSuchAction", "s3:Zz*", "x"]),
+            (
+                false,
+                &["ecr:GetAuthorizationToken", "sts:GetCallerIdentity"],
+            ),
+            (
+                false,
+                &["nosuchservice:Get*", "s3:NoSuchAction", "s3:Zz*", "x"],
+            ),
             (false, &["*:Describe*", "e?r:Get*"]),
             (false, &[]),
         ];
         let check = |round: &str| {
             for &(negated, texts) in vocabulary {
                 let e = element(negated, texts);
-                assert_eq!(*ActionFacts::of(&e), ActionFacts::new(&e), "{texts:?} {round}");
+                assert_eq!(
+                    *ActionFacts::of(&e),
+                    ActionFacts::new(&e),
+                    "{texts:?} {round}"
+                );
             }
         };
         check("first use");
@@ -356,7 +274,9 @@ mod tests {
             .collect();
         assert!(facts.iter().any(|f| !f.redundant.is_empty()));
         assert!(facts.iter().any(|f| f.unknown_service.contains(&true)));
-        assert!(facts.iter().any(|f| f.only_star.iter().any(Option::is_some)));
+        assert!(facts
+            .iter()
+            .any(|f| f.only_star.iter().any(Option::is_some)));
         assert!(facts.iter().any(|f| f.passes_role.contains(&true)));
         assert!(facts.iter().any(|f| f.named.is_none()));
         assert!(facts.iter().any(|f| !f.types.is_empty()));

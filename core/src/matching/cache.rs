@@ -1,0 +1,212 @@
+//! Per-thread caches of what compiling works out from a text alone (an ARN's head, a condition
+//! key's catalog entry, an action entry's expansion): the same texts come back in policy after
+//! policy, while the rest of each policy differs. Keyed by a hash of the text, checked against
+//! the text itself; bounded (emptied when full).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::thread::LocalKey;
+
+/// Texts kept per cache before it is emptied (the CLI reads millions of scenarios).
+pub(crate) const KEPT: usize = 4096;
+
+/// The hash the caches key by: eight bytes at a time (a rotate, a xor and a multiply per
+/// word), continuing from `hash`. Only compared within one run, never stored.
+fn text_hash(hash: u64, bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let step = |h: u64, word: u64| (h.rotate_left(5) ^ word).wrapping_mul(K);
+    let mut words = bytes.chunks_exact(8);
+    let mut h = hash;
+    for word in &mut words {
+        h = step(h, word.try_into().map_or(0, u64::from_le_bytes));
+    }
+    let mut tail = [0u8; 8];
+    let rest = words.remainder();
+    if let Some(head) = tail.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    // The length tells texts that differ only by trailing zero bytes apart.
+    step(step(h, u64::from_le_bytes(tail)), bytes.len() as u64)
+}
+
+/// Keys that are already hashes are used as they are.
+#[derive(Default)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = text_hash(self.0, bytes);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map from such hashes.
+pub(crate) type ByHash<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+/// Values by the text they were made from.
+pub(crate) struct TextCache<V> {
+    map: ByHash<(Box<str>, V)>,
+}
+
+impl<V> Default for TextCache<V> {
+    fn default() -> Self {
+        TextCache {
+            map: ByHash::default(),
+        }
+    }
+}
+
+/// The value for `text` in this thread's `cache`, made by `make` when the cache does not hold
+/// it (first use, emptied, or taken by another text with the same hash). `make` runs with the
+/// cache released, so it may use other caches.
+pub(crate) fn cached<V: Clone>(
+    cache: &'static LocalKey<RefCell<TextCache<V>>>,
+    text: &str,
+    make: impl FnOnce() -> V,
+) -> V {
+    let hash = text_hash(0, text.as_bytes());
+    let found = cache.with(|c| {
+        c.borrow()
+            .map
+            .get(&hash)
+            .filter(|(kept, _)| **kept == *text)
+            .map(|(_, value)| value.clone())
+    });
+    if let Some(value) = found {
+        return value;
+    }
+    let value = make();
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.map.len() >= KEPT {
+            c.map.clear();
+        }
+        c.map.insert(hash, (text.into(), value.clone()));
+    });
+    value
+}
+
+/// Values by the list of texts they were made from, and a flag (an element's texts and its
+/// negation).
+pub(crate) struct ListCache<V> {
+    map: ByHash<Listed<V>>,
+}
+
+/// A value with the flag and the texts it was made from.
+type Listed<V> = (bool, Box<[Box<str>]>, V);
+
+impl<V> Default for ListCache<V> {
+    fn default() -> Self {
+        ListCache {
+            map: ByHash::default(),
+        }
+    }
+}
+
+/// As [`cached`], for a flag and a list of texts.
+pub(crate) fn cached_list<'t, V: Clone>(
+    cache: &'static LocalKey<RefCell<ListCache<V>>>,
+    flag: bool,
+    texts: impl Iterator<Item = &'t str> + Clone,
+    make: impl FnOnce() -> V,
+) -> V {
+    // Each text's length is hashed with it, so the split between texts counts.
+    let hash = texts
+        .clone()
+        .fold(u64::from(flag), |h, t| text_hash(h, t.as_bytes()));
+    let found = cache.with(|c| {
+        c.borrow()
+            .map
+            .get(&hash)
+            .filter(|(f, kept, _)| *f == flag && kept.iter().map(|k| &**k).eq(texts.clone()))
+            .map(|(_, _, value)| value.clone())
+    });
+    if let Some(value) = found {
+        return value;
+    }
+    let value = make();
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.map.len() >= KEPT {
+            c.map.clear();
+        }
+        let kept = texts.map(Box::from).collect();
+        c.map.insert(hash, (flag, kept, value.clone()));
+    });
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    thread_local! {
+        static LENGTHS: RefCell<TextCache<usize>> = RefCell::new(TextCache::default());
+    }
+
+    thread_local! {
+        static JOINED: RefCell<ListCache<String>> = RefCell::new(ListCache::default());
+    }
+
+    /// A cached value is the value made for the same flag and texts, for lists that differ only
+    /// in the flag, the order or where the texts split, and after the cache was emptied.
+    #[test]
+    fn cached_list_values_are_made_ones() {
+        let lists: [(bool, &[&str]); 7] = [
+            (false, &["ab", "c"]),
+            (false, &["a", "bc"]),
+            (true, &["a", "bc"]),
+            (false, &["bc", "a"]),
+            (false, &["abc"]),
+            (false, &[]),
+            (false, &[""]),
+        ];
+        let made = |flag: bool, texts: &[&str]| format!("{flag}{texts:?}");
+        for round in 0..2 {
+            for (flag, texts) in lists {
+                let got = cached_list(&JOINED, flag, texts.iter().copied(), || made(flag, texts));
+                assert_eq!(got, made(flag, texts), "{round}");
+            }
+        }
+        for i in 0..KEPT + 1 {
+            let text = i.to_string();
+            cached_list(&JOINED, false, [text.as_str()].into_iter(), String::new);
+        }
+        for (flag, texts) in lists {
+            let got = cached_list(&JOINED, flag, texts.iter().copied(), || made(flag, texts));
+            assert_eq!(got, made(flag, texts));
+        }
+    }
+
+    /// A cached value is the value made for the same text: on first use, on reuse, and after
+    /// the cache was emptied for being full.
+    #[test]
+    fn cached_values_are_made_ones() {
+        let texts = ["", "a", "A", "ab", "ba", "arn:aws:ecr:us-east-1:1:", "é"];
+        let mut made = 0;
+        for round in 0..2 {
+            for text in texts {
+                let n = cached(&LENGTHS, text, || {
+                    made += 1;
+                    text.len()
+                });
+                assert_eq!(n, text.len(), "{text} {round}");
+            }
+        }
+        assert_eq!(made, texts.len());
+        for i in 0..KEPT + 1 {
+            cached(&LENGTHS, &i.to_string(), || i.to_string().len());
+        }
+        for text in texts {
+            assert_eq!(cached(&LENGTHS, text, || text.len()), text.len());
+        }
+    }
+}
