@@ -39,6 +39,7 @@ use crate::json::scan::Scanner;
 use crate::json::{self, Member, Value, ValueKind};
 use crate::span::{Span, Spanned};
 use crate::suggest::closest;
+use std::borrow::Cow;
 
 /// A policy text and what was read from it.
 #[derive(Clone, Debug, PartialEq)]
@@ -158,7 +159,7 @@ fn opening(span: Span) -> Span {
     Span::new(span.start, end.min(span.end.max(span.start)))
 }
 
-fn unknown_element(name: &Spanned<String>, known: &[&str], place: &str) -> Diagnostic {
+fn unknown_element(name: &Spanned<Cow<'static, str>>, known: &[&str], place: &str) -> Diagnostic {
     let d = Diagnostic::error(
         "unknown-element",
         format!("unknown element `{}` {place}", name.value),
@@ -202,7 +203,7 @@ fn read_policy(root: &mut Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Po
     // `None` until a `Statement` element is read; `Some(false)` when it had the wrong type.
     let mut statement_ok = None;
     for member in members.iter_mut() {
-        match member.key.value.as_str() {
+        match &*member.key.value {
             "Version" => {
                 policy.version_span = Some(member.value.span);
                 policy.version = read_version(&member.value, diagnostics);
@@ -353,7 +354,7 @@ fn read_statement_members(
     for member in members.iter_mut() {
         let member_span = member.span();
         let Member { key: name, value } = member;
-        let key = name.value.as_str();
+        let key = &*name.value;
         match key {
             "Sid" => match value.take_string() {
                 Some(sid) => statement.sid = Some(Spanned::new(sid, value.span)),
@@ -420,7 +421,7 @@ fn read_statement_members(
     }
 }
 
-fn both(plain: &str, negated: &str, second: &Spanned<String>) -> Diagnostic {
+fn both(plain: &str, negated: &str, second: &Spanned<Cow<'static, str>>) -> Diagnostic {
     Diagnostic::error(
         "conflicting-elements",
         format!("a statement may have `{plain}` or `{negated}`, not both"),
@@ -495,7 +496,7 @@ fn read_string_list(
 
 /// `Action`/`NotAction`, `Resource`/`NotResource` (G7).
 fn read_strings(
-    name: &Spanned<String>,
+    name: &Spanned<Cow<'static, str>>,
     value: &mut Value,
     span: Span,
     negated: bool,
@@ -511,13 +512,13 @@ fn read_strings(
 
 /// `Principal`/`NotPrincipal` (G9): `"*"` or a map of AWS/Service/Federated/CanonicalUser.
 fn read_principal(
-    name: &Spanned<String>,
+    name: &Spanned<Cow<'static, str>>,
     value: &mut Value,
     span: Span,
     negated: bool,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<PrincipalElement> {
-    let element = name.value.as_str();
+    let element = &*name.value;
     let value_span = value.span;
     let mut entries = Vec::new();
     match &mut value.kind {
@@ -579,7 +580,10 @@ fn read_principal(
     })
 }
 
-fn principal_kind(key: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<PrincipalKind> {
+fn principal_kind(
+    key: &Spanned<Cow<'static, str>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<PrincipalKind> {
     const KINDS: [PrincipalKind; 4] = [
         PrincipalKind::Aws,
         PrincipalKind::Service,
@@ -643,7 +647,7 @@ fn read_condition(value: &mut Value, errors: &mut Vec<Diagnostic>) -> Vec<Condit
                     operator: operator.clone(),
                     span: key_member.span(),
                     key: Spanned::new(
-                        std::mem::take(&mut key_member.key.value),
+                        std::mem::take(&mut key_member.key.value).into_owned(),
                         key_member.key.span,
                     ),
                     values,

@@ -7,6 +7,7 @@
 use crate::json::escape::first_escaped;
 use crate::json::{Value, ValueKind};
 use crate::span::{Position, Span, Spanned};
+use std::borrow::Cow;
 
 pub(super) struct Writer {
     pub(super) text: String,
@@ -17,6 +18,31 @@ pub(super) struct Writer {
 
 fn u32_of(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A key of the tree: the policy grammar's names (most keys of a policy, and read only to be
+/// compared) are static, other keys (condition keys, operators, mistakes) are copied.
+fn tree_key(key: &str) -> Cow<'static, str> {
+    let name = match key {
+        "Version" => "Version",
+        "Id" => "Id",
+        "Statement" => "Statement",
+        "Sid" => "Sid",
+        "Effect" => "Effect",
+        "Principal" => "Principal",
+        "NotPrincipal" => "NotPrincipal",
+        "Action" => "Action",
+        "NotAction" => "NotAction",
+        "Resource" => "Resource",
+        "NotResource" => "NotResource",
+        "Condition" => "Condition",
+        "AWS" => "AWS",
+        "Service" => "Service",
+        "Federated" => "Federated",
+        "CanonicalUser" => "CanonicalUser",
+        _ => return Cow::Owned(key.to_string()),
+    };
+    Cow::Borrowed(name)
 }
 
 impl Writer {
@@ -68,10 +94,10 @@ impl Writer {
     }
 
     /// An object key and the `": "` after it.
-    pub(super) fn key(&mut self, key: &str) -> Spanned<String> {
+    pub(super) fn key(&mut self, key: &str) -> Spanned<Cow<'static, str>> {
         let span = self.string(key);
         self.raw(": ");
-        Spanned::new(key.to_string(), span)
+        Spanned::new(tree_key(key), span)
     }
 
     /// A string value.
@@ -84,10 +110,10 @@ impl Writer {
     }
 
     /// As [`Self::key`], for a key known to need no escape.
-    pub(super) fn plain_key(&mut self, key: &str) -> Spanned<String> {
+    pub(super) fn plain_key(&mut self, key: &str) -> Spanned<Cow<'static, str>> {
         let span = self.plain_string(key);
         self.raw(": ");
-        Spanned::new(key.to_string(), span)
+        Spanned::new(tree_key(key), span)
     }
 
     /// As [`Self::string_value`], for a string known to need no escape.
@@ -167,5 +193,20 @@ impl Writer {
         let chars = written.bytes().filter(|b| b & 0xC0 != 0x80).count();
         self.column = self.column.saturating_add(u32_of(chars));
         Span::new(start, self.position())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_keys_are_static_for_the_grammar_and_copied_otherwise() {
+        for name in ["Version", "Statement", "Effect", "NotResource", "CanonicalUser"] {
+            assert!(matches!(tree_key(name), Cow::Borrowed(n) if n == name));
+        }
+        for other in ["version", "StringEquals", "aws:PrincipalTag/role", "", "Effect "] {
+            assert!(matches!(tree_key(other), Cow::Owned(n) if n == other));
+        }
     }
 }
