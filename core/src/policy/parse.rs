@@ -351,6 +351,8 @@ fn read_statement_members(
     span: Span,
     errors: &mut Vec<Diagnostic>,
 ) {
+    // Whether the elements a statement needs were written (whatever their values).
+    let (mut has_effect, mut has_action) = (false, false);
     for member in members.iter_mut() {
         let member_span = member.span();
         let Member { key: name, value } = member;
@@ -360,7 +362,10 @@ fn read_statement_members(
                 Some(sid) => statement.sid = Some(Spanned::new(sid, value.span)),
                 None => errors.push(type_error("Sid", "a string", value)),
             },
-            "Effect" => statement.effect = read_effect(value, errors),
+            "Effect" => {
+                has_effect = true;
+                statement.effect = read_effect(value, errors);
+            }
             "Principal" | "NotPrincipal" => {
                 let negated = key == "NotPrincipal";
                 if statement
@@ -374,6 +379,7 @@ fn read_statement_members(
             }
             "Action" | "NotAction" => {
                 let negated = key == "NotAction";
+                has_action = true;
                 if statement
                     .action
                     .as_ref()
@@ -401,8 +407,7 @@ fn read_statement_members(
             _ => errors.push(unknown_element(name, &STATEMENT_ELEMENTS, "in a statement")),
         }
     }
-    let present = |name: &str| members.iter().any(|m| m.key.value == name);
-    if !present("Effect") {
+    if !has_effect {
         errors.push(
             Diagnostic::error(
                 "missing-effect",
@@ -412,7 +417,7 @@ fn read_statement_members(
             .with_fix("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
         );
     }
-    if !present("Action") && !present("NotAction") {
+    if !has_action {
         errors.push(Diagnostic::error(
             "missing-action",
             "the statement has no `Action` or `NotAction`",

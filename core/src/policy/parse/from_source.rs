@@ -67,7 +67,8 @@ fn write_value(s: &mut Scanner<'_>, w: &mut Writer, depth: usize) -> Option<Valu
         b'[' if depth < MAX_DEPTH => {
             s.eat(b'[');
             w.raw("[");
-            let mut items = Vec::new();
+            // Room for a short list of actions or resources without growing.
+            let mut items = Vec::with_capacity(4);
             if !s.eat(b']') {
                 loop {
                     w.element(items.len(), depth);

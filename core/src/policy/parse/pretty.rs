@@ -69,11 +69,20 @@ impl Writer {
     }
 
     fn newline(&mut self, depth: usize) {
-        self.text.push('\n');
+        /// A line break and the indentation of a policy's deepest usual level, written in one
+        /// copy; deeper levels add the rest.
+        const BREAK: &str = "\n                ";
         self.line = self.line.saturating_add(1);
         self.column = 1;
-        for _ in 0..depth {
-            self.raw("  ");
+        let mut indent = depth * 2;
+        let first = indent.min(BREAK.len() - 1);
+        self.text.push_str(BREAK.get(..first + 1).unwrap_or("\n"));
+        self.column = self.column.saturating_add(u32_of(first));
+        indent -= first;
+        while indent > 0 {
+            let more = indent.min(BREAK.len() - 1);
+            self.raw(BREAK.get(1..more + 1).unwrap_or(""));
+            indent -= more;
         }
     }
 
@@ -202,10 +211,22 @@ mod tests {
 
     #[test]
     fn tree_keys_are_static_for_the_grammar_and_copied_otherwise() {
-        for name in ["Version", "Statement", "Effect", "NotResource", "CanonicalUser"] {
+        for name in [
+            "Version",
+            "Statement",
+            "Effect",
+            "NotResource",
+            "CanonicalUser",
+        ] {
             assert!(matches!(tree_key(name), Cow::Borrowed(n) if n == name));
         }
-        for other in ["version", "StringEquals", "aws:PrincipalTag/role", "", "Effect "] {
+        for other in [
+            "version",
+            "StringEquals",
+            "aws:PrincipalTag/role",
+            "",
+            "Effect ",
+        ] {
             assert!(matches!(tree_key(other), Cow::Owned(n) if n == other));
         }
     }
