@@ -30,6 +30,7 @@
 
 mod from_source;
 mod from_value;
+mod plain;
 mod pretty;
 
 use super::model::*;
@@ -110,33 +111,44 @@ pub fn parse_policy_value(value: &serde_json::Value) -> ParsedPolicy {
     }
 }
 
-/// A policy document's pretty text and spanned tree, written from its JSON source (an object
-/// inside a scenario line) exactly as [`parse_policy_value`] writes them for the
+/// A policy document's pretty text and what is read from it, written from its JSON source (an
+/// object inside a scenario line) exactly as [`parse_policy_value`] writes them for the
 /// `serde_json::Value` of that source, without building the value.
 #[derive(Debug)]
-pub(crate) struct RenderedSource {
-    text: String,
-    root: Value,
+pub(crate) enum RenderedSource {
+    /// A plain document, read while its text was written (see `plain`).
+    Read(ParsedPolicy),
+    /// Any other document of the plain vocabulary of `from_source`: its text and tree.
+    Tree { text: String, root: Value },
 }
 
 impl RenderedSource {
     /// Renders the whole of `source`; `None` when it is outside the plain vocabulary this path
     /// takes (see `from_source`): the caller then reads the value.
     pub(crate) fn new(source: &str) -> Option<Self> {
-        let (text, root) = from_source::render(source)?;
-        Some(RenderedSource { text, root })
+        let mut scanner = Scanner::new(source);
+        let rendered = Self::at(&mut scanner)?;
+        scanner.at_end().then_some(rendered)
     }
 
     /// Renders the value at the scanner, inside a longer text (a scenario line); `None` as for
     /// [`Self::new`], the scanner then left anywhere inside the value.
     pub(crate) fn at(scanner: &mut Scanner<'_>) -> Option<Self> {
+        let start = scanner.clone();
+        if let Some(parsed) = plain::read_at(scanner) {
+            return Some(RenderedSource::Read(parsed));
+        }
+        *scanner = start;
         let (text, root) = from_source::render_at(scanner)?;
-        Some(RenderedSource { text, root })
+        Some(RenderedSource::Tree { text, root })
     }
 
     /// Reads the policy.
     pub(crate) fn parse(self) -> ParsedPolicy {
-        read_rendered(self.text, self.root)
+        match self {
+            RenderedSource::Read(parsed) => parsed,
+            RenderedSource::Tree { text, root } => read_rendered(text, root),
+        }
     }
 }
 

@@ -17,6 +17,7 @@ use std::borrow::Cow;
 const MAX_MEMBERS: usize = 256;
 
 /// The pretty text and its tree, or `None` when `source` is outside the plain vocabulary.
+#[cfg(test)]
 pub(super) fn render(source: &str) -> Option<(String, Value)> {
     let mut scanner = Scanner::new(source);
     let rendered = render_at(&mut scanner)?;

@@ -143,7 +143,7 @@ impl Writer {
     }
 
     /// A quoted string without escapes (the caller knows it needs none); returns its span.
-    fn plain_string(&mut self, s: &str) -> Span {
+    pub(super) fn plain_string(&mut self, s: &str) -> Span {
         let start = self.position();
         self.text.reserve(s.len() + 2);
         self.text.push('"');
@@ -159,7 +159,7 @@ impl Writer {
     }
 
     /// A quoted string with serde_json's escapes; returns its span.
-    fn string(&mut self, s: &str) -> Span {
+    pub(super) fn string(&mut self, s: &str) -> Span {
         // Most policy strings need no escape: copy them whole.
         if first_escaped(s.as_bytes(), 0) == s.len() {
             return self.plain_string(s);
