@@ -38,7 +38,9 @@ struct PlainReader<'s, 'a> {
     w: Writer,
 }
 
-type Key = Spanned<Cow<'static, str>>;
+/// An object key as read from the source (borrowed unless it had escapes), and where it was
+/// written.
+type Key<'a> = Spanned<Cow<'a, str>>;
 
 /// Most members of an object read here: a statement has at most nine elements.
 const MAX_MEMBERS: usize = 16;
@@ -52,12 +54,15 @@ fn first(seen: &mut u32, bit: u32) -> Option<()> {
     Some(())
 }
 
-impl PlainReader<'_, '_> {
+impl<'a> PlainReader<'_, 'a> {
     /// An object at `depth`, each member read by `member` given its key; returns its span.
+    /// `any_keys` when the caller does not know the keys (and so does not catch a repeated
+    /// one itself).
     fn object(
         &mut self,
         depth: usize,
-        mut member: impl FnMut(&mut Self, Key) -> Option<()>,
+        any_keys: bool,
+        mut member: impl FnMut(&mut Self, Key<'a>) -> Option<()>,
     ) -> Option<Span> {
         if depth >= MAX_DEPTH || !self.s.eat(b'{') {
             return None;
@@ -75,23 +80,22 @@ impl PlainReader<'_, '_> {
                     return None;
                 }
                 self.w.element(count, depth);
-                let key = match key {
-                    Cow::Borrowed(plain) => self.w.plain_key(plain),
-                    Cow::Owned(decoded) => self.w.key(&decoded),
-                };
-                let written = |(from, to): (u32, u32)| {
-                    self.w.text.get(from as usize..to as usize).unwrap_or("")
-                };
-                let here = (key.span.start.offset, key.span.end.offset);
-                if keys
-                    .get(..count)?
-                    .iter()
-                    .any(|&k| written(k) == written(here))
-                {
-                    return None;
+                let span = self.w.key_span(&key, matches!(key, Cow::Borrowed(_)));
+                if any_keys {
+                    let written = |(from, to): (u32, u32)| {
+                        self.w.text.get(from as usize..to as usize).unwrap_or("")
+                    };
+                    let here = (span.start.offset, span.end.offset);
+                    if keys
+                        .get(..count)?
+                        .iter()
+                        .any(|&k| written(k) == written(here))
+                    {
+                        return None;
+                    }
+                    *keys.get_mut(count)? = here;
                 }
-                *keys.get_mut(count)? = here;
-                member(self, key)?;
+                member(self, Spanned::new(key, span))?;
                 count += 1;
                 if self.s.eat(b'}') {
                     break;
@@ -193,7 +197,7 @@ impl PlainReader<'_, '_> {
             span: Span::default(),
         };
         let mut seen = 0;
-        policy.span = self.object(0, |r, key| match &*key.value {
+        policy.span = self.object(0, false, |r, key| match &*key.value {
             "Version" => {
                 first(&mut seen, 1)?;
                 let version = r.string()?;
@@ -232,7 +236,7 @@ impl PlainReader<'_, '_> {
         const CONDITION: u32 = 16;
         let mut statement = empty_statement(index, Span::default());
         let mut seen = 0;
-        statement.span = self.object(depth, |r, key| {
+        statement.span = self.object(depth, false, |r, key| {
             let name = &*key.value;
             match name {
                 "Sid" => {
@@ -268,7 +272,7 @@ impl PlainReader<'_, '_> {
                 "Condition" => {
                     first(&mut seen, CONDITION)?;
                     let conditions = &mut statement.conditions;
-                    let span = r.object(depth + 1, |r, operator| {
+                    let span = r.object(depth + 1, true, |r, operator| {
                         r.condition_operator(operator, depth + 2, conditions)
                     })?;
                     statement.condition_span = Some(key.span.cover(span));
@@ -283,12 +287,12 @@ impl PlainReader<'_, '_> {
     /// One operator's object of keys, flattened to one entry per key.
     fn condition_operator(
         &mut self,
-        operator: Key,
+        operator: Key<'a>,
         depth: usize,
         entries: &mut Vec<ConditionEntry>,
     ) -> Option<()> {
         let operator = Spanned::new(Operator::parse(&operator.value).ok()?, operator.span);
-        self.object(depth, |r, key| {
+        self.object(depth, true, |r, key| {
             let (values, span) = if r.at_array() {
                 r.array(depth + 1, |r, _| r.scalar())?
             } else {

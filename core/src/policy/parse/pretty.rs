@@ -104,9 +104,20 @@ impl Writer {
 
     /// An object key and the `": "` after it.
     pub(super) fn key(&mut self, key: &str) -> Spanned<Cow<'static, str>> {
-        let span = self.string(key);
-        self.raw(": ");
+        let span = self.key_span(key, false);
         Spanned::new(tree_key(key), span)
+    }
+
+    /// Writes an object key and the `": "` after it; returns the key's span. `plain` when the
+    /// caller knows the key needs no escape.
+    pub(super) fn key_span(&mut self, key: &str, plain: bool) -> Span {
+        let span = if plain {
+            self.plain_string(key)
+        } else {
+            self.string(key)
+        };
+        self.raw(": ");
+        span
     }
 
     /// A string value.
@@ -120,8 +131,7 @@ impl Writer {
 
     /// As [`Self::key`], for a key known to need no escape.
     pub(super) fn plain_key(&mut self, key: &str) -> Spanned<Cow<'static, str>> {
-        let span = self.plain_string(key);
-        self.raw(": ");
+        let span = self.key_span(key, true);
         Spanned::new(tree_key(key), span)
     }
 
