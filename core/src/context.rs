@@ -410,11 +410,7 @@ mod tests {
     #[test]
     fn c2_static_inserts_at_once_agree_with_one_by_one() {
         let fixed = [
-            (
-                "aws:PrincipalArn",
-                "aws:principalarn",
-                "arn:aws:iam::1:user/u",
-            ),
+            ("aws:PrincipalArn", "aws:principalarn", "arn:aws:iam::1:user/u"),
             ("aws:username", "aws:username", "derived"),
             ("aws:RequestedRegion", "aws:requestedregion", "us-east-1"),
             ("aws:EpochTime", "aws:epochtime", "0"),
@@ -426,11 +422,7 @@ mod tests {
             &[],
             &[("AWS:username", "typed"), ("s3:prefix", "home/")],
             &[("aaa:x", "1"), ("zzz:y", "2"), ("aws:m", "3")],
-            &[
-                ("Z:LAST", "given"),
-                ("A:first", "given"),
-                ("aws:EPOCHTIME", "9"),
-            ],
+            &[("Z:LAST", "given"), ("A:first", "given"), ("aws:EPOCHTIME", "9")],
             &[("aws:principalarn", "x"), ("aws:SourceIP", "192.0.2.1")],
         ];
         for given in givens {
@@ -452,8 +444,7 @@ mod tests {
             assert_eq!(at_once, one_by_one, "{given:?}");
             for (_, lower, _) in fixed {
                 let found = |c: &RequestContext| {
-                    c.get_hashed(key_hash(lower), lower)
-                        .map(|f| (f.value.clone(), f.ip))
+                    c.get_hashed(key_hash(lower), lower).map(|f| (f.value.clone(), f.ip))
                 };
                 assert_eq!(found(&at_once), found(&one_by_one), "{lower} {given:?}");
             }

@@ -150,12 +150,8 @@ fn evaluate_owned_agrees_with_evaluate_on_every_corpus_request() {
         let text = std::fs::read_to_string(file).unwrap_or_default();
         for scenario in read_scenarios(&text).into_iter().flatten() {
             let prepared = PreparedScenario::new(&scenario);
-            let requests = std::iter::once(scenario.request.clone()).chain(
-                scenario
-                    .tests
-                    .iter()
-                    .filter_map(|t| scenario.test_request(t).ok()),
-            );
+            let requests = std::iter::once(scenario.request.clone())
+                .chain(scenario.tests.iter().filter_map(|t| scenario.test_request(t).ok()));
             for request in requests {
                 let req = PreparedRequest::prepare(&request, &options);
                 let copied = evaluate(&prepared.policies, &req);

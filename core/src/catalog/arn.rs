@@ -253,10 +253,7 @@ impl Chain {
             let Some(colon) = rest.iter().position(|&b| b == b':').filter(|&c| c > 0) else {
                 return false;
             };
-            match rest
-                .get(colon..)
-                .and_then(|r| r.strip_prefix(literal.as_bytes()))
-            {
+            match rest.get(colon..).and_then(|r| r.strip_prefix(literal.as_bytes())) {
                 Some(after) => rest = after,
                 None => return false,
             }
@@ -606,11 +603,7 @@ mod tests {
                 let tokens: Vec<Tok> = text.iter().map(|&b| Tok::Lit(b)).collect();
                 let searched = intersects(&tokens, &compiled.tokens);
                 if let Some(masks) = &compiled.masks {
-                    assert_eq!(
-                        accepts(text, &compiled.tokens, masks),
-                        searched,
-                        "{arn} {template}"
-                    );
+                    assert_eq!(accepts(text, &compiled.tokens, masks), searched, "{arn} {template}");
                 }
                 assert_eq!(chain.accepts(text), searched, "{arn} {template}");
                 if searched {
@@ -621,15 +614,9 @@ mod tests {
             }
         }
         // Most of the catalog (those with `/` between placeholders take the automaton).
-        assert!(
-            chained * 3 > templates.len() * 2,
-            "{chained} of {}",
-            templates.len()
-        );
+        assert!(chained * 3 > templates.len() * 2, "{chained} of {}", templates.len());
         assert!(yes > 1000 && no > 1000, "{yes} {no}");
-        assert!(CompiledTemplate::new("arn:${Partition}:x:${Unclosed")
-            .chain
-            .is_none());
+        assert!(CompiledTemplate::new("arn:${Partition}:x:${Unclosed").chain.is_none());
         assert!(CompiledTemplate::new("arn:${A}${B}:x").chain.is_none());
         assert!(CompiledTemplate::new("no-arn-template").chain.is_some());
     }

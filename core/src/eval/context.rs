@@ -396,18 +396,10 @@ mod tests {
         let expected: Vec<&str> = DERIVED
             .iter()
             .map(|(name, _)| *name)
-            .filter(|n| {
-                !matches!(
-                    *n,
-                    "aws:userid" | "aws:username" | "aws:PrincipalServiceName"
-                )
-            })
+            .filter(|n| !matches!(*n, "aws:userid" | "aws:username" | "aws:PrincipalServiceName"))
             .collect();
         assert_eq!(added, expected);
-        assert_eq!(
-            ctx.get("aws:userid").and_then(ContextValue::single),
-            Some("typed")
-        );
+        assert_eq!(ctx.get("aws:userid").and_then(ContextValue::single), Some("typed"));
         assert_eq!(
             ctx.get("aws:PrincipalArn").and_then(ContextValue::single),
             Some("arn:aws:sts::111122223333:federated-user/bob")
@@ -424,19 +416,13 @@ mod tests {
     fn arn_fields_agree_with_splitn() {
         fn by_splitn_account(arn: &str) -> Option<&str> {
             let mut parts = arn.splitn(6, ':');
-            let (prefix, _, _, _, account) = (
-                parts.next()?,
-                parts.next()?,
-                parts.next()?,
-                parts.next()?,
-                parts.next()?,
-            );
+            let (prefix, _, _, _, account) =
+                (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
             (prefix == "arn" && !account.is_empty() && parts.next().is_some()).then_some(account)
         }
         fn by_splitn_region(arn: &str) -> Option<&str> {
             let mut parts = arn.splitn(6, ':');
-            let (prefix, _, _, region) =
-                (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            let (prefix, _, _, region) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
             (prefix == "arn" && !region.is_empty() && !region.contains('*')).then_some(region)
         }
         for arn in [

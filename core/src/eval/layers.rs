@@ -10,8 +10,8 @@ use super::{options_for, Hit, Participation};
 use crate::concat::{concat, decimal};
 use crate::context::ContextValue;
 use crate::matching::PreparedMatch;
-use crate::policy::Effect;
 use std::borrow::Cow;
+use crate::policy::Effect;
 
 /// "SCP level 1 (OU)", "RCP level 0 (root)", "VPC endpoint policy 2".
 fn level_label(kind: LayerKind, level: usize, levels: usize) -> String {

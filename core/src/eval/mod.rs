@@ -308,14 +308,7 @@ pub fn decide(set: &PolicySet, req: &PreparedRequest) -> Decision {
         return Decision::ImplicitDeny;
     }
     let part = Participation::of(set, req);
-    decide_summary(&summarize(
-        set,
-        req,
-        &prepared_match(req),
-        part,
-        &mut |_| {},
-    ))
-    .decision()
+    decide_summary(&summarize(set, req, &prepared_match(req), part, &mut |_| {})).decision()
 }
 
 /// The decision with its reasons and per-layer verdicts, without the statement trace: agrees with

@@ -328,13 +328,7 @@ mod tests {
             }
         };
         let mut kinds = Vec::new();
-        for action in [
-            "ecr:PutImage",
-            "STS:AssumeRole",
-            "sts:TagSession",
-            "iam:GetRole",
-            "",
-        ] {
+        for action in ["ecr:PutImage", "STS:AssumeRole", "sts:TagSession", "iam:GetRole", ""] {
             for resource in [
                 "arn:aws:ecr:us-east-1:111122223333:repository/web",
                 "arn:aws:ECR:us-east-1:111122223333:repository/web",

@@ -436,14 +436,7 @@ fn body(out: &mut Vec<u8>, text: &str) {
         let valid = (1u64 << (8 * tail.len())) - 1;
         let mask = escape_mask(word) & valid;
         if mask != 0 {
-            escape_word(
-                out,
-                bytes,
-                &mut run_start,
-                words.len() * 8,
-                (word, valid),
-                mask,
-            );
+            escape_word(out, bytes, &mut run_start, words.len() * 8, (word, valid), mask);
         }
     }
     out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());

@@ -478,20 +478,10 @@ mod tests {
             let (cuts, found) = colon_positions::<5>(text.as_bytes());
             assert_eq!(found, plain.len(), "{text:?}");
             assert_eq!(cuts.get(..found), Some(plain.as_slice()), "{text:?}");
-            assert!(
-                cuts.iter().skip(found).all(|&c| c == text.len()),
-                "{text:?}"
-            );
+            assert!(cuts.iter().skip(found).all(|&c| c == text.len()), "{text:?}");
             let mut it = text.splitn(6, ':');
             let expected: Option<[&str; 6]> = (|| {
-                Some([
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                ])
+                Some([it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?])
             })();
             assert_eq!(split6(text), expected, "{text:?}");
             if found == 5 {

@@ -532,12 +532,8 @@ impl CompiledStatement {
             // Without variables there is nothing to resolve or report: the decision's
             // comparison (ARN head already folded) gives the answer.
             if p.template().is_none() {
-                if p.matches_prepared(
-                    req.resource,
-                    prepared.arn,
-                    prepared.head_folded,
-                    req.context,
-                ) {
+                if p.matches_prepared(req.resource, prepared.arn, prepared.head_folded, req.context)
+                {
                     hit = Some((i, None));
                     break;
                 }
@@ -591,10 +587,7 @@ fn explain_action(a: &Element<ActionPattern>, prepared: &PreparedMatch) -> Eleme
     let action = prepared.request.action;
     let hit = match prepared.action_folded {
         // `action_folded` is ASCII (checked once by `PreparedMatch`).
-        Some(folded) => a
-            .patterns
-            .iter()
-            .position(|p| p.matches_ascii_folded(folded)),
+        Some(folded) => a.patterns.iter().position(|p| p.matches_ascii_folded(folded)),
         None => a.patterns.iter().position(|p| p.matches(action)),
     };
     let note = match (a.negated, hit.is_some()) {

@@ -25,9 +25,9 @@
 use super::model::*;
 use super::policy_type::{PolicyType, ResourceKind};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::Span;
 use crate::matching::arn::split6;
 use crate::matching::variables::has_variable;
-use crate::span::Span;
 
 /// Checks a parsed policy against the rules of one policy type.
 pub fn validate(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
@@ -192,10 +192,7 @@ impl Validator {
         by_sid.sort_unstable();
         let first_use = |sid: &str| {
             let i = by_sid.partition_point(|(s, _)| *s < sid);
-            by_sid
-                .get(i)
-                .filter(|(s, _)| *s == sid)
-                .map(|&(_, pos)| pos)
+            by_sid.get(i).filter(|(s, _)| *s == sid).map(|&(_, pos)| pos)
         };
         for (pos, statement) in policy.statements.iter().enumerate() {
             let Some(sid) = &statement.sid else { continue };

@@ -133,11 +133,7 @@ impl ActionFacts {
     fn describes(&self, element: &StringElement) -> bool {
         self.negated == element.negated
             && self.texts.len() == element.values.len()
-            && self
-                .texts
-                .iter()
-                .zip(&element.values)
-                .all(|(t, v)| *t == v.value)
+            && self.texts.iter().zip(&element.values).all(|(t, v)| *t == v.value)
     }
 }
 
@@ -336,25 +332,15 @@ mod tests {
             (false, &["*"]),
             (false, &["*", "iam:PassRole"]),
             (false, &["iam:Pass*", "s3:GetObject"]),
-            (
-                false,
-                &["ecr:GetAuthorizationToken", "sts:GetCallerIdentity"],
-            ),
-            (
-                false,
-                &["nosuchservice:Get*", "s3:NoSuchAction", "s3:Zz*", "x"],
-            ),
+            (false, &["ecr:GetAuthorizationToken", "sts:GetCallerIdentity"]),
+            (false, &["nosuchservice:Get*", "s3:NoSuchAction", "s3:Zz*", "x"]),
             (false, &["*:Describe*", "e?r:Get*"]),
             (false, &[]),
         ];
         let check = |round: &str| {
             for &(negated, texts) in vocabulary {
                 let e = element(negated, texts);
-                assert_eq!(
-                    *ActionFacts::of(&e),
-                    ActionFacts::new(&e),
-                    "{texts:?} {round}"
-                );
+                assert_eq!(*ActionFacts::of(&e), ActionFacts::new(&e), "{texts:?} {round}");
             }
         };
         check("first use");
@@ -370,9 +356,7 @@ mod tests {
             .collect();
         assert!(facts.iter().any(|f| !f.redundant.is_empty()));
         assert!(facts.iter().any(|f| f.unknown_service.contains(&true)));
-        assert!(facts
-            .iter()
-            .any(|f| f.only_star.iter().any(Option::is_some)));
+        assert!(facts.iter().any(|f| f.only_star.iter().any(Option::is_some)));
         assert!(facts.iter().any(|f| f.passes_role.contains(&true)));
         assert!(facts.iter().any(|f| f.named.is_none()));
         assert!(facts.iter().any(|f| !f.types.is_empty()));

@@ -494,9 +494,7 @@ fn g4_each_duplicate_names_the_first_use() {
 /// M1: the byte scan for `service:Name` agrees with splitting on the first colon.
 #[test]
 fn m1_service_and_name_scan_agrees_with_split_once() {
-    for text in [
-        "s3:Get*", "s3", ":Get", "s3:", "a:b:c", ":", "::", "", "ä:ö", "a::", "é:x:",
-    ] {
+    for text in ["s3:Get*", "s3", ":Get", "s3:", "a:b:c", ":", "::", "", "ä:ö", "a::", "é:x:"] {
         let split = match text.split_once(':') {
             Some((service, name)) => !service.is_empty() && !name.is_empty() && !name.contains(':'),
             None => false,
