@@ -141,17 +141,20 @@ impl<'a> PlainReader<'_, 'a> {
         self.s.peek() == Some(b'[')
     }
 
+    /// A string as read from the source (borrowed unless it had escapes), and where it was
+    /// written: for values only compared (`Version`, `Effect`).
+    fn text(&mut self) -> Option<Spanned<Cow<'a, str>>> {
+        let text = self.s.string()?;
+        let span = match &text {
+            Cow::Borrowed(plain) => self.w.plain_string(plain),
+            Cow::Owned(decoded) => self.w.string(decoded),
+        };
+        Some(Spanned::new(text, span))
+    }
+
     fn string(&mut self) -> Option<Spanned<String>> {
-        Some(match self.s.string()? {
-            Cow::Borrowed(plain) => {
-                let span = self.w.plain_string(plain);
-                Spanned::new(plain.to_string(), span)
-            }
-            Cow::Owned(decoded) => {
-                let span = self.w.string(&decoded);
-                Spanned::new(decoded, span)
-            }
-        })
+        let text = self.text()?;
+        Some(Spanned::new(text.value.into_owned(), text.span))
     }
 
     /// A string, or a non-empty array of strings (`Action`, `Resource`, …).
@@ -200,8 +203,8 @@ impl<'a> PlainReader<'_, 'a> {
         policy.span = self.object(0, false, |r, key| match &*key.value {
             "Version" => {
                 first(&mut seen, 1)?;
-                let version = r.string()?;
-                policy.version = match version.value.as_str() {
+                let version = r.text()?;
+                policy.version = match &*version.value {
                     "2012-10-17" => PolicyVersion::V2012_10_17,
                     "2008-10-17" => PolicyVersion::V2008_10_17,
                     _ => return None,
@@ -245,8 +248,8 @@ impl<'a> PlainReader<'_, 'a> {
                 }
                 "Effect" => {
                     first(&mut seen, EFFECT)?;
-                    let effect = r.string()?;
-                    let value = match effect.value.as_str() {
+                    let effect = r.text()?;
+                    let value = match &*effect.value {
                         "Allow" => Effect::Allow,
                         "Deny" => Effect::Deny,
                         _ => return None,
