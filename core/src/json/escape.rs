@@ -8,11 +8,12 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// `"` and `\\`. The lowest set bit is exact (borrows only run upwards from a flagged byte), so
 /// it gives the first byte to escape.
 pub(crate) fn escape_mask(word: u64) -> u64 {
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    control
-        | zero_byte(word ^ (ONES * u64::from(b'"')))
-        | zero_byte(word ^ (ONES * u64::from(b'\\')))
+    // Flipping bit 1 maps the control characters onto themselves and `"` (0x22) onto 0x20, so
+    // one "below 0x21" test finds both.
+    let flipped = word ^ (ONES * 0x02);
+    let control_or_quote = flipped.wrapping_sub(ONES * 0x21) & !flipped & HIGHS;
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    control_or_quote | (backslash.wrapping_sub(ONES) & !backslash & HIGHS)
 }
 
 /// The offset of the first byte at or after `from` that JSON escapes, or `bytes.len()`.
@@ -54,6 +55,23 @@ mod tests {
                     bytes[at] = special;
                     for from in 0..=len {
                         assert_eq!(first_escaped(&bytes, from), plain(&bytes, from));
+                    }
+                }
+            }
+        }
+        // Two bytes near the boundaries of the tests (a borrow from one must not hide or fake
+        // the other).
+        let edges = [
+            0x00, 0x01, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xa2, 0xff,
+        ];
+        for at in 0..16 {
+            for second in at + 1..16 {
+                for &a in &edges {
+                    for &b in &edges {
+                        let mut bytes = [b'a'; 16];
+                        bytes[at] = a;
+                        bytes[second] = b;
+                        assert_eq!(first_escaped(&bytes, 0), plain(&bytes, 0));
                     }
                 }
             }

@@ -6,6 +6,7 @@ use super::value::{Member, Value, ValueKind};
 use super::{JsonDocument, MAX_DEPTH};
 use crate::diagnostic::Diagnostic;
 use crate::span::{Position, Span, Spanned};
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Diagnostic codes of this module.
@@ -177,7 +178,10 @@ impl Reader<'_> {
                     Frame::Object { members, key, .. } => {
                         let key =
                             std::mem::replace(key, Spanned::new(String::new(), Span::default()));
-                        members.push(Member { key, value });
+                        members.push(Member {
+                            key: Spanned::new(Cow::Owned(key.value), key.span),
+                            value,
+                        });
                         false
                     }
                 };

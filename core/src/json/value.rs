@@ -1,6 +1,7 @@
 //! The JSON syntax tree: every value, object key and array element knows where it was written.
 
 use crate::span::{Span, Spanned};
+use std::borrow::Cow;
 
 /// A JSON value and its span (from its first to just after its last character).
 #[derive(Clone, Debug, PartialEq)]
@@ -25,8 +26,9 @@ pub enum ValueKind {
 /// One `"key": value` pair of an object.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
-    /// The decoded key; its span covers the quotes.
-    pub key: Spanned<String>,
+    /// The decoded key; its span covers the quotes. Static for names a reader knows (the policy
+    /// writer's element names), so that the tree does not allocate them.
+    pub key: Spanned<Cow<'static, str>>,
     pub value: Value,
 }
 

@@ -30,6 +30,7 @@
 
 mod from_source;
 mod from_value;
+mod plain;
 mod pretty;
 
 use super::model::*;
@@ -39,6 +40,7 @@ use crate::json::scan::Scanner;
 use crate::json::{self, Member, Value, ValueKind};
 use crate::span::{Span, Spanned};
 use crate::suggest::closest;
+use std::borrow::Cow;
 
 /// A policy text and what was read from it.
 #[derive(Clone, Debug, PartialEq)]
@@ -109,33 +111,44 @@ pub fn parse_policy_value(value: &serde_json::Value) -> ParsedPolicy {
     }
 }
 
-/// A policy document's pretty text and spanned tree, written from its JSON source (an object
-/// inside a scenario line) exactly as [`parse_policy_value`] writes them for the
+/// A policy document's pretty text and what is read from it, written from its JSON source (an
+/// object inside a scenario line) exactly as [`parse_policy_value`] writes them for the
 /// `serde_json::Value` of that source, without building the value.
 #[derive(Debug)]
-pub(crate) struct RenderedSource {
-    text: String,
-    root: Value,
+pub(crate) enum RenderedSource {
+    /// A plain document, read while its text was written (see `plain`).
+    Read(ParsedPolicy),
+    /// Any other document of the plain vocabulary of `from_source`: its text and tree.
+    Tree { text: String, root: Value },
 }
 
 impl RenderedSource {
     /// Renders the whole of `source`; `None` when it is outside the plain vocabulary this path
     /// takes (see `from_source`): the caller then reads the value.
     pub(crate) fn new(source: &str) -> Option<Self> {
-        let (text, root) = from_source::render(source)?;
-        Some(RenderedSource { text, root })
+        let mut scanner = Scanner::new(source);
+        let rendered = Self::at(&mut scanner)?;
+        scanner.at_end().then_some(rendered)
     }
 
     /// Renders the value at the scanner, inside a longer text (a scenario line); `None` as for
     /// [`Self::new`], the scanner then left anywhere inside the value.
     pub(crate) fn at(scanner: &mut Scanner<'_>) -> Option<Self> {
+        let start = scanner.clone();
+        if let Some(parsed) = plain::read_at(scanner) {
+            return Some(RenderedSource::Read(parsed));
+        }
+        *scanner = start;
         let (text, root) = from_source::render_at(scanner)?;
-        Some(RenderedSource { text, root })
+        Some(RenderedSource::Tree { text, root })
     }
 
     /// Reads the policy.
     pub(crate) fn parse(self) -> ParsedPolicy {
-        read_rendered(self.text, self.root)
+        match self {
+            RenderedSource::Read(parsed) => parsed,
+            RenderedSource::Tree { text, root } => read_rendered(text, root),
+        }
     }
 }
 
@@ -158,7 +171,7 @@ fn opening(span: Span) -> Span {
     Span::new(span.start, end.min(span.end.max(span.start)))
 }
 
-fn unknown_element(name: &Spanned<String>, known: &[&str], place: &str) -> Diagnostic {
+fn unknown_element(name: &Spanned<Cow<'static, str>>, known: &[&str], place: &str) -> Diagnostic {
     let d = Diagnostic::error(
         "unknown-element",
         format!("unknown element `{}` {place}", name.value),
@@ -202,7 +215,7 @@ fn read_policy(root: &mut Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Po
     // `None` until a `Statement` element is read; `Some(false)` when it had the wrong type.
     let mut statement_ok = None;
     for member in members.iter_mut() {
-        match member.key.value.as_str() {
+        match &*member.key.value {
             "Version" => {
                 policy.version_span = Some(member.value.span);
                 policy.version = read_version(&member.value, diagnostics);
@@ -350,16 +363,21 @@ fn read_statement_members(
     span: Span,
     errors: &mut Vec<Diagnostic>,
 ) {
+    // Whether the elements a statement needs were written (whatever their values).
+    let (mut has_effect, mut has_action) = (false, false);
     for member in members.iter_mut() {
         let member_span = member.span();
         let Member { key: name, value } = member;
-        let key = name.value.as_str();
+        let key = &*name.value;
         match key {
             "Sid" => match value.take_string() {
                 Some(sid) => statement.sid = Some(Spanned::new(sid, value.span)),
                 None => errors.push(type_error("Sid", "a string", value)),
             },
-            "Effect" => statement.effect = read_effect(value, errors),
+            "Effect" => {
+                has_effect = true;
+                statement.effect = read_effect(value, errors);
+            }
             "Principal" | "NotPrincipal" => {
                 let negated = key == "NotPrincipal";
                 if statement
@@ -373,6 +391,7 @@ fn read_statement_members(
             }
             "Action" | "NotAction" => {
                 let negated = key == "NotAction";
+                has_action = true;
                 if statement
                     .action
                     .as_ref()
@@ -400,8 +419,7 @@ fn read_statement_members(
             _ => errors.push(unknown_element(name, &STATEMENT_ELEMENTS, "in a statement")),
         }
     }
-    let present = |name: &str| members.iter().any(|m| m.key.value == name);
-    if !present("Effect") {
+    if !has_effect {
         errors.push(
             Diagnostic::error(
                 "missing-effect",
@@ -411,7 +429,7 @@ fn read_statement_members(
             .with_fix("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
         );
     }
-    if !present("Action") && !present("NotAction") {
+    if !has_action {
         errors.push(Diagnostic::error(
             "missing-action",
             "the statement has no `Action` or `NotAction`",
@@ -420,7 +438,7 @@ fn read_statement_members(
     }
 }
 
-fn both(plain: &str, negated: &str, second: &Spanned<String>) -> Diagnostic {
+fn both(plain: &str, negated: &str, second: &Spanned<Cow<'static, str>>) -> Diagnostic {
     Diagnostic::error(
         "conflicting-elements",
         format!("a statement may have `{plain}` or `{negated}`, not both"),
@@ -495,7 +513,7 @@ fn read_string_list(
 
 /// `Action`/`NotAction`, `Resource`/`NotResource` (G7).
 fn read_strings(
-    name: &Spanned<String>,
+    name: &Spanned<Cow<'static, str>>,
     value: &mut Value,
     span: Span,
     negated: bool,
@@ -511,13 +529,13 @@ fn read_strings(
 
 /// `Principal`/`NotPrincipal` (G9): `"*"` or a map of AWS/Service/Federated/CanonicalUser.
 fn read_principal(
-    name: &Spanned<String>,
+    name: &Spanned<Cow<'static, str>>,
     value: &mut Value,
     span: Span,
     negated: bool,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<PrincipalElement> {
-    let element = name.value.as_str();
+    let element = &*name.value;
     let value_span = value.span;
     let mut entries = Vec::new();
     match &mut value.kind {
@@ -579,7 +597,10 @@ fn read_principal(
     })
 }
 
-fn principal_kind(key: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<PrincipalKind> {
+fn principal_kind(
+    key: &Spanned<Cow<'static, str>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<PrincipalKind> {
     const KINDS: [PrincipalKind; 4] = [
         PrincipalKind::Aws,
         PrincipalKind::Service,
@@ -643,7 +664,7 @@ fn read_condition(value: &mut Value, errors: &mut Vec<Diagnostic>) -> Vec<Condit
                     operator: operator.clone(),
                     span: key_member.span(),
                     key: Spanned::new(
-                        std::mem::take(&mut key_member.key.value),
+                        std::mem::take(&mut key_member.key.value).into_owned(),
                         key_member.key.span,
                     ),
                     values,

@@ -17,6 +17,7 @@ use std::borrow::Cow;
 const MAX_MEMBERS: usize = 256;
 
 /// The pretty text and its tree, or `None` when `source` is outside the plain vocabulary.
+#[cfg(test)]
 pub(super) fn render(source: &str) -> Option<(String, Value)> {
     let mut scanner = Scanner::new(source);
     let rendered = render_at(&mut scanner)?;
@@ -67,7 +68,8 @@ fn write_value(s: &mut Scanner<'_>, w: &mut Writer, depth: usize) -> Option<Valu
         b'[' if depth < MAX_DEPTH => {
             s.eat(b'[');
             w.raw("[");
-            let mut items = Vec::new();
+            // Room for a short list of actions or resources without growing.
+            let mut items = Vec::with_capacity(4);
             if !s.eat(b']') {
                 loop {
                     w.element(items.len(), depth);

@@ -7,6 +7,7 @@
 use crate::json::escape::first_escaped;
 use crate::json::{Value, ValueKind};
 use crate::span::{Position, Span, Spanned};
+use std::borrow::Cow;
 
 pub(super) struct Writer {
     pub(super) text: String,
@@ -17,6 +18,31 @@ pub(super) struct Writer {
 
 fn u32_of(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A key of the tree: the policy grammar's names (most keys of a policy, and read only to be
+/// compared) are static, other keys (condition keys, operators, mistakes) are copied.
+fn tree_key(key: &str) -> Cow<'static, str> {
+    let name = match key {
+        "Version" => "Version",
+        "Id" => "Id",
+        "Statement" => "Statement",
+        "Sid" => "Sid",
+        "Effect" => "Effect",
+        "Principal" => "Principal",
+        "NotPrincipal" => "NotPrincipal",
+        "Action" => "Action",
+        "NotAction" => "NotAction",
+        "Resource" => "Resource",
+        "NotResource" => "NotResource",
+        "Condition" => "Condition",
+        "AWS" => "AWS",
+        "Service" => "Service",
+        "Federated" => "Federated",
+        "CanonicalUser" => "CanonicalUser",
+        _ => return Cow::Owned(key.to_string()),
+    };
+    Cow::Borrowed(name)
 }
 
 impl Writer {
@@ -43,11 +69,20 @@ impl Writer {
     }
 
     fn newline(&mut self, depth: usize) {
-        self.text.push('\n');
+        /// A line break and the indentation of a policy's deepest usual level, written in one
+        /// copy; deeper levels add the rest.
+        const BREAK: &str = "\n                ";
         self.line = self.line.saturating_add(1);
         self.column = 1;
-        for _ in 0..depth {
-            self.raw("  ");
+        let mut indent = depth * 2;
+        let first = indent.min(BREAK.len() - 1);
+        self.text.push_str(BREAK.get(..first + 1).unwrap_or("\n"));
+        self.column = self.column.saturating_add(u32_of(first));
+        indent -= first;
+        while indent > 0 {
+            let more = indent.min(BREAK.len() - 1);
+            self.raw(BREAK.get(1..more + 1).unwrap_or(""));
+            indent -= more;
         }
     }
 
@@ -68,10 +103,21 @@ impl Writer {
     }
 
     /// An object key and the `": "` after it.
-    pub(super) fn key(&mut self, key: &str) -> Spanned<String> {
-        let span = self.string(key);
+    pub(super) fn key(&mut self, key: &str) -> Spanned<Cow<'static, str>> {
+        let span = self.key_span(key, false);
+        Spanned::new(tree_key(key), span)
+    }
+
+    /// Writes an object key and the `": "` after it; returns the key's span. `plain` when the
+    /// caller knows the key needs no escape.
+    pub(super) fn key_span(&mut self, key: &str, plain: bool) -> Span {
+        let span = if plain {
+            self.plain_string(key)
+        } else {
+            self.string(key)
+        };
         self.raw(": ");
-        Spanned::new(key.to_string(), span)
+        span
     }
 
     /// A string value.
@@ -84,10 +130,9 @@ impl Writer {
     }
 
     /// As [`Self::key`], for a key known to need no escape.
-    pub(super) fn plain_key(&mut self, key: &str) -> Spanned<String> {
-        let span = self.plain_string(key);
-        self.raw(": ");
-        Spanned::new(key.to_string(), span)
+    pub(super) fn plain_key(&mut self, key: &str) -> Spanned<Cow<'static, str>> {
+        let span = self.key_span(key, true);
+        Spanned::new(tree_key(key), span)
     }
 
     /// As [`Self::string_value`], for a string known to need no escape.
@@ -108,7 +153,7 @@ impl Writer {
     }
 
     /// A quoted string without escapes (the caller knows it needs none); returns its span.
-    fn plain_string(&mut self, s: &str) -> Span {
+    pub(super) fn plain_string(&mut self, s: &str) -> Span {
         let start = self.position();
         self.text.reserve(s.len() + 2);
         self.text.push('"');
@@ -124,7 +169,7 @@ impl Writer {
     }
 
     /// A quoted string with serde_json's escapes; returns its span.
-    fn string(&mut self, s: &str) -> Span {
+    pub(super) fn string(&mut self, s: &str) -> Span {
         // Most policy strings need no escape: copy them whole.
         if first_escaped(s.as_bytes(), 0) == s.len() {
             return self.plain_string(s);
@@ -167,5 +212,32 @@ impl Writer {
         let chars = written.bytes().filter(|b| b & 0xC0 != 0x80).count();
         self.column = self.column.saturating_add(u32_of(chars));
         Span::new(start, self.position())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_keys_are_static_for_the_grammar_and_copied_otherwise() {
+        for name in [
+            "Version",
+            "Statement",
+            "Effect",
+            "NotResource",
+            "CanonicalUser",
+        ] {
+            assert!(matches!(tree_key(name), Cow::Borrowed(n) if n == name));
+        }
+        for other in [
+            "version",
+            "StringEquals",
+            "aws:PrincipalTag/role",
+            "",
+            "Effect ",
+        ] {
+            assert!(matches!(tree_key(other), Cow::Owned(n) if n == other));
+        }
     }
 }

@@ -1,0 +1,439 @@
+//! A plain policy document read straight from its JSON source into the [`Policy`] model while
+//! its pretty text is written, without the spanned tree: what [`super::from_source`] and
+//! [`super::read_policy`] give together, for documents they read without a single finding.
+//!
+//! Plain means: `Version`, `Id` and `Statement` at the top; statements (one object or a
+//! non-empty array of them) with `Sid`, `Effect` (`Allow`/`Deny`), `Action`/`NotAction`,
+//! `Resource`/`NotResource` (a string or a non-empty array of strings) and `Condition`
+//! (operators the model knows, each an object of keys with a string, boolean or plain integer,
+//! or a non-empty array of them); no repeated key. Anything else — `Principal`, an unknown
+//! element, a wrong type, a missing element, anything that would give a finding — gives `None`,
+//! and the caller takes the tree path, which reports it.
+
+use super::pretty::Writer;
+use super::{empty_statement, ParsedPolicy};
+use crate::json::scan::{is_plain_integer, Scanner};
+use crate::json::MAX_DEPTH;
+use crate::policy::model::*;
+use crate::policy::operator::Operator;
+use crate::span::{Span, Spanned};
+use std::borrow::Cow;
+
+/// The policy read from the value at the scanner, or `None` (the scanner then left anywhere
+/// inside the value) when it is not plain.
+pub(super) fn read_at(scanner: &mut Scanner<'_>) -> Option<ParsedPolicy> {
+    // As in `from_source::render_at`: the pretty text is about twice the compact source.
+    let w = Writer::new(scanner.rest_len().min(1 << 16) * 2 + 64);
+    let mut reader = PlainReader { s: scanner, w };
+    let policy = reader.policy()?;
+    Some(ParsedPolicy {
+        text: reader.w.text,
+        policy: Some(policy),
+        diagnostics: Vec::new(),
+    })
+}
+
+struct PlainReader<'s, 'a> {
+    s: &'s mut Scanner<'a>,
+    w: Writer,
+}
+
+/// An object key as read from the source (borrowed unless it had escapes), and where it was
+/// written.
+type Key<'a> = Spanned<Cow<'a, str>>;
+
+/// Most members of an object read here: a statement has at most nine elements.
+const MAX_MEMBERS: usize = 16;
+
+/// Marks `bit` in `seen`; `None` when it was already there (a repeated or conflicting element).
+fn first(seen: &mut u32, bit: u32) -> Option<()> {
+    if *seen & bit != 0 {
+        return None;
+    }
+    *seen |= bit;
+    Some(())
+}
+
+impl<'a> PlainReader<'_, 'a> {
+    /// An object at `depth`, each member read by `member` given its key; returns its span.
+    /// `any_keys` when the caller does not know the keys (and so does not catch a repeated
+    /// one itself).
+    fn object(
+        &mut self,
+        depth: usize,
+        any_keys: bool,
+        mut member: impl FnMut(&mut Self, Key<'a>) -> Option<()>,
+    ) -> Option<Span> {
+        if depth >= MAX_DEPTH || !self.s.eat(b'{') {
+            return None;
+        }
+        let start = self.w.position();
+        self.w.raw("{");
+        // Where each key was written: a repeated key (written the same way, as the escapes
+        // are a function of the text) goes to the tree path, as does a long object.
+        let mut keys = [(0, 0); MAX_MEMBERS];
+        let mut count = 0;
+        if !self.s.eat(b'}') {
+            loop {
+                let key = self.s.string()?;
+                if count >= MAX_MEMBERS || !self.s.eat(b':') {
+                    return None;
+                }
+                self.w.element(count, depth);
+                let span = self.w.key_span(&key, matches!(key, Cow::Borrowed(_)));
+                if any_keys {
+                    let written = |(from, to): (u32, u32)| {
+                        self.w.text.get(from as usize..to as usize).unwrap_or("")
+                    };
+                    let here = (span.start.offset, span.end.offset);
+                    if keys
+                        .get(..count)?
+                        .iter()
+                        .any(|&k| written(k) == written(here))
+                    {
+                        return None;
+                    }
+                    *keys.get_mut(count)? = here;
+                }
+                member(self, Spanned::new(key, span))?;
+                count += 1;
+                if self.s.eat(b'}') {
+                    break;
+                }
+                if !self.s.eat(b',') {
+                    return None;
+                }
+            }
+        }
+        self.w.close(count, depth, "}");
+        Some(Span::new(start, self.w.position()))
+    }
+
+    /// A non-empty array at `depth` of items read by `item`; returns them and its span.
+    fn array<T>(
+        &mut self,
+        depth: usize,
+        mut item: impl FnMut(&mut Self, usize) -> Option<T>,
+    ) -> Option<(Vec<T>, Span)> {
+        if depth >= MAX_DEPTH || !self.s.eat(b'[') {
+            return None;
+        }
+        let start = self.w.position();
+        self.w.raw("[");
+        let mut items = Vec::with_capacity(4);
+        loop {
+            self.w.element(items.len(), depth);
+            items.push(item(self, items.len())?);
+            if self.s.eat(b']') {
+                break;
+            }
+            if !self.s.eat(b',') {
+                return None;
+            }
+        }
+        self.w.close(items.len(), depth, "]");
+        Some((items, Span::new(start, self.w.position())))
+    }
+
+    /// Whether an array starts at the cursor.
+    fn at_array(&mut self) -> bool {
+        self.s.skip_whitespace();
+        self.s.peek() == Some(b'[')
+    }
+
+    /// A string as read from the source (borrowed unless it had escapes), and where it was
+    /// written: for values only compared (`Version`, `Effect`).
+    fn text(&mut self) -> Option<Spanned<Cow<'a, str>>> {
+        let text = self.s.string()?;
+        let span = match &text {
+            Cow::Borrowed(plain) => self.w.plain_string(plain),
+            Cow::Owned(decoded) => self.w.string(decoded),
+        };
+        Some(Spanned::new(text, span))
+    }
+
+    fn string(&mut self) -> Option<Spanned<String>> {
+        let text = self.text()?;
+        Some(Spanned::new(text.value.into_owned(), text.span))
+    }
+
+    /// A string, or a non-empty array of strings (`Action`, `Resource`, …).
+    fn strings(&mut self, depth: usize) -> Option<(Vec<Spanned<String>>, Span)> {
+        if self.at_array() {
+            return self.array(depth, |r, _| r.string());
+        }
+        let value = self.string()?;
+        let span = value.span;
+        Some((vec![value], span))
+    }
+
+    /// A condition value as canonical text: a string, a boolean or a plain integer.
+    fn scalar(&mut self) -> Option<Spanned<String>> {
+        self.s.skip_whitespace();
+        let start = self.w.position();
+        let text = match self.s.peek()? {
+            b'"' => return self.string(),
+            b'-' | b'0'..=b'9' => {
+                let number = self.s.number()?;
+                if !is_plain_integer(number) {
+                    return None;
+                }
+                number
+            }
+            b't' if self.s.eat_word("true") => "true",
+            b'f' if self.s.eat_word("false") => "false",
+            _ => return None,
+        };
+        self.w.raw(text);
+        Some(Spanned::new(
+            text.to_string(),
+            Span::new(start, self.w.position()),
+        ))
+    }
+
+    fn policy(&mut self) -> Option<Policy> {
+        let mut policy = Policy {
+            version: PolicyVersion::V2008_10_17,
+            version_span: None,
+            id: None,
+            statements: Vec::new(),
+            span: Span::default(),
+        };
+        let mut seen = 0;
+        policy.span = self.object(0, false, |r, key| match &*key.value {
+            "Version" => {
+                first(&mut seen, 1)?;
+                let version = r.text()?;
+                policy.version = match &*version.value {
+                    "2012-10-17" => PolicyVersion::V2012_10_17,
+                    "2008-10-17" => PolicyVersion::V2008_10_17,
+                    _ => return None,
+                };
+                policy.version_span = Some(version.span);
+                Some(())
+            }
+            "Id" => {
+                first(&mut seen, 2)?;
+                policy.id = Some(r.string()?);
+                Some(())
+            }
+            "Statement" => {
+                first(&mut seen, 4)?;
+                policy.statements = if r.at_array() {
+                    r.array(1, |r, index| r.statement(index, 2))?.0
+                } else {
+                    vec![r.statement(0, 1)?]
+                };
+                Some(())
+            }
+            _ => None,
+        })?;
+        (seen & 4 != 0).then_some(policy)
+    }
+
+    fn statement(&mut self, index: usize, depth: usize) -> Option<Statement> {
+        const SID: u32 = 1;
+        const EFFECT: u32 = 2;
+        const ACTION: u32 = 4;
+        const RESOURCE: u32 = 8;
+        const CONDITION: u32 = 16;
+        let mut statement = empty_statement(index, Span::default());
+        let mut seen = 0;
+        statement.span = self.object(depth, false, |r, key| {
+            let name = &*key.value;
+            match name {
+                "Sid" => {
+                    first(&mut seen, SID)?;
+                    statement.sid = Some(r.string()?);
+                }
+                "Effect" => {
+                    first(&mut seen, EFFECT)?;
+                    let effect = r.text()?;
+                    let value = match &*effect.value {
+                        "Allow" => Effect::Allow,
+                        "Deny" => Effect::Deny,
+                        _ => return None,
+                    };
+                    statement.effect = Some(Spanned::new(value, effect.span));
+                }
+                "Action" | "NotAction" | "Resource" | "NotResource" => {
+                    let is_action = name.ends_with("Action");
+                    first(&mut seen, if is_action { ACTION } else { RESOURCE })?;
+                    let negated = name.starts_with("Not");
+                    let (values, span) = r.strings(depth + 1)?;
+                    let element = Some(StringElement {
+                        negated,
+                        values,
+                        span: key.span.cover(span),
+                    });
+                    if is_action {
+                        statement.action = element;
+                    } else {
+                        statement.resource = element;
+                    }
+                }
+                "Condition" => {
+                    first(&mut seen, CONDITION)?;
+                    let conditions = &mut statement.conditions;
+                    let span = r.object(depth + 1, true, |r, operator| {
+                        r.condition_operator(operator, depth + 2, conditions)
+                    })?;
+                    statement.condition_span = Some(key.span.cover(span));
+                }
+                _ => return None,
+            }
+            Some(())
+        })?;
+        (seen & (EFFECT | ACTION) == EFFECT | ACTION).then_some(statement)
+    }
+
+    /// One operator's object of keys, flattened to one entry per key.
+    fn condition_operator(
+        &mut self,
+        operator: Key<'a>,
+        depth: usize,
+        entries: &mut Vec<ConditionEntry>,
+    ) -> Option<()> {
+        let operator = Spanned::new(Operator::parse(&operator.value).ok()?, operator.span);
+        self.object(depth, true, |r, key| {
+            let (values, span) = if r.at_array() {
+                r.array(depth + 1, |r, _| r.scalar())?
+            } else {
+                let value = r.scalar()?;
+                let span = value.span;
+                (vec![value], span)
+            };
+            entries.push(ConditionEntry {
+                operator: operator.clone(),
+                span: key.span.cover(span),
+                key: Spanned::new(key.value.into_owned(), key.span),
+                values,
+            });
+            Some(())
+        })?;
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{from_source, read_rendered};
+    use super::*;
+    use std::path::Path;
+
+    /// Whether the plain path takes `source`; when it does, its result (and where it leaves the
+    /// scanner) must be the tree path's, without a finding.
+    fn taken_and_agrees(source: &str) -> bool {
+        let mut plain_scanner = Scanner::new(source);
+        let plain = read_at(&mut plain_scanner);
+        let mut tree_scanner = Scanner::new(source);
+        let tree = from_source::render_at(&mut tree_scanner);
+        let Some(plain) = plain else { return false };
+        let (text, root) = tree.expect("the tree path reads what the plain path reads");
+        assert_eq!(plain, read_rendered(text, root), "{source}");
+        assert_eq!(plain_scanner.offset(), tree_scanner.offset(), "{source}");
+        assert!(plain.diagnostics.is_empty());
+        true
+    }
+
+    #[test]
+    fn plain_documents_read_like_the_tree_path() {
+        let taken = [
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":["s3:GetObject","s3:Put*"],"Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":10,"x":-3,"y":[1,"2",true]},"Bool":{"aws:SecureTransport":false},"StringEqualsIfExists":{"k":"v"},"ForAnyValue:StringLike":{"aws:TagKeys":["a*"]}}}]}"#,
+            r#" { "Statement" : { "Effect" : "Deny" , "NotAction" : "iam:*" , "NotResource" : [ "arn:aws:s3:::b" ] } , "Id" : "x" , "Version" : "2008-10-17" } "#,
+            r#"{"Statement":{"Eff\u0065ct":"Allo\u0077","Action":"s3:Get\u002a","Sid":"\u00e9\"\\\n\t é 😀","Condition":{}}}"#,
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Condition":{"Null":{}}},{"Effect":"Deny","Action":["a:b"],"Resource":"*"}]}"#,
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Condition":{"StringEquals":{"a":"1","A":"2"},"stringequals":{"a":"3"}}}]}"#,
+        ];
+        for source in taken {
+            assert!(taken_and_agrees(source), "not taken: {source}");
+        }
+        let left_to_the_tree_path = [
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Principal":"*"}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Extra":1}}"#,
+            r#"{"Statement":{"Effect":"allow","Action":"*"}}"#,
+            r#"{"Statement":{"Action":"*"}}"#,
+            r#"{"Statement":{"Effect":"Allow"}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","NotAction":"s3:*"}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*","NotResource":"x"}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":[]}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":["a", 1]}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":null}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Sid":1}}"#,
+            r#"{"Statement":[]}"#,
+            r#"{"Statement":["x"]}"#,
+            r#"{"Statement":"x"}"#,
+            r#"{"Version":"2012-10-17"}"#,
+            r#"{"Version":"2012-10-18","Statement":{"Effect":"Allow","Action":"*"}}"#,
+            r#"{"Version":2012,"Statement":{"Effect":"Allow","Action":"*"}}"#,
+            r#"{"Id":1,"Statement":{"Effect":"Allow","Action":"*"}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*"},"Statement":{"Effect":"Deny","Action":"*"}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Effect":"Deny"}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"Bool":{"a":"true"},"Bool":{"b":"true"}}}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"Bool":{"a":"true","a":"false"}}}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"Bool":{"a":null}}}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"Bool":{"a":[]}}}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"Bool":{"a":[["x"]]}}}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"NumericEquals":{"a":1.5}}}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"NumericEquals":{"a":-0}}}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"StringEqual":{"a":"b"}}}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"Bool":"x"}}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Condition":[]}}"#,
+            r#"[{"Statement":{"Effect":"Allow","Action":"*"}}]"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*"}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"*",}}"#,
+            "",
+        ];
+        for source in left_to_the_tree_path {
+            assert!(!taken_and_agrees(source), "taken: {source}");
+        }
+    }
+
+    /// Every policy document of the corpus (objects with a `Statement`), compact and pretty.
+    #[test]
+    fn corpus_documents_read_like_the_tree_path() {
+        fn documents(value: &serde_json::Value, out: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if map.contains_key("Statement") {
+                        out.push(value.to_string());
+                        out.extend(serde_json::to_string_pretty(value));
+                    }
+                    map.values().for_each(|v| documents(v, out));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| documents(v, out)),
+                _ => {}
+            }
+        }
+        fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut paths = Vec::new();
+        files(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus"),
+            &mut paths,
+        );
+        let mut sources = Vec::new();
+        for path in &paths {
+            let text = std::fs::read_to_string(path).expect("readable");
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
+                documents(&value, &mut sources);
+            }
+        }
+        let taken = sources.iter().filter(|s| taken_and_agrees(s)).count();
+        // The comparison means something only if the plain path is taken often.
+        assert!(sources.len() >= 200, "only {} documents", sources.len());
+        assert!(
+            taken * 2 >= sources.len(),
+            "plain path for only {taken} of {}",
+            sources.len()
+        );
+    }
+}
