@@ -14,6 +14,8 @@ pub struct MatchTarget {
     action_folded: Option<String>,
     /// Where the folded action's service ends (its first colon).
     service_len: Option<usize>,
+    /// `key_hash` of that service (0 without one).
+    service_hash: u64,
     /// The action and resource it was made from (a guard against a mismatch); the ARN's parts
     /// are ranges of the resource.
     source: (String, String),
@@ -60,8 +62,15 @@ impl MatchTarget {
             ArnParts { parts, head_folded }
         });
         let action_folded = action.is_ascii().then(|| action.to_ascii_lowercase());
+        let service_len = action_folded.as_deref().and_then(|a| a.find(':'));
+        let service_hash = action_folded
+            .as_deref()
+            .zip(service_len)
+            .and_then(|(a, n)| a.get(..n))
+            .map_or(0, key_hash);
         MatchTarget {
-            service_len: action_folded.as_deref().and_then(|a| a.find(':')),
+            service_len,
+            service_hash,
             action_folded,
             source: (action.to_string(), resource.to_string()),
             arn,
@@ -115,23 +124,22 @@ impl<'a> PreparedMatch<'a> {
         let resource = target.source.1.as_str();
         let (arn, head_folded) = match &target.arn {
             Some(ArnParts { parts, head_folded }) => {
-                let part = |text: &'a str, i: usize| {
-                    parts
-                        .get(i)
-                        .and_then(|&(start, end)| text.get(start..end))
-                        .unwrap_or("")
-                };
+                let [partition, service, region, account, resource] =
+                    parts.map(|(start, end)| resource.get(start..end).unwrap_or(""));
                 let arn = Arn {
-                    partition: part(resource, 0),
-                    service: part(resource, 1),
-                    region: part(resource, 2),
-                    account: part(resource, 3),
-                    resource: part(resource, 4),
+                    partition,
+                    service,
+                    region,
+                    account,
+                    resource,
                 };
-                let head = |text: &'a str| [0, 1, 2, 3].map(|i| part(text, i));
                 let head_folded = match head_folded {
-                    Some(HeadFolded::AsWritten) => Some(head(resource)),
-                    Some(HeadFolded::Lowered(lowered)) => Some(head(lowered)),
+                    // Lowercase as written: the head is the parts just read.
+                    Some(HeadFolded::AsWritten) => Some([partition, service, region, account]),
+                    Some(HeadFolded::Lowered(lowered)) => {
+                        let [p, s, r, a, _] = *parts;
+                        Some([p, s, r, a].map(|(start, end)| lowered.get(start..end).unwrap_or("")))
+                    }
                     None => None,
                 };
                 (Some(arn), head_folded)
@@ -145,7 +153,11 @@ impl<'a> PreparedMatch<'a> {
             request,
             action_folded,
             service,
-            service_hash: service.map_or(0, key_hash),
+            service_hash: if service.is_some() {
+                target.service_hash
+            } else {
+                0
+            },
             arn,
             head_folded,
         }
