@@ -7,7 +7,7 @@
 //! two token lists (at most (n+1)·(m+1) states, each visited once), so it is linear in each side's
 //! length and never backtracks exponentially.
 
-use crate::matching::arn::colon_positions;
+use crate::bytes::positions;
 use crate::matching::variables::has_variable;
 
 /// Which characters a wildcard token may stand for.
@@ -283,7 +283,7 @@ impl<'a> ArnPattern<'a> {
         // starts at the fifth colon), and whether there is a wildcard or a variable, by word
         // and `memchr` scans.
         let bytes = arn.as_bytes();
-        let ([_, second, third, _, fifth], found) = colon_positions::<5>(bytes);
+        let ([_, second, third, _, fifth], found) = positions::<5>(bytes, b':');
         let pattern = bytes.contains(&b'*')
             || bytes.contains(&b'?')
             || (bytes.contains(&b'$') && has_variable(arn));

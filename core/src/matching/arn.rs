@@ -4,6 +4,7 @@
 use super::cache::{cached, TextCache};
 use super::variables::{is_plain_as_written, Template, Unresolved};
 use super::wildcard::{Pattern, Token};
+use crate::bytes::positions;
 use crate::context::RequestContext;
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -33,10 +34,10 @@ impl<'a> Arn<'a> {
     }
 }
 
-/// Splits on the first five colons (see [`colon_positions`]: `splitn` costs several times
+/// Splits on the first five colons (a word at a time, [`positions`]: `splitn` costs several times
 /// more, and every request resource and policy ARN goes through here).
 pub fn split6(text: &str) -> Option<[&str; 6]> {
-    let ([a, b, c, d, e], 5) = colon_positions::<5>(text.as_bytes()) else {
+    let ([a, b, c, d, e], 5) = positions::<5>(text.as_bytes(), b':') else {
         return None;
     };
     // `:` is ASCII, so every cut is a char boundary.
@@ -48,48 +49,6 @@ pub fn split6(text: &str) -> Option<[&str; 6]> {
         text.get(d + 1..e)?,
         text.get(e + 1..)?,
     ])
-}
-
-/// The positions of the first `N` colons of `bytes` (`bytes.len()` for those missing) and how
-/// many there are, up to `N`. Eight bytes at a time: one word test marks every colon of a word.
-pub(crate) fn colon_positions<const N: usize>(bytes: &[u8]) -> ([usize; N], usize) {
-    let mut cuts = [bytes.len(); N];
-    let mut found = 0;
-    let mut note = |at: usize| {
-        if let Some(slot) = cuts.get_mut(found) {
-            *slot = at;
-        }
-        found += 1;
-        found == N
-    };
-    let mut words = bytes.chunks_exact(8);
-    let mut base = 0;
-    for word in &mut words {
-        let mut colons = word
-            .try_into()
-            .map_or(0, |w: [u8; 8]| bytes_equal(u64::from_le_bytes(w), b':'));
-        while colons != 0 {
-            if note(base + colons.trailing_zeros() as usize / 8) {
-                return (cuts, N);
-            }
-            colons &= colons - 1;
-        }
-        base += 8;
-    }
-    for (i, &b) in words.remainder().iter().enumerate() {
-        if b == b':' && note(base + i) {
-            return (cuts, N);
-        }
-    }
-    (cuts, found.min(N))
-}
-
-/// The high bit of each byte of `word` that equals `byte`, and no other bit (exact: no carry
-/// crosses a byte).
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
-    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 thread_local! {
@@ -532,7 +491,7 @@ mod tests {
                 .map(|(i, _)| i)
                 .take(5)
                 .collect();
-            let (cuts, found) = colon_positions::<5>(text.as_bytes());
+            let (cuts, found) = positions::<5>(text.as_bytes(), b':');
             assert_eq!(found, plain.len(), "{text:?}");
             assert_eq!(cuts.get(..found), Some(plain.as_slice()), "{text:?}");
             assert!(

@@ -662,18 +662,7 @@ mod tests {
     /// case or where the texts split, and after the cache was emptied for being full.
     #[test]
     fn m11_cached_action_elements_compile_like_fresh_ones() {
-        use crate::span::Spanned;
-        let element = |negated: bool, texts: &[&str]| StringElement {
-            negated,
-            values: texts
-                .iter()
-                .map(|t| Spanned {
-                    value: t.to_string(),
-                    span: Span::default(),
-                })
-                .collect(),
-            span: Span::default(),
-        };
+        let element = StringElement::of_texts;
         let vocabulary: [(bool, &[&str]); 10] = [
             (false, &["ecr:PutImage", "ecr:Batch*"]),
             (true, &["ecr:PutImage", "ecr:Batch*"]),

@@ -76,6 +76,24 @@ pub struct StringElement {
     pub span: Span,
 }
 
+#[cfg(test)]
+impl StringElement {
+    /// An element of these texts, without positions (for tests that build elements directly).
+    pub(crate) fn of_texts(negated: bool, texts: &[&str]) -> StringElement {
+        StringElement {
+            negated,
+            values: texts
+                .iter()
+                .map(|t| Spanned {
+                    value: t.to_string(),
+                    span: Span::default(),
+                })
+                .collect(),
+            span: Span::default(),
+        }
+    }
+}
+
 /// `Principal`/`NotPrincipal`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrincipalElement {

@@ -176,21 +176,6 @@ fn is_subset(a: &[u32], b: &[u32]) -> bool {
 mod tests {
     use super::*;
     use crate::matching::cache::KEPT;
-    use crate::span::{Span, Spanned};
-
-    fn element(negated: bool, texts: &[&str]) -> StringElement {
-        StringElement {
-            negated,
-            values: texts
-                .iter()
-                .map(|t| Spanned {
-                    value: t.to_string(),
-                    span: Span::default(),
-                })
-                .collect(),
-            span: Span::default(),
-        }
-    }
 
     /// M2: an expansion from the per-thread cache is the catalog's expansion of the same text,
     /// on first use, on reuse, and after the cache was emptied for being full.
@@ -253,7 +238,7 @@ mod tests {
         ];
         let check = |round: &str| {
             for &(negated, texts) in vocabulary {
-                let e = element(negated, texts);
+                let e = StringElement::of_texts(negated, texts);
                 assert_eq!(
                     *ActionFacts::of(&e),
                     ActionFacts::new(&e),
@@ -264,13 +249,13 @@ mod tests {
         check("first use");
         check("reuse");
         for i in 0..KEPT + 1 {
-            let _ = ActionFacts::of(&element(false, &[&format!("ecr:Get{i}*")]));
+            let _ = ActionFacts::of(&StringElement::of_texts(false, &[&format!("ecr:Get{i}*")]));
         }
         check("after emptying");
         // Both answers of each fact occur, so the comparison can fail.
         let facts: Vec<ActionFacts> = vocabulary
             .iter()
-            .map(|&(n, t)| ActionFacts::new(&element(n, t)))
+            .map(|&(n, t)| ActionFacts::new(&StringElement::of_texts(n, t)))
             .collect();
         assert!(facts.iter().any(|f| !f.redundant.is_empty()));
         assert!(facts.iter().any(|f| f.unknown_service.contains(&true)));
