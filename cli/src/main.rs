@@ -2,9 +2,10 @@
 
 mod commands;
 
-/// See docs/performance.md: allocation is a large share of a simulation.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// Linked for its side effect: with the `override` feature, mimalloc's `malloc` and `free` replace
+// the C library's, and Rust's default allocator calls them (see cli/Cargo.toml and
+// docs/performance.md). `extern crate` makes sure the crate is linked although nothing names it.
+extern crate libmimalloc_sys;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
