@@ -3,6 +3,7 @@
 use super::context::{arn_account, derive_context, typed_context};
 use super::flow::PrincipalClass;
 use super::principal::{class_of, facts_of};
+use crate::bytes::trim;
 use crate::context::RequestContext;
 use crate::diagnostic::Diagnostic;
 use crate::matching::{MatchTarget, Request, RequestPrincipal};
@@ -37,6 +38,19 @@ pub struct PreparedRequest {
     pub target: MatchTarget,
 }
 
+/// `service:Action` without wildcards: a colon, and no `*` or `?` (one pass over the bytes).
+fn is_action_shaped(action: &str) -> bool {
+    let mut colon = false;
+    for b in action.bytes() {
+        match b {
+            b':' => colon = true,
+            b'*' | b'?' => return false,
+            _ => {}
+        }
+    }
+    colon
+}
+
 impl PreparedRequest {
     pub fn prepare(spec: &RequestSpec, options: &EvalOptions) -> PreparedRequest {
         let mut diagnostics = Vec::new();
@@ -48,7 +62,7 @@ impl PreparedRequest {
                 RequestPrincipal::Anonymous
             }
         };
-        let resource = spec.resource.trim().to_string();
+        let resource = trim(&spec.resource).to_string();
         if resource.is_empty() {
             diagnostics.push(
                 Diagnostic::error(
@@ -108,7 +122,7 @@ impl PreparedRequest {
     /// Replaces the action, keeping everything else: nothing else in a prepared request depends
     /// on it, so a matrix prepares one request per resource and only swaps actions.
     pub fn set_action(&mut self, action: &str) {
-        let action = action.trim();
+        let action = trim(action);
         self.action.clear();
         self.action.push_str(action);
         self.action_lower.clear();
@@ -116,7 +130,7 @@ impl PreparedRequest {
         self.action_lower.make_ascii_lowercase();
         self.target = MatchTarget::new(&self.action, &self.resource);
         self.diagnostics.retain(|d| d.code != INVALID_ACTION);
-        if !action.contains(':') || action.contains(['*', '?']) {
+        if !is_action_shaped(action) {
             // Listed where `prepare` reads it: after the principal, before the resource.
             let at = self
                 .diagnostics
@@ -159,5 +173,30 @@ impl PreparedRequest {
         self.diagnostics
             .iter()
             .any(|d| d.is_error() && d.code != "invalid-context-value")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass check reads actions as `contains` does.
+    #[test]
+    fn action_shape_agrees_with_contains() {
+        for action in [
+            "ecr:PutImage",
+            "ecr:Put*",
+            "ecr:Put?mage",
+            "*",
+            "ecr",
+            "",
+            ":",
+            "*:x",
+            "é:ü",
+            "a:b:c",
+        ] {
+            let plain = action.contains(':') && !action.contains(['*', '?']);
+            assert_eq!(is_action_shaped(action), plain, "{action}");
+        }
     }
 }

@@ -92,7 +92,7 @@ impl RequestPrincipal {
     /// Reads a principal string: an IAM user, role, assumed-role, federated-user or root ARN,
     /// a 12-digit account ID, a service principal, or `anonymous`.
     pub fn parse(text: &str) -> Result<RequestPrincipal, String> {
-        let text = text.trim();
+        let text = crate::bytes::trim(text);
         if text.eq_ignore_ascii_case("anonymous") {
             return Ok(RequestPrincipal::Anonymous);
         }
@@ -269,7 +269,13 @@ impl RequestPrincipal {
     /// `aws:username`: IAM users only (V6).
     pub fn username(&self) -> Option<&str> {
         match self {
-            RequestPrincipal::User { path_name, .. } => path_name.rsplit('/').next(),
+            // The last segment: a byte search from the end (`rsplit` costs several times more).
+            RequestPrincipal::User { path_name, .. } => {
+                match path_name.as_bytes().iter().rposition(|&b| b == b'/') {
+                    Some(at) => path_name.get(at + 1..),
+                    None => Some(path_name),
+                }
+            }
             _ => None,
         }
     }
@@ -714,5 +720,23 @@ fn describe_identity(id: &Identity<'_>) -> String {
         Identity::Fed { name, .. } => format!("federated user `{name}`"),
         Identity::Service(s) => format!("service `{s}`"),
         Identity::Anonymous => "the anonymous caller".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// V6: the byte search from the end finds the name `rsplit('/')` finds.
+    #[test]
+    fn v6_username_agrees_with_rsplit() {
+        for path_name in ["u0", "dev/alice", "a/b/c", "/x", "é/ü", "a//b", "ß"] {
+            let user = RequestPrincipal::User {
+                partition: "aws".into(),
+                account: "111122223333".into(),
+                path_name: path_name.into(),
+            };
+            assert_eq!(user.username(), path_name.rsplit('/').next(), "{path_name}");
+        }
     }
 }
