@@ -72,7 +72,8 @@ impl Entry {
 /// three digits, an IPv6 group four), so long runs of digits (account IDs, epoch times) are
 /// ruled out after five.
 fn could_be_address(v: &str) -> bool {
-    if !v.bytes().take(5).any(|b| matches!(b, b'.' | b':')) {
+    let head = v.as_bytes().get(..5).unwrap_or(v.as_bytes());
+    if !head.iter().any(|&b| b == b'.' || b == b':') {
         return false;
     }
     let mut separator = false;

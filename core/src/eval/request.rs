@@ -1,6 +1,6 @@
 //! A request ready to evaluate: principal read, context typed and derived, accounts settled.
 
-use super::context::{arn_account, derive_context, typed_context};
+use super::context::{arn_account_and_region, derive_context_in_region, typed_context};
 use super::flow::PrincipalClass;
 use super::principal::{class_of, facts_of};
 use crate::bytes::trim;
@@ -54,7 +54,6 @@ fn is_action_shaped(action: &str) -> bool {
 impl PreparedRequest {
     pub fn prepare(spec: &RequestSpec, options: &EvalOptions) -> PreparedRequest {
         let mut diagnostics = Vec::new();
-        let mut notes = Vec::new();
         let principal = match RequestPrincipal::parse(&spec.principal) {
             Ok(p) => p,
             Err(message) => {
@@ -73,33 +72,6 @@ impl PreparedRequest {
                 .with_fix("write the resource ARN, or `*` for an action without a resource type"),
             );
         }
-        let resource_account = spec
-            .resource_account
-            .clone()
-            .filter(|a| !a.is_empty())
-            .or_else(|| arn_account(&resource).map(str::to_string))
-            .or_else(|| {
-                let own = principal.account().map(str::to_string);
-                if own.is_some() && resource != "*" {
-                    notes.push(
-                        "the resource's account is not given and its ARN names none: assumed to be the principal's account"
-                            .into(),
-                    );
-                }
-                own
-            });
-        let mut context = typed_context(&spec.context, &mut diagnostics);
-        let derived = if spec.derives_context() {
-            derive_context(
-                &mut context,
-                facts_of(&principal),
-                &resource,
-                resource_account.as_deref(),
-                options.now_epoch_seconds,
-            )
-        } else {
-            Vec::new()
-        };
         let mut request = PreparedRequest {
             // Made by `set_action`, which every change of the action goes through.
             target: MatchTarget::default(),
@@ -109,13 +81,43 @@ impl PreparedRequest {
             action_lower: String::with_capacity(spec.action.len()),
             action: String::with_capacity(spec.action.len()),
             resource,
-            resource_account,
-            context,
-            derived,
+            resource_account: None,
+            context: RequestContext::new(),
+            derived: Vec::new(),
             diagnostics,
-            notes,
+            notes: Vec::new(),
         };
+        // First, so that the account and region are read from the resource the target split.
+        // Its diagnostic goes after the principal's wherever it is made.
         request.set_action(&spec.action);
+        let (arn_account, region) =
+            arn_account_and_region(&request.resource, request.target.resource_arn());
+        let resource_account = spec
+            .resource_account
+            .clone()
+            .filter(|a| !a.is_empty())
+            .or_else(|| arn_account.map(str::to_string))
+            .or_else(|| {
+                let own = request.principal.account().map(str::to_string);
+                if own.is_some() && request.resource != "*" {
+                    request.notes.push(
+                        "the resource's account is not given and its ARN names none: assumed to be the principal's account"
+                            .into(),
+                    );
+                }
+                own
+            });
+        request.context = typed_context(&spec.context, &mut request.diagnostics);
+        if spec.derives_context() {
+            request.derived = derive_context_in_region(
+                &mut request.context,
+                facts_of(&request.principal),
+                region,
+                resource_account.as_deref(),
+                options.now_epoch_seconds,
+            );
+        }
+        request.resource_account = resource_account;
         request
     }
 

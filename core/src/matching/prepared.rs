@@ -33,6 +33,22 @@ struct ArnParts {
     head_folded: Option<HeadFolded>,
 }
 
+impl ArnParts {
+    /// The parts as slices of `resource`, the text they were found in.
+    fn arn<'a>(&self, resource: &'a str) -> Arn<'a> {
+        let [partition, service, region, account, resource] = self
+            .parts
+            .map(|(start, end)| resource.get(start..end).unwrap_or(""));
+        Arn {
+            partition,
+            service,
+            region,
+            account,
+            resource,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum HeadFolded {
     /// Already lowercase as written: the parts themselves.
@@ -75,6 +91,12 @@ impl MatchTarget {
             resource: resource.to_string(),
             arn,
         }
+    }
+
+    /// The resource read as an ARN, as `Arn::parse` reads it, from the ranges kept (no second
+    /// split).
+    pub fn resource_arn(&self) -> Option<Arn<'_>> {
+        self.arn.as_ref().map(|parts| parts.arn(&self.resource))
     }
 
     /// Whether this target holds what `MatchTarget::new(action, resource)` would: the same
@@ -135,19 +157,13 @@ impl<'a> PreparedMatch<'a> {
         let action_folded = target.action_folded.as_deref();
         let resource = target.resource.as_str();
         let (arn, head_folded) = match &target.arn {
-            Some(ArnParts { parts, head_folded }) => {
-                let [partition, service, region, account, resource] =
-                    parts.map(|(start, end)| resource.get(start..end).unwrap_or(""));
-                let arn = Arn {
-                    partition,
-                    service,
-                    region,
-                    account,
-                    resource,
-                };
+            Some(arn_parts @ ArnParts { parts, head_folded }) => {
+                let arn = arn_parts.arn(resource);
                 let head_folded = match head_folded {
                     // Lowercase as written: the head is the parts just read.
-                    Some(HeadFolded::AsWritten) => Some([partition, service, region, account]),
+                    Some(HeadFolded::AsWritten) => {
+                        Some([arn.partition, arn.service, arn.region, arn.account])
+                    }
                     Some(HeadFolded::Lowered(lowered)) => {
                         let [p, s, r, a, _] = *parts;
                         Some([p, s, r, a].map(|(start, end)| lowered.get(start..end).unwrap_or("")))
@@ -229,6 +245,7 @@ mod tests {
             let prepared = PreparedMatch::with_target(request, &target);
             let arn = Arn::parse(resource);
             assert_eq!(prepared.arn, arn, "{resource}");
+            assert_eq!(target.resource_arn(), arn, "{resource}");
             let folded = arn.map(|a| [a.partition, a.service, a.region, a.account]);
             let folded = folded
                 .filter(|head| head.iter().all(|p| p.is_ascii()))
