@@ -50,6 +50,7 @@ struct Entry {
 }
 
 impl Entry {
+    #[inline]
     fn new(name: Cow<'static, str>, value: ContextValue, hash: u64) -> Entry {
         // Only text made of address characters, with a `.` (IPv4) or a `:` (IPv6), can be
         // one: most values (ARNs, names) are ruled out at their first letters, and account IDs
@@ -238,7 +239,11 @@ impl RequestContext {
             // Nothing to merge with (no typed context, the usual case): appended in order.
             let keys = keys.into_iter();
             let (least, most) = keys.size_hint();
-            self.reserve(most.unwrap_or(least));
+            let room = most.unwrap_or(least);
+            if self.entries.capacity() < room {
+                // Made at its size: growing an empty vector takes a longer path.
+                self.entries = Vec::with_capacity(room);
+            }
             for (key, value) in keys {
                 self.push_fixed(key, value);
             }

@@ -5,6 +5,7 @@
 
 use super::arn::Arn;
 use super::statement::Request;
+use crate::bytes::find_byte;
 use crate::context::key_hash;
 
 /// The owned, once-per-request part (see [`PreparedMatch::with_target`]).
@@ -78,7 +79,9 @@ impl MatchTarget {
             ArnParts { parts, head_folded }
         });
         let action_folded = action.is_ascii().then(|| action.to_ascii_lowercase());
-        let service_len = action_folded.as_deref().and_then(|a| a.find(':'));
+        let service_len = action_folded
+            .as_deref()
+            .and_then(|a| find_byte(a.as_bytes(), b':'));
         let service_hash = action_folded
             .as_deref()
             .zip(service_len)
