@@ -69,9 +69,13 @@ impl MatchTarget {
                 range
             });
             let head = resource.get(..parts[4].0).unwrap_or("");
-            let head_folded = if !head.is_ascii() {
+            // One pass without an early exit, which the compiler runs several bytes at a time.
+            let (ascii, upper) = head.bytes().fold((true, false), |(ascii, upper), b| {
+                (ascii && b.is_ascii(), upper || b.is_ascii_uppercase())
+            });
+            let head_folded = if !ascii {
                 None
-            } else if head.bytes().any(|b| b.is_ascii_uppercase()) {
+            } else if upper {
                 Some(HeadFolded::Lowered(head.to_ascii_lowercase()))
             } else {
                 Some(HeadFolded::AsWritten)
