@@ -1,6 +1,7 @@
 //! The request principal and how `Principal`/`NotPrincipal` values match it (M9, M10, G9–G11).
 
 use super::arn::split6;
+use crate::bytes::find_byte;
 use crate::concat::concat;
 use crate::policy::{PrincipalEntry, PrincipalKind};
 use serde::Serialize;
@@ -102,7 +103,8 @@ impl RequestPrincipal {
                 account: text.into(),
             });
         }
-        if !text.contains(':') {
+        // A byte search: `contains(':')` costs several times more on a short text.
+        if find_byte(text.as_bytes(), b':').is_none() {
             if text.contains('.') && !text.contains(char::is_whitespace) {
                 return Ok(RequestPrincipal::Service(text.into()));
             }
