@@ -8,6 +8,7 @@ use crate::context::RequestContext;
 use crate::diagnostic::Diagnostic;
 use crate::matching::{MatchTarget, Request, RequestPrincipal};
 use crate::scenario::RequestSpec;
+use std::borrow::Cow;
 
 /// Settings that do not belong to the scenario.
 #[derive(Clone, Copy, Debug, Default)]
@@ -24,7 +25,6 @@ pub struct PreparedRequest {
     pub principal: RequestPrincipal,
     pub class: PrincipalClass,
     pub action: String,
-    pub action_lower: String,
     pub resource: String,
     pub resource_account: Option<String>,
     pub context: RequestContext,
@@ -77,8 +77,7 @@ impl PreparedRequest {
             target: MatchTarget::default(),
             class: class_of(&principal),
             principal,
-            // Sized once: `set_action` copies into them.
-            action_lower: String::with_capacity(spec.action.len()),
+            // Sized once: `set_action` copies into it.
             action: String::with_capacity(spec.action.len()),
             resource,
             resource_account: None,
@@ -127,9 +126,6 @@ impl PreparedRequest {
         let action = trim(action);
         self.action.clear();
         self.action.push_str(action);
-        self.action_lower.clear();
-        self.action_lower.push_str(action);
-        self.action_lower.make_ascii_lowercase();
         self.target = MatchTarget::new(&self.action, &self.resource);
         self.diagnostics.retain(|d| d.code != INVALID_ACTION);
         if !is_action_shaped(action) {
@@ -148,6 +144,15 @@ impl PreparedRequest {
                 )
                 .with_fix("for example `ecr:PutImage`"),
             );
+        }
+    }
+
+    /// The action ASCII-lowercased: the match target's folded action, made once (folded here
+    /// only for a non-ASCII action, which the target does not fold).
+    pub fn action_lower(&self) -> Cow<'_, str> {
+        match self.target.action_folded() {
+            Some(folded) => Cow::Borrowed(folded),
+            None => Cow::Owned(self.action.to_ascii_lowercase()),
         }
     }
 
@@ -199,6 +204,34 @@ mod tests {
         ] {
             let plain = action.contains(':') && !action.contains(['*', '?']);
             assert_eq!(is_action_shaped(action), plain, "{action}");
+        }
+    }
+
+    /// The lowercase action is the action ASCII-lowercased, ASCII or not, after every change.
+    #[test]
+    fn action_lower_is_the_action_lowercased() {
+        let spec = RequestSpec {
+            principal: "111122223333".into(),
+            action: " STS:AssumeRole ".into(),
+            resource: "*".into(),
+            ..Default::default()
+        };
+        let mut request = PreparedRequest::prepare(&spec, &EvalOptions::default());
+        assert_eq!(request.action_lower(), "sts:assumerole");
+        for action in [
+            "s3:GetObject",
+            "S3:ÉTAT",
+            "ecr:PutImage",
+            "",
+            "ß:X",
+            "sts:TagSession",
+        ] {
+            request.set_action(action);
+            assert_eq!(
+                request.action_lower(),
+                action.to_ascii_lowercase(),
+                "{action}"
+            );
         }
     }
 }

@@ -100,6 +100,11 @@ impl MatchTarget {
         }
     }
 
+    /// The action ASCII-lowercased, when it is ASCII.
+    pub fn action_folded(&self) -> Option<&str> {
+        self.action_folded.as_deref()
+    }
+
     /// The resource read as an ARN, as `Arn::parse` reads it, from the ranges kept (no second
     /// split).
     pub fn resource_arn(&self) -> Option<Arn<'_>> {
