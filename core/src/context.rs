@@ -45,10 +45,14 @@ struct Entry {
     value: ContextValue,
     /// A single value read as an IP address, once (IP conditions compare it often).
     ip: Option<IpAddr>,
+    /// `key_hash` of the lowercased name (kept with the entry: no second vector to allocate).
+    hash: u64,
 }
 
 impl Entry {
-    fn new(name: Cow<'static, str>, value: ContextValue) -> Entry {
+    // Inlined: built in place in the vector rather than returned and moved (nine per request).
+    #[inline(always)]
+    fn new(name: Cow<'static, str>, value: ContextValue, hash: u64) -> Entry {
         // Only text made of address characters, with a `.` (IPv4) or a `:` (IPv6), can be
         // one: most values (ARNs, names) are ruled out at their first letters, and account IDs
         // and epoch times (all digits) by the missing separator, without the parser.
@@ -56,12 +60,24 @@ impl Entry {
             .single()
             .filter(|v| could_be_address(v))
             .and_then(parse_request_ip);
-        Entry { name, value, ip }
+        Entry {
+            name,
+            value,
+            ip,
+            hash,
+        }
     }
 }
 
 /// Address characters only, with a `.` or a `:` (one pass: most values fail at a letter).
+/// An address has its first separator within its first five bytes (an IPv4 octet has at most
+/// three digits, an IPv6 group four), so long runs of digits (account IDs, epoch times) are
+/// ruled out after five.
 fn could_be_address(v: &str) -> bool {
+    let head = v.as_bytes().get(..5).unwrap_or(v.as_bytes());
+    if !head.iter().any(|&b| b == b'.' || b == b':') {
+        return false;
+    }
     let mut separator = false;
     v.bytes().all(|b| {
         separator |= matches!(b, b'.' | b':');
@@ -127,8 +143,6 @@ pub struct RequestContext {
     /// (ASCII-lowercased name, entry), sorted by the lowercased name, names unique. Names are
     /// borrowed for the derived keys (fixed names: no allocation per request).
     entries: Vec<(Cow<'static, str>, Entry)>,
-    /// `key_hash` of each entry's lowercased name, in the same order.
-    hashes: Vec<u64>,
 }
 
 /// `lower` (already lowercased) against `name` lowercased on the fly.
@@ -159,7 +173,7 @@ impl RequestContext {
         match self.find(&name) {
             Ok(i) => {
                 if let Some(slot) = self.entries.get_mut(i) {
-                    slot.1 = Entry::new(Cow::Owned(name), value);
+                    slot.1 = Entry::new(Cow::Owned(name), value, slot.1.hash);
                 }
             }
             Err(i) => self.insert_at(i, name, value),
@@ -168,15 +182,16 @@ impl RequestContext {
 
     fn insert_at(&mut self, i: usize, name: String, value: ContextValue) {
         let lower = name.to_ascii_lowercase();
-        self.hashes.insert(i, key_hash(&lower));
-        self.entries
-            .insert(i, (Cow::Owned(lower), Entry::new(Cow::Owned(name), value)));
+        let hash = key_hash(&lower);
+        self.entries.insert(
+            i,
+            (Cow::Owned(lower), Entry::new(Cow::Owned(name), value, hash)),
+        );
     }
 
     /// Room for `additional` more keys without growing.
     pub fn reserve(&mut self, additional: usize) {
         self.entries.reserve(additional);
-        self.hashes.reserve(additional);
     }
 
     /// Sets a key only if no value is present (derived keys never override typed ones).
@@ -204,10 +219,12 @@ impl RequestContext {
         else {
             return false;
         };
-        self.hashes.insert(i, key_hash(lower));
         self.entries.insert(
             i,
-            (Cow::Borrowed(lower), Entry::new(Cow::Borrowed(name), value)),
+            (
+                Cow::Borrowed(lower),
+                Entry::new(Cow::Borrowed(name), value, key_hash(lower)),
+            ),
         );
         true
     }
@@ -219,41 +236,66 @@ impl RequestContext {
         &mut self,
         keys: impl IntoIterator<Item = (FixedKey, ContextValue)>,
     ) {
-        let old_hashes = std::mem::take(&mut self.hashes);
+        if self.entries.is_empty() {
+            // Nothing to merge with (no typed context, the usual case): appended in order.
+            let keys = keys.into_iter();
+            let (least, most) = keys.size_hint();
+            let room = most.unwrap_or(least);
+            if self.entries.capacity() < room {
+                // Made at its size: growing an empty vector takes a longer path.
+                self.entries = Vec::with_capacity(room);
+            }
+            for (key, value) in keys {
+                self.push_fixed(key, value);
+            }
+            return;
+        }
         let old = std::mem::take(&mut self.entries);
         let mut fresh = keys.into_iter().peekable();
         let (least, most) = fresh.size_hint();
         let room = old.len() + most.unwrap_or(least);
         self.entries = Vec::with_capacity(room);
-        self.hashes = Vec::with_capacity(room);
-        let mut old = old.into_iter().zip(old_hashes).peekable();
+        let mut old = old.into_iter().peekable();
         loop {
             let order = match (old.peek(), fresh.peek()) {
-                (Some(((o, _), _)), Some((f, _))) => f.lower.cmp(o.as_ref()),
+                (Some((o, _)), Some((f, _))) => f.lower.cmp(o.as_ref()),
                 (None, Some(_)) => Ordering::Less,
                 (Some(_), None) => Ordering::Greater,
                 (None, None) => break,
             };
             let next = match order {
-                Ordering::Less => fresh.next().map(|(key, value)| {
-                    debug_assert_eq!(key.name.to_ascii_lowercase(), key.lower);
-                    debug_assert_eq!(key.hash, key_hash(key.lower));
-                    let entry = Entry::new(Cow::Borrowed(key.name), value);
-                    ((Cow::Borrowed(key.lower), entry), key.hash)
-                }),
+                Ordering::Less => {
+                    if let Some((key, value)) = fresh.next() {
+                        self.push_fixed(key, value);
+                    }
+                    continue;
+                }
                 Ordering::Equal => {
                     fresh.next();
                     old.next()
                 }
                 Ordering::Greater => old.next(),
             };
-            let Some(((lower, entry), hash)) = next else {
+            let Some((lower, entry)) = next else {
                 break;
             };
             debug_assert!(self.entries.last().is_none_or(|(l, _)| *l < lower));
-            self.hashes.push(hash);
             self.entries.push((lower, entry));
         }
+    }
+
+    /// Appends a fixed key, which sorts after every entry present, its names borrowed.
+    fn push_fixed(&mut self, key: FixedKey, value: ContextValue) {
+        debug_assert_eq!(key.name.to_ascii_lowercase(), key.lower);
+        debug_assert_eq!(key.hash, key_hash(key.lower));
+        debug_assert!(self
+            .entries
+            .last()
+            .is_none_or(|(l, _)| l.as_ref() < key.lower));
+        self.entries.push((
+            Cow::Borrowed(key.lower),
+            Entry::new(Cow::Borrowed(key.name), value, key.hash),
+        ));
     }
 
     /// Looks a key up in any case (no allocation).
@@ -274,11 +316,10 @@ impl RequestContext {
     /// As [`Self::get_lowercase`], with the name's [`key_hash`] worked out beforehand: the
     /// fast path of conditions (a scan of a few integers, one string comparison).
     pub fn get_hashed(&self, hash: u64, lowercase_name: &str) -> Option<Found<'_>> {
-        self.hashes
+        self.entries
             .iter()
-            .zip(&self.entries)
-            .find(|(h, (lower, _))| **h == hash && lower.as_ref() == lowercase_name)
-            .map(|(_, (_, e))| Found {
+            .find(|(lower, e)| e.hash == hash && lower.as_ref() == lowercase_name)
+            .map(|(_, e)| Found {
                 value: &e.value,
                 ip: e.ip,
             })
@@ -290,7 +331,6 @@ impl RequestContext {
 
     pub fn remove(&mut self, name: &str) -> Option<ContextValue> {
         let i = self.find(name).ok()?;
-        self.hashes.remove(i);
         Some(self.entries.remove(i).1.value)
     }
 
@@ -318,6 +358,45 @@ impl RequestContext {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pre-check only rules out texts that are not addresses: every text the parser reads
+    /// passes it, whatever the length of its first octet or group.
+    #[test]
+    fn could_be_address_passes_every_address() {
+        for v in [
+            "203.0.113.7",
+            "1.2.3.4",
+            "10.0.0.1/8",
+            "2001:db8::1",
+            "::1",
+            "::",
+            "ffff::1",
+            "fe80::1%1",
+            "1:2:3:4:5:6:7:8",
+            "::ffff:1.2.3.4",
+            "0001.2.3.4",
+            "00001:2:3:4:5:6:7:8",
+            "12345::1",
+            "111122223333",
+            "1796009685",
+            "-1",
+            "2026-11-30T03:34:45Z",
+            "us-east-1",
+            "arn:aws:iam::1:user/u",
+            "false",
+            "",
+            "1",
+            "abcd",
+            "abcde",
+        ] {
+            let parsed = parse_request_ip(v);
+            if parsed.is_some() {
+                assert!(could_be_address(v), "{v}");
+            }
+            let entry = Entry::new(Cow::Borrowed("k"), ContextValue::Single(v.into()), 0);
+            assert_eq!(entry.ip, parsed, "{v}");
+        }
+    }
 
     #[test]
     fn keys_are_case_insensitive_c2() {

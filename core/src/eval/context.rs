@@ -7,7 +7,7 @@ use crate::condition::{
 };
 use crate::context::{ContextValue, FixedKey, RequestContext};
 use crate::diagnostic::Diagnostic;
-use crate::matching::arn::split6;
+use crate::matching::arn::{split6, Arn};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 
@@ -124,8 +124,33 @@ pub fn arn_region(arn: &str) -> Option<&str> {
     let (third, _) = colons.next()?;
     let end = colons.next().map_or(arn.len(), |(i, _)| i);
     let region = arn.get(third + 1..end)?;
-    (arn.get(..first) == Some("arn") && !region.is_empty() && !region.contains('*'))
-        .then_some(region)
+    (arn.get(..first) == Some("arn") && is_region(region)).then_some(region)
+}
+
+/// A region as `aws:RequestedRegion` takes it: not empty, no `*` (a byte search: `contains`
+/// costs several times more on a short text).
+fn is_region(region: &str) -> bool {
+    !region.is_empty() && !region.bytes().any(|b| b == b'*')
+}
+
+/// [`arn_account`] and [`arn_region`] of `resource`, given `arn`, its reading by `Arn::parse`
+/// (which the request's match target keeps): the resource is not split again. `Arn::parse`
+/// takes `arn` in any case, these two only in lowercase.
+pub fn arn_account_and_region<'a>(
+    resource: &'a str,
+    arn: Option<Arn<'a>>,
+) -> (Option<&'a str>, Option<&'a str>) {
+    match arn {
+        Some(arn) => {
+            let lowercase = resource.starts_with("arn:");
+            (
+                (lowercase && !arn.account.is_empty()).then_some(arn.account),
+                (lowercase && is_region(arn.region)).then_some(arn.region),
+            )
+        }
+        // Not an ARN of six parts: no account, but a region may still be there.
+        None => (None, arn_region(resource)),
+    }
 }
 
 /// Adds the keys AWS always sends and that follow from the request, without overriding typed
@@ -136,6 +161,23 @@ pub fn derive_context(
     ctx: &mut RequestContext,
     facts: PrincipalFacts,
     resource: &str,
+    resource_account: Option<&str>,
+    now_epoch_seconds: Option<i64>,
+) -> Vec<&'static str> {
+    derive_context_in_region(
+        ctx,
+        facts,
+        arn_region(resource),
+        resource_account,
+        now_epoch_seconds,
+    )
+}
+
+/// As [`derive_context`], given the resource's region (`arn_region`) already read.
+pub(crate) fn derive_context_in_region(
+    ctx: &mut RequestContext,
+    facts: PrincipalFacts,
+    region_of_resource: Option<&str>,
     resource_account: Option<&str>,
     now_epoch_seconds: Option<i64>,
 ) -> Vec<&'static str> {
@@ -154,7 +196,7 @@ pub fn derive_context(
     }
     *service = facts.service_name;
     *resource_acct = resource_account.map(str::to_string);
-    *region = arn_region(resource).map(str::to_string);
+    *region = region_of_resource.map(str::to_string);
     if let Some(now) = now_epoch_seconds {
         let (epoch_text, time_text) = now_texts(now);
         *epoch = Some(epoch_text);
@@ -498,9 +540,21 @@ mod tests {
             "",
             ":::::",
             "arn:äws:ecr:ü:1:r",
+            "ARN:aws:ecr:us-east-1:1:r",
+            "Arn:aws:ecr:us-east-1::r",
+            "arn:aws:ecr:*:1:r",
+            "arn:aws:ecr::1:r",
+            "arn:aws:ecr:us-east-1::",
+            "arnx:aws:ecr:us-east-1:1:r",
+            "arn:aws:ecr:us-east-1:1",
         ] {
             assert_eq!(arn_account(arn), by_splitn_account(arn), "{arn}");
             assert_eq!(arn_region(arn), by_splitn_region(arn), "{arn}");
+            assert_eq!(
+                arn_account_and_region(arn, Arn::parse(arn)),
+                (arn_account(arn), arn_region(arn)),
+                "{arn}"
+            );
         }
     }
 

@@ -125,7 +125,7 @@ impl Participation {
 fn resource_role(set: &PolicySet, req: &PreparedRequest) -> ResourceRole {
     match set.resource_kind {
         Some(ResourceKind::KmsKey) => ResourceRole::KeyPolicy,
-        Some(ResourceKind::RoleTrust) if is_trust_action(&req.action_lower) => {
+        Some(ResourceKind::RoleTrust) if is_trust_action(&req.action_lower()) => {
             ResourceRole::TrustPolicy
         }
         _ => ResourceRole::Ordinary,

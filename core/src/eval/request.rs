@@ -1,12 +1,14 @@
 //! A request ready to evaluate: principal read, context typed and derived, accounts settled.
 
-use super::context::{arn_account, derive_context, typed_context};
+use super::context::{arn_account_and_region, derive_context_in_region, typed_context};
 use super::flow::PrincipalClass;
 use super::principal::{class_of, facts_of};
+use crate::bytes::trim;
 use crate::context::RequestContext;
 use crate::diagnostic::Diagnostic;
 use crate::matching::{MatchTarget, Request, RequestPrincipal};
 use crate::scenario::RequestSpec;
+use std::borrow::Cow;
 
 /// Settings that do not belong to the scenario.
 #[derive(Clone, Copy, Debug, Default)]
@@ -23,7 +25,6 @@ pub struct PreparedRequest {
     pub principal: RequestPrincipal,
     pub class: PrincipalClass,
     pub action: String,
-    pub action_lower: String,
     pub resource: String,
     pub resource_account: Option<String>,
     pub context: RequestContext,
@@ -37,10 +38,22 @@ pub struct PreparedRequest {
     pub target: MatchTarget,
 }
 
+/// `service:Action` without wildcards: a colon, and no `*` or `?` (one pass over the bytes).
+fn is_action_shaped(action: &str) -> bool {
+    let mut colon = false;
+    for b in action.bytes() {
+        match b {
+            b':' => colon = true,
+            b'*' | b'?' => return false,
+            _ => {}
+        }
+    }
+    colon
+}
+
 impl PreparedRequest {
     pub fn prepare(spec: &RequestSpec, options: &EvalOptions) -> PreparedRequest {
         let mut diagnostics = Vec::new();
-        let mut notes = Vec::new();
         let principal = match RequestPrincipal::parse(&spec.principal) {
             Ok(p) => p,
             Err(message) => {
@@ -48,7 +61,7 @@ impl PreparedRequest {
                 RequestPrincipal::Anonymous
             }
         };
-        let resource = spec.resource.trim().to_string();
+        let resource = trim(&spec.resource).to_string();
         if resource.is_empty() {
             diagnostics.push(
                 Diagnostic::error(
@@ -59,64 +72,63 @@ impl PreparedRequest {
                 .with_fix("write the resource ARN, or `*` for an action without a resource type"),
             );
         }
+        let mut request = PreparedRequest {
+            // Made by `set_action`, which every change of the action goes through.
+            target: MatchTarget::default(),
+            class: class_of(&principal),
+            principal,
+            // Sized once: `set_action` copies into it.
+            action: String::with_capacity(spec.action.len()),
+            resource,
+            resource_account: None,
+            context: RequestContext::new(),
+            derived: Vec::new(),
+            diagnostics,
+            notes: Vec::new(),
+        };
+        // First, so that the account and region are read from the resource the target split.
+        // Its diagnostic goes after the principal's wherever it is made.
+        request.set_action(&spec.action);
+        let (arn_account, region) =
+            arn_account_and_region(&request.resource, request.target.resource_arn());
         let resource_account = spec
             .resource_account
             .clone()
             .filter(|a| !a.is_empty())
-            .or_else(|| arn_account(&resource).map(str::to_string))
+            .or_else(|| arn_account.map(str::to_string))
             .or_else(|| {
-                let own = principal.account().map(str::to_string);
-                if own.is_some() && resource != "*" {
-                    notes.push(
+                let own = request.principal.account().map(str::to_string);
+                if own.is_some() && request.resource != "*" {
+                    request.notes.push(
                         "the resource's account is not given and its ARN names none: assumed to be the principal's account"
                             .into(),
                     );
                 }
                 own
             });
-        let mut context = typed_context(&spec.context, &mut diagnostics);
-        let derived = if spec.derives_context() {
-            derive_context(
-                &mut context,
-                facts_of(&principal),
-                &resource,
+        request.context = typed_context(&spec.context, &mut request.diagnostics);
+        if spec.derives_context() {
+            request.derived = derive_context_in_region(
+                &mut request.context,
+                facts_of(&request.principal),
+                region,
                 resource_account.as_deref(),
                 options.now_epoch_seconds,
-            )
-        } else {
-            Vec::new()
-        };
-        let mut request = PreparedRequest {
-            // Made by `set_action`, which every change of the action goes through.
-            target: MatchTarget::default(),
-            class: class_of(&principal),
-            principal,
-            // Sized once: `set_action` copies into them.
-            action_lower: String::with_capacity(spec.action.len()),
-            action: String::with_capacity(spec.action.len()),
-            resource,
-            resource_account,
-            context,
-            derived,
-            diagnostics,
-            notes,
-        };
-        request.set_action(&spec.action);
+            );
+        }
+        request.resource_account = resource_account;
         request
     }
 
     /// Replaces the action, keeping everything else: nothing else in a prepared request depends
     /// on it, so a matrix prepares one request per resource and only swaps actions.
     pub fn set_action(&mut self, action: &str) {
-        let action = action.trim();
+        let action = trim(action);
         self.action.clear();
         self.action.push_str(action);
-        self.action_lower.clear();
-        self.action_lower.push_str(action);
-        self.action_lower.make_ascii_lowercase();
         self.target = MatchTarget::new(&self.action, &self.resource);
         self.diagnostics.retain(|d| d.code != INVALID_ACTION);
-        if !action.contains(':') || action.contains(['*', '?']) {
+        if !is_action_shaped(action) {
             // Listed where `prepare` reads it: after the principal, before the resource.
             let at = self
                 .diagnostics
@@ -132,6 +144,15 @@ impl PreparedRequest {
                 )
                 .with_fix("for example `ecr:PutImage`"),
             );
+        }
+    }
+
+    /// The action ASCII-lowercased: the match target's folded action, made once (folded here
+    /// only for a non-ASCII action, which the target does not fold).
+    pub fn action_lower(&self) -> Cow<'_, str> {
+        match self.target.action_folded() {
+            Some(folded) => Cow::Borrowed(folded),
+            None => Cow::Owned(self.action.to_ascii_lowercase()),
         }
     }
 
@@ -159,5 +180,58 @@ impl PreparedRequest {
         self.diagnostics
             .iter()
             .any(|d| d.is_error() && d.code != "invalid-context-value")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass check reads actions as `contains` does.
+    #[test]
+    fn action_shape_agrees_with_contains() {
+        for action in [
+            "ecr:PutImage",
+            "ecr:Put*",
+            "ecr:Put?mage",
+            "*",
+            "ecr",
+            "",
+            ":",
+            "*:x",
+            "é:ü",
+            "a:b:c",
+        ] {
+            let plain = action.contains(':') && !action.contains(['*', '?']);
+            assert_eq!(is_action_shaped(action), plain, "{action}");
+        }
+    }
+
+    /// The lowercase action is the action ASCII-lowercased, ASCII or not, after every change.
+    #[test]
+    fn action_lower_is_the_action_lowercased() {
+        let spec = RequestSpec {
+            principal: "111122223333".into(),
+            action: " STS:AssumeRole ".into(),
+            resource: "*".into(),
+            ..Default::default()
+        };
+        let mut request = PreparedRequest::prepare(&spec, &EvalOptions::default());
+        assert_eq!(request.action_lower(), "sts:assumerole");
+        for action in [
+            "s3:GetObject",
+            "S3:ÉTAT",
+            "ecr:PutImage",
+            "",
+            "ß:X",
+            "sts:TagSession",
+        ] {
+            request.set_action(action);
+            assert_eq!(
+                request.action_lower(),
+                action.to_ascii_lowercase(),
+                "{action}"
+            );
+        }
     }
 }

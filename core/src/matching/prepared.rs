@@ -5,6 +5,7 @@
 
 use super::arn::Arn;
 use super::statement::Request;
+use crate::bytes::find_byte;
 use crate::context::key_hash;
 
 /// The owned, once-per-request part (see [`PreparedMatch::with_target`]).
@@ -16,9 +17,9 @@ pub struct MatchTarget {
     service_len: Option<usize>,
     /// `key_hash` of that service (0 without one).
     service_hash: u64,
-    /// The action and resource it was made from (a guard against a mismatch); the ARN's parts
-    /// are ranges of the resource.
-    source: (String, String),
+    /// The resource it was made from (a guard against a mismatch); the ARN's parts are ranges
+    /// of it. The action is not kept: all the target holds of it is `action_folded`.
+    resource: String,
     /// The resource read as an ARN.
     arn: Option<ArnParts>,
 }
@@ -31,6 +32,22 @@ struct ArnParts {
     parts: [(usize, usize); 5],
     /// Partition, service, region and account ASCII-lowercased, when they are ASCII.
     head_folded: Option<HeadFolded>,
+}
+
+impl ArnParts {
+    /// The parts as slices of `resource`, the text they were found in.
+    fn arn<'a>(&self, resource: &'a str) -> Arn<'a> {
+        let [partition, service, region, account, resource] = self
+            .parts
+            .map(|(start, end)| resource.get(start..end).unwrap_or(""));
+        Arn {
+            partition,
+            service,
+            region,
+            account,
+            resource,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,9 +69,13 @@ impl MatchTarget {
                 range
             });
             let head = resource.get(..parts[4].0).unwrap_or("");
-            let head_folded = if !head.is_ascii() {
+            // One pass without an early exit, which the compiler runs several bytes at a time.
+            let (ascii, upper) = head.bytes().fold((true, false), |(ascii, upper), b| {
+                (ascii && b.is_ascii(), upper || b.is_ascii_uppercase())
+            });
+            let head_folded = if !ascii {
                 None
-            } else if head.bytes().any(|b| b.is_ascii_uppercase()) {
+            } else if upper {
                 Some(HeadFolded::Lowered(head.to_ascii_lowercase()))
             } else {
                 Some(HeadFolded::AsWritten)
@@ -62,7 +83,9 @@ impl MatchTarget {
             ArnParts { parts, head_folded }
         });
         let action_folded = action.is_ascii().then(|| action.to_ascii_lowercase());
-        let service_len = action_folded.as_deref().and_then(|a| a.find(':'));
+        let service_len = action_folded
+            .as_deref()
+            .and_then(|a| find_byte(a.as_bytes(), b':'));
         let service_hash = action_folded
             .as_deref()
             .zip(service_len)
@@ -72,9 +95,32 @@ impl MatchTarget {
             service_len,
             service_hash,
             action_folded,
-            source: (action.to_string(), resource.to_string()),
+            resource: resource.to_string(),
             arn,
         }
+    }
+
+    /// The action ASCII-lowercased, when it is ASCII.
+    pub fn action_folded(&self) -> Option<&str> {
+        self.action_folded.as_deref()
+    }
+
+    /// The resource read as an ARN, as `Arn::parse` reads it, from the ranges kept (no second
+    /// split).
+    pub fn resource_arn(&self) -> Option<Arn<'_>> {
+        self.arn.as_ref().map(|parts| parts.arn(&self.resource))
+    }
+
+    /// Whether this target holds what `MatchTarget::new(action, resource)` would: the same
+    /// resource, and an action that folds the same (an ASCII action equal up to ASCII case, or
+    /// another non-ASCII one, which folds to nothing).
+    fn fits(&self, action: &str, resource: &str) -> bool {
+        let action_fits = match &self.action_folded {
+            // Equal ignoring ASCII case to an ASCII text: ASCII itself.
+            Some(folded) => folded.len() == action.len() && folded.eq_ignore_ascii_case(action),
+            None => !action.is_ascii(),
+        };
+        action_fits && self.resource == resource
     }
 }
 
@@ -117,25 +163,19 @@ impl<'a> PreparedMatch<'a> {
     /// As [`Self::new`], from a target made once for this request's action and resource
     /// ([`MatchTarget::new`]); a target made for another request is not used.
     pub fn with_target(request: Request<'a>, target: &'a MatchTarget) -> Self {
-        if target.source.0 != request.action || target.source.1 != request.resource {
+        if !target.fits(request.action, request.resource) {
             return Self::new(request, None);
         }
         let action_folded = target.action_folded.as_deref();
-        let resource = target.source.1.as_str();
+        let resource = target.resource.as_str();
         let (arn, head_folded) = match &target.arn {
-            Some(ArnParts { parts, head_folded }) => {
-                let [partition, service, region, account, resource] =
-                    parts.map(|(start, end)| resource.get(start..end).unwrap_or(""));
-                let arn = Arn {
-                    partition,
-                    service,
-                    region,
-                    account,
-                    resource,
-                };
+            Some(arn_parts @ ArnParts { parts, head_folded }) => {
+                let arn = arn_parts.arn(resource);
                 let head_folded = match head_folded {
                     // Lowercase as written: the head is the parts just read.
-                    Some(HeadFolded::AsWritten) => Some([partition, service, region, account]),
+                    Some(HeadFolded::AsWritten) => {
+                        Some([arn.partition, arn.service, arn.region, arn.account])
+                    }
                     Some(HeadFolded::Lowered(lowered)) => {
                         let [p, s, r, a, _] = *parts;
                         Some([p, s, r, a].map(|(start, end)| lowered.get(start..end).unwrap_or("")))
@@ -217,6 +257,7 @@ mod tests {
             let prepared = PreparedMatch::with_target(request, &target);
             let arn = Arn::parse(resource);
             assert_eq!(prepared.arn, arn, "{resource}");
+            assert_eq!(target.resource_arn(), arn, "{resource}");
             let folded = arn.map(|a| [a.partition, a.service, a.region, a.account]);
             let folded = folded
                 .filter(|head| head.iter().all(|p| p.is_ascii()))
@@ -250,5 +291,77 @@ mod tests {
         assert_eq!(other.service(), None);
         assert_eq!(other.head_folded, None);
         assert_eq!(other.arn.map(|a| a.resource), Some("b/x"));
+    }
+
+    /// A target fits exactly the requests whose own fresh target would be the same: the
+    /// prepared match taken from it is then the one a fresh target gives.
+    #[test]
+    fn a_target_fits_where_a_fresh_one_would_be_equal() {
+        let principal = RequestPrincipal::Anonymous;
+        let context = RequestContext::new();
+        let actions = [
+            "s3:GetObject",
+            "S3:GETOBJECT",
+            "s3:getobject",
+            "s3:PutObject",
+            "s3:GetObjec",
+            "s3:GetObjectß",
+            "s3:GetObjectẞ",
+            "ß3:GetObject",
+            "",
+            "s3",
+        ];
+        let resources = [
+            "arn:aws:s3:::b/k",
+            "ARN:aws:s3:::b/k",
+            "arn:aws:s3:::b/K",
+            "*",
+        ];
+        for (made_action, made_resource) in actions.iter().flat_map(|a| resources.map(|r| (*a, r)))
+        {
+            let target = MatchTarget::new(made_action, made_resource);
+            for (action, resource) in actions.iter().flat_map(|a| resources.map(|r| (*a, r))) {
+                let fresh = MatchTarget::new(action, resource);
+                let fits = target.fits(action, resource);
+                assert_eq!(
+                    fits,
+                    target.action_folded == fresh.action_folded
+                        && target.resource == fresh.resource,
+                    "{made_action} {made_resource} / {action} {resource}"
+                );
+                if fits {
+                    assert_eq!(
+                        (target.service_len, target.service_hash, &target.arn),
+                        (fresh.service_len, fresh.service_hash, &fresh.arn)
+                    );
+                    let request = Request {
+                        principal: &principal,
+                        action,
+                        resource,
+                        context: &context,
+                    };
+                    let (a, b) = (
+                        PreparedMatch::with_target(request, &target),
+                        PreparedMatch::with_target(request, &fresh),
+                    );
+                    assert_eq!(
+                        (
+                            a.action_folded,
+                            a.service,
+                            a.service_hash,
+                            a.arn,
+                            a.head_folded
+                        ),
+                        (
+                            b.action_folded,
+                            b.service,
+                            b.service_hash,
+                            b.arn,
+                            b.head_folded
+                        )
+                    );
+                }
+            }
+        }
     }
 }

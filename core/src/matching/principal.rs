@@ -1,6 +1,7 @@
 //! The request principal and how `Principal`/`NotPrincipal` values match it (M9, M10, G9–G11).
 
 use super::arn::split6;
+use crate::bytes::find_byte;
 use crate::concat::concat;
 use crate::policy::{PrincipalEntry, PrincipalKind};
 use serde::Serialize;
@@ -92,7 +93,7 @@ impl RequestPrincipal {
     /// Reads a principal string: an IAM user, role, assumed-role, federated-user or root ARN,
     /// a 12-digit account ID, a service principal, or `anonymous`.
     pub fn parse(text: &str) -> Result<RequestPrincipal, String> {
-        let text = text.trim();
+        let text = crate::bytes::trim(text);
         if text.eq_ignore_ascii_case("anonymous") {
             return Ok(RequestPrincipal::Anonymous);
         }
@@ -102,7 +103,8 @@ impl RequestPrincipal {
                 account: text.into(),
             });
         }
-        if !text.contains(':') {
+        // A byte search: `contains(':')` costs several times more on a short text.
+        if find_byte(text.as_bytes(), b':').is_none() {
             if text.contains('.') && !text.contains(char::is_whitespace) {
                 return Ok(RequestPrincipal::Service(text.into()));
             }
@@ -125,7 +127,9 @@ impl RequestPrincipal {
                 "`{account}` in `{text}` is not a 12-digit account ID"
             ));
         }
-        let partition = partition.to_ascii_lowercase();
+        // Copied, then folded in place (`to_ascii_lowercase` takes a slower, general path).
+        let mut partition = partition.to_string();
+        partition.make_ascii_lowercase();
         let account = account.to_string();
         let named = |prefix: &str| {
             resource
@@ -269,7 +273,13 @@ impl RequestPrincipal {
     /// `aws:username`: IAM users only (V6).
     pub fn username(&self) -> Option<&str> {
         match self {
-            RequestPrincipal::User { path_name, .. } => path_name.rsplit('/').next(),
+            // The last segment: a byte search from the end (`rsplit` costs several times more).
+            RequestPrincipal::User { path_name, .. } => {
+                match path_name.as_bytes().iter().rposition(|&b| b == b'/') {
+                    Some(at) => path_name.get(at + 1..),
+                    None => Some(path_name),
+                }
+            }
             _ => None,
         }
     }
@@ -714,5 +724,23 @@ fn describe_identity(id: &Identity<'_>) -> String {
         Identity::Fed { name, .. } => format!("federated user `{name}`"),
         Identity::Service(s) => format!("service `{s}`"),
         Identity::Anonymous => "the anonymous caller".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// V6: the byte search from the end finds the name `rsplit('/')` finds.
+    #[test]
+    fn v6_username_agrees_with_rsplit() {
+        for path_name in ["u0", "dev/alice", "a/b/c", "/x", "é/ü", "a//b", "ß"] {
+            let user = RequestPrincipal::User {
+                partition: "aws".into(),
+                account: "111122223333".into(),
+                path_name: path_name.into(),
+            };
+            assert_eq!(user.username(), path_name.rsplit('/').next(), "{path_name}");
+        }
     }
 }
