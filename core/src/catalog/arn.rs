@@ -9,6 +9,7 @@
 
 use crate::bytes::positions;
 use crate::matching::variables::has_variable;
+use std::borrow::Cow;
 
 /// Which characters a wildcard token may stand for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -274,7 +275,7 @@ pub struct ArnPattern<'a> {
     tokens: Vec<Tok>,
     /// A concrete ARN's bytes (no wildcard or variable), with the partition, service, region and
     /// account lowercased as [`pattern_tokens`] does: the automaton reads them directly.
-    concrete: Option<Vec<u8>>,
+    concrete: Option<Cow<'a, [u8]>>,
 }
 
 impl<'a> ArnPattern<'a> {
@@ -298,10 +299,17 @@ impl<'a> ArnPattern<'a> {
                 concrete: None,
             };
         }
-        let mut concrete = bytes.to_vec();
-        if let Some(head) = concrete.get_mut(..fifth) {
-            head.make_ascii_lowercase();
-        }
+        // Most heads are written in lowercase: those are borrowed, not copied.
+        let head = bytes.get(..fifth).unwrap_or(bytes);
+        let concrete = if head.iter().any(u8::is_ascii_uppercase) {
+            let mut folded = bytes.to_vec();
+            if let Some(head) = folded.get_mut(..fifth) {
+                head.make_ascii_lowercase();
+            }
+            Cow::Owned(folded)
+        } else {
+            Cow::Borrowed(bytes)
+        };
         ArnPattern {
             literal_service,
             tokens: Vec::new(),

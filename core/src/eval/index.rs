@@ -4,6 +4,7 @@
 
 use crate::context::key_hash;
 use crate::matching::CompiledStatement;
+use std::sync::Arc;
 
 /// Positions (in `CompiledPolicy::statements`) of the statements worth reading, ascending, so
 /// that matches are met in document order as with a plain scan.
@@ -11,7 +12,7 @@ use crate::matching::CompiledStatement;
 pub struct StatementIndex {
     /// (`key_hash` of the service, service, the statements naming it or no single service):
     /// a policy names a few services, so a scan comparing integers finds one fastest.
-    by_service: Vec<(u64, String, Vec<usize>)>,
+    by_service: Vec<(u64, Arc<str>, Vec<usize>)>,
     /// The statements naming no single service: all a request to an unlisted service can match.
     any_service: Vec<usize>,
     /// Every statement read at all, for a request whose service is not known.
@@ -22,26 +23,30 @@ impl StatementIndex {
     /// `read`: whether statement `position` is read at all (evaluable, not skipped).
     pub fn new(statements: &[CompiledStatement], read: impl Fn(usize) -> bool) -> StatementIndex {
         let all: Vec<usize> = (0..statements.len()).filter(|&i| read(i)).collect();
-        let service_of = |i: usize| statements.get(i).and_then(CompiledStatement::service);
+        let service_of = |i: usize| {
+            statements
+                .get(i)
+                .and_then(CompiledStatement::shared_service)
+        };
         let any_service: Vec<usize> = all
             .iter()
             .copied()
             .filter(|&i| service_of(i).is_none())
             .collect();
-        let mut services: Vec<&str> = all.iter().filter_map(|&i| service_of(i)).collect();
-        services.sort_unstable();
-        services.dedup();
-        let by_service = services
-            .into_iter()
-            .map(|service| {
-                let positions = all
-                    .iter()
-                    .copied()
-                    .filter(|&i| service_of(i).is_none_or(|s| s == service))
-                    .collect();
-                (key_hash(service), service.to_string(), positions)
-            })
-            .collect();
+        // Each service once (a policy names a few), sharing the compiled statement's text.
+        let mut by_service: Vec<(u64, Arc<str>, Vec<usize>)> = Vec::new();
+        for service in all.iter().filter_map(|&i| service_of(i)) {
+            if by_service.iter().any(|(_, s, _)| s == service) {
+                continue;
+            }
+            let positions = all
+                .iter()
+                .copied()
+                .filter(|&i| service_of(i).is_none_or(|s| s == service))
+                .collect();
+            by_service.push((key_hash(service), Arc::clone(service), positions));
+        }
+        by_service.sort_unstable_by(|(_, a, _), (_, b, _)| a.cmp(b));
         StatementIndex {
             by_service,
             any_service,
@@ -61,7 +66,7 @@ impl StatementIndex {
         };
         self.by_service
             .iter()
-            .find(|(h, s, _)| *h == hash && s == service)
+            .find(|(h, s, _)| *h == hash && &**s == service)
             .map_or(&self.any_service, |(_, _, p)| p)
     }
 }

@@ -27,7 +27,7 @@ use super::policy_type::{PolicyType, ResourceKind};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::matching::arn::split6;
 use crate::matching::variables::has_variable;
-use crate::span::Span;
+use crate::span::{Span, Spanned};
 
 /// Checks a parsed policy against the rules of one policy type.
 pub fn validate(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
@@ -60,6 +60,11 @@ fn opening(span: Span) -> Span {
     end.column = end.column.saturating_add(1);
     end.offset = end.offset.saturating_add(1);
     Span::new(span.start, end)
+}
+
+/// The statement's Sid, unless it is missing or empty.
+fn named(s: &Statement) -> Option<&Spanned<String>> {
+    s.sid.as_ref().filter(|sid| !sid.value.is_empty())
 }
 
 /// `service:Name`: exactly one colon, with text on both sides.
@@ -180,15 +185,23 @@ impl Validator {
         let organizations = matches!(self.ty, PolicyType::Scp | PolicyType::Rcp);
         // Each Sid's first statement: (Sid, position) sorted, so a Sid's first use leads its
         // run (a sort of the few Sids instead of a hash map built for every policy).
-        let mut by_sid: Vec<(&str, usize)> = policy
+        // A duplicate needs two Sids; most policies have fewer, and need no table.
+        let mut by_sid: Vec<(&str, usize)> = if policy
             .statements
             .iter()
-            .enumerate()
-            .filter_map(|(pos, s)| {
-                let sid = s.sid.as_ref().filter(|sid| !sid.value.is_empty())?;
-                Some((sid.value.as_str(), pos))
-            })
-            .collect();
+            .filter(|s| named(s).is_some())
+            .nth(1)
+            .is_some()
+        {
+            policy
+                .statements
+                .iter()
+                .enumerate()
+                .filter_map(|(pos, s)| Some((named(s)?.value.as_str(), pos)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         by_sid.sort_unstable();
         let first_use = |sid: &str| {
             let i = by_sid.partition_point(|(s, _)| *s < sid);
