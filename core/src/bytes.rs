@@ -25,6 +25,22 @@ pub fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
     }
 }
 
+/// Whether any of `needles` occurs in `haystack`, a word at a time (the tail as one
+/// zero-padded word: callers look for printable bytes, never for zero).
+pub fn contains_any(haystack: &[u8], needles: &[u8]) -> bool {
+    let hit = |w: u64| needles.iter().any(|&n| equal_mask(w, n) != 0);
+    let mut words = haystack.chunks_exact(8);
+    if words.by_ref().any(|chunk| hit(word(chunk))) {
+        return true;
+    }
+    let mut tail = [0u8; 8];
+    let rest = words.remainder();
+    if let Some(head) = tail.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    !rest.is_empty() && hit(u64::from_le_bytes(tail))
+}
+
 /// The positions of the first `N` occurrences of `needle` in `bytes` (`bytes.len()` for those
 /// missing) and how many there are, up to `N`.
 pub fn positions<const N: usize>(bytes: &[u8], needle: u8) -> ([usize; N], usize) {
@@ -89,6 +105,26 @@ pub fn split_byte(text: &str, separator: u8) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each needle at every position (the padded tail included) among near misses, and none.
+    #[test]
+    fn contains_any_agrees_with_a_plain_scan_at_every_position() {
+        let needles = b"*?";
+        for len in 0..40 {
+            for at in 0..=len {
+                for needle in [b'*', b'?', b'+', b')', b'*' | 0x80, b'?' + 1] {
+                    let mut bytes: Vec<u8> = (0..len)
+                        .map(|i| [b'*' + 1, b'*' - 1, b'?' | 0x80, b'a', 0][i % 5])
+                        .collect();
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = needle;
+                    }
+                    let plain = bytes.iter().any(|b| needles.contains(b));
+                    assert_eq!(contains_any(&bytes, needles), plain, "{bytes:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn find_byte_agrees_with_a_plain_scan_at_every_position() {

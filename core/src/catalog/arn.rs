@@ -7,7 +7,7 @@
 //! two token lists (at most (n+1)·(m+1) states, each visited once), so it is linear in each side's
 //! length and never backtracks exponentially.
 
-use crate::bytes::positions;
+use crate::bytes::{contains_any, positions};
 use crate::matching::variables::has_variable;
 use std::borrow::Cow;
 
@@ -282,12 +282,10 @@ impl<'a> ArnPattern<'a> {
     pub fn new(arn: &'a str) -> Self {
         // Where the colons are (the service segment is the third field, the resource part
         // starts at the fifth colon), and whether there is a wildcard or a variable, by word
-        // and `memchr` scans.
+        // scans.
         let bytes = arn.as_bytes();
         let ([_, second, third, _, fifth], found) = positions::<5>(bytes, b':');
-        let pattern = bytes.contains(&b'*')
-            || bytes.contains(&b'?')
-            || (bytes.contains(&b'$') && has_variable(arn));
+        let pattern = contains_any(bytes, b"*?") || has_variable(arn);
         let literal_service = arn
             .get((second + 1).min(arn.len())..third)
             .filter(|_| found >= 2)
