@@ -7,7 +7,7 @@
 //! two token lists (at most (n+1)·(m+1) states, each visited once), so it is linear in each side's
 //! length and never backtracks exponentially.
 
-use crate::bytes::{contains_any, positions};
+use crate::bytes::{contains_any, has_ascii_uppercase, positions};
 use crate::matching::variables::has_variable;
 use std::borrow::Cow;
 
@@ -299,7 +299,7 @@ impl<'a> ArnPattern<'a> {
         }
         // Most heads are written in lowercase: those are borrowed, not copied.
         let head = bytes.get(..fifth).unwrap_or(bytes);
-        let concrete = if head.iter().any(u8::is_ascii_uppercase) {
+        let concrete = if has_ascii_uppercase(head) {
             let mut folded = bytes.to_vec();
             if let Some(head) = folded.get_mut(..fifth) {
                 head.make_ascii_lowercase();

@@ -24,6 +24,7 @@
 
 use super::model::*;
 use super::policy_type::{PolicyType, ResourceKind};
+use crate::bytes::positions;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::matching::arn::split6;
 use crate::matching::variables::has_variable;
@@ -69,9 +70,8 @@ fn named(s: &Statement) -> Option<&Spanned<String>> {
 
 /// `service:Name`: exactly one colon, with text on both sides.
 fn is_service_and_name(text: &str) -> bool {
-    let mut colons = text.bytes().enumerate().filter(|&(_, b)| b == b':');
-    match (colons.next(), colons.next()) {
-        (Some((at, _)), None) => at > 0 && at + 1 < text.len(),
+    match positions::<2>(text.as_bytes(), b':') {
+        ([at, _], 1) => at > 0 && at + 1 < text.len(),
         _ => false,
     }
 }
