@@ -270,7 +270,8 @@ impl CompiledStatement {
             .iter()
             .map(|c| CompiledCondition::compile(c, variables))
             .collect();
-        let mut keys_read: Vec<(String, String)> = Vec::new();
+        // Each condition reads its key, plus the keys of any variables.
+        let mut keys_read: Vec<(String, String)> = Vec::with_capacity(conditions.len());
         let mut add = |key: &str, lower: &str| {
             if !keys_read.iter().any(|(_, l)| l == lower) {
                 keys_read.push((key.to_string(), lower.to_string()));
