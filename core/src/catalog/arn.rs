@@ -7,7 +7,7 @@
 //! two token lists (at most (n+1)·(m+1) states, each visited once), so it is linear in each side's
 //! length and never backtracks exponentially.
 
-use crate::bytes::{contains_any, has_ascii_uppercase, positions};
+use crate::bytes::{contains_any, find_byte, has_ascii_uppercase, positions};
 use crate::matching::variables::has_variable;
 use std::borrow::Cow;
 
@@ -251,7 +251,7 @@ impl Chain {
         };
         for literal in self.inner.iter() {
             // A placeholder is one or more characters, none of them `:`.
-            let Some(colon) = rest.iter().position(|&b| b == b':').filter(|&c| c > 0) else {
+            let Some(colon) = find_byte(rest, b':').filter(|&c| c > 0) else {
                 return false;
             };
             match rest

@@ -525,7 +525,13 @@ impl Validator {
             ));
             return;
         }
-        if parts.iter().take(5).any(|p| has_variable(p)) {
+        // A `${` never holds a `:`, so one scan of the text before the resource part finds
+        // any `${` of the first five parts.
+        let [.., resource_part] = parts;
+        let head = value
+            .get(..value.len() - resource_part.len())
+            .unwrap_or(value);
+        if has_variable(head) {
             self.push(Diagnostic::warning(
                 "variable-outside-resource-part",
                 format!("resource `{value}`: policy variables work only in the resource part, after the fifth `:`"),
