@@ -10,9 +10,10 @@ use std::sync::Arc;
 /// that matches are met in document order as with a plain scan.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StatementIndex {
-    /// (`key_hash` of the service, service, the statements naming it or no single service):
-    /// a policy names a few services, so a scan comparing integers finds one fastest.
-    by_service: Vec<(u64, Arc<str>, Vec<usize>)>,
+    /// (`key_hash` of the service, service, the statements naming it or no single service,
+    /// `None` when that is `all`, as in most policies): a policy names a few services, so a scan
+    /// comparing integers finds one fastest.
+    by_service: Vec<(u64, Arc<str>, Option<Vec<usize>>)>,
     /// The statements naming no single service: all a request to an unlisted service can match.
     any_service: Vec<usize>,
     /// Every statement read at all, for a request whose service is not known.
@@ -34,16 +35,17 @@ impl StatementIndex {
             .filter(|&i| service_of(i).is_none())
             .collect();
         // Each service once (a policy names a few), sharing the compiled statement's text.
-        let mut by_service: Vec<(u64, Arc<str>, Vec<usize>)> = Vec::new();
+        let mut by_service: Vec<(u64, Arc<str>, Option<Vec<usize>>)> = Vec::new();
         for service in all.iter().filter_map(|&i| service_of(i)) {
             if by_service.iter().any(|(_, s, _)| s == service) {
                 continue;
             }
-            let positions = all
-                .iter()
-                .copied()
-                .filter(|&i| service_of(i).is_none_or(|s| s == service))
-                .collect();
+            let suits = |i: &usize| service_of(*i).is_none_or(|s| s == service);
+            let positions = if all.iter().all(suits) {
+                None
+            } else {
+                Some(all.iter().copied().filter(suits).collect())
+            };
             by_service.push((key_hash(service), Arc::clone(service), positions));
         }
         by_service.sort_unstable_by(|(_, a, _), (_, b, _)| a.cmp(b));
@@ -67,7 +69,9 @@ impl StatementIndex {
         self.by_service
             .iter()
             .find(|(h, s, _)| *h == hash && &**s == service)
-            .map_or(&self.any_service, |(_, _, p)| p)
+            .map_or(&self.any_service, |(_, _, p)| {
+                p.as_ref().unwrap_or(&self.all)
+            })
     }
 }
 
@@ -78,6 +82,48 @@ mod tests {
     use crate::matching::{
         CompiledPolicy, MatchOptions, MatchTarget, PreparedMatch, Request, RequestPrincipal,
     };
+
+    /// M11: a service's candidates are the statements read that name it or no single service,
+    /// whether that is every statement read (kept once) or not, and `all` without a service.
+    #[test]
+    fn m11_candidates_are_the_statements_naming_the_service_or_none() {
+        let policies = [
+            r#"[{"Effect": "Allow", "Action": ["ecr:PutImage", "ecr:Batch*"], "Resource": "*"},
+                {"Effect": "Deny", "Action": "ecr:Delete*", "Resource": "*"}]"#,
+            r#"[{"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "*"},
+                {"Effect": "Allow", "Action": "*", "Resource": "*"}]"#,
+            r#"[{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"},
+                {"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "*"},
+                {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}]"#,
+            r#"[{"Effect": "Allow", "Action": "*", "Resource": "*"}]"#,
+            r#"[]"#,
+        ];
+        for statements in policies {
+            let text = format!(r#"{{"Version": "2012-10-17", "Statement": {statements}}}"#);
+            let policy = crate::policy::parse_policy(&text);
+            let compiled = CompiledPolicy::compile(policy.policy.as_ref().expect("policy"));
+            let statements = compiled.statements();
+            for skipped in [None, Some(0)] {
+                let read = |i: usize| skipped != Some(i);
+                let index = StatementIndex::new(statements, read);
+                let all: Vec<usize> = (0..statements.len()).filter(|&i| read(i)).collect();
+                assert_eq!(index.candidates(None), all.as_slice(), "{text}");
+                for service in ["ecr", "s3", "ec2"] {
+                    let plain: Vec<usize> = all
+                        .iter()
+                        .copied()
+                        .filter(|&i| {
+                            statements
+                                .get(i)
+                                .and_then(CompiledStatement::service)
+                                .is_none_or(|s| s == service)
+                        })
+                        .collect();
+                    assert_eq!(index.candidates(Some(service)), plain, "{text} {service}");
+                }
+            }
+        }
+    }
 
     /// M1–M8, M11: reading only the indexed candidates, with the request's target made once
     /// (action folded, ARN head folded), finds exactly the statements a plain scan of every
