@@ -25,6 +25,39 @@ pub fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
     }
 }
 
+/// Whether any of `needles` occurs in `haystack`, a word at a time (the tail as one
+/// zero-padded word: callers look for printable bytes, never for zero).
+pub fn contains_any(haystack: &[u8], needles: &[u8]) -> bool {
+    any_word(haystack, |w| needles.iter().any(|&n| equal_mask(w, n) != 0))
+}
+
+/// Whether `bytes` holds an ASCII capital letter, a word at a time.
+pub fn has_ascii_uppercase(bytes: &[u8]) -> bool {
+    // Per byte, without carries between bytes: the high bit of `0x7f + b'Z' + 1 - low` is set
+    // when `low <= b'Z'`, that of `low + 0x7f - (b'A' - 1)` when `low >= b'A'`; `!w` drops
+    // the bytes that are not ASCII.
+    any_word(bytes, |w| {
+        let low = w & LOW7;
+        let at_most_z = (ONES * (0x7f + u64::from(b'Z') + 1)) - low;
+        let at_least_a = low + ONES * (0x7f - u64::from(b'A' - 1));
+        at_most_z & at_least_a & !w & !LOW7 != 0
+    })
+}
+
+/// Whether `hit` holds for a word of `bytes` (the tail as one zero-padded word).
+fn any_word(bytes: &[u8], hit: impl Fn(u64) -> bool) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    if words.by_ref().any(|chunk| hit(word(chunk))) {
+        return true;
+    }
+    let rest = words.remainder();
+    let mut tail = [0u8; 8];
+    if let Some(head) = tail.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    !rest.is_empty() && hit(u64::from_le_bytes(tail))
+}
+
 /// The positions of the first `N` occurrences of `needle` in `bytes` (`bytes.len()` for those
 /// missing) and how many there are, up to `N`.
 pub fn positions<const N: usize>(bytes: &[u8], needle: u8) -> ([usize; N], usize) {
@@ -98,6 +131,46 @@ pub fn trim(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every byte value at every position of a few lengths, among bytes next to the range.
+    #[test]
+    fn has_ascii_uppercase_agrees_with_a_plain_scan() {
+        for len in [1, 7, 8, 9, 17] {
+            for at in 0..len {
+                for byte in 0..=255u8 {
+                    let mut bytes: Vec<u8> = (0..len)
+                        .map(|i| [b'@', b'[', b'a', b'z', 0xc1, 0xda, b'0'][i % 7])
+                        .collect();
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = byte;
+                    }
+                    let plain = bytes.iter().any(u8::is_ascii_uppercase);
+                    assert_eq!(has_ascii_uppercase(&bytes), plain, "{bytes:?}");
+                }
+            }
+        }
+        assert!(!has_ascii_uppercase(b""));
+    }
+
+    /// Each needle at every position (the padded tail included) among near misses, and none.
+    #[test]
+    fn contains_any_agrees_with_a_plain_scan_at_every_position() {
+        let needles = b"*?";
+        for len in 0..40 {
+            for at in 0..=len {
+                for needle in [b'*', b'?', b'+', b')', b'*' | 0x80, b'?' + 1] {
+                    let mut bytes: Vec<u8> = (0..len)
+                        .map(|i| [b'*' + 1, b'*' - 1, b'?' | 0x80, b'a', 0][i % 5])
+                        .collect();
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = needle;
+                    }
+                    let plain = bytes.iter().any(|b| needles.contains(b));
+                    assert_eq!(contains_any(&bytes, needles), plain, "{bytes:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn trim_agrees_with_str_trim() {

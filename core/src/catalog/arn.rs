@@ -7,8 +7,9 @@
 //! two token lists (at most (n+1)·(m+1) states, each visited once), so it is linear in each side's
 //! length and never backtracks exponentially.
 
-use crate::bytes::positions;
+use crate::bytes::{contains_any, find_byte, has_ascii_uppercase, positions};
 use crate::matching::variables::has_variable;
+use std::borrow::Cow;
 
 /// Which characters a wildcard token may stand for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,7 +251,7 @@ impl Chain {
         };
         for literal in self.inner.iter() {
             // A placeholder is one or more characters, none of them `:`.
-            let Some(colon) = rest.iter().position(|&b| b == b':').filter(|&c| c > 0) else {
+            let Some(colon) = find_byte(rest, b':').filter(|&c| c > 0) else {
                 return false;
             };
             match rest
@@ -274,19 +275,17 @@ pub struct ArnPattern<'a> {
     tokens: Vec<Tok>,
     /// A concrete ARN's bytes (no wildcard or variable), with the partition, service, region and
     /// account lowercased as [`pattern_tokens`] does: the automaton reads them directly.
-    concrete: Option<Vec<u8>>,
+    concrete: Option<Cow<'a, [u8]>>,
 }
 
 impl<'a> ArnPattern<'a> {
     pub fn new(arn: &'a str) -> Self {
         // Where the colons are (the service segment is the third field, the resource part
         // starts at the fifth colon), and whether there is a wildcard or a variable, by word
-        // and `memchr` scans.
+        // scans.
         let bytes = arn.as_bytes();
         let ([_, second, third, _, fifth], found) = positions::<5>(bytes, b':');
-        let pattern = bytes.contains(&b'*')
-            || bytes.contains(&b'?')
-            || (bytes.contains(&b'$') && has_variable(arn));
+        let pattern = contains_any(bytes, b"*?") || has_variable(arn);
         let literal_service = arn
             .get((second + 1).min(arn.len())..third)
             .filter(|_| found >= 2)
@@ -298,10 +297,17 @@ impl<'a> ArnPattern<'a> {
                 concrete: None,
             };
         }
-        let mut concrete = bytes.to_vec();
-        if let Some(head) = concrete.get_mut(..fifth) {
-            head.make_ascii_lowercase();
-        }
+        // Most heads are written in lowercase: those are borrowed, not copied.
+        let head = bytes.get(..fifth).unwrap_or(bytes);
+        let concrete = if has_ascii_uppercase(head) {
+            let mut folded = bytes.to_vec();
+            if let Some(head) = folded.get_mut(..fifth) {
+                head.make_ascii_lowercase();
+            }
+            Cow::Owned(folded)
+        } else {
+            Cow::Borrowed(bytes)
+        };
         ArnPattern {
             literal_service,
             tokens: Vec::new(),

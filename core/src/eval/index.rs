@@ -4,14 +4,16 @@
 
 use crate::context::key_hash;
 use crate::matching::CompiledStatement;
+use std::sync::Arc;
 
 /// Positions (in `CompiledPolicy::statements`) of the statements worth reading, ascending, so
 /// that matches are met in document order as with a plain scan.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StatementIndex {
-    /// (`key_hash` of the service, service, the statements naming it or no single service):
-    /// a policy names a few services, so a scan comparing integers finds one fastest.
-    by_service: Vec<(u64, String, Vec<usize>)>,
+    /// (`key_hash` of the service, service, the statements naming it or no single service,
+    /// `None` when that is `all`, as in most policies): a policy names a few services, so a scan
+    /// comparing integers finds one fastest.
+    by_service: Vec<(u64, Arc<str>, Option<Vec<usize>>)>,
     /// The statements naming no single service: all a request to an unlisted service can match.
     any_service: Vec<usize>,
     /// Every statement read at all, for a request whose service is not known.
@@ -22,26 +24,31 @@ impl StatementIndex {
     /// `read`: whether statement `position` is read at all (evaluable, not skipped).
     pub fn new(statements: &[CompiledStatement], read: impl Fn(usize) -> bool) -> StatementIndex {
         let all: Vec<usize> = (0..statements.len()).filter(|&i| read(i)).collect();
-        let service_of = |i: usize| statements.get(i).and_then(CompiledStatement::service);
+        let service_of = |i: usize| {
+            statements
+                .get(i)
+                .and_then(CompiledStatement::shared_service)
+        };
         let any_service: Vec<usize> = all
             .iter()
             .copied()
             .filter(|&i| service_of(i).is_none())
             .collect();
-        let mut services: Vec<&str> = all.iter().filter_map(|&i| service_of(i)).collect();
-        services.sort_unstable();
-        services.dedup();
-        let by_service = services
-            .into_iter()
-            .map(|service| {
-                let positions = all
-                    .iter()
-                    .copied()
-                    .filter(|&i| service_of(i).is_none_or(|s| s == service))
-                    .collect();
-                (key_hash(service), service.to_string(), positions)
-            })
-            .collect();
+        // Each service once (a policy names a few), sharing the compiled statement's text.
+        let mut by_service: Vec<(u64, Arc<str>, Option<Vec<usize>>)> = Vec::new();
+        for service in all.iter().filter_map(|&i| service_of(i)) {
+            if by_service.iter().any(|(_, s, _)| s == service) {
+                continue;
+            }
+            let suits = |i: &usize| service_of(*i).is_none_or(|s| s == service);
+            let positions = if all.iter().all(suits) {
+                None
+            } else {
+                Some(all.iter().copied().filter(suits).collect())
+            };
+            by_service.push((key_hash(service), Arc::clone(service), positions));
+        }
+        by_service.sort_unstable_by(|(_, a, _), (_, b, _)| a.cmp(b));
         StatementIndex {
             by_service,
             any_service,
@@ -61,8 +68,10 @@ impl StatementIndex {
         };
         self.by_service
             .iter()
-            .find(|(h, s, _)| *h == hash && s == service)
-            .map_or(&self.any_service, |(_, _, p)| p)
+            .find(|(h, s, _)| *h == hash && &**s == service)
+            .map_or(&self.any_service, |(_, _, p)| {
+                p.as_ref().unwrap_or(&self.all)
+            })
     }
 }
 
@@ -73,6 +82,48 @@ mod tests {
     use crate::matching::{
         CompiledPolicy, MatchOptions, MatchTarget, PreparedMatch, Request, RequestPrincipal,
     };
+
+    /// M11: a service's candidates are the statements read that name it or no single service,
+    /// whether that is every statement read (kept once) or not, and `all` without a service.
+    #[test]
+    fn m11_candidates_are_the_statements_naming_the_service_or_none() {
+        let policies = [
+            r#"[{"Effect": "Allow", "Action": ["ecr:PutImage", "ecr:Batch*"], "Resource": "*"},
+                {"Effect": "Deny", "Action": "ecr:Delete*", "Resource": "*"}]"#,
+            r#"[{"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "*"},
+                {"Effect": "Allow", "Action": "*", "Resource": "*"}]"#,
+            r#"[{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"},
+                {"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "*"},
+                {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}]"#,
+            r#"[{"Effect": "Allow", "Action": "*", "Resource": "*"}]"#,
+            r#"[]"#,
+        ];
+        for statements in policies {
+            let text = format!(r#"{{"Version": "2012-10-17", "Statement": {statements}}}"#);
+            let policy = crate::policy::parse_policy(&text);
+            let compiled = CompiledPolicy::compile(policy.policy.as_ref().expect("policy"));
+            let statements = compiled.statements();
+            for skipped in [None, Some(0)] {
+                let read = |i: usize| skipped != Some(i);
+                let index = StatementIndex::new(statements, read);
+                let all: Vec<usize> = (0..statements.len()).filter(|&i| read(i)).collect();
+                assert_eq!(index.candidates(None), all.as_slice(), "{text}");
+                for service in ["ecr", "s3", "ec2"] {
+                    let plain: Vec<usize> = all
+                        .iter()
+                        .copied()
+                        .filter(|&i| {
+                            statements
+                                .get(i)
+                                .and_then(CompiledStatement::service)
+                                .is_none_or(|s| s == service)
+                        })
+                        .collect();
+                    assert_eq!(index.candidates(Some(service)), plain, "{text} {service}");
+                }
+            }
+        }
+    }
 
     /// M1–M8, M11: reading only the indexed candidates, with the request's target made once
     /// (action folded, ARN head folded), finds exactly the statements a plain scan of every

@@ -98,7 +98,8 @@ enum ResourceKind {
         /// shared by the values with the same head (see [`compile_head`]).
         head_ok: bool,
         head: Arc<[Pattern; 4]>,
-        /// The text up to and including the 5th colon, to show substituted patterns whole.
+        /// The text up to and including the 5th colon, to show substituted patterns whole
+        /// (empty for a fixed resource part, which is never substituted).
         prefix: String,
         resource: ResourcePart,
     },
@@ -135,10 +136,7 @@ impl ResourcePattern {
         }
         let kind = match split6(raw) {
             Some([a, p, s, r, acct, resource]) => {
-                let prefix = raw
-                    .get(..raw.len() - resource.len())
-                    .unwrap_or("")
-                    .to_string();
+                let head_text = raw.get(..raw.len() - resource.len()).unwrap_or("");
                 let resource = if is_plain_as_written(resource, substitute) {
                     ResourcePart::Fixed(Pattern::new(resource, false))
                 } else {
@@ -148,9 +146,14 @@ impl ResourcePattern {
                         None => ResourcePart::Template(template),
                     }
                 };
+                // Only a template shows its prefix (with the substituted resource part).
+                let prefix = match resource {
+                    ResourcePart::Template(_) => head_text.to_string(),
+                    ResourcePart::Fixed(_) => String::new(),
+                };
                 ResourceKind::Full {
                     head_ok: first_part_matches_arn(a),
-                    head: compile_head(&prefix, [p, s, r, acct]),
+                    head: compile_head(head_text, [p, s, r, acct]),
                     prefix,
                     resource,
                 }

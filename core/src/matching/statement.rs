@@ -84,7 +84,8 @@ pub struct CompiledStatement {
     principal: Option<CompiledPrincipal>,
     /// Shared by the statements with the same `Action` texts (see [`compile_actions`]).
     action: Option<Arc<Element<ActionPattern>>>,
-    resource: Option<Element<ResourcePattern>>,
+    /// Shared by every statement whose element is a lone `"*"` (see [`compile_resources`]).
+    resource: Option<Arc<Element<ResourcePattern>>>,
     conditions: Vec<CompiledCondition>,
     /// (as written, lowercased) keys the conditions and variables read, without duplicates.
     keys_read: Vec<(String, String)>,
@@ -150,6 +151,41 @@ fn compile_actions_afresh(e: &StringElement) -> CompiledActions {
     (Arc::new(element), service)
 }
 
+thread_local! {
+    /// `"Resource": "*"` and `"NotResource": "*"`, the most common elements, compiled once.
+    static ALL_RESOURCES: [Arc<Element<ResourcePattern>>; 2] = [false, true].map(|negated| {
+        Arc::new(Element {
+            negated,
+            patterns: vec![ResourcePattern::compile("*", false)],
+            written: vec!["*".to_string()],
+        })
+    });
+}
+
+/// A `Resource`/`NotResource` element compiled; a lone `"*"` (which compiles the same under
+/// every version) is this thread's shared one instead of three allocations.
+fn compile_resources(e: &StringElement, variables: bool) -> Arc<Element<ResourcePattern>> {
+    if let [only] = e.values.as_slice() {
+        if only.value == "*" {
+            return ALL_RESOURCES
+                .with(|[listed, excluded]| Arc::clone(if e.negated { excluded } else { listed }));
+        }
+    }
+    compile_resources_afresh(e, variables)
+}
+
+fn compile_resources_afresh(e: &StringElement, variables: bool) -> Arc<Element<ResourcePattern>> {
+    Arc::new(Element {
+        negated: e.negated,
+        patterns: e
+            .values
+            .iter()
+            .map(|v| ResourcePattern::compile(&v.value, variables))
+            .collect(),
+        written: written(e),
+    })
+}
+
 /// The values of an element as written.
 fn written(e: &StringElement) -> Vec<String> {
     e.values.iter().map(|v| v.value.clone()).collect()
@@ -212,15 +248,10 @@ impl CompiledStatement {
             }
             None => (None, None),
         };
-        let resource = statement.resource.as_ref().map(|e| Element {
-            negated: e.negated,
-            patterns: e
-                .values
-                .iter()
-                .map(|v| ResourcePattern::compile(&v.value, variables))
-                .collect(),
-            written: written(e),
-        });
+        let resource = statement
+            .resource
+            .as_ref()
+            .map(|e| compile_resources(e, variables));
         let principal =
             statement
                 .principal
@@ -239,7 +270,8 @@ impl CompiledStatement {
             .iter()
             .map(|c| CompiledCondition::compile(c, variables))
             .collect();
-        let mut keys_read: Vec<(String, String)> = Vec::new();
+        // Each condition reads its key, plus the keys of any variables.
+        let mut keys_read: Vec<(String, String)> = Vec::with_capacity(conditions.len());
         let mut add = |key: &str, lower: &str| {
             if !keys_read.iter().any(|(_, l)| l == lower) {
                 keys_read.push((key.to_string(), lower.to_string()));
@@ -287,6 +319,11 @@ impl CompiledStatement {
     /// The one service (lowercase) every `Action` value names plainly, if there is one.
     pub fn service(&self) -> Option<&str> {
         self.service.as_deref()
+    }
+
+    /// [`Self::service`], shared (the statement index keeps it without a copy).
+    pub fn shared_service(&self) -> Option<&Arc<str>> {
+        self.service.as_ref()
     }
 
     pub fn sid(&self) -> Option<&str> {
@@ -660,6 +697,40 @@ mod tests {
     /// M1–M3, M11: an `Action` element from the per-thread cache is the element compiled
     /// afresh (patterns, texts, service), for elements that differ only in negation, order,
     /// case or where the texts split, and after the cache was emptied for being full.
+    /// M3: the shared `"Resource": "*"` / `"NotResource": "*"` elements are what compiling them
+    /// gives, under both versions; other elements are compiled afresh.
+    #[test]
+    fn m3_shared_star_resources_compile_like_fresh_ones() {
+        let vocabulary: [(bool, &[&str]); 8] = [
+            (false, &["*"]),
+            (true, &["*"]),
+            (false, &["*", "*"]),
+            (false, &["**"]),
+            (false, &[" *"]),
+            (false, &["arn:aws:s3:::b/*"]),
+            (true, &["arn:aws:s3:::${aws:username}/*"]),
+            (false, &[]),
+        ];
+        let mut shared = 0;
+        for variables in [false, true] {
+            for (negated, texts) in vocabulary {
+                let e = StringElement::of_texts(negated, texts);
+                let compiled = compile_resources(&e, variables);
+                let fresh = compile_resources_afresh(&e, variables);
+                assert_eq!(
+                    format!("{compiled:?}"),
+                    format!("{fresh:?}"),
+                    "{texts:?} {variables}"
+                );
+                if Arc::ptr_eq(&compiled, &compile_resources(&e, variables)) {
+                    shared += 1;
+                    assert_eq!(texts, ["*"]);
+                }
+            }
+        }
+        assert_eq!(shared, 4);
+    }
+
     #[test]
     fn m11_cached_action_elements_compile_like_fresh_ones() {
         let element = StringElement::of_texts;

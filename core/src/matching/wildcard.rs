@@ -11,6 +11,8 @@
 //! Literal segments are searched with Knuth–Morris–Pratt (linear); segments with `?` with the
 //! bit-parallel Shift-And algorithm (linear for segments up to 64 characters, `n·⌈m/64⌉` beyond).
 
+use crate::bytes::contains_any;
+
 /// One element of a pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Token {
@@ -142,9 +144,11 @@ impl Pattern {
     pub fn new(glob: &str, fold: bool) -> Pattern {
         // Most policy values are a literal, `prefix*` or `*`: build those directly, without the
         // segment tables (compiling is on the path of every scenario the CLI reads).
-        // One scan: the text before the trailing stars must hold no wildcard.
-        let head = glob.trim_end_matches('*');
-        if !head.bytes().any(|b| b == b'*' || b == b'?') {
+        // The text before the trailing stars must hold no wildcard (a word scan; `*` is ASCII,
+        // so the cut is a char boundary).
+        let stars = glob.bytes().rev().take_while(|&b| b == b'*').count();
+        let head = glob.get(..glob.len() - stars).unwrap_or(glob);
+        if !contains_any(head.as_bytes(), b"*?") {
             let kind = if head.is_empty() && !glob.is_empty() {
                 Kind::Any
             } else if head.len() == glob.len() {

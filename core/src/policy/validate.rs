@@ -24,10 +24,11 @@
 
 use super::model::*;
 use super::policy_type::{PolicyType, ResourceKind};
+use crate::bytes::positions;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::matching::arn::split6;
 use crate::matching::variables::has_variable;
-use crate::span::Span;
+use crate::span::{Span, Spanned};
 
 /// Checks a parsed policy against the rules of one policy type.
 pub fn validate(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
@@ -62,11 +63,15 @@ fn opening(span: Span) -> Span {
     Span::new(span.start, end)
 }
 
+/// The statement's Sid, unless it is missing or empty.
+fn named(s: &Statement) -> Option<&Spanned<String>> {
+    s.sid.as_ref().filter(|sid| !sid.value.is_empty())
+}
+
 /// `service:Name`: exactly one colon, with text on both sides.
 fn is_service_and_name(text: &str) -> bool {
-    let mut colons = text.bytes().enumerate().filter(|&(_, b)| b == b':');
-    match (colons.next(), colons.next()) {
-        (Some((at, _)), None) => at > 0 && at + 1 < text.len(),
+    match positions::<2>(text.as_bytes(), b':') {
+        ([at, _], 1) => at > 0 && at + 1 < text.len(),
         _ => false,
     }
 }
@@ -180,15 +185,23 @@ impl Validator {
         let organizations = matches!(self.ty, PolicyType::Scp | PolicyType::Rcp);
         // Each Sid's first statement: (Sid, position) sorted, so a Sid's first use leads its
         // run (a sort of the few Sids instead of a hash map built for every policy).
-        let mut by_sid: Vec<(&str, usize)> = policy
+        // A duplicate needs two Sids; most policies have fewer, and need no table.
+        let mut by_sid: Vec<(&str, usize)> = if policy
             .statements
             .iter()
-            .enumerate()
-            .filter_map(|(pos, s)| {
-                let sid = s.sid.as_ref().filter(|sid| !sid.value.is_empty())?;
-                Some((sid.value.as_str(), pos))
-            })
-            .collect();
+            .filter(|s| named(s).is_some())
+            .nth(1)
+            .is_some()
+        {
+            policy
+                .statements
+                .iter()
+                .enumerate()
+                .filter_map(|(pos, s)| Some((named(s)?.value.as_str(), pos)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         by_sid.sort_unstable();
         let first_use = |sid: &str| {
             let i = by_sid.partition_point(|(s, _)| *s < sid);
@@ -512,7 +525,13 @@ impl Validator {
             ));
             return;
         }
-        if parts.iter().take(5).any(|p| has_variable(p)) {
+        // A `${` never holds a `:`, so one scan of the text before the resource part finds
+        // any `${` of the first five parts.
+        let [.., resource_part] = parts;
+        let head = value
+            .get(..value.len() - resource_part.len())
+            .unwrap_or(value);
+        if has_variable(head) {
             self.push(Diagnostic::warning(
                 "variable-outside-resource-part",
                 format!("resource `{value}`: policy variables work only in the resource part, after the fifth `:`"),

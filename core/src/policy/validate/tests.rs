@@ -313,6 +313,16 @@ fn m5_resources_are_star_or_six_part_arns_without_a_service_wildcard() {
             "arn:aws:s3:${aws:username}::b",
             Some("variable-outside-resource-part"),
         ),
+        (
+            "arn:${aws:partition}:s3:::b",
+            Some("variable-outside-resource-part"),
+        ),
+        (
+            "arn:aws:s3::1${x}:b",
+            Some("variable-outside-resource-part"),
+        ),
+        ("arn:aws:s3:us-east-1$:{x}:b", None),
+        ("arn:aws:s3:::${aws:username}", None),
     ];
     for (value, expected) in table {
         let members = format!(r#""Effect": "Allow", "Action": "s3:*", "Resource": "{value}""#);
