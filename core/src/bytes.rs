@@ -193,6 +193,18 @@ mod tests {
         ] {
             assert_eq!(trim(text), text.trim(), "{text:?}");
         }
+        // Every pair of ends, ASCII and not, visible and not, around a few middles.
+        let ends = [
+            "", " ", "\t", "\u{a0}", "\u{2003}", "\u{85}", "*", "a", "é", "~", "\u{7f}",
+        ];
+        for first in ends {
+            for last in ends {
+                for middle in ["", "x", " ", "arn:aws:s3:::b"] {
+                    let text = format!("{first}{middle}{last}");
+                    assert_eq!(trim(&text), text.trim(), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
