@@ -7,7 +7,8 @@
 //! against serde_json on every corpus result.
 
 use super::result::{
-    ContextEntry, Decision, EvaluationResult, Layer, LayerKind, LayerVerdict, PolicyTrace, Reason,
+    ContextEntry, ContextValues, Decision, EvaluationResult, Layer, LayerKind, LayerVerdict,
+    PolicyTrace, Reason,
 };
 use crate::condition::ConditionTrace;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -259,8 +260,18 @@ fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
 fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
     out.extend_from_slice(b"{\"key\":\"");
     body(out, &c.key);
-    out.extend_from_slice(b"\",\"values\":");
-    strings(out, &c.values);
+    match &c.values {
+        // Most keys: the list's brackets and quotes written with the key's runs.
+        ContextValues::One(value) => {
+            out.extend_from_slice(b"\",\"values\":[\"");
+            body(out, value);
+            out.extend_from_slice(b"\"]");
+        }
+        ContextValues::Many(values) => {
+            out.extend_from_slice(b"\",\"values\":");
+            strings(out, values);
+        }
+    }
     out.extend_from_slice(match (c.multi_valued, c.derived) {
         (false, true) => b",\"multiValued\":false,\"derived\":true}",
         (false, false) => b",\"multiValued\":false,\"derived\":false}",
@@ -331,26 +342,40 @@ fn optional_number(out: &mut Vec<u8>, key: &[u8], value: Option<usize>) {
     }
 }
 
+/// The two digits of every number under 100, as itoa keeps them.
+const PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// The digits of `value % 100`, two of them.
+fn pair(value: u64) -> [u8; 2] {
+    let at = (value % 100) as usize * 2;
+    [PAIRS[at], PAIRS[at + 1]]
+}
+
 /// A decimal number, as serde_json (itoa) writes it. Lines, columns and indexes are mostly
-/// under 10,000: their digits are written without a loop.
+/// under 10,000: their digits are written without a loop, two at a time.
 fn number(out: &mut Vec<u8>, value: u64) {
-    let digit = |v: u64| b'0' + (v % 10) as u8;
     match value {
-        0..=9 => out.push(digit(value)),
-        10..=99 => out.extend_from_slice(&[digit(value / 10), digit(value)]),
-        100..=999 => out.extend_from_slice(&[digit(value / 100), digit(value / 10), digit(value)]),
-        1000..=9999 => out.extend_from_slice(&[
-            digit(value / 1000),
-            digit(value / 100),
-            digit(value / 10),
-            digit(value),
-        ]),
+        0..=9 => out.push(b'0' + value as u8),
+        10..=99 => out.extend_from_slice(&pair(value)),
+        100..=999 => {
+            let [tens, ones] = pair(value);
+            out.extend_from_slice(&[b'0' + (value / 100) as u8, tens, ones]);
+        }
+        1000..=9999 => {
+            let ([a, b], [c, d]) = (pair(value / 100), pair(value));
+            out.extend_from_slice(&[a, b, c, d]);
+        }
         _ => {
             let mut digits = [0u8; 20];
             let mut start = digits.len();
             let mut rest = value;
             while let Some(slot) = start.checked_sub(1).and_then(|s| digits.get_mut(s)) {
-                *slot = digit(rest);
+                *slot = b'0' + (rest % 10) as u8;
                 start -= 1;
                 rest /= 10;
                 if rest == 0 {
