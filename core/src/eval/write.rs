@@ -475,8 +475,12 @@ fn body(out: &mut Vec<u8>, text: &str) {
         start += 8;
     }
     if !rest.is_empty() {
-        // Padding above the last bytes: flagged as control characters, masked off.
-        let word = rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b));
+        // Padding above the last bytes: flagged as control characters, masked off. The last
+        // bytes are the top of the text's last word (one load) when the text has one.
+        let word = match bytes.last_chunk::<8>() {
+            Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest.len())),
+            None => rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)),
+        };
         let valid = (1u64 << (8 * rest.len())) - 1;
         escape_flagged(out, start, word, valid, escape_mask(word) & valid);
     }
