@@ -6,6 +6,7 @@
 //! formatter, and numbers are written without `fmt`. `tests/result_writer.rs` checks the bytes
 //! against serde_json on every corpus result.
 
+use super::context::DERIVED;
 use super::result::{
     ContextEntry, ContextValues, Decision, EvaluationResult, Layer, LayerKind, LayerVerdict,
     PolicyTrace, Reason,
@@ -16,6 +17,7 @@ use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
 use crate::policy::Effect;
 use crate::span::{Position, Span};
+use std::borrow::Cow;
 
 /// Appends `result` as compact JSON (no newline).
 ///
@@ -259,7 +261,10 @@ fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
 
 fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
     out.extend_from_slice(b"{\"key\":\"");
-    body(out, &c.key);
+    match derived_name(&c.key) {
+        Some(name) => out.extend_from_slice(name.as_bytes()),
+        None => body(out, &c.key),
+    }
     match &c.values {
         // Most keys: the list's brackets and quotes written with the key's runs.
         ContextValues::One(value) => {
@@ -278,6 +283,18 @@ fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
         (true, true) => b",\"multiValued\":true,\"derived\":true}",
         (true, false) => b",\"multiValued\":true,\"derived\":false}",
     });
+}
+
+/// A derived key's name borrowed from the table of derived keys itself (the same text, not an
+/// equal one): those names need no escape (a test checks), so they are copied as they are.
+fn derived_name(key: &Cow<'static, str>) -> Option<&'static str> {
+    match key {
+        Cow::Borrowed(name) => DERIVED
+            .iter()
+            .map(|fixed| fixed.name)
+            .find(|fixed| std::ptr::eq(*fixed, *name)),
+        Cow::Owned(_) => None,
+    }
 }
 
 fn span(out: &mut Vec<u8>, s: &Span) {
@@ -557,6 +574,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The derived keys' names are copied without the escape scan: they must need none, and
+    /// only the table's own texts are taken for them.
+    #[test]
+    fn derived_key_names_need_no_escape() {
+        for key in DERIVED {
+            assert_eq!(ours(key.name), serde_string(key.name));
+            assert_eq!(ours(key.name), format!("\"{}\"", key.name));
+            assert_eq!(derived_name(&Cow::Borrowed(key.name)), Some(key.name));
+            assert_eq!(derived_name(&Cow::Owned(key.name.to_string())), None);
+        }
+        assert_eq!(derived_name(&Cow::Borrowed("aws:\"quoted\"")), None);
     }
 
     #[test]
