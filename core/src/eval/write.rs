@@ -78,7 +78,7 @@ fn layer(out: &mut Vec<u8>, l: &Layer) {
     layer_type(out, l.kind);
     optional_number(out, b",\"level\":", l.level);
     out.extend_from_slice(b",\"label\":\"");
-    body(out, &l.label);
+    fixed_or_body(out, &l.label, std::iter::once(l.kind.noun()));
     out.extend_from_slice(match l.verdict {
         LayerVerdict::Allow => b"\",\"verdict\":\"Allow\",\"explanation\":\"",
         LayerVerdict::ExplicitDeny => b"\",\"verdict\":\"ExplicitDeny\",\"explanation\":\"",
@@ -261,10 +261,7 @@ fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
 
 fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
     out.extend_from_slice(b"{\"key\":\"");
-    match derived_name(&c.key) {
-        Some(name) => out.extend_from_slice(name.as_bytes()),
-        None => body(out, &c.key),
-    }
+    fixed_or_body(out, &c.key, DERIVED.iter().map(|key| key.name));
     match &c.values {
         // Most keys: the list's brackets and quotes written with the key's runs.
         ContextValues::One(value) => {
@@ -285,15 +282,28 @@ fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
     });
 }
 
-/// A derived key's name borrowed from the table of derived keys itself (the same text, not an
-/// equal one): those names need no escape (a test checks), so they are copied as they are.
-fn derived_name(key: &Cow<'static, str>) -> Option<&'static str> {
-    match key {
-        Cow::Borrowed(name) => DERIVED
-            .iter()
-            .map(|fixed| fixed.name)
-            .find(|fixed| std::ptr::eq(*fixed, *name)),
+/// `text` when it is borrowed from one of `fixed` itself (the same static text, not an equal
+/// one), whose texts need no escape (tests check each table).
+fn fixed_text(
+    text: &Cow<'static, str>,
+    mut fixed: impl Iterator<Item = &'static str>,
+) -> Option<&'static str> {
+    match text {
+        Cow::Borrowed(text) => fixed.find(|known| std::ptr::eq(*known, *text)),
         Cow::Owned(_) => None,
+    }
+}
+
+/// `text` escaped by [`body`], or copied as it is when it is one of `fixed` (the derived
+/// context keys' names, the layers' fixed labels): most of them are, and need no scan.
+fn fixed_or_body(
+    out: &mut Vec<u8>,
+    text: &Cow<'static, str>,
+    fixed: impl Iterator<Item = &'static str>,
+) {
+    match fixed_text(text, fixed) {
+        Some(text) => out.extend_from_slice(text.as_bytes()),
+        None => body(out, text),
     }
 }
 
@@ -576,17 +586,39 @@ mod tests {
         }
     }
 
-    /// The derived keys' names are copied without the escape scan: they must need none, and
-    /// only the table's own texts are taken for them.
+    /// The derived keys' names and the layers' fixed labels are copied without the escape
+    /// scan: they must need none, and only the tables' own texts are taken for them.
     #[test]
-    fn derived_key_names_need_no_escape() {
-        for key in DERIVED {
-            assert_eq!(ours(key.name), serde_string(key.name));
-            assert_eq!(ours(key.name), format!("\"{}\"", key.name));
-            assert_eq!(derived_name(&Cow::Borrowed(key.name)), Some(key.name));
-            assert_eq!(derived_name(&Cow::Owned(key.name.to_string())), None);
+    fn fixed_texts_need_no_escape() {
+        let kinds = [
+            LayerKind::Rcp,
+            LayerKind::Scp,
+            LayerKind::VpcEndpoint,
+            LayerKind::Resource,
+            LayerKind::Identity,
+            LayerKind::PermissionsBoundary,
+            LayerKind::Session,
+        ];
+        let derived = || DERIVED.iter().map(|key| key.name);
+        let nouns = || kinds.iter().map(|kind| kind.noun());
+        for text in derived().chain(nouns()) {
+            assert_eq!(ours(text), serde_string(text));
+            assert_eq!(ours(text), format!("\"{text}\""));
+            for fixed in [derived().collect::<Vec<_>>(), nouns().collect()] {
+                let borrowed = fixed_text(&Cow::Borrowed(text), fixed.iter().copied());
+                assert_eq!(borrowed.is_some(), fixed.contains(&text));
+                let owned = Cow::Owned(text.to_string());
+                assert_eq!(fixed_text(&owned, fixed.iter().copied()), None);
+                let mut out = Vec::new();
+                fixed_or_body(&mut out, &owned, fixed.iter().copied());
+                assert_eq!(out, text.as_bytes());
+            }
         }
-        assert_eq!(derived_name(&Cow::Borrowed("aws:\"quoted\"")), None);
+        let quoted = Cow::Borrowed("aws:\"quoted\"");
+        assert_eq!(fixed_text(&quoted, derived()), None);
+        let mut out = Vec::new();
+        fixed_or_body(&mut out, &quoted, derived());
+        assert_eq!(out, b"aws:\\\"quoted\\\"");
     }
 
     #[test]
