@@ -473,6 +473,9 @@ fn escape_word(
 /// and plain runs are copied whole.
 fn body(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
+    if bytes.len() < 8 {
+        return short_body(out, bytes);
+    }
     let mut run_start = 0;
     // Escapes what `mask` flags in the word at `start` (`valid`: its bytes that are text's).
     let mut escape_flagged = |out: &mut Vec<u8>, start: usize, word: u64, valid: u64, mask| {
@@ -506,12 +509,49 @@ fn body(out: &mut Vec<u8>, text: &str) {
         // bytes are the top of the text's last word (one load) when the text has one.
         let word = match bytes.last_chunk::<8>() {
             Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest.len())),
-            None => rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)),
+            None => padded_word(rest),
         };
         let valid = (1u64 << (8 * rest.len())) - 1;
         escape_flagged(out, start, word, valid, escape_mask(word) & valid);
     }
     out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
+}
+
+/// [`body`] for a text of under eight bytes (names, Sids, most context values): one
+/// zero-padded word, tested once and, when plain, written whole with the padding taken off
+/// again (no `memcpy` call).
+fn short_body(out: &mut Vec<u8>, bytes: &[u8]) {
+    let word = padded_word(bytes);
+    // Padding above the text: flagged as control characters, masked off.
+    let valid = (1u64 << (8 * bytes.len())) - 1;
+    let mask = escape_mask(word) & valid;
+    if mask == 0 {
+        let end = out.len() + bytes.len();
+        out.extend_from_slice(&word.to_le_bytes());
+        out.truncate(end);
+        return;
+    }
+    let mut run_start = 0;
+    escape_word(out, bytes, &mut run_start, 0, (word, valid), mask);
+    out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
+}
+
+/// The bytes of `bytes` (under eight) as a little-endian word, zero above them: read four, two
+/// and one at a time.
+fn padded_word(bytes: &[u8]) -> u64 {
+    let (mut word, mut shift, mut rest) = (0u64, 0, bytes);
+    if let Some((four, after)) = rest.split_first_chunk::<4>() {
+        word = u64::from(u32::from_le_bytes(*four));
+        (shift, rest) = (32, after);
+    }
+    if let Some((two, after)) = rest.split_first_chunk::<2>() {
+        word |= u64::from(u16::from_le_bytes(*two)) << shift;
+        (shift, rest) = (shift + 16, after);
+    }
+    if let Some(&one) = rest.first() {
+        word |= u64::from(one) << shift;
+    }
+    word
 }
 
 /// A JSON string: `text` between quotes, escaped by [`body`].
@@ -619,6 +659,24 @@ mod tests {
         let mut out = Vec::new();
         fixed_or_body(&mut out, &quoted, derived());
         assert_eq!(out, b"aws:\\\"quoted\\\"");
+    }
+
+    #[test]
+    fn padded_words_hold_the_bytes_and_zeros_above() {
+        let bytes = [0x01, 0x22, 0x5c, 0x7f, 0x80, 0xff, 0x41];
+        for len in 0..bytes.len() {
+            let fold = bytes[..len]
+                .iter()
+                .rev()
+                .fold(0, |w, &b| w << 8 | u64::from(b));
+            assert_eq!(padded_word(&bytes[..len]), fold, "{len}");
+        }
+        // Appended after earlier output, the padding is taken off again.
+        let mut out = b"ab".to_vec();
+        short_body(&mut out, b"xyz");
+        short_body(&mut out, b"");
+        short_body(&mut out, b"\"q");
+        assert_eq!(out, b"abxyz\\\"q");
     }
 
     #[test]
