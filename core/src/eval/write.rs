@@ -476,6 +476,9 @@ fn body(out: &mut Vec<u8>, text: &str) {
     if bytes.len() < 8 {
         return short_body(out, bytes);
     }
+    if bytes.len() <= 16 && two_words_plain(out, bytes) {
+        return;
+    }
     let mut run_start = 0;
     // Escapes what `mask` flags in the word at `start` (`valid`: its bytes that are text's).
     let mut escape_flagged = |out: &mut Vec<u8>, start: usize, word: u64, valid: u64, mask| {
@@ -534,6 +537,28 @@ fn short_body(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut run_start = 0;
     escape_word(out, bytes, &mut run_start, 0, (word, valid), mask);
     out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
+}
+
+/// For a text of eight to sixteen bytes: when its first and last words (overlapping) hold no
+/// byte to escape, writes it as those two words (no `memcpy` call) and says so; otherwise
+/// writes nothing.
+fn two_words_plain(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) else {
+        return false;
+    };
+    // The last word's bytes that the first one already holds, shifted out (zeros come in at
+    // the top: flagged as control characters, masked off).
+    let overlap = 16usize.saturating_sub(bytes.len()) as u32 * 8;
+    let tail = u64::from_le_bytes(*last).checked_shr(overlap).unwrap_or(0);
+    let valid = u64::MAX.checked_shr(overlap).unwrap_or(0);
+    if escape_mask(u64::from_le_bytes(*first)) | (escape_mask(tail) & valid) != 0 {
+        return false;
+    }
+    let end = out.len() + bytes.len();
+    out.extend_from_slice(first);
+    out.truncate(end - 8);
+    out.extend_from_slice(last);
+    true
 }
 
 /// The bytes of `bytes` (under eight) as a little-endian word, zero above them: read four, two
