@@ -17,7 +17,6 @@ use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
 use crate::policy::Effect;
 use crate::span::{Position, Span};
-use std::borrow::Cow;
 
 /// Appends `result` as compact JSON (no newline).
 ///
@@ -282,25 +281,15 @@ fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
     });
 }
 
-/// `text` when it is borrowed from one of `fixed` itself (the same static text, not an equal
-/// one), whose texts need no escape (tests check each table).
-fn fixed_text(
-    text: &Cow<'static, str>,
-    mut fixed: impl Iterator<Item = &'static str>,
-) -> Option<&'static str> {
-    match text {
-        Cow::Borrowed(text) => fixed.find(|known| std::ptr::eq(*known, *text)),
-        Cow::Owned(_) => None,
-    }
+/// `text` when it is one of `fixed` itself (the same static text, not an equal one: a copy
+/// lives elsewhere), whose texts need no escape (tests check each table).
+fn fixed_text(text: &str, mut fixed: impl Iterator<Item = &'static str>) -> Option<&'static str> {
+    fixed.find(|known| std::ptr::eq(*known, text))
 }
 
 /// `text` escaped by [`body`], or copied as it is when it is one of `fixed` (the derived
 /// context keys' names, the layers' fixed labels): most of them are, and need no scan.
-fn fixed_or_body(
-    out: &mut Vec<u8>,
-    text: &Cow<'static, str>,
-    fixed: impl Iterator<Item = &'static str>,
-) {
+fn fixed_or_body(out: &mut Vec<u8>, text: &str, fixed: impl Iterator<Item = &'static str>) {
     match fixed_text(text, fixed) {
         Some(text) => out.extend_from_slice(text.as_bytes()),
         None => body(out, text),
@@ -670,19 +659,19 @@ mod tests {
             assert_eq!(ours(text), serde_string(text));
             assert_eq!(ours(text), format!("\"{text}\""));
             for fixed in [derived().collect::<Vec<_>>(), nouns().collect()] {
-                let borrowed = fixed_text(&Cow::Borrowed(text), fixed.iter().copied());
-                assert_eq!(borrowed.is_some(), fixed.contains(&text));
-                let owned = Cow::Owned(text.to_string());
+                let found = fixed_text(text, fixed.iter().copied());
+                assert_eq!(found.is_some(), fixed.contains(&text));
+                let owned = text.to_string();
                 assert_eq!(fixed_text(&owned, fixed.iter().copied()), None);
                 let mut out = Vec::new();
                 fixed_or_body(&mut out, &owned, fixed.iter().copied());
                 assert_eq!(out, text.as_bytes());
             }
         }
-        let quoted = Cow::Borrowed("aws:\"quoted\"");
-        assert_eq!(fixed_text(&quoted, derived()), None);
+        let quoted = "aws:\"quoted\"";
+        assert_eq!(fixed_text(quoted, derived()), None);
         let mut out = Vec::new();
-        fixed_or_body(&mut out, &quoted, derived());
+        fixed_or_body(&mut out, quoted, derived());
         assert_eq!(out, b"aws:\\\"quoted\\\"");
     }
 
