@@ -461,7 +461,8 @@ fn escape_word(
 /// `text` with serde_json's escapes, without the quotes: `\\"`, `\\\\`, `\\b \\t \\n \\f \\r`,
 /// other control characters as `\\u00xx`; everything else (DEL and non-ASCII included) as is.
 /// The bytes are tested sixteen at a time as two words (the last few as one zero-padded word)
-/// and plain runs are copied whole.
+/// and plain runs are copied whole. Texts of up to sixteen bytes (most names, Sids and context
+/// values) are tested as one or two words and, when plain, written as those words.
 fn body(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     if bytes.len() < 8 {
