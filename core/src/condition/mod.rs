@@ -269,7 +269,10 @@ impl CompiledCondition {
     /// The same decision as [`CompiledCondition::evaluate`], with the why.
     pub fn explain(&self, ctx: &RequestContext) -> ConditionTrace {
         let (result, reason) = self.outcome(ctx);
-        let value = ctx.get_lowercase(&self.key_lower);
+        // The lookup the decision makes (by hash), so both read the same entry.
+        let value = ctx
+            .get_hashed(self.key_hash, &self.key_lower)
+            .map(|found| found.value);
         let request_values = value.map(|v| v.values().to_vec());
         let policy_values = self.resolved_values(ctx);
         let operator = self.operator.canonical();

@@ -246,7 +246,7 @@ fn now_texts(now: i64) -> (String, String) {
 
 /// The keys [`derive_context`] may add (name, lowercase name), in the order it derives them
 /// (the order `derived` lists them).
-const DERIVED: [FixedKey; 11] = [
+pub(super) const DERIVED: [FixedKey; 11] = [
     FixedKey::new("aws:PrincipalArn", "aws:principalarn"),
     FixedKey::new("aws:PrincipalAccount", "aws:principalaccount"),
     FixedKey::new("aws:PrincipalType", "aws:principaltype"),

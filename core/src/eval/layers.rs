@@ -568,9 +568,13 @@ fn elements_match(t: &crate::matching::StatementTrace) -> bool {
 
 /// Whether the request's context got `key` from `deriveContext`, and the fixed name if so.
 fn derived_name(derived: &[&'static str], key: &str) -> Option<&'static str> {
-    // Derived keys keep their fixed spelling: an exact comparison finds them, mostly by length.
+    // Derived keys keep their fixed spelling, and the context borrows the very text `derived`
+    // lists: the same address finds them without reading the bytes; then an exact comparison,
+    // then one in any case.
     let find = |same: fn(&str, &str) -> bool| derived.iter().copied().find(|d| same(d, key));
-    find(|d, k| d == k).or_else(|| find(str::eq_ignore_ascii_case))
+    find(|d, k| std::ptr::eq(d, k))
+        .or_else(|| find(|d, k| d == k))
+        .or_else(|| find(str::eq_ignore_ascii_case))
 }
 
 /// The context as the result shows it, copied from the request.

@@ -6,8 +6,10 @@
 //! formatter, and numbers are written without `fmt`. `tests/result_writer.rs` checks the bytes
 //! against serde_json on every corpus result.
 
+use super::context::DERIVED;
 use super::result::{
-    ContextEntry, Decision, EvaluationResult, Layer, LayerKind, LayerVerdict, PolicyTrace, Reason,
+    ContextEntry, ContextValues, Decision, EvaluationResult, Layer, LayerKind, LayerVerdict,
+    PolicyTrace, Reason,
 };
 use crate::condition::ConditionTrace;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -75,7 +77,7 @@ fn layer(out: &mut Vec<u8>, l: &Layer) {
     layer_type(out, l.kind);
     optional_number(out, b",\"level\":", l.level);
     out.extend_from_slice(b",\"label\":\"");
-    body(out, &l.label);
+    fixed_or_body(out, &l.label, std::iter::once(l.kind.noun()));
     out.extend_from_slice(match l.verdict {
         LayerVerdict::Allow => b"\",\"verdict\":\"Allow\",\"explanation\":\"",
         LayerVerdict::ExplicitDeny => b"\",\"verdict\":\"ExplicitDeny\",\"explanation\":\"",
@@ -258,15 +260,40 @@ fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
 
 fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
     out.extend_from_slice(b"{\"key\":\"");
-    body(out, &c.key);
-    out.extend_from_slice(b"\",\"values\":");
-    strings(out, &c.values);
+    fixed_or_body(out, &c.key, DERIVED.iter().map(|key| key.name));
+    match &c.values {
+        // Most keys: the list's brackets and quotes written with the key's runs.
+        ContextValues::One(value) => {
+            out.extend_from_slice(b"\",\"values\":[\"");
+            body(out, value);
+            out.extend_from_slice(b"\"]");
+        }
+        ContextValues::Many(values) => {
+            out.extend_from_slice(b"\",\"values\":");
+            strings(out, values);
+        }
+    }
     out.extend_from_slice(match (c.multi_valued, c.derived) {
         (false, true) => b",\"multiValued\":false,\"derived\":true}",
         (false, false) => b",\"multiValued\":false,\"derived\":false}",
         (true, true) => b",\"multiValued\":true,\"derived\":true}",
         (true, false) => b",\"multiValued\":true,\"derived\":false}",
     });
+}
+
+/// `text` when it is one of `fixed` itself (the same static text, not an equal one: a copy
+/// lives elsewhere), whose texts need no escape (tests check each table).
+fn fixed_text(text: &str, mut fixed: impl Iterator<Item = &'static str>) -> Option<&'static str> {
+    fixed.find(|known| std::ptr::eq(*known, text))
+}
+
+/// `text` escaped by [`body`], or copied as it is when it is one of `fixed` (the derived
+/// context keys' names, the layers' fixed labels): most of them are, and need no scan.
+fn fixed_or_body(out: &mut Vec<u8>, text: &str, fixed: impl Iterator<Item = &'static str>) {
+    match fixed_text(text, fixed) {
+        Some(text) => out.extend_from_slice(text.as_bytes()),
+        None => body(out, text),
+    }
 }
 
 fn span(out: &mut Vec<u8>, s: &Span) {
@@ -331,26 +358,42 @@ fn optional_number(out: &mut Vec<u8>, key: &[u8], value: Option<usize>) {
     }
 }
 
+/// The two digits of every number under 100, as itoa keeps them.
+const PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// The digits of `value % 100`, two of them.
+fn pair(value: u64) -> [u8; 2] {
+    let at = (value % 100) as usize * 2;
+    [PAIRS[at], PAIRS[at + 1]]
+}
+
 /// A decimal number, as serde_json (itoa) writes it. Lines, columns and indexes are mostly
-/// under 10,000: their digits are written without a loop.
+/// under 10,000: their digits are written without a loop, two at a time (inline: a call
+/// costs about as much as the digits).
+#[inline]
 fn number(out: &mut Vec<u8>, value: u64) {
-    let digit = |v: u64| b'0' + (v % 10) as u8;
     match value {
-        0..=9 => out.push(digit(value)),
-        10..=99 => out.extend_from_slice(&[digit(value / 10), digit(value)]),
-        100..=999 => out.extend_from_slice(&[digit(value / 100), digit(value / 10), digit(value)]),
-        1000..=9999 => out.extend_from_slice(&[
-            digit(value / 1000),
-            digit(value / 100),
-            digit(value / 10),
-            digit(value),
-        ]),
+        0..=9 => out.push(b'0' + value as u8),
+        10..=99 => out.extend_from_slice(&pair(value)),
+        100..=999 => {
+            let [tens, ones] = pair(value);
+            out.extend_from_slice(&[b'0' + (value / 100) as u8, tens, ones]);
+        }
+        1000..=9999 => {
+            let ([a, b], [c, d]) = (pair(value / 100), pair(value));
+            out.extend_from_slice(&[a, b, c, d]);
+        }
         _ => {
             let mut digits = [0u8; 20];
             let mut start = digits.len();
             let mut rest = value;
             while let Some(slot) = start.checked_sub(1).and_then(|s| digits.get_mut(s)) {
-                *slot = digit(rest);
+                *slot = b'0' + (rest % 10) as u8;
                 start -= 1;
                 rest /= 10;
                 if rest == 0 {
@@ -418,9 +461,16 @@ fn escape_word(
 /// `text` with serde_json's escapes, without the quotes: `\\"`, `\\\\`, `\\b \\t \\n \\f \\r`,
 /// other control characters as `\\u00xx`; everything else (DEL and non-ASCII included) as is.
 /// The bytes are tested sixteen at a time as two words (the last few as one zero-padded word)
-/// and plain runs are copied whole.
+/// and plain runs are copied whole. Texts of up to sixteen bytes (most names, Sids and context
+/// values) are tested as one or two words and, when plain, written as those words.
 fn body(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
+    if bytes.len() < 8 {
+        return short_body(out, bytes);
+    }
+    if bytes.len() <= 16 && two_words_plain(out, bytes) {
+        return;
+    }
     let mut run_start = 0;
     // Escapes what `mask` flags in the word at `start` (`valid`: its bytes that are text's).
     let mut escape_flagged = |out: &mut Vec<u8>, start: usize, word: u64, valid: u64, mask| {
@@ -450,12 +500,75 @@ fn body(out: &mut Vec<u8>, text: &str) {
         start += 8;
     }
     if !rest.is_empty() {
-        // Padding above the last bytes: flagged as control characters, masked off.
-        let word = rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b));
+        // Padding above the last bytes: flagged as control characters, masked off. The last
+        // bytes are the top of the text's last word (one load) when the text has one.
+        let word = match bytes.last_chunk::<8>() {
+            Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest.len())),
+            None => padded_word(rest),
+        };
         let valid = (1u64 << (8 * rest.len())) - 1;
         escape_flagged(out, start, word, valid, escape_mask(word) & valid);
     }
     out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
+}
+
+/// [`body`] for a text of under eight bytes (names, Sids, most context values): one
+/// zero-padded word, tested once and, when plain, written whole with the padding taken off
+/// again (no `memcpy` call).
+fn short_body(out: &mut Vec<u8>, bytes: &[u8]) {
+    let word = padded_word(bytes);
+    // Padding above the text: flagged as control characters, masked off.
+    let valid = (1u64 << (8 * bytes.len())) - 1;
+    let mask = escape_mask(word) & valid;
+    if mask == 0 {
+        let end = out.len() + bytes.len();
+        out.extend_from_slice(&word.to_le_bytes());
+        out.truncate(end);
+        return;
+    }
+    let mut run_start = 0;
+    escape_word(out, bytes, &mut run_start, 0, (word, valid), mask);
+    out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
+}
+
+/// For a text of eight to sixteen bytes: when its first and last words (overlapping) hold no
+/// byte to escape, writes it as those two words (no `memcpy` call) and says so; otherwise
+/// writes nothing.
+fn two_words_plain(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) else {
+        return false;
+    };
+    // The last word's bytes that the first one already holds, shifted out (zeros come in at
+    // the top: flagged as control characters, masked off).
+    let overlap = 16usize.saturating_sub(bytes.len()) as u32 * 8;
+    let tail = u64::from_le_bytes(*last).checked_shr(overlap).unwrap_or(0);
+    let valid = u64::MAX.checked_shr(overlap).unwrap_or(0);
+    if escape_mask(u64::from_le_bytes(*first)) | (escape_mask(tail) & valid) != 0 {
+        return false;
+    }
+    let end = out.len() + bytes.len();
+    out.extend_from_slice(first);
+    out.truncate(end - 8);
+    out.extend_from_slice(last);
+    true
+}
+
+/// The bytes of `bytes` (under eight) as a little-endian word, zero above them: read four, two
+/// and one at a time.
+fn padded_word(bytes: &[u8]) -> u64 {
+    let (mut word, mut shift, mut rest) = (0u64, 0, bytes);
+    if let Some((four, after)) = rest.split_first_chunk::<4>() {
+        word = u64::from(u32::from_le_bytes(*four));
+        (shift, rest) = (32, after);
+    }
+    if let Some((two, after)) = rest.split_first_chunk::<2>() {
+        word |= u64::from(u16::from_le_bytes(*two)) << shift;
+        (shift, rest) = (shift + 16, after);
+    }
+    if let Some(&one) = rest.first() {
+        word |= u64::from(one) << shift;
+    }
+    word
 }
 
 /// A JSON string: `text` between quotes, escaped by [`body`].
@@ -528,6 +641,59 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The derived keys' names and the layers' fixed labels are copied without the escape
+    /// scan: they must need none, and only the tables' own texts are taken for them.
+    #[test]
+    fn fixed_texts_need_no_escape() {
+        let kinds = [
+            LayerKind::Rcp,
+            LayerKind::Scp,
+            LayerKind::VpcEndpoint,
+            LayerKind::Resource,
+            LayerKind::Identity,
+            LayerKind::PermissionsBoundary,
+            LayerKind::Session,
+        ];
+        let derived = || DERIVED.iter().map(|key| key.name);
+        let nouns = || kinds.iter().map(|kind| kind.noun());
+        for text in derived().chain(nouns()) {
+            assert_eq!(ours(text), serde_string(text));
+            assert_eq!(ours(text), format!("\"{text}\""));
+            for fixed in [derived().collect::<Vec<_>>(), nouns().collect()] {
+                let found = fixed_text(text, fixed.iter().copied());
+                assert_eq!(found.is_some(), fixed.contains(&text));
+                let owned = text.to_string();
+                assert_eq!(fixed_text(&owned, fixed.iter().copied()), None);
+                let mut out = Vec::new();
+                fixed_or_body(&mut out, &owned, fixed.iter().copied());
+                assert_eq!(out, text.as_bytes());
+            }
+        }
+        let quoted = "aws:\"quoted\"";
+        assert_eq!(fixed_text(quoted, derived()), None);
+        let mut out = Vec::new();
+        fixed_or_body(&mut out, quoted, derived());
+        assert_eq!(out, b"aws:\\\"quoted\\\"");
+    }
+
+    #[test]
+    fn padded_words_hold_the_bytes_and_zeros_above() {
+        let bytes = [0x01, 0x22, 0x5c, 0x7f, 0x80, 0xff, 0x41];
+        for len in 0..bytes.len() {
+            let fold = bytes[..len]
+                .iter()
+                .rev()
+                .fold(0, |w, &b| w << 8 | u64::from(b));
+            assert_eq!(padded_word(&bytes[..len]), fold, "{len}");
+        }
+        // Appended after earlier output, the padding is taken off again.
+        let mut out = b"ab".to_vec();
+        short_body(&mut out, b"xyz");
+        short_body(&mut out, b"");
+        short_body(&mut out, b"\"q");
+        assert_eq!(out, b"abxyz\\\"q");
     }
 
     #[test]
