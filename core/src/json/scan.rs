@@ -77,7 +77,10 @@ impl<'a> Scanner<'a> {
 
     /// A string at the cursor (after whitespace), escapes decoded; borrowed when it has none.
     pub(crate) fn string(&mut self) -> Option<Cow<'a, str>> {
-        if !self.eat(b'"') {
+        // Compact JSON has the quote right at the cursor: no whitespace loop then.
+        if self.peek() == Some(b'"') {
+            self.pos += 1;
+        } else if !self.eat(b'"') {
             return None;
         }
         let bytes = self.text.as_bytes();

@@ -10,8 +10,8 @@
 //! element, a wrong type, a missing element, anything that would give a finding — gives `None`,
 //! and the caller takes the tree path, which reports it.
 
-use super::pretty::Writer;
-use super::{empty_statement, ParsedPolicy};
+use super::pretty::{Measure, Sink, Writer};
+use super::{empty_statement, ParsedPolicy, PolicyText};
 use crate::json::scan::{is_plain_integer, Scanner};
 use crate::json::MAX_DEPTH;
 use crate::policy::model::*;
@@ -20,22 +20,39 @@ use crate::span::{Span, Spanned};
 use std::borrow::Cow;
 
 /// The policy read from the value at the scanner, or `None` (the scanner then left anywhere
-/// inside the value) when it is not plain.
+/// inside the value) when it is not plain. Only the positions of the pretty text are worked
+/// out: the policy keeps a copy of the value's source, and the text is written from it when it
+/// is first read ([`written_text`]).
 pub(super) fn read_at(scanner: &mut Scanner<'_>) -> Option<ParsedPolicy> {
-    // As in `from_source::render_at`: the pretty text is about twice the compact source.
-    let w = Writer::new(scanner.rest_len().min(1 << 16) * 2 + 64);
-    let mut reader = PlainReader { s: scanner, w };
+    let start = scanner.offset();
+    let mut reader = PlainReader {
+        s: scanner,
+        w: Writer::to(Measure::default()),
+    };
     let policy = reader.policy()?;
+    let source = reader.s.slice(start, reader.s.offset())?;
     Some(ParsedPolicy {
-        text: reader.w.text,
+        text: PolicyText::unwritten(source.into()),
         policy: Some(policy),
         diagnostics: Vec::new(),
     })
 }
 
-struct PlainReader<'s, 'a> {
+/// The pretty text of a plain document's `source`, as [`read_at`] laid it out.
+pub(super) fn written_text(source: &str) -> Option<String> {
+    let mut scanner = Scanner::new(source);
+    let mut reader = PlainReader {
+        s: &mut scanner,
+        // As in `from_source::render_at`: the pretty text is about twice the compact source.
+        w: Writer::new(source.len().min(1 << 16) * 2 + 64),
+    };
+    reader.policy()?;
+    Some(reader.w.text)
+}
+
+struct PlainReader<'s, 'a, S> {
     s: &'s mut Scanner<'a>,
-    w: Writer,
+    w: Writer<S>,
 }
 
 /// An object key as read from the source (borrowed unless it had escapes), and where it was
@@ -54,7 +71,7 @@ fn first(seen: &mut u32, bit: u32) -> Option<()> {
     Some(())
 }
 
-impl<'a> PlainReader<'_, 'a> {
+impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     /// An object at `depth`, each member read by `member` given its key; returns its span.
     /// `any_keys` when the caller does not know the keys (and so does not catch a repeated
     /// one itself).
@@ -69,9 +86,8 @@ impl<'a> PlainReader<'_, 'a> {
         }
         let start = self.w.position();
         self.w.raw("{");
-        // Where each key was written: a repeated key (written the same way, as the escapes
-        // are a function of the text) goes to the tree path, as does a long object.
-        let mut keys = [(0, 0); MAX_MEMBERS];
+        // The keys read so far: a repeated key goes to the tree path, as does a long object.
+        let mut keys: [&'a str; MAX_MEMBERS] = [""; MAX_MEMBERS];
         let mut count = 0;
         if !self.s.eat(b'}') {
             loop {
@@ -82,18 +98,15 @@ impl<'a> PlainReader<'_, 'a> {
                 self.w.element(count, depth);
                 let span = self.w.key_span(&key, matches!(key, Cow::Borrowed(_)));
                 if any_keys {
-                    let written = |(from, to): (u32, u32)| {
-                        self.w.text.get(from as usize..to as usize).unwrap_or("")
+                    // A key with escapes goes to the tree path too, so that keys are equal
+                    // exactly when their source texts are.
+                    let Cow::Borrowed(text) = key else {
+                        return None;
                     };
-                    let here = (span.start.offset, span.end.offset);
-                    if keys
-                        .get(..count)?
-                        .iter()
-                        .any(|&k| written(k) == written(here))
-                    {
+                    if keys.get(..count)?.contains(&text) {
                         return None;
                     }
-                    *keys.get_mut(count)? = here;
+                    *keys.get_mut(count)? = text;
                 }
                 member(self, Spanned::new(key, span))?;
                 count += 1;
