@@ -209,7 +209,9 @@ impl BaseOperator {
             (25, b's') => StringNotEqualsIgnoreCase,
             _ => return None,
         };
-        candidate.name().eq_ignore_ascii_case(text).then_some(candidate)
+        // As documented is the rule: one comparison of the bytes before the case-blind one.
+        let name = candidate.name();
+        (name == text || name.eq_ignore_ascii_case(text)).then_some(candidate)
     }
 }
 

@@ -232,11 +232,12 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
             }
             "Statement" => {
                 first(&mut seen, 4)?;
-                policy.statements = if r.at_array() {
-                    r.array(1, |r, index| r.statement(index, 2))?.0
+                let statements = &mut policy.statements;
+                if r.at_array() {
+                    r.array(1, |r, index| r.statement(index, 2, statements))?;
                 } else {
-                    vec![r.statement(0, 1)?]
-                };
+                    r.statement(0, 1, statements)?;
+                }
                 Some(())
             }
             _ => None,
@@ -244,13 +245,21 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         (seen & 4 != 0).then_some(policy)
     }
 
-    fn statement(&mut self, index: usize, depth: usize) -> Option<Statement> {
+    /// Reads statement `index` at the end of `statements` (filled in place: a statement is
+    /// large to move).
+    fn statement(
+        &mut self,
+        index: usize,
+        depth: usize,
+        statements: &mut Vec<Statement>,
+    ) -> Option<()> {
         const SID: u32 = 1;
         const EFFECT: u32 = 2;
         const ACTION: u32 = 4;
         const RESOURCE: u32 = 8;
         const CONDITION: u32 = 16;
-        let mut statement = empty_statement(index, Span::default());
+        statements.push(empty_statement(index, Span::default()));
+        let statement = statements.last_mut()?;
         let mut seen = 0;
         statement.span = self.object(depth, false, |r, key| {
             let name = &*key.value;
@@ -297,7 +306,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
             }
             Some(())
         })?;
-        (seen & (EFFECT | ACTION) == EFFECT | ACTION).then_some(statement)
+        (seen & (EFFECT | ACTION) == EFFECT | ACTION).then_some(())
     }
 
     /// One operator's object of keys, flattened to one entry per key.
