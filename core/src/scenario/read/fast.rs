@@ -21,11 +21,10 @@ const MAX_VALUE_DEPTH: usize = 64;
 
 /// The scenario in `text`, or `None` when the text needs the complete reader.
 pub(super) fn read_scenario(text: &str) -> Option<Scenario> {
-    let mut reader = Reader {
+    Reader {
         s: Scanner::new(text),
-    };
-    let scenario = reader.scenario()?;
-    reader.s.at_end().then_some(scenario)
+    }
+    .scenario()
 }
 
 struct Reader<'a> {
@@ -199,6 +198,8 @@ impl<'a> Reader<'a> {
         keep(unknown, key, value)
     }
 
+    /// The scenario that is the whole text. (The text's end is checked here, so that the
+    /// scenario is moved only once on its way out: it is large.)
     fn scenario(&mut self) -> Option<Scenario> {
         const FORMAT: u32 = 1;
         const NAME: u32 = 2;
@@ -240,7 +241,7 @@ impl<'a> Reader<'a> {
             "tests" => fill(&mut seen, TESTS, &mut s.tests, r.array(Self::test)),
             _ => r.unknown(&mut s.unknown, key),
         })?;
-        if seen & REQUEST == 0 {
+        if seen & REQUEST == 0 || !self.s.at_end() {
             return None;
         }
         if seen & FORMAT == 0 {
