@@ -232,10 +232,13 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
             }
             "Statement" => {
                 first(&mut seen, 4)?;
+                // Sized at once rather than grown from empty by the first push.
                 let statements = &mut policy.statements;
                 if r.at_array() {
+                    statements.reserve_exact(4);
                     r.array(1, |r, index| r.statement(index, 2, statements))?;
                 } else {
+                    statements.reserve_exact(1);
                     r.statement(0, 1, statements)?;
                 }
                 Some(())

@@ -111,10 +111,11 @@ impl<'a> Reader<'a> {
         if !self.s.eat(b'[') {
             return None;
         }
-        let mut items = Vec::new();
         if self.s.eat(b']') {
-            return Some(items);
+            return Some(Vec::new());
         }
+        // Sized at once rather than grown from empty by the first push.
+        let mut items = Vec::with_capacity(4);
         loop {
             items.push(item(self)?);
             if self.s.eat(b']') {
