@@ -171,7 +171,9 @@ impl BaseOperator {
 fn strip_suffix_ignore_ascii_case<'t>(text: &'t str, suffix: &str) -> Option<&'t str> {
     let cut = text.len().checked_sub(suffix.len())?;
     let tail = text.get(cut..)?;
-    tail.eq_ignore_ascii_case(suffix).then(|| text.get(..cut)).flatten()
+    tail.eq_ignore_ascii_case(suffix)
+        .then(|| text.get(..cut))
+        .flatten()
 }
 
 impl BaseOperator {

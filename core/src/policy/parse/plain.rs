@@ -414,6 +414,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_text_is_written_from_the_source_when_first_read() {
+        let source = r#" {"Version":"2012-10-17","Statement":[{"Sid":"\u00e9\"x","Effect":"Allow","Action":["s3:Get*","é😀"],"Resource":"*","Condition":{"StringLike":{"k":["a\tb","b"]}}}]} "#;
+        let mut scanner = Scanner::new(source);
+        let parsed = read_at(&mut scanner).expect("plain");
+        // Read with positions only: the source is kept, the text not written yet.
+        assert_eq!(
+            parsed.text.unwritten_source().as_deref(),
+            Some(source.trim_end())
+        );
+        let (text, _) = from_source::render(source).expect("renders");
+        assert_eq!(parsed.text, text);
+        assert_eq!(parsed.text.unwritten_source(), None);
+        // The spans point into the text written later.
+        let policy = parsed.policy.as_ref().expect("policy");
+        let action = &policy.statements[0].action.as_ref().expect("action").values[1];
+        let (start, end) = (action.span.start.offset, action.span.end.offset);
+        assert_eq!(
+            parsed.text.get(start as usize..end as usize),
+            Some("\"é😀\"")
+        );
+    }
+
     /// Every policy document of the corpus (objects with a `Statement`), compact and pretty.
     #[test]
     fn corpus_documents_read_like_the_tree_path() {

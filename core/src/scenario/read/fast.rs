@@ -254,7 +254,10 @@ impl<'a> Reader<'a> {
     /// The scenario's `policies`, read into `p` in place.
     fn policies(&mut self, p: &mut Policies) -> Option<()> {
         let levels = |r: &mut Self| r.optional(|r| r.array(|r| r.array(Self::named_policy)));
-        let list = |r: &mut Self| r.optional(Self::named_policies).map(Option::unwrap_or_default);
+        let list = |r: &mut Self| {
+            r.optional(Self::named_policies)
+                .map(Option::unwrap_or_default)
+        };
         let mut seen = 0;
         self.object(|r, key| match &*key {
             "identity" => fill(&mut seen, 1, &mut p.identity, list(r)),
@@ -265,7 +268,12 @@ impl<'a> Reader<'a> {
                 r.optional(Self::named_policy),
             ),
             "session" => fill(&mut seen, 4, &mut p.session, r.optional(Self::named_policy)),
-            "resource" => fill(&mut seen, 8, &mut p.resource, r.optional(Self::named_policy)),
+            "resource" => fill(
+                &mut seen,
+                8,
+                &mut p.resource,
+                r.optional(Self::named_policy),
+            ),
             "scp" => fill(&mut seen, 16, &mut p.scp, levels(r)),
             "rcp" => fill(&mut seen, 32, &mut p.rcp, levels(r)),
             "vpcEndpoint" => fill(&mut seen, 64, &mut p.vpc_endpoint, list(r)),
@@ -532,6 +540,16 @@ mod tests {
             format!(r#"{{{REQUEST},"x":{}1{}}}"#, "[".repeat(70), "]".repeat(70)),
             format!(r#"{{{REQUEST},"name":"\ud83d\ude00"}}"#),
             format!(r#"{{{REQUEST},"name":"\udc00"}}"#),
+            // A repeated key at every level filled in place.
+            format!(r#"{{{REQUEST},"format":"a","format":"b"}}"#),
+            format!(r#"{{{REQUEST},"policies":{{}},"policies":{{}}}}"#),
+            format!(
+                r#"{{{REQUEST},"policies":{{"session":{{"document":{POLICY}}},"session":null}}}}"#
+            ),
+            format!(r#"{{{REQUEST},"policies":{{"identity":[],"identity":null}}}}"#),
+            r#"{"request":{"action":"a","action":"b"}}"#.to_string(),
+            r#"{"request":{"deriveContext":true,"deriveContext":false}}"#.to_string(),
+            format!(r#"{{{REQUEST},"expect":"Allow","expect":null}}"#),
             r#"{"request":{"context":{"k":1,"k":2}}}"#.to_string(),
             r#"{"request":{"action":"a","context":{"K":1,"k":2}}}"#.to_string(),
         ];
