@@ -76,8 +76,9 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string at the cursor (after whitespace), escapes decoded; borrowed when it has none.
-    /// Inlined: most strings are short, start right at the cursor and have no escape, and
-    /// that case is a few instructions besides the search for the closing quote.
+    /// Most strings start right at the cursor and have no escape: the rare escaped case is out
+    /// of line, so that the common one is a few instructions besides the search for the quote
+    /// (and is inlined where the callers are small).
     #[inline]
     pub(crate) fn string(&mut self) -> Option<Cow<'a, str>> {
         if self.peek() != Some(b'"') {
