@@ -19,8 +19,9 @@ pub struct PolicyDocument {
     /// The value: given, or read from `source` on first use.
     value: OnceLock<Value>,
     /// The pretty text and tree written from `source` while the line was read: the first
-    /// [`Self::parse`] takes them, later ones write them again. Boxed: a scenario, which holds
-    /// its documents inline, is moved several times while it is read.
+    /// [`Self::parse`] takes them, later ones write them again. Boxed: a scenario holds its
+    /// documents inline and is moved while it is read and prepared (unboxed: +460 instructions
+    /// per scenario).
     rendered: Mutex<Option<Box<RenderedSource>>>,
 }
 
