@@ -76,19 +76,32 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string at the cursor (after whitespace), escapes decoded; borrowed when it has none.
+    /// Most strings start right at the cursor and have no escape: the rare escaped case is out
+    /// of line, so that the common one is a few instructions besides the search for the quote
+    /// (and is inlined where the callers are small).
+    #[inline]
     pub(crate) fn string(&mut self) -> Option<Cow<'a, str>> {
-        if !self.eat(b'"') {
-            return None;
+        if self.peek() != Some(b'"') {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return None;
+            }
         }
-        let bytes = self.text.as_bytes();
-        let start = self.pos;
-        self.pos = first_escaped(bytes, start);
-        if bytes.get(self.pos) == Some(&b'"') {
-            let s = self.text.get(start..self.pos)?;
-            self.pos += 1;
+        let start = self.pos + 1;
+        let end = first_escaped(self.text.as_bytes(), start);
+        if self.text.as_bytes().get(end) == Some(&b'"') {
+            let s = self.text.get(start..end)?;
+            self.pos = end + 1;
             return Some(Cow::Borrowed(s));
         }
-        // An escape (or a control character, which ends the fast path).
+        self.pos = end;
+        self.escaped_string(start)
+    }
+
+    /// The rest of a string that has an escape (or a control character, which ends the fast
+    /// path) at the cursor; `start` is where its text began.
+    fn escaped_string(&mut self, start: usize) -> Option<Cow<'a, str>> {
+        let bytes = self.text.as_bytes();
         let mut out = String::from(self.text.get(start..self.pos)?);
         loop {
             match bytes.get(self.pos).copied()? {

@@ -167,6 +167,56 @@ impl BaseOperator {
     }
 }
 
+/// `text` without `suffix` at its end, the suffix compared ignoring ASCII case.
+fn strip_suffix_ignore_ascii_case<'t>(text: &'t str, suffix: &str) -> Option<&'t str> {
+    let cut = text.len().checked_sub(suffix.len())?;
+    let tail = text.get(cut..)?;
+    tail.eq_ignore_ascii_case(suffix)
+        .then(|| text.get(..cut))
+        .flatten()
+}
+
+impl BaseOperator {
+    /// The base operator spelled `text` in any ASCII case. No two names have the same length and
+    /// first letter, so those two pick the one name to compare (no list walk, no lowercase copy).
+    fn parse(text: &str) -> Option<BaseOperator> {
+        use BaseOperator::*;
+        let candidate = match (text.len(), text.bytes().next()?.to_ascii_lowercase()) {
+            (4, b'b') => Bool,
+            (4, b'n') => Null,
+            (7, b'a') => ArnLike,
+            (9, b'a') => ArnEquals,
+            (9, b'i') => IpAddress,
+            (10, b'a') => ArnNotLike,
+            (10, b'd') => DateEquals,
+            (10, b's') => StringLike,
+            (12, b'a') => ArnNotEquals,
+            (12, b'b') => BinaryEquals,
+            (12, b'd') => DateLessThan,
+            (12, b'n') => NotIpAddress,
+            (12, b's') => StringEquals,
+            (13, b'd') => DateNotEquals,
+            (13, b'n') => NumericEquals,
+            (13, b's') => StringNotLike,
+            (15, b'd') => DateGreaterThan,
+            (15, b'n') => NumericLessThan,
+            (15, b's') => StringNotEquals,
+            (16, b'n') => NumericNotEquals,
+            (18, b'd') => DateLessThanEquals,
+            (18, b'n') => NumericGreaterThan,
+            (21, b'd') => DateGreaterThanEquals,
+            (21, b'n') => NumericLessThanEquals,
+            (22, b's') => StringEqualsIgnoreCase,
+            (24, b'n') => NumericGreaterThanEquals,
+            (25, b's') => StringNotEqualsIgnoreCase,
+            _ => return None,
+        };
+        // As documented is the rule: one comparison of the bytes before the case-blind one.
+        let name = candidate.name();
+        (name == text || name.eq_ignore_ascii_case(text)).then_some(candidate)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum SetQualifier {
     ForAllValues,
@@ -210,7 +260,9 @@ impl Operator {
     /// Reads an operator name. Matching is case-insensitive (Q6: be lenient, canonicalize);
     /// `canonical()` gives the documented spelling.
     pub fn parse(text: &str) -> Result<Operator, OperatorError> {
-        let (set, rest) = match text.split_once(':') {
+        let colon = text.bytes().position(|b| b == b':');
+        let split = colon.and_then(|at| Some((text.get(..at)?, text.get(at + 1..)?)));
+        let (set, rest) = match split {
             Some((prefix, rest)) => {
                 let set = if prefix.eq_ignore_ascii_case("ForAllValues") {
                     SetQualifier::ForAllValues
@@ -230,15 +282,11 @@ impl Operator {
             }
             None => (None, text),
         };
-        let lower = rest.to_ascii_lowercase();
-        let (base_text, if_exists) = match lower.strip_suffix("ifexists") {
+        let (base_text, if_exists) = match strip_suffix_ignore_ascii_case(rest, "IfExists") {
             Some(stem) => (stem, true),
-            None => (lower.as_str(), false),
+            None => (rest, false),
         };
-        let base = BaseOperator::ALL
-            .iter()
-            .copied()
-            .find(|op| op.name().eq_ignore_ascii_case(base_text));
+        let base = BaseOperator::parse(base_text);
         match base {
             Some(BaseOperator::Null) if if_exists => Err(OperatorError {
                 message:
@@ -314,6 +362,74 @@ mod tests {
         assert_eq!(err.suggestion.as_deref(), Some("StringEquals"));
         let err = Operator::parse("ForAllValue:StringLike").expect_err("misspelled qualifier");
         assert_eq!(err.suggestion.as_deref(), Some("ForAllValues:StringLike"));
+    }
+
+    /// The plain reading: the list of every base operator walked with a lowercase copy.
+    fn parse_by_list(text: &str) -> Option<(Option<SetQualifier>, BaseOperator, bool)> {
+        let (set, rest) = match text.split_once(':') {
+            Some((p, rest)) if p.eq_ignore_ascii_case("ForAllValues") => {
+                (Some(SetQualifier::ForAllValues), rest)
+            }
+            Some((p, rest)) if p.eq_ignore_ascii_case("ForAnyValue") => {
+                (Some(SetQualifier::ForAnyValue), rest)
+            }
+            Some(_) => return None,
+            None => (None, text),
+        };
+        let lower = rest.to_ascii_lowercase();
+        let (stem, if_exists) = match lower.strip_suffix("ifexists") {
+            Some(stem) => (stem, true),
+            None => (lower.as_str(), false),
+        };
+        let base = BaseOperator::ALL
+            .into_iter()
+            .find(|op| op.name().eq_ignore_ascii_case(stem))?;
+        (!(base == BaseOperator::Null && if_exists)).then_some((set, base, if_exists))
+    }
+
+    #[test]
+    fn c4_direct_parse_agrees_with_a_list_walk() {
+        let mut texts = vec![
+            String::new(),
+            ":".into(),
+            "IfExists".into(),
+            "ifexists".into(),
+            "ForAnyValue:".into(),
+            "StringEqualsé".into(),
+            "éStringEquals".into(),
+            "StringEqualsIfExistsIfExists".into(),
+            "ForAnyValue:ForAllValues:StringLike".into(),
+            "Stringequal".into(),
+        ];
+        for op in BaseOperator::ALL {
+            let name = op.name();
+            // Same length and first letter, another word: must not be taken for `op`.
+            let mut near = name.to_string();
+            near.replace_range(name.len() - 1.., "x");
+            for variant in [
+                name.to_string(),
+                name.to_ascii_lowercase(),
+                name.to_ascii_uppercase(),
+                near,
+                name[..name.len() - 1].to_string(),
+                format!("{name}s"),
+            ] {
+                for prefix in ["", "ForAllValues:", "forANYvalue:", "ForSomeValues:"] {
+                    for suffix in ["", "IfExists", "IFEXISTS", "IfExist"] {
+                        texts.push(format!("{prefix}{variant}{suffix}"));
+                    }
+                }
+            }
+        }
+        let mut found = 0;
+        for text in &texts {
+            let direct = Operator::parse(text)
+                .ok()
+                .map(|op| (op.set, op.base, op.if_exists));
+            assert_eq!(direct, parse_by_list(text), "{text:?}");
+            found += usize::from(direct.is_some());
+        }
+        assert!(found > 500, "only {found} operators read");
     }
 
     #[test]

@@ -41,12 +41,13 @@ use crate::json::{self, Member, Value, ValueKind};
 use crate::span::{Span, Spanned};
 use crate::suggest::closest;
 use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 /// A policy text and what was read from it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParsedPolicy {
     /// The text the spans refer to.
-    pub text: String,
+    pub text: PolicyText,
     /// `None` only when the text is not a JSON object at all.
     pub policy: Option<Policy>,
     /// JSON and grammar findings, in text order of discovery.
@@ -56,6 +57,93 @@ pub struct ParsedPolicy {
 impl ParsedPolicy {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The text a [`ParsedPolicy`]'s spans refer to; reads as a `str`. A plain document of a
+/// scenario line is read with its positions only, and keeps its JSON source: its pretty text
+/// is written from that source the first time it is read (evaluation needs the spans alone).
+#[derive(Clone)]
+pub struct PolicyText {
+    written: OnceLock<String>,
+    /// The source a plain document was read from, its text not written yet.
+    source: Option<Arc<str>>,
+}
+
+impl PolicyText {
+    /// The text of a plain document read from `source`, written when first read.
+    fn unwritten(source: Arc<str>) -> Self {
+        PolicyText {
+            written: OnceLock::new(),
+            source: Some(source),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.written.get_or_init(|| {
+            // The plain reader read this source once already, so it reads it again.
+            self.source
+                .as_deref()
+                .and_then(plain::written_text)
+                .unwrap_or_default()
+        })
+    }
+
+    /// The source of a plain document whose text is not written yet.
+    fn unwritten_source(&self) -> Option<Arc<str>> {
+        self.written.get().is_none().then(|| self.source.clone())?
+    }
+}
+
+impl From<String> for PolicyText {
+    fn from(text: String) -> Self {
+        PolicyText {
+            written: OnceLock::from(text),
+            source: None,
+        }
+    }
+}
+
+impl std::ops::Deref for PolicyText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for PolicyText {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<str> for PolicyText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for PolicyText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for PolicyText {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl std::fmt::Debug for PolicyText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl std::fmt::Display for PolicyText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -80,7 +168,7 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
         .value
         .and_then(|mut root| read_policy(&mut root, &mut diagnostics));
     ParsedPolicy {
-        text: text.to_string(),
+        text: text.to_string().into(),
         policy,
         diagnostics,
     }
@@ -100,7 +188,7 @@ pub fn parse_policy_value(value: &serde_json::Value) -> ParsedPolicy {
     match serde_json::to_string_pretty(value) {
         Ok(text) => parse_policy(&text),
         Err(error) => ParsedPolicy {
-            text: String::new(),
+            text: String::new().into(),
             policy: None,
             diagnostics: vec![Diagnostic::error(
                 "invalid-document",
@@ -143,6 +231,15 @@ impl RenderedSource {
         Some(RenderedSource::Tree { text, root })
     }
 
+    /// The JSON source of a plain document whose pretty text is not written yet: the
+    /// scenario's document keeps the same copy.
+    pub(crate) fn unwritten_source(&self) -> Option<Arc<str>> {
+        match self {
+            RenderedSource::Read(parsed) => parsed.text.unwritten_source(),
+            RenderedSource::Tree { .. } => None,
+        }
+    }
+
     /// Reads the policy.
     pub(crate) fn parse(self) -> ParsedPolicy {
         match self {
@@ -157,7 +254,7 @@ fn read_rendered(text: String, mut root: Value) -> ParsedPolicy {
     let mut diagnostics = Vec::new();
     let policy = read_policy(&mut root, &mut diagnostics);
     ParsedPolicy {
-        text,
+        text: text.into(),
         policy,
         diagnostics,
     }

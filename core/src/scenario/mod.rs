@@ -197,10 +197,11 @@ impl Scenario {
         warn("the scenario", &self.unknown);
         warn("`policies`", &self.policies.unknown);
         warn("`request`", &self.request.unknown);
-        for policy in self.all_policies() {
+        // The place is spelled only for a map with something to warn about.
+        for policy in self.all_policies().filter(|p| !p.unknown.is_empty()) {
             warn(&format!("policy `{}`", policy.name), &policy.unknown);
         }
-        for test in &self.tests {
+        for test in self.tests.iter().filter(|t| !t.unknown.is_empty()) {
             warn(&format!("test `{}`", test.name), &test.unknown);
         }
         if self.format != FORMAT_V1 {

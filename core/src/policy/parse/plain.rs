@@ -10,8 +10,8 @@
 //! element, a wrong type, a missing element, anything that would give a finding — gives `None`,
 //! and the caller takes the tree path, which reports it.
 
-use super::pretty::Writer;
-use super::{empty_statement, ParsedPolicy};
+use super::pretty::{Measure, Sink, Writer};
+use super::{empty_statement, ParsedPolicy, PolicyText};
 use crate::json::scan::{is_plain_integer, Scanner};
 use crate::json::MAX_DEPTH;
 use crate::policy::model::*;
@@ -20,22 +20,39 @@ use crate::span::{Span, Spanned};
 use std::borrow::Cow;
 
 /// The policy read from the value at the scanner, or `None` (the scanner then left anywhere
-/// inside the value) when it is not plain.
+/// inside the value) when it is not plain. Only the positions of the pretty text are worked
+/// out: the policy keeps a copy of the value's source, and the text is written from it when it
+/// is first read ([`written_text`]).
 pub(super) fn read_at(scanner: &mut Scanner<'_>) -> Option<ParsedPolicy> {
-    // As in `from_source::render_at`: the pretty text is about twice the compact source.
-    let w = Writer::new(scanner.rest_len().min(1 << 16) * 2 + 64);
-    let mut reader = PlainReader { s: scanner, w };
+    let start = scanner.offset();
+    let mut reader = PlainReader {
+        s: scanner,
+        w: Writer::to(Measure::default()),
+    };
     let policy = reader.policy()?;
+    let source = reader.s.slice(start, reader.s.offset())?;
     Some(ParsedPolicy {
-        text: reader.w.text,
+        text: PolicyText::unwritten(source.into()),
         policy: Some(policy),
         diagnostics: Vec::new(),
     })
 }
 
-struct PlainReader<'s, 'a> {
+/// The pretty text of a plain document's `source`, as [`read_at`] laid it out.
+pub(super) fn written_text(source: &str) -> Option<String> {
+    let mut scanner = Scanner::new(source);
+    let mut reader = PlainReader {
+        s: &mut scanner,
+        // As in `from_source::render_at`: the pretty text is about twice the compact source.
+        w: Writer::new(source.len().min(1 << 16) * 2 + 64),
+    };
+    reader.policy()?;
+    Some(reader.w.text)
+}
+
+struct PlainReader<'s, 'a, S> {
     s: &'s mut Scanner<'a>,
-    w: Writer,
+    w: Writer<S>,
 }
 
 /// An object key as read from the source (borrowed unless it had escapes), and where it was
@@ -54,7 +71,7 @@ fn first(seen: &mut u32, bit: u32) -> Option<()> {
     Some(())
 }
 
-impl<'a> PlainReader<'_, 'a> {
+impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     /// An object at `depth`, each member read by `member` given its key; returns its span.
     /// `any_keys` when the caller does not know the keys (and so does not catch a repeated
     /// one itself).
@@ -69,9 +86,8 @@ impl<'a> PlainReader<'_, 'a> {
         }
         let start = self.w.position();
         self.w.raw("{");
-        // Where each key was written: a repeated key (written the same way, as the escapes
-        // are a function of the text) goes to the tree path, as does a long object.
-        let mut keys = [(0, 0); MAX_MEMBERS];
+        // The keys read so far: a repeated key goes to the tree path, as does a long object.
+        let mut keys: [&'a str; MAX_MEMBERS] = [""; MAX_MEMBERS];
         let mut count = 0;
         if !self.s.eat(b'}') {
             loop {
@@ -82,18 +98,15 @@ impl<'a> PlainReader<'_, 'a> {
                 self.w.element(count, depth);
                 let span = self.w.key_span(&key, matches!(key, Cow::Borrowed(_)));
                 if any_keys {
-                    let written = |(from, to): (u32, u32)| {
-                        self.w.text.get(from as usize..to as usize).unwrap_or("")
+                    // A key with escapes goes to the tree path too, so that keys are equal
+                    // exactly when their source texts are.
+                    let Cow::Borrowed(text) = key else {
+                        return None;
                     };
-                    let here = (span.start.offset, span.end.offset);
-                    if keys
-                        .get(..count)?
-                        .iter()
-                        .any(|&k| written(k) == written(here))
-                    {
+                    if keys.get(..count)?.contains(&text) {
                         return None;
                     }
-                    *keys.get_mut(count)? = here;
+                    *keys.get_mut(count)? = text;
                 }
                 member(self, Spanned::new(key, span))?;
                 count += 1;
@@ -219,11 +232,15 @@ impl<'a> PlainReader<'_, 'a> {
             }
             "Statement" => {
                 first(&mut seen, 4)?;
-                policy.statements = if r.at_array() {
-                    r.array(1, |r, index| r.statement(index, 2))?.0
+                // Sized at once rather than grown from empty by the first push.
+                let statements = &mut policy.statements;
+                if r.at_array() {
+                    statements.reserve_exact(4);
+                    r.array(1, |r, index| r.statement(index, 2, statements))?;
                 } else {
-                    vec![r.statement(0, 1)?]
-                };
+                    statements.reserve_exact(1);
+                    r.statement(0, 1, statements)?;
+                }
                 Some(())
             }
             _ => None,
@@ -231,13 +248,21 @@ impl<'a> PlainReader<'_, 'a> {
         (seen & 4 != 0).then_some(policy)
     }
 
-    fn statement(&mut self, index: usize, depth: usize) -> Option<Statement> {
+    /// Reads statement `index` at the end of `statements` (filled in place: a statement is
+    /// large to move).
+    fn statement(
+        &mut self,
+        index: usize,
+        depth: usize,
+        statements: &mut Vec<Statement>,
+    ) -> Option<()> {
         const SID: u32 = 1;
         const EFFECT: u32 = 2;
         const ACTION: u32 = 4;
         const RESOURCE: u32 = 8;
         const CONDITION: u32 = 16;
-        let mut statement = empty_statement(index, Span::default());
+        statements.push(empty_statement(index, Span::default()));
+        let statement = statements.last_mut()?;
         let mut seen = 0;
         statement.span = self.object(depth, false, |r, key| {
             let name = &*key.value;
@@ -284,7 +309,7 @@ impl<'a> PlainReader<'_, 'a> {
             }
             Some(())
         })?;
-        (seen & (EFFECT | ACTION) == EFFECT | ACTION).then_some(statement)
+        (seen & (EFFECT | ACTION) == EFFECT | ACTION).then_some(())
     }
 
     /// One operator's object of keys, flattened to one entry per key.
@@ -387,6 +412,29 @@ mod tests {
         for source in left_to_the_tree_path {
             assert!(!taken_and_agrees(source), "taken: {source}");
         }
+    }
+
+    #[test]
+    fn the_text_is_written_from_the_source_when_first_read() {
+        let source = r#" {"Version":"2012-10-17","Statement":[{"Sid":"\u00e9\"x","Effect":"Allow","Action":["s3:Get*","é😀"],"Resource":"*","Condition":{"StringLike":{"k":["a\tb","b"]}}}]} "#;
+        let mut scanner = Scanner::new(source);
+        let parsed = read_at(&mut scanner).expect("plain");
+        // Read with positions only: the source is kept, the text not written yet.
+        assert_eq!(
+            parsed.text.unwritten_source().as_deref(),
+            Some(source.trim_end())
+        );
+        let (text, _) = from_source::render(source).expect("renders");
+        assert_eq!(parsed.text, text);
+        assert_eq!(parsed.text.unwritten_source(), None);
+        // The spans point into the text written later.
+        let policy = parsed.policy.as_ref().expect("policy");
+        let action = &policy.statements[0].action.as_ref().expect("action").values[1];
+        let (start, end) = (action.span.start.offset, action.span.end.offset);
+        assert_eq!(
+            parsed.text.get(start as usize..end as usize),
+            Some("\"é😀\"")
+        );
     }
 
     /// Every policy document of the corpus (objects with a `Statement`), compact and pretty.

@@ -9,8 +9,43 @@ use crate::json::{Value, ValueKind};
 use crate::span::{Position, Span, Spanned};
 use std::borrow::Cow;
 
-pub(super) struct Writer {
-    pub(super) text: String,
+/// Where a [`Writer`] puts the text: a `String`, or only its length when the positions alone
+/// are wanted (the text is written later, if ever asked for).
+pub(super) trait Sink {
+    fn push_str(&mut self, s: &str);
+    /// Bytes written so far.
+    fn len(&self) -> usize;
+    fn reserve(&mut self, additional: usize);
+}
+
+impl Sink for String {
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+    fn len(&self) -> usize {
+        String::len(self)
+    }
+    fn reserve(&mut self, additional: usize) {
+        String::reserve(self, additional);
+    }
+}
+
+/// The length of the text that would be written, without the text.
+#[derive(Default)]
+pub(super) struct Measure(usize);
+
+impl Sink for Measure {
+    fn push_str(&mut self, s: &str) {
+        self.0 += s.len();
+    }
+    fn len(&self) -> usize {
+        self.0
+    }
+    fn reserve(&mut self, _: usize) {}
+}
+
+pub(super) struct Writer<S = String> {
+    pub(super) text: S,
     line: u32,
     /// 1-based, in chars.
     column: u32,
@@ -47,8 +82,23 @@ fn tree_key(key: &str) -> Cow<'static, str> {
 
 impl Writer {
     pub(super) fn new(capacity: usize) -> Self {
+        Writer::to(String::with_capacity(capacity))
+    }
+}
+
+/// Chars in `s`: the bytes that do not continue a UTF-8 sequence.
+fn chars(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.bytes().filter(|b| b & 0xC0 != 0x80).count()
+    }
+}
+
+impl<S: Sink> Writer<S> {
+    pub(super) fn to(text: S) -> Self {
         Writer {
-            text: String::with_capacity(capacity),
+            text,
             line: 1,
             column: 1,
         }
@@ -156,15 +206,10 @@ impl Writer {
     pub(super) fn plain_string(&mut self, s: &str) -> Span {
         let start = self.position();
         self.text.reserve(s.len() + 2);
-        self.text.push('"');
+        self.text.push_str("\"");
         self.text.push_str(s);
-        self.text.push('"');
-        let chars = if s.is_ascii() {
-            s.len()
-        } else {
-            s.chars().count()
-        };
-        self.column = self.column.saturating_add(u32_of(chars + 2));
+        self.text.push_str("\"");
+        self.column = self.column.saturating_add(u32_of(chars(s) + 2));
         Span::new(start, self.position())
     }
 
@@ -175,8 +220,9 @@ impl Writer {
             return self.plain_string(s);
         }
         let start = self.position();
-        let from = self.text.len();
-        self.text.push('"');
+        // Escapes are ASCII: the new chars are the escapes' bytes and the plain runs' chars.
+        let mut written_chars = 2;
+        self.text.push_str("\"");
         let mut plain = 0;
         for (i, b) in s.bytes().enumerate() {
             let escape: Option<&str> = match b {
@@ -191,26 +237,27 @@ impl Writer {
                 _ => None,
             };
             let Some(escape) = escape else { continue };
-            self.text.push_str(s.get(plain..i).unwrap_or(""));
+            let run = s.get(plain..i).unwrap_or("");
+            self.text.push_str(run);
+            written_chars += chars(run);
             plain = i + 1;
             if escape.is_empty() {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
-                self.text.push_str("\\u00");
-                for nibble in [b >> 4, b & 0xf] {
-                    self.text.push(char::from(
-                        HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-                    ));
-                }
+                let digit = |nibble: u8| HEX.get(usize::from(nibble)).copied().unwrap_or(b'0');
+                let code = [b'\\', b'u', b'0', b'0', digit(b >> 4), digit(b & 0xf)];
+                self.text
+                    .push_str(std::str::from_utf8(&code).unwrap_or("\\u0000"));
+                written_chars += code.len();
             } else {
                 self.text.push_str(escape);
+                written_chars += escape.len();
             }
         }
-        self.text.push_str(s.get(plain..).unwrap_or(""));
-        self.text.push('"');
-        // Escapes are ASCII, so the new chars are the bytes that do not continue a UTF-8 sequence.
-        let written = self.text.get(from..).unwrap_or("");
-        let chars = written.bytes().filter(|b| b & 0xC0 != 0x80).count();
-        self.column = self.column.saturating_add(u32_of(chars));
+        let rest = s.get(plain..).unwrap_or("");
+        self.text.push_str(rest);
+        written_chars += chars(rest);
+        self.text.push_str("\"");
+        self.column = self.column.saturating_add(u32_of(written_chars));
         Span::new(start, self.position())
     }
 }

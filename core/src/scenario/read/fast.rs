@@ -21,11 +21,10 @@ const MAX_VALUE_DEPTH: usize = 64;
 
 /// The scenario in `text`, or `None` when the text needs the complete reader.
 pub(super) fn read_scenario(text: &str) -> Option<Scenario> {
-    let mut reader = Reader {
+    Reader {
         s: Scanner::new(text),
-    };
-    let scenario = reader.scenario()?;
-    reader.s.at_end().then_some(scenario)
+    }
+    .scenario()
 }
 
 struct Reader<'a> {
@@ -41,6 +40,25 @@ fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
             Some(())
         }
     }
+}
+
+/// Fills `slot` with the value read for the key of bit `bit` in `seen`, in place (a scenario and
+/// its policies are large to move); a value that could not be read or a second occurrence of the
+/// key gives up (serde reports it).
+fn fill<T>(seen: &mut u32, bit: u32, slot: &mut T, value: Option<T>) -> Option<()> {
+    let value = value?;
+    once(seen, bit)?;
+    *slot = value;
+    Some(())
+}
+
+/// Marks the key of bit `bit` in `seen`; `None` on its second occurrence.
+fn once(seen: &mut u32, bit: u32) -> Option<()> {
+    if *seen & bit != 0 {
+        return None;
+    }
+    *seen |= bit;
+    Some(())
 }
 
 /// Keeps an unknown member; a repeated key gives up (serde keeps the first position and the
@@ -93,10 +111,11 @@ impl<'a> Reader<'a> {
         if !self.s.eat(b'[') {
             return None;
         }
-        let mut items = Vec::new();
         if self.s.eat(b']') {
-            return Some(items);
+            return Some(Vec::new());
         }
+        // Sized at once rather than grown from empty by the first push.
+        let mut items = Vec::with_capacity(4);
         loop {
             items.push(item(self)?);
             if self.s.eat(b']') {
@@ -180,55 +199,86 @@ impl<'a> Reader<'a> {
         keep(unknown, key, value)
     }
 
+    /// The scenario that is the whole text. (The text's end is checked here, so that the
+    /// scenario is moved only once on its way out: it is large.)
     fn scenario(&mut self) -> Option<Scenario> {
-        let (mut format, mut name, mut description, mut policies) = (None, None, None, None);
-        let (mut request, mut expect, mut tests) = (None, None, None);
-        let mut unknown = Map::new();
+        const FORMAT: u32 = 1;
+        const NAME: u32 = 2;
+        const DESCRIPTION: u32 = 4;
+        const POLICIES: u32 = 8;
+        const REQUEST: u32 = 16;
+        const EXPECT: u32 = 32;
+        const TESTS: u32 = 64;
+        let mut scenario = Scenario {
+            format: String::new(),
+            name: None,
+            description: None,
+            policies: Policies::default(),
+            request: RequestSpec::default(),
+            expect: None,
+            tests: Vec::new(),
+            unknown: Map::new(),
+        };
+        let mut seen = 0;
+        let s = &mut scenario;
         self.object(|r, key| match &*key {
-            "format" => set(&mut format, r.string()?),
-            "name" => set(&mut name, r.optional(Self::string)?),
-            "description" => set(&mut description, r.optional(Self::string)?),
-            "policies" => set(&mut policies, r.policies()?),
-            "request" => set(&mut request, r.request()?),
-            "expect" => set(&mut expect, r.optional(Self::decision)?),
-            "tests" => set(&mut tests, r.array(Self::test)?),
-            _ => r.unknown(&mut unknown, key),
+            "format" => fill(&mut seen, FORMAT, &mut s.format, r.string()),
+            "name" => fill(&mut seen, NAME, &mut s.name, r.optional(Self::string)),
+            "description" => fill(
+                &mut seen,
+                DESCRIPTION,
+                &mut s.description,
+                r.optional(Self::string),
+            ),
+            "policies" => {
+                once(&mut seen, POLICIES)?;
+                r.policies(&mut s.policies)
+            }
+            "request" => {
+                once(&mut seen, REQUEST)?;
+                r.request(&mut s.request)
+            }
+            "expect" => fill(&mut seen, EXPECT, &mut s.expect, r.optional(Self::decision)),
+            "tests" => fill(&mut seen, TESTS, &mut s.tests, r.array(Self::test)),
+            _ => r.unknown(&mut s.unknown, key),
         })?;
-        Some(Scenario {
-            format: format.unwrap_or_else(default_format),
-            name: name.flatten(),
-            description: description.flatten(),
-            policies: policies.unwrap_or_default(),
-            request: request?,
-            expect: expect.flatten(),
-            tests: tests.unwrap_or_default(),
-            unknown,
-        })
+        if seen & REQUEST == 0 || !self.s.at_end() {
+            return None;
+        }
+        if seen & FORMAT == 0 {
+            scenario.format = default_format();
+        }
+        Some(scenario)
     }
 
-    fn policies(&mut self) -> Option<Policies> {
-        let mut p = Policies::default();
-        let (mut identity, mut boundary, mut session, mut resource) = (None, None, None, None);
-        let (mut scp, mut rcp, mut vpc_endpoint) = (None, None, None);
+    /// The scenario's `policies`, read into `p` in place.
+    fn policies(&mut self, p: &mut Policies) -> Option<()> {
         let levels = |r: &mut Self| r.optional(|r| r.array(|r| r.array(Self::named_policy)));
+        let list = |r: &mut Self| {
+            r.optional(Self::named_policies)
+                .map(Option::unwrap_or_default)
+        };
+        let mut seen = 0;
         self.object(|r, key| match &*key {
-            "identity" => set(&mut identity, r.optional(Self::named_policies)?),
-            "permissionsBoundary" => set(&mut boundary, r.optional(Self::named_policy)?),
-            "session" => set(&mut session, r.optional(Self::named_policy)?),
-            "resource" => set(&mut resource, r.optional(Self::named_policy)?),
-            "scp" => set(&mut scp, levels(r)?),
-            "rcp" => set(&mut rcp, levels(r)?),
-            "vpcEndpoint" => set(&mut vpc_endpoint, r.optional(Self::named_policies)?),
+            "identity" => fill(&mut seen, 1, &mut p.identity, list(r)),
+            "permissionsBoundary" => fill(
+                &mut seen,
+                2,
+                &mut p.permissions_boundary,
+                r.optional(Self::named_policy),
+            ),
+            "session" => fill(&mut seen, 4, &mut p.session, r.optional(Self::named_policy)),
+            "resource" => fill(
+                &mut seen,
+                8,
+                &mut p.resource,
+                r.optional(Self::named_policy),
+            ),
+            "scp" => fill(&mut seen, 16, &mut p.scp, levels(r)),
+            "rcp" => fill(&mut seen, 32, &mut p.rcp, levels(r)),
+            "vpcEndpoint" => fill(&mut seen, 64, &mut p.vpc_endpoint, list(r)),
             _ => r.unknown(&mut p.unknown, key),
-        })?;
-        p.identity = identity.flatten().unwrap_or_default();
-        p.permissions_boundary = boundary.flatten();
-        p.session = session.flatten();
-        p.resource = resource.flatten();
-        p.scp = scp.flatten();
-        p.rcp = rcp.flatten();
-        p.vpc_endpoint = vpc_endpoint.flatten().unwrap_or_default();
-        Some(p)
+        })
     }
 
     fn named_policies(&mut self) -> Option<Vec<NamedPolicy>> {
@@ -273,26 +323,28 @@ impl<'a> Reader<'a> {
         Some(PolicyDocument::from_source(source, rendered))
     }
 
-    fn request(&mut self) -> Option<RequestSpec> {
-        let mut spec = RequestSpec::default();
-        let (mut principal, mut action, mut resource) = (None, None, None);
-        let (mut resource_account, mut context, mut derive_context) = (None, None, None);
+    /// A request, read into `spec` in place.
+    fn request(&mut self, spec: &mut RequestSpec) -> Option<()> {
+        let mut seen = 0;
         self.object(|r, key| match &*key {
-            "principal" => set(&mut principal, r.string()?),
-            "action" => set(&mut action, r.string()?),
-            "resource" => set(&mut resource, r.string()?),
-            "resourceAccount" => set(&mut resource_account, r.optional(Self::string)?),
-            "context" => set(&mut context, r.map(MAX_VALUE_DEPTH)?),
-            "deriveContext" => set(&mut derive_context, r.optional(Self::boolean)?),
+            "principal" => fill(&mut seen, 1, &mut spec.principal, r.string()),
+            "action" => fill(&mut seen, 2, &mut spec.action, r.string()),
+            "resource" => fill(&mut seen, 4, &mut spec.resource, r.string()),
+            "resourceAccount" => fill(
+                &mut seen,
+                8,
+                &mut spec.resource_account,
+                r.optional(Self::string),
+            ),
+            "context" => fill(&mut seen, 16, &mut spec.context, r.map(MAX_VALUE_DEPTH)),
+            "deriveContext" => fill(
+                &mut seen,
+                32,
+                &mut spec.derive_context,
+                r.optional(Self::boolean),
+            ),
             _ => r.unknown(&mut spec.unknown, key),
-        })?;
-        spec.principal = principal.unwrap_or_default();
-        spec.action = action.unwrap_or_default();
-        spec.resource = resource.unwrap_or_default();
-        spec.resource_account = resource_account.flatten();
-        spec.context = context.unwrap_or_default();
-        spec.derive_context = derive_context.flatten();
-        Some(spec)
+        })
     }
 
     fn test(&mut self) -> Option<TestCase> {
@@ -488,6 +540,16 @@ mod tests {
             format!(r#"{{{REQUEST},"x":{}1{}}}"#, "[".repeat(70), "]".repeat(70)),
             format!(r#"{{{REQUEST},"name":"\ud83d\ude00"}}"#),
             format!(r#"{{{REQUEST},"name":"\udc00"}}"#),
+            // A repeated key at every level filled in place.
+            format!(r#"{{{REQUEST},"format":"a","format":"b"}}"#),
+            format!(r#"{{{REQUEST},"policies":{{}},"policies":{{}}}}"#),
+            format!(
+                r#"{{{REQUEST},"policies":{{"session":{{"document":{POLICY}}},"session":null}}}}"#
+            ),
+            format!(r#"{{{REQUEST},"policies":{{"identity":[],"identity":null}}}}"#),
+            r#"{"request":{"action":"a","action":"b"}}"#.to_string(),
+            r#"{"request":{"deriveContext":true,"deriveContext":false}}"#.to_string(),
+            format!(r#"{{{REQUEST},"expect":"Allow","expect":null}}"#),
             r#"{"request":{"context":{"k":1,"k":2}}}"#.to_string(),
             r#"{"request":{"action":"a","context":{"K":1,"k":2}}}"#.to_string(),
         ];
