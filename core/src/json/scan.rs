@@ -10,6 +10,50 @@ use std::borrow::Cow;
 /// an `u64`/`i64` or read as a finite `f64` with any reader.
 const MAX_NUMBER_DIGITS: usize = 18;
 
+/// An object key a reader expects, compared in place — the name and its closing quote in one
+/// sixteen-byte test — instead of searching for the end of the string: most keys of a scenario
+/// line are the grammar's names.
+pub(crate) struct KnownKey {
+    name: &'static str,
+    /// The name's bytes and the closing quote, little-endian, and the mask of those bytes.
+    pattern: u128,
+    mask: u128,
+}
+
+impl KnownKey {
+    /// `name` must be at most 15 bytes with nothing JSON escapes (checked when compiling, as
+    /// the keys are constants): then text equal to the name and a quote is exactly that string.
+    pub(crate) const fn new(name: &'static str) -> Self {
+        let bytes = name.as_bytes();
+        assert!(
+            bytes.len() < 16,
+            "a known key fits a sixteen-byte test with its quote"
+        );
+        let mut pattern = 0u128;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            assert!(
+                b >= 0x20 && b != b'"' && b != b'\\',
+                "a known key has no escape"
+            );
+            pattern |= (b as u128) << (8 * i);
+            i += 1;
+        }
+        pattern |= (b'"' as u128) << (8 * bytes.len());
+        let mask = if bytes.len() == 15 {
+            u128::MAX
+        } else {
+            (1u128 << (8 * (bytes.len() + 1))) - 1
+        };
+        KnownKey {
+            name,
+            pattern,
+            mask,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub(crate) struct Scanner<'a> {
     text: &'a str,
@@ -96,6 +140,34 @@ impl<'a> Scanner<'a> {
         }
         self.pos = end;
         self.escaped_string(start)
+    }
+
+    /// A key at the cursor (after whitespace) that is one of `keys` as written, consumed with
+    /// its quotes; `None` (nothing consumed but whitespace) for any other text, an escaped
+    /// spelling or fewer than sixteen bytes left, which [`Scanner::string`] then reads.
+    #[inline]
+    pub(crate) fn known_key(&mut self, keys: &[KnownKey]) -> Option<&'static str> {
+        if self.peek() != Some(b'"') {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return None;
+            }
+        }
+        let after_quote = self.text.as_bytes().get(self.pos + 1..)?;
+        let word = u128::from_le_bytes(*after_quote.first_chunk::<16>()?);
+        let key = keys.iter().find(|key| word & key.mask == key.pattern)?;
+        self.pos += key.name.len() + 2;
+        Some(key.name)
+    }
+
+    /// A key read by [`Scanner::known_key`] when it is one of `keys`, else by
+    /// [`Scanner::string`].
+    #[inline]
+    pub(crate) fn key(&mut self, keys: &[KnownKey]) -> Option<Cow<'a, str>> {
+        match self.known_key(keys) {
+            Some(name) => Some(Cow::Borrowed(name)),
+            None => self.string(),
+        }
     }
 
     /// The rest of a string that has an escape (or a control character, which ends the fast
@@ -246,6 +318,67 @@ pub(crate) fn is_plain_integer(number: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_keys_read_like_strings() {
+        const KEYS: [KnownKey; 4] = [
+            KnownKey::new("Effect"),
+            KnownKey::new("Eff"),
+            KnownKey::new("format"),
+            KnownKey::new("StringNotEquals"),
+        ];
+        let names = ["Effect", "Eff", "format", "StringNotEquals", "E", ""];
+        // Each name as written, escaped, cut short, run on, in another case, with and without
+        // room for the sixteen-byte test after it.
+        let mut texts = Vec::new();
+        for name in names {
+            for spelling in [
+                name.to_string(),
+                name.replacen('f', "\\u0066", 1),
+                name.replacen('E', "\\u0045", 1),
+                format!("{name}x"),
+                format!("{name}\\\""),
+                name.get(..name.len().saturating_sub(1))
+                    .unwrap_or("")
+                    .to_string(),
+                name.to_uppercase(),
+                format!("{name}\u{e9}"),
+            ] {
+                for tail in ["", ":1}", ": \"a long enough value\"}"] {
+                    for lead in ["", " ", "\n\t"] {
+                        texts.push(format!("{lead}\"{spelling}\"{tail}"));
+                    }
+                }
+            }
+        }
+        texts.extend(["", "x", "\"", "  ", "{\"Effect\":1}"].map(String::from));
+        let mut found = 0;
+        for text in &texts {
+            let mut plain = Scanner::new(text);
+            let string = plain.string();
+            let mut known = Scanner::new(text);
+            match known.known_key(&KEYS) {
+                Some(name) => {
+                    found += 1;
+                    assert_eq!(string.as_deref(), Some(name), "{text}");
+                    assert_eq!(known.offset(), plain.offset(), "{text}");
+                }
+                None => {
+                    let mut after_whitespace = Scanner::new(text);
+                    after_whitespace.skip_whitespace();
+                    assert_eq!(known.offset(), after_whitespace.offset(), "{text}");
+                    let name_fits = text.len() >= known.offset() + 17;
+                    let is_name = string.as_deref().is_some_and(|s| names[..4].contains(&s));
+                    let escaped = text.contains('\\');
+                    assert!(!(name_fits && is_name && !escaped), "missed: {text}");
+                }
+            }
+            let mut via_key = Scanner::new(text);
+            assert_eq!(via_key.key(&KEYS), string, "{text}");
+            assert_eq!(via_key.offset(), plain.offset(), "{text}");
+        }
+        assert!(found >= 8, "only {found} known keys found");
+    }
 
     #[test]
     fn strings_decode_like_serde_json_or_give_up() {

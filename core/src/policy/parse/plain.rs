@@ -12,7 +12,7 @@
 
 use super::pretty::{Measure, Sink, Writer};
 use super::{empty_statement, ParsedPolicy, PolicyText};
-use crate::json::scan::{is_plain_integer, Scanner};
+use crate::json::scan::{is_plain_integer, KnownKey, Scanner};
 use crate::json::MAX_DEPTH;
 use crate::policy::model::*;
 use crate::policy::operator::Operator;
@@ -50,6 +50,22 @@ pub(super) fn written_text(source: &str) -> Option<String> {
     Some(reader.w.text)
 }
 
+/// The names of a policy's members and of a statement's, most frequent first.
+const POLICY_KEYS: [KnownKey; 3] = [
+    KnownKey::new("Version"),
+    KnownKey::new("Statement"),
+    KnownKey::new("Id"),
+];
+const STATEMENT_KEYS: [KnownKey; 7] = [
+    KnownKey::new("Effect"),
+    KnownKey::new("Action"),
+    KnownKey::new("Resource"),
+    KnownKey::new("Sid"),
+    KnownKey::new("Condition"),
+    KnownKey::new("NotAction"),
+    KnownKey::new("NotResource"),
+];
+
 struct PlainReader<'s, 'a, S> {
     s: &'s mut Scanner<'a>,
     w: Writer<S>,
@@ -79,6 +95,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         &mut self,
         depth: usize,
         any_keys: bool,
+        names: &[KnownKey],
         mut member: impl FnMut(&mut Self, Key<'a>) -> Option<()>,
     ) -> Option<Span> {
         if depth >= MAX_DEPTH || !self.s.eat(b'{') {
@@ -91,12 +108,19 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         let mut count = 0;
         if !self.s.eat(b'}') {
             loop {
-                let key = self.s.string()?;
+                let known = self.s.known_key(names);
+                let key = match known {
+                    Some(name) => Cow::Borrowed(name),
+                    None => self.s.string()?,
+                };
                 if count >= MAX_MEMBERS || !self.s.eat(b':') {
                     return None;
                 }
                 self.w.element(count, depth);
-                let span = self.w.key_span(&key, matches!(key, Cow::Borrowed(_)));
+                let span = match known {
+                    Some(name) => self.w.ascii_key_span(name),
+                    None => self.w.key_span(&key, matches!(key, Cow::Borrowed(_))),
+                };
                 if any_keys {
                     // A key with escapes goes to the tree path too, so that keys are equal
                     // exactly when their source texts are.
@@ -213,7 +237,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
             span: Span::default(),
         };
         let mut seen = 0;
-        policy.span = self.object(0, false, |r, key| match &*key.value {
+        policy.span = self.object(0, false, &POLICY_KEYS, |r, key| match &*key.value {
             "Version" => {
                 first(&mut seen, 1)?;
                 let version = r.text()?;
@@ -264,7 +288,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         statements.push(empty_statement(index, Span::default()));
         let statement = statements.last_mut()?;
         let mut seen = 0;
-        statement.span = self.object(depth, false, |r, key| {
+        statement.span = self.object(depth, false, &STATEMENT_KEYS, |r, key| {
             let name = &*key.value;
             match name {
                 "Sid" => {
@@ -300,7 +324,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 "Condition" => {
                     first(&mut seen, CONDITION)?;
                     let conditions = &mut statement.conditions;
-                    let span = r.object(depth + 1, true, |r, operator| {
+                    let span = r.object(depth + 1, true, &[], |r, operator| {
                         r.condition_operator(operator, depth + 2, conditions)
                     })?;
                     statement.condition_span = Some(key.span.cover(span));
@@ -320,7 +344,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         entries: &mut Vec<ConditionEntry>,
     ) -> Option<()> {
         let operator = Spanned::new(Operator::parse(&operator.value).ok()?, operator.span);
-        self.object(depth, true, |r, key| {
+        self.object(depth, true, &[], |r, key| {
             let (values, span) = if r.at_array() {
                 r.array(depth + 1, |r, _| r.scalar())?
             } else {

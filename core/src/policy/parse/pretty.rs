@@ -204,12 +204,24 @@ impl<S: Sink> Writer<S> {
 
     /// A quoted string without escapes (the caller knows it needs none); returns its span.
     pub(super) fn plain_string(&mut self, s: &str) -> Span {
+        self.quoted(s, chars(s))
+    }
+
+    /// A key known to be ASCII without escapes (one of the grammar's names), with `": "`.
+    pub(super) fn ascii_key_span(&mut self, key: &str) -> Span {
+        let span = self.quoted(key, key.len());
+        self.raw(": ");
+        span
+    }
+
+    /// `s` quoted as is, `chars` being its length in chars.
+    fn quoted(&mut self, s: &str, chars: usize) -> Span {
         let start = self.position();
         self.text.reserve(s.len() + 2);
         self.text.push_str("\"");
         self.text.push_str(s);
         self.text.push_str("\"");
-        self.column = self.column.saturating_add(u32_of(chars(s) + 2));
+        self.column = self.column.saturating_add(u32_of(chars + 2));
         Span::new(start, self.position())
     }
 

@@ -10,7 +10,7 @@ use super::super::{
     default_format, NamedPolicy, Policies, PolicyDocument, RequestSpec, Scenario, TestCase,
 };
 use crate::eval::Decision;
-use crate::json::scan::{is_plain_integer, Scanner};
+use crate::json::scan::{is_plain_integer, KnownKey, Scanner};
 use crate::policy::parse::RenderedSource;
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -26,6 +26,45 @@ pub(super) fn read_scenario(text: &str) -> Option<Scenario> {
     }
     .scenario()
 }
+
+/// The names of each object's members, most frequent first (`permissionsBoundary` is too long
+/// to compare in place and is read as any other string).
+const SCENARIO_KEYS: [KnownKey; 7] = [
+    KnownKey::new("format"),
+    KnownKey::new("policies"),
+    KnownKey::new("request"),
+    KnownKey::new("name"),
+    KnownKey::new("description"),
+    KnownKey::new("expect"),
+    KnownKey::new("tests"),
+];
+const POLICIES_KEYS: [KnownKey; 6] = [
+    KnownKey::new("identity"),
+    KnownKey::new("resource"),
+    KnownKey::new("scp"),
+    KnownKey::new("session"),
+    KnownKey::new("rcp"),
+    KnownKey::new("vpcEndpoint"),
+];
+const NAMED_POLICY_KEYS: [KnownKey; 4] = [
+    KnownKey::new("name"),
+    KnownKey::new("document"),
+    KnownKey::new("enabled"),
+    KnownKey::new("kind"),
+];
+const REQUEST_KEYS: [KnownKey; 6] = [
+    KnownKey::new("principal"),
+    KnownKey::new("action"),
+    KnownKey::new("resource"),
+    KnownKey::new("context"),
+    KnownKey::new("resourceAccount"),
+    KnownKey::new("deriveContext"),
+];
+const TEST_KEYS: [KnownKey; 3] = [
+    KnownKey::new("name"),
+    KnownKey::new("request"),
+    KnownKey::new("expect"),
+];
 
 struct Reader<'a> {
     s: Scanner<'a>,
@@ -84,6 +123,7 @@ impl<'a> Reader<'a> {
     /// An object, each member's value read by `member` given the key.
     fn object(
         &mut self,
+        names: &[KnownKey],
         mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Option<()>,
     ) -> Option<()> {
         if !self.s.eat(b'{') {
@@ -93,7 +133,7 @@ impl<'a> Reader<'a> {
             return Some(());
         }
         loop {
-            let key = self.s.string()?;
+            let key = self.s.key(names)?;
             if !self.s.eat(b':') {
                 return None;
             }
@@ -187,7 +227,7 @@ impl<'a> Reader<'a> {
     fn map(&mut self, depth_left: usize) -> Option<Map<String, Value>> {
         let depth_left = depth_left.checked_sub(1)?;
         let mut map = Map::new();
-        self.object(|r, key| {
+        self.object(&[], |r, key| {
             let value = r.value(depth_left)?;
             keep(&mut map, key, value)
         })?;
@@ -221,7 +261,7 @@ impl<'a> Reader<'a> {
         };
         let mut seen = 0;
         let s = &mut scenario;
-        self.object(|r, key| match &*key {
+        self.object(&SCENARIO_KEYS, |r, key| match &*key {
             "format" => fill(&mut seen, FORMAT, &mut s.format, r.string()),
             "name" => fill(&mut seen, NAME, &mut s.name, r.optional(Self::string)),
             "description" => fill(
@@ -259,7 +299,7 @@ impl<'a> Reader<'a> {
                 .map(Option::unwrap_or_default)
         };
         let mut seen = 0;
-        self.object(|r, key| match &*key {
+        self.object(&POLICIES_KEYS, |r, key| match &*key {
             "identity" => fill(&mut seen, 1, &mut p.identity, list(r)),
             "permissionsBoundary" => fill(
                 &mut seen,
@@ -288,7 +328,7 @@ impl<'a> Reader<'a> {
     fn named_policy(&mut self) -> Option<NamedPolicy> {
         let (mut name, mut document, mut enabled, mut kind) = (None, None, None, None);
         let mut unknown = Map::new();
-        self.object(|r, key| match &*key {
+        self.object(&NAMED_POLICY_KEYS, |r, key| match &*key {
             "name" => set(&mut name, r.string()?),
             "document" => set(&mut document, r.document()?),
             "enabled" => set(&mut enabled, r.optional(Self::boolean)?),
@@ -326,7 +366,7 @@ impl<'a> Reader<'a> {
     /// A request, read into `spec` in place.
     fn request(&mut self, spec: &mut RequestSpec) -> Option<()> {
         let mut seen = 0;
-        self.object(|r, key| match &*key {
+        self.object(&REQUEST_KEYS, |r, key| match &*key {
             "principal" => fill(&mut seen, 1, &mut spec.principal, r.string()),
             "action" => fill(&mut seen, 2, &mut spec.action, r.string()),
             "resource" => fill(&mut seen, 4, &mut spec.resource, r.string()),
@@ -350,7 +390,7 @@ impl<'a> Reader<'a> {
     fn test(&mut self) -> Option<TestCase> {
         let (mut name, mut request, mut expect) = (None, None, None);
         let mut unknown = Map::new();
-        self.object(|r, key| match &*key {
+        self.object(&TEST_KEYS, |r, key| match &*key {
             "name" => set(&mut name, r.string()?),
             "request" => set(&mut request, r.map(MAX_VALUE_DEPTH)?),
             "expect" => set(&mut expect, r.decision()?),
