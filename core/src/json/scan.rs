@@ -10,17 +10,17 @@ use std::borrow::Cow;
 /// an `u64`/`i64` or read as a finite `f64` with any reader.
 const MAX_NUMBER_DIGITS: usize = 18;
 
-/// An object key a reader expects, compared in place — the name and its closing quote in one
-/// sixteen-byte test — instead of searching for the end of the string: most keys of a scenario
-/// line are the grammar's names.
-pub(crate) struct KnownKey {
+/// A string a reader expects (an object key of the grammar, an `Effect`), compared in place —
+/// the name and its closing quote in one sixteen-byte test — instead of searching for the end
+/// of the string: most keys of a scenario line are the grammar's names.
+pub(crate) struct KnownName {
     name: &'static str,
     /// The name's bytes and the closing quote, little-endian, and the mask of those bytes.
     pattern: u128,
     mask: u128,
 }
 
-impl KnownKey {
+impl KnownName {
     /// `name` must be at most 15 bytes with nothing JSON escapes (checked when compiling, as
     /// the keys are constants): then text equal to the name and a quote is exactly that string.
     pub(crate) const fn new(name: &'static str) -> Self {
@@ -46,7 +46,7 @@ impl KnownKey {
         } else {
             (1u128 << (8 * (bytes.len() + 1))) - 1
         };
-        KnownKey {
+        KnownName {
             name,
             pattern,
             mask,
@@ -142,11 +142,11 @@ impl<'a> Scanner<'a> {
         self.escaped_string(start)
     }
 
-    /// A key at the cursor (after whitespace) that is one of `keys` as written, consumed with
+    /// A string at the cursor (after whitespace) that is one of `keys` as written, consumed with
     /// its quotes; `None` (nothing consumed but whitespace) for any other text, an escaped
     /// spelling or fewer than sixteen bytes left, which [`Scanner::string`] then reads.
     #[inline]
-    pub(crate) fn known_key(&mut self, keys: &[KnownKey]) -> Option<&'static str> {
+    pub(crate) fn known_name(&mut self, keys: &[KnownName]) -> Option<&'static str> {
         if self.peek() != Some(b'"') {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
@@ -160,11 +160,11 @@ impl<'a> Scanner<'a> {
         Some(key.name)
     }
 
-    /// A key read by [`Scanner::known_key`] when it is one of `keys`, else by
+    /// A key read by [`Scanner::known_name`] when it is one of `keys`, else by
     /// [`Scanner::string`].
     #[inline]
-    pub(crate) fn key(&mut self, keys: &[KnownKey]) -> Option<Cow<'a, str>> {
-        match self.known_key(keys) {
+    pub(crate) fn key(&mut self, keys: &[KnownName]) -> Option<Cow<'a, str>> {
+        match self.known_name(keys) {
             Some(name) => Some(Cow::Borrowed(name)),
             None => self.string(),
         }
@@ -320,12 +320,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn known_keys_read_like_strings() {
-        const KEYS: [KnownKey; 4] = [
-            KnownKey::new("Effect"),
-            KnownKey::new("Eff"),
-            KnownKey::new("format"),
-            KnownKey::new("StringNotEquals"),
+    fn known_names_read_like_strings() {
+        const KEYS: [KnownName; 4] = [
+            KnownName::new("Effect"),
+            KnownName::new("Eff"),
+            KnownName::new("format"),
+            KnownName::new("StringNotEquals"),
         ];
         let names = ["Effect", "Eff", "format", "StringNotEquals", "E", ""];
         // Each name as written, escaped, cut short, run on, in another case, with and without
@@ -357,7 +357,7 @@ mod tests {
             let mut plain = Scanner::new(text);
             let string = plain.string();
             let mut known = Scanner::new(text);
-            match known.known_key(&KEYS) {
+            match known.known_name(&KEYS) {
                 Some(name) => {
                     found += 1;
                     assert_eq!(string.as_deref(), Some(name), "{text}");

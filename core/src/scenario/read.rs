@@ -71,12 +71,16 @@ pub fn read_json_line(line: &str, line_index: usize) -> Result<Scenario, Scenari
 }
 
 /// One scenario: the fast reader for plain well-formed text, serde for everything else (so
-/// every error and its position are serde's).
+/// every error and its position are serde's). The fast reader fills the result in place: the
+/// scenario is large to move.
 fn read_one(text: &str, line_offset: usize) -> Result<Scenario, ScenarioError> {
-    match fast::read_scenario(text) {
-        Some(scenario) => Ok(scenario),
-        None => serde_json::from_str::<Scenario>(text).map_err(|e| error_at(&e, line_offset)),
+    let mut result = Ok(fast::empty_scenario());
+    if let Ok(scenario) = &mut result {
+        if fast::read_scenario_into(text, scenario).is_some() {
+            return result;
+        }
     }
+    serde_json::from_str::<Scenario>(text).map_err(|e| error_at(&e, line_offset))
 }
 
 /// Whether `input` is JSON Lines: several non-empty lines, the first one a complete JSON value

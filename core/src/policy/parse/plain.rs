@@ -12,7 +12,7 @@
 
 use super::pretty::{Measure, Sink, Writer};
 use super::{empty_statement, ParsedPolicy, PolicyText};
-use crate::json::scan::{is_plain_integer, KnownKey, Scanner};
+use crate::json::scan::{is_plain_integer, KnownName, Scanner};
 use crate::json::MAX_DEPTH;
 use crate::policy::model::*;
 use crate::policy::operator::Operator;
@@ -50,20 +50,24 @@ pub(super) fn written_text(source: &str) -> Option<String> {
     Some(reader.w.text)
 }
 
+/// The values `Version` and `Effect` take.
+const VERSIONS: [KnownName; 2] = [KnownName::new("2012-10-17"), KnownName::new("2008-10-17")];
+const EFFECTS: [KnownName; 2] = [KnownName::new("Allow"), KnownName::new("Deny")];
+
 /// The names of a policy's members and of a statement's, most frequent first.
-const POLICY_KEYS: [KnownKey; 3] = [
-    KnownKey::new("Version"),
-    KnownKey::new("Statement"),
-    KnownKey::new("Id"),
+const POLICY_KEYS: [KnownName; 3] = [
+    KnownName::new("Version"),
+    KnownName::new("Statement"),
+    KnownName::new("Id"),
 ];
-const STATEMENT_KEYS: [KnownKey; 7] = [
-    KnownKey::new("Effect"),
-    KnownKey::new("Action"),
-    KnownKey::new("Resource"),
-    KnownKey::new("Sid"),
-    KnownKey::new("Condition"),
-    KnownKey::new("NotAction"),
-    KnownKey::new("NotResource"),
+const STATEMENT_KEYS: [KnownName; 7] = [
+    KnownName::new("Effect"),
+    KnownName::new("Action"),
+    KnownName::new("Resource"),
+    KnownName::new("Sid"),
+    KnownName::new("Condition"),
+    KnownName::new("NotAction"),
+    KnownName::new("NotResource"),
 ];
 
 struct PlainReader<'s, 'a, S> {
@@ -95,7 +99,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         &mut self,
         depth: usize,
         any_keys: bool,
-        names: &[KnownKey],
+        names: &[KnownName],
         mut member: impl FnMut(&mut Self, Key<'a>) -> Option<()>,
     ) -> Option<Span> {
         if depth >= MAX_DEPTH || !self.s.eat(b'{') {
@@ -108,7 +112,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         let mut count = 0;
         if !self.s.eat(b'}') {
             loop {
-                let known = self.s.known_key(names);
+                let known = self.s.known_name(names);
                 let key = match known {
                     Some(name) => Cow::Borrowed(name),
                     None => self.s.string()?,
@@ -189,6 +193,15 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         Some(Spanned::new(text, span))
     }
 
+    /// A string expected to be one of `names` (any other is read as text, for the caller to
+    /// refuse or take as it is spelled).
+    fn one_of(&mut self, names: &[KnownName]) -> Option<Spanned<Cow<'a, str>>> {
+        match self.s.known_name(names) {
+            Some(name) => Some(Spanned::new(Cow::Borrowed(name), self.w.ascii_string(name))),
+            None => self.text(),
+        }
+    }
+
     fn string(&mut self) -> Option<Spanned<String>> {
         let text = self.text()?;
         Some(Spanned::new(text.value.into_owned(), text.span))
@@ -240,7 +253,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         policy.span = self.object(0, false, &POLICY_KEYS, |r, key| match &*key.value {
             "Version" => {
                 first(&mut seen, 1)?;
-                let version = r.text()?;
+                let version = r.one_of(&VERSIONS)?;
                 policy.version = match &*version.value {
                     "2012-10-17" => PolicyVersion::V2012_10_17,
                     "2008-10-17" => PolicyVersion::V2008_10_17,
@@ -297,7 +310,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 }
                 "Effect" => {
                     first(&mut seen, EFFECT)?;
-                    let effect = r.text()?;
+                    let effect = r.one_of(&EFFECTS)?;
                     let value = match &*effect.value {
                         "Allow" => Effect::Allow,
                         "Deny" => Effect::Deny,

@@ -209,9 +209,14 @@ impl<S: Sink> Writer<S> {
 
     /// A key known to be ASCII without escapes (one of the grammar's names), with `": "`.
     pub(super) fn ascii_key_span(&mut self, key: &str) -> Span {
-        let span = self.quoted(key, key.len());
+        let span = self.ascii_string(key);
         self.raw(": ");
         span
+    }
+
+    /// A string known to be ASCII without escapes (one of the grammar's names).
+    pub(super) fn ascii_string(&mut self, s: &str) -> Span {
+        self.quoted(s, s.len())
     }
 
     /// `s` quoted as is, `chars` being its length in chars.

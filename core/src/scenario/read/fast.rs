@@ -10,7 +10,7 @@ use super::super::{
     default_format, NamedPolicy, Policies, PolicyDocument, RequestSpec, Scenario, TestCase,
 };
 use crate::eval::Decision;
-use crate::json::scan::{is_plain_integer, KnownKey, Scanner};
+use crate::json::scan::{is_plain_integer, KnownName, Scanner};
 use crate::policy::parse::RenderedSource;
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -20,50 +20,74 @@ use std::borrow::Cow;
 const MAX_VALUE_DEPTH: usize = 64;
 
 /// The scenario in `text`, or `None` when the text needs the complete reader.
-pub(super) fn read_scenario(text: &str) -> Option<Scenario> {
+#[cfg(test)]
+fn read_scenario(text: &str) -> Option<Scenario> {
+    let mut scenario = empty_scenario();
+    read_scenario_into(text, &mut scenario)?;
+    Some(scenario)
+}
+
+/// Reads the scenario in `text` into `scenario` (as made by [`empty_scenario`]) in place, so
+/// that the caller can return it without a move (it is large); `None` when the text needs the
+/// complete reader, leaving `scenario` partly filled.
+pub(super) fn read_scenario_into(text: &str, scenario: &mut Scenario) -> Option<()> {
     Reader {
         s: Scanner::new(text),
     }
-    .scenario()
+    .scenario(scenario)
+}
+
+/// A scenario with nothing read yet (no allocation).
+pub(super) fn empty_scenario() -> Scenario {
+    Scenario {
+        format: String::new(),
+        name: None,
+        description: None,
+        policies: Policies::default(),
+        request: RequestSpec::default(),
+        expect: None,
+        tests: Vec::new(),
+        unknown: Map::new(),
+    }
 }
 
 /// The names of each object's members, most frequent first (`permissionsBoundary` is too long
 /// to compare in place and is read as any other string).
-const SCENARIO_KEYS: [KnownKey; 7] = [
-    KnownKey::new("format"),
-    KnownKey::new("policies"),
-    KnownKey::new("request"),
-    KnownKey::new("name"),
-    KnownKey::new("description"),
-    KnownKey::new("expect"),
-    KnownKey::new("tests"),
+const SCENARIO_KEYS: [KnownName; 7] = [
+    KnownName::new("format"),
+    KnownName::new("policies"),
+    KnownName::new("request"),
+    KnownName::new("name"),
+    KnownName::new("description"),
+    KnownName::new("expect"),
+    KnownName::new("tests"),
 ];
-const POLICIES_KEYS: [KnownKey; 6] = [
-    KnownKey::new("identity"),
-    KnownKey::new("resource"),
-    KnownKey::new("scp"),
-    KnownKey::new("session"),
-    KnownKey::new("rcp"),
-    KnownKey::new("vpcEndpoint"),
+const POLICIES_KEYS: [KnownName; 6] = [
+    KnownName::new("identity"),
+    KnownName::new("resource"),
+    KnownName::new("scp"),
+    KnownName::new("session"),
+    KnownName::new("rcp"),
+    KnownName::new("vpcEndpoint"),
 ];
-const NAMED_POLICY_KEYS: [KnownKey; 4] = [
-    KnownKey::new("name"),
-    KnownKey::new("document"),
-    KnownKey::new("enabled"),
-    KnownKey::new("kind"),
+const NAMED_POLICY_KEYS: [KnownName; 4] = [
+    KnownName::new("name"),
+    KnownName::new("document"),
+    KnownName::new("enabled"),
+    KnownName::new("kind"),
 ];
-const REQUEST_KEYS: [KnownKey; 6] = [
-    KnownKey::new("principal"),
-    KnownKey::new("action"),
-    KnownKey::new("resource"),
-    KnownKey::new("context"),
-    KnownKey::new("resourceAccount"),
-    KnownKey::new("deriveContext"),
+const REQUEST_KEYS: [KnownName; 6] = [
+    KnownName::new("principal"),
+    KnownName::new("action"),
+    KnownName::new("resource"),
+    KnownName::new("context"),
+    KnownName::new("resourceAccount"),
+    KnownName::new("deriveContext"),
 ];
-const TEST_KEYS: [KnownKey; 3] = [
-    KnownKey::new("name"),
-    KnownKey::new("request"),
-    KnownKey::new("expect"),
+const TEST_KEYS: [KnownName; 3] = [
+    KnownName::new("name"),
+    KnownName::new("request"),
+    KnownName::new("expect"),
 ];
 
 struct Reader<'a> {
@@ -123,7 +147,7 @@ impl<'a> Reader<'a> {
     /// An object, each member's value read by `member` given the key.
     fn object(
         &mut self,
-        names: &[KnownKey],
+        names: &[KnownName],
         mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Option<()>,
     ) -> Option<()> {
         if !self.s.eat(b'{') {
@@ -239,9 +263,9 @@ impl<'a> Reader<'a> {
         keep(unknown, key, value)
     }
 
-    /// The scenario that is the whole text. (The text's end is checked here, so that the
-    /// scenario is moved only once on its way out: it is large.)
-    fn scenario(&mut self) -> Option<Scenario> {
+    /// The scenario that is the whole text, read into `s` in place (the text's end is checked
+    /// here).
+    fn scenario(&mut self, s: &mut Scenario) -> Option<()> {
         const FORMAT: u32 = 1;
         const NAME: u32 = 2;
         const DESCRIPTION: u32 = 4;
@@ -249,18 +273,7 @@ impl<'a> Reader<'a> {
         const REQUEST: u32 = 16;
         const EXPECT: u32 = 32;
         const TESTS: u32 = 64;
-        let mut scenario = Scenario {
-            format: String::new(),
-            name: None,
-            description: None,
-            policies: Policies::default(),
-            request: RequestSpec::default(),
-            expect: None,
-            tests: Vec::new(),
-            unknown: Map::new(),
-        };
         let mut seen = 0;
-        let s = &mut scenario;
         self.object(&SCENARIO_KEYS, |r, key| match &*key {
             "format" => fill(&mut seen, FORMAT, &mut s.format, r.string()),
             "name" => fill(&mut seen, NAME, &mut s.name, r.optional(Self::string)),
@@ -286,9 +299,9 @@ impl<'a> Reader<'a> {
             return None;
         }
         if seen & FORMAT == 0 {
-            scenario.format = default_format();
+            s.format = default_format();
         }
-        Some(scenario)
+        Some(())
     }
 
     /// The scenario's `policies`, read into `p` in place.
