@@ -94,15 +94,18 @@ impl<'a> Scanner<'a> {
         self.pos >= self.text.len()
     }
 
-    /// Skips whitespace, then consumes `byte` if it is next.
+    /// Skips whitespace, then consumes `byte` if it is next. (Scenario lines are compact: the
+    /// byte is tested before any whitespace is looked for.)
+    #[inline]
     pub(crate) fn eat(&mut self, byte: u8) -> bool {
-        self.skip_whitespace();
-        if self.peek() == Some(byte) {
-            self.pos += 1;
-            true
-        } else {
-            false
+        if self.peek() != Some(byte) {
+            self.skip_whitespace();
+            if self.peek() != Some(byte) {
+                return false;
+            }
         }
+        self.pos += 1;
+        true
     }
 
     /// Consumes `word` (`true`, `false`, `null`) if it is next.
