@@ -260,6 +260,11 @@ impl Operator {
     /// Reads an operator name. Matching is case-insensitive (Q6: be lenient, canonicalize);
     /// `canonical()` gives the documented spelling.
     pub fn parse(text: &str) -> Result<Operator, OperatorError> {
+        // Most operators are a bare name: no base name has a colon or ends in `IfExists`, so a
+        // text that is one is that operator, without looking for a qualifier or the suffix.
+        if let Some(base) = BaseOperator::parse(text) {
+            return Ok(Operator::plain(base));
+        }
         let colon = text.bytes().position(|b| b == b':');
         let split = colon.and_then(|at| Some((text.get(..at)?, text.get(at + 1..)?)));
         let (set, rest) = match split {
