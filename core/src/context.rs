@@ -6,22 +6,143 @@ use crate::condition::ip::parse_request_ip;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::net::IpAddr;
+use std::sync::Arc;
+
+/// The text of a single context value, read as a `str`. Derived values that are the same for
+/// every request (`"User"`, `"false"`) are borrowed and those the same for a run (the instant's
+/// spellings) shared, so a request allocates only the values it gives or that follow from it.
+#[derive(Clone)]
+pub enum Text {
+    /// A fixed spelling.
+    Static(&'static str),
+    /// Shared with other requests.
+    Shared(Arc<str>),
+    /// This request's own.
+    Owned(String),
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Text::Static(text) => text,
+            Text::Shared(text) => text,
+            Text::Owned(text) => text,
+        }
+    }
+}
+
+/// Equal when the texts are, however they are held.
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Text {}
+
+/// As the `str` (tests and logs read the same whatever the form).
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text::Owned(text)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Text::Owned(text.to_string())
+    }
+}
+
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
+}
 
 /// The value of one context key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContextValue {
     /// A single-valued key.
-    Single(String),
+    Single(Text),
     /// A multi-valued key (`ArrayOf…`); may be empty.
     Multi(Vec<String>),
 }
 
-impl ContextValue {
-    /// The values as a slice: a single value is a set of one (C16).
-    pub fn values(&self) -> &[String] {
+/// A key's values as texts: a single value is a set of one (C16).
+#[derive(Clone, Copy, Debug)]
+pub enum Values<'a> {
+    One(&'a str),
+    Many(&'a [String]),
+}
+
+impl<'a> Values<'a> {
+    pub fn len(self) -> usize {
         match self {
-            ContextValue::Single(v) => std::slice::from_ref(v),
-            ContextValue::Multi(vs) => vs,
+            Values::One(_) => 1,
+            Values::Many(values) => values.len(),
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(self) -> ValuesIter<'a> {
+        match self {
+            Values::One(value) => ValuesIter {
+                one: Some(value),
+                many: [].iter(),
+            },
+            Values::Many(values) => ValuesIter {
+                one: None,
+                many: values.iter(),
+            },
+        }
+    }
+
+    pub fn to_vec(self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
+impl<'a> IntoIterator for Values<'a> {
+    type Item = &'a str;
+    type IntoIter = ValuesIter<'a>;
+
+    fn into_iter(self) -> ValuesIter<'a> {
+        self.iter()
+    }
+}
+
+/// The texts of [`Values`], in order.
+#[derive(Clone, Debug)]
+pub struct ValuesIter<'a> {
+    one: Option<&'a str>,
+    many: std::slice::Iter<'a, String>,
+}
+
+impl<'a> Iterator for ValuesIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        self.one.take().or_else(|| self.many.next().map(String::as_str))
+    }
+}
+
+impl ContextValue {
+    /// The values: a single value is a set of one (C16).
+    pub fn values(&self) -> Values<'_> {
+        match self {
+            ContextValue::Single(v) => Values::One(v),
+            ContextValue::Multi(vs) => Values::Many(vs),
         }
     }
 
@@ -548,8 +669,8 @@ mod tests {
         for given in givens {
             let (mut one_by_one, mut at_once) = (RequestContext::new(), RequestContext::new());
             for (k, v) in given {
-                one_by_one.insert(*k, ContextValue::Single(v.to_string()));
-                at_once.insert(*k, ContextValue::Single(v.to_string()));
+                one_by_one.insert(*k, ContextValue::Single((*v).into()));
+                at_once.insert(*k, ContextValue::Single((*v).into()));
             }
             for (name, lower, v) in fixed {
                 one_by_one.insert_static_if_absent(name, lower, ContextValue::Single(v.into()));
