@@ -188,6 +188,19 @@ impl Entry {
             hash,
         }
     }
+
+    /// A fixed (derived) key's entry, its value not read as an address: derived keys are
+    /// never the addresses conditions compare (`aws:SourceIp` is given, not derived), and an IP
+    /// condition reads a value itself when the entry has no address.
+    #[inline(always)]
+    fn fixed(name: &'static str, value: ContextValue, hash: u64) -> Entry {
+        Entry {
+            name: Cow::Borrowed(name),
+            value,
+            ip: None,
+            hash,
+        }
+    }
 }
 
 /// Address characters only, with a `.` or a `:` (one pass: most values fail at a letter).
@@ -326,7 +339,8 @@ impl RequestContext {
     }
 
     /// As [`Self::insert_if_absent`] for a fixed key name given with its ASCII-lowercased
-    /// spelling `lower`: the names are borrowed, not copied (the derived keys of every request).
+    /// spelling `lower`: the names are borrowed, not copied (the derived keys of every request),
+    /// and the value is not read as an address beforehand (see `Entry::fixed`).
     pub fn insert_static_if_absent(
         &mut self,
         name: &'static str,
@@ -344,7 +358,7 @@ impl RequestContext {
             i,
             (
                 Cow::Borrowed(lower),
-                Entry::new(Cow::Borrowed(name), value, key_hash(lower)),
+                Entry::fixed(name, value, key_hash(lower)),
             ),
         );
         true
@@ -406,6 +420,7 @@ impl RequestContext {
     }
 
     /// Appends a fixed key, which sorts after every entry present, its names borrowed.
+    #[inline]
     fn push_fixed(&mut self, key: FixedKey, value: ContextValue) {
         debug_assert_eq!(key.name.to_ascii_lowercase(), key.lower);
         debug_assert_eq!(key.hash, key_hash(key.lower));
@@ -415,7 +430,7 @@ impl RequestContext {
             .is_none_or(|(l, _)| l.as_ref() < key.lower));
         self.entries.push((
             Cow::Borrowed(key.lower),
-            Entry::new(Cow::Borrowed(key.name), value, key.hash),
+            Entry::fixed(key.name, value, key.hash),
         ));
     }
 
@@ -691,6 +706,89 @@ mod tests {
                 assert_eq!(found(&at_once), found(&one_by_one), "{lower} {given:?}");
             }
         }
+    }
+
+    /// Fixed keys are not read as addresses when inserted: an IP condition reads their values
+    /// itself and decides as it does on the same key given (and read) by the request.
+    #[test]
+    fn c2_fixed_keys_decide_ip_conditions_like_given_ones() {
+        let mut decided = 0;
+        for (op, pattern) in [
+            ("IpAddress", "10.0.0.0/8"),
+            ("NotIpAddress", "10.0.0.0/8"),
+            ("IpAddress", "2001:db8::/32"),
+            ("IpAddress", "1.2.3.4"),
+            ("ForAnyValue:IpAddress", "10.0.0.0/8"),
+        ] {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                    "Action": "s3:*", "Resource": "*",
+                    "Condition": {{"{op}": {{"aws:username": "{pattern}"}}}}}}]}}"#
+            );
+            let parsed = crate::policy::parse_policy(&text);
+            let entry = parsed
+                .policy
+                .as_ref()
+                .and_then(|p| p.statements.first())
+                .and_then(|s| s.conditions.first())
+                .expect("a condition");
+            let condition = crate::condition::CompiledCondition::compile(entry, true);
+            for value in [
+                "10.0.0.1",
+                "10.1.2.3/32",
+                "2001:db8::1",
+                "1.2.3.4",
+                "us-east-1",
+                "111122223333",
+                "not an address",
+            ] {
+                let single = || ContextValue::Single(value.into());
+                let mut given = RequestContext::new();
+                given.insert("aws:username", single());
+                let mut fixed = RequestContext::new();
+                fixed.insert_static_if_absent("aws:username", "aws:username", single());
+                let mut merged = RequestContext::new();
+                merged.insert_sorted_static_if_absent([(
+                    FixedKey::new("aws:username", "aws:username"),
+                    single(),
+                )]);
+                let expected = condition.evaluate(&given);
+                assert_eq!(condition.evaluate(&fixed), expected, "{op} {value}");
+                assert_eq!(condition.evaluate(&merged), expected, "{op} {value}");
+                decided += usize::from(expected);
+            }
+        }
+        assert!(decided >= 5, "only {decided} matches");
+    }
+
+    /// A single value reads, compares and lists alike whatever holds its text.
+    #[test]
+    fn texts_read_alike_however_they_are_held() {
+        let forms = [
+            Text::Static("User"),
+            Text::Shared(Arc::from("User")),
+            Text::Owned("User".into()),
+        ];
+        for a in &forms {
+            for b in &forms {
+                assert_eq!(a, b);
+                assert_eq!(
+                    ContextValue::Single(a.clone()),
+                    ContextValue::Single(b.clone())
+                );
+            }
+            assert_eq!(&**a, "User");
+            assert_eq!(format!("{a:?}"), format!("{:?}", "User"));
+            let value = ContextValue::Single(a.clone());
+            assert_eq!(value.values().to_vec(), ["User"]);
+            assert_eq!(value.values().len(), 1);
+            assert_eq!(value.single(), Some("User"));
+        }
+        assert_ne!(Text::Static("User"), Text::Static("user"));
+        let many = ContextValue::Multi(vec!["a".into(), "b".into()]);
+        assert_eq!(many.values().iter().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(many.values().into_iter().count(), 2);
+        assert!(ContextValue::Multi(Vec::new()).values().is_empty());
     }
 
     #[test]
