@@ -133,7 +133,9 @@ impl<'a> Iterator for ValuesIter<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        self.one.take().or_else(|| self.many.next().map(String::as_str))
+        self.one
+            .take()
+            .or_else(|| self.many.next().map(String::as_str))
     }
 }
 
