@@ -194,7 +194,11 @@ pub(crate) fn derive_context_in_region(
     *username = owned(facts.username);
     *userid = owned(facts.userid);
     if facts.principal_type != "Anonymous" {
-        let is = if facts.service_name.is_some() { "true" } else { "false" };
+        let is = if facts.service_name.is_some() {
+            "true"
+        } else {
+            "false"
+        };
         *is_service = Some(Text::Static(is));
     }
     *service = owned(facts.service_name);
@@ -226,20 +230,25 @@ pub(crate) fn derive_context_in_region(
 thread_local! {
     /// The last instant spelled, with its spellings: a run decides every request at the same
     /// `now`, so each thread spells it once and its requests share the texts.
-    static LAST_NOW: RefCell<Option<(i64, Arc<str>, Arc<str>)>> = const { RefCell::new(None) };
+    static LAST_NOW: RefCell<Option<(i64, NowTexts)>> = const { RefCell::new(None) };
 }
 
+/// `aws:EpochTime` and `aws:CurrentTime` of one instant.
+type NowTexts = (Arc<str>, Arc<str>);
+
 /// `now` as `aws:EpochTime` and `aws:CurrentTime` spell it.
-fn now_texts(now: i64) -> (Arc<str>, Arc<str>) {
+fn now_texts(now: i64) -> NowTexts {
     LAST_NOW.with(|last| {
         let mut last = last.borrow_mut();
         match &*last {
-            Some((t, epoch, time)) if *t == now => (Arc::clone(epoch), Arc::clone(time)),
+            Some((t, texts)) if *t == now => texts.clone(),
             _ => {
-                let epoch: Arc<str> = Arc::from(now.to_string());
-                let time: Arc<str> = Arc::from(format_epoch_iso8601(now));
-                *last = Some((now, Arc::clone(&epoch), Arc::clone(&time)));
-                (epoch, time)
+                let texts: NowTexts = (
+                    Arc::from(now.to_string()),
+                    Arc::from(format_epoch_iso8601(now)),
+                );
+                *last = Some((now, texts.clone()));
+                texts
             }
         }
     })
