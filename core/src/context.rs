@@ -6,22 +6,145 @@ use crate::condition::ip::parse_request_ip;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::net::IpAddr;
+use std::sync::Arc;
+
+/// The text of a single context value, read as a `str`. Derived values that are the same for
+/// every request (`"User"`, `"false"`) are borrowed and those the same for a run (the instant's
+/// spellings) shared, so a request allocates only the values it gives or that follow from it.
+#[derive(Clone)]
+pub enum Text {
+    /// A fixed spelling.
+    Static(&'static str),
+    /// Shared with other requests.
+    Shared(Arc<str>),
+    /// This request's own.
+    Owned(String),
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Text::Static(text) => text,
+            Text::Shared(text) => text,
+            Text::Owned(text) => text,
+        }
+    }
+}
+
+/// Equal when the texts are, however they are held.
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Text {}
+
+/// As the `str` (tests and logs read the same whatever the form).
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text::Owned(text)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Text::Owned(text.to_string())
+    }
+}
+
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
+}
 
 /// The value of one context key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContextValue {
     /// A single-valued key.
-    Single(String),
+    Single(Text),
     /// A multi-valued key (`ArrayOf…`); may be empty.
     Multi(Vec<String>),
 }
 
-impl ContextValue {
-    /// The values as a slice: a single value is a set of one (C16).
-    pub fn values(&self) -> &[String] {
+/// A key's values as texts: a single value is a set of one (C16).
+#[derive(Clone, Copy, Debug)]
+pub enum Values<'a> {
+    One(&'a str),
+    Many(&'a [String]),
+}
+
+impl<'a> Values<'a> {
+    pub fn len(self) -> usize {
         match self {
-            ContextValue::Single(v) => std::slice::from_ref(v),
-            ContextValue::Multi(vs) => vs,
+            Values::One(_) => 1,
+            Values::Many(values) => values.len(),
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(self) -> ValuesIter<'a> {
+        match self {
+            Values::One(value) => ValuesIter {
+                one: Some(value),
+                many: [].iter(),
+            },
+            Values::Many(values) => ValuesIter {
+                one: None,
+                many: values.iter(),
+            },
+        }
+    }
+
+    pub fn to_vec(self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
+impl<'a> IntoIterator for Values<'a> {
+    type Item = &'a str;
+    type IntoIter = ValuesIter<'a>;
+
+    fn into_iter(self) -> ValuesIter<'a> {
+        self.iter()
+    }
+}
+
+/// The texts of [`Values`], in order.
+#[derive(Clone, Debug)]
+pub struct ValuesIter<'a> {
+    one: Option<&'a str>,
+    many: std::slice::Iter<'a, String>,
+}
+
+impl<'a> Iterator for ValuesIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        self.one
+            .take()
+            .or_else(|| self.many.next().map(String::as_str))
+    }
+}
+
+impl ContextValue {
+    /// The values: a single value is a set of one (C16).
+    pub fn values(&self) -> Values<'_> {
+        match self {
+            ContextValue::Single(v) => Values::One(v),
+            ContextValue::Multi(vs) => Values::Many(vs),
         }
     }
 
@@ -64,6 +187,19 @@ impl Entry {
             name,
             value,
             ip,
+            hash,
+        }
+    }
+
+    /// A fixed (derived) key's entry, its value not read as an address: derived keys are
+    /// never the addresses conditions compare (`aws:SourceIp` is given, not derived), and an IP
+    /// condition reads a value itself when the entry has no address.
+    #[inline(always)]
+    fn fixed(name: &'static str, value: ContextValue, hash: u64) -> Entry {
+        Entry {
+            name: Cow::Borrowed(name),
+            value,
+            ip: None,
             hash,
         }
     }
@@ -205,7 +341,8 @@ impl RequestContext {
     }
 
     /// As [`Self::insert_if_absent`] for a fixed key name given with its ASCII-lowercased
-    /// spelling `lower`: the names are borrowed, not copied (the derived keys of every request).
+    /// spelling `lower`: the names are borrowed, not copied (the derived keys of every request),
+    /// and the value is not read as an address beforehand (see `Entry::fixed`).
     pub fn insert_static_if_absent(
         &mut self,
         name: &'static str,
@@ -223,7 +360,7 @@ impl RequestContext {
             i,
             (
                 Cow::Borrowed(lower),
-                Entry::new(Cow::Borrowed(name), value, key_hash(lower)),
+                Entry::fixed(name, value, key_hash(lower)),
             ),
         );
         true
@@ -285,6 +422,7 @@ impl RequestContext {
     }
 
     /// Appends a fixed key, which sorts after every entry present, its names borrowed.
+    #[inline]
     fn push_fixed(&mut self, key: FixedKey, value: ContextValue) {
         debug_assert_eq!(key.name.to_ascii_lowercase(), key.lower);
         debug_assert_eq!(key.hash, key_hash(key.lower));
@@ -294,7 +432,7 @@ impl RequestContext {
             .is_none_or(|(l, _)| l.as_ref() < key.lower));
         self.entries.push((
             Cow::Borrowed(key.lower),
-            Entry::new(Cow::Borrowed(key.name), value, key.hash),
+            Entry::fixed(key.name, value, key.hash),
         ));
     }
 
@@ -548,8 +686,8 @@ mod tests {
         for given in givens {
             let (mut one_by_one, mut at_once) = (RequestContext::new(), RequestContext::new());
             for (k, v) in given {
-                one_by_one.insert(*k, ContextValue::Single(v.to_string()));
-                at_once.insert(*k, ContextValue::Single(v.to_string()));
+                one_by_one.insert(*k, ContextValue::Single((*v).into()));
+                at_once.insert(*k, ContextValue::Single((*v).into()));
             }
             for (name, lower, v) in fixed {
                 one_by_one.insert_static_if_absent(name, lower, ContextValue::Single(v.into()));
@@ -570,6 +708,89 @@ mod tests {
                 assert_eq!(found(&at_once), found(&one_by_one), "{lower} {given:?}");
             }
         }
+    }
+
+    /// Fixed keys are not read as addresses when inserted: an IP condition reads their values
+    /// itself and decides as it does on the same key given (and read) by the request.
+    #[test]
+    fn c2_fixed_keys_decide_ip_conditions_like_given_ones() {
+        let mut decided = 0;
+        for (op, pattern) in [
+            ("IpAddress", "10.0.0.0/8"),
+            ("NotIpAddress", "10.0.0.0/8"),
+            ("IpAddress", "2001:db8::/32"),
+            ("IpAddress", "1.2.3.4"),
+            ("ForAnyValue:IpAddress", "10.0.0.0/8"),
+        ] {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                    "Action": "s3:*", "Resource": "*",
+                    "Condition": {{"{op}": {{"aws:username": "{pattern}"}}}}}}]}}"#
+            );
+            let parsed = crate::policy::parse_policy(&text);
+            let entry = parsed
+                .policy
+                .as_ref()
+                .and_then(|p| p.statements.first())
+                .and_then(|s| s.conditions.first())
+                .expect("a condition");
+            let condition = crate::condition::CompiledCondition::compile(entry, true);
+            for value in [
+                "10.0.0.1",
+                "10.1.2.3/32",
+                "2001:db8::1",
+                "1.2.3.4",
+                "us-east-1",
+                "111122223333",
+                "not an address",
+            ] {
+                let single = || ContextValue::Single(value.into());
+                let mut given = RequestContext::new();
+                given.insert("aws:username", single());
+                let mut fixed = RequestContext::new();
+                fixed.insert_static_if_absent("aws:username", "aws:username", single());
+                let mut merged = RequestContext::new();
+                merged.insert_sorted_static_if_absent([(
+                    FixedKey::new("aws:username", "aws:username"),
+                    single(),
+                )]);
+                let expected = condition.evaluate(&given);
+                assert_eq!(condition.evaluate(&fixed), expected, "{op} {value}");
+                assert_eq!(condition.evaluate(&merged), expected, "{op} {value}");
+                decided += usize::from(expected);
+            }
+        }
+        assert!(decided >= 5, "only {decided} matches");
+    }
+
+    /// A single value reads, compares and lists alike whatever holds its text.
+    #[test]
+    fn texts_read_alike_however_they_are_held() {
+        let forms = [
+            Text::Static("User"),
+            Text::Shared(Arc::from("User")),
+            Text::Owned("User".into()),
+        ];
+        for a in &forms {
+            for b in &forms {
+                assert_eq!(a, b);
+                assert_eq!(
+                    ContextValue::Single(a.clone()),
+                    ContextValue::Single(b.clone())
+                );
+            }
+            assert_eq!(&**a, "User");
+            assert_eq!(format!("{a:?}"), format!("{:?}", "User"));
+            let value = ContextValue::Single(a.clone());
+            assert_eq!(value.values().to_vec(), ["User"]);
+            assert_eq!(value.values().len(), 1);
+            assert_eq!(value.single(), Some("User"));
+        }
+        assert_ne!(Text::Static("User"), Text::Static("user"));
+        let many = ContextValue::Multi(vec!["a".into(), "b".into()]);
+        assert_eq!(many.values().iter().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(many.values().into_iter().count(), 2);
+        assert!(ContextValue::Multi(Vec::new()).values().is_empty());
     }
 
     #[test]

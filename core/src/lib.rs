@@ -75,6 +75,6 @@ pub mod scenario;
 pub mod span;
 pub mod suggest;
 
-pub use context::{ContextValue, RequestContext};
+pub use context::{ContextValue, RequestContext, Text};
 pub use diagnostic::{Diagnostic, Severity};
 pub use span::{Position, Span, Spanned};

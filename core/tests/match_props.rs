@@ -52,7 +52,7 @@ proptest! {
         let _ = glob_match(&a, &b);
         let _ = Pattern::new(&a, true).matches(&b);
         let mut ctx = RequestContext::new();
-        ctx.insert("aws:username", ContextValue::Single(b.clone()));
+        ctx.insert("aws:username", ContextValue::Single(b.clone().into()));
         let _ = ResourcePattern::compile(&a, true).check(&b, &ctx, None);
         let tokens: Vec<_> = glob_tokens(&a).collect();
         let _ = ArnConditionPattern::from_tokens(&tokens).compare(&b);
@@ -85,7 +85,7 @@ proptest! {
         let mut ctx = RequestContext::new();
         if let Some(vs) = request {
             match (multi, vs.first()) {
-                (false, Some(v)) => ctx.insert("k", ContextValue::Single(v.clone())),
+                (false, Some(v)) => ctx.insert("k", ContextValue::Single(v.clone().into())),
                 _ => ctx.insert("k", ContextValue::Multi(vs)),
             }
         }

@@ -278,7 +278,7 @@ proptest! {
         let mut c = iamsim_core::RequestContext::new();
         for (k, v) in [("a", a), ("b", b), ("aws:TagKeys", tags), ("aws:username", user)] {
             match v {
-                Some(vs) if vs.len() == 1 && k != "aws:TagKeys" => c.insert(k, iamsim_core::ContextValue::Single(vs[0].clone())),
+                Some(vs) if vs.len() == 1 && k != "aws:TagKeys" => c.insert(k, iamsim_core::ContextValue::Single(vs[0].clone().into())),
                 Some(vs) => c.insert(k, iamsim_core::ContextValue::Multi(vs)),
                 None => {}
             }

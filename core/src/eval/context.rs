@@ -5,11 +5,12 @@ use crate::catalog::{catalog, ValueType};
 use crate::condition::{
     binary::decode_base64, date::parse_date, ip::parse_request_ip, ip::Cidr, numeric::Decimal,
 };
-use crate::context::{ContextValue, FixedKey, RequestContext};
+use crate::context::{ContextValue, FixedKey, RequestContext, Text};
 use crate::diagnostic::Diagnostic;
 use crate::matching::arn::{split6, Arn};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
+use std::sync::Arc;
 
 /// What follows from the principal, for the derived keys (V6, section 6 of the rules).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -76,7 +77,7 @@ pub fn typed_context(
             Value::Null => continue,
             other => scalar(other).map(|v| match key_type {
                 Some(t) if t.multi => ContextValue::Multi(vec![v]),
-                _ => ContextValue::Single(v),
+                _ => ContextValue::Single(Text::Owned(v)),
             }),
         };
         if let (Some(read), Some(t)) = (&read, key_type) {
@@ -181,26 +182,32 @@ pub(crate) fn derive_context_in_region(
     resource_account: Option<&str>,
     now_epoch_seconds: Option<i64>,
 ) -> Vec<&'static str> {
-    let mut values: [Option<String>; DERIVED.len()] = Default::default();
+    let mut values: [Option<Text>; DERIVED.len()] = Default::default();
     let [arn, account, kind, username, userid, is_service, service, resource_acct, region, epoch, time] =
         &mut values;
-    *arn = facts.principal_arn;
-    *account = facts.account;
+    let owned = |text: Option<String>| text.map(Text::Owned);
+    *arn = owned(facts.principal_arn);
+    *account = owned(facts.account);
     if !facts.principal_type.is_empty() {
-        *kind = Some(facts.principal_type.to_string());
+        *kind = Some(Text::Static(facts.principal_type));
     }
-    *username = facts.username;
-    *userid = facts.userid;
+    *username = owned(facts.username);
+    *userid = owned(facts.userid);
     if facts.principal_type != "Anonymous" {
-        *is_service = Some(facts.service_name.is_some().to_string());
+        let is = if facts.service_name.is_some() {
+            "true"
+        } else {
+            "false"
+        };
+        *is_service = Some(Text::Static(is));
     }
-    *service = facts.service_name;
-    *resource_acct = resource_account.map(str::to_string);
-    *region = region_of_resource.map(str::to_string);
+    *service = owned(facts.service_name);
+    *resource_acct = resource_account.map(Text::from);
+    *region = region_of_resource.map(Text::from);
     if let Some(now) = now_epoch_seconds {
         let (epoch_text, time_text) = now_texts(now);
-        *epoch = Some(epoch_text);
-        *time = Some(time_text);
+        *epoch = Some(Text::Shared(epoch_text));
+        *time = Some(Text::Shared(time_text));
     }
     // Typed keys win: only the absent ones are derived.
     let mut added = Vec::with_capacity(DERIVED.len());
@@ -222,26 +229,29 @@ pub(crate) fn derive_context_in_region(
 
 thread_local! {
     /// The last instant spelled, with its spellings: a run decides every request at the same
-    /// `now`, so each thread spells it once.
-    static LAST_NOW: RefCell<Option<(i64, String, String)>> = const { RefCell::new(None) };
+    /// `now`, so each thread spells it once and its requests share the texts.
+    static LAST_NOW: RefCell<Option<(i64, NowTexts)>> = const { RefCell::new(None) };
 }
 
+/// `aws:EpochTime` and `aws:CurrentTime` of one instant.
+type NowTexts = (Arc<str>, Arc<str>);
+
 /// `now` as `aws:EpochTime` and `aws:CurrentTime` spell it.
-fn now_texts(now: i64) -> (String, String) {
-    let kept = LAST_NOW.with(|last| {
-        last.borrow()
-            .as_ref()
-            .filter(|(t, _, _)| *t == now)
-            .map(|(_, epoch, time)| (epoch.clone(), time.clone()))
-    });
-    if let Some(texts) = kept {
-        return texts;
-    }
-    let texts = (now.to_string(), format_epoch_iso8601(now));
+fn now_texts(now: i64) -> NowTexts {
     LAST_NOW.with(|last| {
-        *last.borrow_mut() = Some((now, texts.0.clone(), texts.1.clone()));
-    });
-    texts
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((t, texts)) if *t == now => texts.clone(),
+            _ => {
+                let texts: NowTexts = (
+                    Arc::from(now.to_string()),
+                    Arc::from(format_epoch_iso8601(now)),
+                );
+                *last = Some((now, texts.clone()));
+                texts
+            }
+        }
+    })
 }
 
 /// The keys [`derive_context`] may add (name, lowercase name), in the order it derives them
@@ -501,7 +511,11 @@ mod tests {
             253_402_300_800,
             1_796_000_509,
         ] {
-            assert_eq!(now_texts(now), (now.to_string(), format_epoch_iso8601(now)));
+            let (epoch, time) = now_texts(now);
+            assert_eq!(
+                (&*epoch, &*time),
+                (&*now.to_string(), &*format_epoch_iso8601(now))
+            );
         }
     }
 

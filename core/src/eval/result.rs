@@ -1,5 +1,6 @@
 //! The result of one simulation, shared by the web app, the CLI and the JS API.
 
+use crate::context::{Text, Values, ValuesIter};
 use crate::diagnostic::Diagnostic;
 use crate::policy::Effect;
 use crate::span::Span;
@@ -133,21 +134,40 @@ pub struct ContextEntry {
     pub derived: bool,
 }
 
-/// A context key's values, read as a slice of strings and serialized as a JSON array: a single
-/// value (most keys) is kept without a vector of its own.
+/// A context key's values, read as texts and serialized as a JSON array: a single value (most
+/// keys) is kept without a vector of its own, and shares its text with the request's.
 #[derive(Clone, Debug)]
 pub enum ContextValues {
-    One(String),
+    One(Text),
     Many(Vec<String>),
 }
 
-impl std::ops::Deref for ContextValues {
-    type Target = [String];
-
-    fn deref(&self) -> &[String] {
+impl ContextValues {
+    /// The values in order.
+    pub fn as_values(&self) -> Values<'_> {
         match self {
-            ContextValues::One(value) => std::slice::from_ref(value),
-            ContextValues::Many(values) => values,
+            ContextValues::One(value) => Values::One(value),
+            ContextValues::Many(values) => Values::Many(values),
+        }
+    }
+
+    pub fn iter(&self) -> ValuesIter<'_> {
+        self.as_values().iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.as_values().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The values joined with `separator`, as `[String]::join` gives them.
+    pub fn join(&self, separator: &str) -> String {
+        match self {
+            ContextValues::One(value) => value.to_string(),
+            ContextValues::Many(values) => values.join(separator),
         }
     }
 }
@@ -155,7 +175,7 @@ impl std::ops::Deref for ContextValues {
 /// Equal when the values are, however they are held.
 impl PartialEq for ContextValues {
     fn eq(&self, other: &Self) -> bool {
-        **self == **other
+        self.iter().eq(other.iter())
     }
 }
 
@@ -167,7 +187,7 @@ impl From<Vec<String>> for ContextValues {
 
 impl Serialize for ContextValues {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        (**self).serialize(serializer)
+        serializer.collect_seq(self.iter())
     }
 }
 

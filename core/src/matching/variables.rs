@@ -328,7 +328,7 @@ mod tests {
     fn ctx(pairs: &[(&str, &str)]) -> RequestContext {
         let mut c = RequestContext::new();
         for (k, v) in pairs {
-            c.insert(*k, ContextValue::Single(v.to_string()));
+            c.insert(*k, ContextValue::Single((*v).into()));
         }
         c
     }

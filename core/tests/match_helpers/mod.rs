@@ -143,7 +143,7 @@ pub fn ctx(pairs: &[(&str, V)]) -> RequestContext {
     let mut c = RequestContext::new();
     for (k, v) in pairs {
         let value = match v {
-            V::S(s) => ContextValue::Single(s.to_string()),
+            V::S(s) => ContextValue::Single((*s).into()),
             V::M(m) => ContextValue::Multi(m.iter().map(|s| s.to_string()).collect()),
         };
         c.insert(*k, value);
