@@ -73,12 +73,14 @@ fn is_all_stars(raw: &str) -> bool {
 
 /// Whether the first part of a resource value, a glob compared ignoring case, matches `arn`.
 fn first_part_matches_arn(first: &str) -> bool {
-    // Plain ASCII text folds as ASCII: no pattern needed to compare it.
-    if first.is_ascii() && !first.contains(['*', '?']) {
-        first.eq_ignore_ascii_case("arn")
-    } else {
-        Pattern::new(first, true).matches("arn")
+    // `arn` in any ASCII case (almost always as written): nothing more to test.
+    if first.eq_ignore_ascii_case("arn") {
+        return true;
     }
+    // Other plain ASCII text folds as ASCII, so it cannot match: only a wildcard or non-ASCII
+    // text needs a pattern.
+    let plain_ascii = first.is_ascii() && !first.contains(['*', '?']);
+    !plain_ascii && Pattern::new(first, true).matches("arn")
 }
 
 /// A compiled `Resource`/`NotResource` value.

@@ -485,7 +485,7 @@ impl Validator {
             Some([_, _, service, ..]) => service,
             None => value.split(':').nth(2).unwrap_or(""),
         };
-        if service.contains(['*', '?']) {
+        if service.bytes().any(|b| b == b'*' || b == b'?') {
             self.push(statement_error(
                 i,
                 "invalid-arn",
