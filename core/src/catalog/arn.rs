@@ -286,8 +286,8 @@ impl<'a> ArnPattern<'a> {
         let bytes = arn.as_bytes();
         let ([_, second, third, _, fifth], found) = positions::<5>(bytes, b':');
         // One scan for the three bytes; only a `$` needs the closer look for `${`.
-        let pattern = contains_any(bytes, b"*?$")
-            && (contains_any(bytes, b"*?") || has_variable(arn));
+        let pattern =
+            contains_any(bytes, b"*?$") && (contains_any(bytes, b"*?") || has_variable(arn));
         let literal_service = arn
             .get((second + 1).min(arn.len())..third)
             .filter(|_| found >= 2)
