@@ -285,11 +285,13 @@ impl<'a> ArnPattern<'a> {
         // scans.
         let bytes = arn.as_bytes();
         let ([_, second, third, _, fifth], found) = positions::<5>(bytes, b':');
-        let pattern = contains_any(bytes, b"*?") || has_variable(arn);
+        // One scan for the three bytes; only a `$` needs the closer look for `${`.
+        let pattern =
+            contains_any(bytes, b"*?$") && (contains_any(bytes, b"*?") || has_variable(arn));
         let literal_service = arn
             .get((second + 1).min(arn.len())..third)
             .filter(|_| found >= 2)
-            .filter(|s| !s.contains(['*', '?', '$']));
+            .filter(|s| !s.bytes().any(|b| matches!(b, b'*' | b'?' | b'$')));
         if pattern {
             return ArnPattern {
                 literal_service,

@@ -223,6 +223,16 @@ impl CompiledCondition {
         &self.key
     }
 
+    /// The condition key lowercased.
+    pub fn key_lower(&self) -> &str {
+        &self.key_lower
+    }
+
+    /// The condition key as written and lowercased.
+    pub fn key_spellings(&self) -> (&String, &String) {
+        (&self.key, &self.key_lower)
+    }
+
     /// Context keys this condition reads: its key and the keys of its variables (lowercased).
     pub fn keys_read(&self) -> impl Iterator<Item = (&str, &str)> {
         let vars = self

@@ -17,34 +17,75 @@ pub struct StatementIndex {
     /// The statements naming no single service: all a request to an unlisted service can match.
     any_service: Vec<usize>,
     /// Every statement read at all, for a request whose service is not known.
-    all: Vec<usize>,
+    all: Positions,
+}
+
+/// Positions `0..n` of the first statements of a policy: the list of a policy whose every
+/// statement is read (the common case), without a list of its own.
+const FIRST: [usize; 64] = {
+    let mut first = [0; 64];
+    let mut i = 0;
+    while i < first.len() {
+        first[i] = i;
+        i += 1;
+    }
+    first
+};
+
+/// Statement positions, ascending.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Positions {
+    /// `0..n`, as a part of [`FIRST`] (`n` at most its length).
+    First(usize),
+    Listed(Vec<usize>),
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Positions::First(0)
+    }
+}
+
+impl Positions {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Positions::First(n) => FIRST.get(..*n).unwrap_or_default(),
+            Positions::Listed(positions) => positions,
+        }
+    }
 }
 
 impl StatementIndex {
     /// `read`: whether statement `position` is read at all (evaluable, not skipped).
     pub fn new(statements: &[CompiledStatement], read: impl Fn(usize) -> bool) -> StatementIndex {
-        let all: Vec<usize> = (0..statements.len()).filter(|&i| read(i)).collect();
+        let every = statements.len();
+        let all = if every <= FIRST.len() && (0..every).all(&read) {
+            Positions::First(every)
+        } else {
+            Positions::Listed((0..every).filter(|&i| read(i)).collect())
+        };
         let service_of = |i: usize| {
             statements
                 .get(i)
                 .and_then(CompiledStatement::shared_service)
         };
         let any_service: Vec<usize> = all
+            .as_slice()
             .iter()
             .copied()
             .filter(|&i| service_of(i).is_none())
             .collect();
         // Each service once (a policy names a few), sharing the compiled statement's text.
         let mut by_service: Vec<(u64, Arc<str>, Option<Vec<usize>>)> = Vec::new();
-        for service in all.iter().filter_map(|&i| service_of(i)) {
+        for service in all.as_slice().iter().filter_map(|&i| service_of(i)) {
             if by_service.iter().any(|(_, s, _)| s == service) {
                 continue;
             }
             let suits = |i: &usize| service_of(*i).is_none_or(|s| s == service);
-            let positions = if all.iter().all(suits) {
+            let positions = if all.as_slice().iter().all(suits) {
                 None
             } else {
-                Some(all.iter().copied().filter(suits).collect())
+                Some(all.as_slice().iter().copied().filter(suits).collect())
             };
             by_service.push((key_hash(service), Arc::clone(service), positions));
         }
@@ -64,13 +105,13 @@ impl StatementIndex {
     /// As [`Self::candidates`], with the service's `key_hash` worked out once per request.
     pub fn candidates_hashed(&self, service: Option<(u64, &str)>) -> &[usize] {
         let Some((hash, service)) = service else {
-            return &self.all;
+            return self.all.as_slice();
         };
         self.by_service
             .iter()
             .find(|(h, s, _)| *h == hash && &**s == service)
             .map_or(&self.any_service, |(_, _, p)| {
-                p.as_ref().unwrap_or(&self.all)
+                p.as_deref().unwrap_or(self.all.as_slice())
             })
     }
 }
@@ -84,7 +125,8 @@ mod tests {
     };
 
     /// M11: a service's candidates are the statements read that name it or no single service,
-    /// whether that is every statement read (kept once) or not, and `all` without a service.
+    /// whether that is every statement read (kept once) or not, and `all` without a service
+    /// (every statement read or not, in policies shorter and longer than [`FIRST`]).
     #[test]
     fn m11_candidates_are_the_statements_naming_the_service_or_none() {
         let policies = [
@@ -98,7 +140,16 @@ mod tests {
             r#"[{"Effect": "Allow", "Action": "*", "Resource": "*"}]"#,
             r#"[]"#,
         ];
-        for statements in policies {
+        // More statements than the shared list of first positions holds.
+        let many = (0..70)
+            .map(|i| {
+                let service = if i % 3 == 0 { "s3" } else { "ecr" };
+                format!(r#"{{"Effect": "Allow", "Action": "{service}:Get*", "Resource": "*"}}"#)
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let many = format!("[{many}]");
+        for statements in policies.into_iter().chain([many.as_str()]) {
             let text = format!(r#"{{"Version": "2012-10-17", "Statement": {statements}}}"#);
             let policy = crate::policy::parse_policy(&text);
             let compiled = CompiledPolicy::compile(policy.policy.as_ref().expect("policy"));

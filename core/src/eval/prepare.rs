@@ -4,9 +4,9 @@
 
 use super::index::StatementIndex;
 use super::result::LayerKind;
+use crate::bytes::positions;
 use crate::catalog::lint::lint;
 use crate::diagnostic::Diagnostic;
-use crate::matching::arn::split6;
 use crate::matching::CompiledPolicy;
 use crate::policy::{validate, ParsedPolicy, Policy, PolicyType, ResourceKind};
 use crate::scenario::{NamedPolicy, Policies};
@@ -138,8 +138,14 @@ pub fn declared_resource_kind(named: &NamedPolicy) -> Option<ResourceKind> {
 /// repository policy, a KMS key ARN a key policy, an `sts:AssumeRole*` on a role a trust policy.
 pub fn infer_resource_kind(action: &str, resource: &str) -> ResourceKind {
     // Only a six-part ARN has a resource part to tell; the service compares ignoring ASCII case
-    // (no lowercased copies: every scenario infers a kind).
-    let Some([_, _, service, _, _, resource_part]) = split6(resource) else {
+    // (no lowercased copies: every scenario infers a kind). Only two of the six parts are read,
+    // so only they are cut.
+    let ([_, second, third, _, fifth], 5) = positions::<5>(resource.as_bytes(), b':') else {
+        return ResourceKind::Generic;
+    };
+    let (Some(service), Some(resource_part)) =
+        (resource.get(second + 1..third), resource.get(fifth + 1..))
+    else {
         return ResourceKind::Generic;
     };
     let service_is = |name: &str| service.eq_ignore_ascii_case(name);

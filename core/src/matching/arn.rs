@@ -58,8 +58,12 @@ thread_local! {
 /// The patterns of an ARN's partition, service, region and account (folded), by the text up to
 /// the fifth colon that they come from: the same few heads (`arn:aws:ecr:us-east-1:…:`) come
 /// back in policy after policy, so each thread compiles each head once.
-fn compile_head(prefix: &str, parts: [&str; 4]) -> Arc<[Pattern; 4]> {
-    cached(&HEADS, prefix, || Arc::new(head_patterns(parts)))
+/// `prefix` ends at the fifth colon, so its parts are cut only when a head is compiled.
+fn compile_head(prefix: &str) -> Arc<[Pattern; 4]> {
+    cached(&HEADS, prefix, || {
+        let [_, partition, service, region, account, _] = split6(prefix).unwrap_or_default();
+        Arc::new(head_patterns([partition, service, region, account]))
+    })
 }
 
 fn head_patterns(parts: [&str; 4]) -> [Pattern; 4] {
@@ -73,12 +77,14 @@ fn is_all_stars(raw: &str) -> bool {
 
 /// Whether the first part of a resource value, a glob compared ignoring case, matches `arn`.
 fn first_part_matches_arn(first: &str) -> bool {
-    // Plain ASCII text folds as ASCII: no pattern needed to compare it.
-    if first.is_ascii() && !first.contains(['*', '?']) {
-        first.eq_ignore_ascii_case("arn")
-    } else {
-        Pattern::new(first, true).matches("arn")
+    // `arn` in any ASCII case (almost always as written): nothing more to test.
+    if first.eq_ignore_ascii_case("arn") {
+        return true;
     }
+    // Other plain ASCII text folds as ASCII, so it cannot match: only a wildcard or non-ASCII
+    // text needs a pattern.
+    let plain_ascii = first.is_ascii() && !first.contains(['*', '?']);
+    !plain_ascii && Pattern::new(first, true).matches("arn")
 }
 
 /// A compiled `Resource`/`NotResource` value.
@@ -134,9 +140,13 @@ impl ResourcePattern {
                 kind: ResourceKind::All,
             };
         }
-        let kind = match split6(raw) {
-            Some([a, p, s, r, acct, resource]) => {
-                let head_text = raw.get(..raw.len() - resource.len()).unwrap_or("");
+        // The first part, the head and the resource part are cut; the head's own parts only
+        // when the head is compiled (see `compile_head`).
+        let kind = match positions::<5>(raw.as_bytes(), b':') {
+            ([first, .., fifth], 5) => {
+                let a = raw.get(..first).unwrap_or("");
+                let head_text = raw.get(..fifth + 1).unwrap_or("");
+                let resource = raw.get(fifth + 1..).unwrap_or("");
                 let resource = if is_plain_as_written(resource, substitute) {
                     ResourcePart::Fixed(Pattern::new(resource, false))
                 } else {
@@ -153,12 +163,12 @@ impl ResourcePattern {
                 };
                 ResourceKind::Full {
                     head_ok: first_part_matches_arn(a),
-                    head: compile_head(head_text, [p, s, r, acct]),
+                    head: compile_head(head_text),
                     prefix,
                     resource,
                 }
             }
-            None if raw.ends_with('*') && raw.contains(':') => {
+            _ if raw.ends_with('*') && raw.contains(':') => {
                 let mut parts: Vec<&str> = raw.split(':').collect();
                 let tail = parts.pop().unwrap_or("*");
                 ResourceKind::Short {
@@ -166,7 +176,7 @@ impl ResourcePattern {
                     tail: Pattern::new(tail, true),
                 }
             }
-            None => ResourceKind::Other(Pattern::new(raw, false)),
+            _ => ResourceKind::Other(Pattern::new(raw, false)),
         };
         ResourcePattern { kind }
     }

@@ -87,13 +87,60 @@ pub struct CompiledStatement {
     /// Shared by every statement whose element is a lone `"*"` (see [`compile_resources`]).
     resource: Option<Arc<Element<ResourcePattern>>>,
     conditions: Vec<CompiledCondition>,
-    /// (as written, lowercased) keys the conditions and variables read, without duplicates.
-    keys_read: Vec<(String, String)>,
+    /// The keys the conditions and variables read (see [`KeysRead`]).
+    keys_read: KeysRead,
     /// `skip_reason().is_none()`, worked out once.
     evaluable: bool,
     /// The one service (lowercase) every `Action` value names plainly, if there is one: a request
     /// for another service cannot match, whatever the rest says.
     service: Option<Arc<str>>,
+}
+
+/// The context keys a statement reads (as written, lowercased), without duplicates.
+#[derive(Clone, Debug)]
+enum KeysRead {
+    /// Each condition's own key, in order: no variables, no key twice (the common case, kept
+    /// without copying the conditions' spellings).
+    ConditionKeys,
+    /// Any other case, listed: each condition's key and its variables' keys, then the resource
+    /// variables' keys, each first use kept.
+    Listed(Vec<(String, String)>),
+}
+
+impl KeysRead {
+    fn of(conditions: &[CompiledCondition], resource: Option<&Element<ResourcePattern>>) -> Self {
+        let resource_variables = || {
+            resource.into_iter().flat_map(|r| {
+                r.patterns
+                    .iter()
+                    .filter_map(ResourcePattern::template)
+                    .flat_map(|t| t.variables())
+                    .filter(|v| v.default.is_none())
+                    .map(|v| (v.key.as_str(), v.key_lower.as_str()))
+            })
+        };
+        let own_keys_only = conditions.iter().all(|c| c.keys_read().nth(1).is_none())
+            && resource_variables().next().is_none()
+            && conditions.iter().enumerate().all(|(i, c)| {
+                conditions
+                    .get(..i)
+                    .is_some_and(|before| before.iter().all(|b| b.key_lower() != c.key_lower()))
+            });
+        if own_keys_only {
+            return KeysRead::ConditionKeys;
+        }
+        let mut listed: Vec<(String, String)> = Vec::with_capacity(conditions.len());
+        let keys = conditions
+            .iter()
+            .flat_map(CompiledCondition::keys_read)
+            .chain(resource_variables());
+        for (key, lower) in keys {
+            if !listed.iter().any(|(_, l)| l == lower) {
+                listed.push((key.to_string(), lower.to_string()));
+            }
+        }
+        KeysRead::Listed(listed)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -270,30 +317,7 @@ impl CompiledStatement {
             .iter()
             .map(|c| CompiledCondition::compile(c, variables))
             .collect();
-        // Each condition reads its key, plus the keys of any variables.
-        let mut keys_read: Vec<(String, String)> = Vec::with_capacity(conditions.len());
-        let mut add = |key: &str, lower: &str| {
-            if !keys_read.iter().any(|(_, l)| l == lower) {
-                keys_read.push((key.to_string(), lower.to_string()));
-            }
-        };
-        for c in &conditions {
-            for (key, lower) in c.keys_read() {
-                add(key, lower);
-            }
-        }
-        if let Some(r) = &resource {
-            for v in r
-                .patterns
-                .iter()
-                .filter_map(ResourcePattern::template)
-                .flat_map(|t| t.variables())
-            {
-                if v.default.is_none() {
-                    add(&v.key, &v.key_lower);
-                }
-            }
-        }
+        let keys_read = KeysRead::of(&conditions, resource.as_deref());
         let mut compiled = CompiledStatement {
             index: statement.index,
             sid: statement.sid.as_ref().map(|s| s.value.clone()),
@@ -314,6 +338,18 @@ impl CompiledStatement {
 
     pub fn index(&self) -> usize {
         self.index
+    }
+
+    /// The context keys the conditions and variables read (as written, lowercased), without
+    /// duplicates, in the order they are first read.
+    fn keys_read(&self) -> impl Iterator<Item = (&String, &String)> {
+        let (own, listed) = match &self.keys_read {
+            KeysRead::ConditionKeys => (self.conditions.as_slice(), [].as_slice()),
+            KeysRead::Listed(keys) => ([].as_slice(), keys.as_slice()),
+        };
+        own.iter()
+            .map(CompiledCondition::key_spellings)
+            .chain(listed.iter().map(|(key, lower)| (key, lower)))
     }
 
     /// The one service (lowercase) every `Action` value names plainly, if there is one.
@@ -453,8 +489,7 @@ impl CompiledStatement {
     pub fn explain_prepared(&self, prepared: &PreparedMatch, opts: MatchOptions) -> StatementTrace {
         let req = &prepared.request;
         let missing_keys = self
-            .keys_read
-            .iter()
+            .keys_read()
             .filter(|(_, lower)| req.context.get_lowercase(lower).is_none())
             .map(|(key, _)| key.clone())
             .collect();
@@ -729,6 +764,74 @@ mod tests {
             }
         }
         assert_eq!(shared, 4);
+    }
+
+    /// The keys a statement reads, kept in place for conditions without variables, are the keys
+    /// the plain listing gives: each condition's key and its variables', then the resource's
+    /// variables', first use kept (so `missingKeys` lists the same keys in the same order).
+    #[test]
+    fn m11_keys_read_in_place_agree_with_a_listing() {
+        let listing = |s: &CompiledStatement| {
+            let mut keys: Vec<(String, String)> = Vec::new();
+            let resource_variables = s.resource.iter().flat_map(|r| {
+                r.patterns
+                    .iter()
+                    .filter_map(ResourcePattern::template)
+                    .flat_map(|t| t.variables())
+                    .filter(|v| v.default.is_none())
+                    .map(|v| (v.key.as_str(), v.key_lower.as_str()))
+            });
+            let all = s
+                .conditions
+                .iter()
+                .flat_map(CompiledCondition::keys_read)
+                .chain(resource_variables);
+            for (key, lower) in all {
+                if !keys.iter().any(|(_, l)| l == lower) {
+                    keys.push((key.to_string(), lower.to_string()));
+                }
+            }
+            keys
+        };
+        let mut in_place = 0;
+        let mut listed = 0;
+        for version in ["2012-10-17", "2008-10-17"] {
+            let policy = crate::policy::parse_policy(&format!(
+                r#"{{"Version": "{version}", "Statement": [
+                {{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}},
+                {{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*",
+                 "Condition": {{"StringEquals": {{"aws:PrincipalTag/Role": "admin"}}}}}},
+                {{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*",
+                 "Condition": {{"StringEquals": {{"aws:PrincipalTag/Role": "a", "aws:username": "b"}},
+                               "StringLike": {{"AWS:PrincipalTag/role": "x*", "s3:prefix": "p"}}}}}},
+                {{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*",
+                 "Condition": {{"StringEquals": {{"aws:ResourceTag/team": "${{aws:PrincipalTag/team}}"}},
+                               "StringLike": {{"aws:PrincipalTag/team": "${{aws:username}}-*"}}}}}},
+                {{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*",
+                 "Condition": {{"StringEquals": {{"aws:username": "${{aws:userid, 'none'}}"}}}}}},
+                {{"Effect": "Allow", "Action": "s3:Get*",
+                 "Resource": ["arn:aws:s3:::b/${{aws:username}}/*", "arn:aws:s3:::${{s3:prefix, 'x'}}"],
+                 "Condition": {{"StringEquals": {{"aws:Username": "a"}}, "IpAddress": {{"aws:SourceIp": "10.0.0.0/8"}}}}}},
+                {{"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/${{aws:userid}}"}}
+            ]}}"#
+            ));
+            let compiled = CompiledPolicy::compile(policy.policy.as_ref().expect("policy"));
+            for s in compiled.statements() {
+                let kept: Vec<(String, String)> = s
+                    .keys_read()
+                    .map(|(key, lower)| (key.clone(), lower.clone()))
+                    .collect();
+                assert_eq!(kept, listing(s), "{version}, statement {}", s.index());
+                match s.keys_read {
+                    KeysRead::ConditionKeys => in_place += 1,
+                    KeysRead::Listed(_) => listed += 1,
+                }
+            }
+        }
+        assert!(
+            in_place >= 3 && listed >= 5,
+            "{in_place} in place, {listed} listed"
+        );
     }
 
     #[test]

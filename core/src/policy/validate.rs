@@ -26,7 +26,6 @@ use super::model::*;
 use super::policy_type::{PolicyType, ResourceKind};
 use crate::bytes::positions;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::matching::arn::split6;
 use crate::matching::variables::has_variable;
 use crate::span::{Span, Spanned};
 
@@ -53,6 +52,22 @@ struct Validator {
 /// An error that makes statement `index` unevaluable for this policy type.
 fn statement_error(index: usize, code: &str, message: String, span: Span) -> Diagnostic {
     Diagnostic::error(code, message, Some(span)).in_statement(index)
+}
+
+/// What validation reads of a resource ARN: its service part (the third, empty when there is
+/// none), and when it has six parts, its partition and the text before its resource part (up to
+/// and including the fifth colon). One byte scan finds the colons; a shorter value has only its
+/// first parts, the missing colons standing at its end.
+fn arn_parts(value: &str) -> (&str, Option<(&str, &str)>) {
+    let ([first, second, third, _, fifth], found) = positions::<5>(value.as_bytes(), b':');
+    let service = value.get(second + 1..third).unwrap_or("");
+    let six_parts = (found == 5).then(|| {
+        (
+            value.get(first + 1..second).unwrap_or(""),
+            value.get(..fifth + 1).unwrap_or(value),
+        )
+    });
+    (service, six_parts)
 }
 
 /// Where "missing …" findings about a statement point: its opening brace.
@@ -478,14 +493,8 @@ impl Validator {
             ));
             return;
         }
-        // The six parts when there are six (the common case, split by a byte scan); a shorter
-        // value needs only its service part.
-        let parts = split6(value);
-        let service = match parts {
-            Some([_, _, service, ..]) => service,
-            None => value.split(':').nth(2).unwrap_or(""),
-        };
-        if service.contains(['*', '?']) {
+        let (service, six_parts) = arn_parts(value);
+        if service.bytes().any(|b| b == b'*' || b == b'?') {
             self.push(statement_error(
                 i,
                 "invalid-arn",
@@ -494,7 +503,7 @@ impl Validator {
             ));
             return;
         }
-        let Some(parts) = parts else {
+        let Some((partition, head)) = six_parts else {
             if value.ends_with('*') && !service.is_empty() {
                 self.push(
                     Diagnostic::warning(
@@ -514,7 +523,7 @@ impl Validator {
             }
             return;
         };
-        if parts[1].is_empty() || service.is_empty() {
+        if partition.is_empty() || service.is_empty() {
             self.push(statement_error(
                 i,
                 "invalid-arn",
@@ -527,10 +536,6 @@ impl Validator {
         }
         // A `${` never holds a `:`, so one scan of the text before the resource part finds
         // any `${` of the first five parts.
-        let [.., resource_part] = parts;
-        let head = value
-            .get(..value.len() - resource_part.len())
-            .unwrap_or(value);
         if has_variable(head) {
             self.push(Diagnostic::warning(
                 "variable-outside-resource-part",

@@ -514,3 +514,33 @@ fn m1_service_and_name_scan_agrees_with_split_once() {
         assert_eq!(super::is_service_and_name(text), split, "{text}");
     }
 }
+
+/// M5/M6: the parts validation reads of a resource ARN from one colon scan are those of
+/// splitting it: the service as the third of the parts split at every colon, and for six parts
+/// the partition and the text before the resource part.
+#[test]
+fn m5_arn_parts_agree_with_splitting() {
+    use crate::matching::arn::split6;
+    for value in [
+        "arn:aws:ecr:us-east-1:111122223333:repository/web",
+        "arn:aws:s3:::bucket/key:with:colons",
+        "arn:aws:ec2:*",
+        "arn:aws:ec2:us-east-1:*",
+        "arn:aws:ec2:us-east-1:1:*",
+        "arn:aws:*:us-east-1:1:x",
+        "arn::s3:::b",
+        "arn:aws::::",
+        "arn:aws",
+        "arn:",
+        "arn",
+        "",
+        ":::::",
+        "arn:é:ü:ß:😀:x:y",
+    ] {
+        let service = value.split(':').nth(2).unwrap_or("");
+        let six = split6(value).map(|[_, partition, .., resource]| {
+            (partition, &value[..value.len() - resource.len()])
+        });
+        assert_eq!(arn_parts(value), (service, six), "{value:?}");
+    }
+}
