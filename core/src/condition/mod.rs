@@ -15,6 +15,7 @@ use crate::context::{key_hash, ContextValue, RequestContext};
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
 use crate::matching::variables::{is_plain_as_written, Template};
 use crate::matching::wildcard::{eq_fold, fold_str, glob_tokens, Pattern};
+use crate::note::Note;
 use crate::policy::{BaseOperator, ConditionEntry, Operator, OperatorClass, SetQualifier};
 use crate::span::Span;
 use date::{parse_date, Instant};
@@ -109,7 +110,7 @@ pub struct ConditionTrace {
     /// The policy values after variable substitution.
     pub policy_values: Vec<String>,
     pub result: bool,
-    pub note: String,
+    pub note: Note,
     pub span: Span,
 }
 
@@ -492,43 +493,43 @@ impl CompiledCondition {
         value: Option<&ContextValue>,
         ctx: &RequestContext,
         op: &str,
-    ) -> String {
+    ) -> Note {
         let key = &self.key;
         match reason {
-            Reason::MissingIfExists => concat(&["key missing: `", key, "` is not in the request, and …IfExists makes the condition true (C11)"]),
-            Reason::MissingForAll => format!("key missing: ForAllValues is true when the key is missing (C13); pair it with `Null: {{\"{key}\": \"false\"}}` to require the key"),
-            Reason::MissingForAny => "key missing: ForAnyValue is false when the key is missing (C14)".into(),
-            Reason::MissingNegated => concat(&["key missing: the negated operator ", op, " is true when the key is missing (C3)"]),
-            Reason::MissingPlain => concat(&["key missing: `", key, "` is not in the request, so ", op, " is false (C3)"]),
+            Reason::MissingIfExists => concat(&["key missing: `", key, "` is not in the request, and …IfExists makes the condition true (C11)"]).into(),
+            Reason::MissingForAll => format!("key missing: ForAllValues is true when the key is missing (C13); pair it with `Null: {{\"{key}\": \"false\"}}` to require the key").into(),
+            Reason::MissingForAny => Note::fixed("key missing: ForAnyValue is false when the key is missing (C14)"),
+            Reason::MissingNegated => concat(&["key missing: the negated operator ", op, " is true when the key is missing (C3)"]).into(),
+            Reason::MissingPlain => concat(&["key missing: `", key, "` is not in the request, so ", op, " is false (C3)"]).into(),
             Reason::Null => {
                 let present = value.is_some_and(|v| !v.values().is_empty());
                 format!(
                     "`{key}` is {} (C12: Null `true` tests absence, `false` presence)",
                     if present { "present" } else { "absent" }
-                )
+                ).into()
             }
             Reason::PlainOnMulti => format!(
                 "`{key}` carries several values; a plain operator on a multi-valued key does not match (Q4): use ForAnyValue: or ForAllValues:"
-            ),
-            Reason::EmptyForAll => "the key's value set is empty: ForAllValues is true (C13)".into(),
-            Reason::EmptyForAny => "the key's value set is empty: ForAnyValue is false (C14)".into(),
+            ).into(),
+            Reason::EmptyForAll => Note::fixed("the key's value set is empty: ForAllValues is true (C13)"),
+            Reason::EmptyForAny => Note::fixed("the key's value set is empty: ForAnyValue is false (C14)"),
             Reason::Compared => {
-                let mut note = match (self.operator.set, self.operator.base.is_negated(), result) {
-                    (Some(SetQualifier::ForAllValues), _, true) => "every request value satisfies the operator".to_string(),
-                    (Some(SetQualifier::ForAllValues), _, false) => "some request value does not satisfy the operator".to_string(),
-                    (Some(SetQualifier::ForAnyValue), _, true) => "at least one request value satisfies the operator".to_string(),
-                    (Some(SetQualifier::ForAnyValue), _, false) => "no request value satisfies the operator".to_string(),
-                    (None, true, true) => "the request value matches none of the policy values".to_string(),
-                    (None, true, false) => "the request value matches one of the policy values (or cannot be compared)".to_string(),
-                    (None, false, true) => "the request value matches a policy value".to_string(),
-                    (None, false, false) => "the request value matches none of the policy values".to_string(),
+                let note = match (self.operator.set, self.operator.base.is_negated(), result) {
+                    (Some(SetQualifier::ForAllValues), _, true) => "every request value satisfies the operator",
+                    (Some(SetQualifier::ForAllValues), _, false) => "some request value does not satisfy the operator",
+                    (Some(SetQualifier::ForAnyValue), _, true) => "at least one request value satisfies the operator",
+                    (Some(SetQualifier::ForAnyValue), _, false) => "no request value satisfies the operator",
+                    (None, true, true) => "the request value matches none of the policy values",
+                    (None, true, false) => "the request value matches one of the policy values (or cannot be compared)",
+                    (None, false, true) => "the request value matches a policy value",
+                    (None, false, false) => "the request value matches none of the policy values",
                 };
                 let problems = self.problems(value, ctx);
-                if !problems.is_empty() {
-                    note.push_str("; ");
-                    note.push_str(&problems.join("; "));
+                if problems.is_empty() {
+                    Note::fixed(note)
+                } else {
+                    concat(&[note, "; ", &problems.join("; ")]).into()
                 }
-                note
             }
         }
     }

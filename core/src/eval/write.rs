@@ -15,6 +15,7 @@ use crate::condition::ConditionTrace;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
+use crate::note::Note;
 use crate::policy::Effect;
 use crate::span::{Position, Span};
 
@@ -189,7 +190,7 @@ fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
         out.push(b'"');
     }
     out.extend_from_slice(b",\"note\":\"");
-    body(out, &e.note);
+    note(out, &e.note);
     out.extend_from_slice(b"\"}");
 }
 
@@ -223,7 +224,7 @@ fn condition_trace(out: &mut Vec<u8>, c: &ConditionTrace) {
     } else {
         b",\"result\":false,\"note\":\""
     });
-    body(out, &c.note);
+    note(out, &c.note);
     out.extend_from_slice(b"\",\"span\":");
     span(out, &c.span);
     out.push(b'}');
@@ -293,6 +294,23 @@ fn fixed_or_body(out: &mut Vec<u8>, text: &str, fixed: impl Iterator<Item = &'st
     match fixed_text(text, fixed) {
         Some(text) => out.extend_from_slice(text.as_bytes()),
         None => body(out, text),
+    }
+}
+
+/// A note's text escaped: only the shared request text of a templated note is scanned, its
+/// fixed phrases need no escape (`Note::around` checks).
+fn note(out: &mut Vec<u8>, n: &Note) {
+    match n {
+        Note::Text(text) => body(out, text),
+        Note::Around {
+            before,
+            text,
+            after,
+        } => {
+            out.extend_from_slice(before.as_bytes());
+            body(out, text);
+            out.extend_from_slice(after.as_bytes());
+        }
     }
 }
 

@@ -177,7 +177,7 @@ fn statement_html(
         })
     };
     let label = match &s.sid {
-        Some(sid) if !sid.is_empty() => sid.clone(),
+        Some(sid) if !sid.is_empty() => sid.to_string(),
         _ => format!("#{}", s.index + 1),
     };
     let effect = match s.effect {
@@ -237,9 +237,9 @@ fn element_html(e: &ElementTrace, kind: Option<&'static str>, pi: usize, si: usi
     let is_action = e.element.ends_with("Action");
     let pattern = e.pattern.as_ref().map(|p| {
         if is_action {
-            html! { <PatternHover pattern={p.clone()} id={format!("tr-x-{pi}-{si}")} /> }
+            html! { <PatternHover pattern={p.to_string()} id={format!("tr-x-{pi}-{si}")} /> }
         } else {
-            html! { <code class="tr-pattern">{ p }</code> }
+            html! { <code class="tr-pattern">{ p.to_string() }</code> }
         }
     });
     html! {
@@ -253,7 +253,7 @@ fn element_html(e: &ElementTrace, kind: Option<&'static str>, pi: usize, si: usi
             if let Some(r) = &e.resolved {
                 <span class="tr-resolved">{ "→ " }<code>{ r }</code></span>
             }
-            <span class="tr-note">{ &e.note }</span>
+            <span class="tr-note">{ e.note.to_string() }</span>
         </li>
     }
 }
@@ -279,7 +279,7 @@ fn conditions_html(s: &StatementTrace) -> Html {
                     <dt>{ "policy" }</dt><dd><code>{ c.policy_values.join(", ") }</code></dd>
                 </dl>
                 if !c.note.is_empty() {
-                    <p class="tr-note">{ &c.note }</p>
+                    <p class="tr-note">{ c.note.to_string() }</p>
                 }
             </li>
         }
