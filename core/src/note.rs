@@ -14,6 +14,8 @@ use std::sync::Arc;
 pub enum Note {
     /// A whole sentence: a fixed phrase (borrowed) or one assembled for this note (owned).
     Text(Cow<'static, str>),
+    /// Fixed phrases one after the other (a fixed name between two phrases).
+    Phrases([&'static str; 3]),
     /// `before`, then a shared text of the request, then `after`.
     Around {
         before: &'static str,
@@ -41,10 +43,20 @@ impl Note {
         }
     }
 
+    /// Fixed phrases one after the other, without an allocation.
+    pub fn phrases(phrases: [&'static str; 3]) -> Note {
+        debug_assert!(
+            !phrases.iter().any(|p| needs_escape(p)),
+            "the JSON writer copies a note's fixed phrases as they are"
+        );
+        Note::Phrases(phrases)
+    }
+
     /// The pieces the note spells, in order (empty ones included).
     pub fn parts(&self) -> [&str; 3] {
         match self {
             Note::Text(text) => [text, "", ""],
+            Note::Phrases(phrases) => *phrases,
             Note::Around {
                 before,
                 text,
@@ -122,12 +134,18 @@ impl Serialize for Note {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Note::Text(text) => serializer.serialize_str(text),
-            Note::Around { .. } => serializer.collect_str(self),
+            Note::Phrases(_) | Note::Around { .. } => serializer.collect_str(self),
         }
     }
 }
 
-/// Serializes a shared text of the policy (a Sid, a pattern) as the string it is, as serde
+/// Serializes a shared text as the string it is (serde's own `Arc` support needs its `rc`
+/// feature).
+pub fn shared_str<S: Serializer>(text: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(text)
+}
+
+/// Serializes a shared optional text of the policy (a Sid, a pattern) as the string it is, as serde
 /// does an `Option<String>` (serde's own `Arc` support needs its `rc` feature).
 pub fn shared_text<S: Serializer>(
     text: &Option<Arc<str>>,
@@ -153,6 +171,8 @@ mod tests {
         let mut out = vec![
             (Note::fixed(""), String::new()),
             (Note::fixed("plain"), "plain".to_string()),
+            (Note::phrases(["a ", "", "b"]), "a b".to_string()),
+            (Note::phrases(["", "", ""]), String::new()),
             (Note::from("q\"uote\\".to_string()), "q\"uote\\".to_string()),
         ];
         for text in &texts {

@@ -22,14 +22,17 @@ use date::{parse_date, Instant};
 use ip::{parse_request_ip, Cidr};
 use numeric::Decimal;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// One condition after compilation.
 #[derive(Clone, Debug)]
 pub struct CompiledCondition {
     operator: Operator,
-    key: String,
+    /// Shared with the traces that name it.
+    key: Arc<str>,
     key_lower: String,
     /// `key_hash(key_lower)`, for the context lookup.
     key_hash: u64,
@@ -102,8 +105,10 @@ enum Reason {
 #[serde(rename_all = "camelCase")]
 pub struct ConditionTrace {
     /// Canonical spelling, e.g. `ForAnyValue:StringLikeIfExists`.
-    pub operator: String,
-    pub key: String,
+    /// Borrowed when it is a base operator's name (no qualifier, no `IfExists`).
+    pub operator: Cow<'static, str>,
+    #[serde(serialize_with = "crate::note::shared_str")]
+    pub key: Arc<str>,
     /// `None` (left out of the JSON) when the key is missing from the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_values: Option<Vec<String>>,
@@ -206,7 +211,7 @@ impl CompiledCondition {
         let key_lower = entry.key.value.to_ascii_lowercase();
         CompiledCondition {
             operator,
-            key: entry.key.value.clone(),
+            key: Arc::from(entry.key.value.as_str()),
             key_hash: key_hash(&key_lower),
             key_lower,
             values,
@@ -230,7 +235,7 @@ impl CompiledCondition {
             .templates()
             .flat_map(|t| t.variables())
             .filter(|v| v.default.is_none());
-        std::iter::once((self.key.as_str(), self.key_lower.as_str()))
+        std::iter::once((&*self.key, self.key_lower.as_str()))
             .chain(vars.map(|v| (v.key.as_str(), v.key_lower.as_str())))
     }
 
@@ -276,7 +281,14 @@ impl CompiledCondition {
             .map(|found| found.value);
         let request_values = value.map(|v| v.values().to_vec());
         let policy_values = self.resolved_values(ctx);
-        let operator = self.operator.canonical();
+        let operator = match self.operator {
+            Operator {
+                set: None,
+                if_exists: false,
+                base,
+            } => Cow::Borrowed(base.name()),
+            _ => Cow::Owned(self.operator.canonical()),
+        };
         let note = self.note(reason, result, value, ctx, &operator);
         ConditionTrace {
             operator,
@@ -492,14 +504,21 @@ impl CompiledCondition {
         result: bool,
         value: Option<&ContextValue>,
         ctx: &RequestContext,
-        op: &str,
+        op: &Cow<'static, str>,
     ) -> Note {
+        let operator_name = match op {
+            Cow::Borrowed(name) => Some(*name),
+            Cow::Owned(_) => None,
+        };
         let key = &self.key;
         match reason {
             Reason::MissingIfExists => concat(&["key missing: `", key, "` is not in the request, and …IfExists makes the condition true (C11)"]).into(),
             Reason::MissingForAll => format!("key missing: ForAllValues is true when the key is missing (C13); pair it with `Null: {{\"{key}\": \"false\"}}` to require the key").into(),
             Reason::MissingForAny => Note::fixed("key missing: ForAnyValue is false when the key is missing (C14)"),
-            Reason::MissingNegated => concat(&["key missing: the negated operator ", op, " is true when the key is missing (C3)"]).into(),
+            Reason::MissingNegated => match operator_name {
+                Some(op) => Note::phrases(["key missing: the negated operator ", op, " is true when the key is missing (C3)"]),
+                None => concat(&["key missing: the negated operator ", op, " is true when the key is missing (C3)"]).into(),
+            },
             Reason::MissingPlain => concat(&["key missing: `", key, "` is not in the request, so ", op, " is false (C3)"]).into(),
             Reason::Null => {
                 let present = value.is_some_and(|v| !v.values().is_empty());

@@ -302,6 +302,9 @@ fn fixed_or_body(out: &mut Vec<u8>, text: &str, fixed: impl Iterator<Item = &'st
 fn note(out: &mut Vec<u8>, n: &Note) {
     match n {
         Note::Text(text) => body(out, text),
+        Note::Phrases(phrases) => phrases
+            .iter()
+            .for_each(|p| out.extend_from_slice(p.as_bytes())),
         Note::Around {
             before,
             text,

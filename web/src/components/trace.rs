@@ -268,11 +268,11 @@ fn conditions_html(s: &StatementTrace) -> Html {
         };
         html! {
             <li class={classes!("tr-condition", mark.class())} data-testid="trace-condition"
-                data-key={c.key.clone()} data-result={c.result.to_string()}>
+                data-key={c.key.to_string()} data-result={c.result.to_string()}>
                 <div class="tr-cond-head">
                     <span class="tr-mark" aria-label={mark.words()}>{ mark.symbol() }</span>
-                    <code class="tr-operator">{ &c.operator }</code>
-                    <code class="tr-key">{ &c.key }</code>
+                    <code class="tr-operator">{ c.operator.to_string() }</code>
+                    <code class="tr-key">{ c.key.to_string() }</code>
                 </div>
                 <dl class="tr-cond-values">
                     <dt>{ "request" }</dt><dd>{ request }</dd>
