@@ -145,6 +145,11 @@ pub fn shared_str<S: Serializer>(text: &Arc<str>, serializer: S) -> Result<S::Ok
     serializer.serialize_str(text)
 }
 
+/// Serializes shared texts as a list of strings.
+pub fn shared_strs<S: Serializer>(texts: &[Arc<str>], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(texts.iter().map(|text| &**text))
+}
+
 /// Serializes a shared optional text of the policy (a Sid, a pattern) as the string it is, as serde
 /// does an `Option<String>` (serde's own `Arc` support needs its `rc` feature).
 pub fn shared_text<S: Serializer>(

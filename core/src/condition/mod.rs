@@ -38,7 +38,7 @@ pub struct CompiledCondition {
     key_hash: u64,
     values: Values,
     /// The policy values as written, for explanations.
-    written: Vec<String>,
+    written: Vec<Arc<str>>,
     span: Span,
 }
 
@@ -112,8 +112,10 @@ pub struct ConditionTrace {
     /// `None` (left out of the JSON) when the key is missing from the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_values: Option<Vec<String>>,
-    /// The policy values after variable substitution.
-    pub policy_values: Vec<String>,
+    /// The policy values after variable substitution (shared with the policy when they have
+    /// no variables).
+    #[serde(serialize_with = "crate::note::shared_strs")]
+    pub policy_values: Vec<Arc<str>>,
     pub result: bool,
     pub note: Note,
     pub span: Span,
@@ -125,10 +127,14 @@ impl CompiledCondition {
         let operator = entry.operator.value;
         let base = operator.base;
         let substitute = variables && base.accepts_variables();
-        let written: Vec<String> = entry.values.iter().map(|v| v.value.clone()).collect();
-        let text = |w: &String, fold: bool| {
+        let written: Vec<Arc<str>> = entry
+            .values
+            .iter()
+            .map(|v| Arc::from(v.value.as_str()))
+            .collect();
+        let text = |w: &str, fold: bool| {
             if is_plain_as_written(w, substitute) {
-                return Text::Fixed(if fold { fold_str(w) } else { w.clone() });
+                return Text::Fixed(if fold { fold_str(w) } else { w.to_string() });
             }
             let t = Template::parse(w, substitute);
             match t.plain_text() {
@@ -467,14 +473,20 @@ impl CompiledCondition {
     }
 
     /// Policy values after substitution, for display.
-    fn resolved_values(&self, ctx: &RequestContext) -> Vec<String> {
-        let show = |t: &Template, w: &String| match t.resolve(ctx, true) {
-            Ok(r) => r.text,
-            Err(u) => format!("{w} (unresolved: {})", u.note()),
+    fn resolved_values(&self, ctx: &RequestContext) -> Vec<Arc<str>> {
+        let show = |t: &Template, w: &str| -> Arc<str> {
+            match t.resolve(ctx, true) {
+                Ok(r) => Arc::from(r.text),
+                Err(u) => Arc::from(format!("{w} (unresolved: {})", u.note())),
+            }
         };
         (0..self.len())
             .map(|i| {
-                let w = self.written.get(i).cloned().unwrap_or_default();
+                let w = self
+                    .written
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from(""));
                 let template = match &self.values {
                     Values::Equal { values, .. } => match values.get(i) {
                         Some(Text::Template(t)) => Some(t),

@@ -543,7 +543,7 @@ fn traces(
             {
                 for key in &t.missing_keys {
                     if !missing.iter().any(|m| m.eq_ignore_ascii_case(key)) {
-                        missing.push(key.clone());
+                        missing.push(key.to_string());
                     }
                 }
             }

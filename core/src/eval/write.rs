@@ -361,7 +361,7 @@ fn list<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
     out.push(b']');
 }
 
-fn strings(out: &mut Vec<u8>, items: &[String]) {
+fn strings<S: std::ops::Deref<Target = str>>(out: &mut Vec<u8>, items: &[S]) {
     out.push(b'[');
     for (i, s) in items.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b"\"" } else { b",\"" });

@@ -89,7 +89,7 @@ pub struct CompiledStatement {
     resource: Option<Arc<Element<ResourcePattern>>>,
     conditions: Vec<CompiledCondition>,
     /// (as written, lowercased) keys the conditions and variables read, without duplicates.
-    keys_read: Vec<(String, String)>,
+    keys_read: Vec<(Arc<str>, String)>,
     /// `skip_reason().is_none()`, worked out once.
     evaluable: bool,
     /// The one service (lowercase) every `Action` value names plainly, if there is one: a request
@@ -262,8 +262,11 @@ pub struct StatementTrace {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<ConditionTrace>,
     /// Context keys the conditions (and policy variables) read that the request lacks.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing_keys: Vec<String>,
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::note::shared_strs"
+    )]
+    pub missing_keys: Vec<Arc<str>>,
 }
 
 impl CompiledStatement {
@@ -299,10 +302,10 @@ impl CompiledStatement {
             .map(|c| CompiledCondition::compile(c, variables))
             .collect();
         // Each condition reads its key, plus the keys of any variables.
-        let mut keys_read: Vec<(String, String)> = Vec::with_capacity(conditions.len());
+        let mut keys_read: Vec<(Arc<str>, String)> = Vec::with_capacity(conditions.len());
         let mut add = |key: &str, lower: &str| {
             if !keys_read.iter().any(|(_, l)| l == lower) {
-                keys_read.push((key.to_string(), lower.to_string()));
+                keys_read.push((Arc::from(key), lower.to_string()));
             }
         };
         for c in &conditions {
