@@ -19,9 +19,35 @@ pub enum Note {
     /// `before`, then a shared text of the request, then `after`.
     Around {
         before: &'static str,
-        text: Arc<str>,
+        text: SharedText,
         after: &'static str,
     },
+}
+
+/// A text of the request that many notes name, shared, and scanned once for bytes JSON escapes
+/// (the writer copies a plain one as it is).
+#[derive(Clone, Debug)]
+pub struct SharedText {
+    text: Arc<str>,
+    plain: bool,
+}
+
+impl SharedText {
+    pub fn new(text: &str) -> SharedText {
+        SharedText {
+            text: Arc::from(text),
+            plain: !needs_escape(text),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether JSON escapes none of its bytes.
+    pub fn is_plain(&self) -> bool {
+        self.plain
+    }
 }
 
 impl Note {
@@ -31,14 +57,14 @@ impl Note {
     }
 
     /// `before` + `text` + `after`, sharing `text`.
-    pub fn around(before: &'static str, text: &Arc<str>, after: &'static str) -> Note {
+    pub fn around(before: &'static str, text: &SharedText, after: &'static str) -> Note {
         debug_assert!(
             !needs_escape(before) && !needs_escape(after),
             "the JSON writer copies a note's fixed phrases as they are"
         );
         Note::Around {
             before,
-            text: Arc::clone(text),
+            text: text.clone(),
             after,
         }
     }
@@ -61,7 +87,7 @@ impl Note {
                 before,
                 text,
                 after,
-            } => [before, text, after],
+            } => [before, text.as_str(), after],
         }
     }
 
@@ -167,12 +193,13 @@ mod tests {
     use super::*;
 
     fn vocabulary() -> Vec<(Note, String)> {
-        let texts: [Arc<str>; 4] = [
-            Arc::from(""),
-            Arc::from("ecr:PutImage"),
-            Arc::from("a\"b\\c\nd\u{1}é"),
-            Arc::from("arn:aws:s3:::bucket/*"),
-        ];
+        let texts = [
+            "",
+            "ecr:PutImage",
+            "a\"b\\c\nd\u{1}é",
+            "arn:aws:s3:::bucket/*",
+        ]
+        .map(SharedText::new);
         let mut out = vec![
             (Note::fixed(""), String::new()),
             (Note::fixed("plain"), "plain".to_string()),
@@ -184,7 +211,7 @@ mod tests {
             for (before, after) in [("", ""), ("`", "` matches"), ("no `", "")] {
                 out.push((
                     Note::around(before, text, after),
-                    format!("{before}{text}{after}"),
+                    format!("{before}{}{after}", text.as_str()),
                 ));
             }
         }

@@ -311,7 +311,11 @@ fn note(out: &mut Vec<u8>, n: &Note) {
             after,
         } => {
             out.extend_from_slice(before.as_bytes());
-            body(out, text);
+            if text.is_plain() {
+                out.extend_from_slice(text.as_str().as_bytes());
+            } else {
+                body(out, text.as_str());
+            }
             out.extend_from_slice(after.as_bytes());
         }
     }
@@ -611,6 +615,39 @@ mod tests {
         let mut out = Vec::new();
         string(&mut out, text);
         String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// A note is written as serde writes the string it spells, whether its shared text is plain
+    /// (copied as it is) or has bytes to escape, in every form of note.
+    #[test]
+    fn notes_are_written_as_serde_writes_their_text() {
+        let texts = [
+            "",
+            "ecr:PutImage",
+            "arn:aws:s3:::b/k\"q",
+            "a\\b\nc\u{1}d\u{7f}é",
+            "arn:aws:ecr:us-east-1:111122223333:repository/team0-web-0",
+        ];
+        for text in texts {
+            let shared = crate::note::SharedText::new(text);
+            assert_eq!(
+                shared.is_plain(),
+                serde_string(text) == format!("\"{text}\"")
+            );
+            for n in [
+                Note::around("`", &shared, "` matches"),
+                Note::around("", &shared, ""),
+                Note::from(text.to_string()),
+                Note::phrases(["key missing: ", "StringEquals", " (C3)"]),
+            ] {
+                let mut out = vec![b'"'];
+                note(&mut out, &n);
+                out.push(b'"');
+                let expected = serde_json::to_string(&n).unwrap_or_default();
+                assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+                assert_eq!(expected, serde_string(&n.to_string()));
+            }
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::principal::{
 use crate::concat::concat;
 use crate::condition::{CompiledCondition, ConditionTrace};
 use crate::context::RequestContext;
-use crate::note::{shared_text, Note};
+use crate::note::{shared_text, Note, SharedText};
 use crate::policy::{Effect, Policy, PrincipalElement, Statement, StringElement};
 use crate::span::Span;
 use serde::Serialize;
@@ -221,15 +221,15 @@ pub struct ElementTrace {
 /// allocation each per evaluation instead of one per note).
 #[derive(Clone, Debug)]
 pub struct ExplainTexts {
-    pub action: Arc<str>,
-    pub resource: Arc<str>,
+    pub action: SharedText,
+    pub resource: SharedText,
 }
 
 impl ExplainTexts {
     pub fn new(req: &Request) -> ExplainTexts {
         ExplainTexts {
-            action: Arc::from(req.action),
-            resource: Arc::from(req.resource),
+            action: SharedText::new(req.action),
+            resource: SharedText::new(req.resource),
         }
     }
 }
