@@ -287,13 +287,9 @@ impl CompiledCondition {
             .map(|found| found.value);
         let request_values = value.map(|v| v.values().to_vec());
         let policy_values = self.resolved_values(ctx);
-        let operator = match self.operator {
-            Operator {
-                set: None,
-                if_exists: false,
-                base,
-            } => Cow::Borrowed(base.name()),
-            _ => Cow::Owned(self.operator.canonical()),
+        let operator = match self.plain_operator_name() {
+            Some(name) => Cow::Borrowed(name),
+            None => Cow::Owned(self.operator.canonical()),
         };
         let note = self.note(reason, result, value, ctx, &operator);
         ConditionTrace {
@@ -304,6 +300,19 @@ impl CompiledCondition {
             result,
             note,
             span: self.span,
+        }
+    }
+
+    /// The operator's canonical spelling when it is a base operator's fixed name (no qualifier,
+    /// no `IfExists`): then explanations borrow it.
+    fn plain_operator_name(&self) -> Option<&'static str> {
+        match self.operator {
+            Operator {
+                set: None,
+                if_exists: false,
+                base,
+            } => Some(base.name()),
+            _ => None,
         }
     }
 
@@ -516,18 +525,14 @@ impl CompiledCondition {
         result: bool,
         value: Option<&ContextValue>,
         ctx: &RequestContext,
-        op: &Cow<'static, str>,
+        op: &str,
     ) -> Note {
-        let operator_name = match op {
-            Cow::Borrowed(name) => Some(*name),
-            Cow::Owned(_) => None,
-        };
         let key = &self.key;
         match reason {
             Reason::MissingIfExists => concat(&["key missing: `", key, "` is not in the request, and …IfExists makes the condition true (C11)"]).into(),
             Reason::MissingForAll => format!("key missing: ForAllValues is true when the key is missing (C13); pair it with `Null: {{\"{key}\": \"false\"}}` to require the key").into(),
             Reason::MissingForAny => Note::fixed("key missing: ForAnyValue is false when the key is missing (C14)"),
-            Reason::MissingNegated => match operator_name {
+            Reason::MissingNegated => match self.plain_operator_name() {
                 Some(op) => Note::phrases(["key missing: the negated operator ", op, " is true when the key is missing (C3)"]),
                 None => concat(&["key missing: the negated operator ", op, " is true when the key is missing (C3)"]).into(),
             },
@@ -684,5 +689,49 @@ mod tests {
             }
         }
         assert!(checked >= 9 * 20, "only {checked} comparisons");
+    }
+
+    /// A condition's trace borrows its operator's name only when that is the canonical
+    /// spelling, for every base operator with and without a qualifier and `IfExists`; the
+    /// negated-operator note spells the same sentence either way.
+    #[test]
+    fn borrowed_operator_names_are_the_canonical_spelling() {
+        let ctx = RequestContext::new();
+        let mut borrowed = 0;
+        for base in crate::policy::BaseOperator::ALL {
+            for set in [None, Some("ForAnyValue:"), Some("ForAllValues:")] {
+                for if_exists in ["", "IfExists"] {
+                    let op = format!("{}{}{if_exists}", set.unwrap_or(""), base.name());
+                    let text = format!(
+                        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                            "Action": "s3:*", "Resource": "*",
+                            "Condition": {{"{op}": {{"aws:k": ["v"]}}}}}}]}}"#
+                    );
+                    let parsed = crate::policy::parse_policy(&text);
+                    let Some(entry) = parsed
+                        .policy
+                        .as_ref()
+                        .and_then(|p| p.statements.first())
+                        .and_then(|s| s.conditions.first())
+                    else {
+                        continue;
+                    };
+                    let c = CompiledCondition::compile(entry, true);
+                    let trace = c.explain(&ctx);
+                    assert_eq!(trace.operator, c.operator.canonical(), "{op}");
+                    if let Cow::Borrowed(_) = trace.operator {
+                        borrowed += 1;
+                    }
+                    if base.is_negated() && set.is_none() && if_exists.is_empty() {
+                        let expected = format!(
+                            "key missing: the negated operator {} is true when the key is missing (C3)",
+                            c.operator.canonical()
+                        );
+                        assert_eq!(trace.note.to_string(), expected, "{op}");
+                    }
+                }
+            }
+        }
+        assert!(borrowed >= 20, "only {borrowed} borrowed names");
     }
 }
