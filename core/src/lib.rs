@@ -70,6 +70,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod json;
 pub mod matching;
+pub mod note;
 pub mod policy;
 pub mod scenario;
 pub mod span;

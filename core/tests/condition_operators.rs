@@ -556,6 +556,9 @@ fn notes_explain_missing_keys() {
     );
     assert_eq!(t.conditions[0].request_values, None);
     assert_eq!(t.conditions[2].request_values, Some(vec!["1".to_string()]));
-    assert_eq!(t.missing_keys, vec!["a".to_string(), "b".to_string()]);
+    assert_eq!(
+        t.missing_keys.iter().map(|k| &**k).collect::<Vec<_>>(),
+        ["a", "b"]
+    );
     assert!(!t.matched);
 }

@@ -261,11 +261,8 @@ fn explanation_reports_resolved_values_and_missing_keys() {
     );
     assert_eq!(r.pattern.as_deref(), Some(HOME));
     assert_eq!(
-        t.missing_keys,
-        vec![
-            "aws:PrincipalTag/team".to_string(),
-            "aws:ResourceTag/team".to_string()
-        ]
+        t.missing_keys.iter().map(|k| &**k).collect::<Vec<_>>(),
+        ["aws:PrincipalTag/team", "aws:ResourceTag/team"]
     );
     assert!(!t.matched);
     assert!(t.conditions[0].note.contains("key missing"));

@@ -15,26 +15,30 @@ use crate::context::{key_hash, ContextValue, RequestContext};
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
 use crate::matching::variables::{is_plain_as_written, Template};
 use crate::matching::wildcard::{eq_fold, fold_str, glob_tokens, Pattern};
+use crate::note::Note;
 use crate::policy::{BaseOperator, ConditionEntry, Operator, OperatorClass, SetQualifier};
 use crate::span::Span;
 use date::{parse_date, Instant};
 use ip::{parse_request_ip, Cidr};
 use numeric::Decimal;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// One condition after compilation.
 #[derive(Clone, Debug)]
 pub struct CompiledCondition {
     operator: Operator,
-    key: String,
+    /// Shared with the traces that name it.
+    key: Arc<str>,
     key_lower: String,
     /// `key_hash(key_lower)`, for the context lookup.
     key_hash: u64,
     values: Values,
     /// The policy values as written, for explanations.
-    written: Vec<String>,
+    written: Vec<Arc<str>>,
     span: Span,
 }
 
@@ -101,15 +105,19 @@ enum Reason {
 #[serde(rename_all = "camelCase")]
 pub struct ConditionTrace {
     /// Canonical spelling, e.g. `ForAnyValue:StringLikeIfExists`.
-    pub operator: String,
-    pub key: String,
+    /// Borrowed when it is a base operator's name (no qualifier, no `IfExists`).
+    pub operator: Cow<'static, str>,
+    #[serde(serialize_with = "crate::note::shared_str")]
+    pub key: Arc<str>,
     /// `None` (left out of the JSON) when the key is missing from the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_values: Option<Vec<String>>,
-    /// The policy values after variable substitution.
-    pub policy_values: Vec<String>,
+    /// The policy values after variable substitution (shared with the policy when they have
+    /// no variables).
+    #[serde(serialize_with = "crate::note::shared_strs")]
+    pub policy_values: Vec<Arc<str>>,
     pub result: bool,
-    pub note: String,
+    pub note: Note,
     pub span: Span,
 }
 
@@ -119,10 +127,14 @@ impl CompiledCondition {
         let operator = entry.operator.value;
         let base = operator.base;
         let substitute = variables && base.accepts_variables();
-        let written: Vec<String> = entry.values.iter().map(|v| v.value.clone()).collect();
-        let text = |w: &String, fold: bool| {
+        let written: Vec<Arc<str>> = entry
+            .values
+            .iter()
+            .map(|v| Arc::from(v.value.as_str()))
+            .collect();
+        let text = |w: &str, fold: bool| {
             if is_plain_as_written(w, substitute) {
-                return Text::Fixed(if fold { fold_str(w) } else { w.clone() });
+                return Text::Fixed(if fold { fold_str(w) } else { w.to_string() });
             }
             let t = Template::parse(w, substitute);
             match t.plain_text() {
@@ -205,7 +217,7 @@ impl CompiledCondition {
         let key_lower = entry.key.value.to_ascii_lowercase();
         CompiledCondition {
             operator,
-            key: entry.key.value.clone(),
+            key: Arc::from(entry.key.value.as_str()),
             key_hash: key_hash(&key_lower),
             key_lower,
             values,
@@ -229,7 +241,7 @@ impl CompiledCondition {
     }
 
     /// The condition key as written and lowercased.
-    pub fn key_spellings(&self) -> (&String, &String) {
+    pub fn key_spellings(&self) -> (&Arc<str>, &str) {
         (&self.key, &self.key_lower)
     }
 
@@ -239,7 +251,7 @@ impl CompiledCondition {
             .templates()
             .flat_map(|t| t.variables())
             .filter(|v| v.default.is_none());
-        std::iter::once((self.key.as_str(), self.key_lower.as_str()))
+        std::iter::once((&*self.key, self.key_lower.as_str()))
             .chain(vars.map(|v| (v.key.as_str(), v.key_lower.as_str())))
     }
 
@@ -285,7 +297,10 @@ impl CompiledCondition {
             .map(|found| found.value);
         let request_values = value.map(|v| v.values().to_vec());
         let policy_values = self.resolved_values(ctx);
-        let operator = self.operator.canonical();
+        let operator = match self.plain_operator_name() {
+            Some(name) => Cow::Borrowed(name),
+            None => Cow::Owned(self.operator.canonical()),
+        };
         let note = self.note(reason, result, value, ctx, &operator);
         ConditionTrace {
             operator,
@@ -295,6 +310,19 @@ impl CompiledCondition {
             result,
             note,
             span: self.span,
+        }
+    }
+
+    /// The operator's canonical spelling when it is a base operator's fixed name (no qualifier,
+    /// no `IfExists`): then explanations borrow it.
+    fn plain_operator_name(&self) -> Option<&'static str> {
+        match self.operator {
+            Operator {
+                set: None,
+                if_exists: false,
+                base,
+            } => Some(base.name()),
+            _ => None,
         }
     }
 
@@ -464,14 +492,20 @@ impl CompiledCondition {
     }
 
     /// Policy values after substitution, for display.
-    fn resolved_values(&self, ctx: &RequestContext) -> Vec<String> {
-        let show = |t: &Template, w: &String| match t.resolve(ctx, true) {
-            Ok(r) => r.text,
-            Err(u) => format!("{w} (unresolved: {})", u.note()),
+    fn resolved_values(&self, ctx: &RequestContext) -> Vec<Arc<str>> {
+        let show = |t: &Template, w: &str| -> Arc<str> {
+            match t.resolve(ctx, true) {
+                Ok(r) => Arc::from(r.text),
+                Err(u) => Arc::from(format!("{w} (unresolved: {})", u.note())),
+            }
         };
         (0..self.len())
             .map(|i| {
-                let w = self.written.get(i).cloned().unwrap_or_default();
+                let w = self
+                    .written
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from(""));
                 let template = match &self.values {
                     Values::Equal { values, .. } => match values.get(i) {
                         Some(Text::Template(t)) => Some(t),
@@ -502,43 +536,46 @@ impl CompiledCondition {
         value: Option<&ContextValue>,
         ctx: &RequestContext,
         op: &str,
-    ) -> String {
+    ) -> Note {
         let key = &self.key;
         match reason {
-            Reason::MissingIfExists => concat(&["key missing: `", key, "` is not in the request, and …IfExists makes the condition true (C11)"]),
-            Reason::MissingForAll => format!("key missing: ForAllValues is true when the key is missing (C13); pair it with `Null: {{\"{key}\": \"false\"}}` to require the key"),
-            Reason::MissingForAny => "key missing: ForAnyValue is false when the key is missing (C14)".into(),
-            Reason::MissingNegated => concat(&["key missing: the negated operator ", op, " is true when the key is missing (C3)"]),
-            Reason::MissingPlain => concat(&["key missing: `", key, "` is not in the request, so ", op, " is false (C3)"]),
+            Reason::MissingIfExists => concat(&["key missing: `", key, "` is not in the request, and …IfExists makes the condition true (C11)"]).into(),
+            Reason::MissingForAll => format!("key missing: ForAllValues is true when the key is missing (C13); pair it with `Null: {{\"{key}\": \"false\"}}` to require the key").into(),
+            Reason::MissingForAny => Note::fixed("key missing: ForAnyValue is false when the key is missing (C14)"),
+            Reason::MissingNegated => match self.plain_operator_name() {
+                Some(op) => Note::phrases(["key missing: the negated operator ", op, " is true when the key is missing (C3)"]),
+                None => concat(&["key missing: the negated operator ", op, " is true when the key is missing (C3)"]).into(),
+            },
+            Reason::MissingPlain => concat(&["key missing: `", key, "` is not in the request, so ", op, " is false (C3)"]).into(),
             Reason::Null => {
                 let present = value.is_some_and(|v| !v.values().is_empty());
                 format!(
                     "`{key}` is {} (C12: Null `true` tests absence, `false` presence)",
                     if present { "present" } else { "absent" }
-                )
+                ).into()
             }
             Reason::PlainOnMulti => format!(
                 "`{key}` carries several values; a plain operator on a multi-valued key does not match (Q4): use ForAnyValue: or ForAllValues:"
-            ),
-            Reason::EmptyForAll => "the key's value set is empty: ForAllValues is true (C13)".into(),
-            Reason::EmptyForAny => "the key's value set is empty: ForAnyValue is false (C14)".into(),
+            ).into(),
+            Reason::EmptyForAll => Note::fixed("the key's value set is empty: ForAllValues is true (C13)"),
+            Reason::EmptyForAny => Note::fixed("the key's value set is empty: ForAnyValue is false (C14)"),
             Reason::Compared => {
-                let mut note = match (self.operator.set, self.operator.base.is_negated(), result) {
-                    (Some(SetQualifier::ForAllValues), _, true) => "every request value satisfies the operator".to_string(),
-                    (Some(SetQualifier::ForAllValues), _, false) => "some request value does not satisfy the operator".to_string(),
-                    (Some(SetQualifier::ForAnyValue), _, true) => "at least one request value satisfies the operator".to_string(),
-                    (Some(SetQualifier::ForAnyValue), _, false) => "no request value satisfies the operator".to_string(),
-                    (None, true, true) => "the request value matches none of the policy values".to_string(),
-                    (None, true, false) => "the request value matches one of the policy values (or cannot be compared)".to_string(),
-                    (None, false, true) => "the request value matches a policy value".to_string(),
-                    (None, false, false) => "the request value matches none of the policy values".to_string(),
+                let note = match (self.operator.set, self.operator.base.is_negated(), result) {
+                    (Some(SetQualifier::ForAllValues), _, true) => "every request value satisfies the operator",
+                    (Some(SetQualifier::ForAllValues), _, false) => "some request value does not satisfy the operator",
+                    (Some(SetQualifier::ForAnyValue), _, true) => "at least one request value satisfies the operator",
+                    (Some(SetQualifier::ForAnyValue), _, false) => "no request value satisfies the operator",
+                    (None, true, true) => "the request value matches none of the policy values",
+                    (None, true, false) => "the request value matches one of the policy values (or cannot be compared)",
+                    (None, false, true) => "the request value matches a policy value",
+                    (None, false, false) => "the request value matches none of the policy values",
                 };
                 let problems = self.problems(value, ctx);
-                if !problems.is_empty() {
-                    note.push_str("; ");
-                    note.push_str(&problems.join("; "));
+                if problems.is_empty() {
+                    Note::fixed(note)
+                } else {
+                    concat(&[note, "; ", &problems.join("; ")]).into()
                 }
-                note
             }
         }
     }
@@ -662,5 +699,49 @@ mod tests {
             }
         }
         assert!(checked >= 9 * 20, "only {checked} comparisons");
+    }
+
+    /// A condition's trace borrows its operator's name only when that is the canonical
+    /// spelling, for every base operator with and without a qualifier and `IfExists`; the
+    /// negated-operator note spells the same sentence either way.
+    #[test]
+    fn borrowed_operator_names_are_the_canonical_spelling() {
+        let ctx = RequestContext::new();
+        let mut borrowed = 0;
+        for base in crate::policy::BaseOperator::ALL {
+            for set in [None, Some("ForAnyValue:"), Some("ForAllValues:")] {
+                for if_exists in ["", "IfExists"] {
+                    let op = format!("{}{}{if_exists}", set.unwrap_or(""), base.name());
+                    let text = format!(
+                        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                            "Action": "s3:*", "Resource": "*",
+                            "Condition": {{"{op}": {{"aws:k": ["v"]}}}}}}]}}"#
+                    );
+                    let parsed = crate::policy::parse_policy(&text);
+                    let Some(entry) = parsed
+                        .policy
+                        .as_ref()
+                        .and_then(|p| p.statements.first())
+                        .and_then(|s| s.conditions.first())
+                    else {
+                        continue;
+                    };
+                    let c = CompiledCondition::compile(entry, true);
+                    let trace = c.explain(&ctx);
+                    assert_eq!(trace.operator, c.operator.canonical(), "{op}");
+                    if let Cow::Borrowed(_) = trace.operator {
+                        borrowed += 1;
+                    }
+                    if base.is_negated() && set.is_none() && if_exists.is_empty() {
+                        let expected = format!(
+                            "key missing: the negated operator {} is true when the key is missing (C3)",
+                            c.operator.canonical()
+                        );
+                        assert_eq!(trace.note.to_string(), expected, "{op}");
+                    }
+                }
+            }
+        }
+        assert!(borrowed >= 20, "only {borrowed} borrowed names");
     }
 }

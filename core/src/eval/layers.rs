@@ -9,7 +9,7 @@ use super::result::*;
 use super::{options_for, Hit, Participation};
 use crate::concat::{concat, decimal};
 use crate::context::ContextValue;
-use crate::matching::PreparedMatch;
+use crate::matching::{ExplainTexts, PreparedMatch};
 use crate::policy::Effect;
 use std::borrow::Cow;
 
@@ -510,6 +510,7 @@ fn traces(
 ) -> (Vec<PolicyTrace>, Vec<String>) {
     let mut missing: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(set.all().count());
+    let texts = ExplainTexts::new(&request.request);
     for policy in set.all() {
         let participates = policy.enabled
             && match policy.layer {
@@ -527,7 +528,7 @@ fn traces(
             .iter()
             .flat_map(|c| c.statements())
             .map(|s| {
-                let mut t = s.explain_prepared(request, options);
+                let mut t = s.explain_prepared(request, &texts, options);
                 if policy.is_skipped(s.index()) && t.skipped.is_none() {
                     t.skipped = Some("this statement has an error for this policy type (see diagnostics) and is skipped".into());
                     t.matched = false;
@@ -542,7 +543,7 @@ fn traces(
             {
                 for key in &t.missing_keys {
                     if !missing.iter().any(|m| m.eq_ignore_ascii_case(key)) {
-                        missing.push(key.clone());
+                        missing.push(key.to_string());
                     }
                 }
             }

@@ -15,6 +15,7 @@ use crate::condition::ConditionTrace;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
+use crate::note::Note;
 use crate::policy::Effect;
 use crate::span::{Position, Span};
 
@@ -189,7 +190,7 @@ fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
         out.push(b'"');
     }
     out.extend_from_slice(b",\"note\":\"");
-    body(out, &e.note);
+    note(out, &e.note);
     out.extend_from_slice(b"\"}");
 }
 
@@ -223,7 +224,7 @@ fn condition_trace(out: &mut Vec<u8>, c: &ConditionTrace) {
     } else {
         b",\"result\":false,\"note\":\""
     });
-    body(out, &c.note);
+    note(out, &c.note);
     out.extend_from_slice(b"\",\"span\":");
     span(out, &c.span);
     out.push(b'}');
@@ -296,6 +297,30 @@ fn fixed_or_body(out: &mut Vec<u8>, text: &str, fixed: impl Iterator<Item = &'st
     }
 }
 
+/// A note's text escaped: only the shared request text of a templated note is scanned, its
+/// fixed phrases need no escape (`Note::around` checks).
+fn note(out: &mut Vec<u8>, n: &Note) {
+    match n {
+        Note::Text(text) => body(out, text),
+        Note::Phrases(phrases) => phrases
+            .iter()
+            .for_each(|p| out.extend_from_slice(p.as_bytes())),
+        Note::Around {
+            before,
+            text,
+            after,
+        } => {
+            out.extend_from_slice(before.as_bytes());
+            if text.is_plain() {
+                out.extend_from_slice(text.as_str().as_bytes());
+            } else {
+                body(out, text.as_str());
+            }
+            out.extend_from_slice(after.as_bytes());
+        }
+    }
+}
+
 fn span(out: &mut Vec<u8>, s: &Span) {
     out.extend_from_slice(b"{\"start\":");
     position(out, &s.start);
@@ -340,7 +365,7 @@ fn list<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
     out.push(b']');
 }
 
-fn strings(out: &mut Vec<u8>, items: &[String]) {
+fn strings<S: std::ops::Deref<Target = str>>(out: &mut Vec<u8>, items: &[S]) {
     out.push(b'[');
     for (i, s) in items.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b"\"" } else { b",\"" });
@@ -590,6 +615,39 @@ mod tests {
         let mut out = Vec::new();
         string(&mut out, text);
         String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// A note is written as serde writes the string it spells, whether its shared text is plain
+    /// (copied as it is) or has bytes to escape, in every form of note.
+    #[test]
+    fn notes_are_written_as_serde_writes_their_text() {
+        let texts = [
+            "",
+            "ecr:PutImage",
+            "arn:aws:s3:::b/k\"q",
+            "a\\b\nc\u{1}d\u{7f}é",
+            "arn:aws:ecr:us-east-1:111122223333:repository/team0-web-0",
+        ];
+        for text in texts {
+            let shared = crate::note::SharedText::new(text);
+            assert_eq!(
+                shared.is_plain(),
+                serde_string(text) == format!("\"{text}\"")
+            );
+            for n in [
+                Note::around("`", &shared, "` matches"),
+                Note::around("", &shared, ""),
+                Note::from(text.to_string()),
+                Note::phrases(["key missing: ", "StringEquals", " (C3)"]),
+            ] {
+                let mut out = vec![b'"'];
+                note(&mut out, &n);
+                out.push(b'"');
+                let expected = serde_json::to_string(&n).unwrap_or_default();
+                assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+                assert_eq!(expected, serde_string(&n.to_string()));
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod wildcard;
 pub use prepared::MatchTarget;
 pub use principal::{PrincipalMatchKind, RequestPrincipal};
 pub use statement::{
-    Applies, CompiledPolicy, CompiledStatement, ElementTrace, MatchOptions, PreparedMatch, Request,
-    StatementTrace,
+    Applies, CompiledPolicy, CompiledStatement, ElementTrace, ExplainTexts, MatchOptions,
+    PreparedMatch, Request, StatementTrace,
 };
 pub use wildcard::glob_match;

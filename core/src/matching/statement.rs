@@ -14,6 +14,7 @@ use super::principal::{
 use crate::concat::concat;
 use crate::condition::{CompiledCondition, ConditionTrace};
 use crate::context::RequestContext;
+use crate::note::{shared_text, Note, SharedText};
 use crate::policy::{Effect, Policy, PrincipalElement, Statement, StringElement};
 use crate::span::Span;
 use serde::Serialize;
@@ -77,7 +78,7 @@ impl CompiledPolicy {
 #[derive(Clone, Debug)]
 pub struct CompiledStatement {
     index: usize,
-    sid: Option<String>,
+    sid: Option<Arc<str>>,
     effect: Option<Effect>,
     span: Span,
     invalid: Option<String>,
@@ -104,7 +105,7 @@ enum KeysRead {
     ConditionKeys,
     /// Any other case, listed: each condition's key and its variables' keys, then the resource
     /// variables' keys, each first use kept.
-    Listed(Vec<(String, String)>),
+    Listed(Vec<(Arc<str>, String)>),
 }
 
 impl KeysRead {
@@ -129,14 +130,14 @@ impl KeysRead {
         if own_keys_only {
             return KeysRead::ConditionKeys;
         }
-        let mut listed: Vec<(String, String)> = Vec::with_capacity(conditions.len());
+        let mut listed: Vec<(Arc<str>, String)> = Vec::with_capacity(conditions.len());
         let keys = conditions
             .iter()
             .flat_map(CompiledCondition::keys_read)
             .chain(resource_variables());
         for (key, lower) in keys {
             if !listed.iter().any(|(_, l)| l == lower) {
-                listed.push((key.to_string(), lower.to_string()));
+                listed.push((Arc::from(key), lower.to_string()));
             }
         }
         KeysRead::Listed(listed)
@@ -147,14 +148,15 @@ impl KeysRead {
 struct Element<P> {
     negated: bool,
     patterns: Vec<P>,
-    written: Vec<String>,
+    /// Shared with the traces that name the value that matched.
+    written: Vec<Arc<str>>,
 }
 
 #[derive(Clone, Debug)]
 struct CompiledPrincipal {
     negated: bool,
     patterns: Vec<PrincipalPattern>,
-    written: Vec<String>,
+    written: Vec<Arc<str>>,
 }
 
 /// An `Action`/`NotAction` element compiled, and the one service (lowercase) its values name
@@ -204,7 +206,7 @@ thread_local! {
         Arc::new(Element {
             negated,
             patterns: vec![ResourcePattern::compile("*", false)],
-            written: vec!["*".to_string()],
+            written: vec![Arc::from("*")],
         })
     });
 }
@@ -234,8 +236,11 @@ fn compile_resources_afresh(e: &StringElement, variables: bool) -> Arc<Element<R
 }
 
 /// The values of an element as written.
-fn written(e: &StringElement) -> Vec<String> {
-    e.values.iter().map(|v| v.value.clone()).collect()
+fn written(e: &StringElement) -> Vec<Arc<str>> {
+    e.values
+        .iter()
+        .map(|v| Arc::from(v.value.as_str()))
+        .collect()
 }
 
 /// One element (principal, action or resource) as the explanation shows it.
@@ -248,12 +253,32 @@ pub struct ElementTrace {
     pub matched: bool,
     pub negated: bool,
     /// The value that matched the request (for a `Not…` element: the one that excluded it).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "shared_text"
+    )]
+    pub pattern: Option<Arc<str>>,
     /// That value after policy-variable substitution, when it had variables.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<String>,
-    pub note: String,
+    pub note: Note,
+}
+
+/// The request's action and resource, shared by the notes of every statement's trace (one
+/// allocation each per evaluation instead of one per note).
+#[derive(Clone, Debug)]
+pub struct ExplainTexts {
+    pub action: SharedText,
+    pub resource: SharedText,
+}
+
+impl ExplainTexts {
+    pub fn new(req: &Request) -> ExplainTexts {
+        ExplainTexts {
+            action: SharedText::new(req.action),
+            resource: SharedText::new(req.resource),
+        }
+    }
 }
 
 /// Everything about one statement and one request. In JSON, absent (`None`) and empty fields
@@ -262,8 +287,11 @@ pub struct ElementTrace {
 #[serde(rename_all = "camelCase")]
 pub struct StatementTrace {
     pub index: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sid: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "shared_text"
+    )]
+    pub sid: Option<Arc<str>>,
     pub effect: Option<Effect>,
     pub span: Span,
     pub matched: bool,
@@ -281,8 +309,11 @@ pub struct StatementTrace {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<ConditionTrace>,
     /// Context keys the conditions (and policy variables) read that the request lacks.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing_keys: Vec<String>,
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::note::shared_strs"
+    )]
+    pub missing_keys: Vec<Arc<str>>,
 }
 
 impl CompiledStatement {
@@ -309,7 +340,7 @@ impl CompiledStatement {
                     written: p
                         .entries
                         .iter()
-                        .map(|e| format!("{}: {}", e.kind.as_str(), e.value.value))
+                        .map(|e| Arc::from(format!("{}: {}", e.kind.as_str(), e.value.value)))
                         .collect(),
                 });
         let conditions: Vec<CompiledCondition> = statement
@@ -320,7 +351,7 @@ impl CompiledStatement {
         let keys_read = KeysRead::of(&conditions, resource.as_deref());
         let mut compiled = CompiledStatement {
             index: statement.index,
-            sid: statement.sid.as_ref().map(|s| s.value.clone()),
+            sid: statement.sid.as_ref().map(|s| Arc::from(s.value.as_str())),
             effect: statement.effect.as_ref().map(|e| e.value),
             span: statement.span,
             invalid: statement.invalid.clone(),
@@ -342,14 +373,14 @@ impl CompiledStatement {
 
     /// The context keys the conditions and variables read (as written, lowercased), without
     /// duplicates, in the order they are first read.
-    fn keys_read(&self) -> impl Iterator<Item = (&String, &String)> {
+    fn keys_read(&self) -> impl Iterator<Item = (&Arc<str>, &str)> {
         let (own, listed) = match &self.keys_read {
             KeysRead::ConditionKeys => (self.conditions.as_slice(), [].as_slice()),
             KeysRead::Listed(keys) => ([].as_slice(), keys.as_slice()),
         };
         own.iter()
             .map(CompiledCondition::key_spellings)
-            .chain(listed.iter().map(|(key, lower)| (key, lower)))
+            .chain(listed.iter().map(|(key, lower)| (key, lower.as_str())))
     }
 
     /// The one service (lowercase) every `Action` value names plainly, if there is one.
@@ -481,12 +512,21 @@ impl CompiledStatement {
 
     /// Every element and condition, with why (slow path). Agrees with [`Self::applies`].
     pub fn explain(&self, req: &Request, opts: MatchOptions) -> StatementTrace {
-        self.explain_prepared(&PreparedMatch::new(*req, None), opts)
+        self.explain_prepared(
+            &PreparedMatch::new(*req, None),
+            &ExplainTexts::new(req),
+            opts,
+        )
     }
 
     /// As [`Self::explain`], for a request prepared once for many statements (the action
-    /// folded and the resource read as an ARN once).
-    pub fn explain_prepared(&self, prepared: &PreparedMatch, opts: MatchOptions) -> StatementTrace {
+    /// folded and the resource read as an ARN once); `texts` are `prepared`'s action and resource.
+    pub fn explain_prepared(
+        &self,
+        prepared: &PreparedMatch,
+        texts: &ExplainTexts,
+        opts: MatchOptions,
+    ) -> StatementTrace {
         let req = &prepared.request;
         let missing_keys = self
             .keys_read()
@@ -515,8 +555,11 @@ impl CompiledStatement {
             trace.principal_match = kind;
             trace.principal = Some(element);
         }
-        trace.action = self.action.as_ref().map(|a| explain_action(a, prepared));
-        trace.resource = Some(self.explain_resource(prepared, opts));
+        trace.action = self
+            .action
+            .as_ref()
+            .map(|a| explain_action(a, prepared, texts));
+        trace.resource = Some(self.explain_resource(prepared, texts, opts));
         trace.conditions = self
             .conditions
             .iter()
@@ -546,8 +589,9 @@ impl CompiledStatement {
                     negated: false,
                     pattern: None,
                     resolved: None,
-                    note: "the statement has no `Principal`, which this policy type requires"
-                        .into(),
+                    note: Note::fixed(
+                        "the statement has no `Principal`, which this policy type requires",
+                    ),
                 },
                 None,
             );
@@ -562,7 +606,7 @@ impl CompiledStatement {
                     negated: true,
                     pattern: None,
                     resolved: None,
-                    note: outcome.note,
+                    note: outcome.note.into(),
                 },
                 outcome.kind,
             );
@@ -600,24 +644,31 @@ impl CompiledStatement {
                 negated: false,
                 pattern: found.and_then(|(_, i)| p.written.get(i).cloned()),
                 resolved: None,
-                note,
+                note: note.into(),
             },
             found.map(|(k, _)| k),
         )
     }
 
-    fn explain_resource(&self, prepared: &PreparedMatch, opts: MatchOptions) -> ElementTrace {
+    fn explain_resource(
+        &self,
+        prepared: &PreparedMatch,
+        texts: &ExplainTexts,
+        opts: MatchOptions,
+    ) -> ElementTrace {
         let req = &prepared.request;
         let Some(r) = &self.resource else {
             let (matched, note) = if opts.implicit_resource {
                 (
                     true,
-                    "no `Resource` element: the resource is implied by the policy (E3)".to_string(),
+                    Note::fixed(
+                        "no `Resource` element: the resource is implied by the policy (E3)",
+                    ),
                 )
             } else {
                 (
                     false,
-                    "the statement has no `Resource` or `NotResource`".to_string(),
+                    Note::fixed("the statement has no `Resource` or `NotResource`"),
                 )
             };
             return ElementTrace {
@@ -655,25 +706,29 @@ impl CompiledStatement {
                 ResourceMatch::No => {}
                 ResourceMatch::Unresolved(u) => unresolved.push(format!(
                     "`{}`: {}, so this entry matches nothing",
-                    r.written.get(i).map_or("", String::as_str),
+                    r.written.get(i).map_or("", |w| w),
                     u.note()
                 )),
             }
         }
         let element = if r.negated { "NotResource" } else { "Resource" };
         let any = hit.is_some();
+        let resource = &texts.resource;
         let mut note = match (r.negated, any) {
-            (false, true) => concat(&["`", req.resource, "` matches"]),
-            (false, false) if req.resource == "*" => {
-                "the action has no resource type (request resource `*`): only a policy `\"*\"` matches it (M4)".into()
+            (false, true) => Note::around("`", resource, "` matches"),
+            (false, false) if req.resource == "*" => Note::fixed(
+                "the action has no resource type (request resource `*`): only a policy `\"*\"` matches it (M4)",
+            ),
+            (false, false) => Note::around("no listed resource matches `", resource, "`"),
+            (true, true) => Note::around("`", resource, "` is excluded by NotResource"),
+            (true, false) => {
+                Note::around("`", resource, "` matches none of the excluded resources")
             }
-            (false, false) => concat(&["no listed resource matches `", req.resource, "`"]),
-            (true, true) => concat(&["`", req.resource, "` is excluded by NotResource"]),
-            (true, false) => concat(&["`", req.resource, "` matches none of the excluded resources"]),
         };
         if !unresolved.is_empty() {
-            note.push_str("; ");
-            note.push_str(&unresolved.join("; "));
+            note = note
+                .into_string_with(&concat(&["; ", &unresolved.join("; ")]))
+                .into();
         }
         let (pattern, resolved) = match hit {
             Some((i, resolved)) => (r.written.get(i).cloned(), resolved),
@@ -690,7 +745,11 @@ impl CompiledStatement {
     }
 }
 
-fn explain_action(a: &Element<ActionPattern>, prepared: &PreparedMatch) -> ElementTrace {
+fn explain_action(
+    a: &Element<ActionPattern>,
+    prepared: &PreparedMatch,
+    texts: &ExplainTexts,
+) -> ElementTrace {
     let action = prepared.request.action;
     let hit = match prepared.action_folded {
         // `action_folded` is ASCII (checked once by `PreparedMatch`).
@@ -700,19 +759,20 @@ fn explain_action(a: &Element<ActionPattern>, prepared: &PreparedMatch) -> Eleme
             .position(|p| p.matches_ascii_folded(folded)),
         None => a.patterns.iter().position(|p| p.matches(action)),
     };
+    let action = &texts.action;
     let note = match (a.negated, hit.is_some()) {
-        (false, true) => concat(&[
+        (false, true) => Note::around(
             "`",
             action,
             "` matches (actions compare case-insensitively)",
-        ]),
-        (false, false) => concat(&["no listed action matches `", action, "`"]),
-        (true, true) => concat(&["`", action, "` is excluded by NotAction"]),
-        (true, false) => concat(&[
+        ),
+        (false, false) => Note::around("no listed action matches `", action, "`"),
+        (true, true) => Note::around("`", action, "` is excluded by NotAction"),
+        (true, false) => Note::around(
             "`",
             action,
             "` matches none of the excluded actions, so NotAction covers it (M3)",
-        ]),
+        ),
     };
     ElementTrace {
         element: if a.negated { "NotAction" } else { "Action" },
@@ -819,7 +879,7 @@ mod tests {
             for s in compiled.statements() {
                 let kept: Vec<(String, String)> = s
                     .keys_read()
-                    .map(|(key, lower)| (key.clone(), lower.clone()))
+                    .map(|(key, lower)| (key.to_string(), lower.to_string()))
                     .collect();
                 assert_eq!(kept, listing(s), "{version}, statement {}", s.index());
                 match s.keys_read {
@@ -938,8 +998,9 @@ mod tests {
                     let plain = s.explain(&req, opts);
                     assert_eq!(s.applies(&req, opts).is_some(), plain.matched);
                     // The explanation of a prepared request is the plain one, field by field.
-                    assert_eq!(s.explain_prepared(&prepared, opts), plain);
-                    assert_eq!(s.explain_prepared(&targeted, opts), plain);
+                    let texts = ExplainTexts::new(&req);
+                    assert_eq!(s.explain_prepared(&prepared, &texts, opts), plain);
+                    assert_eq!(s.explain_prepared(&targeted, &texts, opts), plain);
                 }
             }
         }

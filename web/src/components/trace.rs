@@ -177,7 +177,7 @@ fn statement_html(
         })
     };
     let label = match &s.sid {
-        Some(sid) if !sid.is_empty() => sid.clone(),
+        Some(sid) if !sid.is_empty() => sid.to_string(),
         _ => format!("#{}", s.index + 1),
     };
     let effect = match s.effect {
@@ -237,9 +237,9 @@ fn element_html(e: &ElementTrace, kind: Option<&'static str>, pi: usize, si: usi
     let is_action = e.element.ends_with("Action");
     let pattern = e.pattern.as_ref().map(|p| {
         if is_action {
-            html! { <PatternHover pattern={p.clone()} id={format!("tr-x-{pi}-{si}")} /> }
+            html! { <PatternHover pattern={p.to_string()} id={format!("tr-x-{pi}-{si}")} /> }
         } else {
-            html! { <code class="tr-pattern">{ p }</code> }
+            html! { <code class="tr-pattern">{ p.to_string() }</code> }
         }
     });
     html! {
@@ -253,7 +253,7 @@ fn element_html(e: &ElementTrace, kind: Option<&'static str>, pi: usize, si: usi
             if let Some(r) = &e.resolved {
                 <span class="tr-resolved">{ "→ " }<code>{ r }</code></span>
             }
-            <span class="tr-note">{ &e.note }</span>
+            <span class="tr-note">{ e.note.to_string() }</span>
         </li>
     }
 }
@@ -268,18 +268,18 @@ fn conditions_html(s: &StatementTrace) -> Html {
         };
         html! {
             <li class={classes!("tr-condition", mark.class())} data-testid="trace-condition"
-                data-key={c.key.clone()} data-result={c.result.to_string()}>
+                data-key={c.key.to_string()} data-result={c.result.to_string()}>
                 <div class="tr-cond-head">
                     <span class="tr-mark" aria-label={mark.words()}>{ mark.symbol() }</span>
-                    <code class="tr-operator">{ &c.operator }</code>
-                    <code class="tr-key">{ &c.key }</code>
+                    <code class="tr-operator">{ c.operator.to_string() }</code>
+                    <code class="tr-key">{ c.key.to_string() }</code>
                 </div>
                 <dl class="tr-cond-values">
                     <dt>{ "request" }</dt><dd>{ request }</dd>
                     <dt>{ "policy" }</dt><dd><code>{ c.policy_values.join(", ") }</code></dd>
                 </dl>
                 if !c.note.is_empty() {
-                    <p class="tr-note">{ &c.note }</p>
+                    <p class="tr-note">{ c.note.to_string() }</p>
                 }
             </li>
         }

@@ -1,0 +1,241 @@
+//! A sentence of an explanation kept as its parts: most notes are a fixed phrase, or a fixed
+//! phrase around one text of the request (its action or resource) that every statement's note
+//! repeats. Keeping the parts instead of a `String` saves an allocation, a copy and a `free` per
+//! note; the request's text is shared (`Arc<str>`, one allocation per evaluation).
+//!
+//! A `Note` is serialized, displayed and compared as the one string it spells.
+
+use serde::{Serialize, Serializer};
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub enum Note {
+    /// A whole sentence: a fixed phrase (borrowed) or one assembled for this note (owned).
+    Text(Cow<'static, str>),
+    /// Fixed phrases one after the other (a fixed name between two phrases).
+    Phrases([&'static str; 3]),
+    /// `before`, then a shared text of the request, then `after`.
+    Around {
+        before: &'static str,
+        text: SharedText,
+        after: &'static str,
+    },
+}
+
+/// A text of the request that many notes name, shared, and scanned once for bytes JSON escapes
+/// (the writer copies a plain one as it is).
+#[derive(Clone, Debug)]
+pub struct SharedText {
+    text: Arc<str>,
+    plain: bool,
+}
+
+impl SharedText {
+    pub fn new(text: &str) -> SharedText {
+        SharedText {
+            text: Arc::from(text),
+            plain: !needs_escape(text),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether JSON escapes none of its bytes.
+    pub fn is_plain(&self) -> bool {
+        self.plain
+    }
+}
+
+impl Note {
+    /// A fixed phrase, without an allocation.
+    pub const fn fixed(text: &'static str) -> Note {
+        Note::Text(Cow::Borrowed(text))
+    }
+
+    /// `before` + `text` + `after`, sharing `text`.
+    pub fn around(before: &'static str, text: &SharedText, after: &'static str) -> Note {
+        debug_assert!(
+            !needs_escape(before) && !needs_escape(after),
+            "the JSON writer copies a note's fixed phrases as they are"
+        );
+        Note::Around {
+            before,
+            text: text.clone(),
+            after,
+        }
+    }
+
+    /// Fixed phrases one after the other, without an allocation.
+    pub fn phrases(phrases: [&'static str; 3]) -> Note {
+        debug_assert!(
+            !phrases.iter().any(|p| needs_escape(p)),
+            "the JSON writer copies a note's fixed phrases as they are"
+        );
+        Note::Phrases(phrases)
+    }
+
+    /// The pieces the note spells, in order (empty ones included).
+    pub fn parts(&self) -> [&str; 3] {
+        match self {
+            Note::Text(text) => [text, "", ""],
+            Note::Phrases(phrases) => *phrases,
+            Note::Around {
+                before,
+                text,
+                after,
+            } => [before, text.as_str(), after],
+        }
+    }
+
+    /// Whether the spelled string contains `needle` (for tests and searches, not hot paths).
+    pub fn contains(&self, needle: &str) -> bool {
+        self.to_string().contains(needle)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts().iter().all(|p| p.is_empty())
+    }
+
+    /// The note as one owned string, appending `tail` (for notes with extra clauses).
+    pub fn into_string_with(self, tail: &str) -> String {
+        let parts = self.parts();
+        let mut out =
+            String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + tail.len());
+        for part in parts {
+            out.push_str(part);
+        }
+        out.push_str(tail);
+        out
+    }
+}
+
+/// Whether JSON would escape a byte of `text` (a quote, a backslash or a control character).
+fn needs_escape(text: &str) -> bool {
+    crate::json::escape::first_escaped(text.as_bytes(), 0) < text.len()
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.parts().iter().try_for_each(|p| f.write_str(p))
+    }
+}
+
+/// Equal when they spell the same string, however they are held.
+impl PartialEq for Note {
+    fn eq(&self, other: &Note) -> bool {
+        let bytes = |n: &Note| -> Vec<u8> { n.parts().iter().flat_map(|p| p.bytes()).collect() };
+        bytes(self) == bytes(other)
+    }
+}
+
+impl Eq for Note {}
+
+impl PartialEq<str> for Note {
+    fn eq(&self, other: &str) -> bool {
+        let [a, b, c] = self.parts();
+        a.len() + b.len() + c.len() == other.len()
+            && other.get(..a.len()) == Some(a)
+            && other.get(a.len()..a.len() + b.len()) == Some(b)
+            && other.get(a.len() + b.len()..) == Some(c)
+    }
+}
+
+impl From<String> for Note {
+    fn from(text: String) -> Note {
+        Note::Text(Cow::Owned(text))
+    }
+}
+
+impl From<&'static str> for Note {
+    fn from(text: &'static str) -> Note {
+        Note::fixed(text)
+    }
+}
+
+impl Serialize for Note {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Note::Text(text) => serializer.serialize_str(text),
+            Note::Phrases(_) | Note::Around { .. } => serializer.collect_str(self),
+        }
+    }
+}
+
+/// Serializes a shared text as the string it is (serde's own `Arc` support needs its `rc`
+/// feature).
+pub fn shared_str<S: Serializer>(text: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(text)
+}
+
+/// Serializes shared texts as a list of strings.
+pub fn shared_strs<S: Serializer>(texts: &[Arc<str>], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(texts.iter().map(|text| &**text))
+}
+
+/// Serializes a shared optional text of the policy (a Sid, a pattern) as the string it is, as serde
+/// does an `Option<String>` (serde's own `Arc` support needs its `rc` feature).
+pub fn shared_text<S: Serializer>(
+    text: &Option<Arc<str>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match text {
+        Some(text) => serializer.serialize_some(&**text),
+        None => serializer.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocabulary() -> Vec<(Note, String)> {
+        let texts = [
+            "",
+            "ecr:PutImage",
+            "a\"b\\c\nd\u{1}é",
+            "arn:aws:s3:::bucket/*",
+        ]
+        .map(SharedText::new);
+        let mut out = vec![
+            (Note::fixed(""), String::new()),
+            (Note::fixed("plain"), "plain".to_string()),
+            (Note::phrases(["a ", "", "b"]), "a b".to_string()),
+            (Note::phrases(["", "", ""]), String::new()),
+            (Note::from("q\"uote\\".to_string()), "q\"uote\\".to_string()),
+        ];
+        for text in &texts {
+            for (before, after) in [("", ""), ("`", "` matches"), ("no `", "")] {
+                out.push((
+                    Note::around(before, text, after),
+                    format!("{before}{}{after}", text.as_str()),
+                ));
+            }
+        }
+        out
+    }
+
+    /// A note displays, serializes and compares as the string it spells, whatever its form.
+    #[test]
+    fn notes_display_serialize_and_compare_as_their_string() {
+        let vocabulary = vocabulary();
+        for (note, text) in &vocabulary {
+            assert_eq!(&note.to_string(), text);
+            assert_eq!(
+                serde_json::to_string(note).ok(),
+                serde_json::to_string(text).ok()
+            );
+            assert_eq!(note.is_empty(), text.is_empty());
+            assert!(*note == **text);
+            assert_eq!(note.clone().into_string_with("; x"), format!("{text}; x"));
+            for (other, other_text) in &vocabulary {
+                assert_eq!(note == other, text == other_text);
+                assert_eq!(*note == **other_text, text == other_text);
+            }
+            assert_eq!(note, &Note::from(text.clone()));
+        }
+    }
+}
