@@ -648,6 +648,25 @@ fn ordering_holds(base: BaseOperator, ord: Ordering) -> bool {
 mod tests {
     use super::*;
 
+    /// The condition `{op: {"aws:k": values}}` of a one-statement policy, compiled; `None`
+    /// when the policy does not read (an operator the test's loop may skip).
+    fn compile_on_key_k(op: &str, values: &str) -> Option<CompiledCondition> {
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                "Action": "s3:*", "Resource": "*",
+                "Condition": {{"{op}": {{"aws:k": {values}}}}}}}]}}"#
+        );
+        let parsed = crate::policy::parse_policy(&text);
+        let entry = parsed
+            .policy
+            .as_ref()?
+            .statements
+            .first()?
+            .conditions
+            .first()?;
+        Some(CompiledCondition::compile(entry, true))
+    }
+
     /// C1, C4, C7, V5: the direct path for equality operators gives the answer of comparing
     /// every policy value through `compare`, for every operator of that kind and tricky values.
     #[test]
@@ -671,21 +690,9 @@ mod tests {
         let mut checked = 0;
         for op in operators {
             for values in value_sets {
-                let text = format!(
-                    r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
-                        "Action": "s3:*", "Resource": "*",
-                        "Condition": {{"{op}": {{"aws:k": {values}}}}}}}]}}"#
-                );
-                let parsed = crate::policy::parse_policy(&text);
-                let Some(entry) = parsed
-                    .policy
-                    .as_ref()
-                    .and_then(|p| p.statements.first())
-                    .and_then(|s| s.conditions.first())
-                else {
+                let Some(c) = compile_on_key_k(op, values) else {
                     continue;
                 };
-                let c = CompiledCondition::compile(entry, true);
                 for x in [
                     "web", "WEB", "web-bo", "WEB-Bo", "true", "TRUE", "false", "1", "",
                 ] {
@@ -712,21 +719,9 @@ mod tests {
             for set in [None, Some("ForAnyValue:"), Some("ForAllValues:")] {
                 for if_exists in ["", "IfExists"] {
                     let op = format!("{}{}{if_exists}", set.unwrap_or(""), base.name());
-                    let text = format!(
-                        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
-                            "Action": "s3:*", "Resource": "*",
-                            "Condition": {{"{op}": {{"aws:k": ["v"]}}}}}}]}}"#
-                    );
-                    let parsed = crate::policy::parse_policy(&text);
-                    let Some(entry) = parsed
-                        .policy
-                        .as_ref()
-                        .and_then(|p| p.statements.first())
-                        .and_then(|s| s.conditions.first())
-                    else {
+                    let Some(c) = compile_on_key_k(&op, r#"["v"]"#) else {
                         continue;
                     };
-                    let c = CompiledCondition::compile(entry, true);
                     let trace = c.explain(&ctx);
                     assert_eq!(trace.operator, c.operator.canonical(), "{op}");
                     if let Cow::Borrowed(_) = trace.operator {

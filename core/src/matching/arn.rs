@@ -450,6 +450,19 @@ mod tests {
         assert!(first_part_matches_arn("ARN") && !first_part_matches_arn("arm"));
     }
 
+    /// The plain path `split6` must agree with: `splitn` into six parts.
+    fn splitn6(text: &str) -> Option<[&str; 6]> {
+        let mut it = text.splitn(6, ':');
+        Some([
+            it.next()?,
+            it.next()?,
+            it.next()?,
+            it.next()?,
+            it.next()?,
+            it.next()?,
+        ])
+    }
+
     /// M5: the first five colons split an ARN; later ones belong to the resource part.
     #[test]
     fn m5_split6_agrees_with_splitn() {
@@ -463,17 +476,7 @@ mod tests {
             "",
             "é:ü:ß:😀:x:y:z",
         ] {
-            let mut it = text.splitn(6, ':');
-            let expected: Option<[&str; 6]> = (|| {
-                Some([
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                ])
-            })();
+            let expected = splitn6(text);
             assert_eq!(split6(text), expected, "{text}");
         }
     }
@@ -511,17 +514,7 @@ mod tests {
                 cuts.iter().skip(found).all(|&c| c == text.len()),
                 "{text:?}"
             );
-            let mut it = text.splitn(6, ':');
-            let expected: Option<[&str; 6]> = (|| {
-                Some([
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                    it.next()?,
-                ])
-            })();
+            let expected = splitn6(text);
             assert_eq!(split6(text), expected, "{text:?}");
             if found == 5 {
                 five += 1;

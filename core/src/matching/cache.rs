@@ -84,14 +84,17 @@ pub(crate) fn cached<V: Clone>(
         return value;
     }
     let value = make();
-    cache.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.map.len() >= KEPT {
-            c.map.clear();
-        }
-        c.map.insert(hash, (text.into(), value.clone()));
-    });
+    cache.with(|c| keep(&mut c.borrow_mut().map, hash, (text.into(), value.clone())));
     value
+}
+
+/// Inserts `entry` under `hash`, emptying `map` first when it holds [`KEPT`] entries (a bound,
+/// not an eviction policy: the texts that come back are made again once).
+fn keep<T>(map: &mut ByHash<T>, hash: u64, entry: T) {
+    if map.len() >= KEPT {
+        map.clear();
+    }
+    map.insert(hash, entry);
 }
 
 /// Values by the list of texts they were made from, and a flag (an element's texts and its
@@ -133,14 +136,8 @@ pub(crate) fn cached_list<'t, V: Clone>(
         return value;
     }
     let value = make();
-    cache.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.map.len() >= KEPT {
-            c.map.clear();
-        }
-        let kept = texts.map(Box::from).collect();
-        c.map.insert(hash, (flag, kept, value.clone()));
-    });
+    let kept = texts.map(Box::from).collect();
+    cache.with(|c| keep(&mut c.borrow_mut().map, hash, (flag, kept, value.clone())));
     value
 }
 

@@ -225,6 +225,12 @@ impl Validator {
                 .filter(|(s, _)| *s == sid)
                 .map(|&(_, pos)| pos)
         };
+        // Both Sid findings are errors where IAM refuses them, warnings elsewhere.
+        let severity = if strict {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
         for (pos, statement) in policy.statements.iter().enumerate() {
             let Some(sid) = &statement.sid else { continue };
             if (strict || organizations) && !sid.value.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -233,11 +239,6 @@ impl Validator {
                     .chars()
                     .filter(char::is_ascii_alphanumeric)
                     .collect();
-                let severity = if strict {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                };
                 self.push(
                     Diagnostic::new(
                         severity,
@@ -260,11 +261,6 @@ impl Validator {
                 .and_then(|first| policy.statements.get(first))
                 .map(|s| s.index);
             if let Some(first) = first {
-                let severity = if strict {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                };
                 self.push(
                     Diagnostic::new(
                         severity,
