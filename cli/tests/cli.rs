@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-fn iamsim(args: &[&str], stdin: Option<&str>) -> Output {
+fn iamsim(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_iamsim"))
         .args(args)
         .stdin(Stdio::piped())
@@ -14,11 +14,7 @@ fn iamsim(args: &[&str], stdin: Option<&str>) -> Output {
         .expect("iamsim runs");
     if let Some(input) = stdin {
         // The program may exit before reading (a usage error): a broken pipe is not a failure.
-        let _ = child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes());
+        let _ = child.stdin.take().expect("stdin").write_all(input);
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("iamsim finishes")
@@ -37,7 +33,7 @@ const ALLOWED: &str = r#"{"format":"iamsim/scenario@1","policies":{"identity":[{
 #[test]
 fn simulate_prints_one_line_per_scenario_and_goes_on_after_a_bad_one() {
     let input = format!("{ALLOWED}\n{{\"request\": 3}}\n{ALLOWED}\n");
-    let out = iamsim(&["simulate", "-"], Some(&input));
+    let out = iamsim(&["simulate", "-"], Some(input.as_bytes()));
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -54,11 +50,52 @@ fn simulate_prints_one_line_per_scenario_and_goes_on_after_a_bad_one() {
     assert_eq!(lines[2]["decision"], "Allow");
 }
 
+/// JSON Lines longer than many read chunks, from a pipe: every result in input order, and a line
+/// that is not UTF-8 gets an error with its line while the others are evaluated.
+#[test]
+fn simulate_streams_long_json_lines_in_order() {
+    let denied = ALLOWED.replace(
+        "ecr:PutImage\",\"resource",
+        "ecr:DeleteRepository\",\"resource",
+    );
+    let mut input = Vec::new();
+    for i in 0..3000 {
+        match i {
+            1500 => input.extend_from_slice(b"{\"name\":\"\xff\"}\r\n"),
+            _ if i % 3 == 0 => input.extend_from_slice(denied.as_bytes()),
+            _ => input.extend_from_slice(ALLOWED.as_bytes()),
+        }
+        input.push(b'\n');
+    }
+    let out = iamsim(&["simulate", "-"], Some(&input));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the unreadable line makes the exit code 1"
+    );
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 3000);
+    for (i, line) in lines.iter().enumerate() {
+        match i {
+            1500 => {
+                assert_eq!(line["error"]["message"], "the line is not valid UTF-8");
+                assert_eq!(line["error"]["position"]["line"], 1501);
+                assert_eq!(line["error"]["position"]["column"], 10);
+            }
+            _ if i % 3 == 0 => assert_eq!(line["decision"], "ImplicitDeny", "line {i}"),
+            _ => assert_eq!(line["decision"], "Allow", "line {i}"),
+        }
+    }
+}
+
 #[test]
 fn simulate_reads_a_json_array_and_explains() {
     let out = iamsim(
         &["simulate", "--explain", "-"],
-        Some(&format!("[{ALLOWED}]")),
+        Some(format!("[{ALLOWED}]").as_bytes()),
     );
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
@@ -96,7 +133,10 @@ fn test_reports_a_failure_and_exits_one() {
 #[test]
 fn validate_prints_positions_and_exits_one_on_errors() {
     let policy = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\"Effect\": \"allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}\n}";
-    let out = iamsim(&["validate", "--type", "identity", "-"], Some(policy));
+    let out = iamsim(
+        &["validate", "--type", "identity", "-"],
+        Some(policy.as_bytes()),
+    );
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("-:3:"), "the finding carries line 3: {text}");
@@ -106,7 +146,7 @@ fn validate_prints_positions_and_exits_one_on_errors() {
 #[test]
 fn bad_usage_exits_two() {
     assert_eq!(
-        iamsim(&["validate", "--type", "nonsense", "-"], Some("{}"))
+        iamsim(&["validate", "--type", "nonsense", "-"], Some(b"{}"))
             .status
             .code(),
         Some(2)
@@ -123,7 +163,7 @@ fn bad_usage_exits_two() {
 fn link_makes_a_fragment_that_decodes_to_the_same_scenario() {
     let out = iamsim(
         &["link", "-", "--base", "https://play.example/#old"],
-        Some(ALLOWED),
+        Some(ALLOWED.as_bytes()),
     );
     assert_eq!(out.status.code(), Some(0));
     let link = stdout(&out);
@@ -141,7 +181,7 @@ fn link_makes_a_fragment_that_decodes_to_the_same_scenario() {
 
 #[test]
 fn export_aws_prints_notes_as_comments_then_the_command() {
-    let out = iamsim(&["export-aws", "-"], Some(ALLOWED));
+    let out = iamsim(&["export-aws", "-"], Some(ALLOWED.as_bytes()));
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     let first_command_line = text
@@ -153,6 +193,6 @@ fn export_aws_prints_notes_as_comments_then_the_command() {
         .take(first_command_line)
         .all(|l| l.starts_with("# ")));
     assert!(text.contains("--caller-arn arn:aws:iam::111122223333:user/alice"));
-    let bad = iamsim(&["export-aws", "-"], Some("{\"request\": 3}"));
+    let bad = iamsim(&["export-aws", "-"], Some(b"{\"request\": 3}"));
     assert_eq!(bad.status.code(), Some(1));
 }

@@ -12,14 +12,28 @@ use std::path::Path;
 
 /// Reads a file, or standard input for `-`.
 pub fn read_input(path: &Path) -> Result<String, String> {
+    let mut text = String::new();
+    open_input(path)
+        .and_then(|mut source| source.read_to_string(&mut text))
+        .map_err(|e| read_error(path, &e))?;
+    Ok(text)
+}
+
+/// Opens a file, or standard input for `-`, to be read as it is needed.
+pub fn open_input(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
     if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(text);
+        return Ok(Box::new(std::io::stdin()));
     }
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+    Ok(Box::new(std::fs::File::open(path)?))
+}
+
+/// The message for an input that cannot be read.
+pub fn read_error(path: &Path, error: &std::io::Error) -> String {
+    if path.as_os_str() == "-" {
+        format!("cannot read standard input: {error}")
+    } else {
+        format!("cannot read `{}`: {error}", path.display())
+    }
 }
 
 /// The current time for `aws:CurrentTime`/`aws:EpochTime`.

@@ -1,30 +1,33 @@
 //! `iamsim simulate`: one JSON result per scenario, one per line, in input order.
 //!
-//! JSON Lines input is cut into chunks of whole lines; worker threads split, read, evaluate and
-//! render a chunk each into a byte buffer (results through `write_result_json`, serde_json's exact bytes
-//! without serde's cost), and the main thread writes the buffers in input order as they
-//! arrive. So reading, evaluating and writing all run on every core, and output starts before the
-//! last scenario is evaluated. A JSON array or a single scenario is read first, then evaluated the
-//! same way.
+//! Three kinds of thread share the work. A reader cuts the input into work items: chunks of
+//! whole JSON Lines as they are read (see [`input`]), or batches of scenarios when the input is a
+//! JSON array or one scenario, read whole first. Workers read, evaluate and render one item each
+//! into a byte buffer (results through `write_result_json`, serde_json's exact bytes without
+//! serde's cost). The main thread writes the buffers in input order as they arrive. So reading,
+//! evaluating and writing overlap on every core, evaluation starts with the first chunk, and
+//! output starts before the last scenario is evaluated. Buffers go back to a pool once used: the
+//! run touches a few buffers' worth of fresh memory, not its whole input and output (the kernel
+//! zeroes every fresh page, which cost about a tenth of the run).
 
-use iamsim_core::bytes::{count_byte, find_byte, split_byte};
+mod input;
+
 use iamsim_core::eval::{explain_text, write_result_json, EvalOptions};
-use iamsim_core::scenario::{
-    is_json_lines, read_json_line, read_scenarios, simulate, Scenario, ScenarioError,
-};
+use iamsim_core::scenario::{read_json_line, read_scenarios, simulate, Scenario, ScenarioError};
+use iamsim_core::span::Position;
+use input::{Chunk, Input, Line, LineChunks};
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
 
 /// Scenarios per work item when they are read first (a JSON array or one scenario): large enough
 /// to amortize the hand-over, small enough to balance the threads and start writing early.
 const BATCH: usize = 256;
-
-/// Bytes of JSON Lines per work item (≈ 230 small scenarios), for the same reasons.
-const CHUNK_BYTES: usize = 128 * 1024;
 
 /// Appends one scenario's output line(s) to `out`.
 fn render(
@@ -54,209 +57,224 @@ fn render(
     out.push(b'\n');
 }
 
-/// Whole lines of JSON Lines input, and the 0-based index of the first one.
-struct Chunk<'a> {
-    first_line: usize,
-    text: &'a str,
-}
-
-/// Cuts JSON Lines input into chunks of about [`CHUNK_BYTES`] that end at a line end. Only the
-/// cut points are searched and the line ends counted, a word at a time: the workers split the
-/// lines, so the main thread hands out work at once.
-fn chunks(text: &str, chunk_bytes: usize) -> Vec<Chunk<'_>> {
-    let chunk_bytes = chunk_bytes.max(1);
-    let mut out = Vec::with_capacity(text.len() / chunk_bytes + 1);
-    let (mut start, mut first_line) = (0, 0);
-    while start < text.len() {
-        let end = text
-            .as_bytes()
-            .get(start + chunk_bytes..)
-            .and_then(|rest| find_byte(rest, b'\n'))
-            .map_or(text.len(), |at| start + chunk_bytes + at + 1);
-        let piece = text.get(start..end).unwrap_or_default();
-        out.push(Chunk {
-            first_line,
-            text: piece,
-        });
-        first_line += count_byte(piece.as_bytes(), b'\n');
-        start = end;
-    }
-    out
-}
-
-impl<'a> Chunk<'a> {
-    /// The chunk's non-blank lines with their 0-based indices in the whole input, as
-    /// `str::lines` gives them (a `\r` before a `\n` is dropped).
-    fn lines(&self) -> impl Iterator<Item = (usize, &'a str)> + 'a {
-        let mut pieces = split_byte(self.text, b'\n').peekable();
-        let first_line = self.first_line;
-        let mut index = 0;
-        std::iter::from_fn(move || {
-            let piece = pieces.next()?;
-            let terminated = pieces.peek().is_some();
-            let line = if terminated {
-                piece.strip_suffix('\r').unwrap_or(piece)
-            } else {
-                piece
-            };
-            index += 1;
-            Some((first_line + index - 1, line))
-        })
-        .filter(|(_, line)| !line.trim().is_empty())
+/// The error for a JSON Lines line that is not UTF-8: the other lines are still evaluated.
+fn not_utf8(index: usize, valid_up_to: usize) -> ScenarioError {
+    let number = |n: usize| u32::try_from(n.saturating_add(1)).unwrap_or(u32::MAX);
+    ScenarioError {
+        message: "the line is not valid UTF-8".to_string(),
+        position: Some(Position {
+            line: number(index),
+            column: number(valid_up_to),
+            offset: 0,
+        }),
     }
 }
 
-/// The work to split: chunks of raw JSON lines (read on the workers) or scenarios already read.
-enum Items<'a> {
-    Lines(Vec<Chunk<'a>>),
-    Read(Vec<Result<Scenario, ScenarioError>>),
+/// One work item.
+enum Work {
+    /// Whole JSON lines, read on the worker.
+    Lines(Chunk),
+    /// Scenarios already read, by index.
+    Scenarios(Range<usize>),
 }
 
-impl Items<'_> {
-    /// How many work items there are.
-    fn units(&self) -> usize {
-        match self {
-            Items::Lines(chunks) => chunks.len(),
-            Items::Read(read) => read.len().div_ceil(BATCH),
+/// What a worker hands to the writer: the item's index, its output, and the input buffer to
+/// reuse.
+type Done = (usize, Vec<u8>, Option<Vec<u8>>);
+
+/// Buffers handed back for reuse.
+#[derive(Default)]
+struct Pool(Mutex<Vec<Vec<u8>>>);
+
+impl Pool {
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|mut buffers| buffers.pop())
+            .unwrap_or_default()
+    }
+
+    fn give(&self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        if let Ok(mut buffers) = self.0.lock() {
+            buffers.push(buffer);
         }
     }
+}
 
-    /// Renders work item `unit` into one buffer; sets `failed` when a scenario cannot be read.
-    fn render_unit(
-        &self,
-        unit: usize,
-        options: &EvalOptions,
-        explain: bool,
-        failed: &AtomicBool,
-    ) -> Vec<u8> {
-        let mut out = Vec::new();
-        match self {
-            Items::Lines(chunks) => {
-                if let Some(chunk) = chunks.get(unit) {
-                    out.reserve(chunk.text.len() * 6);
-                    for (n, line) in chunk.lines() {
-                        let item = read_json_line(line, n);
-                        if item.is_err() {
-                            failed.store(true, Ordering::Relaxed);
-                        }
-                        render(&item, options, explain, &mut out);
-                    }
+/// What the workers share.
+struct Shared<'a> {
+    scenarios: &'a [Result<Scenario, ScenarioError>],
+    options: EvalOptions,
+    explain: bool,
+    /// Set when a scenario cannot be read (exit code 1).
+    failed: AtomicBool,
+    /// Set when output cannot be written: the reader stops.
+    stop: AtomicBool,
+    inputs: Pool,
+    outputs: Pool,
+}
+
+impl Shared<'_> {
+    /// Renders one work item into `out`.
+    fn render(&self, work: &Work, out: &mut Vec<u8>) {
+        let one = |item: &Result<Scenario, ScenarioError>, out: &mut Vec<u8>| {
+            if item.is_err() {
+                self.failed.store(true, Ordering::Relaxed);
+            }
+            render(item, &self.options, self.explain, out);
+        };
+        match work {
+            Work::Lines(chunk) => {
+                // A power of two, so that a reused buffer rarely grows: growing one touches
+                // fresh memory again.
+                out.reserve((chunk.bytes.len() * 6).next_power_of_two());
+                for line in chunk.lines() {
+                    let item = match line {
+                        Line::Text(index, text) => read_json_line(text, index),
+                        Line::NotUtf8 { index, valid_up_to } => Err(not_utf8(index, valid_up_to)),
+                    };
+                    one(&item, out);
                 }
             }
-            Items::Read(read) => {
-                let start = unit * BATCH;
-                let range = start..(start + BATCH).min(read.len());
+            Work::Scenarios(range) => {
                 out.reserve(range.len() * 4096);
-                for item in read.get(range).unwrap_or_default() {
-                    if item.is_err() {
-                        failed.store(true, Ordering::Relaxed);
-                    }
-                    render(item, options, explain, &mut out);
+                for item in self.scenarios.get(range.clone()).unwrap_or_default() {
+                    one(item, out);
                 }
             }
         }
-        out
+    }
+
+    /// A worker: renders items until there are none left.
+    fn work(&self, items: &Mutex<Receiver<(usize, Work)>>, done: &mpsc::Sender<Done>) {
+        loop {
+            let next = match items.lock() {
+                Ok(items) => items.recv(),
+                Err(_) => return,
+            };
+            let Ok((index, work)) = next else { return };
+            let mut out = self.outputs.take();
+            self.render(&work, &mut out);
+            let input = match work {
+                Work::Lines(chunk) => Some(chunk.bytes),
+                Work::Scenarios(_) => None,
+            };
+            if done.send((index, out, input)).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// The reader: hands out the work items in order; the read error, if any.
+    fn feed(
+        &self,
+        lines: Option<LineChunks>,
+        items: SyncSender<(usize, Work)>,
+    ) -> Option<std::io::Error> {
+        let Some(mut lines) = lines else {
+            let batches = self.scenarios.len().div_ceil(BATCH);
+            for (index, start) in (0..batches).map(|b| (b, b * BATCH)) {
+                let range = start..(start + BATCH).min(self.scenarios.len());
+                if items.send((index, Work::Scenarios(range))).is_err() {
+                    break;
+                }
+            }
+            return None;
+        };
+        let mut index = 0;
+        while !self.stop.load(Ordering::Relaxed) {
+            match lines.next_chunk(self.inputs.take()) {
+                Ok(Some(chunk)) => {
+                    if items.send((index, Work::Lines(chunk))).is_err() {
+                        break;
+                    }
+                    index += 1;
+                }
+                Ok(None) => break,
+                Err(e) => return Some(e),
+            }
+        }
+        None
     }
 }
 
 pub fn run(path: &Path, explain: bool, out: &mut impl Write) -> ExitCode {
-    // Every scenario is linted against the catalog: read it while the input is read.
+    // Every scenario is linted against the catalog: read it while the input is opened.
     std::thread::spawn(|| {
         iamsim_core::catalog::catalog();
     });
-    let text = match super::read_input(path) {
-        Ok(t) => t,
+    let input = match super::open_input(path).and_then(input::open) {
+        Ok(input) => input,
         Err(e) => {
-            eprintln!("iamsim: {e}");
+            eprintln!("iamsim: {}", super::read_error(path, &e));
             return ExitCode::from(2);
         }
     };
-    let items = if is_json_lines(&text) {
-        Items::Lines(chunks(&text, CHUNK_BYTES))
-    } else {
-        Items::Read(read_scenarios(&text))
+    let (scenarios, lines) = match input {
+        Input::Lines(lines) => (Vec::new(), Some(lines)),
+        Input::Whole(text) => (read_scenarios(&text), None),
     };
-    let options = EvalOptions {
-        now_epoch_seconds: super::now_epoch_seconds(),
+    let shared = Shared {
+        scenarios: &scenarios,
+        options: EvalOptions {
+            now_epoch_seconds: super::now_epoch_seconds(),
+        },
+        explain,
+        failed: AtomicBool::new(false),
+        stop: AtomicBool::new(false),
+        inputs: Pool::default(),
+        outputs: Pool::default(),
     };
-    let failed = AtomicBool::new(false);
-    let batches = items.units();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(batches.max(1));
-    let next = AtomicUsize::new(0);
-    let write_ok = std::thread::scope(|scope| {
-        let (send, receive) = mpsc::channel::<(usize, Vec<u8>)>();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (written, read_error) = std::thread::scope(|scope| {
+        let shared = &shared;
+        // A short queue: the reader stays a few chunks ahead, so buffers circulate.
+        let (item_send, item_receive) = mpsc::sync_channel(workers * 2);
+        let reader = scope.spawn(move || shared.feed(lines, item_send));
+        // Shared by the workers and dropped with the last of them, so the reader cannot wait
+        // on a queue nobody reads.
+        let items = Arc::new(Mutex::new(item_receive));
+        let (done_send, done_receive) = mpsc::channel::<Done>();
         for _ in 0..workers {
-            let send = send.clone();
-            let (items, next, failed, options) = (&items, &next, &failed, &options);
-            scope.spawn(move || loop {
-                let batch = next.fetch_add(1, Ordering::Relaxed);
-                if batch >= batches {
-                    break;
-                }
-                let buffer = items.render_unit(batch, options, explain, failed);
-                if send.send((batch, buffer)).is_err() {
-                    break;
-                }
-            });
+            let (items, done) = (Arc::clone(&items), done_send.clone());
+            scope.spawn(move || shared.work(&items, &done));
         }
-        drop(send);
-        // Write in input order: hold batches that arrive early until their turn.
+        drop((items, done_send));
+        // Write in input order: hold items that arrive early until their turn.
         let mut pending: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
-        let mut turn = 0;
-        let mut ok = true;
-        for (batch, buffer) in receive {
-            pending.insert(batch, buffer);
+        let (mut turn, mut ok) = (0, true);
+        for (index, buffer, input) in done_receive {
+            if let Some(input) = input {
+                shared.inputs.give(input);
+            }
+            pending.insert(index, buffer);
             while let Some(buffer) = pending.remove(&turn) {
-                ok = ok && out.write_all(&buffer).is_ok();
+                if ok && out.write_all(&buffer).is_err() {
+                    ok = false;
+                    shared.stop.store(true, Ordering::Relaxed);
+                }
+                shared.outputs.give(buffer);
                 turn += 1;
             }
         }
-        ok && turn == batches
+        let read_error = reader
+            .join()
+            .unwrap_or_else(|_| Some(std::io::Error::other("the reader stopped")));
+        (ok && pending.is_empty(), read_error)
     });
-    if !write_ok || out.flush().is_err() {
+    if let Some(error) = read_error {
+        let _ = out.flush();
+        eprintln!("iamsim: {}", super::read_error(path, &error));
         return ExitCode::from(2);
     }
-    if failed.load(Ordering::Relaxed) {
+    if !written || out.flush().is_err() {
+        return ExitCode::from(2);
+    }
+    if shared.failed.load(Ordering::Relaxed) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Chunked lines are `str::lines` with blank lines left out, numbered in the whole input.
-    #[test]
-    fn chunked_lines_agree_with_str_lines() {
-        let inputs = [
-            "",
-            "a",
-            "a\n",
-            "a\nb",
-            "a\r\nb\r\n",
-            "a\r",
-            "a\r\n\r\nb\r",
-            "\n\n  \nx\n\ty\n",
-            "é\n€€\n\u{1F600}\nlast",
-            "one line that is longer than a chunk\nshort\n\nanother long line here\r\n",
-        ];
-        for text in inputs {
-            let plain: Vec<(usize, &str)> = text
-                .lines()
-                .enumerate()
-                .filter(|(_, line)| !line.trim().is_empty())
-                .collect();
-            for size in [1, 2, 3, 5, 8, 64, CHUNK_BYTES] {
-                let pieces = chunks(text, size);
-                let joined: String = pieces.iter().map(|c| c.text).collect();
-                assert_eq!(joined, text, "chunks cover the input ({size})");
-                let ours: Vec<(usize, &str)> = pieces.iter().flat_map(Chunk::lines).collect();
-                assert_eq!(ours, plain, "{text:?} in chunks of {size}");
-            }
-        }
     }
 }

@@ -1,0 +1,391 @@
+//! `iamsim simulate`'s input. JSON Lines are read in chunks of whole lines as they arrive, so
+//! evaluation starts with the first chunk and the file is read while the workers evaluate;
+//! anything else (a JSON array, a single scenario) is read whole first.
+
+use iamsim_core::bytes::{count_byte, find_byte, split_byte};
+use iamsim_core::scenario::is_json_lines;
+use std::io::{self, Read};
+
+/// Bytes of JSON Lines per chunk (≈ 230 small scenarios): large enough to amortize the hand-over,
+/// small enough to balance the threads and start writing early.
+pub const CHUNK_BYTES: usize = 128 * 1024;
+
+/// What the input turned out to be.
+pub enum Input {
+    /// JSON Lines, to be read chunk by chunk.
+    Lines(LineChunks),
+    /// Anything else, read whole.
+    Whole(String),
+}
+
+/// How much of the input is read, at most, to decide what it is from its start; past that
+/// (a very long first line) the whole input is read and decides.
+const HEAD_LIMIT: usize = 8 * CHUNK_BYTES;
+
+/// Reads the start of `source` and decides what it is, reading no more than it needs to: the
+/// decision is [`is_json_lines`]'s on the whole text, which only looks at the first two
+/// non-blank lines.
+pub fn open(mut source: Box<dyn Read + Send>) -> io::Result<Input> {
+    let mut head = Vec::with_capacity(CHUNK_BYTES * 2);
+    loop {
+        let ended = read_up_to(&mut source, &mut head, CHUNK_BYTES)?;
+        let decision = if ended { None } else { decide_from_head(&head) };
+        match decision {
+            Some(true) => return Ok(Input::Lines(LineChunks::starting_with(source, head))),
+            None if !ended && head.len() < HEAD_LIMIT => continue,
+            _ => {}
+        }
+        source.read_to_end(&mut head)?;
+        let text = into_text(head)?;
+        if is_json_lines(&text) {
+            let empty = Box::new(io::empty());
+            return Ok(Input::Lines(LineChunks::starting_with(
+                empty,
+                text.into_bytes(),
+            )));
+        }
+        return Ok(Input::Whole(text));
+    }
+}
+
+/// [`is_json_lines`] on the whole text, decided from its start when the start holds two whole
+/// non-blank lines (a line is whole when a `\n` ends it); `None` when it does not, or when those
+/// lines are not UTF-8 (the whole text is then read, and fails as a whole).
+fn decide_from_head(head: &[u8]) -> Option<bool> {
+    let mut start = 0;
+    let mut non_blank = 0;
+    while let Some(at) = head.get(start..).and_then(|rest| find_byte(rest, b'\n')) {
+        let end = start + at;
+        let line = std::str::from_utf8(head.get(start..end)?).ok()?;
+        if !line.trim().is_empty() {
+            non_blank += 1;
+            if non_blank == 2 {
+                return Some(is_json_lines(std::str::from_utf8(head.get(..end)?).ok()?));
+            }
+        }
+        start = end + 1;
+    }
+    None
+}
+
+/// Appends up to `limit` bytes from `source` to `buffer`; true when the source has ended.
+fn read_up_to(source: &mut dyn Read, buffer: &mut Vec<u8>, limit: usize) -> io::Result<bool> {
+    let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+    let read = source.take(limit).read_to_end(buffer)?;
+    Ok((read as u64) < limit)
+}
+
+/// The text, or the error `read_to_string` gives for bytes that are not UTF-8.
+fn into_text(bytes: Vec<u8>) -> io::Result<String> {
+    String::from_utf8(bytes).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
+/// Whole lines of JSON Lines input, and the 0-based index of the first one.
+pub struct Chunk {
+    pub first_line: usize,
+    pub bytes: Vec<u8>,
+}
+
+/// One line of a chunk: its 0-based index in the whole input and its text, or where it stops
+/// being UTF-8.
+pub enum Line<'a> {
+    Text(usize, &'a str),
+    NotUtf8 { index: usize, valid_up_to: usize },
+}
+
+/// JSON Lines input cut into chunks of about [`CHUNK_BYTES`] that end at a line end.
+pub struct LineChunks {
+    source: Box<dyn Read + Send>,
+    /// Bytes read past the last chunk's last line end.
+    carry: Vec<u8>,
+    ended: bool,
+    next_line: usize,
+}
+
+impl LineChunks {
+    fn starting_with(source: Box<dyn Read + Send>, head: Vec<u8>) -> LineChunks {
+        LineChunks {
+            source,
+            carry: head,
+            ended: false,
+            next_line: 0,
+        }
+    }
+
+    /// The next chunk, read into `buffer` (whose allocation is reused); `None` at the end.
+    pub fn next_chunk(&mut self, mut buffer: Vec<u8>) -> io::Result<Option<Chunk>> {
+        buffer.clear();
+        // Room for a chunk and the line that crosses its end, so that a reused buffer does not
+        // grow (growing touches fresh memory, which the kernel zeroes).
+        buffer.reserve(2 * CHUNK_BYTES);
+        buffer.append(&mut self.carry);
+        loop {
+            if !self.ended && buffer.len() < CHUNK_BYTES {
+                let want = CHUNK_BYTES - buffer.len();
+                self.ended = read_up_to(&mut self.source, &mut buffer, want)?;
+            }
+            // Cut after the last line end; a line longer than a chunk makes the chunk longer.
+            let cut = buffer.iter().rposition(|&b| b == b'\n').map(|at| at + 1);
+            match cut {
+                _ if self.ended => break,
+                Some(cut) => {
+                    self.carry
+                        .extend_from_slice(buffer.get(cut..).unwrap_or_default());
+                    buffer.truncate(cut);
+                    break;
+                }
+                None => self.ended = read_up_to(&mut self.source, &mut buffer, CHUNK_BYTES)?,
+            }
+        }
+        if buffer.is_empty() {
+            return Ok(None);
+        }
+        let first_line = self.next_line;
+        self.next_line += count_byte(&buffer, b'\n');
+        Ok(Some(Chunk {
+            first_line,
+            bytes: buffer,
+        }))
+    }
+}
+
+impl Chunk {
+    /// The chunk's non-blank lines with their 0-based indices in the whole input, as
+    /// `str::lines` gives them (a `\r` before a `\n` is dropped). A line that is not UTF-8 is
+    /// reported as such (a chunk that is all UTF-8, the usual case, is checked once).
+    pub fn lines(&self) -> Box<dyn Iterator<Item = Line<'_>> + '_> {
+        let first_line = self.first_line;
+        match std::str::from_utf8(&self.bytes) {
+            Ok(text) => Box::new(
+                pieces(split_byte(text, b'\n'), first_line)
+                    .filter(|(_, line)| !line.trim().is_empty())
+                    .map(|(index, line)| Line::Text(index, line)),
+            ),
+            Err(_) => Box::new(
+                pieces(self.bytes.split(|&b| b == b'\n'), first_line).filter_map(
+                    |(index, line)| match std::str::from_utf8(line) {
+                        Ok(text) if text.trim().is_empty() => None,
+                        Ok(text) => Some(Line::Text(index, text)),
+                        Err(e) => Some(Line::NotUtf8 {
+                            index,
+                            valid_up_to: e.valid_up_to(),
+                        }),
+                    },
+                ),
+            ),
+        }
+    }
+}
+
+/// A text's or byte string's `\n`-separated pieces with their indices from `first_line`, each
+/// without the `\r` before its `\n` (the last piece, which no `\n` ends, keeps it).
+fn pieces<'a, T: Piece + ?Sized + 'a>(
+    split: impl Iterator<Item = &'a T>,
+    first_line: usize,
+) -> impl Iterator<Item = (usize, &'a T)> {
+    let mut split = split.peekable();
+    let mut index = first_line;
+    std::iter::from_fn(move || {
+        let piece = split.next()?;
+        let line = if split.peek().is_some() {
+            piece.without_cr()
+        } else {
+            piece
+        };
+        index += 1;
+        Some((index - 1, line))
+    })
+}
+
+/// A line's text as `str` or bytes.
+trait Piece {
+    fn without_cr(&self) -> &Self;
+}
+
+impl Piece for str {
+    fn without_cr(&self) -> &str {
+        self.strip_suffix('\r').unwrap_or(self)
+    }
+}
+
+impl Piece for [u8] {
+    fn without_cr(&self) -> &[u8] {
+        self.strip_suffix(b"\r").unwrap_or(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXTS: [&str; 11] = [
+        "",
+        "a",
+        "a\n",
+        "a\nb",
+        "a\r\nb\r\n",
+        "a\r",
+        "a\r\n\r\nb\r",
+        "\n\n  \nx\n\ty\n",
+        "é\n€€\n\u{1F600}\nlast",
+        "one line that is longer than a chunk\nshort\n\nanother long line here\r\n",
+        "{\"a\":1}\n\n{\"b\":2}\r\n  \n[3]\n",
+    ];
+
+    fn text_lines(chunk: &Chunk) -> Vec<(usize, String)> {
+        chunk
+            .lines()
+            .map(|line| match line {
+                Line::Text(index, text) => (index, text.to_string()),
+                Line::NotUtf8 { index, valid_up_to } => {
+                    (index, format!("<not UTF-8 after {valid_up_to}>"))
+                }
+            })
+            .collect()
+    }
+
+    /// A chunk's lines are `str::lines` with blank lines left out, numbered in the whole input,
+    /// whether the chunk is checked as a whole or line by line.
+    #[test]
+    fn chunk_lines_agree_with_str_lines() {
+        for text in TEXTS {
+            let plain: Vec<(usize, String)> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| !line.trim().is_empty())
+                .map(|(i, line)| (i + 7, line.to_string()))
+                .collect();
+            let chunk = Chunk {
+                first_line: 7,
+                bytes: text.as_bytes().to_vec(),
+            };
+            assert_eq!(text_lines(&chunk), plain, "{text:?}");
+            // The same text with a line that is not UTF-8 after it: the other lines read alike.
+            let mut bytes = text.as_bytes().to_vec();
+            bytes.extend_from_slice(b"\n\xff\n");
+            let with_bad = Chunk {
+                first_line: 7,
+                bytes,
+            };
+            let lines = text_lines(&with_bad);
+            let bad_index = 7 + text.split('\n').count();
+            let expected: Vec<(usize, String)> = format!("{text}\n")
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| !line.trim().is_empty())
+                .map(|(i, line)| (i + 7, line.to_string()))
+                .chain([(bad_index, "<not UTF-8 after 0>".to_string())])
+                .collect();
+            assert_eq!(lines, expected, "{text:?} then a byte that is not UTF-8");
+        }
+    }
+
+    /// Reading in chunks gives every line once, in order, numbered in the whole input, for any
+    /// chunk size and any size of the reads the source answers.
+    #[test]
+    fn chunks_cover_the_input_in_order() {
+        let long: String = (0..2000).map(|i| format!("{{\"n\":{i}}}\r\n\n")).collect();
+        let longest = format!("{}\n{}\n", "x".repeat(CHUNK_BYTES * 3), "y");
+        for text in TEXTS
+            .iter()
+            .copied()
+            .chain([long.as_str(), longest.as_str()])
+        {
+            let plain: Vec<(usize, String)> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| !line.trim().is_empty())
+                .map(|(i, line)| (i, line.to_string()))
+                .collect();
+            for head in [0, 1, 5, text.len()] {
+                let head = head.min(text.len());
+                let mut chunks = LineChunks::starting_with(
+                    Box::new(Trickle(
+                        text.as_bytes().get(head..).unwrap_or_default().to_vec(),
+                        0,
+                    )),
+                    text.as_bytes().get(..head).unwrap_or_default().to_vec(),
+                );
+                let mut seen = Vec::new();
+                let mut joined = Vec::new();
+                while let Some(chunk) = chunks.next_chunk(Vec::new()).expect("in memory") {
+                    assert!(
+                        chunk.bytes.ends_with(b"\n")
+                            || joined.len() + chunk.bytes.len() == text.len(),
+                        "a chunk ends at a line end unless it is the last"
+                    );
+                    joined.extend_from_slice(&chunk.bytes);
+                    seen.extend(text_lines(&chunk));
+                }
+                assert_eq!(joined, text.as_bytes(), "chunks cover the input");
+                assert_eq!(seen, plain, "{head} bytes read ahead");
+            }
+        }
+    }
+
+    /// A source that answers each read with a few bytes, as a pipe may.
+    struct Trickle(Vec<u8>, usize);
+
+    impl Read for Trickle {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            let rest = self.0.get(self.1..).unwrap_or_default();
+            let n = rest.len().min(buffer.len()).min(7 + self.1 % 5000);
+            buffer
+                .get_mut(..n)
+                .unwrap_or_default()
+                .copy_from_slice(rest.get(..n).unwrap_or_default());
+            self.1 += n;
+            Ok(n)
+        }
+    }
+
+    /// The decision from the head is `is_json_lines` on the whole text, whatever the head's length.
+    #[test]
+    fn the_head_decides_like_the_whole_text() {
+        let texts = [
+            "{\"a\":1}\n{\"b\":2}\n",
+            "{\"a\":1}\n\n  \n{\"b\":2}",
+            "{\n  \"a\": 1\n}\n",
+            "[{\"a\":1},\n{\"b\":2}]\n",
+            "\u{feff}{\"a\":1}\n{\"b\":2}\n",
+            "{\"a\":1}\n",
+            "not json\nat all\n",
+            "{\"a\":1}\r\n{\"b\"",
+        ];
+        for text in texts {
+            for end in 0..=text.len() {
+                let Some(head) = text.as_bytes().get(..end) else {
+                    continue;
+                };
+                if let Some(decision) = decide_from_head(head) {
+                    assert_eq!(
+                        decision,
+                        is_json_lines(text),
+                        "{text:?} decided from {end} bytes"
+                    );
+                }
+            }
+            let input =
+                open(Box::new(io::Cursor::new(text.as_bytes().to_vec()))).expect("in memory");
+            assert_eq!(
+                matches!(input, Input::Lines(_)),
+                is_json_lines(text),
+                "{text:?}"
+            );
+        }
+        // A first line longer than the head's limit: the whole text decides.
+        let long = "x".repeat(HEAD_LIMIT + 10);
+        for (text, lines) in [
+            (format!("{{\"a\":\"{long}\"}}\n{{\"b\":1}}\n"), true),
+            (format!("[{{\"a\":\"{long}\"}},\n{{\"b\":1}}]\n"), false),
+        ] {
+            let input = open(Box::new(io::Cursor::new(text.into_bytes()))).expect("in memory");
+            assert_eq!(matches!(input, Input::Lines(_)), lines);
+        }
+    }
+}
