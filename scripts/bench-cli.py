@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Measures `iamsim simulate` end to end: N small scenarios as JSON Lines, parsing included,
-one process. Prints scenarios per second. Usage: scripts/bench-cli.py [N] [path/to/iamsim]"""
-import json, os, subprocess, sys, tempfile, time
+one process. Prints scenarios per second for each run and, with several runs, each binary's
+median. Several binaries are run alternately on the same file, so that the machine's load falls
+on all of them alike.
+
+Usage: scripts/bench-cli.py [N] [path/to/iamsim ...] [--runs R]"""
+import json, os, statistics, subprocess, sys, tempfile, time
 
 actions = ["ecr:PutImage", "ecr:BatchGetImage", "s3:GetObject", "ecr:DeleteRepository"]
 
@@ -24,14 +28,8 @@ def scenario(i):
         },
     }
 
-def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 30000
-    binary = sys.argv[2] if len(sys.argv) > 2 else "target/release-native/iamsim"
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
-        for i in range(n):
-            f.write(json.dumps(scenario(i), separators=(",", ":")) + "\n")
-        path = f.name
-    size = os.path.getsize(path)
+def run_once(binary, path, n):
+    """One run: the elapsed time, after checking the results' count and shape."""
     # Results go to a file, as in CI (`iamsim simulate in.jsonl > out.jsonl`): reading 80 MB from
     # a pipe into Python takes longer (≈ 0.25 s) than iamsim takes to write it.
     with tempfile.NamedTemporaryFile("w+b", suffix=".out.jsonl") as results:
@@ -40,7 +38,6 @@ def main():
         elapsed = time.perf_counter() - start
         results.seek(0)
         stdout = results.read()
-    os.unlink(path)
     lines = stdout.count(b"\n")
     if out.returncode != 0:
         sys.exit(f"iamsim exited with {out.returncode}: {out.stderr[:500]!r}")
@@ -55,8 +52,37 @@ def main():
                 sys.exit(f"result without `{field}`: {line[:300]!r}")
         d = result["decision"]
         decisions[d] = decisions.get(d, 0) + 1
-    print(f"{n} scenarios ({size / 1e6:.1f} MB of JSON Lines) in {elapsed:.3f} s: "
-          f"{n / elapsed:,.0f} scenarios/s; output {len(stdout) / 1e6:.1f} MB; decisions (first 2000) {decisions}")
+    return elapsed, len(stdout), decisions
+
+
+def main():
+    args = sys.argv[1:]
+    runs = 1
+    if "--runs" in args:
+        at = args.index("--runs")
+        runs = int(args[at + 1])
+        del args[at:at + 2]
+    n = int(args[0]) if args else 30000
+    binaries = args[1:] or ["target/release-native/iamsim"]
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+        for i in range(n):
+            f.write(json.dumps(scenario(i), separators=(",", ":")) + "\n")
+        path = f.name
+    size = os.path.getsize(path)
+    rates = {binary: [] for binary in binaries}
+    try:
+        for _ in range(runs):
+            for binary in binaries:
+                elapsed, output, decisions = run_once(binary, path, n)
+                rates[binary].append(n / elapsed)
+                print(f"{binary}: {n} scenarios ({size / 1e6:.1f} MB of JSON Lines) in {elapsed:.3f} s: "
+                      f"{n / elapsed:,.0f} scenarios/s; output {output / 1e6:.1f} MB; decisions (first 2000) {decisions}")
+    finally:
+        os.unlink(path)
+    if runs > 1:
+        for binary, values in rates.items():
+            print(f"{binary}: {runs} runs, median {statistics.median(values):,.0f} scenarios/s "
+                  f"(min {min(values):,.0f}, max {max(values):,.0f})")
 
 
 if __name__ == "__main__":
