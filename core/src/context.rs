@@ -4,6 +4,7 @@
 
 use crate::condition::ip::parse_request_ip;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 /// spellings) shared, so a request allocates only the values it gives or that follow from it.
 #[derive(Clone)]
 pub enum Text {
-    /// A fixed spelling.
+    /// A fixed spelling, which JSON escapes none of (the result writer copies it as it is).
     Static(&'static str),
     /// Shared with other requests.
     Shared(Arc<str>),
@@ -42,10 +43,60 @@ impl PartialEq for Text {
 
 impl Eq for Text {}
 
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        **self == *other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        **self == **other
+    }
+}
+
 /// As the `str` (tests and logs read the same whatever the form).
 impl std::fmt::Debug for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// As the `str` (sentences name principals' parts).
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl Text {
+    /// `text` in a shared allocation: the parts of a request that several context keys hold
+    /// (an account, a user name) are allocated once and then shared.
+    pub fn shared(text: &str) -> Text {
+        Text::Shared(Arc::from(text))
+    }
+}
+
+/// The last text one thread shared for one purpose (the principal's account, the resource's
+/// region): the requests of a run repeat them, so each is allocated once and then shared.
+pub(crate) struct LastText(RefCell<Option<Arc<str>>>);
+
+impl LastText {
+    pub(crate) const fn new() -> LastText {
+        LastText(RefCell::new(None))
+    }
+
+    /// `text` shared: the kept text when it is the same, else a new one, kept in its place.
+    pub(crate) fn share(&self, text: &str) -> Text {
+        let mut last = self.0.borrow_mut();
+        match &*last {
+            Some(kept) if **kept == *text => Text::Shared(kept.clone()),
+            _ => {
+                let fresh: Arc<str> = Arc::from(text);
+                *last = Some(fresh.clone());
+                Text::Shared(fresh)
+            }
+        }
     }
 }
 
@@ -761,6 +812,20 @@ mod tests {
             }
         }
         assert!(decided >= 5, "only {decided} matches");
+    }
+
+    /// The kept text is shared only for the same text: a run of texts reads as itself.
+    #[test]
+    fn last_texts_are_the_texts() {
+        let last = LastText::new();
+        let mut kept: Vec<Text> = Vec::new();
+        for text in ["a", "a", "b", "", "", "a", "ab", "a"] {
+            let shared = last.share(text);
+            assert_eq!(&*shared, text);
+            assert!(matches!(shared, Text::Shared(_)));
+            kept.push(shared);
+        }
+        assert_eq!(kept.iter().map(|t| &**t).collect::<String>(), "aabaaba");
     }
 
     /// A single value reads, compares and lists alike whatever holds its text.

@@ -12,6 +12,7 @@ use super::result::{
     PolicyTrace, Reason,
 };
 use crate::condition::ConditionTrace;
+use crate::context::Text;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
@@ -266,7 +267,14 @@ fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
         // Most keys: the list's brackets and quotes written with the key's runs.
         ContextValues::One(value) => {
             out.extend_from_slice(b"\",\"values\":[\"");
-            body(out, value);
+            match value {
+                // A fixed spelling ("User", "false") needs no escape: copied as it is.
+                Text::Static(fixed) => {
+                    debug_assert!(fixed.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+                    out.extend_from_slice(fixed.as_bytes());
+                }
+                _ => body(out, value),
+            }
             out.extend_from_slice(b"\"]");
         }
         ContextValues::Many(values) => {
