@@ -300,10 +300,16 @@ impl DerivedKeys {
     /// the same address finds them without reading the bytes; then an exact comparison, then
     /// one in any case (derived names differ in any case, so the first found is the one).
     pub fn name_of(self, key: &str) -> Option<&'static str> {
+        // By address over every fixed name, then one bit: no walk over the set.
+        let by_address = DERIVED
+            .iter()
+            .position(|d| std::ptr::eq(d.name, key))
+            .filter(|&at| self.has(at));
+        if let Some(name) = by_address.and_then(|at| DERIVED.get(at)) {
+            return Some(name.name);
+        }
         let find = |same: fn(&str, &str) -> bool| self.iter().find(|d| same(d, key));
-        find(|d, k| std::ptr::eq(d, k))
-            .or_else(|| find(|d, k| d == k))
-            .or_else(|| find(str::eq_ignore_ascii_case))
+        find(|d, k| d == k).or_else(|| find(str::eq_ignore_ascii_case))
     }
 }
 

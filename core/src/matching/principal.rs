@@ -104,6 +104,10 @@ fn account_text(account: &str) -> Text {
 
 /// A partition ASCII-lowercased: AWS's own borrowed, any other copied.
 fn partition_text(partition: &str) -> Text {
+    // `aws` as written first: nearly every principal names it.
+    if partition == "aws" {
+        return Text::Static("aws");
+    }
     const KNOWN: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
     match KNOWN
         .iter()
