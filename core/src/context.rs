@@ -18,6 +18,9 @@ pub enum Text {
     Static(&'static str),
     /// Shared with other requests.
     Shared(Arc<str>),
+    /// Shared with other requests, and read once, when made, to need no JSON escape (the
+    /// instant's spellings, accounts, regions): the result writer copies it as it is.
+    SharedPlain(Arc<str>),
     /// This request's own.
     Owned(String),
 }
@@ -28,7 +31,7 @@ impl std::ops::Deref for Text {
     fn deref(&self) -> &str {
         match self {
             Text::Static(text) => text,
-            Text::Shared(text) => text,
+            Text::Shared(text) | Text::SharedPlain(text) => text,
             Text::Owned(text) => text,
         }
     }
@@ -75,26 +78,43 @@ impl Text {
     pub fn shared(text: &str) -> Text {
         Text::Shared(Arc::from(text))
     }
+
+    /// As [`Text::shared`], read once for bytes JSON escapes: a text shared by many results
+    /// (an account, a region) is then written without reading it again.
+    pub fn shared_checked(text: &str) -> Text {
+        let shared = Arc::from(text);
+        if crate::json::escape::first_escaped(text.as_bytes(), 0) < text.len() {
+            Text::Shared(shared)
+        } else {
+            Text::SharedPlain(shared)
+        }
+    }
+
+    /// Whether JSON escapes none of its bytes, known without reading them.
+    pub fn is_plain(&self) -> bool {
+        matches!(self, Text::Static(_) | Text::SharedPlain(_))
+    }
 }
 
 /// The last text one thread shared for one purpose (the principal's account, the resource's
 /// region): the requests of a run repeat them, so each is allocated once and then shared.
-pub(crate) struct LastText(RefCell<Option<Arc<str>>>);
+pub(crate) struct LastText(RefCell<Option<Text>>);
 
 impl LastText {
     pub(crate) const fn new() -> LastText {
         LastText(RefCell::new(None))
     }
 
-    /// `text` shared: the kept text when it is the same, else a new one, kept in its place.
+    /// `text` shared (and read for escapes once): the kept text when it is the same, else a
+    /// new one, kept in its place.
     pub(crate) fn share(&self, text: &str) -> Text {
         let mut last = self.0.borrow_mut();
         match &*last {
-            Some(kept) if **kept == *text => Text::Shared(kept.clone()),
+            Some(kept) if **kept == *text => kept.clone(),
             _ => {
-                let fresh: Arc<str> = Arc::from(text);
+                let fresh = Text::shared_checked(text);
                 *last = Some(fresh.clone());
-                Text::Shared(fresh)
+                fresh
             }
         }
     }
@@ -822,10 +842,17 @@ mod tests {
         for text in ["a", "a", "b", "", "", "a", "ab", "a"] {
             let shared = last.share(text);
             assert_eq!(&*shared, text);
-            assert!(matches!(shared, Text::Shared(_)));
+            assert!(matches!(shared, Text::SharedPlain(_)));
             kept.push(shared);
         }
         assert_eq!(kept.iter().map(|t| &**t).collect::<String>(), "aabaaba");
+        for text in ["a\"b", "a", "tab\there", "a\\", "é", "\u{7f}", "x\u{1}"] {
+            let shared = last.share(text);
+            assert_eq!(&*shared, text);
+            let plain = serde_json::to_string(text).ok() == Some(format!("\"{text}\""));
+            assert_eq!(shared.is_plain(), plain, "{text:?}");
+            assert_eq!(Text::shared_checked(text).is_plain(), plain, "{text:?}");
+        }
     }
 
     /// A single value reads, compares and lists alike whatever holds its text.
@@ -834,6 +861,7 @@ mod tests {
         let forms = [
             Text::Static("User"),
             Text::Shared(Arc::from("User")),
+            Text::SharedPlain(Arc::from("User")),
             Text::Owned("User".into()),
         ];
         for a in &forms {

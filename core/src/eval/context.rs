@@ -10,7 +10,6 @@ use crate::diagnostic::Diagnostic;
 use crate::matching::arn::{split6, Arn};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
-use std::sync::Arc;
 
 /// What follows from the principal, for the derived keys (V6, section 6 of the rules). The texts
 /// are the principal's own, shared where it holds them.
@@ -212,8 +211,8 @@ pub(crate) fn derive_context_in_region(
     *region = region_of_resource.map(|r| LAST_REGION.with(|last| last.share(r)));
     if let Some(now) = now_epoch_seconds {
         let (epoch_text, time_text) = now_texts(now);
-        *epoch = Some(Text::Shared(epoch_text));
-        *time = Some(Text::Shared(time_text));
+        *epoch = Some(epoch_text);
+        *time = Some(time_text);
     }
     // Typed keys win: only the absent ones are derived.
     let mut added = DerivedKeys::default();
@@ -240,7 +239,7 @@ thread_local! {
 }
 
 /// `aws:EpochTime` and `aws:CurrentTime` of one instant.
-type NowTexts = (Arc<str>, Arc<str>);
+type NowTexts = (Text, Text);
 
 /// `now` as `aws:EpochTime` and `aws:CurrentTime` spell it.
 fn now_texts(now: i64) -> NowTexts {
@@ -250,8 +249,8 @@ fn now_texts(now: i64) -> NowTexts {
             Some((t, texts)) if *t == now => texts.clone(),
             _ => {
                 let texts: NowTexts = (
-                    Arc::from(now.to_string()),
-                    Arc::from(format_epoch_iso8601(now)),
+                    Text::shared_checked(&now.to_string()),
+                    Text::shared_checked(&format_epoch_iso8601(now)),
                 );
                 *last = Some((now, texts.clone()));
                 texts

@@ -12,7 +12,6 @@ use super::result::{
     PolicyTrace, Reason,
 };
 use crate::condition::ConditionTrace;
-use crate::context::Text;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
@@ -267,13 +266,13 @@ fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
         // Most keys: the list's brackets and quotes written with the key's runs.
         ContextValues::One(value) => {
             out.extend_from_slice(b"\",\"values\":[\"");
-            match value {
-                // A fixed spelling ("User", "false") needs no escape: copied as it is.
-                Text::Static(fixed) => {
-                    debug_assert!(fixed.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
-                    out.extend_from_slice(fixed.as_bytes());
-                }
-                _ => body(out, value),
+            // A fixed spelling ("User", "false") or a shared text read once (the instant, an
+            // account, a region) needs no escape: copied as it is.
+            if value.is_plain() {
+                debug_assert!(value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+                out.extend_from_slice(value.as_bytes());
+            } else {
+                body(out, value);
             }
             out.extend_from_slice(b"\"]");
         }
