@@ -4,6 +4,7 @@
 
 use crate::condition::ip::parse_request_ip;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -13,10 +14,13 @@ use std::sync::Arc;
 /// spellings) shared, so a request allocates only the values it gives or that follow from it.
 #[derive(Clone)]
 pub enum Text {
-    /// A fixed spelling.
+    /// A fixed spelling, which JSON escapes none of (the result writer copies it as it is).
     Static(&'static str),
     /// Shared with other requests.
     Shared(Arc<str>),
+    /// Shared with other requests, and read once, when made, to need no JSON escape (the
+    /// instant's spellings, accounts, regions): the result writer copies it as it is.
+    SharedPlain(Arc<str>),
     /// This request's own.
     Owned(String),
 }
@@ -27,7 +31,7 @@ impl std::ops::Deref for Text {
     fn deref(&self) -> &str {
         match self {
             Text::Static(text) => text,
-            Text::Shared(text) => text,
+            Text::Shared(text) | Text::SharedPlain(text) => text,
             Text::Owned(text) => text,
         }
     }
@@ -42,10 +46,77 @@ impl PartialEq for Text {
 
 impl Eq for Text {}
 
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        **self == *other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        **self == **other
+    }
+}
+
 /// As the `str` (tests and logs read the same whatever the form).
 impl std::fmt::Debug for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// As the `str` (sentences name principals' parts).
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl Text {
+    /// `text` in a shared allocation: the parts of a request that several context keys hold
+    /// (an account, a user name) are allocated once and then shared.
+    pub fn shared(text: &str) -> Text {
+        Text::Shared(Arc::from(text))
+    }
+
+    /// As [`Text::shared`], read once for bytes JSON escapes: a text shared by many results
+    /// (an account, a region) is then written without reading it again.
+    pub fn shared_checked(text: &str) -> Text {
+        let shared = Arc::from(text);
+        if crate::json::escape::first_escaped(text.as_bytes(), 0) < text.len() {
+            Text::Shared(shared)
+        } else {
+            Text::SharedPlain(shared)
+        }
+    }
+
+    /// Whether JSON escapes none of its bytes, known without reading them.
+    pub fn is_plain(&self) -> bool {
+        matches!(self, Text::Static(_) | Text::SharedPlain(_))
+    }
+}
+
+/// The last text one thread shared for one purpose (the principal's account, the resource's
+/// region): the requests of a run repeat them, so each is allocated once and then shared.
+pub(crate) struct LastText(RefCell<Option<Text>>);
+
+impl LastText {
+    pub(crate) const fn new() -> LastText {
+        LastText(RefCell::new(None))
+    }
+
+    /// `text` shared (and read for escapes once): the kept text when it is the same, else a
+    /// new one, kept in its place.
+    pub(crate) fn share(&self, text: &str) -> Text {
+        let mut last = self.0.borrow_mut();
+        match &*last {
+            Some(kept) if **kept == *text => kept.clone(),
+            _ => {
+                let fresh = Text::shared_checked(text);
+                *last = Some(fresh.clone());
+                fresh
+            }
+        }
     }
 }
 
@@ -763,12 +834,34 @@ mod tests {
         assert!(decided >= 5, "only {decided} matches");
     }
 
+    /// The kept text is shared only for the same text: a run of texts reads as itself.
+    #[test]
+    fn last_texts_are_the_texts() {
+        let last = LastText::new();
+        let mut kept: Vec<Text> = Vec::new();
+        for text in ["a", "a", "b", "", "", "a", "ab", "a"] {
+            let shared = last.share(text);
+            assert_eq!(&*shared, text);
+            assert!(matches!(shared, Text::SharedPlain(_)));
+            kept.push(shared);
+        }
+        assert_eq!(kept.iter().map(|t| &**t).collect::<String>(), "aabaaba");
+        for text in ["a\"b", "a", "tab\there", "a\\", "é", "\u{7f}", "x\u{1}"] {
+            let shared = last.share(text);
+            assert_eq!(&*shared, text);
+            let plain = serde_json::to_string(text).ok() == Some(format!("\"{text}\""));
+            assert_eq!(shared.is_plain(), plain, "{text:?}");
+            assert_eq!(Text::shared_checked(text).is_plain(), plain, "{text:?}");
+        }
+    }
+
     /// A single value reads, compares and lists alike whatever holds its text.
     #[test]
     fn texts_read_alike_however_they_are_held() {
         let forms = [
             Text::Static("User"),
             Text::Shared(Arc::from("User")),
+            Text::SharedPlain(Arc::from("User")),
             Text::Owned("User".into()),
         ];
         for a in &forms {

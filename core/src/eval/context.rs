@@ -5,25 +5,25 @@ use crate::catalog::{catalog, ValueType};
 use crate::condition::{
     binary::decode_base64, date::parse_date, ip::parse_request_ip, ip::Cidr, numeric::Decimal,
 };
-use crate::context::{ContextValue, FixedKey, RequestContext, Text};
+use crate::context::{ContextValue, FixedKey, LastText, RequestContext, Text};
 use crate::diagnostic::Diagnostic;
 use crate::matching::arn::{split6, Arn};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
-use std::sync::Arc;
 
-/// What follows from the principal, for the derived keys (V6, section 6 of the rules).
+/// What follows from the principal, for the derived keys (V6, section 6 of the rules). The texts
+/// are the principal's own, shared where it holds them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PrincipalFacts {
-    pub account: Option<String>,
+    pub account: Option<Text>,
     /// `aws:PrincipalArn`: for a role session, the role's ARN.
-    pub principal_arn: Option<String>,
+    pub principal_arn: Option<Text>,
     /// `aws:PrincipalType` (V6).
     pub principal_type: &'static str,
-    pub username: Option<String>,
-    pub userid: Option<String>,
+    pub username: Option<Text>,
+    pub userid: Option<Text>,
     /// The service principal's name, for service calls.
-    pub service_name: Option<String>,
+    pub service_name: Option<Text>,
 }
 
 /// One scalar as its canonical string (G8): `true` → `"true"`, numbers as written.
@@ -155,44 +155,49 @@ pub fn arn_account_and_region<'a>(
 }
 
 /// Adds the keys AWS always sends and that follow from the request, without overriding typed
-/// ones. Returns the names it added, so that the result can show them as derived. The names are
+/// ones. Returns the keys it added, so that the result can show them as derived. The names are
 /// fixed and given with their lowercase spelling: the context borrows them (no allocation per
-/// key), and `facts`' strings move into the context.
+/// key), and `facts`' texts move into the context.
 pub fn derive_context(
     ctx: &mut RequestContext,
     facts: PrincipalFacts,
     resource: &str,
     resource_account: Option<&str>,
     now_epoch_seconds: Option<i64>,
-) -> Vec<&'static str> {
+) -> DerivedKeys {
     derive_context_in_region(
         ctx,
         facts,
         arn_region(resource),
-        resource_account,
+        resource_account.map(Text::from),
         now_epoch_seconds,
     )
 }
 
-/// As [`derive_context`], given the resource's region (`arn_region`) already read.
+thread_local! {
+    /// The last region a resource named: the requests of a run name a few.
+    static LAST_REGION: LastText = const { LastText::new() };
+}
+
+/// As [`derive_context`], given the resource's region (`arn_region`) already read and the
+/// resource's account as the text the request keeps (shared, not copied).
 pub(crate) fn derive_context_in_region(
     ctx: &mut RequestContext,
     facts: PrincipalFacts,
     region_of_resource: Option<&str>,
-    resource_account: Option<&str>,
+    resource_account: Option<Text>,
     now_epoch_seconds: Option<i64>,
-) -> Vec<&'static str> {
+) -> DerivedKeys {
     let mut values: [Option<Text>; DERIVED.len()] = Default::default();
     let [arn, account, kind, username, userid, is_service, service, resource_acct, region, epoch, time] =
         &mut values;
-    let owned = |text: Option<String>| text.map(Text::Owned);
-    *arn = owned(facts.principal_arn);
-    *account = owned(facts.account);
+    *arn = facts.principal_arn;
+    *account = facts.account;
     if !facts.principal_type.is_empty() {
         *kind = Some(Text::Static(facts.principal_type));
     }
-    *username = owned(facts.username);
-    *userid = owned(facts.userid);
+    *username = facts.username;
+    *userid = facts.userid;
     if facts.principal_type != "Anonymous" {
         let is = if facts.service_name.is_some() {
             "true"
@@ -201,22 +206,22 @@ pub(crate) fn derive_context_in_region(
         };
         *is_service = Some(Text::Static(is));
     }
-    *service = owned(facts.service_name);
-    *resource_acct = resource_account.map(Text::from);
-    *region = region_of_resource.map(Text::from);
+    *service = facts.service_name;
+    *resource_acct = resource_account;
+    *region = region_of_resource.map(|r| LAST_REGION.with(|last| last.share(r)));
     if let Some(now) = now_epoch_seconds {
         let (epoch_text, time_text) = now_texts(now);
-        *epoch = Some(Text::Shared(epoch_text));
-        *time = Some(Text::Shared(time_text));
+        *epoch = Some(epoch_text);
+        *time = Some(time_text);
     }
     // Typed keys win: only the absent ones are derived.
-    let mut added = Vec::with_capacity(DERIVED.len());
-    for (key, value) in DERIVED.iter().zip(&mut values) {
+    let mut added = DerivedKeys::default();
+    for (at, (key, value)) in DERIVED.iter().zip(&mut values).enumerate() {
         if value.is_some() && ctx.get_lowercase(key.lower).is_some() {
             *value = None;
         }
         if value.is_some() {
-            added.push(key.name);
+            added.insert(at);
         }
     }
     ctx.insert_sorted_static_if_absent(DERIVED_SORTED.iter().filter_map(|&i| {
@@ -234,7 +239,7 @@ thread_local! {
 }
 
 /// `aws:EpochTime` and `aws:CurrentTime` of one instant.
-type NowTexts = (Arc<str>, Arc<str>);
+type NowTexts = (Text, Text);
 
 /// `now` as `aws:EpochTime` and `aws:CurrentTime` spell it.
 fn now_texts(now: i64) -> NowTexts {
@@ -244,14 +249,67 @@ fn now_texts(now: i64) -> NowTexts {
             Some((t, texts)) if *t == now => texts.clone(),
             _ => {
                 let texts: NowTexts = (
-                    Arc::from(now.to_string()),
-                    Arc::from(format_epoch_iso8601(now)),
+                    Text::shared_checked(&now.to_string()),
+                    Text::shared_checked(&format_epoch_iso8601(now)),
                 );
                 *last = Some((now, texts.clone()));
                 texts
             }
         }
     })
+}
+
+/// The keys [`derive_context`] added to a context, as a set of positions in [`DERIVED`]: no
+/// allocation per request, listed in derivation order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DerivedKeys(u16);
+
+impl DerivedKeys {
+    fn insert(&mut self, at: usize) {
+        self.0 |= 1 << at;
+    }
+
+    fn has(self, at: usize) -> bool {
+        self.0 & (1 << at) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// The names, in derivation order.
+    pub fn iter(self) -> impl Iterator<Item = &'static str> {
+        self.keys().map(|key| key.name)
+    }
+
+    fn keys(self) -> impl Iterator<Item = &'static FixedKey> {
+        DERIVED
+            .iter()
+            .enumerate()
+            .filter(move |&(at, _)| self.has(at))
+            .map(|(_, key)| key)
+    }
+
+    /// Whether the context got `key` from `deriveContext`, and the fixed name if so. Derived
+    /// keys keep their fixed spelling, and the context borrows the very text [`DERIVED`] holds:
+    /// the same address finds them without reading the bytes; then an exact comparison, then
+    /// one in any case (derived names differ in any case, so the first found is the one).
+    pub fn name_of(self, key: &str) -> Option<&'static str> {
+        // By address over every fixed name, then one bit: no walk over the set.
+        let by_address = DERIVED
+            .iter()
+            .position(|d| std::ptr::eq(d.name, key))
+            .filter(|&at| self.has(at));
+        if let Some(name) = by_address.and_then(|at| DERIVED.get(at)) {
+            return Some(name.name);
+        }
+        let find = |same: fn(&str, &str) -> bool| self.iter().find(|d| same(d, key));
+        find(|d, k| d == k).or_else(|| find(str::eq_ignore_ascii_case))
+    }
 }
 
 /// The keys [`derive_context`] may add (name, lowercase name), in the order it derives them
@@ -427,7 +485,7 @@ mod tests {
             Some("111122223333"),
             None,
         );
-        assert!(!added.contains(&"aws:PrincipalAccount"));
+        assert!(!added.iter().any(|k| k == "aws:PrincipalAccount"));
         assert_eq!(
             ctx.get("aws:principalaccount")
                 .and_then(ContextValue::single),
@@ -467,7 +525,10 @@ mod tests {
         ctx.insert("AWS:USERID", ContextValue::Single("typed".into()));
         let added = derive_context(
             &mut ctx,
-            super::super::principal::facts_of(&principal),
+            super::super::principal::facts_of(
+                &principal,
+                "arn:aws:sts::111122223333:federated-user/bob",
+            ),
             "arn:aws:ecr:us-east-1:111122223333:repository/web",
             Some("111122223333"),
             Some(0),
@@ -482,7 +543,8 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(added, expected);
+        assert_eq!(added.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(added.len(), expected.len());
         assert_eq!(
             ctx.get("aws:userid").and_then(ContextValue::single),
             Some("typed")
@@ -496,6 +558,89 @@ mod tests {
             Some("1970-01-01T00:00:00Z")
         );
         assert_eq!(ctx.len(), expected.len() + 1);
+    }
+
+    /// The set of derived keys lists, counts and finds names as the list of their names did
+    /// (found by address, then spelling, then in any case), for every subset of a vocabulary.
+    #[test]
+    fn c2_derived_key_sets_agree_with_name_lists() {
+        fn by_list(list: &[&'static str], key: &str) -> Option<&'static str> {
+            list.iter()
+                .copied()
+                .find(|d| std::ptr::eq(*d, key))
+                .or_else(|| list.iter().copied().find(|d| *d == key))
+                .or_else(|| list.iter().copied().find(|d| d.eq_ignore_ascii_case(key)))
+        }
+        let owned: Vec<String> = DERIVED.iter().map(|k| k.name.to_string()).collect();
+        let upper: Vec<String> = DERIVED.iter().map(|k| k.name.to_uppercase()).collect();
+        let mut keys: Vec<&str> = DERIVED.iter().map(|k| k.name).collect();
+        keys.extend(owned.iter().map(String::as_str));
+        keys.extend(upper.iter().map(String::as_str));
+        keys.extend(["", "aws:principal", "aws:SourceIp", "aws:usernamex"]);
+        for bits in [
+            0u16,
+            1,
+            0b101_0101_0101,
+            0b111_1111_1111,
+            0b100_0000_0000,
+            0b010_0110_0011,
+        ] {
+            let mut set = DerivedKeys::default();
+            for at in 0..DERIVED.len() {
+                if bits & (1 << at) != 0 {
+                    set.insert(at);
+                }
+            }
+            let list: Vec<&'static str> = DERIVED
+                .iter()
+                .enumerate()
+                .filter(|&(at, _)| bits & (1 << at) != 0)
+                .map(|(_, k)| k.name)
+                .collect();
+            assert_eq!(set.iter().collect::<Vec<_>>(), list);
+            assert_eq!((set.len(), set.is_empty()), (list.len(), list.is_empty()));
+            for key in &keys {
+                assert_eq!(set.name_of(key), by_list(&list, key), "{key} {bits:b}");
+            }
+        }
+    }
+
+    /// The fixed values derived for every kind of principal need no JSON escape (the result
+    /// writer copies them as they are), and every derived value reads as the plain derivation's.
+    #[test]
+    fn v6_fixed_derived_values_need_no_escape() {
+        for text in [
+            "arn:aws:iam::111122223333:user/dev/alice",
+            "arn:aws:iam::111122223333:role/ci",
+            "arn:aws:sts::111122223333:assumed-role/ci/s",
+            "arn:aws:sts::111122223333:federated-user/bob",
+            "111122223333",
+            "codebuild.amazonaws.com",
+            "anonymous",
+        ] {
+            let principal = crate::matching::RequestPrincipal::parse(text).expect(text);
+            let mut ctx = RequestContext::new();
+            derive_context(
+                &mut ctx,
+                super::super::principal::facts_of(&principal, text),
+                "arn:aws:ecr:us-east-1:111122223333:repository/web",
+                Some("111122223333"),
+                Some(0),
+            );
+            let facts = super::super::principal::facts_of(&principal, text);
+            assert_eq!(
+                facts.principal_arn.as_deref(),
+                principal.principal_arn().as_deref()
+            );
+            assert_eq!(facts.username.as_deref(), principal.username());
+            assert_eq!(facts.account.as_deref(), principal.account());
+            for (key, value) in ctx.iter() {
+                if let ContextValue::Single(Text::Static(fixed)) = value {
+                    let json = serde_json::to_string(fixed).unwrap_or_default();
+                    assert_eq!(json, format!("\"{fixed}\""), "{key} {text}");
+                }
+            }
+        }
     }
 
     /// The kept spellings of `now` are its spellings, for the same instant, a new one, and one

@@ -567,23 +567,12 @@ fn elements_match(t: &crate::matching::StatementTrace) -> bool {
         .all(|e| e.as_ref().is_none_or(|e| e.matched))
 }
 
-/// Whether the request's context got `key` from `deriveContext`, and the fixed name if so.
-fn derived_name(derived: &[&'static str], key: &str) -> Option<&'static str> {
-    // Derived keys keep their fixed spelling, and the context borrows the very text `derived`
-    // lists: the same address finds them without reading the bytes; then an exact comparison,
-    // then one in any case.
-    let find = |same: fn(&str, &str) -> bool| derived.iter().copied().find(|d| same(d, key));
-    find(|d, k| std::ptr::eq(d, k))
-        .or_else(|| find(|d, k| d == k))
-        .or_else(|| find(str::eq_ignore_ascii_case))
-}
-
 /// The context as the result shows it, copied from the request.
 pub(crate) fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {
     req.context
         .iter()
         .map(|(key, value)| {
-            let derived = derived_name(&req.derived, key);
+            let derived = req.derived.name_of(key);
             ContextEntry {
                 // A derived key's name is fixed: borrowed when it is spelled the same.
                 key: match derived {
@@ -607,7 +596,7 @@ pub(crate) fn into_context_entries(req: PreparedRequest) -> Vec<ContextEntry> {
     req.context
         .into_entries()
         .map(|(key, value)| ContextEntry {
-            derived: derived_name(&derived, &key).is_some(),
+            derived: derived.name_of(&key).is_some(),
             multi_valued: value.is_multi(),
             values: match value {
                 ContextValue::Single(v) => ContextValues::One(v),

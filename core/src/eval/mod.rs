@@ -21,7 +21,7 @@ mod result;
 mod write;
 
 pub use context::{
-    arn_account, derive_context, format_epoch_iso8601, typed_context, PrincipalFacts,
+    arn_account, derive_context, format_epoch_iso8601, typed_context, DerivedKeys, PrincipalFacts,
 };
 pub use explain::explain_text;
 pub use flow::{

@@ -21,13 +21,14 @@ pub fn class_of(principal: &RequestPrincipal) -> PrincipalClass {
     }
 }
 
-pub fn facts_of(principal: &RequestPrincipal) -> PrincipalFacts {
+/// The facts of `principal`, read from `written`.
+pub fn facts_of(principal: &RequestPrincipal, written: &str) -> PrincipalFacts {
     PrincipalFacts {
-        account: principal.account().map(str::to_string),
-        principal_arn: principal.principal_arn(),
+        account: principal.account_text().cloned(),
+        principal_arn: principal.principal_arn_text(written),
         // Service principals are not in the V6 table: no aws:PrincipalType is derived for them.
         principal_type: principal.principal_type().unwrap_or(""),
-        username: principal.username().map(str::to_string),
+        username: principal.username_text(),
         userid: principal.userid(),
         service_name: match principal {
             RequestPrincipal::Service(name) => Some(name.clone()),

@@ -1,10 +1,12 @@
 //! A request ready to evaluate: principal read, context typed and derived, accounts settled.
 
-use super::context::{arn_account_and_region, derive_context_in_region, typed_context};
+use super::context::{
+    arn_account_and_region, derive_context_in_region, typed_context, DerivedKeys,
+};
 use super::flow::PrincipalClass;
 use super::principal::{class_of, facts_of};
 use crate::bytes::trim;
-use crate::context::RequestContext;
+use crate::context::{RequestContext, Text};
 use crate::diagnostic::Diagnostic;
 use crate::matching::{MatchTarget, Request, RequestPrincipal};
 use crate::scenario::RequestSpec;
@@ -26,10 +28,10 @@ pub struct PreparedRequest {
     pub class: PrincipalClass,
     pub action: String,
     pub resource: String,
-    pub resource_account: Option<String>,
+    pub resource_account: Option<Text>,
     pub context: RequestContext,
     /// Context keys filled by `deriveContext`.
-    pub derived: Vec<&'static str>,
+    pub derived: DerivedKeys,
     /// Problems with the request itself; an `Error` here makes the request unevaluable.
     pub diagnostics: Vec<Diagnostic>,
     /// Assumptions made, said plainly in the result.
@@ -82,7 +84,7 @@ impl PreparedRequest {
             resource,
             resource_account: None,
             context: RequestContext::new(),
-            derived: Vec::new(),
+            derived: DerivedKeys::default(),
             diagnostics,
             notes: Vec::new(),
         };
@@ -91,13 +93,21 @@ impl PreparedRequest {
         request.set_action(&spec.action);
         let (arn_account, region) =
             arn_account_and_region(&request.resource, request.target.resource_arn());
+        // Shared with `aws:ResourceAccount`; the principal's own text when it is the same.
+        let own = request.principal.account_text();
         let resource_account = spec
             .resource_account
-            .clone()
+            .as_deref()
             .filter(|a| !a.is_empty())
-            .or_else(|| arn_account.map(str::to_string))
+            .map(Text::shared)
             .or_else(|| {
-                let own = request.principal.account().map(str::to_string);
+                arn_account.map(|a| match own {
+                    Some(own) if *own == *a => own.clone(),
+                    _ => Text::shared(a),
+                })
+            })
+            .or_else(|| {
+                let own = own.cloned();
                 if own.is_some() && request.resource != "*" {
                     request.notes.push(
                         "the resource's account is not given and its ARN names none: assumed to be the principal's account"
@@ -110,9 +120,9 @@ impl PreparedRequest {
         if spec.derives_context() {
             request.derived = derive_context_in_region(
                 &mut request.context,
-                facts_of(&request.principal),
+                facts_of(&request.principal, &spec.principal),
                 region,
-                resource_account.as_deref(),
+                resource_account.clone(),
                 options.now_epoch_seconds,
             );
         }

@@ -266,7 +266,14 @@ fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
         // Most keys: the list's brackets and quotes written with the key's runs.
         ContextValues::One(value) => {
             out.extend_from_slice(b"\",\"values\":[\"");
-            body(out, value);
+            // A fixed spelling ("User", "false") or a shared text read once (the instant, an
+            // account, a region) needs no escape: copied as it is.
+            if value.is_plain() {
+                debug_assert!(value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+                out.extend_from_slice(value.as_bytes());
+            } else {
+                body(out, value);
+            }
             out.extend_from_slice(b"\"]");
         }
         ContextValues::Many(values) => {

@@ -3,43 +3,46 @@
 use super::arn::split6;
 use crate::bytes::find_byte;
 use crate::concat::concat;
+use crate::context::{LastText, Text};
 use crate::policy::{PrincipalEntry, PrincipalKind};
 use serde::Serialize;
 
-/// Who makes the request, read from the scenario's `principal` string.
+/// Who makes the request, read from the scenario's `principal` string. The parts are shared
+/// texts: the derived context keys (`aws:PrincipalAccount`, `aws:username`, …) hold the same
+/// allocations.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RequestPrincipal {
     /// `arn:P:iam::A:user/path/name`.
     User {
-        partition: String,
-        account: String,
+        partition: Text,
+        account: Text,
         /// Path and name after `user/`, e.g. `dev/alice`.
-        path_name: String,
+        path_name: Text,
     },
     /// A bare role ARN `arn:P:iam::A:role/path/name`: a session of that role whose session name
     /// is not known.
     Role {
-        partition: String,
-        account: String,
-        path_name: String,
+        partition: Text,
+        account: Text,
+        path_name: Text,
     },
     /// `arn:P:sts::A:assumed-role/ROLE/SESSION`. The role path is not part of this ARN.
     AssumedRole {
-        partition: String,
-        account: String,
-        role: String,
-        session: String,
+        partition: Text,
+        account: Text,
+        role: Text,
+        session: Text,
     },
     /// `arn:P:sts::A:federated-user/NAME` (a GetFederationToken session).
     FederatedUser {
-        partition: String,
-        account: String,
-        name: String,
+        partition: Text,
+        account: Text,
+        name: Text,
     },
     /// `arn:P:iam::A:root` or a bare 12-digit account ID: the account's root user.
-    Root { partition: String, account: String },
+    Root { partition: Text, account: Text },
     /// A service principal such as `codebuild.amazonaws.com` (kept as written).
-    Service(String),
+    Service(Text),
     /// An unsigned request.
     Anonymous,
 }
@@ -89,6 +92,32 @@ fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+thread_local! {
+    /// The last account a principal named: the requests of a run come from a few accounts.
+    static LAST_ACCOUNT: LastText = const { LastText::new() };
+}
+
+/// An account ID as a shared text (the principal's and the derived keys' one allocation).
+fn account_text(account: &str) -> Text {
+    LAST_ACCOUNT.with(|last| last.share(account))
+}
+
+/// A partition ASCII-lowercased: AWS's own borrowed, any other copied.
+fn partition_text(partition: &str) -> Text {
+    // `aws` as written first: nearly every principal names it.
+    if partition == "aws" {
+        return Text::Static("aws");
+    }
+    const KNOWN: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
+    match KNOWN
+        .iter()
+        .find(|known| partition.eq_ignore_ascii_case(known))
+    {
+        Some(known) => Text::Static(known),
+        None => Text::Owned(partition.to_ascii_lowercase()),
+    }
+}
+
 impl RequestPrincipal {
     /// Reads a principal string: an IAM user, role, assumed-role, federated-user or root ARN,
     /// a 12-digit account ID, a service principal, or `anonymous`.
@@ -99,14 +128,14 @@ impl RequestPrincipal {
         }
         if is_account_id(text) {
             return Ok(RequestPrincipal::Root {
-                partition: "aws".into(),
-                account: text.into(),
+                partition: Text::Static("aws"),
+                account: account_text(text),
             });
         }
         // A byte search: `contains(':')` costs several times more on a short text.
         if find_byte(text.as_bytes(), b':').is_none() {
             if text.contains('.') && !text.contains(char::is_whitespace) {
-                return Ok(RequestPrincipal::Service(text.into()));
+                return Ok(RequestPrincipal::Service(Text::shared(text)));
             }
             return Err(format!(
                 "`{text}` is not a principal: use an IAM or STS ARN, an account ID, a service principal such as `codebuild.amazonaws.com`, or `anonymous`"
@@ -127,34 +156,34 @@ impl RequestPrincipal {
                 "`{account}` in `{text}` is not a 12-digit account ID"
             ));
         }
-        // Copied, then folded in place (`to_ascii_lowercase` takes a slower, general path).
-        let mut partition = partition.to_string();
-        partition.make_ascii_lowercase();
-        let account = account.to_string();
         let named = |prefix: &str| {
             resource
                 .strip_prefix(prefix)
                 .filter(|rest| !rest.is_empty() && !rest.ends_with('/'))
-                .map(str::to_string)
         };
         // Compared in place: lowercasing the service costs an allocation per request.
         let service_is = |name: &str| service.eq_ignore_ascii_case(name);
+        // The parts are copied only once the principal is known to be valid.
+        let parts = || (partition_text(partition), account_text(account));
         match service {
             _ if service_is("iam") && resource == "root" => {
+                let (partition, account) = parts();
                 Ok(RequestPrincipal::Root { partition, account })
             }
             _ if service_is("iam") => {
                 if let Some(path_name) = named("user/") {
+                    let (partition, account) = parts();
                     Ok(RequestPrincipal::User {
                         partition,
                         account,
-                        path_name,
+                        path_name: Text::shared(path_name),
                     })
                 } else if let Some(path_name) = named("role/") {
+                    let (partition, account) = parts();
                     Ok(RequestPrincipal::Role {
                         partition,
                         account,
-                        path_name,
+                        path_name: Text::shared(path_name),
                     })
                 } else {
                     Err(format!(
@@ -166,11 +195,12 @@ impl RequestPrincipal {
                 if let Some(rest) = named("assumed-role/") {
                     match rest.split_once('/') {
                         Some((role, session)) if !role.is_empty() && !session.is_empty() => {
+                            let (partition, account) = parts();
                             Ok(RequestPrincipal::AssumedRole {
                                 partition,
                                 account,
-                                role: role.into(),
-                                session: session.into(),
+                                role: Text::shared(role),
+                                session: Text::shared(session),
                             })
                         }
                         _ => Err(format!(
@@ -178,10 +208,11 @@ impl RequestPrincipal {
                         )),
                     }
                 } else if let Some(name) = named("federated-user/") {
+                    let (partition, account) = parts();
                     Ok(RequestPrincipal::FederatedUser {
                         partition,
                         account,
-                        name,
+                        name: Text::shared(name),
                     })
                 } else {
                     Err(format!(
@@ -198,6 +229,11 @@ impl RequestPrincipal {
 
     /// The principal's account, when it has one.
     pub fn account(&self) -> Option<&str> {
+        self.account_text().map(|account| &**account)
+    }
+
+    /// The principal's account as its shared text (the derived keys hold it too).
+    pub fn account_text(&self) -> Option<&Text> {
         match self {
             RequestPrincipal::User { account, .. }
             | RequestPrincipal::Role { account, .. }
@@ -224,27 +260,48 @@ impl RequestPrincipal {
     /// gave the role ARN), the root ARN for root. `None` for services and anonymous callers.
     pub fn principal_arn(&self) -> Option<String> {
         // By concatenation: every request derives it (`format!` costs several times more).
+        self.principal_arn_pieces().map(|pieces| concat(&pieces))
+    }
+
+    /// [`Self::principal_arn`] as a text, copied whole from `written` (the text the principal
+    /// was read from) when that already spells it, as a user or role ARN usually does: one copy
+    /// instead of six.
+    pub fn principal_arn_text(&self, written: &str) -> Option<Text> {
+        let pieces = self.principal_arn_pieces()?;
+        let written = crate::bytes::trim(written);
+        let mut rest = written;
+        let spelled = pieces.iter().all(|piece| match rest.strip_prefix(piece) {
+            Some(after) => {
+                rest = after;
+                true
+            }
+            None => false,
+        }) && rest.is_empty();
+        Some(Text::Owned(if spelled {
+            written.to_string()
+        } else {
+            concat(&pieces)
+        }))
+    }
+
+    /// The pieces [`Self::principal_arn`] is made of, in order.
+    fn principal_arn_pieces(&self) -> Option<[&str; 6]> {
         let p = self.partition();
         match self {
             RequestPrincipal::User {
                 account, path_name, ..
-            } => Some(concat(&["arn:", p, ":iam::", account, ":user/", path_name])),
+            } => Some(["arn:", p, ":iam::", account, ":user/", path_name]),
             RequestPrincipal::Role {
                 account, path_name, ..
-            } => Some(concat(&["arn:", p, ":iam::", account, ":role/", path_name])),
+            } => Some(["arn:", p, ":iam::", account, ":role/", path_name]),
             RequestPrincipal::AssumedRole { account, role, .. } => {
-                Some(concat(&["arn:", p, ":iam::", account, ":role/", role]))
+                Some(["arn:", p, ":iam::", account, ":role/", role])
             }
-            RequestPrincipal::FederatedUser { account, name, .. } => Some(concat(&[
-                "arn:",
-                p,
-                ":sts::",
-                account,
-                ":federated-user/",
-                name,
-            ])),
+            RequestPrincipal::FederatedUser { account, name, .. } => {
+                Some(["arn:", p, ":sts::", account, ":federated-user/", name])
+            }
             RequestPrincipal::Root { account, .. } => {
-                Some(concat(&["arn:", p, ":iam::", account, ":root"]))
+                Some(["arn:", p, ":iam::", account, ":root", ""])
             }
             RequestPrincipal::Service(_) | RequestPrincipal::Anonymous => None,
         }
@@ -284,15 +341,27 @@ impl RequestPrincipal {
         }
     }
 
+    /// [`Self::username`] as a text: a name without a path is the path-and-name text itself,
+    /// shared.
+    pub fn username_text(&self) -> Option<Text> {
+        let name = self.username()?;
+        match self {
+            RequestPrincipal::User { path_name, .. } if path_name.len() == name.len() => {
+                Some(path_name.clone())
+            }
+            _ => Some(Text::from(name)),
+        }
+    }
+
     /// `aws:userid` where it follows from the ARN (V6): root → account ID, federated user →
     /// `ACCOUNT:name`, anonymous → `anonymous`. Users and roles need unique IDs we do not know.
-    pub fn userid(&self) -> Option<String> {
+    pub fn userid(&self) -> Option<Text> {
         match self {
             RequestPrincipal::Root { account, .. } => Some(account.clone()),
             RequestPrincipal::FederatedUser { account, name, .. } => {
-                Some(concat(&[account, ":", name]))
+                Some(Text::Owned(concat(&[account, ":", name])))
             }
-            RequestPrincipal::Anonymous => Some("anonymous".into()),
+            RequestPrincipal::Anonymous => Some(Text::Static("anonymous")),
             _ => None,
         }
     }
@@ -465,27 +534,27 @@ impl Identity<'_> {
 pub enum PrincipalPattern {
     Star,
     Account {
-        account: String,
+        account: Text,
     },
     User {
-        account: String,
-        path_name: String,
+        account: Text,
+        path_name: Text,
     },
     Role {
-        account: String,
-        path_name: String,
+        account: Text,
+        path_name: Text,
     },
     Session {
-        account: String,
-        role: String,
-        session: String,
+        account: Text,
+        role: Text,
+        session: Text,
     },
     FedUser {
-        account: String,
-        name: String,
+        account: Text,
+        name: Text,
     },
     /// Lowercased service name.
-    Service(String),
+    Service(Text),
     /// `Federated` and `CanonicalUser` values: this simulator has no such request principals.
     Unsupported(String),
     /// A value that can never match, with the reason (e.g. a partial wildcard, G11).
@@ -498,7 +567,7 @@ impl PrincipalPattern {
         match entry.kind {
             PrincipalKind::Aws => compile_aws(value),
             PrincipalKind::Service if value == "*" => PrincipalPattern::Star,
-            PrincipalKind::Service => PrincipalPattern::Service(value.to_ascii_lowercase()),
+            PrincipalKind::Service => PrincipalPattern::Service(value.to_ascii_lowercase().into()),
             PrincipalKind::Federated => PrincipalPattern::Unsupported(format!(
                 "`Federated` principal `{value}`: web-identity and SAML sessions are not simulated"
             )),
@@ -521,7 +590,7 @@ impl PrincipalPattern {
             // G10: the account ID and its :root ARN both mean the whole account.
             (PrincipalPattern::Account { account }, id) => id
                 .account()
-                .is_some_and(|a| a == account)
+                .is_some_and(|a| account == a)
                 .then_some(K::Account),
             (
                 PrincipalPattern::User { account, path_name },
@@ -598,7 +667,7 @@ fn compile_aws(value: &str) -> PrincipalPattern {
     }
     if is_account_id(value) {
         return PrincipalPattern::Account {
-            account: value.into(),
+            account: account_text(value),
         };
     }
     if value.contains(['*', '?']) {
@@ -731,6 +800,77 @@ fn describe_identity(id: &Identity<'_>) -> String {
 mod tests {
     use super::*;
 
+    /// Principal texts of every kind, as AWS writes them and otherwise (case, spaces).
+    const PRINCIPALS: [&str; 16] = [
+        "arn:aws:iam::111122223333:user/u0",
+        "arn:aws:iam::111122223333:user/dev/alice",
+        " arn:aws:iam::111122223333:user/u0 ",
+        "ARN:AWS:IAM::111122223333:user/u0",
+        "arn:aws:IAM::111122223333:user/u0",
+        "arn:aws-cn:iam::111122223333:role/team/ci",
+        "arn:aws:iam::111122223333:role/aws-service-role/x",
+        "arn:aws:sts::111122223333:assumed-role/ci/s-1",
+        "arn:aws:sts::111122223333:federated-user/bob",
+        "arn:Aws-Us-Gov:sts::111122223333:federated-user/bob",
+        "arn:other:iam::111122223333:root",
+        "arn:aws:iam:us-east-1:111122223333:user/u0",
+        "111122223333",
+        "codebuild.amazonaws.com",
+        "anonymous",
+        "arn:aws:iam::111122223333:user/é/ü",
+    ];
+
+    /// The ARN copied from the written text is the one assembled from the parts, whatever the
+    /// spelling; shared parts read as the parts.
+    #[test]
+    fn v6_principal_arn_from_the_written_text_agrees_with_the_parts() {
+        for text in PRINCIPALS {
+            let principal = RequestPrincipal::parse(text).expect(text);
+            let arn = principal.principal_arn();
+            assert_eq!(
+                principal.principal_arn_text(text).as_deref(),
+                arn.as_deref(),
+                "{text}"
+            );
+            assert_eq!(
+                principal.username_text().as_deref(),
+                principal.username(),
+                "{text}"
+            );
+            assert_eq!(
+                principal.account_text().map(|a| &**a),
+                principal.account(),
+                "{text}"
+            );
+            // Read twice (the second time with the kept account): the same principal.
+            assert_eq!(RequestPrincipal::parse(text).as_ref(), Ok(&principal));
+        }
+        let user = RequestPrincipal::parse(PRINCIPALS[0]).expect("user");
+        // Another text than the one the principal was read from still gives its ARN.
+        assert_eq!(
+            user.principal_arn_text("arn:aws:iam::111122223333:user/u1")
+                .as_deref(),
+            Some(PRINCIPALS[0])
+        );
+        assert_eq!(
+            user.principal_arn_text("arn:aws:iam::111122223333:user/u0x")
+                .as_deref(),
+            Some(PRINCIPALS[0])
+        );
+    }
+
+    /// Known partitions are borrowed, others copied: both lowercased as written.
+    #[test]
+    fn partitions_read_lowercased_however_held() {
+        for partition in ["aws", "AWS", "aws-cn", "Aws-Us-Gov", "aws-iso", "x", "awsx"] {
+            assert_eq!(
+                &*partition_text(partition),
+                partition.to_ascii_lowercase(),
+                "{partition}"
+            );
+        }
+    }
+
     /// V6: the byte search from the end finds the name `rsplit('/')` finds.
     #[test]
     fn v6_username_agrees_with_rsplit() {
@@ -741,6 +881,11 @@ mod tests {
                 path_name: path_name.into(),
             };
             assert_eq!(user.username(), path_name.rsplit('/').next(), "{path_name}");
+            assert_eq!(
+                user.username_text().as_deref(),
+                path_name.rsplit('/').next(),
+                "{path_name}"
+            );
         }
     }
 }

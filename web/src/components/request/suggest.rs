@@ -297,7 +297,7 @@ pub fn principal_account(text: &str) -> Option<(String, String)> {
         | RequestPrincipal::Role { partition, .. }
         | RequestPrincipal::AssumedRole { partition, .. }
         | RequestPrincipal::FederatedUser { partition, .. }
-        | RequestPrincipal::Root { partition, .. } => partition.clone(),
+        | RequestPrincipal::Root { partition, .. } => partition.to_string(),
         _ => "aws".to_string(),
     };
     Some((account, partition))
