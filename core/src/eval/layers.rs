@@ -523,19 +523,24 @@ fn traces(
                 LayerKind::VpcEndpoint => part.vpc_endpoint,
             };
         let options = options_for(policy.layer, set, req);
-        let statements = policy
+        // Each trace goes straight into the list; skipped statements are marked afterwards (a
+        // closure that changed a trace before returning it would move it once more).
+        let mut statements = policy
             .compiled
             .iter()
             .flat_map(|c| c.statements())
-            .map(|s| {
-                let mut t = s.explain_prepared(request, &texts, options);
-                if policy.is_skipped(s.index()) && t.skipped.is_none() {
-                    t.skipped = Some("this statement has an error for this policy type (see diagnostics) and is skipped".into());
-                    t.matched = false;
-                }
-                t
-            })
+            .map(|s| s.explain_prepared(request, &texts, options))
             .collect::<Vec<_>>();
+        for t in statements
+            .iter_mut()
+            .filter(|t| policy.is_skipped(t.index) && t.skipped.is_none())
+        {
+            t.skipped = Some(
+                "this statement has an error for this policy type (see diagnostics) and is skipped"
+                    .into(),
+            );
+            t.matched = false;
+        }
         if participates {
             for t in statements
                 .iter()
