@@ -523,19 +523,24 @@ fn traces(
                 LayerKind::VpcEndpoint => part.vpc_endpoint,
             };
         let options = options_for(policy.layer, set, req);
-        let statements = policy
+        // Each trace goes straight into the list; skipped statements are marked afterwards (a
+        // closure that changed a trace before returning it would move it once more).
+        let mut statements = policy
             .compiled
             .iter()
             .flat_map(|c| c.statements())
-            .map(|s| {
-                let mut t = s.explain_prepared(request, &texts, options);
-                if policy.is_skipped(s.index()) && t.skipped.is_none() {
-                    t.skipped = Some("this statement has an error for this policy type (see diagnostics) and is skipped".into());
-                    t.matched = false;
-                }
-                t
-            })
+            .map(|s| s.explain_prepared(request, &texts, options))
             .collect::<Vec<_>>();
+        for t in statements
+            .iter_mut()
+            .filter(|t| policy.is_skipped(t.index) && t.skipped.is_none())
+        {
+            t.skipped = Some(
+                "this statement has an error for this policy type (see diagnostics) and is skipped"
+                    .into(),
+            );
+            t.matched = false;
+        }
         if participates {
             for t in statements
                 .iter()
@@ -605,4 +610,163 @@ pub(crate) fn into_context_entries(req: PreparedRequest) -> Vec<ContextEntry> {
             key,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::write_result_json;
+    use crate::scenario::{simulate, Scenario};
+    use serde_json::{json, Value};
+
+    /// The sentence a statement's layer or reason gives, as `format!` spells it: the plain path
+    /// the concatenated sentences must agree with.
+    fn statement_words(sid: Option<&str>, index: usize, policy: &str, verb: &str) -> String {
+        let name = sid.map_or_else(|| (index + 1).to_string(), |sid| format!("`{sid}`"));
+        format!("statement {name} of `{policy}` {verb}")
+    }
+
+    fn request_words(action: &str, resource: &str) -> String {
+        if resource == "*" {
+            format!("`{action}`")
+        } else {
+            format!("`{action}` on `{resource}`")
+        }
+    }
+
+    fn statement(sid: Option<&str>, effect: &str, action: &str) -> Value {
+        let mut s = json!({"Effect": effect, "Action": action, "Resource": "*"});
+        if let (Some(sid), Some(map)) = (sid, s.as_object_mut()) {
+            map.insert("Sid".into(), json!(sid));
+        }
+        s
+    }
+
+    fn policy(name: &str, statements: Vec<Value>) -> Value {
+        json!({"name": name, "document": {"Version": "2012-10-17", "Statement": statements}})
+    }
+
+    /// Every form of the layers' and reasons' sentences, built by concatenation, spells what
+    /// `format!` spells, serializes (serde and the writer) as that string and reads back as it:
+    /// policy names, Sids, actions and resources with and without characters JSON escapes, with
+    /// and without a Sid, a resource or `*`, for allows, denies and implicit denies, identity
+    /// and gate layers.
+    #[test]
+    fn layer_and_reason_sentences_spell_what_format_spells() {
+        let names = ["Push0", "a \"quoted\\ name\tü", ""];
+        let sids = [None, Some("S1"), Some("q\"s\\")];
+        let actions = ["ecr:PutImage", "s3:Get\"Obj\\ect"];
+        let resources = ["*", "arn:aws:s3:::b/ü\n\"x\""];
+        let mut checked = 0;
+        for name in names {
+            for sid in sids {
+                for action in actions {
+                    for resource in resources {
+                        for (effect, verb, decision) in [
+                            ("Allow", "allows", "Allow"),
+                            ("Deny", "denies", "ExplicitDeny"),
+                            ("Allow", "", "ImplicitDeny"),
+                        ] {
+                            // An implicit deny: the statement names another action.
+                            let written = if verb.is_empty() { "sqs:Other" } else { action };
+                            let mut scenario = json!({
+                                "format": "iamsim/scenario@1",
+                                "policies": {
+                                    "identity": [policy(name, vec![
+                                        statement(None, "Allow", "iam:Nothing"),
+                                        statement(sid, effect, written),
+                                    ])],
+                                },
+                                "request": {
+                                    "principal": "arn:aws:iam::111122223333:user/u",
+                                    "action": action,
+                                    "resource": resource,
+                                },
+                            });
+                            // With no Allow anywhere, an SCP level without one speaks too.
+                            if verb.is_empty() {
+                                scenario["policies"]["scp"] = json!([
+                                    [policy("Root", vec![statement(None, "Allow", "*")])],
+                                    [policy(name, vec![statement(sid, "Allow", "sqs:Other")])],
+                                ]);
+                            }
+                            let scenario: Scenario =
+                                serde_json::from_value(scenario).expect("a scenario");
+                            let result = simulate(&scenario, &Default::default());
+                            assert_eq!(result.decision.as_str(), decision);
+                            let shown_name =
+                                result.trace.first().map_or(name, |t| t.policy.as_str());
+                            let what = request_words(action, resource);
+                            let mut expected = Vec::new();
+                            if let Some(l) = result
+                                .layers
+                                .iter()
+                                .find(|l| l.kind == super::LayerKind::Identity)
+                            {
+                                expected.push((
+                                    l.explanation.to_string(),
+                                    if verb.is_empty() {
+                                        format!("no statement in the identity-based policies allows {what}.")
+                                    } else {
+                                        format!("{} {what}.", statement_words(sid, 1, shown_name, verb))
+                                    },
+                                ));
+                            }
+                            for r in &result.reasons {
+                                if r.statement.is_some() {
+                                    expected.push((
+                                        r.message.to_string(),
+                                        format!(
+                                            "{} the request.",
+                                            statement_words(sid, 1, shown_name, verb)
+                                        ),
+                                    ));
+                                }
+                            }
+                            for l in result
+                                .layers
+                                .iter()
+                                .filter(|l| l.kind == super::LayerKind::Scp && l.level == Some(1))
+                            {
+                                expected.push((
+                                    l.explanation.to_string(),
+                                    format!("no policy at {} allows {what}; every level from the root to the account must allow it.", l.label),
+                                ));
+                            }
+                            assert!(
+                                expected.len() >= 2,
+                                "{name} {sid:?} {action} {resource} {decision}"
+                            );
+                            for (got, want) in expected {
+                                assert_eq!(got, want);
+                                checked += 1;
+                            }
+                            // Serialized as the strings: serde, the writer, and read back.
+                            let text = serde_json::to_string(&result).expect("serializes");
+                            let value: Value = serde_json::from_str(&text).expect("reads");
+                            for (i, l) in result.layers.iter().enumerate() {
+                                assert_eq!(
+                                    value["layers"][i]["explanation"],
+                                    json!(l.explanation.to_string())
+                                );
+                            }
+                            for (i, r) in result.reasons.iter().enumerate() {
+                                assert_eq!(
+                                    value["reasons"][i]["message"],
+                                    json!(r.message.to_string())
+                                );
+                                let back: super::Reason =
+                                    serde_json::from_value(value["reasons"][i].clone())
+                                        .expect("a reason");
+                                assert_eq!(&back, r);
+                            }
+                            let mut written = Vec::new();
+                            write_result_json(&result, &mut written);
+                            assert_eq!(String::from_utf8(written).ok(), Some(text));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100);
+    }
 }

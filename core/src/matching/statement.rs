@@ -316,6 +316,18 @@ pub struct StatementTrace {
     pub missing_keys: Vec<Arc<str>>,
 }
 
+/// The part of a [`StatementTrace`] read from an evaluated statement (all empty for a skipped
+/// one).
+#[derive(Default)]
+struct Elements {
+    matched: bool,
+    principal: Option<ElementTrace>,
+    principal_match: Option<PrincipalMatchKind>,
+    action: Option<ElementTrace>,
+    resource: Option<ElementTrace>,
+    conditions: Vec<ConditionTrace>,
+}
+
 impl CompiledStatement {
     /// Compiles a statement; `variables`: the policy version enables policy variables (G2).
     pub fn compile(statement: &Statement, variables: bool) -> CompiledStatement {
@@ -533,47 +545,72 @@ impl CompiledStatement {
             .filter(|(_, lower)| req.context.get_lowercase(lower).is_none())
             .map(|(key, _)| key.clone())
             .collect();
-        let mut trace = StatementTrace {
+        // An evaluable statement has no skip reason (worked out when it was compiled).
+        let skipped = if self.evaluable {
+            None
+        } else {
+            self.skip_reason()
+        };
+        let elements = match skipped {
+            Some(_) => Elements::default(),
+            None => self.explain_elements(prepared, texts, opts),
+        };
+        // The trace is made once, complete: no field is filled in afterwards (and no
+        // placeholder dropped).
+        StatementTrace {
             index: self.index,
             sid: self.sid.clone(),
             effect: self.effect,
             span: self.span,
-            matched: false,
-            skipped: self.skip_reason(),
-            principal: None,
-            principal_match: None,
-            action: None,
-            resource: None,
-            conditions: Vec::new(),
+            matched: elements.matched,
+            skipped,
+            principal: elements.principal,
+            principal_match: elements.principal_match,
+            action: elements.action,
+            resource: elements.resource,
+            conditions: elements.conditions,
             missing_keys,
-        };
-        if trace.skipped.is_some() {
-            return trace;
         }
-        if opts.check_principal {
+    }
+
+    /// What an evaluated statement's trace says of its elements and conditions.
+    fn explain_elements(
+        &self,
+        prepared: &PreparedMatch,
+        texts: &ExplainTexts,
+        opts: MatchOptions,
+    ) -> Elements {
+        let req = &prepared.request;
+        let (principal, principal_match) = if opts.check_principal {
             let (element, kind) = self.explain_principal(req, opts);
-            trace.principal_match = kind;
-            trace.principal = Some(element);
-        }
-        trace.action = self
+            (Some(element), kind)
+        } else {
+            (None, None)
+        };
+        let action = self
             .action
             .as_ref()
             .map(|a| explain_action(a, prepared, texts));
-        trace.resource = Some(self.explain_resource(prepared, texts, opts));
-        trace.conditions = self
+        let resource = Some(self.explain_resource(prepared, texts, opts));
+        let conditions: Vec<ConditionTrace> = self
             .conditions
             .iter()
             .map(|c| c.explain(req.context))
             .collect();
         let ok = |e: &Option<ElementTrace>| e.as_ref().is_none_or(|e| e.matched);
-        trace.matched = ok(&trace.principal)
-            && trace.action.as_ref().is_some_and(|a| a.matched)
-            && ok(&trace.resource)
-            && trace.conditions.iter().all(|c| c.result);
-        if !trace.matched {
-            trace.principal_match = None;
+        let matched = ok(&principal)
+            && action.as_ref().is_some_and(|a| a.matched)
+            && ok(&resource)
+            && conditions.iter().all(|c| c.result);
+        Elements {
+            matched,
+            principal,
+            // How the principal matched is told only for a statement that matched.
+            principal_match: principal_match.filter(|_| matched),
+            action,
+            resource,
+            conditions,
         }
-        trace
     }
 
     fn explain_principal(
