@@ -71,7 +71,7 @@ pub struct Statement {
 pub struct StringElement {
     /// `true` for the `Not…` form.
     pub negated: bool,
-    pub values: Vec<Spanned<String>>,
+    pub values: SpannedStrings,
     /// The whole element, key included.
     pub span: Span,
 }
@@ -137,7 +137,125 @@ pub struct ConditionEntry {
     /// The key as written; compare case-insensitively (C2).
     pub key: Spanned<String>,
     /// Values as canonical strings: numbers and booleans in their JSON spelling (G8).
-    pub values: Vec<Spanned<String>>,
+    pub values: SpannedStrings,
     /// From the key to the end of its values.
     pub span: Span,
+}
+
+/// The strings of an element or of a condition key, read as a slice. Most hold one string
+/// (`"Resource": "*"`, `{"aws:SourceVpc": "vpc-1"}`), which is kept without a list of its own.
+#[derive(Clone)]
+pub struct SpannedStrings(Strings);
+
+#[derive(Clone)]
+enum Strings {
+    One(Spanned<String>),
+    Many(Vec<Spanned<String>>),
+}
+
+impl SpannedStrings {
+    /// One string, without a list.
+    pub fn one(value: Spanned<String>) -> Self {
+        SpannedStrings(Strings::One(value))
+    }
+
+    pub fn as_slice(&self) -> &[Spanned<String>] {
+        match &self.0 {
+            Strings::One(value) => std::slice::from_ref(value),
+            Strings::Many(values) => values,
+        }
+    }
+}
+
+impl From<Vec<Spanned<String>>> for SpannedStrings {
+    fn from(values: Vec<Spanned<String>>) -> Self {
+        SpannedStrings(Strings::Many(values))
+    }
+}
+
+impl FromIterator<Spanned<String>> for SpannedStrings {
+    fn from_iter<I: IntoIterator<Item = Spanned<String>>>(values: I) -> Self {
+        Self::from(values.into_iter().collect::<Vec<_>>())
+    }
+}
+
+impl std::ops::Deref for SpannedStrings {
+    type Target = [Spanned<String>];
+    fn deref(&self) -> &[Spanned<String>] {
+        self.as_slice()
+    }
+}
+
+impl<'a> IntoIterator for &'a SpannedStrings {
+    type Item = &'a Spanned<String>;
+    type IntoIter = std::slice::Iter<'a, Spanned<String>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+/// Equal when the strings are, however they are held.
+impl PartialEq for SpannedStrings {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl std::fmt::Debug for SpannedStrings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_slice().fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    /// One string held alone reads, compares and shows as a list of that one string.
+    #[test]
+    fn strings_read_alike_however_they_are_held() {
+        let spanned = |text: &str, at: u32| {
+            let mut span = Span::default();
+            span.start.offset = at;
+            Spanned::new(text.to_string(), span)
+        };
+        let lists = [
+            vec![],
+            vec![spanned("*", 1)],
+            vec![spanned("s3:Get*", 2), spanned("é😀", 3)],
+        ];
+        for list in &lists {
+            let forms = [
+                SpannedStrings::from(list.clone()),
+                list.iter().cloned().collect(),
+            ];
+            for form in forms.iter().chain(
+                (list.len() == 1)
+                    .then(|| SpannedStrings::one(list[0].clone()))
+                    .as_ref(),
+            ) {
+                assert_eq!(form.as_slice(), list.as_slice());
+                assert_eq!(&**form, list.as_slice());
+                assert_eq!(form.len(), list.len());
+                assert_eq!(form.first(), list.first());
+                assert_eq!(
+                    form.into_iter().collect::<Vec<_>>(),
+                    list.iter().collect::<Vec<_>>()
+                );
+                assert_eq!(format!("{form:?}"), format!("{list:?}"));
+                assert_eq!(form, &SpannedStrings::from(list.clone()));
+                assert_eq!(form.clone(), *form);
+            }
+            for other in lists.iter().filter(|other| *other != list) {
+                assert_ne!(
+                    SpannedStrings::from(list.clone()),
+                    SpannedStrings::from(other.clone())
+                );
+            }
+        }
+        let one = SpannedStrings::one(spanned("*", 1));
+        assert_ne!(one, SpannedStrings::one(spanned("*", 2)), "spans count");
+        assert_ne!(one, SpannedStrings::one(spanned("a", 1)));
+    }
 }

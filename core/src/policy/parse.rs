@@ -619,7 +619,7 @@ fn read_strings(
     let values = read_string_list(&name.value, value, errors)?;
     Some(StringElement {
         negated,
-        values,
+        values: values.into(),
         span,
     })
 }
@@ -764,7 +764,7 @@ fn read_condition(value: &mut Value, errors: &mut Vec<Diagnostic>) -> Vec<Condit
                         std::mem::take(&mut key_member.key.value).into_owned(),
                         key_member.key.span,
                     ),
-                    values,
+                    values: values.into(),
                 });
             }
         }

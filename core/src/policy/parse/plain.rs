@@ -208,13 +208,14 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     }
 
     /// A string, or a non-empty array of strings (`Action`, `Resource`, …).
-    fn strings(&mut self, depth: usize) -> Option<(Vec<Spanned<String>>, Span)> {
+    fn strings(&mut self, depth: usize) -> Option<(SpannedStrings, Span)> {
         if self.at_array() {
-            return self.array(depth, |r, _| r.string());
+            let (values, span) = self.array(depth, |r, _| r.string())?;
+            return Some((values.into(), span));
         }
         let value = self.string()?;
         let span = value.span;
-        Some((vec![value], span))
+        Some((SpannedStrings::one(value), span))
     }
 
     /// A condition value as canonical text: a string, a boolean or a plain integer.
@@ -359,11 +360,12 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         let operator = Spanned::new(Operator::parse(&operator.value).ok()?, operator.span);
         self.object(depth, true, &[], |r, key| {
             let (values, span) = if r.at_array() {
-                r.array(depth + 1, |r, _| r.scalar())?
+                let (values, span) = r.array(depth + 1, |r, _| r.scalar())?;
+                (values.into(), span)
             } else {
                 let value = r.scalar()?;
                 let span = value.span;
-                (vec![value], span)
+                (SpannedStrings::one(value), span)
             };
             entries.push(ConditionEntry {
                 operator: operator.clone(),
