@@ -273,10 +273,10 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 // Sized at once rather than grown from empty by the first push.
                 let statements = &mut policy.statements;
                 if r.at_array() {
-                    statements.reserve_exact(4);
+                    *statements = Vec::with_capacity(4);
                     r.array(1, |r, index| r.statement(index, 2, statements))?;
                 } else {
-                    statements.reserve_exact(1);
+                    *statements = Vec::with_capacity(1);
                     r.statement(0, 1, statements)?;
                 }
                 Some(())
@@ -338,6 +338,8 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 "Condition" => {
                     first(&mut seen, CONDITION)?;
                     let conditions = &mut statement.conditions;
+                    // Sized at once rather than grown from empty by the first push.
+                    *conditions = Vec::with_capacity(4);
                     let span = r.object(depth + 1, true, &[], |r, operator| {
                         r.condition_operator(operator, depth + 2, conditions)
                     })?;
