@@ -202,9 +202,9 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         }
     }
 
-    fn string(&mut self) -> Option<Spanned<String>> {
+    fn string(&mut self) -> Option<Spanned<PolicyStr>> {
         let text = self.text()?;
-        Some(Spanned::new(text.value.into_owned(), text.span))
+        Some(Spanned::new(PolicyStr::from(&*text.value), text.span))
     }
 
     /// A string, or a non-empty array of strings (`Action`, `Resource`, …).
@@ -219,7 +219,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     }
 
     /// A condition value as canonical text: a string, a boolean or a plain integer.
-    fn scalar(&mut self) -> Option<Spanned<String>> {
+    fn scalar(&mut self) -> Option<Spanned<PolicyStr>> {
         self.s.skip_whitespace();
         let start = self.w.position();
         let text = match self.s.peek()? {
@@ -237,7 +237,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         };
         self.w.raw(text);
         Some(Spanned::new(
-            text.to_string(),
+            PolicyStr::from(text),
             Span::new(start, self.w.position()),
         ))
     }
@@ -372,7 +372,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
             entries.push(ConditionEntry {
                 operator: operator.clone(),
                 span: key.span.cover(span),
-                key: Spanned::new(key.value.into_owned(), key.span),
+                key: Spanned::new(PolicyStr::from(&*key.value), key.span),
                 values,
             });
             Some(())
