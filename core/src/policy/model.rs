@@ -309,7 +309,8 @@ mod tests {
                 assert_eq!(form.as_str(), text);
                 assert_eq!(&**form, text);
                 assert_eq!(form.as_ref(), text);
-                assert!(*form == *text && *form == text && *form == text.to_string());
+                let owned = text.to_string();
+                assert!(*form == *text && *form == text && *form == owned);
                 assert_eq!(form, &forms[0]);
                 assert_eq!(hasher.hash_one(form), hasher.hash_one(text));
                 assert_eq!(form.to_string(), text);
