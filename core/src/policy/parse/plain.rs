@@ -112,18 +112,19 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         let mut count = 0;
         if !self.s.eat(b'}') {
             loop {
-                let known = self.s.known_name(names);
-                let key = match known {
-                    Some(name) => Cow::Borrowed(name),
-                    None => self.s.string()?,
+                // A grammar's name is ASCII; another key is read knowing whether it is.
+                let (key, ascii) = match self.s.known_name(names) {
+                    Some(name) => (Cow::Borrowed(name), true),
+                    None => self.s.string_and_ascii()?,
                 };
                 if count >= MAX_MEMBERS || !self.s.eat(b':') {
                     return None;
                 }
                 self.w.element(count, depth);
-                let span = match known {
-                    Some(name) => self.w.ascii_key_span(name),
-                    None => self.w.key_span(&key, matches!(key, Cow::Borrowed(_))),
+                let span = if ascii {
+                    self.w.ascii_key_span(&key)
+                } else {
+                    self.w.key_span(&key, matches!(key, Cow::Borrowed(_)))
                 };
                 if any_keys {
                     // A key with escapes goes to the tree path too, so that keys are equal
@@ -185,8 +186,9 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     /// A string as read from the source (borrowed unless it had escapes), and where it was
     /// written: for values only compared (`Version`, `Effect`).
     fn text(&mut self) -> Option<Spanned<Cow<'a, str>>> {
-        let text = self.s.string()?;
+        let (text, ascii) = self.s.string_and_ascii()?;
         let span = match &text {
+            Cow::Borrowed(plain) if ascii => self.w.ascii_string(plain),
             Cow::Borrowed(plain) => self.w.plain_string(plain),
             Cow::Owned(decoded) => self.w.string(decoded),
         };

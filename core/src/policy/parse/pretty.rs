@@ -214,14 +214,16 @@ impl<S: Sink> Writer<S> {
         self.quoted(s, chars(s))
     }
 
-    /// A key known to be ASCII without escapes (one of the grammar's names), with `": "`.
+    /// A key known to be ASCII without escapes (one of the grammar's names, or a key the
+    /// scanner found so), with `": "`.
     pub(super) fn ascii_key_span(&mut self, key: &str) -> Span {
         let span = self.ascii_string(key);
         self.raw(": ");
         span
     }
 
-    /// A string known to be ASCII without escapes (one of the grammar's names).
+    /// A string known to be ASCII without escapes (one of the grammar's names, or a string
+    /// the scanner found so).
     pub(super) fn ascii_string(&mut self, s: &str) -> Span {
         self.quoted(s, s.len())
     }
