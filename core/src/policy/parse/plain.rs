@@ -412,6 +412,8 @@ mod tests {
             r#"{"Statement":{"Eff\u0065ct":"Allo\u0077","Action":"s3:Get\u002a","Sid":"\u00e9\"\\\n\t é 😀","Condition":{}}}"#,
             r#"{"Statement":[{"Effect":"Allow","Action":"*","Condition":{"Null":{}}},{"Effect":"Deny","Action":["a:b"],"Resource":"*"}]}"#,
             r#"{"Statement":[{"Effect":"Allow","Action":"*","Condition":{"StringEquals":{"a":"1","A":"2"},"stringequals":{"a":"3"}}}]}"#,
+            // Keys and values with and without wide chars, before and after a sixteen-byte step.
+            r#"{"Statement":{"Effect":"Allow","Action":["é","aaaaaaaaaaaaaaaaé","aaaaaaaaaaaaaaaaaaaaaaaaé😀"],"Condition":{"StringEquals":{"é😀k":"v","aaaaaaaaaaaaaaaaaaé":"é","k":["aaaaaaaaaaaaaaaaaaaaaaaa","x"]}}}}"#,
         ];
         for source in taken {
             assert!(taken_and_agrees(source), "not taken: {source}");
