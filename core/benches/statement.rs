@@ -18,7 +18,7 @@ fn sp<T>(v: T) -> Spanned<T> {
 fn strings(values: &[&str]) -> StringElement {
     StringElement {
         negated: false,
-        values: values.iter().map(|v| sp(v.to_string())).collect(),
+        values: values.iter().map(|v| sp(v.to_string().into())).collect(),
         span: Span::default(),
     }
 }
@@ -39,7 +39,7 @@ fn statement(
             negated: false,
             entries: vec![PrincipalEntry {
                 kind: PrincipalKind::Aws,
-                value: sp(p.to_string()),
+                value: sp(p.to_string().into()),
             }],
             span: Span::default(),
         }),
@@ -51,8 +51,8 @@ fn statement(
                 operator: sp(Operator::parse(op).unwrap_or(Operator::plain(
                     iamsim_core::policy::BaseOperator::StringEquals,
                 ))),
-                key: sp(key.to_string()),
-                values: vec![sp(value.to_string())],
+                key: sp(key.to_string().into()),
+                values: vec![sp(value.to_string().into())].into(),
                 span: Span::default(),
             })
             .collect(),

@@ -74,7 +74,7 @@ proptest! {
         request in prop::option::of(prop::collection::vec(tricky(), 0..3)),
         multi in any::<bool>(),
     ) {
-        let sp = |s: String| Spanned::new(s, Span::default());
+        let sp = |s: String| Spanned::new(s.into(), Span::default());
         let entry = ConditionEntry {
             operator: Spanned::new(Operator { set, base: op, if_exists: if_exists && op != BaseOperator::Null }, Span::default()),
             key: sp("K".into()),

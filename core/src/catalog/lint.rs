@@ -78,7 +78,7 @@ fn has_wildcard(text: &str) -> bool {
 /// no action.
 fn lint_action_name(
     cat: &Catalog,
-    value: &Spanned<String>,
+    value: &Spanned<crate::policy::PolicyStr>,
     unknown_service: bool,
     named_none: bool,
     out: &mut Vec<Diagnostic>,

@@ -127,11 +127,7 @@ impl CompiledCondition {
         let operator = entry.operator.value;
         let base = operator.base;
         let substitute = variables && base.accepts_variables();
-        let written: Vec<Arc<str>> = entry
-            .values
-            .iter()
-            .map(|v| Arc::from(v.value.as_str()))
-            .collect();
+        let written: Vec<Arc<str>> = entry.values.iter().map(|v| v.value.shared()).collect();
         let text = |w: &str, fold: bool| {
             if is_plain_as_written(w, substitute) {
                 return Text::Fixed(if fold { fold_str(w) } else { w.to_string() });
@@ -217,7 +213,7 @@ impl CompiledCondition {
         let key_lower = entry.key.value.to_ascii_lowercase();
         CompiledCondition {
             operator,
-            key: Arc::from(entry.key.value.as_str()),
+            key: entry.key.value.shared(),
             key_hash: key_hash(&key_lower),
             key_lower,
             values,

@@ -3,7 +3,7 @@
 //! malformed text, lone surrogates, numbers that are not short — so that the caller can hand the
 //! input to the complete reader, which then gives the exact value or the exact error.
 
-use super::escape::first_escaped;
+use super::escape::{first_escaped, first_escaped_and_ascii};
 use std::borrow::Cow;
 
 /// Most digits a fast-path number may have before or after its decimal point: such numbers fit
@@ -128,6 +128,19 @@ impl<'a> Scanner<'a> {
     /// (and is inlined where the callers are small).
     #[inline]
     pub(crate) fn string(&mut self) -> Option<Cow<'a, str>> {
+        self.scanned_string::<false>().map(|(text, _)| text)
+    }
+
+    /// [`Scanner::string`], and whether it is borrowed and all ASCII (its chars are then its
+    /// bytes), found in the same pass.
+    #[inline]
+    pub(crate) fn string_and_ascii(&mut self) -> Option<(Cow<'a, str>, bool)> {
+        self.scanned_string::<true>()
+    }
+
+    /// A string, and (when `ASCII`) whether it is borrowed and all ASCII.
+    #[inline]
+    fn scanned_string<const ASCII: bool>(&mut self) -> Option<(Cow<'a, str>, bool)> {
         if self.peek() != Some(b'"') {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
@@ -135,14 +148,18 @@ impl<'a> Scanner<'a> {
             }
         }
         let start = self.pos + 1;
-        let end = first_escaped(self.text.as_bytes(), start);
+        let (end, ascii) = if ASCII {
+            first_escaped_and_ascii(self.text.as_bytes(), start)
+        } else {
+            (first_escaped(self.text.as_bytes(), start), false)
+        };
         if self.text.as_bytes().get(end) == Some(&b'"') {
             let s = self.text.get(start..end)?;
             self.pos = end + 1;
-            return Some(Cow::Borrowed(s));
+            return Some((Cow::Borrowed(s), ascii));
         }
         self.pos = end;
-        self.escaped_string(start)
+        Some((self.escaped_string(start)?, false))
     }
 
     /// A string at the cursor (after whitespace) that is one of `keys` as written, consumed with

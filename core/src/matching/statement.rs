@@ -237,10 +237,7 @@ fn compile_resources_afresh(e: &StringElement, variables: bool) -> Arc<Element<R
 
 /// The values of an element as written.
 fn written(e: &StringElement) -> Vec<Arc<str>> {
-    e.values
-        .iter()
-        .map(|v| Arc::from(v.value.as_str()))
-        .collect()
+    e.values.iter().map(|v| v.value.shared()).collect()
 }
 
 /// One element (principal, action or resource) as the explanation shows it.
@@ -363,7 +360,7 @@ impl CompiledStatement {
         let keys_read = KeysRead::of(&conditions, resource.as_deref());
         let mut compiled = CompiledStatement {
             index: statement.index,
-            sid: statement.sid.as_ref().map(|s| Arc::from(s.value.as_str())),
+            sid: statement.sid.as_ref().map(|s| s.value.shared()),
             effect: statement.effect.as_ref().map(|e| e.value),
             span: statement.span,
             invalid: statement.invalid.clone(),

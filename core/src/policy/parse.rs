@@ -318,7 +318,7 @@ fn read_policy(root: &mut Value, diagnostics: &mut Vec<Diagnostic>) -> Option<Po
                 policy.version = read_version(&member.value, diagnostics);
             }
             "Id" => match member.value.take_string() {
-                Some(id) => policy.id = Some(Spanned::new(id, member.value.span)),
+                Some(id) => policy.id = Some(Spanned::new(id.into(), member.value.span)),
                 None => diagnostics.push(type_error("Id", "a string", &member.value)),
             },
             "Statement" => {
@@ -468,7 +468,7 @@ fn read_statement_members(
         let key = &*name.value;
         match key {
             "Sid" => match value.take_string() {
-                Some(sid) => statement.sid = Some(Spanned::new(sid, value.span)),
+                Some(sid) => statement.sid = Some(Spanned::new(sid.into(), value.span)),
                 None => errors.push(type_error("Sid", "a string", value)),
             },
             "Effect" => {
@@ -573,10 +573,10 @@ fn read_string_list(
     element: &str,
     value: &mut Value,
     errors: &mut Vec<Diagnostic>,
-) -> Option<Vec<Spanned<String>>> {
+) -> Option<Vec<Spanned<PolicyStr>>> {
     let span = value.span;
     match &mut value.kind {
-        ValueKind::String(s) => Some(vec![Spanned::new(std::mem::take(s), span)]),
+        ValueKind::String(s) => Some(vec![Spanned::new(std::mem::take(s).into(), span)]),
         ValueKind::Array(items) if items.is_empty() => {
             errors.push(Diagnostic::error(
                 "empty-list",
@@ -589,7 +589,7 @@ fn read_string_list(
             let mut out = Vec::with_capacity(items.len());
             for item in items.iter_mut() {
                 match item.take_string() {
-                    Some(s) => out.push(Spanned::new(s, item.span)),
+                    Some(s) => out.push(Spanned::new(s.into(), item.span)),
                     None => {
                         errors.push(type_error(element, "a string or an array of strings", item))
                     }
@@ -619,7 +619,7 @@ fn read_strings(
     let values = read_string_list(&name.value, value, errors)?;
     Some(StringElement {
         negated,
-        values,
+        values: values.into(),
         span,
     })
 }
@@ -638,7 +638,7 @@ fn read_principal(
     match &mut value.kind {
         ValueKind::String(s) if s == "*" => entries.push(PrincipalEntry {
             kind: PrincipalKind::Aws,
-            value: Spanned::new(std::mem::take(s), value_span),
+            value: Spanned::new(std::mem::take(s).into(), value_span),
         }),
         ValueKind::String(s) => {
             errors.push(
@@ -760,11 +760,8 @@ fn read_condition(value: &mut Value, errors: &mut Vec<Diagnostic>) -> Vec<Condit
                 entries.push(ConditionEntry {
                     operator: operator.clone(),
                     span: key_member.span(),
-                    key: Spanned::new(
-                        std::mem::take(&mut key_member.key.value).into_owned(),
-                        key_member.key.span,
-                    ),
-                    values,
+                    key: Spanned::new(PolicyStr::from(&*key_member.key.value), key_member.key.span),
+                    values: values.into(),
                 });
             }
         }
@@ -777,10 +774,10 @@ fn read_condition(value: &mut Value, errors: &mut Vec<Diagnostic>) -> Vec<Condit
 fn condition_values(
     member: &mut Member,
     errors: &mut Vec<Diagnostic>,
-) -> Option<Vec<Spanned<String>>> {
+) -> Option<Vec<Spanned<PolicyStr>>> {
     let key = &member.key.value;
     let scalar = |item: &mut Value, errors: &mut Vec<Diagnostic>| match item.take_scalar_text() {
-        Some(text) => Some(Spanned::new(text, item.span)),
+        Some(text) => Some(Spanned::new(text.into(), item.span)),
         None => {
             errors.push(
                 Diagnostic::error(

@@ -79,7 +79,7 @@ fn opening(span: Span) -> Span {
 }
 
 /// The statement's Sid, unless it is missing or empty.
-fn named(s: &Statement) -> Option<&Spanned<String>> {
+fn named(s: &Statement) -> Option<&Spanned<crate::policy::PolicyStr>> {
     s.sid.as_ref().filter(|sid| !sid.value.is_empty())
 }
 

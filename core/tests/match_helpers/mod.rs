@@ -16,7 +16,7 @@ pub fn sp<T>(value: T) -> Spanned<T> {
 fn strings(negated: bool, values: &[&str]) -> StringElement {
     StringElement {
         negated,
-        values: values.iter().map(|v| sp(v.to_string())).collect(),
+        values: values.iter().map(|v| sp(v.to_string().into())).collect(),
         span: Span::default(),
     }
 }
@@ -72,7 +72,7 @@ impl Stmt {
                 .iter()
                 .map(|(kind, value)| PrincipalEntry {
                     kind: *kind,
-                    value: sp(value.to_string()),
+                    value: sp(value.to_string().into()),
                 })
                 .collect(),
             span: Span::default(),
@@ -97,8 +97,8 @@ impl Stmt {
         let op = Operator::parse(operator).expect("test operator is valid");
         self.0.conditions.push(ConditionEntry {
             operator: sp(op),
-            key: sp(key.to_string()),
-            values: values.iter().map(|v| sp(v.to_string())).collect(),
+            key: sp(key.to_string().into()),
+            values: values.iter().map(|v| sp(v.to_string().into())).collect(),
             span: Span::default(),
         });
         self

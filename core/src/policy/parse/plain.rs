@@ -112,18 +112,19 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         let mut count = 0;
         if !self.s.eat(b'}') {
             loop {
-                let known = self.s.known_name(names);
-                let key = match known {
-                    Some(name) => Cow::Borrowed(name),
-                    None => self.s.string()?,
+                // A grammar's name is ASCII; another key is read knowing whether it is.
+                let (key, ascii) = match self.s.known_name(names) {
+                    Some(name) => (Cow::Borrowed(name), true),
+                    None => self.s.string_and_ascii()?,
                 };
                 if count >= MAX_MEMBERS || !self.s.eat(b':') {
                     return None;
                 }
                 self.w.element(count, depth);
-                let span = match known {
-                    Some(name) => self.w.ascii_key_span(name),
-                    None => self.w.key_span(&key, matches!(key, Cow::Borrowed(_))),
+                let span = if ascii {
+                    self.w.ascii_key_span(&key)
+                } else {
+                    self.w.key_span(&key, matches!(key, Cow::Borrowed(_)))
                 };
                 if any_keys {
                     // A key with escapes goes to the tree path too, so that keys are equal
@@ -185,8 +186,9 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     /// A string as read from the source (borrowed unless it had escapes), and where it was
     /// written: for values only compared (`Version`, `Effect`).
     fn text(&mut self) -> Option<Spanned<Cow<'a, str>>> {
-        let text = self.s.string()?;
+        let (text, ascii) = self.s.string_and_ascii()?;
         let span = match &text {
+            Cow::Borrowed(plain) if ascii => self.w.ascii_string(plain),
             Cow::Borrowed(plain) => self.w.plain_string(plain),
             Cow::Owned(decoded) => self.w.string(decoded),
         };
@@ -202,23 +204,24 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         }
     }
 
-    fn string(&mut self) -> Option<Spanned<String>> {
+    fn string(&mut self) -> Option<Spanned<PolicyStr>> {
         let text = self.text()?;
-        Some(Spanned::new(text.value.into_owned(), text.span))
+        Some(Spanned::new(PolicyStr::from(&*text.value), text.span))
     }
 
     /// A string, or a non-empty array of strings (`Action`, `Resource`, …).
-    fn strings(&mut self, depth: usize) -> Option<(Vec<Spanned<String>>, Span)> {
+    fn strings(&mut self, depth: usize) -> Option<(SpannedStrings, Span)> {
         if self.at_array() {
-            return self.array(depth, |r, _| r.string());
+            let (values, span) = self.array(depth, |r, _| r.string())?;
+            return Some((values.into(), span));
         }
         let value = self.string()?;
         let span = value.span;
-        Some((vec![value], span))
+        Some((SpannedStrings::one(value), span))
     }
 
     /// A condition value as canonical text: a string, a boolean or a plain integer.
-    fn scalar(&mut self) -> Option<Spanned<String>> {
+    fn scalar(&mut self) -> Option<Spanned<PolicyStr>> {
         self.s.skip_whitespace();
         let start = self.w.position();
         let text = match self.s.peek()? {
@@ -236,7 +239,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         };
         self.w.raw(text);
         Some(Spanned::new(
-            text.to_string(),
+            PolicyStr::from(text),
             Span::new(start, self.w.position()),
         ))
     }
@@ -272,10 +275,10 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 // Sized at once rather than grown from empty by the first push.
                 let statements = &mut policy.statements;
                 if r.at_array() {
-                    statements.reserve_exact(4);
+                    *statements = Vec::with_capacity(4);
                     r.array(1, |r, index| r.statement(index, 2, statements))?;
                 } else {
-                    statements.reserve_exact(1);
+                    *statements = Vec::with_capacity(1);
                     r.statement(0, 1, statements)?;
                 }
                 Some(())
@@ -337,6 +340,8 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 "Condition" => {
                     first(&mut seen, CONDITION)?;
                     let conditions = &mut statement.conditions;
+                    // Sized at once rather than grown from empty by the first push.
+                    *conditions = Vec::with_capacity(4);
                     let span = r.object(depth + 1, true, &[], |r, operator| {
                         r.condition_operator(operator, depth + 2, conditions)
                     })?;
@@ -359,16 +364,17 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         let operator = Spanned::new(Operator::parse(&operator.value).ok()?, operator.span);
         self.object(depth, true, &[], |r, key| {
             let (values, span) = if r.at_array() {
-                r.array(depth + 1, |r, _| r.scalar())?
+                let (values, span) = r.array(depth + 1, |r, _| r.scalar())?;
+                (values.into(), span)
             } else {
                 let value = r.scalar()?;
                 let span = value.span;
-                (vec![value], span)
+                (SpannedStrings::one(value), span)
             };
             entries.push(ConditionEntry {
                 operator: operator.clone(),
                 span: key.span.cover(span),
-                key: Spanned::new(key.value.into_owned(), key.span),
+                key: Spanned::new(PolicyStr::from(&*key.value), key.span),
                 values,
             });
             Some(())
@@ -406,6 +412,8 @@ mod tests {
             r#"{"Statement":{"Eff\u0065ct":"Allo\u0077","Action":"s3:Get\u002a","Sid":"\u00e9\"\\\n\t é 😀","Condition":{}}}"#,
             r#"{"Statement":[{"Effect":"Allow","Action":"*","Condition":{"Null":{}}},{"Effect":"Deny","Action":["a:b"],"Resource":"*"}]}"#,
             r#"{"Statement":[{"Effect":"Allow","Action":"*","Condition":{"StringEquals":{"a":"1","A":"2"},"stringequals":{"a":"3"}}}]}"#,
+            // Keys and values with and without wide chars, before and after a sixteen-byte step.
+            r#"{"Statement":{"Effect":"Allow","Action":["é","aaaaaaaaaaaaaaaaé","aaaaaaaaaaaaaaaaaaaaaaaaé😀"],"Condition":{"StringEquals":{"é😀k":"v","aaaaaaaaaaaaaaaaaaé":"é","k":["aaaaaaaaaaaaaaaaaaaaaaaa","x"]}}}}"#,
         ];
         for source in taken {
             assert!(taken_and_agrees(source), "not taken: {source}");

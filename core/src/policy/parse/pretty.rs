@@ -16,11 +16,26 @@ pub(super) trait Sink {
     /// Bytes written so far.
     fn len(&self) -> usize;
     fn reserve(&mut self, additional: usize);
+    /// A line break and `indent` spaces.
+    fn push_break(&mut self, indent: usize);
 }
 
 impl Sink for String {
     fn push_str(&mut self, s: &str) {
         String::push_str(self, s);
+    }
+    fn push_break(&mut self, indent: usize) {
+        /// A line break and the indentation of a policy's deepest usual level, written in one
+        /// copy; deeper levels add the rest.
+        const BREAK: &str = "\n                ";
+        let first = indent.min(BREAK.len() - 1);
+        self.push_str(BREAK.get(..first + 1).unwrap_or("\n"));
+        let mut rest = indent - first;
+        while rest > 0 {
+            let more = rest.min(BREAK.len() - 1);
+            self.push_str(BREAK.get(1..more + 1).unwrap_or(""));
+            rest -= more;
+        }
     }
     fn len(&self) -> usize {
         String::len(self)
@@ -42,6 +57,9 @@ impl Sink for Measure {
         self.0
     }
     fn reserve(&mut self, _: usize) {}
+    fn push_break(&mut self, indent: usize) {
+        self.0 += 1 + indent;
+    }
 }
 
 pub(super) struct Writer<S = String> {
@@ -119,21 +137,10 @@ impl<S: Sink> Writer<S> {
     }
 
     fn newline(&mut self, depth: usize) {
-        /// A line break and the indentation of a policy's deepest usual level, written in one
-        /// copy; deeper levels add the rest.
-        const BREAK: &str = "\n                ";
+        let indent = depth * 2;
+        self.text.push_break(indent);
         self.line = self.line.saturating_add(1);
-        self.column = 1;
-        let mut indent = depth * 2;
-        let first = indent.min(BREAK.len() - 1);
-        self.text.push_str(BREAK.get(..first + 1).unwrap_or("\n"));
-        self.column = self.column.saturating_add(u32_of(first));
-        indent -= first;
-        while indent > 0 {
-            let more = indent.min(BREAK.len() - 1);
-            self.raw(BREAK.get(1..more + 1).unwrap_or(""));
-            indent -= more;
-        }
+        self.column = u32_of(indent).saturating_add(1);
     }
 
     /// Before element `index` of a container whose own depth is `depth`.
@@ -207,14 +214,16 @@ impl<S: Sink> Writer<S> {
         self.quoted(s, chars(s))
     }
 
-    /// A key known to be ASCII without escapes (one of the grammar's names), with `": "`.
+    /// A key known to be ASCII without escapes (one of the grammar's names, or a key the
+    /// scanner found so), with `": "`.
     pub(super) fn ascii_key_span(&mut self, key: &str) -> Span {
         let span = self.ascii_string(key);
         self.raw(": ");
         span
     }
 
-    /// A string known to be ASCII without escapes (one of the grammar's names).
+    /// A string known to be ASCII without escapes (one of the grammar's names, or a string
+    /// the scanner found so).
     pub(super) fn ascii_string(&mut self, s: &str) -> Span {
         self.quoted(s, s.len())
     }
