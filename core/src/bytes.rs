@@ -28,7 +28,15 @@ pub fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
 /// Whether any of `needles` occurs in `haystack`, a word at a time (the tail as one
 /// zero-padded word: callers look for printable bytes, never for zero).
 pub fn contains_any(haystack: &[u8], needles: &[u8]) -> bool {
-    any_word(haystack, |w| needles.iter().any(|&n| equal_mask(w, n) != 0))
+    // Whether, not where: the cheaper zero-byte test of each needle's xor (its carries can
+    // flag a byte after a true zero, never a word without one), the needles' tests gathered
+    // without a branch each.
+    any_word(haystack, |w| {
+        needles.iter().fold(0, |hits, &n| {
+            let x = w ^ (u64::from(n) * ONES);
+            hits | (x.wrapping_sub(ONES) & !x & !LOW7)
+        }) != 0
+    })
 }
 
 /// Whether `bytes` holds an ASCII capital letter, a word at a time.
@@ -50,12 +58,27 @@ fn any_word(bytes: &[u8], hit: impl Fn(u64) -> bool) -> bool {
     if words.by_ref().any(|chunk| hit(word(chunk))) {
         return true;
     }
-    let rest = words.remainder();
-    let mut tail = [0u8; 8];
-    if let Some(head) = tail.get_mut(..rest.len()) {
-        head.copy_from_slice(rest);
+    !words.remainder().is_empty() && hit(tail_word(bytes))
+}
+
+/// The bytes that `chunks_exact(8)` leaves after the last whole word (the last
+/// `bytes.len() % 8`) as a little-endian word, zero above them. A text of eight bytes or more
+/// has them at the top of its last eight bytes: one load and a shift, where copying them into a
+/// zeroed buffer is a call to `memcpy` (which word scans and hashes of short texts paid for
+/// every text).
+pub fn tail_word(bytes: &[u8]) -> u64 {
+    let rest = bytes.len() % 8;
+    if rest == 0 {
+        return 0;
     }
-    !rest.is_empty() && hit(u64::from_le_bytes(tail))
+    match bytes
+        .len()
+        .checked_sub(8)
+        .and_then(|start| bytes.get(start..))
+    {
+        Some(last) => word(last) >> (8 * (8 - rest)),
+        None => bytes.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)),
+    }
 }
 
 /// The positions of the first `N` occurrences of `needle` in `bytes` (`bytes.len()` for those
@@ -224,6 +247,29 @@ mod tests {
                 }
                 let plain = bytes.iter().position(|&b| b == b'\t');
                 assert_eq!(find_byte(&bytes, b'\t'), plain, "len {len}, at {at}");
+            }
+        }
+    }
+
+    /// The tail read as one word is the zero-padded copy of the bytes left after whole words,
+    /// at every length and with every byte value at its ends.
+    #[test]
+    fn tail_word_agrees_with_a_padded_copy() {
+        for len in 0..27 {
+            for byte in [0u8, 1, 0x7f, 0x80, 0xff, b':'] {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|i| {
+                        if i == 0 || i + 1 == len {
+                            byte
+                        } else {
+                            i as u8 + 1
+                        }
+                    })
+                    .collect();
+                let rest = bytes.chunks_exact(8).remainder();
+                let mut padded = [0u8; 8];
+                padded[..rest.len()].copy_from_slice(rest);
+                assert_eq!(tail_word(&bytes), u64::from_le_bytes(padded), "{bytes:?}");
             }
         }
     }

@@ -4,7 +4,7 @@
 use super::cache::{cached, TextCache};
 use super::variables::{is_plain_as_written, Template, Unresolved};
 use super::wildcard::{Pattern, Token};
-use crate::bytes::positions;
+use crate::bytes::{contains_any, positions};
 use crate::context::RequestContext;
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -147,7 +147,11 @@ impl ResourcePattern {
                 let a = raw.get(..first).unwrap_or("");
                 let head_text = raw.get(..fifth + 1).unwrap_or("");
                 let resource = raw.get(fifth + 1..).unwrap_or("");
-                let resource = if is_plain_as_written(resource, substitute) {
+                // Most resource parts hold no wildcard and no `$`: one scan tells, and their
+                // pattern is their text.
+                let resource = if !contains_any(resource.as_bytes(), b"*?$") {
+                    ResourcePart::Fixed(Pattern::literal(resource, false))
+                } else if is_plain_as_written(resource, substitute) {
                     ResourcePart::Fixed(Pattern::new(resource, false))
                 } else {
                     let template = Template::parse(resource, substitute);
@@ -448,6 +452,51 @@ mod tests {
             );
         }
         assert!(first_part_matches_arn("ARN") && !first_part_matches_arn("arm"));
+    }
+
+    /// M5/V2: a resource part without `*`, `?` or `$` compiles, under both versions, to the
+    /// pattern of its text that the template and glob paths give.
+    #[test]
+    fn m5_plain_resource_parts_compile_like_the_template_path() {
+        let mut plain = 0;
+        for part in [
+            "",
+            "repository/web",
+            "b/k:x:y",
+            "é/ü",
+            "K\u{212A}",
+            "a b",
+            "a*b",
+            "a?",
+            "${aws:username}",
+            "$",
+            "a$b",
+            "{x}",
+        ] {
+            if contains_any(part.as_bytes(), b"*?$") {
+                continue;
+            }
+            plain += 1;
+            for substitute in [false, true] {
+                let template = Template::parse(part, substitute);
+                assert_eq!(template.plain_text().as_deref(), Some(part), "{part}");
+                assert_eq!(
+                    format!("{:?}", Pattern::literal(part, false)),
+                    format!("{:?}", Pattern::new(part, false)),
+                    "{part}"
+                );
+                let arn = format!("arn:aws:s3:::{part}");
+                let compiled = ResourcePattern::compile(&arn, substitute);
+                assert!(compiled.template().is_none(), "{arn}");
+                let ctx = RequestContext::new();
+                assert_eq!(
+                    compiled.check(&arn, &ctx, None),
+                    ResourceMatch::Yes,
+                    "{arn}"
+                );
+            }
+        }
+        assert_eq!(plain, 7);
     }
 
     /// The plain path `split6` must agree with: `splitn` into six parts.

@@ -3,6 +3,7 @@
 //! policy, while the rest of each policy differs. Keyed by a hash of the text, checked against
 //! the text itself; bounded (emptied when full).
 
+use crate::bytes::tail_word;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -21,13 +22,8 @@ fn text_hash(hash: u64, bytes: &[u8]) -> u64 {
     for word in &mut words {
         h = step(h, word.try_into().map_or(0, u64::from_le_bytes));
     }
-    let mut tail = [0u8; 8];
-    let rest = words.remainder();
-    if let Some(head) = tail.get_mut(..rest.len()) {
-        head.copy_from_slice(rest);
-    }
     // The length tells texts that differ only by trailing zero bytes apart.
-    step(step(h, u64::from_le_bytes(tail)), bytes.len() as u64)
+    step(step(h, tail_word(bytes)), bytes.len() as u64)
 }
 
 /// Keys that are already hashes are used as they are.

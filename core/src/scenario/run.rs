@@ -5,6 +5,7 @@ use crate::eval::{
     evaluate_owned, infer_resource_kind, Decision, EvalOptions, EvaluationResult, PolicySet,
     PreparedRequest,
 };
+use crate::policy::ResourceKind;
 
 /// The scenario's policies prepared once, for any number of its requests.
 pub struct PreparedScenario<'s> {
@@ -14,24 +15,10 @@ pub struct PreparedScenario<'s> {
 
 impl<'s> PreparedScenario<'s> {
     pub fn new(scenario: &'s Scenario) -> Self {
-        // The resource policy guards one resource: take its kind from the first request that
-        // names a resource (an action without a resource, such as ecr:GetAuthorizationToken,
-        // says nothing about it).
-        let names_resource = |r: &RequestSpec| {
-            let resource = crate::bytes::trim(&r.resource);
-            resource != "*" && !resource.is_empty()
-        };
-        let kind_of = |r: &RequestSpec| infer_resource_kind(&r.action, &r.resource);
-        let hint = if names_resource(&scenario.request) {
-            kind_of(&scenario.request)
-        } else {
-            // Test requests are only built when the main request does not settle it.
-            scenario
-                .tests
-                .iter()
-                .filter_map(|t| scenario.test_request(t).ok())
-                .find(names_resource)
-                .map_or_else(|| kind_of(&scenario.request), |r| kind_of(&r))
+        // Only the resource policy reads the hint: without one, no request is read for it.
+        let hint = match scenario.policies.resource {
+            Some(_) => resource_kind_hint(scenario),
+            None => ResourceKind::Generic,
         };
         PreparedScenario {
             scenario,
@@ -46,6 +33,28 @@ impl<'s> PreparedScenario<'s> {
             .diagnostics
             .extend(self.scenario.unknown_field_warnings());
         result
+    }
+}
+
+/// The resource policy guards one resource: its kind is taken from the first request that
+/// names a resource (an action without a resource, such as ecr:GetAuthorizationToken, says
+/// nothing about it).
+fn resource_kind_hint(scenario: &Scenario) -> ResourceKind {
+    let names_resource = |r: &RequestSpec| {
+        let resource = crate::bytes::trim(&r.resource);
+        resource != "*" && !resource.is_empty()
+    };
+    let kind_of = |r: &RequestSpec| infer_resource_kind(&r.action, &r.resource);
+    if names_resource(&scenario.request) {
+        kind_of(&scenario.request)
+    } else {
+        // Test requests are only built when the main request does not settle it.
+        scenario
+            .tests
+            .iter()
+            .filter_map(|t| scenario.test_request(t).ok())
+            .find(names_resource)
+            .map_or_else(|| kind_of(&scenario.request), |r| kind_of(&r))
     }
 }
 
@@ -98,4 +107,44 @@ pub fn check(scenario: &Scenario, options: &EvalOptions) -> Vec<CheckOutcome> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::read_json_line;
+
+    /// Without a resource policy the hint is not worked out: every hint prepares the same set,
+    /// so skipping it cannot change a result. With one, the hint is the one worked out.
+    #[test]
+    fn e3_the_hint_matters_only_to_a_resource_policy() {
+        let identity = r#"{"identity": [{"document": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}]}}]"#;
+        let resource = r#", "resource": {"document": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "ecr:*"}]}}"#;
+        for with_resource in [false, true] {
+            let policies = format!("{identity}{}}}", if with_resource { resource } else { "" });
+            let text = format!(
+                r#"{{"policies": {policies}, "request": {{"principal": "arn:aws:iam::111122223333:user/u",
+                "action": "ecr:PutImage", "resource": "arn:aws:ecr:us-east-1:111122223333:repository/web"}}}}"#
+            );
+            let scenario = read_json_line(&text.replace('\n', " "), 0).expect("scenario");
+            let prepared = PreparedScenario::new(&scenario);
+            let kinds = [
+                ResourceKind::Generic,
+                ResourceKind::EcrRepository,
+                ResourceKind::KmsKey,
+                ResourceKind::RoleTrust,
+            ];
+            for kind in kinds {
+                let set = PolicySet::prepare(&scenario.policies, kind);
+                let same = format!("{set:?}") == format!("{:?}", prepared.policies);
+                assert_eq!(
+                    same,
+                    !with_resource || kind == resource_kind_hint(&scenario)
+                );
+            }
+            assert_eq!(prepared.policies.resource.is_some(), with_resource);
+        }
+    }
 }
