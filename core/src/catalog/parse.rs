@@ -2,9 +2,10 @@
 //! tables. Strings are slices of the embedded text, so parsing allocates only the tables: one pass,
 //! no hashing, no lowercasing. Lookups binary-search the tables, which the generator sorted.
 //!
-//! Lines and fields are split by a word-at-a-time byte scan ([`split_byte`]) and indices read by [`read_index`]:
-//! the text has 35,000 short lines, and the generic `str` splitters and `parse` cost about
-//! 1,000 instructions a line — the whole of the CLI's start-up before this.
+//! Lines and fields are split by one word-at-a-time scan for TAB and LF over the whole text
+//! ([`Cursor`]) and indices read by [`read_index`]: the text has 28,000 short lines, and the
+//! generic `str` splitters and `parse` cost about 1,000 instructions a line — the whole of the
+//! CLI's start-up before this.
 
 use super::types::{AccessLevels, KeyType};
 use crate::bytes::split_byte;
@@ -23,6 +24,7 @@ impl Run {
     }
 }
 
+#[derive(Debug, PartialEq)]
 pub(crate) struct ServiceRec {
     pub prefix: &'static str,
     pub name: &'static str,
@@ -31,12 +33,14 @@ pub(crate) struct ServiceRec {
     pub actions: Run,
 }
 
+#[derive(Debug, PartialEq)]
 pub(crate) struct KeyRec {
     pub name: &'static str,
     pub ty: KeyType,
     pub service: u32,
 }
 
+#[derive(Debug, PartialEq)]
 pub(crate) struct ResourceTypeRec {
     pub name: &'static str,
     /// ARN templates separated by `|`.
@@ -46,6 +50,7 @@ pub(crate) struct ResourceTypeRec {
     pub service: u32,
 }
 
+#[derive(Debug, PartialEq)]
 pub(crate) struct ActionRec {
     pub name: &'static str,
     pub access: AccessLevels,
@@ -56,6 +61,7 @@ pub(crate) struct ActionRec {
     pub service: u32,
 }
 
+#[derive(Debug, PartialEq)]
 pub(crate) struct ActionResourceTypeRec {
     /// Index into `resource_types`.
     pub resource_type: u32,
@@ -65,7 +71,7 @@ pub(crate) struct ActionResourceTypeRec {
 }
 
 /// All tables of one catalog text.
-#[derive(Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Tables {
     pub version: &'static str,
     pub updated_at: &'static str,
@@ -96,12 +102,16 @@ impl fmt::Display for CatalogError {
 const HEADER: &str = "iamsim-catalog 1";
 
 pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
+    parse_with::<true>(text)
+}
+
+/// [`parse`], with the byte-by-byte reading of action lines ([`read_action_rest`]) or, for
+/// comparing it in tests, without.
+fn parse_with<const FAST_ACTIONS: bool>(text: &'static str) -> Result<Tables, CatalogError> {
     let mut t = Tables::default();
-    let mut lines = split_byte(text, b'\n')
-        .map(|line| line.strip_suffix('\r').unwrap_or(line))
-        .enumerate();
-    match lines.next() {
-        Some((_, HEADER)) => {}
+    let mut cursor = Cursor { text, pos: 0 };
+    match cursor.field() {
+        (HEADER, end) if end != End::Tab => {}
         _ => return Err(err(1, format!("expected the header `{HEADER}`"))),
     }
     // Rough capacities for the current data, to avoid regrowth.
@@ -111,27 +121,71 @@ pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
     t.actions.reserve(24_000);
     t.action_resource_types.reserve(24_000);
     t.refs.reserve(24_000);
-    for (index, line) in lines {
-        let n = index + 1;
-        let mut fields = split_byte(line, b'\t');
-        let tag = fields.next().unwrap_or("");
-        let mut field = |what: &str| {
-            fields
-                .next()
-                .ok_or_else(|| err(n, format!("missing {what}")))
+    let mut n = 1;
+    while cursor.pos < text.len() {
+        n += 1;
+        let (tag, end) = cursor.tag();
+        let mut line = Line {
+            cursor: &mut cursor,
+            end,
+            n,
         };
         match tag {
-            "v" => {
-                t.version = field("version")?;
-                t.updated_at = field("date")?;
+            "a" => {
+                let service = current(&t, n)?;
+                let name = line.field("name")?;
+                let rest = line.cursor.pos;
+                let fast = match line.end {
+                    End::Tab if FAST_ACTIONS => {
+                        read_action_rest(&mut t, service, text.as_bytes(), rest)
+                    }
+                    _ => None,
+                };
+                let (access, resource_types, keys) = match fast {
+                    Some((access, resource_types, keys, next)) => {
+                        line.cursor.pos = next;
+                        line.end = End::Line;
+                        (access, resource_types, keys)
+                    }
+                    None => {
+                        line.cursor.pos = rest;
+                        read_action_rest_by_fields(&mut t, service, &mut line)?
+                    }
+                };
+                t.actions.push(ActionRec {
+                    name,
+                    access,
+                    resource_types,
+                    keys,
+                    service,
+                });
+                bump(&mut t.services, |s| &mut s.actions);
             }
-            "u" => {
-                let prefix = field("prefix")?;
-                t.unassociated.push((prefix, field("services")?));
+            "k" => {
+                let service = current(&t, n)?;
+                let name = line.field("key")?;
+                let code = line.field("type")?;
+                let ty = KeyType::from_code(code)
+                    .ok_or_else(|| err(n, format!("unknown type code `{code}`")))?;
+                t.keys.push(KeyRec { name, ty, service });
+                bump(&mut t.services, |s| &mut s.keys);
+            }
+            "r" => {
+                let service = current(&t, n)?;
+                let name = line.field("name")?;
+                let arns = line.field("arn")?;
+                let keys = push_refs(&mut t, service, line.field("keys")?, b',', n)?;
+                t.resource_types.push(ResourceTypeRec {
+                    name,
+                    arns,
+                    keys,
+                    service,
+                });
+                bump(&mut t.services, |s| &mut s.resource_types);
             }
             "s" => {
-                let prefix = field("prefix")?;
-                let name = field("name")?;
+                let prefix = line.field("prefix")?;
+                let name = line.field("name")?;
                 t.services.push(ServiceRec {
                     prefix,
                     name,
@@ -149,52 +203,281 @@ pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
                     },
                 });
             }
-            "k" => {
-                let service = current(&t, n)?;
-                let name = field("key")?;
-                let code = field("type")?;
-                let ty = KeyType::from_code(code)
-                    .ok_or_else(|| err(n, format!("unknown type code `{code}`")))?;
-                t.keys.push(KeyRec { name, ty, service });
-                bump(&mut t.services, |s| &mut s.keys);
+            "u" => {
+                let prefix = line.field("prefix")?;
+                t.unassociated.push((prefix, line.field("services")?));
             }
-            "r" => {
-                let service = current(&t, n)?;
-                let name = field("name")?;
-                let arns = field("arn")?;
-                let keys = push_refs(&mut t, service, field("keys")?, b',', n)?;
-                t.resource_types.push(ResourceTypeRec {
-                    name,
-                    arns,
-                    keys,
-                    service,
-                });
-                bump(&mut t.services, |s| &mut s.resource_types);
-            }
-            "a" => {
-                let service = current(&t, n)?;
-                let name = field("name")?;
-                let code = field("access")?;
-                let access = AccessLevels::from_codes(code)
-                    .ok_or_else(|| err(n, format!("unknown access level `{code}`")))?;
-                let rts = field("resource types")?;
-                let keys = field("keys")?;
-                let resource_types = push_action_resource_types(&mut t, service, rts, n)?;
-                let keys = push_refs(&mut t, service, keys, b',', n)?;
-                t.actions.push(ActionRec {
-                    name,
-                    access,
-                    resource_types,
-                    keys,
-                    service,
-                });
-                bump(&mut t.services, |s| &mut s.actions);
+            "v" => {
+                t.version = line.field("version")?;
+                t.updated_at = line.field("date")?;
             }
             "" => {}
             other => return Err(err(n, format!("unknown record `{other}`"))),
         }
+        line.skip_rest();
     }
     Ok(t)
+}
+
+/// An action's access levels, resource types and keys (`W\t0!=2.4,3\t1,5`) field by field:
+/// the plain reading, which also says what is wrong with a damaged line.
+fn read_action_rest_by_fields(
+    t: &mut Tables,
+    service: u32,
+    line: &mut Line<'_>,
+) -> Result<(AccessLevels, Run, Run), CatalogError> {
+    let n = line.n;
+    let code = line.field("access")?;
+    let access = AccessLevels::from_codes(code.as_bytes())
+        .ok_or_else(|| err(n, format!("unknown access level `{code}`")))?;
+    let rts = line.field("resource types")?;
+    let keys = line.field("keys")?;
+    let resource_types = push_action_resource_types(t, service, rts, n)?;
+    let keys = push_refs(t, service, keys, b',', n)?;
+    Ok((access, resource_types, keys))
+}
+
+/// [`read_action_rest_by_fields`] for the usual shape of the line's rest, read byte by byte from
+/// `at` in one pass (five of the 22,000 action lines' six fields are a few bytes each): the same
+/// rows, and where the line ends. `None`, with the tables as they were, for any other shape (extra
+/// fields, empty list items, an unknown code, an index out of range): the plain reading then
+/// decides, so errors and odd but valid lines read as before.
+fn read_action_rest(
+    t: &mut Tables,
+    service: u32,
+    bytes: &[u8],
+    at: usize,
+) -> Option<(AccessLevels, Run, Run, usize)> {
+    let (refs, rows) = (t.refs.len(), t.action_resource_types.len());
+    let read = read_action_rest_bytes(t, service, bytes, at);
+    if read.is_none() {
+        t.refs.truncate(refs);
+        t.action_resource_types.truncate(rows);
+    }
+    read
+}
+
+fn read_action_rest_bytes(
+    t: &mut Tables,
+    service: u32,
+    bytes: &[u8],
+    mut at: usize,
+) -> Option<(AccessLevels, Run, Run, usize)> {
+    let (keys, rts) = t
+        .services
+        .get(service as usize)
+        .map(|s| (s.keys, s.resource_types))?;
+    let byte = |at: usize| bytes.get(at).copied();
+    // Access codes, up to the TAB.
+    let start = at;
+    while byte(at).is_some_and(|b| b.is_ascii_uppercase()) {
+        at += 1;
+    }
+    let access = AccessLevels::from_codes(bytes.get(start..at)?)?;
+    (byte(at) == Some(b'\t')).then_some(())?;
+    at += 1;
+    // Resource types: `<index>[!][=<key>.<key>…]`, separated by commas, up to the TAB.
+    let first_row = len(&t.action_resource_types);
+    if byte(at) != Some(b'\t') {
+        loop {
+            let (local, next) = read_digits(bytes, at)?;
+            at = next;
+            let required = byte(at) == Some(b'!');
+            at += usize::from(required);
+            let first_key = len(&t.refs);
+            if byte(at) == Some(b'=') {
+                loop {
+                    let (key, next) = read_digits(bytes, at + 1)?;
+                    t.refs.push(keys.start + (key < keys.len).then_some(key)?);
+                    at = next;
+                    if byte(at) != Some(b'.') {
+                        break;
+                    }
+                }
+            }
+            t.action_resource_types.push(ActionResourceTypeRec {
+                resource_type: rts.start + (local < rts.len).then_some(local)?,
+                required,
+                keys: Run {
+                    start: first_key,
+                    len: len(&t.refs) - first_key,
+                },
+            });
+            match byte(at) {
+                Some(b',') => at += 1,
+                Some(b'\t') => break,
+                _ => return None,
+            }
+        }
+    }
+    let resource_types = Run {
+        start: first_row,
+        len: len(&t.action_resource_types) - first_row,
+    };
+    at += 1;
+    // The action's own keys, separated by commas, up to the line's end.
+    let first_key = len(&t.refs);
+    let key_list_ends = |at: usize| match byte(at) {
+        None => Some(at),
+        Some(b'\n') => Some(at + 1),
+        Some(b'\r') if matches!(byte(at + 1), None | Some(b'\n')) => Some(at + 2),
+        _ => None,
+    };
+    let next_line = match key_list_ends(at) {
+        Some(next) => next,
+        None => loop {
+            let (key, next) = read_digits(bytes, at)?;
+            t.refs.push(keys.start + (key < keys.len).then_some(key)?);
+            at = next;
+            if byte(at) == Some(b',') {
+                at += 1;
+            } else {
+                break key_list_ends(at)?;
+            }
+        },
+    };
+    let own_keys = Run {
+        start: first_key,
+        len: len(&t.refs) - first_key,
+    };
+    Some((access, resource_types, own_keys, next_line.min(bytes.len())))
+}
+
+/// The decimal number at `at` (at least one digit; `None` past `u32`, as [`read_index`]) and
+/// where it ends.
+fn read_digits(bytes: &[u8], mut at: usize) -> Option<(u32, usize)> {
+    let start = at;
+    let mut n = 0u32;
+    while let Some(digit) = bytes
+        .get(at)
+        .and_then(|b| b.checked_sub(b'0'))
+        .filter(|d| *d < 10)
+    {
+        n = n.checked_mul(10)?.checked_add(u32::from(digit))?;
+        at += 1;
+    }
+    (at > start).then_some((n, at))
+}
+
+/// What ends a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    Tab,
+    Line,
+    Text,
+}
+
+/// Reads the text field by field: what splitting it at LF and each line at TAB gives (a
+/// trailing CR removed from a line's last field, as from the line), with one word-at-a-time scan
+/// per field. Splitting lines and then fields read every byte twice and paid a generic search's
+/// set-up for each of the 130,000 short fields.
+struct Cursor {
+    text: &'static str,
+    /// Where the next field starts.
+    pos: usize,
+}
+
+impl Cursor {
+    /// The next field and what ends it; after the text's end, empty fields ended by [`End::Text`].
+    #[inline]
+    fn field(&mut self) -> (&'static str, End) {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut at = start;
+        // The first TAB or LF at or after `at`, eight bytes a step (other control bytes, such as
+        // a CR, stop the word scan and are stepped over).
+        let end = loop {
+            let Some(chunk) = bytes.get(at..at + 8) else {
+                match bytes
+                    .get(at..)
+                    .unwrap_or_default()
+                    .iter()
+                    .position(is_delimiter)
+                {
+                    Some(i) => at += i,
+                    None => {
+                        self.pos = bytes.len();
+                        return (self.line_end(start, bytes.len()), End::Text);
+                    }
+                }
+                break bytes.get(at);
+            };
+            let below_space = control_bytes(chunk.try_into().map_or(0, u64::from_le_bytes));
+            if below_space == 0 {
+                at += 8;
+                continue;
+            }
+            at += below_space.trailing_zeros() as usize / 8;
+            match bytes.get(at) {
+                Some(b) if is_delimiter(&b) => break Some(b),
+                _ => at += 1,
+            }
+        };
+        self.pos = at + 1;
+        match end {
+            Some(b'\t') => (self.text.get(start..at).unwrap_or(""), End::Tab),
+            _ => (self.line_end(start, at), End::Line),
+        }
+    }
+
+    /// The first field of a line: [`Cursor::field`], with a shortcut for the one-letter tags.
+    #[inline]
+    fn tag(&mut self) -> (&'static str, End) {
+        let at = self.pos;
+        let bytes = self.text.as_bytes();
+        match (bytes.get(at), bytes.get(at + 1), self.text.get(at..at + 1)) {
+            (Some(letter), Some(b'\t'), Some(tag)) if letter.is_ascii_graphic() => {
+                self.pos = at + 2;
+                (tag, End::Tab)
+            }
+            _ => self.field(),
+        }
+    }
+
+    /// The last field of a line, without a trailing CR.
+    fn line_end(&self, start: usize, end: usize) -> &'static str {
+        let text = self.text.get(start..end).unwrap_or("");
+        text.strip_suffix('\r').unwrap_or(text)
+    }
+}
+
+fn is_delimiter(b: &u8) -> bool {
+    matches!(b, b'\t' | b'\n')
+}
+
+/// The high bit of the first byte of `word` below 0x20 (a control byte: TAB, LF, CR) and maybe of
+/// later bytes (a borrow can mark the bytes after a match, never one before it).
+fn control_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    word.wrapping_sub(ONES * 0x20) & !word & (ONES * 0x80)
+}
+
+/// The fields of one line after its tag.
+struct Line<'c> {
+    cursor: &'c mut Cursor,
+    /// What ended the last field read.
+    end: End,
+    /// The line number (from 1), for errors.
+    n: usize,
+}
+
+impl Line<'_> {
+    #[inline]
+    fn field(&mut self, what: &str) -> Result<&'static str, CatalogError> {
+        if self.end != End::Tab {
+            return Err(err(self.n, format!("missing {what}")));
+        }
+        let (text, end) = self.cursor.field();
+        self.end = end;
+        Ok(text)
+    }
+
+    /// Passes over fields the record does not read.
+    fn skip_rest(&mut self) {
+        while self.end == End::Tab {
+            self.end = self.cursor.field().1;
+        }
+    }
 }
 
 /// A decimal index (ASCII digits only, no sign), or `None`.
@@ -240,6 +523,10 @@ fn push_refs(
     n: usize,
 ) -> Result<Run, CatalogError> {
     let start = len(&t.refs);
+    if list.is_empty() {
+        // Most rows list no keys.
+        return Ok(Run { start, len: 0 });
+    }
     let keys = t
         .services
         .get(service as usize)
@@ -266,6 +553,9 @@ fn push_action_resource_types(
     n: usize,
 ) -> Result<Run, CatalogError> {
     let start = len(&t.action_resource_types);
+    if list.is_empty() {
+        return Ok(Run { start, len: 0 });
+    }
     let rts = t
         .services
         .get(service as usize)
@@ -329,6 +619,129 @@ mod tests {
         ] {
             let plain = text.parse::<u32>().ok();
             assert_eq!(read_index(text), plain, "{text:?}");
+        }
+    }
+
+    /// The cursor gives what splitting at LF, removing a CR that ends a line and splitting at
+    /// TAB gives, for the embedded data and for texts with every delimiter at every offset of a
+    /// word (CRs and other control bytes inside fields, empty fields and lines, no final LF).
+    #[test]
+    fn cursor_fields_agree_with_splitting_lines_then_tabs() {
+        let plain = |text: &str| -> Vec<(String, bool)> {
+            text.split('\n')
+                .flat_map(|line| {
+                    let line = line.strip_suffix('\r').unwrap_or(line);
+                    let fields: Vec<&str> = line.split('\t').collect();
+                    let last = fields.len() - 1;
+                    fields
+                        .into_iter()
+                        .enumerate()
+                        .map(move |(i, f)| (f.to_string(), i == last))
+                })
+                .collect()
+        };
+        let read = |text: &'static str, tags: bool| -> Vec<(String, bool)> {
+            let mut cursor = Cursor { text, pos: 0 };
+            let mut out = Vec::new();
+            let mut line_start = true;
+            loop {
+                let (field, end) = match line_start && tags {
+                    true => cursor.tag(),
+                    false => cursor.field(),
+                };
+                out.push((field.to_string(), end != End::Tab));
+                line_start = end != End::Tab;
+                if end == End::Text || cursor.pos >= text.len() && end == End::Line {
+                    if end == End::Line {
+                        // A final LF: `split` gives one more, empty line.
+                        out.push((String::new(), true));
+                    }
+                    return out;
+                }
+            }
+        };
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "\n".into(),
+            "\t".into(),
+            "\r".into(),
+            "\r\n\r\n".into(),
+            "a\r\tb\r".into(),
+            "\t\tfoo\n".into(),
+            "a\tb\tc\nd\te\n".into(),
+            "é\tü\n\u{1}\tx\u{1f}y\r\rz\r\n".into(),
+        ];
+        for len in 0..20 {
+            for at in 0..len {
+                for delimiter in ['\t', '\n', '\r', '\u{1}'] {
+                    let mut text: String = (0..len).map(|i| ['a', 'Z', '0', '~'][i % 4]).collect();
+                    text.replace_range(at..at + 1, &delimiter.to_string());
+                    texts.push(text.clone());
+                    texts.push(format!("{text}\r\n{text}\t"));
+                }
+            }
+        }
+        for text in texts {
+            let text: &'static str = Box::leak(text.into_boxed_str());
+            assert_eq!(read(text, false), plain(text), "{text:?}");
+            assert_eq!(read(text, true), plain(text), "{text:?} (tags)");
+        }
+        let data = super::super::DATA;
+        assert_eq!(read(data, true), plain(data));
+    }
+
+    /// Action lines read byte by byte give the rows, or the error, that reading them field by
+    /// field gives: the whole embedded data, and lines of every shape the fast reading declines.
+    #[test]
+    fn fast_action_lines_agree_with_reading_fields() {
+        let data = super::super::DATA;
+        let fast = parse_with::<true>(data).expect("embedded data");
+        assert_eq!(fast, parse_with::<false>(data).expect("embedded data"));
+        assert!(fast.actions.len() > 20_000 && fast.refs.len() > 20_000);
+        let head = "iamsim-catalog 1\ns\tx\tX\nk\tx:A\tS\nk\tx:B\t[S\nk\tx:C\tN\n\
+                    r\tone\tarn:1\t0\nr\ttwo\tarn:2\t\n";
+        let rests = [
+            "W\t\t",
+            "W\t\t\n",
+            "RT\t0!,1=0.2\t1,2\n",
+            "L\t1!=2\t\r\n",
+            "P\t0=0.1.2,1!\t0\r",
+            "W\t007!=00\t02\n",
+            "\t\t\n",
+            "W\t0!,,1\t\n",
+            "W\t0!=\t\n",
+            "W\t0!=1..2\t\n",
+            "W\t0!!\t\n",
+            "W\t!\t\n",
+            "W\t0=1=2\t\n",
+            "W\t2!\t\n",
+            "W\t0=3\t\n",
+            "W\t\t3\n",
+            "W\t\t1,\n",
+            "W\t\t,1\n",
+            "W\t\t1\textra\n",
+            "W\t\t1\r\r\n",
+            "W\t0\n",
+            "W\n",
+            "w\t\t\n",
+            "WQ\t\t\n",
+            "W \t\t\n",
+            "W\t0\t99999999999\n",
+            "W\t-1\t\n",
+            "W\t0 \t\n",
+            "W\t\t1 \n",
+            "W\t१\t\n",
+        ];
+        for rest in rests {
+            for after in ["", "a\tNext\tW\t\t\n", "z\n"] {
+                let text: &'static str =
+                    Box::leak(format!("{head}a\tDo\t{rest}{after}").into_boxed_str());
+                assert_eq!(
+                    parse_with::<true>(text),
+                    parse_with::<false>(text),
+                    "{text:?}"
+                );
+            }
         }
     }
 

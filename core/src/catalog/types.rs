@@ -152,9 +152,9 @@ impl AccessLevel {
 pub struct AccessLevels(u8);
 
 impl AccessLevels {
-    pub(crate) fn from_codes(codes: &str) -> Option<AccessLevels> {
+    pub(crate) fn from_codes(codes: &[u8]) -> Option<AccessLevels> {
         let mut bits = 0;
-        for c in codes.bytes() {
+        for &c in codes {
             bits |= AccessLevel::from_code(c)?.bit();
         }
         Some(AccessLevels(bits))
@@ -205,8 +205,8 @@ mod tests {
 
     #[test]
     fn access_levels_display_in_fixed_order() {
-        let levels = AccessLevels::from_codes("TW").expect("valid codes");
+        let levels = AccessLevels::from_codes(b"TW").expect("valid codes");
         assert_eq!(levels.to_string(), "Write, Tagging");
-        assert!(AccessLevels::from_codes("Z").is_none());
+        assert!(AccessLevels::from_codes(b"Z").is_none());
     }
 }
