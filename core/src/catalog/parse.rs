@@ -7,6 +7,7 @@
 //! generic `str` splitters and `parse` cost about 1,000 instructions a line — the whole of the
 //! CLI's start-up before this.
 
+use super::index;
 use super::types::{AccessLevels, KeyType};
 use crate::bytes::split_byte;
 use std::fmt;
@@ -105,8 +106,8 @@ pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
     parse_with::<true>(text)
 }
 
-/// [`parse`], with the byte-by-byte reading of action lines ([`read_action_rest`]) or, for
-/// comparing it in tests, without.
+/// [`parse`], with the shortcut for action lines ([`read_usual_action_lines`]) or, for comparing
+/// it in tests, without.
 fn parse_with<const FAST_ACTIONS: bool>(text: &'static str) -> Result<Tables, CatalogError> {
     let mut t = Tables::default();
     let mut cursor = Cursor { text, pos: 0 };
@@ -120,9 +121,17 @@ fn parse_with<const FAST_ACTIONS: bool>(text: &'static str) -> Result<Tables, Ca
     t.resource_types.reserve(2_500);
     t.actions.reserve(24_000);
     t.action_resource_types.reserve(24_000);
-    t.refs.reserve(24_000);
+    t.refs.reserve(26_000);
     let mut n = 1;
     while cursor.pos < text.len() {
+        if FAST_ACTIONS {
+            let (next, lines) = read_usual_action_lines(&mut t, text, cursor.pos);
+            cursor.pos = next;
+            n += lines;
+            if lines > 0 {
+                continue;
+            }
+        }
         n += 1;
         let (tag, end) = cursor.tag();
         let mut line = Line {
@@ -133,32 +142,8 @@ fn parse_with<const FAST_ACTIONS: bool>(text: &'static str) -> Result<Tables, Ca
         match tag {
             "a" => {
                 let service = current(&t, n)?;
-                let name = line.field("name")?;
-                let rest = line.cursor.pos;
-                let fast = match line.end {
-                    End::Tab if FAST_ACTIONS => {
-                        read_action_rest(&mut t, service, text.as_bytes(), rest)
-                    }
-                    _ => None,
-                };
-                let (access, resource_types, keys) = match fast {
-                    Some((access, resource_types, keys, next)) => {
-                        line.cursor.pos = next;
-                        line.end = End::Line;
-                        (access, resource_types, keys)
-                    }
-                    None => {
-                        line.cursor.pos = rest;
-                        read_action_rest_by_fields(&mut t, service, &mut line)?
-                    }
-                };
-                t.actions.push(ActionRec {
-                    name,
-                    access,
-                    resource_types,
-                    keys,
-                    service,
-                });
+                let action = read_action_by_fields(&mut t, service, &mut line)?;
+                t.actions.push(action);
                 bump(&mut t.services, |s| &mut s.actions);
             }
             "k" => {
@@ -219,14 +204,15 @@ fn parse_with<const FAST_ACTIONS: bool>(text: &'static str) -> Result<Tables, Ca
     Ok(t)
 }
 
-/// An action's access levels, resource types and keys (`W\t0!=2.4,3\t1,5`) field by field:
-/// the plain reading, which also says what is wrong with a damaged line.
-fn read_action_rest_by_fields(
+/// An action line after its tag (`Name\tW\t0!=2.4,3\t1,5`), field by field: the plain reading,
+/// which also says what is wrong with a damaged line.
+fn read_action_by_fields(
     t: &mut Tables,
     service: u32,
     line: &mut Line<'_>,
-) -> Result<(AccessLevels, Run, Run), CatalogError> {
+) -> Result<ActionRec, CatalogError> {
     let n = line.n;
+    let name = line.field("name")?;
     let code = line.field("access")?;
     let access = AccessLevels::from_codes(code.as_bytes())
         .ok_or_else(|| err(n, format!("unknown access level `{code}`")))?;
@@ -234,73 +220,108 @@ fn read_action_rest_by_fields(
     let keys = line.field("keys")?;
     let resource_types = push_action_resource_types(t, service, rts, n)?;
     let keys = push_refs(t, service, keys, b',', n)?;
-    Ok((access, resource_types, keys))
+    Ok(ActionRec {
+        name,
+        access,
+        resource_types,
+        keys,
+        service,
+    })
 }
 
-/// [`read_action_rest_by_fields`] for the usual shape of the line's rest, read byte by byte from
-/// `at` in one pass (five of the 22,000 action lines' six fields are a few bytes each): the same
-/// rows, and where the line ends. `None`, with the tables as they were, for any other shape (extra
-/// fields, empty list items, an unknown code, an index out of range): the plain reading then
-/// decides, so errors and odd but valid lines read as before.
-fn read_action_rest(
-    t: &mut Tables,
-    service: u32,
-    bytes: &[u8],
-    at: usize,
-) -> Option<(AccessLevels, Run, Run, usize)> {
-    let (refs, rows) = (t.refs.len(), t.action_resource_types.len());
-    let read = read_action_rest_bytes(t, service, bytes, at);
-    if read.is_none() {
-        t.refs.truncate(refs);
-        t.action_resource_types.truncate(rows);
+/// [`read_action_by_fields`] for the run of action lines of the usual shape that starts at
+/// `at` (`a\tName\tW\t0!=2.4,3\t1,5\n`), in one pass over each line: the name found a word at a
+/// time, the short fields read byte by byte. Where the run ends and how many lines it has. It
+/// ends before any other line: another record, or an action line of another shape (extra or
+/// missing fields, a CR, empty list items, an unknown code, an index out of range, no LF), which
+/// the plain reading then reads, so errors and odd but valid lines read as before.
+fn read_usual_action_lines(t: &mut Tables, text: &'static str, mut at: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let Some(service) = t.services.len().checked_sub(1) else {
+        return (at, 0);
+    };
+    let Some((keys, rts)) = t.services.get(service).map(|s| (s.keys, s.resource_types)) else {
+        return (at, 0);
+    };
+    let service = index(service);
+    let mut lines = 0;
+    while bytes.get(at..at + 2) == Some(b"a\t") {
+        let (refs, rows) = (t.refs.len(), t.action_resource_types.len());
+        let tables = (&mut t.refs, &mut t.action_resource_types);
+        match read_usual_action_line(tables, (keys, rts), text, at + 2) {
+            Some((name, access, resource_types, own_keys, next)) => {
+                t.actions.push(ActionRec {
+                    name,
+                    access,
+                    resource_types,
+                    keys: own_keys,
+                    service,
+                });
+                at = next;
+                lines += 1;
+            }
+            None => {
+                t.refs.truncate(refs);
+                t.action_resource_types.truncate(rows);
+                break;
+            }
+        }
     }
-    read
+    if let Some(s) = t.services.last_mut() {
+        s.actions.len += index(lines);
+    }
+    (at, lines)
 }
 
-fn read_action_rest_bytes(
-    t: &mut Tables,
-    service: u32,
-    bytes: &[u8],
-    mut at: usize,
-) -> Option<(AccessLevels, Run, Run, usize)> {
-    let (keys, rts) = t
-        .services
-        .get(service as usize)
-        .map(|s| (s.keys, s.resource_types))?;
+/// One action line after its tag, for [`read_usual_action_lines`]: its name, access levels,
+/// resource types and keys (rows appended to `refs` and `rows`), and where the next line starts.
+/// `keys` and `rts` are the service's runs.
+fn read_usual_action_line(
+    (refs, rows): (&mut Vec<u32>, &mut Vec<ActionResourceTypeRec>),
+    (keys, rts): (Run, Run),
+    text: &'static str,
+    start: usize,
+) -> Option<(&'static str, AccessLevels, Run, Run, usize)> {
+    let bytes = text.as_bytes();
+    // The name, up to the first control byte, which must be a TAB.
+    let mut at = start;
+    let name_end = loop {
+        let chunk = bytes.get(at..at + 8)?;
+        let controls = control_bytes(chunk.try_into().map_or(0, u64::from_le_bytes));
+        if controls != 0 {
+            break at + controls.trailing_zeros() as usize / 8;
+        }
+        at += 8;
+    };
+    let name = text.get(start..name_end)?;
     let byte = |at: usize| bytes.get(at).copied();
+    (byte(name_end) == Some(b'\t')).then_some(())?;
     // Access codes, up to the TAB.
-    let start = at;
+    at = name_end + 1;
     while byte(at).is_some_and(|b| b.is_ascii_uppercase()) {
         at += 1;
     }
-    let access = AccessLevels::from_codes(bytes.get(start..at)?)?;
+    let access = AccessLevels::from_codes(bytes.get(name_end + 1..at)?)?;
     (byte(at) == Some(b'\t')).then_some(())?;
     at += 1;
     // Resource types: `<index>[!][=<key>.<key>…]`, separated by commas, up to the TAB.
-    let first_row = len(&t.action_resource_types);
+    let first_row = len(rows);
     if byte(at) != Some(b'\t') {
         loop {
             let (local, next) = read_digits(bytes, at)?;
             at = next;
             let required = byte(at) == Some(b'!');
             at += usize::from(required);
-            let first_key = len(&t.refs);
+            let first_key = len(refs);
             if byte(at) == Some(b'=') {
-                loop {
-                    let (key, next) = read_digits(bytes, at + 1)?;
-                    t.refs.push(keys.start + (key < keys.len).then_some(key)?);
-                    at = next;
-                    if byte(at) != Some(b'.') {
-                        break;
-                    }
-                }
+                at = push_key_list(refs, keys, bytes, at + 1, b'.')?;
             }
-            t.action_resource_types.push(ActionResourceTypeRec {
+            rows.push(ActionResourceTypeRec {
                 resource_type: rts.start + (local < rts.len).then_some(local)?,
                 required,
                 keys: Run {
                     start: first_key,
-                    len: len(&t.refs) - first_key,
+                    len: len(refs) - first_key,
                 },
             });
             match byte(at) {
@@ -312,35 +333,40 @@ fn read_action_rest_bytes(
     }
     let resource_types = Run {
         start: first_row,
-        len: len(&t.action_resource_types) - first_row,
+        len: len(rows) - first_row,
     };
     at += 1;
-    // The action's own keys, separated by commas, up to the line's end.
-    let first_key = len(&t.refs);
-    let key_list_ends = |at: usize| match byte(at) {
-        None => Some(at),
-        Some(b'\n') => Some(at + 1),
-        Some(b'\r') if matches!(byte(at + 1), None | Some(b'\n')) => Some(at + 2),
-        _ => None,
-    };
-    let next_line = match key_list_ends(at) {
-        Some(next) => next,
-        None => loop {
-            let (key, next) = read_digits(bytes, at)?;
-            t.refs.push(keys.start + (key < keys.len).then_some(key)?);
-            at = next;
-            if byte(at) == Some(b',') {
-                at += 1;
-            } else {
-                break key_list_ends(at)?;
-            }
-        },
-    };
+    // The action's own keys, separated by commas, up to the LF.
+    let first_key = len(refs);
+    if byte(at) != Some(b'\n') {
+        at = push_key_list(refs, keys, bytes, at, b',')?;
+        (byte(at) == Some(b'\n')).then_some(())?;
+    }
     let own_keys = Run {
         start: first_key,
-        len: len(&t.refs) - first_key,
+        len: len(refs) - first_key,
     };
-    Some((access, resource_types, own_keys, next_line.min(bytes.len())))
+    Some((name, access, resource_types, own_keys, at + 1))
+}
+
+/// Appends the key indices `3.7` (with `separator` between them) that start at `at` in `list`,
+/// as global indices; where the list stops (at its end or a byte that is neither a digit nor the
+/// separator). `None` for an empty item (a separator at the end too) or an index out of range.
+fn push_key_list(
+    refs: &mut Vec<u32>,
+    keys: Run,
+    list: &[u8],
+    mut at: usize,
+    separator: u8,
+) -> Option<usize> {
+    loop {
+        let (key, next) = read_digits(list, at)?;
+        refs.push(keys.start + (key < keys.len).then_some(key)?);
+        match list.get(next) {
+            Some(b) if *b == separator => at = next + 1,
+            _ => return Some(next),
+        }
+    }
 }
 
 /// The decimal number at `at` (at least one digit; `None` past `u32`, as [`read_index`]) and
@@ -445,11 +471,12 @@ fn is_delimiter(b: &u8) -> bool {
     matches!(b, b'\t' | b'\n')
 }
 
-/// The high bit of the first byte of `word` below 0x20 (a control byte: TAB, LF, CR) and maybe of
-/// later bytes (a borrow can mark the bytes after a match, never one before it).
+/// The high bit of each byte of `word` below 0x20 (a control byte: TAB, LF, CR), and no other
+/// bit: adding 0x60 to a byte's low seven bits sets its high bit exactly when they are 0x20 or
+/// more, without a carry into the next byte.
 fn control_bytes(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    word.wrapping_sub(ONES * 0x20) & !word & (ONES * 0x80)
+    !(((word & (ONES * 0x7f)) + ONES * 0x60) | word) & (ONES * 0x80)
 }
 
 /// The fields of one line after its tag.
@@ -731,16 +758,50 @@ mod tests {
             "W\t0 \t\n",
             "W\t\t1 \n",
             "W\t१\t\n",
+            "W\t0!,\t\n",
+            "W\t,0!\t\n",
+            "W\t\t1,,2\n",
+            "W\t\t1 ,2\n",
+            "W\t0!\t\t\n",
+            "W\t0!\r\t\n",
+            "W\t0!=1.\t\n",
+            "RW\t0!=0.1.2,1=2\t0,1,2\n",
         ];
         for rest in rests {
-            for after in ["", "a\tNext\tW\t\t\n", "z\n"] {
+            for (before, after) in [
+                ("", ""),
+                ("", "a\tNext\tW\t\t\n"),
+                ("a\tFirst\tR\t0!\t1\n", "z\n"),
+                ("a\tFirst\tR\t\t\n", "a\tNext\tW\t1\t2\nk\tx:D\tS\n"),
+            ] {
                 let text: &'static str =
-                    Box::leak(format!("{head}a\tDo\t{rest}{after}").into_boxed_str());
+                    Box::leak(format!("{head}{before}a\tDo\t{rest}{after}").into_boxed_str());
                 assert_eq!(
                     parse_with::<true>(text),
                     parse_with::<false>(text),
                     "{text:?}"
                 );
+            }
+        }
+    }
+
+    /// Every byte value at every position of a word, among bytes that a borrow or carry could
+    /// disturb: exactly the control bytes are marked.
+    #[test]
+    fn control_bytes_agree_with_a_plain_test() {
+        for at in 0..8 {
+            for value in 0..=255u8 {
+                for filler in [0x00, 0x1f, 0x20, 0x21, 0x7f, 0x80, 0xa0, 0xff] {
+                    let mut bytes = [filler; 8];
+                    bytes[at] = value;
+                    let plain = bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| **b < 0x20)
+                        .fold(0u64, |mask, (i, _)| mask | 0x80 << (8 * i));
+                    let word = u64::from_le_bytes(bytes);
+                    assert_eq!(control_bytes(word), plain, "{bytes:?}");
+                }
             }
         }
     }
