@@ -284,25 +284,20 @@ fn read_usual_action_line(
 ) -> Option<(&'static str, AccessLevels, Run, Run, usize)> {
     let bytes = text.as_bytes();
     // The name, up to the first control byte, which must be a TAB.
-    let mut at = start;
-    let name_end = loop {
-        let chunk = bytes.get(at..at + 8)?;
-        let controls = control_bytes(chunk.try_into().map_or(0, u64::from_le_bytes));
-        if controls != 0 {
-            break at + controls.trailing_zeros() as usize / 8;
-        }
-        at += 8;
-    };
+    let name_end = next_control_byte(bytes, start)?;
     let name = text.get(start..name_end)?;
     let byte = |at: usize| bytes.get(at).copied();
     (byte(name_end) == Some(b'\t')).then_some(())?;
     // Access codes, up to the TAB.
-    at = name_end + 1;
-    while byte(at).is_some_and(|b| b.is_ascii_uppercase()) {
+    let mut at = name_end + 1;
+    let mut access = AccessLevels::default();
+    loop {
+        match byte(at)? {
+            b'\t' => break,
+            code => access = access.with_code(code)?,
+        }
         at += 1;
     }
-    let access = AccessLevels::from_codes(bytes.get(name_end + 1..at)?)?;
-    (byte(at) == Some(b'\t')).then_some(())?;
     at += 1;
     // Resource types: `<index>[!][=<key>.<key>…]`, separated by commas, up to the TAB.
     let first_row = len(rows);
@@ -410,33 +405,18 @@ impl Cursor {
         let bytes = self.text.as_bytes();
         let start = self.pos;
         let mut at = start;
-        // The first TAB or LF at or after `at`, eight bytes a step (other control bytes, such as
-        // a CR, stop the word scan and are stepped over).
+        // The first TAB or LF at or after `at` (other control bytes, such as a CR, are passed).
         let end = loop {
-            let Some(chunk) = bytes.get(at..at + 8) else {
-                match bytes
-                    .get(at..)
-                    .unwrap_or_default()
-                    .iter()
-                    .position(is_delimiter)
-                {
-                    Some(i) => at += i,
-                    None => {
-                        self.pos = bytes.len();
-                        return (self.line_end(start, bytes.len()), End::Text);
-                    }
+            match next_control_byte(bytes, at) {
+                Some(i) if matches!(bytes.get(i), Some(b'\t' | b'\n')) => {
+                    at = i;
+                    break bytes.get(i);
                 }
-                break bytes.get(at);
-            };
-            let below_space = control_bytes(chunk.try_into().map_or(0, u64::from_le_bytes));
-            if below_space == 0 {
-                at += 8;
-                continue;
-            }
-            at += below_space.trailing_zeros() as usize / 8;
-            match bytes.get(at) {
-                Some(b) if is_delimiter(&b) => break Some(b),
-                _ => at += 1,
+                Some(i) => at = i + 1,
+                None => {
+                    self.pos = bytes.len();
+                    return (self.line_end(start, bytes.len()), End::Text);
+                }
             }
         };
         self.pos = at + 1;
@@ -467,8 +447,19 @@ impl Cursor {
     }
 }
 
-fn is_delimiter(b: &u8) -> bool {
-    matches!(b, b'\t' | b'\n')
+/// The position of the first control byte at or after `from`, eight bytes a step.
+fn next_control_byte(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut words = bytes.get(from..)?.chunks_exact(8);
+    let mut base = from;
+    for chunk in &mut words {
+        let controls = control_bytes(chunk.try_into().map_or(0, u64::from_le_bytes));
+        if controls != 0 {
+            return Some(base + controls.trailing_zeros() as usize / 8);
+        }
+        base += 8;
+    }
+    let tail = words.remainder().iter().position(|b| *b < 0x20)?;
+    Some(base + tail)
 }
 
 /// The high bit of each byte of `word` below 0x20 (a control byte: TAB, LF, CR), and no other

@@ -153,11 +153,16 @@ pub struct AccessLevels(u8);
 
 impl AccessLevels {
     pub(crate) fn from_codes(codes: &[u8]) -> Option<AccessLevels> {
-        let mut bits = 0;
-        for &c in codes {
-            bits |= AccessLevel::from_code(c)?.bit();
-        }
-        Some(AccessLevels(bits))
+        codes
+            .iter()
+            .try_fold(AccessLevels::default(), |levels, &code| {
+                levels.with_code(code)
+            })
+    }
+
+    /// These levels and the one of the generated file's `code` (`R`, `W`, `L`, `T`, `P`).
+    pub(crate) fn with_code(self, code: u8) -> Option<AccessLevels> {
+        Some(AccessLevels(self.0 | AccessLevel::from_code(code)?.bit()))
     }
 
     pub fn contains(self, level: AccessLevel) -> bool {
