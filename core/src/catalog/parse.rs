@@ -241,23 +241,18 @@ fn read_usual_action_lines(t: &mut Tables, text: &'static str, mut at: usize) ->
     let Some(service) = t.services.len().checked_sub(1) else {
         return (at, 0);
     };
-    let Some((keys, rts)) = t.services.get(service).map(|s| (s.keys, s.resource_types)) else {
+    let Some(runs) = t.services.get(service).map(|s| ServiceRuns {
+        service: index(service),
+        keys: s.keys,
+        resource_types: s.resource_types,
+    }) else {
         return (at, 0);
     };
-    let service = index(service);
     let mut lines = 0;
     while bytes.get(at..at + 2) == Some(b"a\t") {
         let (refs, rows) = (t.refs.len(), t.action_resource_types.len());
-        let tables = (&mut t.refs, &mut t.action_resource_types);
-        match read_usual_action_line(tables, (keys, rts), text, at + 2) {
-            Some((name, access, resource_types, own_keys, next)) => {
-                t.actions.push(ActionRec {
-                    name,
-                    access,
-                    resource_types,
-                    keys: own_keys,
-                    service,
-                });
+        match read_usual_action_line(t, runs, text, at + 2) {
+            Some(next) => {
                 at = next;
                 lines += 1;
             }
@@ -274,15 +269,25 @@ fn read_usual_action_lines(t: &mut Tables, text: &'static str, mut at: usize) ->
     (at, lines)
 }
 
-/// One action line after its tag, for [`read_usual_action_lines`]: its name, access levels,
-/// resource types and keys (rows appended to `refs` and `rows`), and where the next line starts.
-/// `keys` and `rts` are the service's runs.
+/// The service whose action lines are being read, and its runs of keys and resource types.
+#[derive(Clone, Copy)]
+struct ServiceRuns {
+    service: u32,
+    keys: Run,
+    resource_types: Run,
+}
+
+/// One action line after its tag, for [`read_usual_action_lines`]: its row appended to the
+/// tables (with its resource types and keys), and where the next line starts. On `None` the
+/// action is not appended, but some of its resource types and keys may be.
 fn read_usual_action_line(
-    (refs, rows): (&mut Vec<u32>, &mut Vec<ActionResourceTypeRec>),
-    (keys, rts): (Run, Run),
+    t: &mut Tables,
+    runs: ServiceRuns,
     text: &'static str,
     start: usize,
-) -> Option<(&'static str, AccessLevels, Run, Run, usize)> {
+) -> Option<usize> {
+    let (refs, rows) = (&mut t.refs, &mut t.action_resource_types);
+    let (keys, rts) = (runs.keys, runs.resource_types);
     let bytes = text.as_bytes();
     // The name, up to the first control byte, which must be a TAB.
     let name_end = next_control_byte(bytes, start)?;
@@ -338,11 +343,18 @@ fn read_usual_action_line(
         at = push_key_list(refs, keys, bytes, at, b',')?;
         (byte(at) == Some(b'\n')).then_some(())?;
     }
-    let own_keys = Run {
+    let keys = Run {
         start: first_key,
         len: len(refs) - first_key,
     };
-    Some((name, access, resource_types, own_keys, at + 1))
+    t.actions.push(ActionRec {
+        name,
+        access,
+        resource_types,
+        keys,
+        service: runs.service,
+    });
+    Some(at + 1)
 }
 
 /// Appends the key indices `3.7` (with `separator` between them) that start at `at` in `list`,
