@@ -4,9 +4,10 @@
 //!
 //! The text has 28,000 short lines (22,000 of them actions), and the generic `str` splitters and
 //! `parse` cost about 1,000 instructions a line — the whole of the CLI's start-up once. So fields
-//! are found a word at a time ([`Cursor`]), and runs of action lines of the usual shape are read
-//! in one loop ([`read_usual_action_lines`]: the name a word at a time, the few bytes after it one
-//! by one); any other line is read field by field, which also words the errors of a damaged text.
+//! are found a word at a time ([`Cursor`]), and runs of key, resource type and action lines of the
+//! usual shape are read in one loop ([`read_usual_lines`]: names and ARNs a word at a time, the
+//! few other bytes one by one); any other line is read field by field, which also words the
+//! errors of a damaged text.
 
 use super::index;
 use super::types::{AccessLevels, KeyType};
@@ -107,9 +108,9 @@ pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
     parse_with::<true>(text)
 }
 
-/// [`parse`], with the shortcut for action lines ([`read_usual_action_lines`]) or, for comparing
-/// it in tests, without.
-fn parse_with<const FAST_ACTIONS: bool>(text: &'static str) -> Result<Tables, CatalogError> {
+/// [`parse`], with the shortcut for the usual lines ([`read_usual_lines`]) or, for comparing it
+/// in tests, without.
+fn parse_with<const USUAL_LINES: bool>(text: &'static str) -> Result<Tables, CatalogError> {
     let mut t = Tables::default();
     let mut cursor = Cursor { text, pos: 0 };
     match cursor.field() {
@@ -125,8 +126,8 @@ fn parse_with<const FAST_ACTIONS: bool>(text: &'static str) -> Result<Tables, Ca
     t.refs.reserve(26_000);
     let mut n = 1;
     while cursor.pos < text.len() {
-        if FAST_ACTIONS {
-            let (next, lines) = read_usual_action_lines(&mut t, text, cursor.pos);
+        if USUAL_LINES {
+            let (next, lines) = read_usual_lines(&mut t, text, cursor.pos);
             cursor.pos = next;
             n += lines;
             if lines > 0 {
@@ -230,28 +231,38 @@ fn read_action_by_fields(
     })
 }
 
-/// [`read_action_by_fields`] for the run of action lines of the usual shape that starts at
-/// `at` (`a\tName\tW\t0!=2.4,3\t1,5\n`), in one pass over each line: the name found a word at a
-/// time, the short fields read byte by byte. Where the run ends and how many lines it has. It
-/// ends before any other line: another record, or an action line of another shape (extra or
-/// missing fields, a CR, empty list items, an unknown code, an index out of range, no LF), which
-/// the plain reading then reads, so errors and odd but valid lines read as before.
-fn read_usual_action_lines(t: &mut Tables, text: &'static str, mut at: usize) -> (usize, usize) {
+/// The plain reading's shortcut for the run of `k`, `r` and `a` lines of the usual shape that
+/// starts at `at` (`k\tx:Key\t[S\n`, `r\tname\tarn:…\t0,2\n`, `a\tName\tW\t0!=2.4,3\t1,5\n`),
+/// in one pass over each line: long fields (names, ARNs) found a word at a time, the short ones
+/// read byte by byte. Where the run ends and how many lines it has. It ends before any other
+/// line: another record, or a line of another shape (extra or missing fields, a CR, empty list
+/// items, an unknown code, an index out of range, no LF), which the plain reading then reads, so
+/// errors and odd but valid lines read as before.
+fn read_usual_lines(t: &mut Tables, text: &'static str, mut at: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let Some(service) = t.services.len().checked_sub(1) else {
         return (at, 0);
     };
-    let Some(runs) = t.services.get(service).map(|s| ServiceRuns {
+    let Some(mut runs) = t.services.get(service).map(|s| ServiceRuns {
         service: index(service),
         keys: s.keys,
         resource_types: s.resource_types,
     }) else {
         return (at, 0);
     };
-    let mut lines = 0;
-    while bytes.get(at..at + 2) == Some(b"a\t") {
+    let (mut lines, mut actions) = (0, 0);
+    loop {
         let (refs, rows) = (t.refs.len(), t.action_resource_types.len());
-        match read_usual_action_line(t, runs, text, at + 2) {
+        let read = match bytes.get(at..at + 2) {
+            Some(b"a\t") => read_usual_action_line(t, runs, text, at + 2).inspect(|_| actions += 1),
+            Some(b"r\t") => read_usual_resource_type_line(t, runs, text, at + 2)
+                .inspect(|_| runs.resource_types.len += 1),
+            Some(b"k\t") => {
+                read_usual_key_line(t, runs, text, at + 2).inspect(|_| runs.keys.len += 1)
+            }
+            _ => None,
+        };
+        match read {
             Some(next) => {
                 at = next;
                 lines += 1;
@@ -264,12 +275,80 @@ fn read_usual_action_lines(t: &mut Tables, text: &'static str, mut at: usize) ->
         }
     }
     if let Some(s) = t.services.last_mut() {
-        s.actions.len += index(lines);
+        s.keys = runs.keys;
+        s.resource_types = runs.resource_types;
+        s.actions.len += index(actions);
     }
     (at, lines)
 }
 
-/// The service whose action lines are being read, and its runs of keys and resource types.
+/// A `k` line after its tag, for [`read_usual_lines`]: its row appended, and where the next line
+/// starts.
+fn read_usual_key_line(
+    t: &mut Tables,
+    runs: ServiceRuns,
+    text: &'static str,
+    start: usize,
+) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let name_end = tab_at_field_end(bytes, start)?;
+    let code_end = next_control_byte(bytes, name_end + 1)?;
+    (bytes.get(code_end) == Some(&b'\n')).then_some(())?;
+    t.keys.push(KeyRec {
+        name: text.get(start..name_end)?,
+        ty: KeyType::from_code(text.get(name_end + 1..code_end)?)?,
+        service: runs.service,
+    });
+    Some(code_end + 1)
+}
+
+/// An `r` line after its tag, for [`read_usual_lines`]: its row appended (with its keys), and
+/// where the next line starts. On `None` some of its keys may be appended.
+fn read_usual_resource_type_line(
+    t: &mut Tables,
+    runs: ServiceRuns,
+    text: &'static str,
+    start: usize,
+) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let name_end = tab_at_field_end(bytes, start)?;
+    let arns_end = tab_at_field_end(bytes, name_end + 1)?;
+    let (keys, next_line) = push_keys_to_line_end(&mut t.refs, runs.keys, bytes, arns_end + 1)?;
+    t.resource_types.push(ResourceTypeRec {
+        name: text.get(start..name_end)?,
+        arns: text.get(name_end + 1..arns_end)?,
+        keys,
+        service: runs.service,
+    });
+    Some(next_line)
+}
+
+/// The end of the field that starts at `start`, if a TAB ends it.
+fn tab_at_field_end(bytes: &[u8], start: usize) -> Option<usize> {
+    next_control_byte(bytes, start).filter(|&end| bytes.get(end) == Some(&b'\t'))
+}
+
+/// Appends the comma-separated key indices from `at` to the LF that must end them (none if the
+/// LF is at `at`); their run, and where the next line starts.
+fn push_keys_to_line_end(
+    refs: &mut Vec<u32>,
+    keys: Run,
+    bytes: &[u8],
+    mut at: usize,
+) -> Option<(Run, usize)> {
+    let first = len(refs);
+    if bytes.get(at) != Some(&b'\n') {
+        at = push_key_list(refs, keys, bytes, at, b',')?;
+        (bytes.get(at) == Some(&b'\n')).then_some(())?;
+    }
+    let run = Run {
+        start: first,
+        len: len(refs) - first,
+    };
+    Some((run, at + 1))
+}
+
+/// The service whose lines are being read, and its runs of keys and resource types so far.
 #[derive(Clone, Copy)]
 struct ServiceRuns {
     service: u32,
@@ -277,9 +356,9 @@ struct ServiceRuns {
     resource_types: Run,
 }
 
-/// One action line after its tag, for [`read_usual_action_lines`]: its row appended to the
-/// tables (with its resource types and keys), and where the next line starts. On `None` the
-/// action is not appended, but some of its resource types and keys may be.
+/// An `a` line after its tag, for [`read_usual_lines`]: its row appended (with its resource
+/// types and keys), and where the next line starts. On `None` the action is not appended, but
+/// some of its resource types and keys may be.
 fn read_usual_action_line(
     t: &mut Tables,
     runs: ServiceRuns,
@@ -289,11 +368,9 @@ fn read_usual_action_line(
     let (refs, rows) = (&mut t.refs, &mut t.action_resource_types);
     let (keys, rts) = (runs.keys, runs.resource_types);
     let bytes = text.as_bytes();
-    // The name, up to the first control byte, which must be a TAB.
-    let name_end = next_control_byte(bytes, start)?;
+    let name_end = tab_at_field_end(bytes, start)?;
     let name = text.get(start..name_end)?;
     let byte = |at: usize| bytes.get(at).copied();
-    (byte(name_end) == Some(b'\t')).then_some(())?;
     // Access codes, up to the TAB.
     let mut at = name_end + 1;
     let mut access = AccessLevels::default();
@@ -336,17 +413,8 @@ fn read_usual_action_line(
         start: first_row,
         len: len(rows) - first_row,
     };
-    at += 1;
-    // The action's own keys, separated by commas, up to the LF.
-    let first_key = len(refs);
-    if byte(at) != Some(b'\n') {
-        at = push_key_list(refs, keys, bytes, at, b',')?;
-        (byte(at) == Some(b'\n')).then_some(())?;
-    }
-    let keys = Run {
-        start: first_key,
-        len: len(refs) - first_key,
-    };
+    // The action's own keys, up to the LF.
+    let (keys, next_line) = push_keys_to_line_end(refs, keys, bytes, at + 1)?;
     t.actions.push(ActionRec {
         name,
         access,
@@ -354,7 +422,7 @@ fn read_usual_action_line(
         keys,
         service: runs.service,
     });
-    Some(at + 1)
+    Some(next_line)
 }
 
 /// Appends the key indices `3.7` (with `separator` between them) that start at `at` in `list`,
@@ -717,14 +785,14 @@ mod tests {
         assert_eq!(read(data, true), plain(data));
     }
 
-    /// Action lines read byte by byte give the rows, or the error, that reading them field by
-    /// field gives: the whole embedded data, and lines of every shape the fast reading declines.
+    /// The shortcut for usual lines gives the rows, or the error, that reading every line field
+    /// by field gives: the whole embedded data, and lines of every shape the shortcut declines.
     #[test]
-    fn fast_action_lines_agree_with_reading_fields() {
+    fn usual_line_shortcut_agrees_with_reading_fields() {
         let data = super::super::DATA;
         let fast = parse_with::<true>(data).expect("embedded data");
         assert_eq!(fast, parse_with::<false>(data).expect("embedded data"));
-        assert!(fast.actions.len() > 20_000 && fast.refs.len() > 20_000);
+        assert!(fast.actions.len() > 20_000 && fast.refs.len() > 20_000 && fast.keys.len() > 2_000);
         let head = "iamsim-catalog 1\ns\tx\tX\nk\tx:A\tS\nk\tx:B\t[S\nk\tx:C\tN\n\
                     r\tone\tarn:1\t0\nr\ttwo\tarn:2\t\n";
         let rests = [
@@ -767,7 +835,34 @@ mod tests {
             "W\t0!=1.\t\n",
             "RW\t0!=0.1.2,1=2\t0,1,2\n",
         ];
-        for rest in rests {
+        let lines = rests.iter().map(|rest| format!("a\tDo\t{rest}")).chain(
+            [
+                "k\tx:E\tS\n",
+                "k\tx:E\t[Y\n",
+                "k\tx:E\tQ\n",
+                "k\tx:E\t\n",
+                "k\tx:E\n",
+                "k\tx:E",
+                "k\tx:E\tS",
+                "k\tx:E\tS\textra\n",
+                "k\tx:E\tS\r\n",
+                "k\tx:E\t[[S\n",
+                "k\t\tS\n",
+                "k\tx:E\tS\nk\tx:F\tN\na\tUse\tR\t\t3,4\n",
+                "r\tthree\tarn:3\t\n",
+                "r\tthree\tarn:3|arn:4\t0,2\n",
+                "r\tthree\tarn:3\t9\n",
+                "r\tthree\tarn:3\t1,\n",
+                "r\tthree\tarn:3\t,1\n",
+                "r\tthree\tarn:3\n",
+                "r\tthree\tarn:3\t0\textra\n",
+                "r\tthree\tarn:3\t0\r\n",
+                "r\tthree\t\t\n",
+                "r\tthree\tarn:3\t\na\tUse\tR\t2!=1\t\n",
+            ]
+            .map(String::from),
+        );
+        for line in lines {
             for (before, after) in [
                 ("", ""),
                 ("", "a\tNext\tW\t\t\n"),
@@ -775,7 +870,7 @@ mod tests {
                 ("a\tFirst\tR\t\t\n", "a\tNext\tW\t1\t2\nk\tx:D\tS\n"),
             ] {
                 let text: &'static str =
-                    Box::leak(format!("{head}{before}a\tDo\t{rest}{after}").into_boxed_str());
+                    Box::leak(format!("{head}{before}{line}{after}").into_boxed_str());
                 assert_eq!(
                     parse_with::<true>(text),
                     parse_with::<false>(text),
