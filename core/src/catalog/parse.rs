@@ -336,15 +336,14 @@ fn push_keys_to_line_end(
     bytes: &[u8],
     mut at: usize,
 ) -> Option<(Run, usize)> {
-    let first = len(refs);
+    let mut run = Run {
+        start: len(refs),
+        len: 0,
+    };
     if bytes.get(at) != Some(&b'\n') {
-        at = push_key_list(refs, keys, bytes, at, b',')?;
+        (run, at) = push_key_list(refs, keys, bytes, at, b',')?;
         (bytes.get(at) == Some(&b'\n')).then_some(())?;
     }
-    let run = Run {
-        start: first,
-        len: len(refs) - first,
-    };
     Some((run, at + 1))
 }
 
@@ -383,25 +382,29 @@ fn read_usual_action_line(
     }
     at += 1;
     // Resource types: `<index>[!][=<key>.<key>…]`, separated by commas, up to the TAB.
-    let first_row = len(rows);
+    let mut resource_types = Run {
+        start: len(rows),
+        len: 0,
+    };
     if byte(at) != Some(b'\t') {
         loop {
             let (local, next) = read_digits(bytes, at)?;
             at = next;
             let required = byte(at) == Some(b'!');
             at += usize::from(required);
-            let first_key = len(refs);
+            let mut type_keys = Run {
+                start: len(refs),
+                len: 0,
+            };
             if byte(at) == Some(b'=') {
-                at = push_key_list(refs, keys, bytes, at + 1, b'.')?;
+                (type_keys, at) = push_key_list(refs, keys, bytes, at + 1, b'.')?;
             }
             rows.push(ActionResourceTypeRec {
                 resource_type: rts.start + (local < rts.len).then_some(local)?,
                 required,
-                keys: Run {
-                    start: first_key,
-                    len: len(refs) - first_key,
-                },
+                keys: type_keys,
             });
+            resource_types.len += 1;
             match byte(at) {
                 Some(b',') => at += 1,
                 Some(b'\t') => break,
@@ -409,10 +412,6 @@ fn read_usual_action_line(
             }
         }
     }
-    let resource_types = Run {
-        start: first_row,
-        len: len(rows) - first_row,
-    };
     // The action's own keys, up to the LF.
     let (keys, next_line) = push_keys_to_line_end(refs, keys, bytes, at + 1)?;
     t.actions.push(ActionRec {
@@ -426,21 +425,27 @@ fn read_usual_action_line(
 }
 
 /// Appends the key indices `3.7` (with `separator` between them) that start at `at` in `list`,
-/// as global indices; where the list stops (at its end or a byte that is neither a digit nor the
-/// separator). `None` for an empty item (a separator at the end too) or an index out of range.
+/// as global indices: their run in `refs`, and where the list stops (at its end or a byte that is
+/// neither a digit nor the separator). `None` for an empty item (a separator at the end too) or an
+/// index out of range.
 fn push_key_list(
     refs: &mut Vec<u32>,
     keys: Run,
     list: &[u8],
     mut at: usize,
     separator: u8,
-) -> Option<usize> {
+) -> Option<(Run, usize)> {
+    let mut run = Run {
+        start: len(refs),
+        len: 0,
+    };
     loop {
         let (key, next) = read_digits(list, at)?;
         refs.push(keys.start + (key < keys.len).then_some(key)?);
+        run.len += 1;
         match list.get(next) {
             Some(b) if *b == separator => at = next + 1,
-            _ => return Some(next),
+            _ => return Some((run, next)),
         }
     }
 }
