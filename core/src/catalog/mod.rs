@@ -56,8 +56,10 @@ pub fn parse_embedded() -> Catalog {
 /// The parsed catalog. Lookups never allocate except where they return owned lists.
 pub struct Catalog {
     t: Tables,
-    /// (ARN service segment, resource type index), sorted case-insensitively by segment.
-    arn_services: Vec<(&'static str, u32)>,
+    /// (ARN service segment, resource type index), sorted case-insensitively by segment; built on
+    /// first need (only [`Catalog::resource_types_for_arn`] reads it, and sorting it was a tenth
+    /// of the parse).
+    arn_services: OnceLock<Vec<(&'static str, u32)>>,
     /// Each resource type's ARN templates, compiled on first use (lints test many ARNs).
     compiled_templates: Vec<OnceLock<Box<[arn::CompiledTemplate]>>>,
     error: Option<CatalogError>,
@@ -71,22 +73,12 @@ impl Catalog {
             Ok(t) => (t, None),
             Err(e) => (Tables::default(), Some(e)),
         };
-        let mut arn_services = Vec::with_capacity(t.resource_types.len() + 64);
-        for (i, rt) in t.resource_types.iter().enumerate() {
-            for template in rt.arns.split('|') {
-                if let Some(segment) = template.split(':').nth(2) {
-                    arn_services.push((segment, index(i)));
-                }
-            }
-        }
-        arn_services.sort_by(|a, b| cmp_ci(a.0, b.0));
-        arn_services.dedup();
         let compiled_templates = (0..t.resource_types.len())
             .map(|_| OnceLock::new())
             .collect();
         Catalog {
             t,
-            arn_services,
+            arn_services: OnceLock::new(),
             compiled_templates,
             error,
         }
@@ -250,10 +242,9 @@ impl Catalog {
         let candidates: Vec<u32> = if has_wildcard(segment) || segment.contains('$') {
             (0..self.t.resource_types.len()).map(index).collect()
         } else {
-            let start = self
-                .arn_services
-                .partition_point(|(s, _)| cmp_ci(s, segment) == Ordering::Less);
-            self.arn_services
+            let arn_services = self.arn_services();
+            let start = arn_services.partition_point(|(s, _)| cmp_ci(s, segment) == Ordering::Less);
+            arn_services
                 .get(start..)
                 .unwrap_or_default()
                 .iter()
@@ -274,6 +265,23 @@ impl Catalog {
             .collect();
         found.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
         found.into_iter().map(|(_, rt)| rt).collect()
+    }
+
+    /// (ARN service segment, resource type index) for every template, sorted by segment.
+    fn arn_services(&self) -> &[(&'static str, u32)] {
+        self.arn_services.get_or_init(|| {
+            let mut arn_services = Vec::with_capacity(self.t.resource_types.len() + 64);
+            for (i, rt) in self.t.resource_types.iter().enumerate() {
+                for template in rt.arns.split('|') {
+                    if let Some(segment) = template.split(':').nth(2) {
+                        arn_services.push((segment, index(i)));
+                    }
+                }
+            }
+            arn_services.sort_by(|a, b| cmp_ci(a.0, b.0));
+            arn_services.dedup();
+            arn_services
+        })
     }
 
     fn tables(&self) -> &Tables {

@@ -2,10 +2,14 @@
 //! tables. Strings are slices of the embedded text, so parsing allocates only the tables: one pass,
 //! no hashing, no lowercasing. Lookups binary-search the tables, which the generator sorted.
 //!
-//! Lines and fields are split by a word-at-a-time byte scan ([`split_byte`]) and indices read by [`read_index`]:
-//! the text has 35,000 short lines, and the generic `str` splitters and `parse` cost about
-//! 1,000 instructions a line — the whole of the CLI's start-up before this.
+//! The text has 28,000 short lines (22,000 of them actions), and the generic `str` splitters and
+//! `parse` cost about 1,000 instructions a line — the whole of the CLI's start-up once. So fields
+//! are found a word at a time ([`Cursor`]), and runs of key, resource type and action lines of the
+//! usual shape are read in one loop ([`read_usual_lines`]: names and ARNs a word at a time, the
+//! few other bytes one by one); any other line is read field by field, which also words the
+//! errors of a damaged text.
 
+use super::index;
 use super::types::{AccessLevels, KeyType};
 use crate::bytes::split_byte;
 use std::fmt;
@@ -23,6 +27,7 @@ impl Run {
     }
 }
 
+#[derive(Debug, PartialEq)]
 pub(crate) struct ServiceRec {
     pub prefix: &'static str,
     pub name: &'static str,
@@ -31,12 +36,14 @@ pub(crate) struct ServiceRec {
     pub actions: Run,
 }
 
+#[derive(Debug, PartialEq)]
 pub(crate) struct KeyRec {
     pub name: &'static str,
     pub ty: KeyType,
     pub service: u32,
 }
 
+#[derive(Debug, PartialEq)]
 pub(crate) struct ResourceTypeRec {
     pub name: &'static str,
     /// ARN templates separated by `|`.
@@ -46,6 +53,7 @@ pub(crate) struct ResourceTypeRec {
     pub service: u32,
 }
 
+#[derive(Debug, PartialEq)]
 pub(crate) struct ActionRec {
     pub name: &'static str,
     pub access: AccessLevels,
@@ -56,6 +64,7 @@ pub(crate) struct ActionRec {
     pub service: u32,
 }
 
+#[derive(Debug, PartialEq)]
 pub(crate) struct ActionResourceTypeRec {
     /// Index into `resource_types`.
     pub resource_type: u32,
@@ -65,7 +74,7 @@ pub(crate) struct ActionResourceTypeRec {
 }
 
 /// All tables of one catalog text.
-#[derive(Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Tables {
     pub version: &'static str,
     pub updated_at: &'static str,
@@ -96,12 +105,16 @@ impl fmt::Display for CatalogError {
 const HEADER: &str = "iamsim-catalog 1";
 
 pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
+    parse_with::<true>(text)
+}
+
+/// [`parse`], with the shortcut for the usual lines ([`read_usual_lines`]) or, for comparing it
+/// in tests, without.
+fn parse_with<const USUAL_LINES: bool>(text: &'static str) -> Result<Tables, CatalogError> {
     let mut t = Tables::default();
-    let mut lines = split_byte(text, b'\n')
-        .map(|line| line.strip_suffix('\r').unwrap_or(line))
-        .enumerate();
-    match lines.next() {
-        Some((_, HEADER)) => {}
+    let mut cursor = Cursor { text, pos: 0 };
+    match cursor.field() {
+        (HEADER, end) if end != End::Tab => {}
         _ => return Err(err(1, format!("expected the header `{HEADER}`"))),
     }
     // Rough capacities for the current data, to avoid regrowth.
@@ -110,28 +123,56 @@ pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
     t.resource_types.reserve(2_500);
     t.actions.reserve(24_000);
     t.action_resource_types.reserve(24_000);
-    t.refs.reserve(24_000);
-    for (index, line) in lines {
-        let n = index + 1;
-        let mut fields = split_byte(line, b'\t');
-        let tag = fields.next().unwrap_or("");
-        let mut field = |what: &str| {
-            fields
-                .next()
-                .ok_or_else(|| err(n, format!("missing {what}")))
+    t.refs.reserve(26_000);
+    let mut n = 1;
+    while cursor.pos < text.len() {
+        if USUAL_LINES {
+            let (next, lines) = read_usual_lines(&mut t, text, cursor.pos);
+            cursor.pos = next;
+            n += lines;
+            if lines > 0 {
+                continue;
+            }
+        }
+        n += 1;
+        let (tag, end) = cursor.tag();
+        let mut line = Line {
+            cursor: &mut cursor,
+            end,
+            n,
         };
         match tag {
-            "v" => {
-                t.version = field("version")?;
-                t.updated_at = field("date")?;
+            "a" => {
+                let service = current(&t, n)?;
+                let action = read_action_by_fields(&mut t, service, &mut line)?;
+                t.actions.push(action);
+                bump(&mut t.services, |s| &mut s.actions);
             }
-            "u" => {
-                let prefix = field("prefix")?;
-                t.unassociated.push((prefix, field("services")?));
+            "k" => {
+                let service = current(&t, n)?;
+                let name = line.field("key")?;
+                let code = line.field("type")?;
+                let ty = KeyType::from_code(code)
+                    .ok_or_else(|| err(n, format!("unknown type code `{code}`")))?;
+                t.keys.push(KeyRec { name, ty, service });
+                bump(&mut t.services, |s| &mut s.keys);
+            }
+            "r" => {
+                let service = current(&t, n)?;
+                let name = line.field("name")?;
+                let arns = line.field("arn")?;
+                let keys = push_refs(&mut t, service, line.field("keys")?, b',', n)?;
+                t.resource_types.push(ResourceTypeRec {
+                    name,
+                    arns,
+                    keys,
+                    service,
+                });
+                bump(&mut t.services, |s| &mut s.resource_types);
             }
             "s" => {
-                let prefix = field("prefix")?;
-                let name = field("name")?;
+                let prefix = line.field("prefix")?;
+                let name = line.field("name")?;
                 t.services.push(ServiceRec {
                     prefix,
                     name,
@@ -149,63 +190,405 @@ pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
                     },
                 });
             }
-            "k" => {
-                let service = current(&t, n)?;
-                let name = field("key")?;
-                let code = field("type")?;
-                let ty = KeyType::from_code(code)
-                    .ok_or_else(|| err(n, format!("unknown type code `{code}`")))?;
-                t.keys.push(KeyRec { name, ty, service });
-                bump(&mut t.services, |s| &mut s.keys);
+            "u" => {
+                let prefix = line.field("prefix")?;
+                t.unassociated.push((prefix, line.field("services")?));
             }
-            "r" => {
-                let service = current(&t, n)?;
-                let name = field("name")?;
-                let arns = field("arn")?;
-                let keys = push_refs(&mut t, service, field("keys")?, b',', n)?;
-                t.resource_types.push(ResourceTypeRec {
-                    name,
-                    arns,
-                    keys,
-                    service,
-                });
-                bump(&mut t.services, |s| &mut s.resource_types);
-            }
-            "a" => {
-                let service = current(&t, n)?;
-                let name = field("name")?;
-                let code = field("access")?;
-                let access = AccessLevels::from_codes(code)
-                    .ok_or_else(|| err(n, format!("unknown access level `{code}`")))?;
-                let rts = field("resource types")?;
-                let keys = field("keys")?;
-                let resource_types = push_action_resource_types(&mut t, service, rts, n)?;
-                let keys = push_refs(&mut t, service, keys, b',', n)?;
-                t.actions.push(ActionRec {
-                    name,
-                    access,
-                    resource_types,
-                    keys,
-                    service,
-                });
-                bump(&mut t.services, |s| &mut s.actions);
+            "v" => {
+                t.version = line.field("version")?;
+                t.updated_at = line.field("date")?;
             }
             "" => {}
             other => return Err(err(n, format!("unknown record `{other}`"))),
         }
+        line.skip_rest();
     }
     Ok(t)
 }
 
+/// An action line after its tag (`Name\tW\t0!=2.4,3\t1,5`), field by field: the plain reading,
+/// which also says what is wrong with a damaged line.
+fn read_action_by_fields(
+    t: &mut Tables,
+    service: u32,
+    line: &mut Line<'_>,
+) -> Result<ActionRec, CatalogError> {
+    let n = line.n;
+    let name = line.field("name")?;
+    let code = line.field("access")?;
+    let access = AccessLevels::from_codes(code.as_bytes())
+        .ok_or_else(|| err(n, format!("unknown access level `{code}`")))?;
+    let rts = line.field("resource types")?;
+    let keys = line.field("keys")?;
+    let resource_types = push_action_resource_types(t, service, rts, n)?;
+    let keys = push_refs(t, service, keys, b',', n)?;
+    Ok(ActionRec {
+        name,
+        access,
+        resource_types,
+        keys,
+        service,
+    })
+}
+
+/// The plain reading's shortcut for the run of `k`, `r` and `a` lines of the usual shape that
+/// starts at `at` (`k\tx:Key\t[S\n`, `r\tname\tarn:…\t0,2\n`, `a\tName\tW\t0!=2.4,3\t1,5\n`),
+/// in one pass over each line: long fields (names, ARNs) found a word at a time, the short ones
+/// read byte by byte. Where the run ends and how many lines it has. It ends before any other
+/// line: another record, or a line of another shape (extra or missing fields, a CR, empty list
+/// items, an unknown code, an index out of range, no LF), which the plain reading then reads, so
+/// errors and odd but valid lines read as before.
+fn read_usual_lines(t: &mut Tables, text: &'static str, mut at: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let Some(service) = t.services.len().checked_sub(1) else {
+        return (at, 0);
+    };
+    let Some(mut runs) = t.services.get(service).map(|s| ServiceRuns {
+        service: index(service),
+        keys: s.keys,
+        resource_types: s.resource_types,
+    }) else {
+        return (at, 0);
+    };
+    let (mut lines, mut actions) = (0, 0);
+    loop {
+        let (refs, rows) = (t.refs.len(), t.action_resource_types.len());
+        let read = match bytes.get(at..at + 2) {
+            Some(b"a\t") => read_usual_action_line(t, runs, text, at + 2).inspect(|_| actions += 1),
+            Some(b"r\t") => read_usual_resource_type_line(t, runs, text, at + 2)
+                .inspect(|_| runs.resource_types.len += 1),
+            Some(b"k\t") => {
+                read_usual_key_line(t, runs, text, at + 2).inspect(|_| runs.keys.len += 1)
+            }
+            _ => None,
+        };
+        match read {
+            Some(next) => {
+                at = next;
+                lines += 1;
+            }
+            None => {
+                t.refs.truncate(refs);
+                t.action_resource_types.truncate(rows);
+                break;
+            }
+        }
+    }
+    if let Some(s) = t.services.last_mut() {
+        s.keys = runs.keys;
+        s.resource_types = runs.resource_types;
+        s.actions.len += index(actions);
+    }
+    (at, lines)
+}
+
+/// A `k` line after its tag, for [`read_usual_lines`]: its row appended, and where the next line
+/// starts.
+fn read_usual_key_line(
+    t: &mut Tables,
+    runs: ServiceRuns,
+    text: &'static str,
+    start: usize,
+) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let name_end = tab_at_field_end(bytes, start)?;
+    let code_end = next_control_byte(bytes, name_end + 1)?;
+    (bytes.get(code_end) == Some(&b'\n')).then_some(())?;
+    t.keys.push(KeyRec {
+        name: text.get(start..name_end)?,
+        ty: KeyType::from_code(text.get(name_end + 1..code_end)?)?,
+        service: runs.service,
+    });
+    Some(code_end + 1)
+}
+
+/// An `r` line after its tag, for [`read_usual_lines`]: its row appended (with its keys), and
+/// where the next line starts. On `None` some of its keys may be appended.
+fn read_usual_resource_type_line(
+    t: &mut Tables,
+    runs: ServiceRuns,
+    text: &'static str,
+    start: usize,
+) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let name_end = tab_at_field_end(bytes, start)?;
+    let arns_end = tab_at_field_end(bytes, name_end + 1)?;
+    let (keys, next_line) = push_keys_to_line_end(&mut t.refs, runs.keys, bytes, arns_end + 1)?;
+    t.resource_types.push(ResourceTypeRec {
+        name: text.get(start..name_end)?,
+        arns: text.get(name_end + 1..arns_end)?,
+        keys,
+        service: runs.service,
+    });
+    Some(next_line)
+}
+
+/// The end of the field that starts at `start`, if a TAB ends it.
+fn tab_at_field_end(bytes: &[u8], start: usize) -> Option<usize> {
+    next_control_byte(bytes, start).filter(|&end| bytes.get(end) == Some(&b'\t'))
+}
+
+/// Appends the comma-separated key indices from `at` to the LF that must end them (none if the
+/// LF is at `at`); their run, and where the next line starts.
+fn push_keys_to_line_end(
+    refs: &mut Vec<u32>,
+    keys: Run,
+    bytes: &[u8],
+    mut at: usize,
+) -> Option<(Run, usize)> {
+    let mut run = Run {
+        start: len(refs),
+        len: 0,
+    };
+    if bytes.get(at) != Some(&b'\n') {
+        (run, at) = push_key_list(refs, keys, bytes, at, b',')?;
+        (bytes.get(at) == Some(&b'\n')).then_some(())?;
+    }
+    Some((run, at + 1))
+}
+
+/// The service whose lines are being read, and its runs of keys and resource types so far.
+#[derive(Clone, Copy)]
+struct ServiceRuns {
+    service: u32,
+    keys: Run,
+    resource_types: Run,
+}
+
+/// An `a` line after its tag, for [`read_usual_lines`]: its row appended (with its resource
+/// types and keys), and where the next line starts. On `None` the action is not appended, but
+/// some of its resource types and keys may be.
+fn read_usual_action_line(
+    t: &mut Tables,
+    runs: ServiceRuns,
+    text: &'static str,
+    start: usize,
+) -> Option<usize> {
+    let (refs, rows) = (&mut t.refs, &mut t.action_resource_types);
+    let (keys, rts) = (runs.keys, runs.resource_types);
+    let bytes = text.as_bytes();
+    let name_end = tab_at_field_end(bytes, start)?;
+    let name = text.get(start..name_end)?;
+    let byte = |at: usize| bytes.get(at).copied();
+    // Access codes, up to the TAB.
+    let mut at = name_end + 1;
+    let mut access = AccessLevels::default();
+    loop {
+        match byte(at)? {
+            b'\t' => break,
+            code => access = access.with_code(code)?,
+        }
+        at += 1;
+    }
+    at += 1;
+    // Resource types: `<index>[!][=<key>.<key>…]`, separated by commas, up to the TAB.
+    let mut resource_types = Run {
+        start: len(rows),
+        len: 0,
+    };
+    if byte(at) != Some(b'\t') {
+        loop {
+            let (local, next) = read_digits(bytes, at)?;
+            at = next;
+            let required = byte(at) == Some(b'!');
+            at += usize::from(required);
+            let mut type_keys = Run {
+                start: len(refs),
+                len: 0,
+            };
+            if byte(at) == Some(b'=') {
+                (type_keys, at) = push_key_list(refs, keys, bytes, at + 1, b'.')?;
+            }
+            rows.push(ActionResourceTypeRec {
+                resource_type: rts.start + (local < rts.len).then_some(local)?,
+                required,
+                keys: type_keys,
+            });
+            resource_types.len += 1;
+            match byte(at) {
+                Some(b',') => at += 1,
+                Some(b'\t') => break,
+                _ => return None,
+            }
+        }
+    }
+    // The action's own keys, up to the LF.
+    let (keys, next_line) = push_keys_to_line_end(refs, keys, bytes, at + 1)?;
+    t.actions.push(ActionRec {
+        name,
+        access,
+        resource_types,
+        keys,
+        service: runs.service,
+    });
+    Some(next_line)
+}
+
+/// Appends the key indices `3.7` (with `separator` between them) that start at `at` in `list`,
+/// as global indices: their run in `refs`, and where the list stops (at its end or a byte that is
+/// neither a digit nor the separator). `None` for an empty item (a separator at the end too) or an
+/// index out of range.
+fn push_key_list(
+    refs: &mut Vec<u32>,
+    keys: Run,
+    list: &[u8],
+    mut at: usize,
+    separator: u8,
+) -> Option<(Run, usize)> {
+    let mut run = Run {
+        start: len(refs),
+        len: 0,
+    };
+    loop {
+        let (key, next) = read_digits(list, at)?;
+        refs.push(keys.start + (key < keys.len).then_some(key)?);
+        run.len += 1;
+        match list.get(next) {
+            Some(b) if *b == separator => at = next + 1,
+            _ => return Some((run, next)),
+        }
+    }
+}
+
+/// The decimal number at `at` (at least one digit; `None` past `u32`, as [`read_index`]) and
+/// where it ends.
+fn read_digits(bytes: &[u8], mut at: usize) -> Option<(u32, usize)> {
+    let start = at;
+    let mut n = 0u32;
+    while let Some(digit) = bytes
+        .get(at)
+        .and_then(|b| b.checked_sub(b'0'))
+        .filter(|d| *d < 10)
+    {
+        n = n.checked_mul(10)?.checked_add(u32::from(digit))?;
+        at += 1;
+    }
+    (at > start).then_some((n, at))
+}
+
+/// What ends a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    Tab,
+    Line,
+    Text,
+}
+
+/// Reads the text field by field: what splitting it at LF and each line at TAB gives (a
+/// trailing CR removed from a line's last field, as from the line), with one word-at-a-time scan
+/// per field. Splitting lines and then fields read every byte twice and paid a generic search's
+/// set-up for each of the 130,000 short fields.
+struct Cursor {
+    text: &'static str,
+    /// Where the next field starts.
+    pos: usize,
+}
+
+impl Cursor {
+    /// The next field and what ends it; after the text's end, empty fields ended by [`End::Text`].
+    #[inline]
+    fn field(&mut self) -> (&'static str, End) {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut at = start;
+        // The first TAB or LF at or after `at` (other control bytes, such as a CR, are passed).
+        let end = loop {
+            match next_control_byte(bytes, at) {
+                Some(i) if matches!(bytes.get(i), Some(b'\t' | b'\n')) => {
+                    at = i;
+                    break bytes.get(i);
+                }
+                Some(i) => at = i + 1,
+                None => {
+                    self.pos = bytes.len();
+                    return (self.line_end(start, bytes.len()), End::Text);
+                }
+            }
+        };
+        self.pos = at + 1;
+        match end {
+            Some(b'\t') => (self.text.get(start..at).unwrap_or(""), End::Tab),
+            _ => (self.line_end(start, at), End::Line),
+        }
+    }
+
+    /// The first field of a line: [`Cursor::field`], with a shortcut for the one-letter tags.
+    #[inline]
+    fn tag(&mut self) -> (&'static str, End) {
+        let at = self.pos;
+        let bytes = self.text.as_bytes();
+        match (bytes.get(at), bytes.get(at + 1), self.text.get(at..at + 1)) {
+            (Some(letter), Some(b'\t'), Some(tag)) if letter.is_ascii_graphic() => {
+                self.pos = at + 2;
+                (tag, End::Tab)
+            }
+            _ => self.field(),
+        }
+    }
+
+    /// The last field of a line, without a trailing CR.
+    fn line_end(&self, start: usize, end: usize) -> &'static str {
+        let text = self.text.get(start..end).unwrap_or("");
+        text.strip_suffix('\r').unwrap_or(text)
+    }
+}
+
+/// The position of the first control byte at or after `from`, eight bytes a step.
+fn next_control_byte(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut words = bytes.get(from..)?.chunks_exact(8);
+    let mut base = from;
+    for chunk in &mut words {
+        let controls = control_bytes(chunk.try_into().map_or(0, u64::from_le_bytes));
+        if controls != 0 {
+            return Some(base + controls.trailing_zeros() as usize / 8);
+        }
+        base += 8;
+    }
+    let tail = words.remainder().iter().position(|b| *b < 0x20)?;
+    Some(base + tail)
+}
+
+/// The high bit of each byte of `word` below 0x20 (a control byte: TAB, LF, CR), and no other
+/// bit: adding 0x60 to a byte's low seven bits sets its high bit exactly when they are 0x20 or
+/// more, without a carry into the next byte.
+fn control_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    !(((word & (ONES * 0x7f)) + ONES * 0x60) | word) & (ONES * 0x80)
+}
+
+/// The fields of one line after its tag.
+struct Line<'c> {
+    cursor: &'c mut Cursor,
+    /// What ended the last field read.
+    end: End,
+    /// The line number (from 1), for errors.
+    n: usize,
+}
+
+impl Line<'_> {
+    #[inline]
+    fn field(&mut self, what: &str) -> Result<&'static str, CatalogError> {
+        if self.end != End::Tab {
+            return Err(err(self.n, format!("missing {what}")));
+        }
+        let (text, end) = self.cursor.field();
+        self.end = end;
+        Ok(text)
+    }
+
+    /// Passes over fields the record does not read.
+    fn skip_rest(&mut self) {
+        while self.end == End::Tab {
+            self.end = self.cursor.field().1;
+        }
+    }
+}
+
 /// A decimal index (ASCII digits only, no sign), or `None`.
 fn read_index(text: &str) -> Option<u32> {
-    if text.is_empty() {
-        return None;
-    }
-    text.bytes().try_fold(0u32, |n, b| {
-        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
-        n.checked_mul(10)?.checked_add(u32::from(digit))
-    })
+    read_digits(text.as_bytes(), 0)
+        .filter(|&(_, end)| end == text.len())
+        .map(|(n, _)| n)
 }
 
 fn err(line: usize, message: String) -> CatalogError {
@@ -240,6 +623,10 @@ fn push_refs(
     n: usize,
 ) -> Result<Run, CatalogError> {
     let start = len(&t.refs);
+    if list.is_empty() {
+        // Most rows list no keys.
+        return Ok(Run { start, len: 0 });
+    }
     let keys = t
         .services
         .get(service as usize)
@@ -266,6 +653,9 @@ fn push_action_resource_types(
     n: usize,
 ) -> Result<Run, CatalogError> {
     let start = len(&t.action_resource_types);
+    if list.is_empty() {
+        return Ok(Run { start, len: 0 });
+    }
     let rts = t
         .services
         .get(service as usize)
@@ -329,6 +719,190 @@ mod tests {
         ] {
             let plain = text.parse::<u32>().ok();
             assert_eq!(read_index(text), plain, "{text:?}");
+        }
+    }
+
+    /// The cursor gives what splitting at LF, removing a CR that ends a line and splitting at
+    /// TAB gives, for the embedded data and for texts with every delimiter at every offset of a
+    /// word (CRs and other control bytes inside fields, empty fields and lines, no final LF).
+    #[test]
+    fn cursor_fields_agree_with_splitting_lines_then_tabs() {
+        let plain = |text: &str| -> Vec<(String, bool)> {
+            text.split('\n')
+                .flat_map(|line| {
+                    let line = line.strip_suffix('\r').unwrap_or(line);
+                    let fields: Vec<&str> = line.split('\t').collect();
+                    let last = fields.len() - 1;
+                    fields
+                        .into_iter()
+                        .enumerate()
+                        .map(move |(i, f)| (f.to_string(), i == last))
+                })
+                .collect()
+        };
+        let read = |text: &'static str, tags: bool| -> Vec<(String, bool)> {
+            let mut cursor = Cursor { text, pos: 0 };
+            let mut out = Vec::new();
+            let mut line_start = true;
+            loop {
+                let (field, end) = match line_start && tags {
+                    true => cursor.tag(),
+                    false => cursor.field(),
+                };
+                out.push((field.to_string(), end != End::Tab));
+                line_start = end != End::Tab;
+                if end == End::Text || cursor.pos >= text.len() && end == End::Line {
+                    if end == End::Line {
+                        // A final LF: `split` gives one more, empty line.
+                        out.push((String::new(), true));
+                    }
+                    return out;
+                }
+            }
+        };
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "\n".into(),
+            "\t".into(),
+            "\r".into(),
+            "\r\n\r\n".into(),
+            "a\r\tb\r".into(),
+            "\t\tfoo\n".into(),
+            "a\tb\tc\nd\te\n".into(),
+            "é\tü\n\u{1}\tx\u{1f}y\r\rz\r\n".into(),
+        ];
+        for len in 0..20 {
+            for at in 0..len {
+                for delimiter in ['\t', '\n', '\r', '\u{1}'] {
+                    let mut text: String = (0..len).map(|i| ['a', 'Z', '0', '~'][i % 4]).collect();
+                    text.replace_range(at..at + 1, &delimiter.to_string());
+                    texts.push(text.clone());
+                    texts.push(format!("{text}\r\n{text}\t"));
+                }
+            }
+        }
+        for text in texts {
+            let text: &'static str = Box::leak(text.into_boxed_str());
+            assert_eq!(read(text, false), plain(text), "{text:?}");
+            assert_eq!(read(text, true), plain(text), "{text:?} (tags)");
+        }
+        let data = super::super::DATA;
+        assert_eq!(read(data, true), plain(data));
+    }
+
+    /// The shortcut for usual lines gives the rows, or the error, that reading every line field
+    /// by field gives: the whole embedded data, and lines of every shape the shortcut declines.
+    #[test]
+    fn usual_line_shortcut_agrees_with_reading_fields() {
+        let data = super::super::DATA;
+        let fast = parse_with::<true>(data).expect("embedded data");
+        assert_eq!(fast, parse_with::<false>(data).expect("embedded data"));
+        assert!(fast.actions.len() > 20_000 && fast.refs.len() > 20_000 && fast.keys.len() > 2_000);
+        let head = "iamsim-catalog 1\ns\tx\tX\nk\tx:A\tS\nk\tx:B\t[S\nk\tx:C\tN\n\
+                    r\tone\tarn:1\t0\nr\ttwo\tarn:2\t\n";
+        let rests = [
+            "W\t\t",
+            "W\t\t\n",
+            "RT\t0!,1=0.2\t1,2\n",
+            "L\t1!=2\t\r\n",
+            "P\t0=0.1.2,1!\t0\r",
+            "W\t007!=00\t02\n",
+            "\t\t\n",
+            "W\t0!,,1\t\n",
+            "W\t0!=\t\n",
+            "W\t0!=1..2\t\n",
+            "W\t0!!\t\n",
+            "W\t!\t\n",
+            "W\t0=1=2\t\n",
+            "W\t2!\t\n",
+            "W\t0=3\t\n",
+            "W\t\t3\n",
+            "W\t\t1,\n",
+            "W\t\t,1\n",
+            "W\t\t1\textra\n",
+            "W\t\t1\r\r\n",
+            "W\t0\n",
+            "W\n",
+            "w\t\t\n",
+            "WQ\t\t\n",
+            "W \t\t\n",
+            "W\t0\t99999999999\n",
+            "W\t-1\t\n",
+            "W\t0 \t\n",
+            "W\t\t1 \n",
+            "W\t१\t\n",
+            "W\t0!,\t\n",
+            "W\t,0!\t\n",
+            "W\t\t1,,2\n",
+            "W\t\t1 ,2\n",
+            "W\t0!\t\t\n",
+            "W\t0!\r\t\n",
+            "W\t0!=1.\t\n",
+            "RW\t0!=0.1.2,1=2\t0,1,2\n",
+        ];
+        let lines = rests.iter().map(|rest| format!("a\tDo\t{rest}")).chain(
+            [
+                "k\tx:E\tS\n",
+                "k\tx:E\t[Y\n",
+                "k\tx:E\tQ\n",
+                "k\tx:E\t\n",
+                "k\tx:E\n",
+                "k\tx:E",
+                "k\tx:E\tS",
+                "k\tx:E\tS\textra\n",
+                "k\tx:E\tS\r\n",
+                "k\tx:E\t[[S\n",
+                "k\t\tS\n",
+                "k\tx:E\tS\nk\tx:F\tN\na\tUse\tR\t\t3,4\n",
+                "r\tthree\tarn:3\t\n",
+                "r\tthree\tarn:3|arn:4\t0,2\n",
+                "r\tthree\tarn:3\t9\n",
+                "r\tthree\tarn:3\t1,\n",
+                "r\tthree\tarn:3\t,1\n",
+                "r\tthree\tarn:3\n",
+                "r\tthree\tarn:3\t0\textra\n",
+                "r\tthree\tarn:3\t0\r\n",
+                "r\tthree\t\t\n",
+                "r\tthree\tarn:3\t\na\tUse\tR\t2!=1\t\n",
+            ]
+            .map(String::from),
+        );
+        for line in lines {
+            for (before, after) in [
+                ("", ""),
+                ("", "a\tNext\tW\t\t\n"),
+                ("a\tFirst\tR\t0!\t1\n", "z\n"),
+                ("a\tFirst\tR\t\t\n", "a\tNext\tW\t1\t2\nk\tx:D\tS\n"),
+            ] {
+                let text: &'static str =
+                    Box::leak(format!("{head}{before}{line}{after}").into_boxed_str());
+                assert_eq!(
+                    parse_with::<true>(text),
+                    parse_with::<false>(text),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    /// Every byte value at every position of a word, among bytes that a borrow or carry could
+    /// disturb: exactly the control bytes are marked.
+    #[test]
+    fn control_bytes_agree_with_a_plain_test() {
+        for at in 0..8 {
+            for value in 0..=255u8 {
+                for filler in [0x00, 0x1f, 0x20, 0x21, 0x7f, 0x80, 0xa0, 0xff] {
+                    let mut bytes = [filler; 8];
+                    bytes[at] = value;
+                    let plain = bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| **b < 0x20)
+                        .fold(0u64, |mask, (i, _)| mask | 0x80 << (8 * i));
+                    let word = u64::from_le_bytes(bytes);
+                    assert_eq!(control_bytes(word), plain, "{bytes:?}");
+                }
+            }
         }
     }
 

@@ -152,12 +152,17 @@ impl AccessLevel {
 pub struct AccessLevels(u8);
 
 impl AccessLevels {
-    pub(crate) fn from_codes(codes: &str) -> Option<AccessLevels> {
-        let mut bits = 0;
-        for c in codes.bytes() {
-            bits |= AccessLevel::from_code(c)?.bit();
-        }
-        Some(AccessLevels(bits))
+    pub(crate) fn from_codes(codes: &[u8]) -> Option<AccessLevels> {
+        codes
+            .iter()
+            .try_fold(AccessLevels::default(), |levels, &code| {
+                levels.with_code(code)
+            })
+    }
+
+    /// These levels and the one of the generated file's `code` (`R`, `W`, `L`, `T`, `P`).
+    pub(crate) fn with_code(self, code: u8) -> Option<AccessLevels> {
+        Some(AccessLevels(self.0 | AccessLevel::from_code(code)?.bit()))
     }
 
     pub fn contains(self, level: AccessLevel) -> bool {
@@ -205,8 +210,8 @@ mod tests {
 
     #[test]
     fn access_levels_display_in_fixed_order() {
-        let levels = AccessLevels::from_codes("TW").expect("valid codes");
+        let levels = AccessLevels::from_codes(b"TW").expect("valid codes");
         assert_eq!(levels.to_string(), "Write, Tagging");
-        assert!(AccessLevels::from_codes("Z").is_none());
+        assert!(AccessLevels::from_codes(b"Z").is_none());
     }
 }
