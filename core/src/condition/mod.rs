@@ -267,6 +267,27 @@ impl CompiledCondition {
             .chain(vars.map(|v| (v.key.as_str(), v.key_lower.as_str())))
     }
 
+    /// Whether [`CompiledCondition::keys_read`] yields the condition's own key alone (no
+    /// variable without a default), decided without listing the templates.
+    pub fn reads_only_own_key(&self) -> bool {
+        let reads_none = |t: &Template| t.variables().all(|v| v.default.is_some());
+        match &self.values {
+            Values::Equal { values, .. } => values.iter().all(|v| match v {
+                Text::Template(t) => reads_none(t),
+                Text::Fixed(_) => true,
+            }),
+            Values::Like(values) => values.iter().all(|v| match v {
+                LikeValue::Template(t) => reads_none(t),
+                LikeValue::Fixed(_) => true,
+            }),
+            Values::Arn(values) => values.iter().all(|v| match v {
+                ArnValue::Template(t) => reads_none(t),
+                ArnValue::Fixed(_) => true,
+            }),
+            _ => true,
+        }
+    }
+
     fn templates(&self) -> impl Iterator<Item = &Template> {
         let list: Vec<&Template> = match &self.values {
             Values::Equal { values, .. } => values
@@ -677,6 +698,46 @@ mod tests {
             .conditions
             .first()?;
         Some(CompiledCondition::compile(entry, true))
+    }
+
+    /// V1, V3: `reads_only_own_key` answers as listing `keys_read` does, for every kind of
+    /// value list, with and without variables and defaults.
+    #[test]
+    fn v1_reads_only_own_key_agrees_with_keys_read() {
+        let operators = [
+            "StringEquals",
+            "StringEqualsIgnoreCase",
+            "StringLike",
+            "ArnLike",
+            "ArnEquals",
+            "Bool",
+            "NumericEquals",
+            "IpAddress",
+            "Null",
+        ];
+        let values = [
+            r#""a""#,
+            r#"["a", "b*"]"#,
+            r#""${aws:username}""#,
+            r#"["a", "x-${aws:PrincipalTag/team}-*"]"#,
+            r#""${aws:username, 'none'}""#,
+            r#"["${aws:username, 'x'}", "${s3:prefix}"]"#,
+            r#""arn:aws:s3:::b/${aws:userid}""#,
+            r#""${*}""#,
+            r#"[]"#,
+        ];
+        for op in operators {
+            for v in values {
+                let Some(c) = compile_on_key_k(op, v) else {
+                    continue;
+                };
+                assert_eq!(
+                    c.reads_only_own_key(),
+                    c.keys_read().nth(1).is_none(),
+                    "{op} {v}"
+                );
+            }
+        }
     }
 
     /// C1, C4: a plain equality value shared with its written text compares as the text
