@@ -60,7 +60,8 @@ enum Values {
 
 #[derive(Clone, Debug)]
 enum Text {
-    Fixed(String),
+    /// Shared with `written` when compiling leaves the text as it is (see [`fixed_text`]).
+    Fixed(Arc<str>),
     Template(Template),
 }
 
@@ -121,6 +122,22 @@ pub struct ConditionTrace {
     pub span: Span,
 }
 
+/// A plain equality value as compared: folded when `fold`, else as written. Shared with the
+/// written text when folding would not change it (the common case: no copy per value).
+fn fixed_text(written: &Arc<str>, fold: bool) -> Arc<str> {
+    if fold && !is_folded(written) {
+        Arc::from(fold_str(written))
+    } else {
+        Arc::clone(written)
+    }
+}
+
+/// Whether [`fold_str`] leaves `text` as it is, decided without allocating (ASCII only; other
+/// text is folded, which is always right).
+fn is_folded(text: &str) -> bool {
+    text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase())
+}
+
 impl CompiledCondition {
     /// Compiles one entry. `variables`: the policy version enables policy variables (G2).
     pub fn compile(entry: &ConditionEntry, variables: bool) -> CompiledCondition {
@@ -128,14 +145,13 @@ impl CompiledCondition {
         let base = operator.base;
         let substitute = variables && base.accepts_variables();
         let written: Vec<Arc<str>> = entry.values.iter().map(|v| v.value.shared()).collect();
-        let text = |w: &str, fold: bool| {
+        let text = |w: &Arc<str>, fold: bool| {
             if is_plain_as_written(w, substitute) {
-                return Text::Fixed(if fold { fold_str(w) } else { w.to_string() });
+                return Text::Fixed(fixed_text(w, fold));
             }
             let t = Template::parse(w, substitute);
             match t.plain_text() {
-                Some(p) if fold => Text::Fixed(fold_str(&p)),
-                Some(p) => Text::Fixed(p),
+                Some(p) => Text::Fixed(fixed_text(&Arc::from(p), fold)),
                 None => Text::Template(t),
             }
         };
@@ -249,6 +265,27 @@ impl CompiledCondition {
             .filter(|v| v.default.is_none());
         std::iter::once((&*self.key, self.key_lower.as_str()))
             .chain(vars.map(|v| (v.key.as_str(), v.key_lower.as_str())))
+    }
+
+    /// Whether [`CompiledCondition::keys_read`] yields the condition's own key alone (no
+    /// variable without a default), decided without listing the templates.
+    pub fn reads_only_own_key(&self) -> bool {
+        let reads_none = |t: &Template| t.variables().all(|v| v.default.is_some());
+        match &self.values {
+            Values::Equal { values, .. } => values.iter().all(|v| match v {
+                Text::Template(t) => reads_none(t),
+                Text::Fixed(_) => true,
+            }),
+            Values::Like(values) => values.iter().all(|v| match v {
+                LikeValue::Template(t) => reads_none(t),
+                LikeValue::Fixed(_) => true,
+            }),
+            Values::Arn(values) => values.iter().all(|v| match v {
+                ArnValue::Template(t) => reads_none(t),
+                ArnValue::Fixed(_) => true,
+            }),
+            _ => true,
+        }
     }
 
     fn templates(&self) -> impl Iterator<Item = &Template> {
@@ -393,7 +430,7 @@ impl CompiledCondition {
             }
             let hit = |v: &Text| match v {
                 Text::Fixed(v) if *fold => eq_fold(x, v),
-                Text::Fixed(v) => x == v,
+                Text::Fixed(v) => x == &**v,
                 Text::Template(t) => t.equals(ctx, x, *fold).unwrap_or(false),
             };
             return values.iter().any(hit) != negated;
@@ -436,7 +473,7 @@ impl CompiledCondition {
                 }
                 match v {
                     Text::Fixed(v) if *fold => yes(eq_fold(x, v)),
-                    Text::Fixed(v) => yes(x == v),
+                    Text::Fixed(v) => yes(x == &**v),
                     // V5: an unresolved variable matches nothing (so a negated operator is true).
                     Text::Template(t) => match t.equals(ctx, x, *fold) {
                         Ok(b) => yes(b),
@@ -661,6 +698,78 @@ mod tests {
             .conditions
             .first()?;
         Some(CompiledCondition::compile(entry, true))
+    }
+
+    /// V1, V3: `reads_only_own_key` answers as listing `keys_read` does, for every kind of
+    /// value list, with and without variables and defaults.
+    #[test]
+    fn v1_reads_only_own_key_agrees_with_keys_read() {
+        let operators = [
+            "StringEquals",
+            "StringEqualsIgnoreCase",
+            "StringLike",
+            "ArnLike",
+            "ArnEquals",
+            "Bool",
+            "NumericEquals",
+            "IpAddress",
+            "Null",
+        ];
+        let values = [
+            r#""a""#,
+            r#"["a", "b*"]"#,
+            r#""${aws:username}""#,
+            r#"["a", "x-${aws:PrincipalTag/team}-*"]"#,
+            r#""${aws:username, 'none'}""#,
+            r#"["${aws:username, 'x'}", "${s3:prefix}"]"#,
+            r#""arn:aws:s3:::b/${aws:userid}""#,
+            r#""${*}""#,
+            r#"[]"#,
+        ];
+        for op in operators {
+            for v in values {
+                let Some(c) = compile_on_key_k(op, v) else {
+                    continue;
+                };
+                assert_eq!(
+                    c.reads_only_own_key(),
+                    c.keys_read().nth(1).is_none(),
+                    "{op} {v}"
+                );
+            }
+        }
+    }
+
+    /// C1, C4: a plain equality value shared with its written text compares as the text
+    /// folded (or kept) afresh would, for ASCII, mixed-case and non-ASCII values.
+    #[test]
+    fn c1_shared_fixed_values_agree_with_folding_afresh() {
+        let vocabulary = [
+            "",
+            "true",
+            "TRUE",
+            "False",
+            "abc",
+            "aBc",
+            "a-b_c/1*?",
+            "ÉCOLE",
+            "école",
+            "K",
+            "ß",
+            "İstanbul",
+            "ǅ",
+            "x y",
+        ];
+        for w in vocabulary {
+            let written: Arc<str> = Arc::from(w);
+            for fold in [false, true] {
+                let expected = if fold { fold_str(w) } else { w.to_string() };
+                assert_eq!(&*fixed_text(&written, fold), expected, "{w:?} fold={fold}");
+            }
+            if is_folded(w) {
+                assert_eq!(fold_str(w), w, "{w:?} is folded already");
+            }
+        }
     }
 
     /// C1, C4, C7, V5: the direct path for equality operators gives the answer of comparing

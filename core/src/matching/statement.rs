@@ -123,7 +123,7 @@ impl KeysRead {
         // Most resources have no template at all: then they read no key, without walking them.
         let resource_plain =
             resource.is_none_or(|r| r.patterns.iter().all(|p| p.template().is_none()));
-        let own_keys_only = conditions.iter().all(|c| c.keys_read().nth(1).is_none())
+        let own_keys_only = conditions.iter().all(CompiledCondition::reads_only_own_key)
             && (resource_plain || resource_variables().next().is_none())
             && conditions.iter().enumerate().all(|(i, c)| {
                 conditions
