@@ -5,7 +5,7 @@
 
 use super::arn::Arn;
 use super::statement::Request;
-use crate::bytes::find_byte;
+use crate::bytes::{find_byte, positions};
 use crate::context::key_hash;
 
 /// The owned, once-per-request part (see [`PreparedMatch::with_target`]).
@@ -58,16 +58,22 @@ enum HeadFolded {
     Lowered(String),
 }
 
+/// Where `Arn::parse` cuts `resource`: partition, service, region, account and resource as
+/// byte ranges, read off the first five colons after an `arn` in any case (the slices
+/// `Arn::parse` cuts would only be measured again).
+fn arn_ranges(resource: &str) -> Option<[(usize, usize); 5]> {
+    let ([a, b, c, d, e], 5) = positions::<5>(resource.as_bytes(), b':') else {
+        return None;
+    };
+    let first = resource.as_bytes().get(..a)?;
+    first
+        .eq_ignore_ascii_case(b"arn")
+        .then_some([(a + 1, b), (b + 1, c), (c + 1, d), (d + 1, e), (e + 1, resource.len())])
+}
+
 impl MatchTarget {
     pub fn new(action: &str, resource: &str) -> MatchTarget {
-        let arn = Arn::parse(resource).map(|a| {
-            // The parts follow each other, one colon apart, after `arn:`.
-            let mut start = 4;
-            let parts = [a.partition, a.service, a.region, a.account, a.resource].map(|part| {
-                let range = (start, start + part.len());
-                start = range.1 + 1;
-                range
-            });
+        let arn = arn_ranges(resource).map(|parts| {
             let head = resource.get(..parts[4].0).unwrap_or("");
             // One pass without an early exit, which the compiler runs several bytes at a time.
             let (ascii, upper) = head.bytes().fold((true, false), |(ascii, upper), b| {
@@ -243,6 +249,16 @@ mod tests {
             "arn:aws:s3:::",
             "arn::::::",
             "arn:aws:s3",
+            "Arn:aws:s3:::b",
+            "arx:aws:s3:::b",
+            "arnn:aws:s3:::b",
+            ":aws:s3:::b",
+            "é:aws:s3:::b",
+            "arn:aws:s3:::b/é:ü",
+            "arn:aws:s3:::b:",
+            "arn:aws:s3::::",
+            "arn:a:b:c:d",
+            "arn:a:b:c:d:e",
             "*",
             "",
             "not-an-arn",
