@@ -2,15 +2,16 @@
 //! layer with a sentence a person understands, the deciding statements, the full trace and the
 //! missing context keys.
 
+use super::context::DerivedKeys;
 use super::flow::{Decider, Outcome, PrincipalClass, Summary};
 use super::prepare::{PolicySet, Shared};
 use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
 use crate::concat::{concat, decimal};
-use super::context::DerivedKeys;
 use crate::context::{ContextValue, RequestContext};
 use crate::matching::{ExplainTexts, PreparedMatch};
+use crate::note::SharedText;
 use crate::policy::Effect;
 use std::borrow::Cow;
 
@@ -511,7 +512,11 @@ fn traces(
 ) -> (Vec<PolicyTrace>, Vec<String>) {
     let mut missing: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(set.all().count());
-    let texts = ExplainTexts::new(&request.request);
+    // The resource comes shared from the request's match target, made once per request.
+    let texts = ExplainTexts {
+        action: SharedText::new(request.request.action),
+        resource: req.target.shared_resource(request.request.resource),
+    };
     for policy in set.all() {
         let participates = policy.enabled
             && match policy.layer {
