@@ -26,10 +26,20 @@ pub enum Note {
 
 /// A text of the request that many notes name, shared, and scanned once for bytes JSON escapes
 /// (the writer copies a plain one as it is).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SharedText {
     text: Arc<str>,
     plain: bool,
+}
+
+impl Default for SharedText {
+    /// The empty text, which JSON escapes nothing in.
+    fn default() -> SharedText {
+        SharedText {
+            text: Arc::default(),
+            plain: true,
+        }
+    }
 }
 
 impl SharedText {

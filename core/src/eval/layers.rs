@@ -2,14 +2,16 @@
 //! layer with a sentence a person understands, the deciding statements, the full trace and the
 //! missing context keys.
 
+use super::context::DerivedKeys;
 use super::flow::{Decider, Outcome, PrincipalClass, Summary};
 use super::prepare::{PolicySet, Shared};
 use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
 use crate::concat::{concat, decimal};
-use crate::context::ContextValue;
+use crate::context::{ContextValue, RequestContext};
 use crate::matching::{ExplainTexts, PreparedMatch};
+use crate::note::SharedText;
 use crate::policy::Effect;
 use std::borrow::Cow;
 
@@ -510,7 +512,11 @@ fn traces(
 ) -> (Vec<PolicyTrace>, Vec<String>) {
     let mut missing: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(set.all().count());
-    let texts = ExplainTexts::new(&request.request);
+    // The resource comes shared from the request's match target, made once per request.
+    let texts = ExplainTexts {
+        action: SharedText::new(request.request.action),
+        resource: req.target.shared_resource(request.request.resource),
+    };
     for policy in set.all() {
         let participates = policy.enabled
             && match policy.layer {
@@ -595,21 +601,24 @@ pub(crate) fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {
         .collect()
 }
 
-/// As [`context_entries`], moving names and values out of the request instead of copying them.
-pub(crate) fn into_context_entries(req: PreparedRequest) -> Vec<ContextEntry> {
-    let derived = req.derived;
-    req.context
-        .into_entries()
-        .map(|(key, value)| ContextEntry {
-            derived: derived.name_of(&key).is_some(),
-            multi_valued: value.is_multi(),
-            values: match value {
-                ContextValue::Single(v) => ContextValues::One(v),
-                ContextValue::Multi(vs) => ContextValues::Many(vs),
-            },
-            key,
-        })
-        .collect()
+/// As [`context_entries`], moving names and values out of the request's context instead of
+/// copying them. The entries go into a vector of their own size: collecting in place would
+/// reuse the context's larger buffer and shrink it with a `realloc`, which costs more.
+pub(crate) fn into_context_entries(
+    context: RequestContext,
+    derived: DerivedKeys,
+) -> Vec<ContextEntry> {
+    let mut entries = Vec::with_capacity(context.len());
+    entries.extend(context.into_entries().map(|(key, value)| ContextEntry {
+        derived: derived.name_of(&key).is_some(),
+        multi_valued: value.is_multi(),
+        values: match value {
+            ContextValue::Single(v) => ContextValues::One(v),
+            ContextValue::Multi(vs) => ContextValues::Many(vs),
+        },
+        key,
+    }));
+    entries
 }
 
 #[cfg(test)]

@@ -336,7 +336,11 @@ pub fn evaluate(set: &PolicySet, req: &PreparedRequest) -> EvaluationResult {
 /// being copied (the CLI's case, one request per scenario).
 pub fn evaluate_owned(set: &PolicySet, req: PreparedRequest) -> EvaluationResult {
     let mut result = explained(set, &req);
-    result.context = layers::into_context_entries(req);
+    // Only the context moves on: the rest of the request is dropped in place, not copied.
+    let PreparedRequest {
+        context, derived, ..
+    } = req;
+    result.context = layers::into_context_entries(context, derived);
     result
 }
 

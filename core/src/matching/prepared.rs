@@ -5,8 +5,9 @@
 
 use super::arn::Arn;
 use super::statement::Request;
-use crate::bytes::find_byte;
+use crate::bytes::{find_byte, positions};
 use crate::context::key_hash;
+use crate::note::SharedText;
 
 /// The owned, once-per-request part (see [`PreparedMatch::with_target`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -18,8 +19,9 @@ pub struct MatchTarget {
     /// `key_hash` of that service (0 without one).
     service_hash: u64,
     /// The resource it was made from (a guard against a mismatch); the ARN's parts are ranges
-    /// of it. The action is not kept: all the target holds of it is `action_folded`.
-    resource: String,
+    /// of it. Shared with the explanation's notes, which name it. The action is not kept: all
+    /// the target holds of it is `action_folded`.
+    resource: SharedText,
     /// The resource read as an ARN.
     arn: Option<ArnParts>,
 }
@@ -58,16 +60,26 @@ enum HeadFolded {
     Lowered(String),
 }
 
+/// Where `Arn::parse` cuts `resource`: partition, service, region, account and resource as
+/// byte ranges, read off the first five colons after an `arn` in any case (the slices
+/// `Arn::parse` cuts would only be measured again).
+fn arn_ranges(resource: &str) -> Option<[(usize, usize); 5]> {
+    let ([a, b, c, d, e], 5) = positions::<5>(resource.as_bytes(), b':') else {
+        return None;
+    };
+    let first = resource.as_bytes().get(..a)?;
+    first.eq_ignore_ascii_case(b"arn").then_some([
+        (a + 1, b),
+        (b + 1, c),
+        (c + 1, d),
+        (d + 1, e),
+        (e + 1, resource.len()),
+    ])
+}
+
 impl MatchTarget {
     pub fn new(action: &str, resource: &str) -> MatchTarget {
-        let arn = Arn::parse(resource).map(|a| {
-            // The parts follow each other, one colon apart, after `arn:`.
-            let mut start = 4;
-            let parts = [a.partition, a.service, a.region, a.account, a.resource].map(|part| {
-                let range = (start, start + part.len());
-                start = range.1 + 1;
-                range
-            });
+        let arn = arn_ranges(resource).map(|parts| {
             let head = resource.get(..parts[4].0).unwrap_or("");
             // One pass without an early exit, which the compiler runs several bytes at a time.
             let (ascii, upper) = head.bytes().fold((true, false), |(ascii, upper), b| {
@@ -95,7 +107,7 @@ impl MatchTarget {
             service_len,
             service_hash,
             action_folded,
-            resource: resource.to_string(),
+            resource: SharedText::new(resource),
             arn,
         }
     }
@@ -108,7 +120,19 @@ impl MatchTarget {
     /// The resource read as an ARN, as `Arn::parse` reads it, from the ranges kept (no second
     /// split).
     pub fn resource_arn(&self) -> Option<Arn<'_>> {
-        self.arn.as_ref().map(|parts| parts.arn(&self.resource))
+        self.arn
+            .as_ref()
+            .map(|parts| parts.arn(self.resource.as_str()))
+    }
+
+    /// `resource` as the explanation's notes share it: the target's own text when it was made
+    /// for that resource (no allocation and no escape scan per explanation), else a fresh one.
+    pub fn shared_resource(&self, resource: &str) -> SharedText {
+        if self.resource.as_str() == resource {
+            self.resource.clone()
+        } else {
+            SharedText::new(resource)
+        }
     }
 
     /// Whether this target holds what `MatchTarget::new(action, resource)` would: the same
@@ -120,7 +144,7 @@ impl MatchTarget {
             Some(folded) => folded.len() == action.len() && folded.eq_ignore_ascii_case(action),
             None => !action.is_ascii(),
         };
-        action_fits && self.resource == resource
+        action_fits && self.resource.as_str() == resource
     }
 }
 
@@ -243,6 +267,16 @@ mod tests {
             "arn:aws:s3:::",
             "arn::::::",
             "arn:aws:s3",
+            "Arn:aws:s3:::b",
+            "arx:aws:s3:::b",
+            "arnn:aws:s3:::b",
+            ":aws:s3:::b",
+            "é:aws:s3:::b",
+            "arn:aws:s3:::b/é:ü",
+            "arn:aws:s3:::b:",
+            "arn:aws:s3::::",
+            "arn:a:b:c:d",
+            "arn:a:b:c:d:e",
             "*",
             "",
             "not-an-arn",
@@ -268,6 +302,39 @@ mod tests {
                 "{resource}"
             );
         }
+    }
+
+    /// The resource a target shares with the notes is the text, and its escape test, that a
+    /// fresh `SharedText` gives, for the target's own resource and for any other.
+    #[test]
+    fn a_shared_resource_is_the_one_a_fresh_text_gives() {
+        let resources = [
+            "arn:aws:s3:::b/k",
+            "ARN:aws:s3:::b/k",
+            "arn:aws:s3:::b/\"q\"",
+            "arn:aws:s3:::b/\\x",
+            "arn:aws:s3:::b/\u{1}",
+            "arn:aws:s3:::b/é",
+            "*",
+            "",
+        ];
+        for made in resources {
+            let target = MatchTarget::new("s3:GetObject", made);
+            for resource in resources {
+                let (shared, fresh) = (target.shared_resource(resource), SharedText::new(resource));
+                assert_eq!(
+                    (shared.as_str(), shared.is_plain()),
+                    (fresh.as_str(), fresh.is_plain()),
+                    "{made} / {resource}"
+                );
+            }
+        }
+        let empty = SharedText::default();
+        let fresh = SharedText::new("");
+        assert_eq!(
+            (empty.as_str(), empty.is_plain()),
+            (fresh.as_str(), fresh.is_plain())
+        );
     }
 
     #[test]
