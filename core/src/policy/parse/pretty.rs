@@ -317,10 +317,11 @@ mod tests {
                         let mut writer = Writer::new(0);
                         writer.raw("x");
                         let span = writer.string(&s);
-                        let expected = serde_json::to_string(&s).unwrap();
+                        let expected = serde_json::to_string(&s).expect("a string serializes");
                         assert_eq!(writer.text, format!("x{expected}"), "{s:?}");
                         assert_eq!(span.start.column, 2, "{s:?}");
-                        let chars = u32::try_from(expected.chars().count()).unwrap();
+                        let chars =
+                            u32::try_from(expected.chars().count()).expect("a short string");
                         assert_eq!(span.end.column, 2 + chars, "{s:?}");
                         assert_eq!(span.end.offset as usize, 1 + expected.len(), "{s:?}");
                         assert_eq!(span.end.line, 1);
