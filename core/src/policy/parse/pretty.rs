@@ -4,7 +4,7 @@
 //! `serde_json::Value` ([`super::from_value`]) and over a document's source text
 //! ([`super::from_source`]) share it.
 
-use crate::json::escape::first_escaped;
+use crate::json::escape::first_escaped_and_ascii;
 use crate::json::{Value, ValueKind};
 use crate::span::{Position, Span, Spanned};
 use std::borrow::Cow;
@@ -241,9 +241,15 @@ impl<S: Sink> Writer<S> {
 
     /// A quoted string with serde_json's escapes; returns its span.
     pub(super) fn string(&mut self, s: &str) -> Span {
-        // Most policy strings need no escape: copy them whole.
-        if first_escaped(s.as_bytes(), 0) == s.len() {
-            return self.plain_string(s);
+        // Most policy strings need no escape: copy them whole, their chars counted by the same
+        // pass when they are ASCII.
+        let (escaped, ascii) = first_escaped_and_ascii(s.as_bytes(), 0);
+        if escaped == s.len() {
+            return if ascii {
+                self.ascii_string(s)
+            } else {
+                self.plain_string(s)
+            };
         }
         let start = self.position();
         // Escapes are ASCII: the new chars are the escapes' bytes and the plain runs' chars.
@@ -291,6 +297,39 @@ impl<S: Sink> Writer<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Writer::string` (escape and ASCII found in one pass) writes serde_json's spelling and
+    /// counts its chars, whatever the string holds before and after a sixteen-byte step.
+    #[test]
+    fn strings_are_written_as_serde_spells_them_with_their_chars_counted() {
+        let pieces = ["", "a", "é", "😀", "\"", "\\", "\n", "\u{1}", "\u{7f}", "/"];
+        let fillers = [
+            "",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopqrstuvw",
+            "ééééééééé",
+        ];
+        for before in fillers {
+            for piece in pieces {
+                for after in fillers {
+                    for tail in pieces {
+                        let s = format!("{before}{piece}{after}{tail}");
+                        let mut writer = Writer::new(0);
+                        writer.raw("x");
+                        let span = writer.string(&s);
+                        let expected = serde_json::to_string(&s).expect("a string serializes");
+                        assert_eq!(writer.text, format!("x{expected}"), "{s:?}");
+                        assert_eq!(span.start.column, 2, "{s:?}");
+                        let chars =
+                            u32::try_from(expected.chars().count()).expect("a short string");
+                        assert_eq!(span.end.column, 2 + chars, "{s:?}");
+                        assert_eq!(span.end.offset as usize, 1 + expected.len(), "{s:?}");
+                        assert_eq!(span.end.line, 1);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn tree_keys_are_static_for_the_grammar_and_copied_otherwise() {
