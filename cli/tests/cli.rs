@@ -24,6 +24,14 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// Standard output as JSON Lines, one value per line.
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -39,10 +47,7 @@ fn simulate_prints_one_line_per_scenario_and_goes_on_after_a_bad_one() {
         Some(1),
         "a malformed scenario makes the exit code 1"
     );
-    let lines: Vec<serde_json::Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["decision"], "Allow");
     assert_eq!(lines[0]["reasons"][0]["sid"], "Push");
@@ -73,10 +78,7 @@ fn simulate_streams_long_json_lines_in_order() {
         Some(1),
         "the unreadable line makes the exit code 1"
     );
-    let lines: Vec<serde_json::Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 3000);
     for (i, line) in lines.iter().enumerate() {
         match i {
