@@ -40,15 +40,15 @@ pub fn split6(text: &str) -> Option<[&str; 6]> {
     let ([a, b, c, d, e], 5) = positions::<5>(text.as_bytes(), b':') else {
         return None;
     };
-    // `:` is ASCII, so every cut is a char boundary.
-    Some([
-        text.get(..a)?,
-        text.get(a + 1..b)?,
-        text.get(b + 1..c)?,
-        text.get(c + 1..d)?,
-        text.get(d + 1..e)?,
-        text.get(e + 1..)?,
-    ])
+    // Each part is cut from the rest after the previous colon, at its length: one boundary
+    // check per cut, where slicing `a + 1..b` out of the whole text checks both ends. The colon
+    // is stripped without a check (`:` is ASCII, so what follows it starts a character).
+    let (arn, rest) = text.split_at_checked(a)?;
+    let (partition, rest) = rest.strip_prefix(':')?.split_at_checked(b - a - 1)?;
+    let (service, rest) = rest.strip_prefix(':')?.split_at_checked(c - b - 1)?;
+    let (region, rest) = rest.strip_prefix(':')?.split_at_checked(d - c - 1)?;
+    let (account, rest) = rest.strip_prefix(':')?.split_at_checked(e - d - 1)?;
+    Some([arn, partition, service, region, account, rest.strip_prefix(':')?])
 }
 
 thread_local! {
