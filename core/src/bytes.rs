@@ -292,14 +292,27 @@ mod tests {
             }
             (cuts, found)
         }
+        fn agree<const N: usize>(bytes: &[u8], needle: u8) {
+            assert_eq!(
+                positions::<N>(bytes, needle),
+                plain(bytes, needle),
+                "{bytes:?}"
+            );
+        }
         fn check(bytes: &[u8], needle: u8) {
-            assert_eq!(positions::<1>(bytes, needle), plain::<1>(bytes, needle), "{bytes:?}");
-            assert_eq!(positions::<2>(bytes, needle), plain::<2>(bytes, needle), "{bytes:?}");
-            assert_eq!(positions::<5>(bytes, needle), plain::<5>(bytes, needle), "{bytes:?}");
-            assert_eq!(positions::<6>(bytes, needle), plain::<6>(bytes, needle), "{bytes:?}");
+            agree::<1>(bytes, needle);
+            agree::<2>(bytes, needle);
+            agree::<5>(bytes, needle);
+            agree::<6>(bytes, needle);
         }
         for needle in [b':', 0, 0xff] {
-            let misses = [needle ^ 1, needle.wrapping_sub(1), needle ^ 0x80, b'a', 0xc3];
+            let misses = [
+                needle ^ 1,
+                needle.wrapping_sub(1),
+                needle ^ 0x80,
+                b'a',
+                0xc3,
+            ];
             for len in 0..34 {
                 let base: Vec<u8> = (0..len)
                     .map(|i| misses[(i * 7 + i / 3) % misses.len()])
