@@ -85,32 +85,56 @@ pub fn tail_word(bytes: &[u8]) -> u64 {
 /// missing) and how many there are, up to `N`.
 pub fn positions<const N: usize>(bytes: &[u8], needle: u8) -> ([usize; N], usize) {
     let mut cuts = [bytes.len(); N];
+    let found = fill_positions(&mut cuts, bytes, needle);
+    (cuts, found)
+}
+
+/// Fills `cuts` with the first positions of `needle` in `bytes`, a word at a time, and returns
+/// how many it found. It stops at the word that fills the last slot, and reads the tail as one
+/// word (its padding masked off, so even a zero needle is exact) rather than byte by byte.
+#[inline]
+fn fill_positions<const N: usize>(cuts: &mut [usize; N], bytes: &[u8], needle: u8) -> usize {
     let mut found = 0;
-    let mut note = |at: usize| {
-        if let Some(slot) = cuts.get_mut(found) {
-            *slot = at;
-        }
-        found += 1;
-        found == N
-    };
     let mut words = bytes.chunks_exact(8);
     let mut base = 0;
     for chunk in &mut words {
-        let mut matches = equal_mask(word(chunk), needle);
-        while matches != 0 {
-            if note(base + matches.trailing_zeros() as usize / 8) {
-                return (cuts, N);
+        let matches = equal_mask(word(chunk), needle);
+        if matches != 0 {
+            found = note_matches(cuts, found, base, matches);
+            if found == N {
+                return found;
             }
-            matches &= matches - 1;
         }
         base += 8;
     }
-    for (i, &b) in words.remainder().iter().enumerate() {
-        if b == needle && note(base + i) {
-            return (cuts, N);
-        }
+    let rest = words.remainder().len();
+    if rest == 0 {
+        return found;
     }
-    (cuts, found.min(N))
+    // `rest` is 1 to 7: the shift stays below 64.
+    let padding_off = (1u64 << (8 * rest)) - 1;
+    let matches = equal_mask(tail_word(bytes), needle) & padding_off;
+    note_matches(cuts, found, base, matches)
+}
+
+/// Notes the matches of one word (high bits of `matches`, the word at `base`) in the slots of
+/// `cuts` from `found` on, while slots are left; returns how many slots are filled.
+#[inline]
+fn note_matches<const N: usize>(
+    cuts: &mut [usize; N],
+    mut found: usize,
+    base: usize,
+    mut matches: u64,
+) -> usize {
+    while matches != 0 {
+        let Some(slot) = cuts.get_mut(found) else {
+            break;
+        };
+        *slot = base + matches.trailing_zeros() as usize / 8;
+        found += 1;
+        matches &= matches - 1;
+    }
+    found
 }
 
 /// How many times `needle` occurs in `haystack`.
@@ -247,6 +271,74 @@ mod tests {
                 }
                 let plain = bytes.iter().position(|&b| b == b'\t');
                 assert_eq!(find_byte(&bytes, b'\t'), plain, "len {len}, at {at}");
+            }
+        }
+    }
+
+    /// The first `N` positions a byte loop finds, for needles at every pair of positions of
+    /// texts across word boundaries (the tail included), among near misses; a zero needle too,
+    /// which the tail's zero padding must not match.
+    #[test]
+    fn positions_agree_with_a_plain_scan_at_every_position() {
+        fn plain<const N: usize>(bytes: &[u8], needle: u8) -> ([usize; N], usize) {
+            let mut cuts = [bytes.len(); N];
+            let mut found = 0;
+            for (at, _) in bytes.iter().enumerate().filter(|&(_, &b)| b == needle) {
+                if found == N {
+                    break;
+                }
+                cuts[found] = at;
+                found += 1;
+            }
+            (cuts, found)
+        }
+        fn agree<const N: usize>(bytes: &[u8], needle: u8) {
+            assert_eq!(
+                positions::<N>(bytes, needle),
+                plain(bytes, needle),
+                "{bytes:?}"
+            );
+        }
+        fn check(bytes: &[u8], needle: u8) {
+            agree::<1>(bytes, needle);
+            agree::<2>(bytes, needle);
+            agree::<5>(bytes, needle);
+            agree::<6>(bytes, needle);
+        }
+        for needle in [b':', 0, 0xff] {
+            let misses = [
+                needle ^ 1,
+                needle.wrapping_sub(1),
+                needle ^ 0x80,
+                b'a',
+                0xc3,
+            ];
+            for len in 0..34 {
+                let base: Vec<u8> = (0..len)
+                    .map(|i| misses[(i * 7 + i / 3) % misses.len()])
+                    .filter(|&b| b != needle)
+                    .chain(std::iter::repeat(b'x'))
+                    .take(len)
+                    .collect();
+                check(&base, needle);
+                for first in 0..len {
+                    for second in first..len {
+                        let mut bytes = base.clone();
+                        bytes[first] = needle;
+                        bytes[second] = needle;
+                        check(&bytes, needle);
+                        // Three more after them: five and six needles, across words.
+                        for extra in [second + 1, second + 3, second + 8] {
+                            let mut more = bytes.clone();
+                            for at in [extra, extra + 1, extra + 5] {
+                                if let Some(b) = more.get_mut(at) {
+                                    *b = needle;
+                                }
+                            }
+                            check(&more, needle);
+                        }
+                    }
+                }
             }
         }
     }

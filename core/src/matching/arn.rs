@@ -40,14 +40,21 @@ pub fn split6(text: &str) -> Option<[&str; 6]> {
     let ([a, b, c, d, e], 5) = positions::<5>(text.as_bytes(), b':') else {
         return None;
     };
-    // `:` is ASCII, so every cut is a char boundary.
+    // Each part is cut from the rest after the previous colon, at its length: one boundary
+    // check per cut, where slicing `a + 1..b` out of the whole text checks both ends. The colon
+    // is stripped without a check (`:` is ASCII, so what follows it starts a character).
+    let (arn, rest) = text.split_at_checked(a)?;
+    let (partition, rest) = rest.strip_prefix(':')?.split_at_checked(b - a - 1)?;
+    let (service, rest) = rest.strip_prefix(':')?.split_at_checked(c - b - 1)?;
+    let (region, rest) = rest.strip_prefix(':')?.split_at_checked(d - c - 1)?;
+    let (account, rest) = rest.strip_prefix(':')?.split_at_checked(e - d - 1)?;
     Some([
-        text.get(..a)?,
-        text.get(a + 1..b)?,
-        text.get(b + 1..c)?,
-        text.get(c + 1..d)?,
-        text.get(d + 1..e)?,
-        text.get(e + 1..)?,
+        arn,
+        partition,
+        service,
+        region,
+        account,
+        rest.strip_prefix(':')?,
     ])
 }
 
@@ -527,6 +534,28 @@ mod tests {
         ] {
             let expected = splitn6(text);
             assert_eq!(split6(text), expected, "{text}");
+        }
+    }
+
+    /// `split6` cuts each part at its length after the previous colon: for every choice of
+    /// colon slots in texts of up to eleven characters (of one to four bytes, so cuts fall
+    /// across words and next to multi-byte characters), it agrees with `splitn`.
+    #[test]
+    fn m5_split6_agrees_with_splitn_for_every_choice_of_colons() {
+        let fillers = ["a", "é", "😀", "\u{3a3a}"];
+        for slots in 0..=11 {
+            for colons in 0u32..1 << slots {
+                let text: String = (0..slots)
+                    .map(|i| {
+                        if colons >> i & 1 == 1 {
+                            ":"
+                        } else {
+                            fillers[(i + slots) % fillers.len()]
+                        }
+                    })
+                    .collect();
+                assert_eq!(split6(&text), splitn6(&text), "{text:?}");
+            }
         }
     }
 
