@@ -8,7 +8,7 @@
 //! evaluating and writing overlap on every core, evaluation starts with the first chunk, and
 //! output starts before the last scenario is evaluated. Buffers go back to a pool once used: the
 //! run touches a few buffers' worth of fresh memory, not its whole input and output (the kernel
-//! zeroes every fresh page, which cost about a tenth of the run).
+//! zeroes every page on first touch).
 
 mod input;
 
