@@ -98,11 +98,15 @@ pub fn workspace_panel(props: &WorkspaceProps) -> Html {
     let renaming = use_state(|| None::<PolicyId>);
     let rename_ref = use_node_ref();
     {
-        // Focus the inline rename field when it appears.
+        // The inline rename field gets its first value here, once, and is left alone after: a
+        // Yew `value` would put the old name back over what is being typed whenever anything
+        // re-renders the panel (a save, an evaluation).
         let rename_ref = rename_ref.clone();
+        let state = props.state.clone();
         use_effect_with(*renaming, move |r| {
-            if r.is_some() {
+            if let Some(doc) = r.and_then(|id| state.policy(id)) {
                 if let Some(input) = rename_ref.cast::<HtmlInputElement>() {
+                    input.set_value(&doc.name);
                     let _ = input.focus();
                     input.select();
                 }
@@ -339,7 +343,7 @@ impl RowCtx {
             };
             let onblur = Callback::from(move |e: FocusEvent| commit(e.target_unchecked_into()));
             html! {
-                <input class="rename" ref={self.rename_ref.clone()} value={doc.name.clone()}
+                <input class="rename" ref={self.rename_ref.clone()}
                        aria-label="Policy name" data-testid="rename-input" {onkeydown} {onblur} />
             }
         } else {

@@ -32,10 +32,15 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
     let mode = use_state(|| None::<RowMode>);
     let rename_ref = use_node_ref();
     {
+        // The rename field gets its first value here, once: a Yew `value` would put the old name
+        // back over what is being typed whenever the switcher re-renders (a save does).
         let rename_ref = rename_ref.clone();
+        let workspaces = props.workspaces.clone();
         use_effect_with((*mode).clone(), move |m| {
-            if matches!(m, Some(RowMode::Renaming(_))) {
-                if let Some(input) = rename_ref.cast::<HtmlInputElement>() {
+            if let Some(RowMode::Renaming(id)) = m {
+                let entry = workspaces.iter().find(|e| e.id == *id);
+                if let (Some(entry), Some(input)) = (entry, rename_ref.cast::<HtmlInputElement>()) {
+                    input.set_value(&entry.name);
                     let _ = input.focus();
                     input.select();
                 }
@@ -114,7 +119,7 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
                 };
                 let onblur = Callback::from(move |e: FocusEvent| commit(e.target_unchecked_into()));
                 html! {
-                    <input class="rename workspace-rename" ref={rename_ref.clone()} value={entry.name.clone()}
+                    <input class="rename workspace-rename" ref={rename_ref.clone()}
                            aria-label="Workspace name" data-testid="workspace-rename-input" {onkeydown} {onblur} />
                 }
             }
