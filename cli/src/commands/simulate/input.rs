@@ -2,8 +2,9 @@
 //! evaluation starts with the first chunk and the file is read while the workers evaluate;
 //! anything else (a JSON array, a single scenario) is read whole first.
 
-use iamsim_core::bytes::{count_byte, find_byte, split_byte};
+use iamsim_core::bytes::find_byte;
 use iamsim_core::scenario::is_json_lines;
+use memchr::{memchr_iter, memrchr};
 use std::io::{self, Read};
 
 /// Bytes of JSON Lines per chunk (≈ 230 small scenarios): large enough to amortize the hand-over,
@@ -130,7 +131,7 @@ impl LineChunks {
                 self.ended = read_up_to(&mut self.source, &mut buffer, want)?;
             }
             // Cut after the last line end; a line longer than a chunk makes the chunk longer.
-            let cut = buffer.iter().rposition(|&b| b == b'\n').map(|at| at + 1);
+            let cut = memrchr(b'\n', &buffer).map(|at| at + 1);
             match cut {
                 _ if self.ended => break,
                 Some(cut) => {
@@ -146,7 +147,7 @@ impl LineChunks {
             return Ok(None);
         }
         let first_line = self.next_line;
-        self.next_line += count_byte(&buffer, b'\n');
+        self.next_line += memchr_iter(b'\n', &buffer).count();
         Ok(Some(Chunk {
             first_line,
             bytes: buffer,
@@ -162,12 +163,12 @@ impl Chunk {
         let first_line = self.first_line;
         match std::str::from_utf8(&self.bytes) {
             Ok(text) => Box::new(
-                pieces(split_byte(text, b'\n'), first_line)
+                pieces(split_lines(text), first_line)
                     .filter(|(_, line)| !line.trim().is_empty())
                     .map(|(index, line)| Line::Text(index, line)),
             ),
             Err(_) => Box::new(
-                pieces(self.bytes.split(|&b| b == b'\n'), first_line).filter_map(
+                pieces(split_lines(self.bytes.as_slice()), first_line).filter_map(
                     |(index, line)| match std::str::from_utf8(line) {
                         Ok(text) if text.trim().is_empty() => None,
                         Ok(text) => Some(Line::Text(index, text)),
@@ -202,20 +203,48 @@ fn pieces<'a, T: Piece + ?Sized + 'a>(
     })
 }
 
+/// The `\n`-separated pieces of a text or byte string, as `split('\n')` gives them; the line
+/// ends are found with SIMD (a byte at a time, this was ≈ 650 instructions per small scenario).
+fn split_lines<T: Piece + ?Sized>(text: &T) -> impl Iterator<Item = &T> {
+    let mut ends = memchr_iter(b'\n', text.as_bytes());
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let from = start?;
+        let end = ends.next();
+        start = end.map(|at| at + 1);
+        text.piece(from, end.unwrap_or(text.as_bytes().len()))
+    })
+}
+
 /// A line's text as `str` or bytes.
 trait Piece {
     fn without_cr(&self) -> &Self;
+    fn as_bytes(&self) -> &[u8];
+    /// The piece between two byte offsets (a `\n`'s, so a `str` is cut at a boundary).
+    fn piece(&self, from: usize, to: usize) -> Option<&Self>;
 }
 
 impl Piece for str {
     fn without_cr(&self) -> &str {
         self.strip_suffix('\r').unwrap_or(self)
     }
+    fn as_bytes(&self) -> &[u8] {
+        str::as_bytes(self)
+    }
+    fn piece(&self, from: usize, to: usize) -> Option<&str> {
+        self.get(from..to)
+    }
 }
 
 impl Piece for [u8] {
     fn without_cr(&self) -> &[u8] {
         self.strip_suffix(b"\r").unwrap_or(self)
+    }
+    fn as_bytes(&self) -> &[u8] {
+        self
+    }
+    fn piece(&self, from: usize, to: usize) -> Option<&[u8]> {
+        self.get(from..to)
     }
 }
 
