@@ -131,6 +131,8 @@ pub(crate) trait Spell {
     fn fixed(&mut self, phrase: &'static str);
     /// A text from the input or a whole fixed sentence (a name, a Sid, the action).
     fn text(&mut self, text: &str);
+    /// A text from the input already known to hold no byte JSON escapes.
+    fn plain(&mut self, text: &str);
     /// A number in decimal.
     fn number(&mut self, n: usize);
 }
@@ -141,6 +143,10 @@ impl Spell for String {
     }
 
     fn text(&mut self, text: &str) {
+        self.push_str(text);
+    }
+
+    fn plain(&mut self, text: &str) {
         self.push_str(text);
     }
 

@@ -87,7 +87,7 @@ pub(crate) enum Sentence<'a> {
     /// "statement 2 of `policy` denies the request."
     Statement {
         hit: Hit<'a>,
-        verb: &'static str,
+        verb: Verb,
         names_request: bool,
     },
     /// A gate level with no Allow.
@@ -101,7 +101,7 @@ pub(crate) enum Sentence<'a> {
 }
 
 impl Sentence<'_> {
-    pub fn spell(&self, req: &PreparedRequest, out: &mut impl Spell) {
+    pub fn spell(&self, words: RequestWords, out: &mut impl Spell) {
         match self {
             Sentence::Statement {
                 hit,
@@ -109,27 +109,30 @@ impl Sentence<'_> {
                 names_request,
             } => {
                 statement_name(hit, out);
-                out.fixed(verb);
+                match (verb, names_request) {
+                    (Verb::Allows, true) => out.fixed("` allows `"),
+                    (Verb::Denies, true) => out.fixed("` denies `"),
+                    (Verb::Allows, false) => out.fixed("` allows the request."),
+                    (Verb::Denies, false) => out.fixed("` denies the request."),
+                }
                 if *names_request {
-                    request_phrase(req, out);
-                    out.fixed(".");
-                } else {
-                    out.fixed("the request.");
+                    words.spell(out);
+                    out.fixed("`.");
                 }
             }
             Sentence::NoPolicyAt(label) => {
                 out.fixed("no policy at ");
                 label.spell(out);
-                out.fixed(" allows ");
-                request_phrase(req, out);
-                out.fixed("; every level from the root to the account must allow it.");
+                out.fixed(" allows `");
+                words.spell(out);
+                out.fixed("`; every level from the root to the account must allow it.");
             }
             Sentence::NoStatementIn(label) => {
                 out.fixed("no statement in the ");
                 label.spell(out);
-                out.fixed(" allows ");
-                request_phrase(req, out);
-                out.fixed(".");
+                out.fixed(" allows `");
+                words.spell(out);
+                out.fixed("`.");
             }
             Sentence::Fixed(text) => out.text(text),
             Sentence::Owned(text) => out.text(text),
@@ -137,25 +140,67 @@ impl Sentence<'_> {
     }
 
     /// The sentence as the owned result keeps it.
-    fn owned(&self, req: &PreparedRequest) -> String {
+    fn owned(&self, words: RequestWords) -> String {
         let mut out = String::new();
-        self.spell(req, &mut out);
+        self.spell(words, &mut out);
         out
     }
 }
 
-/// "`action`" or "`action` on `resource`".
-fn request_phrase(req: &PreparedRequest, out: &mut impl Spell) {
-    out.fixed("`");
-    out.text(&req.action);
-    if req.resource != "*" {
-        out.fixed("` on `");
-        out.text(&req.resource);
-    }
-    out.fixed("`");
+/// What a statement does to the request, in its sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verb {
+    Allows,
+    Denies,
 }
 
-/// "statement `Sid` of `policy`" or "statement 2 of `policy`".
+/// The request's action and resource as the sentences name them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RequestWords<'a> {
+    action: &'a str,
+    resource: &'a str,
+    /// Both are known to hold no byte JSON escapes (checked once per request, for the trace's
+    /// notes): written without a scan.
+    plain: bool,
+}
+
+impl<'a> RequestWords<'a> {
+    pub fn of(req: &'a PreparedRequest) -> Self {
+        RequestWords {
+            action: &req.action,
+            resource: &req.resource,
+            plain: false,
+        }
+    }
+
+    /// The texts the trace's notes share, already checked for bytes to escape.
+    pub fn shared(texts: &'a ExplainTexts) -> Self {
+        RequestWords {
+            action: texts.action.as_str(),
+            resource: texts.resource.as_str(),
+            plain: texts.action.is_plain() && texts.resource.is_plain(),
+        }
+    }
+
+    /// "action" or "action` on `resource", between the caller's backticks.
+    fn spell(self, out: &mut impl Spell) {
+        self.word(self.action, out);
+        if self.resource != "*" {
+            out.fixed("` on `");
+            self.word(self.resource, out);
+        }
+    }
+
+    fn word(self, text: &str, out: &mut impl Spell) {
+        if self.plain {
+            out.plain(text);
+        } else {
+            out.text(text);
+        }
+    }
+}
+
+/// "statement `Sid` of `policy" or "statement 2 of `policy" (the caller closes the quote).
 fn statement_name(hit: &Hit, out: &mut impl Spell) {
     match hit.statement.sid() {
         Some(sid) => {
@@ -170,7 +215,6 @@ fn statement_name(hit: &Hit, out: &mut impl Spell) {
         }
     }
     out.text(&hit.policy.name);
-    out.fixed("`");
 }
 
 fn verdict_of(o: Outcome) -> LayerVerdict {
@@ -221,7 +265,7 @@ fn sentence<'h, 'p: 'h>(
         names_request: true,
     };
     if let Some(deny) = hits.clone().find(|h| h.effect == Effect::Deny) {
-        return about(deny, " denies ");
+        return about(deny, Verb::Denies);
     }
     // Prefer a statement that grants by itself over one that only delegates to the account.
     let allows = || hits.clone().filter(|h| h.effect == Effect::Allow);
@@ -229,7 +273,7 @@ fn sentence<'h, 'p: 'h>(
         .find(|h| !h.delegates_only())
         .or_else(|| allows().next())
     {
-        return about(allow, " allows ");
+        return about(allow, Verb::Allows);
     }
     match kind {
         LayerKind::Scp | LayerKind::Rcp => Sentence::NoPolicyAt(label),
@@ -328,13 +372,13 @@ pub(crate) struct Row<'a> {
 }
 
 impl Row<'_> {
-    fn owned(&self, req: &PreparedRequest) -> Layer {
+    fn owned(&self, words: RequestWords) -> Layer {
         Layer {
             kind: self.kind,
             level: self.level,
             label: self.label.owned(),
             verdict: self.verdict,
-            explanation: self.explanation.owned(req),
+            explanation: self.explanation.owned(words),
             decisive: self.decisive,
         }
     }
@@ -354,7 +398,7 @@ pub(crate) struct ReasonView<'a> {
 }
 
 impl ReasonView<'_> {
-    fn owned(&self, req: &PreparedRequest) -> Reason {
+    fn owned(&self, words: RequestWords) -> Reason {
         let mut policy = String::new();
         self.policy.spell(&mut policy);
         Reason {
@@ -365,7 +409,7 @@ impl ReasonView<'_> {
             sid: self.sid.map(str::to_string),
             span: self.span,
             effect: self.effect,
-            message: self.message.owned(req),
+            message: self.message.owned(words),
         }
     }
 }
@@ -386,10 +430,11 @@ impl DecisionView<'_> {
     pub fn into_brief(self, req: &PreparedRequest) -> Brief {
         let mut notes = req.notes.clone();
         notes.extend(self.notes.iter().map(|n| n.to_string()));
+        let words = RequestWords::of(req);
         Brief {
             decision: self.decision,
-            reasons: self.reasons.iter().map(|r| r.owned(req)).collect(),
-            layers: self.rows.iter().map(|r| r.owned(req)).collect(),
+            reasons: self.reasons.iter().map(|r| r.owned(words)).collect(),
+            layers: self.rows.iter().map(|r| r.owned(words)).collect(),
             notes,
         }
     }
@@ -407,7 +452,8 @@ pub(crate) fn explain(
 ) -> EvaluationResult {
     let brief = explain_decision(set, req, part, summary, decider, hits).into_brief(req);
     let mut trace = Vec::with_capacity(set.all().count());
-    let missing = traces(set, req, request, &part, &mut trace);
+    let texts = explain_texts(req, request);
+    let missing = traces(set, req, request, &texts, &part, &mut trace);
     let mut diagnostics: Vec<_> = req.diagnostics.clone();
     diagnostics.extend(set.diagnostics().cloned());
     EvaluationResult {
@@ -517,7 +563,7 @@ pub(crate) fn explain_decision<'a>(
             reasons.extend(
                 hits.iter()
                     .filter(|h| h.effect == Effect::Deny)
-                    .map(|h| hit_reason(h, " denies ")),
+                    .map(|h| hit_reason(h, Verb::Denies)),
             );
         }
         Decider::NoAllow(..) | Decider::NoGrant(..) => {
@@ -550,7 +596,7 @@ pub(crate) fn explain_decision<'a>(
                     .filter(|h| h.effect == Effect::Allow)
                     .filter(|h| decisive(h))
                     .filter(|h| !(decider == Decider::AllowedByResource && h.delegates_only()))
-                    .map(|h| hit_reason(h, " allows ")),
+                    .map(|h| hit_reason(h, Verb::Allows)),
             );
             if decider == Decider::AllowedAsRoot {
                 reasons.push(ReasonView {
@@ -583,7 +629,7 @@ pub(crate) fn explain_decision<'a>(
     }
 }
 
-fn hit_reason<'a>(hit: &Hit<'a>, verb: &'static str) -> ReasonView<'a> {
+fn hit_reason<'a>(hit: &Hit<'a>, verb: Verb) -> ReasonView<'a> {
     ReasonView {
         policy: PolicyNames::One(&hit.policy.name),
         kind: hit.policy.layer,
@@ -685,15 +731,11 @@ pub(crate) fn traces<'a>(
     set: &'a PolicySet,
     req: &PreparedRequest,
     request: &PreparedMatch,
+    texts: &ExplainTexts,
     part: &Participation,
     sink: &mut impl TraceSink<'a>,
 ) -> Vec<Arc<str>> {
     let mut missing: Vec<Arc<str>> = Vec::new();
-    // The resource comes shared from the request's match target, made once per request.
-    let texts = ExplainTexts {
-        action: SharedText::new(request.request.action),
-        resource: req.target.shared_resource(request.request.resource),
-    };
     for policy in set.all() {
         let participates = policy.enabled
             && match policy.layer {
@@ -708,7 +750,7 @@ pub(crate) fn traces<'a>(
         let options = options_for(policy.layer, set, req);
         sink.policy(policy, participates);
         for statement in policy.compiled.iter().flat_map(|c| c.statements()) {
-            let mut t = statement.explain_prepared(request, &texts, options);
+            let mut t = statement.explain_prepared(request, texts, options);
             if policy.is_skipped(t.index) && t.skipped.is_none() {
                 t.skipped = Some(
                     "this statement has an error for this policy type (see diagnostics) and is skipped"
@@ -728,6 +770,15 @@ pub(crate) fn traces<'a>(
     }
     missing.sort_by_key(|k| k.to_ascii_lowercase());
     missing
+}
+
+/// The request's action and resource as the trace's notes share them; the resource comes
+/// shared from the request's match target, made once per request.
+pub(crate) fn explain_texts(req: &PreparedRequest, request: &PreparedMatch) -> ExplainTexts {
+    ExplainTexts {
+        action: SharedText::new(request.request.action),
+        resource: req.target.shared_resource(request.request.resource),
+    }
 }
 
 /// Whether principal, action and resource matched, whatever the conditions said.
@@ -811,6 +862,48 @@ mod tests {
 
     fn policy(name: &str, statements: Vec<Value>) -> Value {
         json!({"name": name, "document": {"Version": "2012-10-17", "Statement": statements}})
+    }
+
+    /// Gate labels, spelled for the owned result and into JSON, give what `format!` gives
+    /// (escaped as serde escapes it for JSON), for every level of every depth and for VPC
+    /// endpoint policy names that JSON escapes.
+    #[test]
+    fn labels_spell_what_format_spells() {
+        use super::super::write::JsonText;
+        use super::{Label, LayerKind};
+        let mut expected = Vec::new();
+        for (kind, short) in [(LayerKind::Scp, "SCP"), (LayerKind::Rcp, "RCP")] {
+            for levels in 1..13 {
+                for level in 0..levels {
+                    let place = if level == 0 {
+                        "organization root".to_string()
+                    } else if level + 1 == levels {
+                        "account".to_string()
+                    } else {
+                        format!("OU {level}")
+                    };
+                    let label = Label::Level {
+                        kind,
+                        level,
+                        levels,
+                    };
+                    expected.push((label, format!("{short} level {level} ({place})")));
+                }
+            }
+        }
+        for name in ["v", "a \"q\"\\ \u{1}ü", ""] {
+            let label = Label::VpcEndpoint(name);
+            expected.push((label, format!("VPC endpoint policy `{name}`")));
+        }
+        let noun = LayerKind::PermissionsBoundary;
+        expected.push((Label::Noun(noun), noun.noun().to_string()));
+        for (label, want) in expected {
+            assert_eq!(label.owned(), want);
+            let mut out = vec![b'"'];
+            label.spell(&mut JsonText(&mut out));
+            out.push(b'"');
+            assert_eq!(String::from_utf8(out).ok(), serde_json::to_string(&want).ok());
+        }
     }
 
     /// Every form of the layers' and reasons' sentences, built by concatenation, spells what

@@ -361,10 +361,12 @@ pub fn write_evaluation_json(
     let request_notes = std::mem::take(&mut req.notes);
     let d = decided(set, &req);
     let view = layers::explain_decision(set, &req, d.part, &d.summary, d.decider, &d.hits);
-    write::write_decision(out, &view, &req);
+    // The request's texts are checked for escapes once, for the sentences and the notes.
+    let texts = layers::explain_texts(&req, &d.request);
+    write::write_decision(out, &view, layers::RequestWords::shared(&texts));
     out.extend_from_slice(b",\"trace\":");
     let mut trace = write::TraceWriter::new(out);
-    let missing = layers::traces(set, &req, &d.request, &d.part, &mut trace);
+    let missing = layers::traces(set, &req, &d.request, &texts, &d.part, &mut trace);
     trace.finish();
     let PreparedRequest {
         context,

@@ -7,9 +7,8 @@
 //! against serde_json on every corpus result.
 
 use super::context::DERIVED;
-use super::layers::{DecisionView, TraceSink};
+use super::layers::{DecisionView, RequestWords, TraceSink};
 use super::prepare::PreparedPolicy;
-use super::request::PreparedRequest;
 use super::result::{
     ContextEntry, ContextValues, Decision, EvaluationResult, Layer, LayerKind, LayerVerdict,
     PolicyTrace, Reason,
@@ -54,7 +53,7 @@ fn decision_head(out: &mut Vec<u8>, decision: Decision) {
 
 /// The decision, its reasons and its layers, their sentences spelled straight into `out`:
 /// the start of a result, up to `"trace"`.
-pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, req: &PreparedRequest) {
+pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: RequestWords) {
     decision_head(out, view.decision);
     list(out, &view.reasons, |out, r| {
         reason_fields(
@@ -64,7 +63,7 @@ pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, req: &Prepa
             r.sid,
             r.span.as_ref(),
             r.effect,
-            |out| r.message.spell(req, &mut JsonText(out)),
+            |out| r.message.spell(words, &mut JsonText(out)),
         )
     });
     out.extend_from_slice(b",\"layers\":");
@@ -74,7 +73,7 @@ pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, req: &Prepa
             (l.kind, l.level),
             |out| l.label.spell(&mut JsonText(out)),
             l.verdict,
-            |out| l.explanation.spell(req, &mut JsonText(out)),
+            |out| l.explanation.spell(words, &mut JsonText(out)),
             l.decisive,
         )
     });
@@ -126,6 +125,11 @@ impl Spell for JsonText<'_> {
 
     fn text(&mut self, text: &str) {
         body(self.0, text);
+    }
+
+    fn plain(&mut self, text: &str) {
+        debug_assert!(!crate::note::needs_escape(text));
+        self.0.extend_from_slice(text.as_bytes());
     }
 
     fn number(&mut self, n: usize) {
