@@ -5,9 +5,11 @@ use iamsim_core::eval::{
     evaluate, evaluate_owned, write_result_json, EvalOptions, EvaluationResult, LayerVerdict,
     PreparedRequest,
 };
-use iamsim_core::scenario::{check, read_scenarios, simulate, PreparedScenario, RequestSpec, Scenario};
-use serde_json::{json, Value};
+use iamsim_core::scenario::{
+    check, read_scenarios, simulate, PreparedScenario, RequestSpec, Scenario,
+};
 use iamsim_core::{Diagnostic, Severity};
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
 fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -314,5 +316,8 @@ fn direct_writing_agrees_with_the_owned_results_bytes() {
         }
     }
     assert!(compared >= 5_000, "only {compared} requests");
-    assert!(with_notes >= 10 && not_evaluated >= 100, "{with_notes} {not_evaluated}");
+    assert!(
+        with_notes >= 10 && not_evaluated >= 100,
+        "{with_notes} {not_evaluated}"
+    );
 }

@@ -902,7 +902,10 @@ mod tests {
             let mut out = vec![b'"'];
             label.spell(&mut JsonText(&mut out));
             out.push(b'"');
-            assert_eq!(String::from_utf8(out).ok(), serde_json::to_string(&want).ok());
+            assert_eq!(
+                String::from_utf8(out).ok(),
+                serde_json::to_string(&want).ok()
+            );
         }
     }
 
