@@ -5,6 +5,11 @@
 //! whole runs of plain bytes (found eight bytes at a time) instead of through serde's
 //! formatter, and numbers are written without `fmt`. `tests/result_writer.rs` checks the bytes
 //! against serde_json on every corpus result.
+//!
+//! The same pieces write an explanation that was never an owned result
+//! ([`super::write_evaluation_json`], the CLI's path): its decision view ([`write_decision`]),
+//! its trace as it is worked out ([`TraceWriter`]) and the rest ([`write_tail`]). The test
+//! `direct_writing_agrees_with_the_owned_results_bytes` checks that both give the same bytes.
 
 use super::context::DERIVED;
 use super::layers::{DecisionView, RequestWords, TraceSink};
