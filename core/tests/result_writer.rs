@@ -269,8 +269,8 @@ fn generated_scenarios() -> Vec<Scenario> {
 
 /// The CLI's direct path (`PreparedScenario::write_json`: the explanation written as it is
 /// worked out, no owned result) writes the bytes of `write_result_json(&evaluate(..))`, on
-/// every corpus scenario's requests and on generated scenarios, each under requests of every
-/// principal class.
+/// every corpus scenario's requests (its own, its tests', and variants of every principal
+/// class) and on generated scenarios with a policy in every layer.
 #[test]
 fn direct_writing_agrees_with_the_owned_results_bytes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
@@ -294,7 +294,13 @@ fn direct_writing_agrees_with_the_owned_results_bytes() {
                 .filter_map(|t| scenario.test_request(t).ok()),
         );
         for request in requests {
-            let result = prepared.evaluate(&request, &options);
+            // `evaluate` (the request's context copied), with the scenario's own warnings as
+            // `PreparedScenario::evaluate` adds them.
+            let mut result = evaluate(
+                &prepared.policies,
+                &PreparedRequest::prepare(&request, &options),
+            );
+            result.diagnostics.extend(scenario.unknown_field_warnings());
             let mut owned = Vec::new();
             write_result_json(&result, &mut owned);
             let mut direct = Vec::new();
