@@ -123,8 +123,40 @@ impl Note {
     }
 }
 
+/// Where a sentence of an explanation is spelled: an owned `String` (the result the web app
+/// keeps), or a JSON string being written (the CLI's output, texts escaped as they are copied).
+/// One spelling of each sentence serves both, so they cannot differ.
+pub(crate) trait Spell {
+    /// A fixed phrase of ours, which JSON escapes nothing in.
+    fn fixed(&mut self, phrase: &'static str);
+    /// A text from the input or a whole fixed sentence (a name, a Sid, the action).
+    fn text(&mut self, text: &str);
+    /// A text from the input already known to hold no byte JSON escapes.
+    fn plain(&mut self, text: &str);
+    /// A number in decimal.
+    fn number(&mut self, n: usize);
+}
+
+impl Spell for String {
+    fn fixed(&mut self, phrase: &'static str) {
+        self.push_str(phrase);
+    }
+
+    fn text(&mut self, text: &str) {
+        self.push_str(text);
+    }
+
+    fn plain(&mut self, text: &str) {
+        self.push_str(text);
+    }
+
+    fn number(&mut self, n: usize) {
+        self.push_str(&crate::concat::decimal(n));
+    }
+}
+
 /// Whether JSON would escape a byte of `text` (a quote, a backslash or a control character).
-fn needs_escape(text: &str) -> bool {
+pub(crate) fn needs_escape(text: &str) -> bool {
     crate::json::escape::first_escaped(text.as_bytes(), 0) < text.len()
 }
 

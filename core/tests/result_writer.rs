@@ -2,10 +2,14 @@
 //! corpus produces (the scenario's own request and every test case's request).
 
 use iamsim_core::eval::{
-    evaluate, evaluate_owned, write_result_json, EvalOptions, EvaluationResult, PreparedRequest,
+    evaluate, evaluate_owned, write_result_json, EvalOptions, EvaluationResult, LayerVerdict,
+    PreparedRequest,
 };
-use iamsim_core::scenario::{check, read_scenarios, simulate, PreparedScenario};
+use iamsim_core::scenario::{
+    check, read_scenarios, simulate, PreparedScenario, RequestSpec, Scenario,
+};
 use iamsim_core::{Diagnostic, Severity};
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
 fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -172,4 +176,154 @@ fn evaluate_owned_agrees_with_evaluate_on_every_corpus_request() {
         }
     }
     assert!(compared >= 500, "only {compared} requests");
+}
+
+/// Requests that take every layer through its forms: each principal class (user, role
+/// session, federated user, root, service, anonymous, another account's user), an action RCPs
+/// govern and one they do not, with and without a resource.
+fn request_variants(base: &RequestSpec) -> Vec<RequestSpec> {
+    let mut out = vec![base.clone()];
+    let principals = [
+        "arn:aws:iam::111122223333:user/u",
+        "arn:aws:sts::111122223333:assumed-role/r/s",
+        "arn:aws:sts::111122223333:federated-user/f",
+        "arn:aws:iam::111122223333:root",
+        "ecr.amazonaws.com",
+        "*",
+        "arn:aws:iam::444455556666:user/x",
+    ];
+    for principal in principals {
+        for (action, resource) in [
+            (base.action.as_str(), base.resource.as_str()),
+            ("ec2:DescribeInstances", "*"),
+            ("s3:GetObject", "arn:aws:s3:::b\"q/k\\ü"),
+        ] {
+            out.push(RequestSpec {
+                principal: principal.to_string(),
+                action: action.to_string(),
+                resource: resource.to_string(),
+                ..base.clone()
+            });
+        }
+    }
+    out
+}
+
+/// Scenarios with a policy in every layer (SCP and RCP levels, VPC endpoint policies, one
+/// switched off), names and Sids with characters JSON escapes, with and without Sids, for
+/// allows, denies and implicit denies.
+fn generated_scenarios() -> Vec<Scenario> {
+    let statement = |sid: Option<&str>, effect: &str, action: &str, principal: bool| {
+        let mut s = json!({"Effect": effect, "Action": action, "Resource": "*"});
+        if let Some(map) = s.as_object_mut() {
+            if let Some(sid) = sid {
+                map.insert("Sid".into(), json!(sid));
+            }
+            if principal {
+                map.insert("Principal".into(), json!("*"));
+            }
+        }
+        s
+    };
+    let policy = |name: &str, enabled: bool, statements: Vec<Value>| {
+        json!({"name": name, "enabled": enabled,
+            "document": {"Version": "2012-10-17", "Statement": statements}})
+    };
+    let mut out = Vec::new();
+    for name in ["P0", "a \"quoted\\ name\tü"] {
+        for sid in [None, Some("S1"), Some("q\"s\\")] {
+            for (effect, action) in [("Allow", "*"), ("Deny", "s3:*"), ("Allow", "sqs:Other")] {
+                for enabled in [true, false] {
+                    let plain = |principal| vec![statement(sid, effect, action, principal)];
+                    let scenario = json!({
+                        "format": "iamsim/scenario@1",
+                        "name": name,
+                        "policies": {
+                            "identity": [policy(name, true, plain(false)), policy("I2", enabled, plain(false))],
+                            "permissionsBoundary": policy(name, enabled, plain(false)),
+                            "session": policy(name, true, plain(false)),
+                            "resource": policy(name, enabled, plain(true)),
+                            "scp": [[policy("Root", true, vec![statement(None, "Allow", "*", false)])],
+                                    [policy(name, true, plain(false))],
+                                    [policy(name, enabled, plain(false))]],
+                            "rcp": [[policy(name, true, plain(true))]],
+                            "vpcEndpoint": [policy(name, enabled, plain(true)), policy("V2", true, plain(true))],
+                        },
+                        "request": {
+                            "principal": "arn:aws:iam::111122223333:user/u",
+                            "action": "s3:GetObject",
+                            "resource": "arn:aws:s3:::bucket/key",
+                            "context": {"aws:SourceVpce": "vpce-1", "x:Tag": ["a", "b\"c"]},
+                        },
+                    });
+                    match serde_json::from_value(scenario) {
+                        Ok(scenario) => out.push(scenario),
+                        Err(error) => panic!("{error}"),
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The CLI's direct path (`PreparedScenario::write_json`: the explanation written as it is
+/// worked out, no owned result) writes the bytes of `write_result_json(&evaluate(..))`, on
+/// every corpus scenario's requests (its own, its tests', and variants of every principal
+/// class) and on generated scenarios with a policy in every layer.
+#[test]
+fn direct_writing_agrees_with_the_owned_results_bytes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+    let mut files = Vec::new();
+    corpus_files(&root, &mut files);
+    let options = EvalOptions {
+        now_epoch_seconds: Some(1_796_000_000),
+    };
+    let mut scenarios = generated_scenarios();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        scenarios.extend(read_scenarios(&text).into_iter().flatten());
+    }
+    let (mut compared, mut with_notes, mut not_evaluated) = (0, 0, 0);
+    for scenario in &scenarios {
+        let prepared = PreparedScenario::new(scenario);
+        let requests = request_variants(&scenario.request).into_iter().chain(
+            scenario
+                .tests
+                .iter()
+                .filter_map(|t| scenario.test_request(t).ok()),
+        );
+        for request in requests {
+            // `evaluate` (the request's context copied), with the scenario's own warnings as
+            // `PreparedScenario::evaluate` adds them.
+            let mut result = evaluate(
+                &prepared.policies,
+                &PreparedRequest::prepare(&request, &options),
+            );
+            result.diagnostics.extend(scenario.unknown_field_warnings());
+            let mut owned = Vec::new();
+            write_result_json(&result, &mut owned);
+            let mut direct = Vec::new();
+            prepared.write_json(&request, &options, &mut direct);
+            assert_eq!(
+                String::from_utf8_lossy(&direct),
+                String::from_utf8_lossy(&owned),
+                "{:?}",
+                scenario.name
+            );
+            compared += 1;
+            with_notes += usize::from(!result.notes.is_empty());
+            not_evaluated += usize::from(
+                result
+                    .layers
+                    .iter()
+                    .any(|l| l.verdict == LayerVerdict::NotEvaluated),
+            );
+        }
+    }
+    assert!(compared >= 5_000, "only {compared} requests");
+    assert!(
+        with_notes >= 10 && not_evaluated >= 100,
+        "{with_notes} {not_evaluated}"
+    );
 }

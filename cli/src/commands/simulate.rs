@@ -12,8 +12,10 @@
 
 mod input;
 
-use iamsim_core::eval::{explain_text, write_result_json, EvalOptions};
-use iamsim_core::scenario::{read_json_line, read_scenarios, simulate, Scenario, ScenarioError};
+use iamsim_core::eval::{explain_text, EvalOptions};
+use iamsim_core::scenario::{
+    read_json_line, read_scenarios, simulate, PreparedScenario, Scenario, ScenarioError,
+};
 use iamsim_core::span::Position;
 use input::{Chunk, Input, Line, LineChunks};
 use std::collections::BTreeMap;
@@ -37,14 +39,14 @@ fn render(
     out: &mut Vec<u8>,
 ) {
     match item {
-        Ok(scenario) => {
+        Ok(scenario) if explain => {
+            let title = scenario.name.as_deref().unwrap_or("scenario");
             let result = simulate(scenario, options);
-            if explain {
-                let title = scenario.name.as_deref().unwrap_or("scenario");
-                let _ = write!(out, "== {title}\n{}", explain_text(&result));
-            } else {
-                write_result_json(&result, out);
-            }
+            let _ = write!(out, "== {title}\n{}", explain_text(&result));
+        }
+        // Written as it is worked out: no owned result to build and drop.
+        Ok(scenario) => {
+            PreparedScenario::new(scenario).write_json(&scenario.request, options, out);
         }
         Err(error) => {
             if explain {

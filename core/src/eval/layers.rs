@@ -1,74 +1,220 @@
-//! Turning a summary and the matching statements into the explained result: one verdict per
-//! layer with a sentence a person understands, the deciding statements, the full trace and the
+//! Turning a summary and the matching statements into the explanation: one verdict per layer
+//! with a sentence a person understands, the deciding statements, the full trace and the
 //! missing context keys.
+//!
+//! The explanation is worked out once, borrowing the prepared policies and request
+//! ([`DecisionView`], [`TraceSink`]); the owned result ([`EvaluationResult`], [`Brief`]) is
+//! built from it, and the CLI's JSON writer writes it straight into its output
+//! ([`super::write_evaluation_json`]). Each sentence is spelled by one function for both
+//! ([`Spell`]).
 
 use super::context::DerivedKeys;
 use super::flow::{Decider, Outcome, PrincipalClass, Summary};
-use super::prepare::{PolicySet, Shared};
+use super::prepare::{PolicySet, PreparedPolicy, Shared};
 use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
-use crate::concat::{concat, decimal};
 use crate::context::{ContextValue, RequestContext};
-use crate::matching::{ExplainTexts, PreparedMatch};
-use crate::note::SharedText;
+use crate::matching::{ExplainTexts, PreparedMatch, StatementTrace};
+use crate::note::{SharedText, Spell};
 use crate::policy::Effect;
+use crate::span::Span;
 use std::borrow::Cow;
+use std::sync::Arc;
 
-/// "SCP level 1 (OU)", "RCP level 0 (root)", "VPC endpoint policy 2".
-fn level_label(kind: LayerKind, level: usize, levels: usize) -> String {
-    let short = if kind == LayerKind::Scp { "SCP" } else { "RCP" };
-    let place = if level == 0 {
-        "organization root".to_string()
-    } else if level + 1 == levels {
-        "account".to_string()
-    } else {
-        format!("OU {level}")
-    };
-    format!("{short} level {level} ({place})")
+/// A layer's label: the layer's noun, "SCP level 1 (OU 1)", "VPC endpoint policy `name`".
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Label<'a> {
+    Noun(LayerKind),
+    Level {
+        kind: LayerKind,
+        level: usize,
+        levels: usize,
+    },
+    VpcEndpoint(&'a str),
 }
 
-/// Appends "`action`" or "`action` on `resource`".
-fn push_request_phrase(out: &mut String, req: &PreparedRequest) {
-    out.push('`');
-    out.push_str(&req.action);
-    if req.resource != "*" {
-        out.push_str("` on `");
-        out.push_str(&req.resource);
+impl Label<'_> {
+    pub fn spell(self, out: &mut impl Spell) {
+        match self {
+            Label::Noun(kind) => out.fixed(kind.noun()),
+            Label::Level {
+                kind,
+                level,
+                levels,
+            } => {
+                out.fixed(if kind == LayerKind::Scp {
+                    "SCP level "
+                } else {
+                    "RCP level "
+                });
+                out.number(level);
+                if level == 0 {
+                    out.fixed(" (organization root)");
+                } else if level + 1 == levels {
+                    out.fixed(" (account)");
+                } else {
+                    out.fixed(" (OU ");
+                    out.number(level);
+                    out.fixed(")");
+                }
+            }
+            Label::VpcEndpoint(name) => {
+                out.fixed("VPC endpoint policy `");
+                out.text(name);
+                out.fixed("`");
+            }
+        }
     }
-    out.push('`');
+
+    /// The label as the owned result keeps it (a layer's noun borrowed).
+    fn owned(self) -> Cow<'static, str> {
+        match self {
+            Label::Noun(kind) => Cow::Borrowed(kind.noun()),
+            _ => {
+                let mut out = String::new();
+                self.spell(&mut out);
+                Cow::Owned(out)
+            }
+        }
+    }
 }
 
-/// Appends "statement `Sid` of `policy`" or "statement 2 of `policy`".
-fn push_statement_name(out: &mut String, hit: &Hit) {
+/// A sentence of a layer or a reason, spelled when it is written (see [`Spell`]).
+#[derive(Clone, Debug)]
+pub(crate) enum Sentence<'a> {
+    /// "statement `Sid` of `policy` allows `action` on `resource`." (`names_request`), or
+    /// "statement 2 of `policy` denies the request."
+    Statement {
+        hit: Hit<'a>,
+        verb: Verb,
+        names_request: bool,
+    },
+    /// A gate level with no Allow.
+    NoPolicyAt(Label<'a>),
+    /// A layer with no Allow.
+    NoStatementIn(Label<'a>),
+    /// A whole fixed sentence (it may hold characters JSON escapes).
+    Fixed(&'static str),
+    /// A rare sentence assembled with `format!`.
+    Owned(String),
+}
+
+impl Sentence<'_> {
+    pub fn spell(&self, words: RequestWords, out: &mut impl Spell) {
+        match self {
+            Sentence::Statement {
+                hit,
+                verb,
+                names_request,
+            } => {
+                statement_name(hit, out);
+                match (verb, names_request) {
+                    (Verb::Allows, true) => out.fixed("` allows `"),
+                    (Verb::Denies, true) => out.fixed("` denies `"),
+                    (Verb::Allows, false) => out.fixed("` allows the request."),
+                    (Verb::Denies, false) => out.fixed("` denies the request."),
+                }
+                if *names_request {
+                    words.spell(out);
+                    out.fixed("`.");
+                }
+            }
+            Sentence::NoPolicyAt(label) => {
+                out.fixed("no policy at ");
+                label.spell(out);
+                out.fixed(" allows `");
+                words.spell(out);
+                out.fixed("`; every level from the root to the account must allow it.");
+            }
+            Sentence::NoStatementIn(label) => {
+                out.fixed("no statement in the ");
+                label.spell(out);
+                out.fixed(" allows `");
+                words.spell(out);
+                out.fixed("`.");
+            }
+            Sentence::Fixed(text) => out.text(text),
+            Sentence::Owned(text) => out.text(text),
+        }
+    }
+
+    /// The sentence as the owned result keeps it.
+    fn owned(&self, words: RequestWords) -> String {
+        let mut out = String::new();
+        self.spell(words, &mut out);
+        out
+    }
+}
+
+/// What a statement does to the request, in its sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verb {
+    Allows,
+    Denies,
+}
+
+/// The request's action and resource as the sentences name them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RequestWords<'a> {
+    action: &'a str,
+    resource: &'a str,
+    /// Both are known to hold no byte JSON escapes (checked once per request, for the trace's
+    /// notes): written without a scan.
+    plain: bool,
+}
+
+impl<'a> RequestWords<'a> {
+    pub fn of(req: &'a PreparedRequest) -> Self {
+        RequestWords {
+            action: &req.action,
+            resource: &req.resource,
+            plain: false,
+        }
+    }
+
+    /// The texts the trace's notes share, already checked for bytes to escape.
+    pub fn shared(texts: &'a ExplainTexts) -> Self {
+        RequestWords {
+            action: texts.action.as_str(),
+            resource: texts.resource.as_str(),
+            plain: texts.action.is_plain() && texts.resource.is_plain(),
+        }
+    }
+
+    /// "action" or "action` on `resource", between the caller's backticks.
+    fn spell(self, out: &mut impl Spell) {
+        self.word(self.action, out);
+        if self.resource != "*" {
+            out.fixed("` on `");
+            self.word(self.resource, out);
+        }
+    }
+
+    fn word(self, text: &str, out: &mut impl Spell) {
+        if self.plain {
+            out.plain(text);
+        } else {
+            out.text(text);
+        }
+    }
+}
+
+/// "statement `Sid` of `policy" or "statement 2 of `policy" (the caller closes the quote).
+fn statement_name(hit: &Hit, out: &mut impl Spell) {
     match hit.statement.sid() {
         Some(sid) => {
-            out.push_str("statement `");
-            out.push_str(sid);
+            out.fixed("statement `");
+            out.text(sid);
+            out.fixed("` of `");
         }
         None => {
-            out.push_str("statement ");
-            out.push_str(&decimal(hit.statement.index() + 1));
-            out.push_str(" of `");
-            out.push_str(&hit.policy.name);
-            out.push('`');
-            return;
+            out.fixed("statement ");
+            out.number(hit.statement.index() + 1);
+            out.fixed(" of `");
         }
     }
-    out.push_str("` of `");
-    out.push_str(&hit.policy.name);
-    out.push('`');
-}
-
-/// "statement … of `policy` VERB TAIL": one allocation, sized for the usual sentence.
-fn statement_sentence(hit: &Hit, verb: &str, tail: impl FnOnce(&mut String)) -> String {
-    let mut out = String::with_capacity(
-        48 + hit.policy.name.len() + hit.statement.sid().map_or(0, str::len) + verb.len() + 96,
-    );
-    push_statement_name(&mut out, hit);
-    out.push_str(verb);
-    tail(&mut out);
-    out
+    out.text(&hit.policy.name);
 }
 
 fn verdict_of(o: Outcome) -> LayerVerdict {
@@ -110,16 +256,16 @@ fn outcome_of<'h, 'p: 'h>(hits: impl Iterator<Item = &'h Hit<'p>>) -> Outcome {
 /// The sentence for a participating layer, from its own hits.
 fn sentence<'h, 'p: 'h>(
     kind: LayerKind,
-    label: &str,
+    label: Label<'p>,
     hits: impl Iterator<Item = &'h Hit<'p>> + Clone,
-    req: &PreparedRequest,
-) -> String {
-    let what = |out: &mut String| {
-        push_request_phrase(out, req);
-        out.push('.');
+) -> Sentence<'p> {
+    let about = |hit: &Hit<'p>, verb| Sentence::Statement {
+        hit: *hit,
+        verb,
+        names_request: true,
     };
     if let Some(deny) = hits.clone().find(|h| h.effect == Effect::Deny) {
-        return statement_sentence(deny, " denies ", what);
+        return about(deny, Verb::Denies);
     }
     // Prefer a statement that grants by itself over one that only delegates to the account.
     let allows = || hits.clone().filter(|h| h.effect == Effect::Allow);
@@ -127,55 +273,46 @@ fn sentence<'h, 'p: 'h>(
         .find(|h| !h.delegates_only())
         .or_else(|| allows().next())
     {
-        return statement_sentence(allow, " allows ", what);
+        return about(allow, Verb::Allows);
     }
-    let mut out = String::with_capacity(label.len() + req.action.len() + req.resource.len() + 80);
     match kind {
-        LayerKind::Scp | LayerKind::Rcp => {
-            out.push_str("no policy at ");
-            out.push_str(label);
-            out.push_str(" allows ");
-            push_request_phrase(&mut out, req);
-            out.push_str("; every level from the root to the account must allow it.");
-        }
-        _ => {
-            out.push_str("no statement in the ");
-            out.push_str(label);
-            out.push_str(" allows ");
-            what(&mut out);
-        }
+        LayerKind::Scp | LayerKind::Rcp => Sentence::NoPolicyAt(label),
+        _ => Sentence::NoStatementIn(label),
     }
-    out
 }
 
 /// Why a layer with policies does not take part in this request.
-fn not_evaluated_reason(kind: LayerKind, req: &PreparedRequest, part: &Participation) -> String {
+fn not_evaluated_reason(
+    kind: LayerKind,
+    req: &PreparedRequest,
+    part: &Participation,
+) -> Sentence<'static> {
     let class = req.class;
     match kind {
         LayerKind::Identity | LayerKind::PermissionsBoundary if class == PrincipalClass::Root => {
-            "no identity policy or boundary can be attached to the root user (D9).".into()
+            Sentence::Fixed("no identity policy or boundary can be attached to the root user (D9).")
         }
         LayerKind::Identity | LayerKind::PermissionsBoundary | LayerKind::Session
             if !class.has_identity_policies() =>
         {
-            "service principals and anonymous callers have no identity policies: only the resource-based policy can grant (D7).".into()
+            Sentence::Fixed("service principals and anonymous callers have no identity policies: only the resource-based policy can grant (D7).")
         }
         LayerKind::Session if !class.has_session() => {
-            "session policies apply to role and federated-user sessions, not to IAM users.".into()
+            Sentence::Fixed("session policies apply to role and federated-user sessions, not to IAM users.")
         }
-        LayerKind::Resource if req.resource == "*" => format!(
+        LayerKind::Resource if req.resource == "*" => Sentence::Owned(format!(
             "`{}` has no resource, so no resource-based policy applies (M4); it can only be granted by an identity-based policy.",
             req.action
-        ),
+        )),
         LayerKind::Scp if !class.governed_by_scps() => {
-            "SCPs do not apply to service-linked roles, service principals or anonymous callers (D3).".into()
+            Sentence::Fixed("SCPs do not apply to service-linked roles, service principals or anonymous callers (D3).")
         }
-        LayerKind::Rcp if !class.governed_by_rcps() => "RCPs do not apply to service-linked roles (D2).".into(),
-        LayerKind::Rcp if !part.rcp => format!(
+        LayerKind::Rcp if !class.governed_by_rcps() => Sentence::Fixed("RCPs do not apply to service-linked roles (D2)."),
+        LayerKind::Rcp if !part.rcp => Sentence::Owned(format!(
             "`{}` belongs to a service that RCPs do not govern (D2).",
             req.action.split(':').next().unwrap_or("")
-        ),
-        _ => "switched off.".into(),
+        )),
+        _ => Sentence::Fixed("switched off."),
     }
 }
 
@@ -200,34 +337,107 @@ fn layer_policies(set: &PolicySet, kind: LayerKind, level: Option<usize>) -> &[S
     }
 }
 
-/// The policies' names, comma-separated.
-fn policy_names(policies: &[Shared]) -> String {
-    let mut names = String::new();
-    for (i, p) in policies.iter().enumerate() {
-        if i > 0 {
-            names.push_str(", ");
-        }
-        names.push_str(&p.name);
-    }
-    names
+/// The policies a reason names: one, a layer's (comma-separated), or none.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PolicyNames<'a> {
+    One(&'a str),
+    Layer(&'a [Shared]),
 }
 
-fn push_row(
-    rows: &mut Vec<Layer>,
-    kind: LayerKind,
-    level: Option<usize>,
-    label: impl Into<Cow<'static, str>>,
-    verdict: LayerVerdict,
-    explanation: String,
-) {
-    rows.push(Layer {
-        kind,
-        level,
-        label: label.into(),
-        verdict,
-        explanation,
-        decisive: false,
-    });
+impl PolicyNames<'_> {
+    pub fn spell(self, out: &mut impl Spell) {
+        match self {
+            PolicyNames::One(name) => out.text(name),
+            PolicyNames::Layer(policies) => {
+                for (i, p) in policies.iter().enumerate() {
+                    if i > 0 {
+                        out.fixed(", ");
+                    }
+                    out.text(&p.name);
+                }
+            }
+        }
+    }
+}
+
+/// One layer's row, as the explanation works it out.
+#[derive(Clone, Debug)]
+pub(crate) struct Row<'a> {
+    pub kind: LayerKind,
+    pub level: Option<usize>,
+    pub label: Label<'a>,
+    pub verdict: LayerVerdict,
+    pub explanation: Sentence<'a>,
+    pub decisive: bool,
+}
+
+impl Row<'_> {
+    fn owned(&self, words: RequestWords) -> Layer {
+        Layer {
+            kind: self.kind,
+            level: self.level,
+            label: self.label.owned(),
+            verdict: self.verdict,
+            explanation: self.explanation.owned(words),
+            decisive: self.decisive,
+        }
+    }
+}
+
+/// One reason, as the explanation works it out.
+#[derive(Clone, Debug)]
+pub(crate) struct ReasonView<'a> {
+    pub policy: PolicyNames<'a>,
+    pub kind: LayerKind,
+    pub level: Option<usize>,
+    pub statement: Option<usize>,
+    pub sid: Option<&'a str>,
+    pub span: Option<Span>,
+    pub effect: Option<Effect>,
+    pub message: Sentence<'a>,
+}
+
+impl ReasonView<'_> {
+    fn owned(&self, words: RequestWords) -> Reason {
+        let mut policy = String::new();
+        self.policy.spell(&mut policy);
+        Reason {
+            policy,
+            kind: self.kind,
+            level: self.level,
+            statement: self.statement,
+            sid: self.sid.map(str::to_string),
+            span: self.span,
+            effect: self.effect,
+            message: self.message.owned(words),
+        }
+    }
+}
+
+/// The decision, its reasons and the per-layer verdicts, borrowing the policies and the
+/// request: what [`Brief`] and the result say about the decision, before anything is spelled.
+#[derive(Debug)]
+pub(crate) struct DecisionView<'a> {
+    pub decision: Decision,
+    pub reasons: Vec<ReasonView<'a>>,
+    pub rows: Vec<Row<'a>>,
+    /// The notes the decision adds after the request's own.
+    pub notes: Vec<&'static str>,
+}
+
+impl DecisionView<'_> {
+    /// The owned brief: every sentence spelled.
+    pub fn into_brief(self, req: &PreparedRequest) -> Brief {
+        let mut notes = req.notes.clone();
+        notes.extend(self.notes.iter().map(|n| n.to_string()));
+        let words = RequestWords::of(req);
+        Brief {
+            decision: self.decision,
+            reasons: self.reasons.iter().map(|r| r.owned(words)).collect(),
+            layers: self.rows.iter().map(|r| r.owned(words)).collect(),
+            notes,
+        }
+    }
 }
 
 /// Builds the explained result.
@@ -240,8 +450,10 @@ pub(crate) fn explain(
     decider: Decider,
     hits: &[Hit],
 ) -> EvaluationResult {
-    let brief = explain_decision(set, req, part, summary, decider, hits);
-    let (trace, missing) = traces(set, req, request, &part);
+    let brief = explain_decision(set, req, part, summary, decider, hits).into_brief(req);
+    let mut trace = Vec::with_capacity(set.all().count());
+    let texts = explain_texts(req, request);
+    let missing = traces(set, req, request, &texts, &part, &mut trace);
     let mut diagnostics: Vec<_> = req.diagnostics.clone();
     diagnostics.extend(set.diagnostics().cloned());
     EvaluationResult {
@@ -249,7 +461,7 @@ pub(crate) fn explain(
         reasons: brief.reasons,
         layers: brief.layers,
         trace,
-        missing_context_keys: missing,
+        missing_context_keys: missing.iter().map(|k| k.to_string()).collect(),
         diagnostics,
         // Filled by the caller: copied from the request or moved out of it.
         context: Vec::new(),
@@ -259,15 +471,25 @@ pub(crate) fn explain(
 
 /// The decision, its reasons and the per-layer verdicts, without the statement trace: what
 /// [`explain`] says about the decision, at a fraction of its cost (for matrices).
-pub(crate) fn explain_decision(
-    set: &PolicySet,
+pub(crate) fn explain_decision<'a>(
+    set: &'a PolicySet,
     req: &PreparedRequest,
     part: Participation,
     summary: &Summary,
     decider: Decider,
-    hits: &[Hit],
-) -> Brief {
-    let mut rows: Vec<Layer> = Vec::with_capacity(4);
+    hits: &[Hit<'a>],
+) -> DecisionView<'a> {
+    let mut rows: Vec<Row> = Vec::with_capacity(4);
+    let mut push_row = |kind, level, label, verdict, explanation| {
+        rows.push(Row {
+            kind,
+            level,
+            label,
+            verdict,
+            explanation,
+            decisive: false,
+        })
+    };
 
     // Gates by level: RCPs, SCPs, VPC endpoints.
     for (kind, levels, on) in [
@@ -276,54 +498,32 @@ pub(crate) fn explain_decision(
     ] {
         let Some(levels) = levels else { continue };
         for i in 0..levels.len() {
-            let label = level_label(kind, i, levels.len());
+            let label = Label::Level {
+                kind,
+                level: i,
+                levels: levels.len(),
+            };
             if !on {
                 let why = not_evaluated_reason(kind, req, &part);
-                push_row(
-                    &mut rows,
-                    kind,
-                    Some(i),
-                    label,
-                    LayerVerdict::NotEvaluated,
-                    why,
-                );
+                push_row(kind, Some(i), label, LayerVerdict::NotEvaluated, why);
                 continue;
             }
             let h = layer_hits(hits, kind, Some(i));
-            let text = sentence(kind, &label, h.clone(), req);
-            push_row(
-                &mut rows,
-                kind,
-                Some(i),
-                label,
-                verdict_of(outcome_of(h)),
-                text,
-            );
+            let text = sentence(kind, label, h.clone());
+            push_row(kind, Some(i), label, verdict_of(outcome_of(h)), text);
         }
     }
     for (i, p) in set.vpc_endpoint.iter().enumerate() {
-        let label = concat(&["VPC endpoint policy `", &p.name, "`"]);
+        let label = Label::VpcEndpoint(&p.name);
+        let kind = LayerKind::VpcEndpoint;
         if !p.enabled {
-            push_row(
-                &mut rows,
-                LayerKind::VpcEndpoint,
-                Some(i),
-                label,
-                LayerVerdict::NotEvaluated,
-                "switched off.".into(),
-            );
+            let off = Sentence::Fixed("switched off.");
+            push_row(kind, Some(i), label, LayerVerdict::NotEvaluated, off);
             continue;
         }
-        let h = layer_hits(hits, LayerKind::VpcEndpoint, Some(i));
-        let text = sentence(LayerKind::VpcEndpoint, &label, h.clone(), req);
-        push_row(
-            &mut rows,
-            LayerKind::VpcEndpoint,
-            Some(i),
-            label,
-            verdict_of(outcome_of(h)),
-            text,
-        );
+        let h = layer_hits(hits, kind, Some(i));
+        let text = sentence(kind, label, h.clone());
+        push_row(kind, Some(i), label, verdict_of(outcome_of(h)), text);
     }
 
     // Single layers.
@@ -334,35 +534,21 @@ pub(crate) fn explain_decision(
         (LayerKind::Session, summary.session),
     ];
     for (kind, outcome) in singles {
-        let label = Cow::Borrowed(kind.noun());
+        let label = Label::Noun(kind);
         let policies = layer_policies(set, kind, None);
         match outcome {
             Some(o) => {
-                let text = sentence(kind, &label, layer_hits(hits, kind, None), req);
-                push_row(&mut rows, kind, None, label, verdict_of(o), text);
+                let text = sentence(kind, label, layer_hits(hits, kind, None));
+                push_row(kind, None, label, verdict_of(o), text);
             }
             None if !policies.is_empty() => {
                 let why = not_evaluated_reason(kind, req, &part);
-                push_row(
-                    &mut rows,
-                    kind,
-                    None,
-                    label,
-                    LayerVerdict::NotEvaluated,
-                    why,
-                );
+                push_row(kind, None, label, LayerVerdict::NotEvaluated, why);
             }
             // The identity layer is shown even when empty: "no identity policy" is a reason.
             None if kind == LayerKind::Identity && part.identity => {
-                let text = sentence(kind, &label, layer_hits(&[], kind, None), req);
-                push_row(
-                    &mut rows,
-                    kind,
-                    None,
-                    label,
-                    LayerVerdict::ImplicitDeny,
-                    text,
-                );
+                let text = sentence(kind, label, layer_hits(&[], kind, None));
+                push_row(kind, None, label, LayerVerdict::ImplicitDeny, text);
             }
             None => {}
         }
@@ -370,20 +556,20 @@ pub(crate) fn explain_decision(
 
     let decision = decider.decision();
     let mut reasons = Vec::new();
-    let mut notes = req.notes.clone();
+    let mut notes = Vec::new();
     mark_decisive(&mut rows, decider);
     match decider {
         Decider::ExplicitDeny => {
             reasons.extend(
                 hits.iter()
                     .filter(|h| h.effect == Effect::Deny)
-                    .map(|h| hit_reason(h, " denies")),
+                    .map(|h| hit_reason(h, Verb::Denies)),
             );
         }
         Decider::NoAllow(..) | Decider::NoGrant(..) => {
             for row in rows.iter().filter(|r| r.decisive) {
-                reasons.push(Reason {
-                    policy: policy_names(layer_policies(set, row.kind, row.level)),
+                reasons.push(ReasonView {
+                    policy: PolicyNames::Layer(layer_policies(set, row.kind, row.level)),
                     kind: row.kind,
                     level: row.level,
                     statement: None,
@@ -397,7 +583,7 @@ pub(crate) fn explain_decision(
                 reasons.push(no_grant_reason(req, summary, decider));
             }
             if matches!(decider, Decider::NoAllow(LayerKind::Scp, _)) {
-                notes.push("AWS's error message calls a missing SCP Allow an \"explicit deny in a service control policy\"; no Deny statement matched, so iamsim reports ImplicitDeny (Q2).".into());
+                notes.push("AWS's error message calls a missing SCP Allow an \"explicit deny in a service control policy\"; no Deny statement matched, so iamsim reports ImplicitDeny (Q2).");
             }
         }
         _ => {
@@ -410,19 +596,20 @@ pub(crate) fn explain_decision(
                     .filter(|h| h.effect == Effect::Allow)
                     .filter(|h| decisive(h))
                     .filter(|h| !(decider == Decider::AllowedByResource && h.delegates_only()))
-                    .map(|h| hit_reason(h, " allows")),
+                    .map(|h| hit_reason(h, Verb::Allows)),
             );
             if decider == Decider::AllowedAsRoot {
-                reasons.push(Reason {
-                    policy: String::new(),
+                reasons.push(ReasonView {
+                    policy: PolicyNames::One(""),
                     kind: LayerKind::Identity,
                     level: None,
                     statement: None,
                     sid: None,
                     span: None,
                     effect: Some(Effect::Allow),
-                    message: "the root user has full access to its own account's resources (D9)."
-                        .into(),
+                    message: Sentence::Fixed(
+                        "the root user has full access to its own account's resources (D9).",
+                    ),
                 });
             }
         }
@@ -431,52 +618,60 @@ pub(crate) fn explain_decision(
         && summary.session.is_some_and(|s| !s.allowed)
         && matches!(req.class, PrincipalClass::RoleSession)
     {
-        notes.push("the resource-based policy names this session directly, so the session policy does not limit it (AWS's text; iam-simulate disagrees, Q1).".into());
+        notes.push("the resource-based policy names this session directly, so the session policy does not limit it (AWS's text; iam-simulate disagrees, Q1).");
     }
 
-    Brief {
+    DecisionView {
         decision,
         reasons,
-        layers: rows,
+        rows,
         notes,
     }
 }
 
-fn hit_reason(hit: &Hit, verb: &str) -> Reason {
-    Reason {
-        policy: hit.policy.name.clone(),
+fn hit_reason<'a>(hit: &Hit<'a>, verb: Verb) -> ReasonView<'a> {
+    ReasonView {
+        policy: PolicyNames::One(&hit.policy.name),
         kind: hit.policy.layer,
         level: hit.policy.level,
         statement: Some(hit.statement.index()),
-        sid: hit.statement.sid().map(str::to_string),
+        sid: hit.statement.sid(),
         span: Some(hit.statement.span()),
         effect: Some(hit.effect),
-        message: statement_sentence(hit, verb, |out| out.push_str(" the request.")),
+        message: Sentence::Statement {
+            hit: *hit,
+            verb,
+            names_request: false,
+        },
     }
 }
 
 /// An implicit deny whose deciding layer has no row (e.g. no resource policy at all).
-fn no_grant_reason(req: &PreparedRequest, summary: &Summary, decider: Decider) -> Reason {
+fn no_grant_reason(
+    req: &PreparedRequest,
+    summary: &Summary,
+    decider: Decider,
+) -> ReasonView<'static> {
     let message = match (req.class, decider) {
-        (PrincipalClass::Service, _) => "only a resource-based policy that names the service principal can grant it access (D7), and none does.".to_string(),
-        (PrincipalClass::Anonymous, _) => "only a resource-based policy with `Principal: \"*\"` can grant an anonymous request (D7), and none does.".to_string(),
-        _ if !summary.same_account => "the resource is in another account: its resource-based policy must allow this principal or its account as well as the identity-based policies (D5), and none does.".to_string(),
-        _ => "no policy allows the request.".to_string(),
+        (PrincipalClass::Service, _) => "only a resource-based policy that names the service principal can grant it access (D7), and none does.",
+        (PrincipalClass::Anonymous, _) => "only a resource-based policy with `Principal: \"*\"` can grant an anonymous request (D7), and none does.",
+        _ if !summary.same_account => "the resource is in another account: its resource-based policy must allow this principal or its account as well as the identity-based policies (D5), and none does.",
+        _ => "no policy allows the request.",
     };
-    Reason {
-        policy: String::new(),
+    ReasonView {
+        policy: PolicyNames::One(""),
         kind: LayerKind::Resource,
         level: None,
         statement: None,
         sid: None,
         span: None,
         effect: None,
-        message,
+        message: Sentence::Fixed(message),
     }
 }
 
 /// Marks the rows that decided the outcome.
-fn mark_decisive(rows: &mut [Layer], decider: Decider) {
+fn mark_decisive(rows: &mut [Row], decider: Decider) {
     let identity_path = [
         LayerKind::Identity,
         LayerKind::PermissionsBoundary,
@@ -502,21 +697,45 @@ fn mark_decisive(rows: &mut [Layer], decider: Decider) {
     }
 }
 
-/// Every statement's trace, and the context keys that otherwise-matching statements of
-/// participating layers look at and the request lacks.
-fn traces(
-    set: &PolicySet,
+/// Where the trace goes, policy by policy, statement by statement, as it is worked out: into
+/// the owned result's list, or written straight out.
+pub(crate) trait TraceSink<'a> {
+    /// The next policy; its statements follow.
+    fn policy(&mut self, policy: &'a PreparedPolicy, evaluated: bool);
+    /// The next statement of the last policy.
+    fn statement(&mut self, trace: StatementTrace);
+}
+
+impl<'a> TraceSink<'a> for Vec<PolicyTrace> {
+    fn policy(&mut self, policy: &'a PreparedPolicy, evaluated: bool) {
+        let statements = policy.compiled.as_ref().map_or(0, |c| c.statements().len());
+        self.push(PolicyTrace {
+            policy: policy.name.clone(),
+            kind: policy.layer,
+            level: policy.level,
+            evaluated,
+            statements: Vec::with_capacity(statements),
+        });
+    }
+
+    fn statement(&mut self, trace: StatementTrace) {
+        if let Some(policy) = self.last_mut() {
+            policy.statements.push(trace);
+        }
+    }
+}
+
+/// Every statement's trace, into `sink`; returns the context keys that otherwise-matching
+/// statements of participating layers look at and the request lacks.
+pub(crate) fn traces<'a>(
+    set: &'a PolicySet,
     req: &PreparedRequest,
     request: &PreparedMatch,
+    texts: &ExplainTexts,
     part: &Participation,
-) -> (Vec<PolicyTrace>, Vec<String>) {
-    let mut missing: Vec<String> = Vec::new();
-    let mut out = Vec::with_capacity(set.all().count());
-    // The resource comes shared from the request's match target, made once per request.
-    let texts = ExplainTexts {
-        action: SharedText::new(request.request.action),
-        resource: req.target.shared_resource(request.request.resource),
-    };
+    sink: &mut impl TraceSink<'a>,
+) -> Vec<Arc<str>> {
+    let mut missing: Vec<Arc<str>> = Vec::new();
     for policy in set.all() {
         let participates = policy.enabled
             && match policy.layer {
@@ -529,50 +748,41 @@ fn traces(
                 LayerKind::VpcEndpoint => part.vpc_endpoint,
             };
         let options = options_for(policy.layer, set, req);
-        // Each trace goes straight into the list; skipped statements are marked afterwards (a
-        // closure that changed a trace before returning it would move it once more).
-        let mut statements = policy
-            .compiled
-            .iter()
-            .flat_map(|c| c.statements())
-            .map(|s| s.explain_prepared(request, &texts, options))
-            .collect::<Vec<_>>();
-        for t in statements
-            .iter_mut()
-            .filter(|t| policy.is_skipped(t.index) && t.skipped.is_none())
-        {
-            t.skipped = Some(
-                "this statement has an error for this policy type (see diagnostics) and is skipped"
-                    .into(),
-            );
-            t.matched = false;
-        }
-        if participates {
-            for t in statements
-                .iter()
-                .filter(|t| t.skipped.is_none() && elements_match(t))
-            {
+        sink.policy(policy, participates);
+        for statement in policy.compiled.iter().flat_map(|c| c.statements()) {
+            let mut t = statement.explain_prepared(request, texts, options);
+            if policy.is_skipped(t.index) && t.skipped.is_none() {
+                t.skipped = Some(
+                    "this statement has an error for this policy type (see diagnostics) and is skipped"
+                        .into(),
+                );
+                t.matched = false;
+            }
+            if participates && t.skipped.is_none() && elements_match(&t) {
                 for key in &t.missing_keys {
                     if !missing.iter().any(|m| m.eq_ignore_ascii_case(key)) {
-                        missing.push(key.to_string());
+                        missing.push(Arc::clone(key));
                     }
                 }
             }
+            sink.statement(t);
         }
-        out.push(PolicyTrace {
-            policy: policy.name.clone(),
-            kind: policy.layer,
-            level: policy.level,
-            evaluated: participates,
-            statements,
-        });
     }
     missing.sort_by_key(|k| k.to_ascii_lowercase());
-    (out, missing)
+    missing
+}
+
+/// The request's action and resource as the trace's notes share them; the resource comes
+/// shared from the request's match target, made once per request.
+pub(crate) fn explain_texts(req: &PreparedRequest, request: &PreparedMatch) -> ExplainTexts {
+    ExplainTexts {
+        action: SharedText::new(request.request.action),
+        resource: req.target.shared_resource(request.request.resource),
+    }
 }
 
 /// Whether principal, action and resource matched, whatever the conditions said.
-fn elements_match(t: &crate::matching::StatementTrace) -> bool {
+fn elements_match(t: &StatementTrace) -> bool {
     [&t.principal, &t.action, &t.resource]
         .iter()
         .all(|e| e.as_ref().is_none_or(|e| e.matched))
@@ -652,6 +862,51 @@ mod tests {
 
     fn policy(name: &str, statements: Vec<Value>) -> Value {
         json!({"name": name, "document": {"Version": "2012-10-17", "Statement": statements}})
+    }
+
+    /// Gate labels, spelled for the owned result and into JSON, give what `format!` gives
+    /// (escaped as serde escapes it for JSON), for every level of every depth and for VPC
+    /// endpoint policy names that JSON escapes.
+    #[test]
+    fn labels_spell_what_format_spells() {
+        use super::super::write::JsonText;
+        use super::{Label, LayerKind};
+        let mut expected = Vec::new();
+        for (kind, short) in [(LayerKind::Scp, "SCP"), (LayerKind::Rcp, "RCP")] {
+            for levels in 1..13 {
+                for level in 0..levels {
+                    let place = if level == 0 {
+                        "organization root".to_string()
+                    } else if level + 1 == levels {
+                        "account".to_string()
+                    } else {
+                        format!("OU {level}")
+                    };
+                    let label = Label::Level {
+                        kind,
+                        level,
+                        levels,
+                    };
+                    expected.push((label, format!("{short} level {level} ({place})")));
+                }
+            }
+        }
+        for name in ["v", "a \"q\"\\ \u{1}ü", ""] {
+            let label = Label::VpcEndpoint(name);
+            expected.push((label, format!("VPC endpoint policy `{name}`")));
+        }
+        let noun = LayerKind::PermissionsBoundary;
+        expected.push((Label::Noun(noun), noun.noun().to_string()));
+        for (label, want) in expected {
+            assert_eq!(label.owned(), want);
+            let mut out = vec![b'"'];
+            label.spell(&mut JsonText(&mut out));
+            out.push(b'"');
+            assert_eq!(
+                String::from_utf8(out).ok(),
+                serde_json::to_string(&want).ok()
+            );
+        }
     }
 
     /// Every form of the layers' and reasons' sentences, built by concatenation, spells what

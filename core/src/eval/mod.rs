@@ -6,7 +6,9 @@
 //!   missing context keys ([`evaluate_owned`]: the same, moving the request's context into the
 //!   result);
 //! - [`evaluate_brief`]: the decision with reasons and per-layer verdicts, without the trace
-//!   (for the request matrix, [`matrix`]).
+//!   (for the request matrix, [`matrix`]);
+//! - [`write_evaluation_json`]: what [`evaluate_owned`] says, written as JSON straight into an
+//!   output buffer as it is worked out, without the owned result (the CLI's JSON Lines).
 
 mod context;
 mod explain;
@@ -39,6 +41,7 @@ pub use request::{EvalOptions, PreparedRequest};
 pub use result::*;
 pub use write::write_result_json;
 
+use crate::diagnostic::Diagnostic;
 use crate::matching::{
     Applies, CompiledStatement, MatchOptions, PreparedMatch, PrincipalMatchKind,
 };
@@ -322,7 +325,7 @@ pub fn decide(set: &PolicySet, req: &PreparedRequest) -> Decision {
 /// [`evaluate`] on every field they share.
 pub fn evaluate_brief(set: &PolicySet, req: &PreparedRequest) -> Brief {
     let d = decided(set, req);
-    layers::explain_decision(set, req, d.part, &d.summary, d.decider, &d.hits)
+    layers::explain_decision(set, req, d.part, &d.summary, d.decider, &d.hits).into_brief(req)
 }
 
 /// The decision with its explanation.
@@ -342,6 +345,46 @@ pub fn evaluate_owned(set: &PolicySet, req: PreparedRequest) -> EvaluationResult
     } = req;
     result.context = layers::into_context_entries(context, derived);
     result
+}
+
+/// As [`evaluate_owned`] then [`write_result_json`], the same bytes, without the owned result:
+/// the sentences, the trace's notes and the policies' names are written into `out` where they
+/// are worked out, borrowing the policies and the request. `extra` diagnostics follow the
+/// evaluation's (the scenario's own warnings).
+pub fn write_evaluation_json(
+    set: &PolicySet,
+    mut req: PreparedRequest,
+    extra: &[Diagnostic],
+    out: &mut Vec<u8>,
+) {
+    // The request's notes come last, after its context has moved out of it.
+    let request_notes = std::mem::take(&mut req.notes);
+    let d = decided(set, &req);
+    let view = layers::explain_decision(set, &req, d.part, &d.summary, d.decider, &d.hits);
+    // The request's texts are checked for escapes once, for the sentences and the notes.
+    let texts = layers::explain_texts(&req, &d.request);
+    write::write_decision(out, &view, layers::RequestWords::shared(&texts));
+    out.extend_from_slice(b",\"trace\":");
+    let mut trace = write::TraceWriter::new(out);
+    let missing = layers::traces(set, &req, &d.request, &texts, &d.part, &mut trace);
+    trace.finish();
+    let PreparedRequest {
+        context,
+        derived,
+        diagnostics,
+        ..
+    } = req;
+    let context = layers::into_context_entries(context, derived);
+    write::write_tail(
+        out,
+        &missing,
+        diagnostics.iter().chain(set.diagnostics()).chain(extra),
+        &context,
+        request_notes
+            .iter()
+            .map(String::as_str)
+            .chain(view.notes.iter().copied()),
+    );
 }
 
 /// Everything [`evaluate`] says but the context.

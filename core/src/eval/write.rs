@@ -5,8 +5,15 @@
 //! whole runs of plain bytes (found eight bytes at a time) instead of through serde's
 //! formatter, and numbers are written without `fmt`. `tests/result_writer.rs` checks the bytes
 //! against serde_json on every corpus result.
+//!
+//! The same pieces write an explanation that was never an owned result
+//! ([`super::write_evaluation_json`], the CLI's path): its decision view ([`write_decision`]),
+//! its trace as it is worked out ([`TraceWriter`]) and the rest ([`write_tail`]). The test
+//! `direct_writing_agrees_with_the_owned_results_bytes` checks that both give the same bytes.
 
 use super::context::DERIVED;
+use super::layers::{DecisionView, RequestWords, TraceSink};
+use super::prepare::PreparedPolicy;
 use super::result::{
     ContextEntry, ContextValues, Decision, EvaluationResult, Layer, LayerKind, LayerVerdict,
     PolicyTrace, Reason,
@@ -15,7 +22,7 @@ use crate::condition::ConditionTrace;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
-use crate::note::Note;
+use crate::note::{Note, Spell};
 use crate::policy::Effect;
 use crate::span::{Position, Span};
 
@@ -25,68 +32,247 @@ use crate::span::{Position, Span};
 /// its value, the closing quote with the next key, enum values with their keys), so most fields
 /// cost one copy of known length besides their escaped text.
 pub fn write_result_json(result: &EvaluationResult, out: &mut Vec<u8>) {
-    out.extend_from_slice(match result.decision {
-        Decision::Allow => b"{\"decision\":\"Allow\",\"reasons\":",
-        Decision::ExplicitDeny => b"{\"decision\":\"ExplicitDeny\",\"reasons\":",
-        Decision::ImplicitDeny => b"{\"decision\":\"ImplicitDeny\",\"reasons\":",
-    });
+    decision_head(out, result.decision);
     list(out, &result.reasons, reason);
     out.extend_from_slice(b",\"layers\":");
     list(out, &result.layers, layer);
     out.extend_from_slice(b",\"trace\":");
     list(out, &result.trace, policy_trace);
+    write_tail(
+        out,
+        &result.missing_context_keys,
+        result.diagnostics.iter(),
+        &result.context,
+        result.notes.iter().map(String::as_str),
+    );
+}
+
+/// `{"decision":"…","reasons":`
+fn decision_head(out: &mut Vec<u8>, decision: Decision) {
+    out.extend_from_slice(match decision {
+        Decision::Allow => b"{\"decision\":\"Allow\",\"reasons\":",
+        Decision::ExplicitDeny => b"{\"decision\":\"ExplicitDeny\",\"reasons\":",
+        Decision::ImplicitDeny => b"{\"decision\":\"ImplicitDeny\",\"reasons\":",
+    });
+}
+
+/// The decision, its reasons and its layers, their sentences spelled straight into `out`:
+/// the start of a result, up to `"trace"`.
+pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: RequestWords) {
+    decision_head(out, view.decision);
+    list(out, &view.reasons, |out, r| {
+        reason_fields(
+            out,
+            |out| r.policy.spell(&mut JsonText(out)),
+            (r.kind, r.level, r.statement),
+            r.sid,
+            r.span.as_ref(),
+            r.effect,
+            |out| r.message.spell(words, &mut JsonText(out)),
+        )
+    });
+    out.extend_from_slice(b",\"layers\":");
+    list(out, &view.rows, |out, l| {
+        layer_fields(
+            out,
+            (l.kind, l.level),
+            |out| l.label.spell(&mut JsonText(out)),
+            l.verdict,
+            |out| l.explanation.spell(words, &mut JsonText(out)),
+            l.decisive,
+        )
+    });
+}
+
+/// What follows the trace: the missing keys, the diagnostics, the context and the notes, and
+/// the result's closing brace.
+pub(crate) fn write_tail<'d, 'n, K: std::ops::Deref<Target = str>>(
+    out: &mut Vec<u8>,
+    missing: &[K],
+    diagnostics: impl Iterator<Item = &'d Diagnostic>,
+    context: &[ContextEntry],
+    mut notes: impl Iterator<Item = &'n str>,
+) {
     out.extend_from_slice(b",\"missingContextKeys\":");
-    strings(out, &result.missing_context_keys);
-    out.extend_from_slice(b",\"diagnostics\":");
-    list(out, &result.diagnostics, diagnostic);
-    out.extend_from_slice(b",\"context\":");
-    list(out, &result.context, context_entry);
-    if !result.notes.is_empty() {
-        out.extend_from_slice(b",\"notes\":");
-        strings(out, &result.notes);
+    strings(out, missing);
+    out.extend_from_slice(b",\"diagnostics\":[");
+    for (i, d) in diagnostics.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        diagnostic(out, d);
+    }
+    out.extend_from_slice(b"],\"context\":");
+    list(out, context, context_entry);
+    if let Some(first) = notes.next() {
+        out.extend_from_slice(b",\"notes\":[\"");
+        body(out, first);
+        for note in notes {
+            out.extend_from_slice(b"\",\"");
+            body(out, note);
+        }
+        out.extend_from_slice(b"\"]");
     }
     out.push(b'}');
 }
 
+/// A sentence spelled inside a JSON string: the input's texts escaped, fixed phrases copied.
+pub(crate) struct JsonText<'o>(pub &'o mut Vec<u8>);
+
+impl Spell for JsonText<'_> {
+    fn fixed(&mut self, phrase: &'static str) {
+        debug_assert!(
+            !crate::note::needs_escape(phrase),
+            "fixed phrases are copied as they are: {phrase}"
+        );
+        self.0.extend_from_slice(phrase.as_bytes());
+    }
+
+    fn text(&mut self, text: &str) {
+        body(self.0, text);
+    }
+
+    fn plain(&mut self, text: &str) {
+        debug_assert!(!crate::note::needs_escape(text));
+        self.0.extend_from_slice(text.as_bytes());
+    }
+
+    fn number(&mut self, n: usize) {
+        number(self.0, n as u64);
+    }
+}
+
+/// The trace written straight into the output, policy by policy, as it is worked out.
+pub(crate) struct TraceWriter<'o> {
+    out: &'o mut Vec<u8>,
+    policies: usize,
+    statements: usize,
+}
+
+impl<'o> TraceWriter<'o> {
+    /// Opens the trace's list.
+    pub fn new(out: &'o mut Vec<u8>) -> Self {
+        out.push(b'[');
+        TraceWriter {
+            out,
+            policies: 0,
+            statements: 0,
+        }
+    }
+
+    /// Closes the last policy and the list.
+    pub fn finish(self) {
+        if self.policies > 0 {
+            self.out.extend_from_slice(b"]}");
+        }
+        self.out.push(b']');
+    }
+}
+
+impl<'a> TraceSink<'a> for TraceWriter<'_> {
+    fn policy(&mut self, policy: &'a PreparedPolicy, evaluated: bool) {
+        if self.policies > 0 {
+            self.out.extend_from_slice(b"]},");
+        }
+        policy_trace_head(
+            self.out,
+            &policy.name,
+            (policy.layer, policy.level),
+            evaluated,
+        );
+        self.out.push(b'[');
+        self.policies += 1;
+        self.statements = 0;
+    }
+
+    fn statement(&mut self, trace: StatementTrace) {
+        if self.statements > 0 {
+            self.out.push(b',');
+        }
+        statement_trace(self.out, &trace);
+        self.statements += 1;
+    }
+}
+
 fn reason(out: &mut Vec<u8>, r: &Reason) {
+    reason_fields(
+        out,
+        |out| body(out, &r.policy),
+        (r.kind, r.level, r.statement),
+        r.sid.as_deref(),
+        r.span.as_ref(),
+        r.effect,
+        |out| body(out, &r.message),
+    );
+}
+
+/// A reason's object; `policy` and `message` write their texts' escaped bodies.
+fn reason_fields(
+    out: &mut Vec<u8>,
+    policy: impl FnOnce(&mut Vec<u8>),
+    (kind, level, statement): (LayerKind, Option<usize>, Option<usize>),
+    sid: Option<&str>,
+    at: Option<&Span>,
+    effect: Option<Effect>,
+    message: impl FnOnce(&mut Vec<u8>),
+) {
     out.extend_from_slice(b"{\"policy\":\"");
-    body(out, &r.policy);
+    policy(out);
     out.extend_from_slice(b"\",");
-    layer_type(out, r.kind);
-    optional_number(out, b",\"level\":", r.level);
-    optional_number(out, b",\"statement\":", r.statement);
-    if let Some(sid) = &r.sid {
+    layer_type(out, kind);
+    optional_number(out, b",\"level\":", level);
+    optional_number(out, b",\"statement\":", statement);
+    if let Some(sid) = sid {
         out.extend_from_slice(b",\"sid\":\"");
         body(out, sid);
         out.push(b'"');
     }
-    if let Some(s) = &r.span {
+    if let Some(s) = at {
         out.extend_from_slice(b",\"span\":");
         span(out, s);
     }
-    match r.effect {
+    match effect {
         Some(Effect::Allow) => out.extend_from_slice(b",\"effect\":\"Allow\",\"message\":\""),
         Some(Effect::Deny) => out.extend_from_slice(b",\"effect\":\"Deny\",\"message\":\""),
         None => out.extend_from_slice(b",\"message\":\""),
     }
-    body(out, &r.message);
+    message(out);
     out.extend_from_slice(b"\"}");
 }
 
 fn layer(out: &mut Vec<u8>, l: &Layer) {
+    layer_fields(
+        out,
+        (l.kind, l.level),
+        |out| fixed_or_body(out, &l.label, std::iter::once(l.kind.noun())),
+        l.verdict,
+        |out| body(out, &l.explanation),
+        l.decisive,
+    );
+}
+
+/// A layer's object; `label` and `explanation` write their texts' escaped bodies.
+fn layer_fields(
+    out: &mut Vec<u8>,
+    (kind, level): (LayerKind, Option<usize>),
+    label: impl FnOnce(&mut Vec<u8>),
+    verdict: LayerVerdict,
+    explanation: impl FnOnce(&mut Vec<u8>),
+    decisive: bool,
+) {
     out.push(b'{');
-    layer_type(out, l.kind);
-    optional_number(out, b",\"level\":", l.level);
+    layer_type(out, kind);
+    optional_number(out, b",\"level\":", level);
     out.extend_from_slice(b",\"label\":\"");
-    fixed_or_body(out, &l.label, std::iter::once(l.kind.noun()));
-    out.extend_from_slice(match l.verdict {
+    label(out);
+    out.extend_from_slice(match verdict {
         LayerVerdict::Allow => b"\",\"verdict\":\"Allow\",\"explanation\":\"",
         LayerVerdict::ExplicitDeny => b"\",\"verdict\":\"ExplicitDeny\",\"explanation\":\"",
         LayerVerdict::ImplicitDeny => b"\",\"verdict\":\"ImplicitDeny\",\"explanation\":\"",
         LayerVerdict::NotEvaluated => b"\",\"verdict\":\"NotEvaluated\",\"explanation\":\"",
     });
-    body(out, &l.explanation);
-    out.extend_from_slice(if l.decisive {
+    explanation(out);
+    out.extend_from_slice(if decisive {
         b"\",\"decisive\":true}"
     } else {
         b"\",\"decisive\":false}"
@@ -94,18 +280,28 @@ fn layer(out: &mut Vec<u8>, l: &Layer) {
 }
 
 fn policy_trace(out: &mut Vec<u8>, p: &PolicyTrace) {
+    policy_trace_head(out, &p.policy, (p.kind, p.level), p.evaluated);
+    list(out, &p.statements, statement_trace);
+    out.push(b'}');
+}
+
+/// A policy's trace up to its statements' list.
+fn policy_trace_head(
+    out: &mut Vec<u8>,
+    name: &str,
+    (kind, level): (LayerKind, Option<usize>),
+    evaluated: bool,
+) {
     out.extend_from_slice(b"{\"policy\":\"");
-    body(out, &p.policy);
+    body(out, name);
     out.extend_from_slice(b"\",");
-    layer_type(out, p.kind);
-    optional_number(out, b",\"level\":", p.level);
-    out.extend_from_slice(if p.evaluated {
+    layer_type(out, kind);
+    optional_number(out, b",\"level\":", level);
+    out.extend_from_slice(if evaluated {
         b",\"evaluated\":true,\"statements\":"
     } else {
         b",\"evaluated\":false,\"statements\":"
     });
-    list(out, &p.statements, statement_trace);
-    out.push(b'}');
 }
 
 fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {

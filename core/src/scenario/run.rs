@@ -2,8 +2,8 @@
 
 use super::{RequestSpec, Scenario};
 use crate::eval::{
-    evaluate_owned, infer_resource_kind, Decision, EvalOptions, EvaluationResult, PolicySet,
-    PreparedRequest,
+    evaluate_owned, infer_resource_kind, write_evaluation_json, Decision, EvalOptions,
+    EvaluationResult, PolicySet, PreparedRequest,
 };
 use crate::policy::ResourceKind;
 
@@ -33,6 +33,15 @@ impl<'s> PreparedScenario<'s> {
             .diagnostics
             .extend(self.scenario.unknown_field_warnings());
         result
+    }
+
+    /// [`Self::evaluate`]'s result as one line of JSON (no newline), the bytes
+    /// `write_result_json` gives, written straight into `out` without the owned result (the
+    /// CLI's JSON Lines).
+    pub fn write_json(&self, request: &RequestSpec, options: &EvalOptions, out: &mut Vec<u8>) {
+        let req = PreparedRequest::prepare(request, options);
+        let warnings = self.scenario.unknown_field_warnings();
+        write_evaluation_json(&self.policies, req, &warnings, out);
     }
 }
 
