@@ -3,8 +3,8 @@
 //! Three kinds of thread share the work. A reader cuts the input into work items: chunks of
 //! whole JSON Lines as they are read (see [`input`]), or batches of scenarios when the input is a
 //! JSON array or one scenario, read whole first. Workers read, evaluate and render one item each
-//! into a byte buffer (results through `write_result_json`, serde_json's exact bytes without
-//! serde's cost). The main thread writes the buffers in input order as they arrive. So reading,
+//! into a byte buffer (each result written as it is worked out, `PreparedScenario::write_json`:
+//! serde_json's exact bytes without serde's cost or an owned result). The main thread writes the buffers in input order as they arrive. So reading,
 //! evaluating and writing overlap on every core, evaluation starts with the first chunk, and
 //! output starts before the last scenario is evaluated. Buffers go back to a pool once used: the
 //! run touches a few buffers' worth of fresh memory, not its whole input and output (the kernel
