@@ -13,17 +13,28 @@ const MAX_NUMBER_DIGITS: usize = 18;
 /// A string a reader expects (an object key of the grammar, an `Effect`), compared in place —
 /// the name and its closing quote in one sixteen-byte test — instead of searching for the end
 /// of the string: most keys of a scenario line are the grammar's names.
-pub(crate) struct KnownName {
+///
+/// A name carries a tag, what the reader makes of it (an element, an effect), so that a name
+/// recognised by the test is not told apart again by comparing strings.
+pub(crate) struct KnownName<T = ()> {
     name: &'static str,
     /// The name's bytes and the closing quote, little-endian, and the mask of those bytes.
     pattern: u128,
     mask: u128,
+    tag: T,
 }
 
 impl KnownName {
+    /// An untagged name; see [`KnownName::tagged`].
+    pub(crate) const fn new(name: &'static str) -> Self {
+        KnownName::tagged(name, ())
+    }
+}
+
+impl<T: Copy> KnownName<T> {
     /// `name` must be at most 15 bytes with nothing JSON escapes (checked when compiling, as
     /// the keys are constants): then text equal to the name and a quote is exactly that string.
-    pub(crate) const fn new(name: &'static str) -> Self {
+    pub(crate) const fn tagged(name: &'static str, tag: T) -> Self {
         let bytes = name.as_bytes();
         assert!(
             bytes.len() < 16,
@@ -50,7 +61,22 @@ impl KnownName {
             name,
             pattern,
             mask,
+            tag,
         }
+    }
+
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub(crate) fn tag(&self) -> T {
+        self.tag
+    }
+
+    /// The name of `names` that `text` spells (a name read as a string: escaped, or too near
+    /// the end of the text for the in-place test).
+    pub(crate) fn find<'k>(names: &'k [KnownName<T>], text: &str) -> Option<&'k KnownName<T>> {
+        names.iter().find(|known| known.name == text)
     }
 }
 
@@ -166,7 +192,10 @@ impl<'a> Scanner<'a> {
     /// its quotes; `None` (nothing consumed but whitespace) for any other text, an escaped
     /// spelling or fewer than sixteen bytes left, which [`Scanner::string`] then reads.
     #[inline]
-    pub(crate) fn known_name(&mut self, keys: &[KnownName]) -> Option<&'static str> {
+    pub(crate) fn known_name<'k, T: Copy>(
+        &mut self,
+        keys: &'k [KnownName<T>],
+    ) -> Option<&'k KnownName<T>> {
         if self.peek() != Some(b'"') {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
@@ -177,15 +206,15 @@ impl<'a> Scanner<'a> {
         let word = u128::from_le_bytes(*after_quote.first_chunk::<16>()?);
         let key = keys.iter().find(|key| word & key.mask == key.pattern)?;
         self.pos += key.name.len() + 2;
-        Some(key.name)
+        Some(key)
     }
 
     /// A key read by [`Scanner::known_name`] when it is one of `keys`, else by
     /// [`Scanner::string`].
     #[inline]
-    pub(crate) fn key(&mut self, keys: &[KnownName]) -> Option<Cow<'a, str>> {
+    pub(crate) fn key<T: Copy>(&mut self, keys: &[KnownName<T>]) -> Option<Cow<'a, str>> {
         match self.known_name(keys) {
-            Some(name) => Some(Cow::Borrowed(name)),
+            Some(known) => Some(Cow::Borrowed(known.name)),
             None => self.string(),
         }
     }
@@ -377,7 +406,7 @@ mod tests {
             let mut plain = Scanner::new(text);
             let string = plain.string();
             let mut known = Scanner::new(text);
-            match known.known_name(&KEYS) {
+            match known.known_name(&KEYS).map(KnownName::name) {
                 Some(name) => {
                     found += 1;
                     assert_eq!(string.as_deref(), Some(name), "{text}");
