@@ -24,13 +24,6 @@ pub(crate) struct KnownName<T = ()> {
     tag: T,
 }
 
-impl KnownName {
-    /// An untagged name; see [`KnownName::tagged`].
-    pub(crate) const fn new(name: &'static str) -> Self {
-        KnownName::tagged(name, ())
-    }
-}
-
 impl<T: Copy> KnownName<T> {
     /// `name` must be at most 15 bytes with nothing JSON escapes (checked when compiling, as
     /// the keys are constants): then text equal to the name and a quote is exactly that string.
@@ -210,12 +203,18 @@ impl<'a> Scanner<'a> {
     }
 
     /// A key read by [`Scanner::known_name`] when it is one of `keys`, else by
-    /// [`Scanner::string`].
+    /// [`Scanner::string`], with the tag of the name of `keys` it spells, if any.
     #[inline]
-    pub(crate) fn key<T: Copy>(&mut self, keys: &[KnownName<T>]) -> Option<Cow<'a, str>> {
+    pub(crate) fn key<T: Copy>(
+        &mut self,
+        keys: &[KnownName<T>],
+    ) -> Option<(Option<T>, Cow<'a, str>)> {
         match self.known_name(keys) {
-            Some(known) => Some(Cow::Borrowed(known.name)),
-            None => self.string(),
+            Some(known) => Some((Some(known.tag), Cow::Borrowed(known.name))),
+            None => {
+                let text = self.string()?;
+                Some((KnownName::find(keys, &text).map(KnownName::tag), text))
+            }
         }
     }
 
@@ -368,13 +367,16 @@ pub(crate) fn is_plain_integer(number: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// A name is recognised in place exactly when it is written plainly with room for the
+    /// test after it, and read as a key it gives the string's text and the tag of the name the
+    /// text spells (however it was read).
     #[test]
     fn known_names_read_like_strings() {
-        const KEYS: [KnownName; 4] = [
-            KnownName::new("Effect"),
-            KnownName::new("Eff"),
-            KnownName::new("format"),
-            KnownName::new("StringNotEquals"),
+        const KEYS: [KnownName<usize>; 4] = [
+            KnownName::tagged("Effect", 0),
+            KnownName::tagged("Eff", 1),
+            KnownName::tagged("format", 2),
+            KnownName::tagged("StringNotEquals", 3),
         ];
         let names = ["Effect", "Eff", "format", "StringNotEquals", "E", ""];
         // Each name as written, escaped, cut short, run on, in another case, with and without
@@ -423,8 +425,13 @@ mod tests {
                 }
             }
             let mut via_key = Scanner::new(text);
-            assert_eq!(via_key.key(&KEYS), string, "{text}");
+            let (tag, key) = via_key.key(&KEYS).unzip();
+            assert_eq!(key, string, "{text}");
             assert_eq!(via_key.offset(), plain.offset(), "{text}");
+            let spelled = string
+                .as_deref()
+                .and_then(|s| names[..4].iter().position(|name| *name == s));
+            assert_eq!(tag.flatten(), spelled, "{text}");
         }
         assert!(found >= 8, "only {found} known keys found");
     }
