@@ -133,6 +133,12 @@ const ANY_KEYS: &[KnownName] = &[];
 /// Most members of an object read here: a statement has at most nine elements.
 const MAX_MEMBERS: usize = 16;
 
+/// A member's span, from its key to the end of its value: the key is written first, so this is
+/// `key.span.cover(value)` without comparing positions.
+fn member_span<K>(key: &Spanned<K>, value: Span) -> Span {
+    Span::new(key.span.start, value.end)
+}
+
 /// Marks `bit` in `seen`; `None` when it was already there (a repeated or conflicting element).
 fn first(seen: &mut u32, bit: u32) -> Option<()> {
     if *seen & bit != 0 {
@@ -378,7 +384,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                     let element = Some(StringElement {
                         negated,
                         values,
-                        span: key.span.cover(span),
+                        span: member_span(&key, span),
                     });
                     if is_action {
                         statement.action = element;
@@ -394,7 +400,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                     let span = r.object(depth + 1, true, ANY_KEYS, |r, _, operator| {
                         r.condition_operator(operator, depth + 2, conditions)
                     })?;
-                    statement.condition_span = Some(key.span.cover(span));
+                    statement.condition_span = Some(member_span(&key, span));
                 }
             }
             Some(())
@@ -421,7 +427,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
             };
             entries.push(ConditionEntry {
                 operator: operator.clone(),
-                span: key.span.cover(span),
+                span: member_span(&key, span),
                 key: Spanned::new(PolicyStr::from(&*key.value), key.span),
                 values,
             });
