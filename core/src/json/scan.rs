@@ -13,17 +13,21 @@ const MAX_NUMBER_DIGITS: usize = 18;
 /// A string a reader expects (an object key of the grammar, an `Effect`), compared in place —
 /// the name and its closing quote in one sixteen-byte test — instead of searching for the end
 /// of the string: most keys of a scenario line are the grammar's names.
-pub(crate) struct KnownName {
+///
+/// A name carries a tag, what the reader makes of it (an element, an effect), so that a name
+/// recognised by the test is not told apart again by comparing strings.
+pub(crate) struct KnownName<T = ()> {
     name: &'static str,
     /// The name's bytes and the closing quote, little-endian, and the mask of those bytes.
     pattern: u128,
     mask: u128,
+    tag: T,
 }
 
-impl KnownName {
+impl<T: Copy> KnownName<T> {
     /// `name` must be at most 15 bytes with nothing JSON escapes (checked when compiling, as
     /// the keys are constants): then text equal to the name and a quote is exactly that string.
-    pub(crate) const fn new(name: &'static str) -> Self {
+    pub(crate) const fn tagged(name: &'static str, tag: T) -> Self {
         let bytes = name.as_bytes();
         assert!(
             bytes.len() < 16,
@@ -50,7 +54,22 @@ impl KnownName {
             name,
             pattern,
             mask,
+            tag,
         }
+    }
+
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub(crate) fn tag(&self) -> T {
+        self.tag
+    }
+
+    /// The name of `names` that `text` spells (a name read as a string: escaped, or too near
+    /// the end of the text for the in-place test).
+    pub(crate) fn find<'k>(names: &'k [KnownName<T>], text: &str) -> Option<&'k KnownName<T>> {
+        names.iter().find(|known| known.name == text)
     }
 }
 
@@ -166,7 +185,10 @@ impl<'a> Scanner<'a> {
     /// its quotes; `None` (nothing consumed but whitespace) for any other text, an escaped
     /// spelling or fewer than sixteen bytes left, which [`Scanner::string`] then reads.
     #[inline]
-    pub(crate) fn known_name(&mut self, keys: &[KnownName]) -> Option<&'static str> {
+    pub(crate) fn known_name<'k, T: Copy>(
+        &mut self,
+        keys: &'k [KnownName<T>],
+    ) -> Option<&'k KnownName<T>> {
         if self.peek() != Some(b'"') {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
@@ -177,16 +199,22 @@ impl<'a> Scanner<'a> {
         let word = u128::from_le_bytes(*after_quote.first_chunk::<16>()?);
         let key = keys.iter().find(|key| word & key.mask == key.pattern)?;
         self.pos += key.name.len() + 2;
-        Some(key.name)
+        Some(key)
     }
 
     /// A key read by [`Scanner::known_name`] when it is one of `keys`, else by
-    /// [`Scanner::string`].
+    /// [`Scanner::string`], with the tag of the name of `keys` it spells, if any.
     #[inline]
-    pub(crate) fn key(&mut self, keys: &[KnownName]) -> Option<Cow<'a, str>> {
+    pub(crate) fn key<T: Copy>(
+        &mut self,
+        keys: &[KnownName<T>],
+    ) -> Option<(Option<T>, Cow<'a, str>)> {
         match self.known_name(keys) {
-            Some(name) => Some(Cow::Borrowed(name)),
-            None => self.string(),
+            Some(known) => Some((Some(known.tag), Cow::Borrowed(known.name))),
+            None => {
+                let text = self.string()?;
+                Some((KnownName::find(keys, &text).map(KnownName::tag), text))
+            }
         }
     }
 
@@ -339,13 +367,16 @@ pub(crate) fn is_plain_integer(number: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// A name is recognised in place exactly when it is written plainly with room for the
+    /// test after it, and read as a key it gives the string's text and the tag of the name the
+    /// text spells (however it was read).
     #[test]
     fn known_names_read_like_strings() {
-        const KEYS: [KnownName; 4] = [
-            KnownName::new("Effect"),
-            KnownName::new("Eff"),
-            KnownName::new("format"),
-            KnownName::new("StringNotEquals"),
+        const KEYS: [KnownName<usize>; 4] = [
+            KnownName::tagged("Effect", 0),
+            KnownName::tagged("Eff", 1),
+            KnownName::tagged("format", 2),
+            KnownName::tagged("StringNotEquals", 3),
         ];
         let names = ["Effect", "Eff", "format", "StringNotEquals", "E", ""];
         // Each name as written, escaped, cut short, run on, in another case, with and without
@@ -377,7 +408,7 @@ mod tests {
             let mut plain = Scanner::new(text);
             let string = plain.string();
             let mut known = Scanner::new(text);
-            match known.known_name(&KEYS) {
+            match known.known_name(&KEYS).map(KnownName::name) {
                 Some(name) => {
                     found += 1;
                     assert_eq!(string.as_deref(), Some(name), "{text}");
@@ -394,8 +425,13 @@ mod tests {
                 }
             }
             let mut via_key = Scanner::new(text);
-            assert_eq!(via_key.key(&KEYS), string, "{text}");
+            let (tag, key) = via_key.key(&KEYS).unzip();
+            assert_eq!(key, string, "{text}");
             assert_eq!(via_key.offset(), plain.offset(), "{text}");
+            let spelled = string
+                .as_deref()
+                .and_then(|s| names[..4].iter().position(|name| *name == s));
+            assert_eq!(tag.flatten(), spelled, "{text}");
         }
         assert!(found >= 8, "only {found} known keys found");
     }

@@ -51,23 +51,71 @@ pub(super) fn written_text(source: &str) -> Option<String> {
 }
 
 /// The values `Version` and `Effect` take.
-const VERSIONS: [KnownName; 2] = [KnownName::new("2012-10-17"), KnownName::new("2008-10-17")];
-const EFFECTS: [KnownName; 2] = [KnownName::new("Allow"), KnownName::new("Deny")];
+const VERSIONS: [KnownName<PolicyVersion>; 2] = [
+    KnownName::tagged("2012-10-17", PolicyVersion::V2012_10_17),
+    KnownName::tagged("2008-10-17", PolicyVersion::V2008_10_17),
+];
+const EFFECTS: [KnownName<Effect>; 2] = [
+    KnownName::tagged("Allow", Effect::Allow),
+    KnownName::tagged("Deny", Effect::Deny),
+];
+
+/// A policy's members.
+#[derive(Clone, Copy)]
+enum PolicyKey {
+    Version,
+    Statement,
+    Id,
+}
+
+/// A statement's members: `Action`, `NotAction`, `Resource` and `NotResource` are one
+/// string element each, told apart by their two flags.
+#[derive(Clone, Copy)]
+enum StatementKey {
+    Sid,
+    Effect,
+    Strings { action: bool, negated: bool },
+    Condition,
+}
 
 /// The names of a policy's members and of a statement's, most frequent first.
-const POLICY_KEYS: [KnownName; 3] = [
-    KnownName::new("Version"),
-    KnownName::new("Statement"),
-    KnownName::new("Id"),
+const POLICY_KEYS: [KnownName<PolicyKey>; 3] = [
+    KnownName::tagged("Version", PolicyKey::Version),
+    KnownName::tagged("Statement", PolicyKey::Statement),
+    KnownName::tagged("Id", PolicyKey::Id),
 ];
-const STATEMENT_KEYS: [KnownName; 7] = [
-    KnownName::new("Effect"),
-    KnownName::new("Action"),
-    KnownName::new("Resource"),
-    KnownName::new("Sid"),
-    KnownName::new("Condition"),
-    KnownName::new("NotAction"),
-    KnownName::new("NotResource"),
+const STATEMENT_KEYS: [KnownName<StatementKey>; 7] = [
+    KnownName::tagged("Effect", StatementKey::Effect),
+    KnownName::tagged(
+        "Action",
+        StatementKey::Strings {
+            action: true,
+            negated: false,
+        },
+    ),
+    KnownName::tagged(
+        "Resource",
+        StatementKey::Strings {
+            action: false,
+            negated: false,
+        },
+    ),
+    KnownName::tagged("Sid", StatementKey::Sid),
+    KnownName::tagged("Condition", StatementKey::Condition),
+    KnownName::tagged(
+        "NotAction",
+        StatementKey::Strings {
+            action: true,
+            negated: true,
+        },
+    ),
+    KnownName::tagged(
+        "NotResource",
+        StatementKey::Strings {
+            action: false,
+            negated: true,
+        },
+    ),
 ];
 
 struct PlainReader<'s, 'a, S> {
@@ -79,8 +127,17 @@ struct PlainReader<'s, 'a, S> {
 /// written.
 type Key<'a> = Spanned<Cow<'a, str>>;
 
+/// The names of an object whose keys are any text (a `Condition` block's operators and keys).
+const ANY_KEYS: &[KnownName] = &[];
+
 /// Most members of an object read here: a statement has at most nine elements.
 const MAX_MEMBERS: usize = 16;
+
+/// A member's span, from its key to the end of its value: the key is written first, so this is
+/// `key.span.cover(value)` without comparing positions.
+fn member_span<K>(key: &Spanned<K>, value: Span) -> Span {
+    Span::new(key.span.start, value.end)
+}
 
 /// Marks `bit` in `seen`; `None` when it was already there (a repeated or conflicting element).
 fn first(seen: &mut u32, bit: u32) -> Option<()> {
@@ -92,15 +149,15 @@ fn first(seen: &mut u32, bit: u32) -> Option<()> {
 }
 
 impl<'a, S: Sink> PlainReader<'_, 'a, S> {
-    /// An object at `depth`, each member read by `member` given its key; returns its span.
-    /// `any_keys` when the caller does not know the keys (and so does not catch a repeated
-    /// one itself).
-    fn object(
+    /// An object at `depth`, each member read by `member` given its key and the tag of the
+    /// name of `names` it is, if any; returns its span. `any_keys` when the caller does not
+    /// know the keys (and so does not catch a repeated one itself).
+    fn object<T: Copy>(
         &mut self,
         depth: usize,
         any_keys: bool,
-        names: &[KnownName],
-        mut member: impl FnMut(&mut Self, Key<'a>) -> Option<()>,
+        names: &[KnownName<T>],
+        mut member: impl FnMut(&mut Self, Option<T>, Key<'a>) -> Option<()>,
     ) -> Option<Span> {
         if depth >= MAX_DEPTH || !self.s.eat(b'{') {
             return None;
@@ -112,10 +169,15 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         let mut count = 0;
         if !self.s.eat(b'}') {
             loop {
-                // A grammar's name is ASCII; another key is read knowing whether it is.
-                let (key, ascii) = match self.s.known_name(names) {
-                    Some(name) => (Cow::Borrowed(name), true),
-                    None => self.s.string_and_ascii()?,
+                // A grammar's name is ASCII; another key is read knowing whether it is (and
+                // may still spell a name: escaped, or too near the end for the in-place test).
+                let (key, ascii, tag) = match self.s.known_name(names) {
+                    Some(known) => (Cow::Borrowed(known.name()), true, Some(known.tag())),
+                    None => {
+                        let (key, ascii) = self.s.string_and_ascii()?;
+                        let tag = KnownName::find(names, &key).map(KnownName::tag);
+                        (key, ascii, tag)
+                    }
                 };
                 if count >= MAX_MEMBERS || !self.s.eat(b':') {
                     return None;
@@ -137,7 +199,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                     }
                     *keys.get_mut(count)? = text;
                 }
-                member(self, Spanned::new(key, span))?;
+                member(self, tag, Spanned::new(key, span))?;
                 count += 1;
                 if self.s.eat(b'}') {
                     break;
@@ -195,12 +257,16 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         Some(Spanned::new(text, span))
     }
 
-    /// A string expected to be one of `names` (any other is read as text, for the caller to
-    /// refuse or take as it is spelled).
-    fn one_of(&mut self, names: &[KnownName]) -> Option<Spanned<Cow<'a, str>>> {
+    /// The tag of the one of `names` that the string at the cursor spells, and where it was
+    /// written; `None` for any other string.
+    fn one_of<T: Copy>(&mut self, names: &[KnownName<T>]) -> Option<Spanned<T>> {
         match self.s.known_name(names) {
-            Some(name) => Some(Spanned::new(Cow::Borrowed(name), self.w.ascii_string(name))),
-            None => self.text(),
+            Some(known) => Some(Spanned::new(known.tag(), self.w.ascii_string(known.name()))),
+            None => {
+                let text = self.text()?;
+                let known = KnownName::find(names, &text.value)?;
+                Some(Spanned::new(known.tag(), text.span))
+            }
         }
     }
 
@@ -253,24 +319,20 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
             span: Span::default(),
         };
         let mut seen = 0;
-        policy.span = self.object(0, false, &POLICY_KEYS, |r, key| match &*key.value {
-            "Version" => {
+        policy.span = self.object(0, false, &POLICY_KEYS, |r, key, _| match key? {
+            PolicyKey::Version => {
                 first(&mut seen, 1)?;
                 let version = r.one_of(&VERSIONS)?;
-                policy.version = match &*version.value {
-                    "2012-10-17" => PolicyVersion::V2012_10_17,
-                    "2008-10-17" => PolicyVersion::V2008_10_17,
-                    _ => return None,
-                };
+                policy.version = version.value;
                 policy.version_span = Some(version.span);
                 Some(())
             }
-            "Id" => {
+            PolicyKey::Id => {
                 first(&mut seen, 2)?;
                 policy.id = Some(r.string()?);
                 Some(())
             }
-            "Statement" => {
+            PolicyKey::Statement => {
                 first(&mut seen, 4)?;
                 // Sized at once rather than grown from empty by the first push.
                 let statements = &mut policy.statements;
@@ -283,7 +345,6 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 }
                 Some(())
             }
-            _ => None,
         })?;
         (seen & 4 != 0).then_some(policy)
     }
@@ -304,32 +365,26 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         statements.push(empty_statement(index, Span::default()));
         let statement = statements.last_mut()?;
         let mut seen = 0;
-        statement.span = self.object(depth, false, &STATEMENT_KEYS, |r, key| {
-            let name = &*key.value;
-            match name {
-                "Sid" => {
+        statement.span = self.object(depth, false, &STATEMENT_KEYS, |r, name, key| {
+            match name? {
+                StatementKey::Sid => {
                     first(&mut seen, SID)?;
                     statement.sid = Some(r.string()?);
                 }
-                "Effect" => {
+                StatementKey::Effect => {
                     first(&mut seen, EFFECT)?;
-                    let effect = r.one_of(&EFFECTS)?;
-                    let value = match &*effect.value {
-                        "Allow" => Effect::Allow,
-                        "Deny" => Effect::Deny,
-                        _ => return None,
-                    };
-                    statement.effect = Some(Spanned::new(value, effect.span));
+                    statement.effect = Some(r.one_of(&EFFECTS)?);
                 }
-                "Action" | "NotAction" | "Resource" | "NotResource" => {
-                    let is_action = name.ends_with("Action");
+                StatementKey::Strings {
+                    action: is_action,
+                    negated,
+                } => {
                     first(&mut seen, if is_action { ACTION } else { RESOURCE })?;
-                    let negated = name.starts_with("Not");
                     let (values, span) = r.strings(depth + 1)?;
                     let element = Some(StringElement {
                         negated,
                         values,
-                        span: key.span.cover(span),
+                        span: member_span(&key, span),
                     });
                     if is_action {
                         statement.action = element;
@@ -337,17 +392,16 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                         statement.resource = element;
                     }
                 }
-                "Condition" => {
+                StatementKey::Condition => {
                     first(&mut seen, CONDITION)?;
                     let conditions = &mut statement.conditions;
                     // Sized at once rather than grown from empty by the first push.
                     *conditions = Vec::with_capacity(4);
-                    let span = r.object(depth + 1, true, &[], |r, operator| {
+                    let span = r.object(depth + 1, true, ANY_KEYS, |r, _, operator| {
                         r.condition_operator(operator, depth + 2, conditions)
                     })?;
-                    statement.condition_span = Some(key.span.cover(span));
+                    statement.condition_span = Some(member_span(&key, span));
                 }
-                _ => return None,
             }
             Some(())
         })?;
@@ -362,7 +416,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         entries: &mut Vec<ConditionEntry>,
     ) -> Option<()> {
         let operator = Spanned::new(Operator::parse(&operator.value).ok()?, operator.span);
-        self.object(depth, true, &[], |r, key| {
+        self.object(depth, true, ANY_KEYS, |r, _, key| {
             let (values, span) = if r.at_array() {
                 let (values, span) = r.array(depth + 1, |r, _| r.scalar())?;
                 (values.into(), span)
@@ -373,7 +427,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
             };
             entries.push(ConditionEntry {
                 operator: operator.clone(),
-                span: key.span.cover(span),
+                span: member_span(&key, span),
                 key: Spanned::new(PolicyStr::from(&*key.value), key.span),
                 values,
             });

@@ -51,44 +51,94 @@ pub(super) fn empty_scenario() -> Scenario {
     }
 }
 
-/// The names of each object's members, most frequent first (`permissionsBoundary` is too long
-/// to compare in place and is read as any other string).
-const SCENARIO_KEYS: [KnownName; 7] = [
-    KnownName::new("format"),
-    KnownName::new("policies"),
-    KnownName::new("request"),
-    KnownName::new("name"),
-    KnownName::new("description"),
-    KnownName::new("expect"),
-    KnownName::new("tests"),
+/// The members of each object the reader builds; any other key is kept as an unknown member.
+#[derive(Clone, Copy)]
+enum ScenarioKey {
+    Format,
+    Name,
+    Description,
+    Policies,
+    Request,
+    Expect,
+    Tests,
+}
+
+#[derive(Clone, Copy)]
+enum PoliciesKey {
+    Identity,
+    /// Too long to compare in place: recognised once read as a string.
+    PermissionsBoundary,
+    Session,
+    Resource,
+    Scp,
+    Rcp,
+    VpcEndpoint,
+}
+
+#[derive(Clone, Copy)]
+enum NamedPolicyKey {
+    Name,
+    Document,
+    Enabled,
+    Kind,
+}
+
+#[derive(Clone, Copy)]
+enum RequestKey {
+    Principal,
+    Action,
+    Resource,
+    ResourceAccount,
+    Context,
+    DeriveContext,
+}
+
+#[derive(Clone, Copy)]
+enum TestKey {
+    Name,
+    Request,
+    Expect,
+}
+
+/// The names of each object's members, most frequent first.
+const SCENARIO_KEYS: [KnownName<ScenarioKey>; 7] = [
+    KnownName::tagged("format", ScenarioKey::Format),
+    KnownName::tagged("policies", ScenarioKey::Policies),
+    KnownName::tagged("request", ScenarioKey::Request),
+    KnownName::tagged("name", ScenarioKey::Name),
+    KnownName::tagged("description", ScenarioKey::Description),
+    KnownName::tagged("expect", ScenarioKey::Expect),
+    KnownName::tagged("tests", ScenarioKey::Tests),
 ];
-const POLICIES_KEYS: [KnownName; 6] = [
-    KnownName::new("identity"),
-    KnownName::new("resource"),
-    KnownName::new("scp"),
-    KnownName::new("session"),
-    KnownName::new("rcp"),
-    KnownName::new("vpcEndpoint"),
+const POLICIES_KEYS: [KnownName<PoliciesKey>; 6] = [
+    KnownName::tagged("identity", PoliciesKey::Identity),
+    KnownName::tagged("resource", PoliciesKey::Resource),
+    KnownName::tagged("scp", PoliciesKey::Scp),
+    KnownName::tagged("session", PoliciesKey::Session),
+    KnownName::tagged("rcp", PoliciesKey::Rcp),
+    KnownName::tagged("vpcEndpoint", PoliciesKey::VpcEndpoint),
 ];
-const NAMED_POLICY_KEYS: [KnownName; 4] = [
-    KnownName::new("name"),
-    KnownName::new("document"),
-    KnownName::new("enabled"),
-    KnownName::new("kind"),
+const NAMED_POLICY_KEYS: [KnownName<NamedPolicyKey>; 4] = [
+    KnownName::tagged("name", NamedPolicyKey::Name),
+    KnownName::tagged("document", NamedPolicyKey::Document),
+    KnownName::tagged("enabled", NamedPolicyKey::Enabled),
+    KnownName::tagged("kind", NamedPolicyKey::Kind),
 ];
-const REQUEST_KEYS: [KnownName; 6] = [
-    KnownName::new("principal"),
-    KnownName::new("action"),
-    KnownName::new("resource"),
-    KnownName::new("context"),
-    KnownName::new("resourceAccount"),
-    KnownName::new("deriveContext"),
+const REQUEST_KEYS: [KnownName<RequestKey>; 6] = [
+    KnownName::tagged("principal", RequestKey::Principal),
+    KnownName::tagged("action", RequestKey::Action),
+    KnownName::tagged("resource", RequestKey::Resource),
+    KnownName::tagged("context", RequestKey::Context),
+    KnownName::tagged("resourceAccount", RequestKey::ResourceAccount),
+    KnownName::tagged("deriveContext", RequestKey::DeriveContext),
 ];
-const TEST_KEYS: [KnownName; 3] = [
-    KnownName::new("name"),
-    KnownName::new("request"),
-    KnownName::new("expect"),
+const TEST_KEYS: [KnownName<TestKey>; 3] = [
+    KnownName::tagged("name", TestKey::Name),
+    KnownName::tagged("request", TestKey::Request),
+    KnownName::tagged("expect", TestKey::Expect),
 ];
+/// The names of an object whose keys are any text (a request's `context`, a test's `request`).
+const ANY_KEYS: &[KnownName] = &[];
 
 struct Reader<'a> {
     s: Scanner<'a>,
@@ -144,11 +194,12 @@ fn integer(text: &str) -> Option<Number> {
 }
 
 impl<'a> Reader<'a> {
-    /// An object, each member's value read by `member` given the key.
-    fn object(
+    /// An object, each member's value read by `member` given the key and the tag of the name
+    /// of `names` it spells, if any.
+    fn object<T: Copy>(
         &mut self,
-        names: &[KnownName],
-        mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Option<()>,
+        names: &[KnownName<T>],
+        mut member: impl FnMut(&mut Self, Option<T>, Cow<'a, str>) -> Option<()>,
     ) -> Option<()> {
         if !self.s.eat(b'{') {
             return None;
@@ -157,11 +208,11 @@ impl<'a> Reader<'a> {
             return Some(());
         }
         loop {
-            let key = self.s.key(names)?;
+            let (name, key) = self.s.key(names)?;
             if !self.s.eat(b':') {
                 return None;
             }
-            member(self, key)?;
+            member(self, name, key)?;
             if self.s.eat(b'}') {
                 return Some(());
             }
@@ -251,7 +302,7 @@ impl<'a> Reader<'a> {
     fn map(&mut self, depth_left: usize) -> Option<Map<String, Value>> {
         let depth_left = depth_left.checked_sub(1)?;
         let mut map = Map::new();
-        self.object(&[], |r, key| {
+        self.object(ANY_KEYS, |r, _, key| {
             let value = r.value(depth_left)?;
             keep(&mut map, key, value)
         })?;
@@ -274,26 +325,28 @@ impl<'a> Reader<'a> {
         const EXPECT: u32 = 32;
         const TESTS: u32 = 64;
         let mut seen = 0;
-        self.object(&SCENARIO_KEYS, |r, key| match &*key {
-            "format" => fill(&mut seen, FORMAT, &mut s.format, r.string()),
-            "name" => fill(&mut seen, NAME, &mut s.name, r.optional(Self::string)),
-            "description" => fill(
+        self.object(&SCENARIO_KEYS, |r, name, key| match name {
+            Some(ScenarioKey::Format) => fill(&mut seen, FORMAT, &mut s.format, r.string()),
+            Some(ScenarioKey::Name) => fill(&mut seen, NAME, &mut s.name, r.optional(Self::string)),
+            Some(ScenarioKey::Description) => fill(
                 &mut seen,
                 DESCRIPTION,
                 &mut s.description,
                 r.optional(Self::string),
             ),
-            "policies" => {
+            Some(ScenarioKey::Policies) => {
                 once(&mut seen, POLICIES)?;
                 r.policies(&mut s.policies)
             }
-            "request" => {
+            Some(ScenarioKey::Request) => {
                 once(&mut seen, REQUEST)?;
                 r.request(&mut s.request)
             }
-            "expect" => fill(&mut seen, EXPECT, &mut s.expect, r.optional(Self::decision)),
-            "tests" => fill(&mut seen, TESTS, &mut s.tests, r.array(Self::test)),
-            _ => r.unknown(&mut s.unknown, key),
+            Some(ScenarioKey::Expect) => {
+                fill(&mut seen, EXPECT, &mut s.expect, r.optional(Self::decision))
+            }
+            Some(ScenarioKey::Tests) => fill(&mut seen, TESTS, &mut s.tests, r.array(Self::test)),
+            None => r.unknown(&mut s.unknown, key),
         })?;
         if seen & REQUEST == 0 || !self.s.at_end() {
             return None;
@@ -312,25 +365,31 @@ impl<'a> Reader<'a> {
                 .map(Option::unwrap_or_default)
         };
         let mut seen = 0;
-        self.object(&POLICIES_KEYS, |r, key| match &*key {
-            "identity" => fill(&mut seen, 1, &mut p.identity, list(r)),
-            "permissionsBoundary" => fill(
-                &mut seen,
-                2,
-                &mut p.permissions_boundary,
-                r.optional(Self::named_policy),
-            ),
-            "session" => fill(&mut seen, 4, &mut p.session, r.optional(Self::named_policy)),
-            "resource" => fill(
-                &mut seen,
-                8,
-                &mut p.resource,
-                r.optional(Self::named_policy),
-            ),
-            "scp" => fill(&mut seen, 16, &mut p.scp, levels(r)),
-            "rcp" => fill(&mut seen, 32, &mut p.rcp, levels(r)),
-            "vpcEndpoint" => fill(&mut seen, 64, &mut p.vpc_endpoint, list(r)),
-            _ => r.unknown(&mut p.unknown, key),
+        self.object(&POLICIES_KEYS, |r, name, key| {
+            match name.or_else(|| {
+                (key == "permissionsBoundary").then_some(PoliciesKey::PermissionsBoundary)
+            }) {
+                Some(PoliciesKey::Identity) => fill(&mut seen, 1, &mut p.identity, list(r)),
+                Some(PoliciesKey::PermissionsBoundary) => fill(
+                    &mut seen,
+                    2,
+                    &mut p.permissions_boundary,
+                    r.optional(Self::named_policy),
+                ),
+                Some(PoliciesKey::Session) => {
+                    fill(&mut seen, 4, &mut p.session, r.optional(Self::named_policy))
+                }
+                Some(PoliciesKey::Resource) => fill(
+                    &mut seen,
+                    8,
+                    &mut p.resource,
+                    r.optional(Self::named_policy),
+                ),
+                Some(PoliciesKey::Scp) => fill(&mut seen, 16, &mut p.scp, levels(r)),
+                Some(PoliciesKey::Rcp) => fill(&mut seen, 32, &mut p.rcp, levels(r)),
+                Some(PoliciesKey::VpcEndpoint) => fill(&mut seen, 64, &mut p.vpc_endpoint, list(r)),
+                None => r.unknown(&mut p.unknown, key),
+            }
         })
     }
 
@@ -341,12 +400,12 @@ impl<'a> Reader<'a> {
     fn named_policy(&mut self) -> Option<NamedPolicy> {
         let (mut name, mut document, mut enabled, mut kind) = (None, None, None, None);
         let mut unknown = Map::new();
-        self.object(&NAMED_POLICY_KEYS, |r, key| match &*key {
-            "name" => set(&mut name, r.string()?),
-            "document" => set(&mut document, r.document()?),
-            "enabled" => set(&mut enabled, r.optional(Self::boolean)?),
-            "kind" => set(&mut kind, r.optional(Self::string)?),
-            _ => r.unknown(&mut unknown, key),
+        self.object(&NAMED_POLICY_KEYS, |r, known, key| match known {
+            Some(NamedPolicyKey::Name) => set(&mut name, r.string()?),
+            Some(NamedPolicyKey::Document) => set(&mut document, r.document()?),
+            Some(NamedPolicyKey::Enabled) => set(&mut enabled, r.optional(Self::boolean)?),
+            Some(NamedPolicyKey::Kind) => set(&mut kind, r.optional(Self::string)?),
+            None => r.unknown(&mut unknown, key),
         })?;
         Some(NamedPolicy {
             name: name.unwrap_or_default(),
@@ -379,35 +438,37 @@ impl<'a> Reader<'a> {
     /// A request, read into `spec` in place.
     fn request(&mut self, spec: &mut RequestSpec) -> Option<()> {
         let mut seen = 0;
-        self.object(&REQUEST_KEYS, |r, key| match &*key {
-            "principal" => fill(&mut seen, 1, &mut spec.principal, r.string()),
-            "action" => fill(&mut seen, 2, &mut spec.action, r.string()),
-            "resource" => fill(&mut seen, 4, &mut spec.resource, r.string()),
-            "resourceAccount" => fill(
+        self.object(&REQUEST_KEYS, |r, name, key| match name {
+            Some(RequestKey::Principal) => fill(&mut seen, 1, &mut spec.principal, r.string()),
+            Some(RequestKey::Action) => fill(&mut seen, 2, &mut spec.action, r.string()),
+            Some(RequestKey::Resource) => fill(&mut seen, 4, &mut spec.resource, r.string()),
+            Some(RequestKey::ResourceAccount) => fill(
                 &mut seen,
                 8,
                 &mut spec.resource_account,
                 r.optional(Self::string),
             ),
-            "context" => fill(&mut seen, 16, &mut spec.context, r.map(MAX_VALUE_DEPTH)),
-            "deriveContext" => fill(
+            Some(RequestKey::Context) => {
+                fill(&mut seen, 16, &mut spec.context, r.map(MAX_VALUE_DEPTH))
+            }
+            Some(RequestKey::DeriveContext) => fill(
                 &mut seen,
                 32,
                 &mut spec.derive_context,
                 r.optional(Self::boolean),
             ),
-            _ => r.unknown(&mut spec.unknown, key),
+            None => r.unknown(&mut spec.unknown, key),
         })
     }
 
     fn test(&mut self) -> Option<TestCase> {
         let (mut name, mut request, mut expect) = (None, None, None);
         let mut unknown = Map::new();
-        self.object(&TEST_KEYS, |r, key| match &*key {
-            "name" => set(&mut name, r.string()?),
-            "request" => set(&mut request, r.map(MAX_VALUE_DEPTH)?),
-            "expect" => set(&mut expect, r.decision()?),
-            _ => r.unknown(&mut unknown, key),
+        self.object(&TEST_KEYS, |r, known, key| match known {
+            Some(TestKey::Name) => set(&mut name, r.string()?),
+            Some(TestKey::Request) => set(&mut request, r.map(MAX_VALUE_DEPTH)?),
+            Some(TestKey::Expect) => set(&mut expect, r.decision()?),
+            None => r.unknown(&mut unknown, key),
         })?;
         Some(TestCase {
             name: name.unwrap_or_default(),
