@@ -5,7 +5,7 @@ use crate::catalog::{catalog, ValueType};
 use crate::condition::{
     binary::decode_base64, date::parse_date, ip::parse_request_ip, ip::Cidr, numeric::Decimal,
 };
-use crate::context::{ContextValue, FixedKey, LastText, RequestContext, Text};
+use crate::context::{ContextValue, FixedKey, LastText, RequestContext, Text, DERIVED};
 use crate::diagnostic::Diagnostic;
 use crate::matching::arn::{split6, Arn};
 use serde_json::{Map, Value};
@@ -216,19 +216,14 @@ pub(crate) fn derive_context_in_region(
     }
     // Typed keys win: only the absent ones are derived.
     let mut added = DerivedKeys::default();
-    for (at, (key, value)) in DERIVED.iter().zip(&mut values).enumerate() {
-        if value.is_some() && ctx.get_lowercase(key.lower).is_some() {
-            *value = None;
-        }
-        if value.is_some() {
-            added.insert(at);
+    // Taken in place: moving the array into an iterator copies it.
+    for (at, value) in values.iter_mut().enumerate() {
+        if let Some(value) = value.take() {
+            if ctx.insert_derived_if_absent(at, value) {
+                added.insert(at);
+            }
         }
     }
-    ctx.insert_sorted_static_if_absent(DERIVED_SORTED.iter().filter_map(|&i| {
-        let key = DERIVED.get(i)?;
-        let value = values.get_mut(i)?.take()?;
-        Some((*key, ContextValue::Single(value)))
-    }));
     added
 }
 
@@ -269,7 +264,7 @@ impl DerivedKeys {
         self.0 |= 1 << at;
     }
 
-    fn has(self, at: usize) -> bool {
+    pub(crate) fn has(self, at: usize) -> bool {
         self.0 & (1 << at) != 0
     }
 
@@ -311,26 +306,6 @@ impl DerivedKeys {
         find(|d, k| d == k).or_else(|| find(str::eq_ignore_ascii_case))
     }
 }
-
-/// The keys [`derive_context`] may add (name, lowercase name), in the order it derives them
-/// (the order `derived` lists them).
-pub(super) const DERIVED: [FixedKey; 11] = [
-    FixedKey::new("aws:PrincipalArn", "aws:principalarn"),
-    FixedKey::new("aws:PrincipalAccount", "aws:principalaccount"),
-    FixedKey::new("aws:PrincipalType", "aws:principaltype"),
-    FixedKey::new("aws:username", "aws:username"),
-    FixedKey::new("aws:userid", "aws:userid"),
-    FixedKey::new("aws:PrincipalIsAWSService", "aws:principalisawsservice"),
-    FixedKey::new("aws:PrincipalServiceName", "aws:principalservicename"),
-    FixedKey::new("aws:ResourceAccount", "aws:resourceaccount"),
-    FixedKey::new("aws:RequestedRegion", "aws:requestedregion"),
-    FixedKey::new("aws:EpochTime", "aws:epochtime"),
-    FixedKey::new("aws:CurrentTime", "aws:currenttime"),
-];
-
-/// Positions in [`DERIVED`] by lowercase name, the context's order: the keys are merged in
-/// without sorting them per request.
-const DERIVED_SORTED: [usize; 11] = [10, 9, 1, 0, 5, 6, 2, 8, 7, 4, 3];
 
 /// (year, month, day, seconds of the day) for epoch seconds (days-from-civil inverse, proleptic
 /// Gregorian).
@@ -496,21 +471,6 @@ mod tests {
                 .and_then(ContextValue::single),
             Some("us-east-1")
         );
-    }
-
-    /// The merge order is the lowercase names' order, every derived key once, and each
-    /// lowercase name is its name lowercased.
-    #[test]
-    fn c2_derived_keys_merge_in_lowercase_order() {
-        let mut sorted = DERIVED_SORTED;
-        sorted.sort_unstable();
-        assert_eq!(sorted, std::array::from_fn(|i| i));
-        let lowers: Vec<&str> = DERIVED_SORTED.iter().map(|&i| DERIVED[i].lower).collect();
-        assert!(lowers.windows(2).all(|w| w[0] < w[1]), "{lowers:?}");
-        for key in DERIVED {
-            assert_eq!(key.name.to_ascii_lowercase(), key.lower);
-            assert_eq!(key.hash, crate::context::key_hash(key.lower));
-        }
     }
 
     /// Every key is derived in derivation order, with its value, whatever the principal; a

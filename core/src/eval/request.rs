@@ -116,7 +116,10 @@ impl PreparedRequest {
                 }
                 own
             });
-        request.context = typed_context(&spec.context, &mut request.diagnostics);
+        // No context given (the usual case): the empty one made above stays, not built again.
+        if !spec.context.is_empty() {
+            request.context = typed_context(&spec.context, &mut request.diagnostics);
+        }
         if spec.derives_context() {
             request.derived = derive_context_in_region(
                 &mut request.context,

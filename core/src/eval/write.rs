@@ -6,12 +6,12 @@
 //! formatter, and numbers are written without `fmt`. `tests/result_writer.rs` checks the bytes
 //! against serde_json on every corpus result.
 
-use super::context::DERIVED;
 use super::result::{
     ContextEntry, ContextValues, Decision, EvaluationResult, Layer, LayerKind, LayerVerdict,
     PolicyTrace, Reason,
 };
 use crate::condition::ConditionTrace;
+use crate::context::DERIVED;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
