@@ -7,7 +7,7 @@ use crate::condition::{
 };
 use crate::context::{ContextValue, FixedKey, LastText, RequestContext, Text, DERIVED};
 use crate::diagnostic::Diagnostic;
-use crate::matching::arn::{split6, Arn};
+use crate::matching::arn::split6;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 
@@ -134,19 +134,19 @@ fn is_region(region: &str) -> bool {
     !region.is_empty() && !region.bytes().any(|b| b == b'*')
 }
 
-/// [`arn_account`] and [`arn_region`] of `resource`, given `arn`, its reading by `Arn::parse`
-/// (which the request's match target keeps): the resource is not split again. `Arn::parse`
-/// takes `arn` in any case, these two only in lowercase.
+/// [`arn_account`] and [`arn_region`] of `resource`, given its region and account as
+/// `Arn::parse` cuts them (which the request's match target keeps): the resource is not split
+/// again. `Arn::parse` takes `arn` in any case, these two only in lowercase.
 pub fn arn_account_and_region<'a>(
     resource: &'a str,
-    arn: Option<Arn<'a>>,
+    region_and_account: Option<(&'a str, &'a str)>,
 ) -> (Option<&'a str>, Option<&'a str>) {
-    match arn {
-        Some(arn) => {
+    match region_and_account {
+        Some((region, account)) => {
             let lowercase = resource.starts_with("arn:");
             (
-                (lowercase && !arn.account.is_empty()).then_some(arn.account),
-                (lowercase && is_region(arn.region)).then_some(arn.region),
+                (lowercase && !account.is_empty()).then_some(account),
+                (lowercase && is_region(region)).then_some(region),
             )
         }
         // Not an ARN of six parts: no account, but a region may still be there.
@@ -395,6 +395,7 @@ mod tests {
     }
 
     use super::*;
+    use crate::matching::arn::Arn;
 
     #[test]
     fn g8_context_scalars_become_canonical_strings() {
@@ -670,7 +671,7 @@ mod tests {
             assert_eq!(arn_account(arn), by_splitn_account(arn), "{arn}");
             assert_eq!(arn_region(arn), by_splitn_region(arn), "{arn}");
             assert_eq!(
-                arn_account_and_region(arn, Arn::parse(arn)),
+                arn_account_and_region(arn, Arn::parse(arn).map(|a| (a.region, a.account))),
                 (arn_account(arn), arn_region(arn)),
                 "{arn}"
             );

@@ -91,8 +91,10 @@ impl PreparedRequest {
         // First, so that the account and region are read from the resource the target split.
         // Its diagnostic goes after the principal's wherever it is made.
         request.set_action(&spec.action);
-        let (arn_account, region) =
-            arn_account_and_region(&request.resource, request.target.resource_arn());
+        let (arn_account, region) = arn_account_and_region(
+            &request.resource,
+            request.target.resource_region_and_account(),
+        );
         // Shared with `aws:ResourceAccount`; the principal's own text when it is the same.
         let own = request.principal.account_text();
         let resource_account = spec
