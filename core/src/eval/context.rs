@@ -188,41 +188,45 @@ pub(crate) fn derive_context_in_region(
     resource_account: Option<Text>,
     now_epoch_seconds: Option<i64>,
 ) -> DerivedKeys {
-    let mut values: [Option<Text>; DERIVED.len()] = Default::default();
+    // The keys' positions in `DERIVED`, named.
     let [arn, account, kind, username, userid, is_service, service, resource_acct, region, epoch, time] =
-        &mut values;
-    *arn = facts.principal_arn;
-    *account = facts.account;
-    if !facts.principal_type.is_empty() {
-        *kind = Some(Text::Static(facts.principal_type));
-    }
-    *username = facts.username;
-    *userid = facts.userid;
-    if facts.principal_type != "Anonymous" {
+        std::array::from_fn::<usize, { DERIVED.len() }, _>(|at| at);
+    // Typed keys win: only the absent ones are derived, each straight into its slot.
+    let mut added = DerivedKeys::default();
+    let mut derive = |at: usize, value: Option<Text>| {
+        if let Some(value) = value {
+            if ctx.insert_derived_if_absent(at, value) {
+                added.insert(at);
+            }
+        }
+    };
+    derive(arn, facts.principal_arn);
+    derive(account, facts.account);
+    let principal_type = facts.principal_type;
+    derive(
+        kind,
+        (!principal_type.is_empty()).then_some(Text::Static(principal_type)),
+    );
+    derive(username, facts.username);
+    derive(userid, facts.userid);
+    if principal_type != "Anonymous" {
         let is = if facts.service_name.is_some() {
             "true"
         } else {
             "false"
         };
-        *is_service = Some(Text::Static(is));
+        derive(is_service, Some(Text::Static(is)));
     }
-    *service = facts.service_name;
-    *resource_acct = resource_account;
-    *region = region_of_resource.map(|r| LAST_REGION.with(|last| last.share(r)));
+    derive(service, facts.service_name);
+    derive(resource_acct, resource_account);
+    derive(
+        region,
+        region_of_resource.map(|r| LAST_REGION.with(|last| last.share(r))),
+    );
     if let Some(now) = now_epoch_seconds {
         let (epoch_text, time_text) = now_texts(now);
-        *epoch = Some(epoch_text);
-        *time = Some(time_text);
-    }
-    // Typed keys win: only the absent ones are derived.
-    let mut added = DerivedKeys::default();
-    // Taken in place: moving the array into an iterator copies it.
-    for (at, value) in values.iter_mut().enumerate() {
-        if let Some(value) = value.take() {
-            if ctx.insert_derived_if_absent(at, value) {
-                added.insert(at);
-            }
-        }
+        derive(epoch, Some(epoch_text));
+        derive(time, Some(time_text));
     }
     added
 }
