@@ -360,6 +360,30 @@ pub(crate) const DERIVED: [FixedKey; 11] = [
 /// the given keys without sorting them per request.
 pub(crate) const DERIVED_SORTED: [usize; 11] = [10, 9, 1, 0, 5, 6, 2, 8, 7, 4, 3];
 
+/// [`DERIVED`] in the context's order: a context's slots are in this order, so that listing
+/// them is a walk, not a lookup per key.
+const SLOT_KEYS: [FixedKey; DERIVED.len()] = {
+    let mut keys = DERIVED;
+    let mut slot = 0;
+    while slot < DERIVED.len() {
+        keys[slot] = DERIVED[DERIVED_SORTED[slot]];
+        slot += 1;
+    }
+    keys
+};
+
+/// The slot of each key of [`DERIVED`], by its position there (the inverse of
+/// [`DERIVED_SORTED`]).
+const SLOT_OF: [usize; DERIVED.len()] = {
+    let mut slots = [0; DERIVED.len()];
+    let mut slot = 0;
+    while slot < DERIVED.len() {
+        slots[DERIVED_SORTED[slot]] = slot;
+        slot += 1;
+    }
+    slots
+};
+
 /// Condition keys of one request, looked up case-insensitively.
 ///
 /// The keys a request gives are a vector sorted by the ASCII-lowercased name rather than a hash
@@ -373,48 +397,50 @@ pub struct RequestContext {
     /// (ASCII-lowercased name, entry), sorted by the lowercased name, names unique. Names are
     /// borrowed for fixed keys inserted as such (no allocation).
     entries: Vec<(Cow<'static, str>, Entry)>,
-    /// The derived keys' values, by position in [`DERIVED`].
+    /// The derived keys' values, in the order of [`SLOT_KEYS`].
     derived: [Option<ContextValue>; DERIVED.len()],
 }
 
-/// The position in [`DERIVED`] of `name`, in any case.
-fn derived_position(name: &str) -> Option<usize> {
-    DERIVED
+/// The slot of the derived key `name`, in any case.
+fn slot_of(name: &str) -> Option<usize> {
+    SLOT_KEYS
         .iter()
         .position(|key| key.lower.eq_ignore_ascii_case(name))
 }
 
-/// The position in [`DERIVED`] of a name already ASCII-lowercased.
-fn derived_position_lowercase(lowercase_name: &str) -> Option<usize> {
-    DERIVED.iter().position(|key| key.lower == lowercase_name)
+/// The slot of the derived key named `lowercase_name`, already ASCII-lowercased.
+fn slot_of_lowercase(lowercase_name: &str) -> Option<usize> {
+    SLOT_KEYS.iter().position(|key| key.lower == lowercase_name)
 }
 
-/// The end of the run of derived keys, in the context's order from `from` in [`DERIVED_SORTED`],
-/// that sort before the given key named `lower` (every one left when `None`): the one merge of
-/// given keys and derived slots, shared by the listing and the moving out.
+/// The end of the run of slots from `from` whose keys sort before the given key named `lower`
+/// (every one left when `None`): the one merge of given keys and derived slots, shared by the
+/// listing and the moving out.
 fn slots_before(from: usize, lower: Option<&str>) -> usize {
-    let rest = DERIVED_SORTED.get(from..).unwrap_or_default();
+    let rest = SLOT_KEYS.get(from..).unwrap_or_default();
     let run = match lower {
-        Some(lower) => rest
-            .iter()
-            .take_while(|&&at| DERIVED.get(at).is_some_and(|key| key.lower < lower))
-            .count(),
+        Some(lower) => rest.iter().take_while(|key| key.lower < lower).count(),
         None => rest.len(),
     };
     from + run
 }
 
-/// The filled slots of the derived keys at `run` in [`DERIVED_SORTED`], moved out to `f` in
-/// that order with their names and positions.
+/// The filled slots of `run`, moved out to `f` in order with their names and their keys'
+/// positions in [`DERIVED`].
 fn take_slots(
     slots: &mut [Option<ContextValue>; DERIVED.len()],
     run: std::ops::Range<usize>,
     f: &mut impl FnMut(Cow<'static, str>, ContextValue, Option<usize>),
 ) {
-    for &at in DERIVED_SORTED.get(run).unwrap_or_default() {
-        if let (Some(key), Some(value)) =
-            (DERIVED.get(at), slots.get_mut(at).and_then(Option::take))
-        {
+    let (Some(slots), Some(keys), Some(positions)) = (
+        slots.get_mut(run.clone()),
+        SLOT_KEYS.get(run.clone()),
+        DERIVED_SORTED.get(run),
+    ) else {
+        return;
+    };
+    for ((slot, key), &at) in slots.iter_mut().zip(keys).zip(positions) {
+        if let Some(value) = slot.take() {
             f(Cow::Borrowed(key.name), value, Some(at));
         }
     }
@@ -445,7 +471,7 @@ impl RequestContext {
     /// Sets a key, replacing any value under the same name in any case.
     pub fn insert(&mut self, name: impl Into<String>, value: ContextValue) {
         let name = name.into();
-        if let Some(slot) = derived_position(&name).and_then(|at| self.derived.get_mut(at)) {
+        if let Some(slot) = slot_of(&name).and_then(|at| self.derived.get_mut(at)) {
             *slot = None;
         }
         match self.find(&name) {
@@ -474,8 +500,8 @@ impl RequestContext {
 
     /// Whether a derived slot holds `name` (in any case).
     fn derived_has(&self, name: &str) -> bool {
-        derived_position(name)
-            .and_then(|at| self.derived.get(at))
+        slot_of(name)
+            .and_then(|slot| self.derived.get(slot))
             .is_some_and(Option::is_some)
     }
 
@@ -526,14 +552,18 @@ impl RequestContext {
     /// derived keys are never the addresses conditions compare (`aws:SourceIp` is given), and
     /// an IP condition reads a value itself when the context has no address for it.
     pub(crate) fn insert_derived_if_absent(&mut self, at: usize, value: Text) -> bool {
-        let Some(key) = DERIVED.get(at) else {
+        let Some(&slot) = SLOT_OF.get(at) else {
             return false;
         };
         // No given keys (the usual case): nothing to look for.
-        if !self.entries.is_empty() && self.given_lowercase(key.lower).is_some() {
+        if !self.entries.is_empty()
+            && SLOT_KEYS
+                .get(slot)
+                .is_some_and(|key| self.given_lowercase(key.lower).is_some())
+        {
             return false;
         }
-        match self.derived.get_mut(at) {
+        match self.derived.get_mut(slot) {
             Some(slot @ None) => {
                 *slot = Some(ContextValue::Single(value));
                 true
@@ -546,7 +576,7 @@ impl RequestContext {
     pub fn get(&self, name: &str) -> Option<&ContextValue> {
         match self.find(name) {
             Ok(i) => self.entries.get(i).map(|(_, e)| &e.value),
-            Err(_) => self.derived.get(derived_position(name)?)?.as_ref(),
+            Err(_) => self.derived.get(slot_of(name)?)?.as_ref(),
         }
     }
 
@@ -563,7 +593,7 @@ impl RequestContext {
     pub fn get_lowercase(&self, lowercase_name: &str) -> Option<&ContextValue> {
         self.given_lowercase(lowercase_name).or_else(|| {
             self.derived
-                .get(derived_position_lowercase(lowercase_name)?)?
+                .get(slot_of_lowercase(lowercase_name)?)?
                 .as_ref()
         })
     }
@@ -580,10 +610,10 @@ impl RequestContext {
                 ip: e.ip,
             });
         given.or_else(|| {
-            let at = DERIVED
+            let slot = SLOT_KEYS
                 .iter()
                 .position(|key| key.hash == hash && key.lower == lowercase_name)?;
-            let value = self.derived.get(at)?.as_ref()?;
+            let value = self.derived.get(slot)?.as_ref()?;
             Some(Found { value, ip: None })
         })
     }
@@ -595,7 +625,7 @@ impl RequestContext {
     pub fn remove(&mut self, name: &str) -> Option<ContextValue> {
         match self.find(name) {
             Ok(i) => Some(self.entries.remove(i).1.value),
-            Err(_) => self.derived.get_mut(derived_position(name)?)?.take(),
+            Err(_) => self.derived.get_mut(slot_of(name)?)?.take(),
         }
     }
 
@@ -617,12 +647,9 @@ impl RequestContext {
             .chain([None])
             .flat_map(move |given| {
                 let end = slots_before(from, given.map(|(lower, _)| lower.as_ref()));
-                let run = DERIVED_SORTED.get(from..end).unwrap_or_default();
+                let run = slots.iter().zip(&SLOT_KEYS).take(end).skip(from);
                 from = end;
-                let derived = run.iter().filter_map(|&at| {
-                    let value = slots.get(at)?.as_ref()?;
-                    Some((DERIVED.get(at)?.name, value))
-                });
+                let derived = run.filter_map(|(slot, key)| Some((key.name, slot.as_ref()?)));
                 derived.chain(given.map(|(_, e)| (e.name.as_ref(), &e.value)))
             })
     }
@@ -952,7 +979,10 @@ mod tests {
                 let mut fixed = RequestContext::new();
                 fixed.insert_static_if_absent("aws:username", "aws:username", single());
                 let mut derived = RequestContext::new();
-                let at = derived_position_lowercase("aws:username").expect("a derived key");
+                let at = DERIVED
+                    .iter()
+                    .position(|key| key.lower == "aws:username")
+                    .expect("a derived key");
                 derived.insert_derived_if_absent(at, value.into());
                 let expected = condition.evaluate(&given);
                 assert_eq!(condition.evaluate(&fixed), expected, "{op} {value}");
@@ -972,6 +1002,10 @@ mod tests {
         assert_eq!(sorted, std::array::from_fn(|i| i));
         let lowers: Vec<&str> = DERIVED_SORTED.iter().map(|&i| DERIVED[i].lower).collect();
         assert!(lowers.windows(2).all(|w| w[0] < w[1]), "{lowers:?}");
+        for (at, key) in DERIVED.iter().enumerate() {
+            assert_eq!(SLOT_KEYS[SLOT_OF[at]], *key);
+            assert_eq!(DERIVED_SORTED[SLOT_OF[at]], at);
+        }
         for key in DERIVED {
             assert_eq!(key.name.to_ascii_lowercase(), key.lower);
             assert_eq!(key.hash, key_hash(key.lower));
