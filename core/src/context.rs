@@ -262,9 +262,8 @@ impl Entry {
         }
     }
 
-    /// A fixed (derived) key's entry, its value not read as an address: derived keys are
-    /// never the addresses conditions compare (`aws:SourceIp` is given, not derived), and an IP
-    /// condition reads a value itself when the entry has no address.
+    /// A fixed key's entry (`insert_static_if_absent`), its value not read as an address, as
+    /// a derived slot's is not: an IP condition reads a value itself when it has no address.
     #[inline(always)]
     fn fixed(name: &'static str, value: ContextValue, hash: u64) -> Entry {
         Entry {
