@@ -262,9 +262,8 @@ impl Entry {
         }
     }
 
-    /// A fixed (derived) key's entry, its value not read as an address: derived keys are
-    /// never the addresses conditions compare (`aws:SourceIp` is given, not derived), and an IP
-    /// condition reads a value itself when the entry has no address.
+    /// A fixed key's entry (`insert_static_if_absent`), its value not read as an address, as
+    /// a derived slot's is not: an IP condition reads a value itself when it has no address.
     #[inline(always)]
     fn fixed(name: &'static str, value: ContextValue, hash: u64) -> Entry {
         Entry {
@@ -340,16 +339,110 @@ impl FixedKey {
     }
 }
 
+/// The keys `deriveContext` may add (name, lowercase name), in the order it derives them (the
+/// order a result lists them as derived). A context keeps their values in slots of its own.
+pub(crate) const DERIVED: [FixedKey; 11] = [
+    FixedKey::new("aws:PrincipalArn", "aws:principalarn"),
+    FixedKey::new("aws:PrincipalAccount", "aws:principalaccount"),
+    FixedKey::new("aws:PrincipalType", "aws:principaltype"),
+    FixedKey::new("aws:username", "aws:username"),
+    FixedKey::new("aws:userid", "aws:userid"),
+    FixedKey::new("aws:PrincipalIsAWSService", "aws:principalisawsservice"),
+    FixedKey::new("aws:PrincipalServiceName", "aws:principalservicename"),
+    FixedKey::new("aws:ResourceAccount", "aws:resourceaccount"),
+    FixedKey::new("aws:RequestedRegion", "aws:requestedregion"),
+    FixedKey::new("aws:EpochTime", "aws:epochtime"),
+    FixedKey::new("aws:CurrentTime", "aws:currenttime"),
+];
+
+/// Positions in [`DERIVED`] by lowercase name, the context's order: the slots are listed among
+/// the given keys without sorting them per request.
+pub(crate) const DERIVED_SORTED: [usize; 11] = [10, 9, 1, 0, 5, 6, 2, 8, 7, 4, 3];
+
+/// [`DERIVED`] in the context's order: a context's slots are in this order, so that listing
+/// them is a walk, not a lookup per key.
+const SLOT_KEYS: [FixedKey; DERIVED.len()] = {
+    let mut keys = DERIVED;
+    let mut slot = 0;
+    while slot < DERIVED.len() {
+        keys[slot] = DERIVED[DERIVED_SORTED[slot]];
+        slot += 1;
+    }
+    keys
+};
+
+/// The slot of each key of [`DERIVED`], by its position there (the inverse of
+/// [`DERIVED_SORTED`]).
+const SLOT_OF: [usize; DERIVED.len()] = {
+    let mut slots = [0; DERIVED.len()];
+    let mut slot = 0;
+    while slot < DERIVED.len() {
+        slots[DERIVED_SORTED[slot]] = slot;
+        slot += 1;
+    }
+    slots
+};
+
 /// Condition keys of one request, looked up case-insensitively.
 ///
-/// A vector sorted by the ASCII-lowercased name rather than a hash map: a request has a few dozen
-/// keys at most, so a binary search beats hashing, a lookup in any case needs no allocation, and
-/// the entries come out in a stable order for free.
+/// The keys a request gives are a vector sorted by the ASCII-lowercased name rather than a hash
+/// map: a request has a few dozen keys at most, so a binary search beats hashing, a lookup in any
+/// case needs no allocation, and the entries come out in a stable order for free. The keys
+/// derived from the request (fixed names, [`DERIVED`]) sit in one slot each instead: a request
+/// derives nine of them, and filling slots costs no allocation, sorting or merging. A name is
+/// in one place only (a given key empties the slot of the same name in any case).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestContext {
     /// (ASCII-lowercased name, entry), sorted by the lowercased name, names unique. Names are
-    /// borrowed for the derived keys (fixed names: no allocation per request).
+    /// borrowed for fixed keys inserted as such (no allocation).
     entries: Vec<(Cow<'static, str>, Entry)>,
+    /// The derived keys' values, in the order of [`SLOT_KEYS`].
+    derived: [Option<ContextValue>; DERIVED.len()],
+}
+
+/// The slot of the derived key `name`, in any case.
+fn slot_of(name: &str) -> Option<usize> {
+    SLOT_KEYS
+        .iter()
+        .position(|key| key.lower.eq_ignore_ascii_case(name))
+}
+
+/// The slot of the derived key named `lowercase_name`, already ASCII-lowercased.
+fn slot_of_lowercase(lowercase_name: &str) -> Option<usize> {
+    SLOT_KEYS.iter().position(|key| key.lower == lowercase_name)
+}
+
+/// The end of the run of slots from `from` whose keys sort before the given key named `lower`
+/// (every one left when `None`): the one merge of given keys and derived slots, shared by the
+/// listing and the moving out.
+fn slots_before(from: usize, lower: Option<&str>) -> usize {
+    let rest = SLOT_KEYS.get(from..).unwrap_or_default();
+    let run = match lower {
+        Some(lower) => rest.iter().take_while(|key| key.lower < lower).count(),
+        None => rest.len(),
+    };
+    from + run
+}
+
+/// The filled slots of `run`, moved out to `f` in order with their names and their keys'
+/// positions in [`DERIVED`].
+fn take_slots(
+    slots: &mut [Option<ContextValue>; DERIVED.len()],
+    run: std::ops::Range<usize>,
+    f: &mut impl FnMut(Cow<'static, str>, ContextValue, Option<usize>),
+) {
+    let (Some(slots), Some(keys), Some(positions)) = (
+        slots.get_mut(run.clone()),
+        SLOT_KEYS.get(run.clone()),
+        DERIVED_SORTED.get(run),
+    ) else {
+        return;
+    };
+    for ((slot, key), &at) in slots.iter_mut().zip(keys).zip(positions) {
+        if let Some(value) = slot.take() {
+            f(Cow::Borrowed(key.name), value, Some(at));
+        }
+    }
 }
 
 /// `lower` (already lowercased) against `name` lowercased on the fly.
@@ -377,6 +470,9 @@ impl RequestContext {
     /// Sets a key, replacing any value under the same name in any case.
     pub fn insert(&mut self, name: impl Into<String>, value: ContextValue) {
         let name = name.into();
+        if let Some(slot) = slot_of(&name).and_then(|at| self.derived.get_mut(at)) {
+            *slot = None;
+        }
         match self.find(&name) {
             Ok(i) => {
                 if let Some(slot) = self.entries.get_mut(i) {
@@ -401,19 +497,29 @@ impl RequestContext {
         self.entries.reserve(additional);
     }
 
+    /// Whether a derived slot holds `name` (in any case).
+    fn derived_has(&self, name: &str) -> bool {
+        slot_of(name)
+            .and_then(|slot| self.derived.get(slot))
+            .is_some_and(Option::is_some)
+    }
+
     /// Sets a key only if no value is present (derived keys never override typed ones).
     /// Returns whether it was set.
     pub fn insert_if_absent(&mut self, name: &str, value: ContextValue) -> bool {
         let Err(i) = self.find(name) else {
             return false;
         };
+        if self.derived_has(name) {
+            return false;
+        }
         self.insert_at(i, name.to_string(), value);
         true
     }
 
     /// As [`Self::insert_if_absent`] for a fixed key name given with its ASCII-lowercased
-    /// spelling `lower`: the names are borrowed, not copied (the derived keys of every request),
-    /// and the value is not read as an address beforehand (see `Entry::fixed`).
+    /// spelling `lower`: the names are borrowed, not copied, and the value is not read as an
+    /// address beforehand (see `Entry::fixed`).
     pub fn insert_static_if_absent(
         &mut self,
         name: &'static str,
@@ -427,6 +533,9 @@ impl RequestContext {
         else {
             return false;
         };
+        if self.derived_has(lower) {
+            return false;
+        }
         self.entries.insert(
             i,
             (
@@ -437,84 +546,41 @@ impl RequestContext {
         true
     }
 
-    /// As [`Self::insert_static_if_absent`] for several fixed keys, given sorted by their
-    /// lowercase names (distinct): merged in one pass instead of one insertion (a shift of the
-    /// entries) each. A key already present, in any case, keeps its value.
-    pub fn insert_sorted_static_if_absent(
-        &mut self,
-        keys: impl IntoIterator<Item = (FixedKey, ContextValue)>,
-    ) {
-        if self.entries.is_empty() {
-            // Nothing to merge with (no typed context, the usual case): appended in order.
-            let keys = keys.into_iter();
-            let (least, most) = keys.size_hint();
-            let room = most.unwrap_or(least);
-            if self.entries.capacity() < room {
-                // Made at its size: growing an empty vector takes a longer path.
-                self.entries = Vec::with_capacity(room);
-            }
-            for (key, value) in keys {
-                self.push_fixed(key, value);
-            }
-            return;
+    /// Sets the derived key at position `at` of [`DERIVED`] unless the key is present, in any
+    /// case (given keys win). Returns whether it was set. Its value is not read as an address:
+    /// derived keys are never the addresses conditions compare (`aws:SourceIp` is given), and
+    /// an IP condition reads a value itself when the context has no address for it.
+    pub(crate) fn insert_derived_if_absent(&mut self, at: usize, value: Text) -> bool {
+        let Some(&slot) = SLOT_OF.get(at) else {
+            return false;
+        };
+        // No given keys (the usual case): nothing to look for.
+        if !self.entries.is_empty()
+            && SLOT_KEYS
+                .get(slot)
+                .is_some_and(|key| self.given_lowercase(key.lower).is_some())
+        {
+            return false;
         }
-        let old = std::mem::take(&mut self.entries);
-        let mut fresh = keys.into_iter().peekable();
-        let (least, most) = fresh.size_hint();
-        let room = old.len() + most.unwrap_or(least);
-        self.entries = Vec::with_capacity(room);
-        let mut old = old.into_iter().peekable();
-        loop {
-            let order = match (old.peek(), fresh.peek()) {
-                (Some((o, _)), Some((f, _))) => f.lower.cmp(o.as_ref()),
-                (None, Some(_)) => Ordering::Less,
-                (Some(_), None) => Ordering::Greater,
-                (None, None) => break,
-            };
-            let next = match order {
-                Ordering::Less => {
-                    if let Some((key, value)) = fresh.next() {
-                        self.push_fixed(key, value);
-                    }
-                    continue;
-                }
-                Ordering::Equal => {
-                    fresh.next();
-                    old.next()
-                }
-                Ordering::Greater => old.next(),
-            };
-            let Some((lower, entry)) = next else {
-                break;
-            };
-            debug_assert!(self.entries.last().is_none_or(|(l, _)| *l < lower));
-            self.entries.push((lower, entry));
+        match self.derived.get_mut(slot) {
+            Some(slot @ None) => {
+                *slot = Some(ContextValue::Single(value));
+                true
+            }
+            _ => false,
         }
-    }
-
-    /// Appends a fixed key, which sorts after every entry present, its names borrowed.
-    #[inline]
-    fn push_fixed(&mut self, key: FixedKey, value: ContextValue) {
-        debug_assert_eq!(key.name.to_ascii_lowercase(), key.lower);
-        debug_assert_eq!(key.hash, key_hash(key.lower));
-        debug_assert!(self
-            .entries
-            .last()
-            .is_none_or(|(l, _)| l.as_ref() < key.lower));
-        self.entries.push((
-            Cow::Borrowed(key.lower),
-            Entry::fixed(key.name, value, key.hash),
-        ));
     }
 
     /// Looks a key up in any case (no allocation).
     pub fn get(&self, name: &str) -> Option<&ContextValue> {
-        let i = self.find(name).ok()?;
-        self.entries.get(i).map(|(_, e)| &e.value)
+        match self.find(name) {
+            Ok(i) => self.entries.get(i).map(|(_, e)| &e.value),
+            Err(_) => self.derived.get(slot_of(name)?)?.as_ref(),
+        }
     }
 
-    /// Looks up a key whose name is already ASCII-lowercased (no allocation).
-    pub fn get_lowercase(&self, lowercase_name: &str) -> Option<&ContextValue> {
+    /// A given key whose name is already ASCII-lowercased.
+    fn given_lowercase(&self, lowercase_name: &str) -> Option<&ContextValue> {
         let i = self
             .entries
             .binary_search_by(|(lower, _)| lower.as_ref().cmp(lowercase_name))
@@ -522,16 +588,33 @@ impl RequestContext {
         self.entries.get(i).map(|(_, e)| &e.value)
     }
 
+    /// Looks up a key whose name is already ASCII-lowercased (no allocation).
+    pub fn get_lowercase(&self, lowercase_name: &str) -> Option<&ContextValue> {
+        self.given_lowercase(lowercase_name).or_else(|| {
+            self.derived
+                .get(slot_of_lowercase(lowercase_name)?)?
+                .as_ref()
+        })
+    }
+
     /// As [`Self::get_lowercase`], with the name's [`key_hash`] worked out beforehand: the
     /// fast path of conditions (a scan of a few integers, one string comparison).
     pub fn get_hashed(&self, hash: u64, lowercase_name: &str) -> Option<Found<'_>> {
-        self.entries
+        let given = self
+            .entries
             .iter()
             .find(|(lower, e)| e.hash == hash && lower.as_ref() == lowercase_name)
             .map(|(_, e)| Found {
                 value: &e.value,
                 ip: e.ip,
-            })
+            });
+        given.or_else(|| {
+            let slot = SLOT_KEYS
+                .iter()
+                .position(|key| key.hash == hash && key.lower == lowercase_name)?;
+            let value = self.derived.get(slot)?.as_ref()?;
+            Some(Found { value, ip: None })
+        })
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -539,28 +622,54 @@ impl RequestContext {
     }
 
     pub fn remove(&mut self, name: &str) -> Option<ContextValue> {
-        let i = self.find(name).ok()?;
-        Some(self.entries.remove(i).1.value)
+        match self.find(name) {
+            Ok(i) => Some(self.entries.remove(i).1.value),
+            Err(_) => self.derived.get_mut(slot_of(name)?)?.take(),
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() + self.derived.iter().filter(|v| v.is_some()).count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// Entries as (name as written, value), sorted by lowercased name for stable output.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+        let mut from = 0;
+        let slots = &self.derived;
         self.entries
             .iter()
-            .map(|(_, e)| (e.name.as_ref(), &e.value))
+            .map(Some)
+            .chain([None])
+            .flat_map(move |given| {
+                let end = slots_before(from, given.map(|(lower, _)| lower.as_ref()));
+                let run = slots.iter().zip(&SLOT_KEYS).take(end).skip(from);
+                from = end;
+                let derived = run.filter_map(|(slot, key)| Some((key.name, slot.as_ref()?)));
+                derived.chain(given.map(|(_, e)| (e.name.as_ref(), &e.value)))
+            })
     }
 
-    /// As [`Self::iter`], moving the names and values out (a result keeps them without copies).
-    pub fn into_entries(self) -> impl Iterator<Item = (Cow<'static, str>, ContextValue)> {
-        self.entries.into_iter().map(|(_, e)| (e.name, e.value))
+    /// As [`Self::iter`], moving each name and value out to `f` (a result keeps them without
+    /// copies) and leaving the context empty, with the position in [`DERIVED`] of a derived
+    /// key's slot. Taken in place, not through an iterator: the context is not moved.
+    pub fn drain_each(
+        &mut self,
+        mut f: impl FnMut(Cow<'static, str>, ContextValue, Option<usize>),
+    ) {
+        let entries = std::mem::take(&mut self.entries);
+        let slots = &mut self.derived;
+        let mut from = 0;
+        for (lower, entry) in entries {
+            let end = slots_before(from, Some(&lower));
+            take_slots(slots, from..end, &mut f);
+            from = end;
+            f(entry.name, entry.value, None);
+        }
+        take_slots(slots, from..DERIVED_SORTED.len(), &mut f);
     }
 }
 
@@ -726,57 +835,105 @@ mod tests {
         }
     }
 
-    /// C2: merging sorted fixed keys gives the context and lookups that inserting them one by
-    /// one gives, whatever keys are already there (typed keys in another case win).
+    /// The listing and every lookup of a context, with the values found, to compare contexts
+    /// however they hold their keys.
+    fn observed(ctx: &RequestContext, names: &[&str]) -> Vec<String> {
+        let mut seen = vec![format!(
+            "{:?} {} {}",
+            ctx.iter().collect::<Vec<_>>(),
+            ctx.len(),
+            ctx.is_empty()
+        )];
+        for name in names {
+            let lower = name.to_ascii_lowercase();
+            seen.push(format!(
+                "{name}: {:?} {:?} {:?} {}",
+                ctx.get(name),
+                ctx.get_lowercase(name),
+                ctx.get_hashed(key_hash(&lower), &lower)
+                    .map(|f| (f.value, f.ip)),
+                ctx.contains(name)
+            ));
+        }
+        seen
+    }
+
+    /// C2: derived keys held in their slots read, list, move out and give way to given keys
+    /// exactly as the same fixed keys inserted into the sorted entries do, whatever keys are
+    /// given (in any case, before or after), for every lookup.
     #[test]
-    fn c2_static_inserts_at_once_agree_with_one_by_one() {
-        let fixed = [
-            (
-                "aws:PrincipalArn",
-                "aws:principalarn",
-                "arn:aws:iam::1:user/u",
-            ),
-            ("aws:username", "aws:username", "derived"),
-            ("aws:RequestedRegion", "aws:requestedregion", "us-east-1"),
-            ("aws:EpochTime", "aws:epochtime", "0"),
-            ("aws:SourceIp", "aws:sourceip", "10.0.0.1"),
-            ("a:First", "a:first", "1"),
-            ("z:Last", "z:last", "2"),
+    fn c2_derived_slots_agree_with_inserted_fixed_keys() {
+        let values = [
+            "arn:aws:iam::1:user/u",
+            "1",
+            "User",
+            "u",
+            "AIDA",
+            "false",
+            "svc",
+            "2",
+            "us-east-1",
+            "0",
+            "10.0.0.1",
         ];
-        let givens: [&[(&str, &str)]; 5] = [
+        let givens: [&[(&str, &str)]; 6] = [
             &[],
             &[("AWS:username", "typed"), ("s3:prefix", "home/")],
             &[("aaa:x", "1"), ("zzz:y", "2"), ("aws:m", "3")],
-            &[
-                ("Z:LAST", "given"),
-                ("A:first", "given"),
-                ("aws:EPOCHTIME", "9"),
-            ],
+            &[("aws:EPOCHTIME", "9"), ("aws:currenttime", "t")],
             &[("aws:principalarn", "x"), ("aws:SourceIP", "192.0.2.1")],
+            &[("aws:PrincipalAccount", "5"), ("aws:RequestedRegionX", "r")],
+        ];
+        let upper: Vec<String> = DERIVED.iter().map(|k| k.name.to_uppercase()).collect();
+        let mut names: Vec<&str> = DERIVED.iter().flat_map(|k| [k.name, k.lower]).collect();
+        names.extend(upper.iter().map(String::as_str));
+        names.extend([
+            "",
+            "aws:m",
+            "aws:sourceip",
+            "s3:Prefix",
+            "aws:requestedregionx",
+        ]);
+        let afterwards: [&dyn Fn(&mut RequestContext); 4] = [
+            &|_| {},
+            &|c| c.insert("AWS:USERNAME", ContextValue::Single("later".into())),
+            &|c| {
+                c.remove("aws:PRINCIPALTYPE");
+            },
+            &|c| {
+                c.insert_if_absent("aws:RequestedRegion", ContextValue::Single("x".into()));
+            },
         ];
         for given in givens {
-            let (mut one_by_one, mut at_once) = (RequestContext::new(), RequestContext::new());
-            for (k, v) in given {
-                one_by_one.insert(*k, ContextValue::Single((*v).into()));
-                at_once.insert(*k, ContextValue::Single((*v).into()));
-            }
-            for (name, lower, v) in fixed {
-                one_by_one.insert_static_if_absent(name, lower, ContextValue::Single(v.into()));
-            }
-            let mut sorted = fixed;
-            sorted.sort_by_key(|&(_, lower, _)| lower);
-            at_once.insert_sorted_static_if_absent(
-                sorted
-                    .iter()
-                    .map(|&(n, l, v)| (FixedKey::new(n, l), ContextValue::Single(v.into()))),
-            );
-            assert_eq!(at_once, one_by_one, "{given:?}");
-            for (_, lower, _) in fixed {
-                let found = |c: &RequestContext| {
-                    c.get_hashed(key_hash(lower), lower)
-                        .map(|f| (f.value.clone(), f.ip))
+            for then in afterwards {
+                let (mut plain, mut slots) = (RequestContext::new(), RequestContext::new());
+                for (k, v) in given {
+                    plain.insert(*k, ContextValue::Single((*v).into()));
+                    slots.insert(*k, ContextValue::Single((*v).into()));
+                }
+                for (at, (key, value)) in DERIVED.iter().zip(values).enumerate() {
+                    let a = plain.insert_static_if_absent(
+                        key.name,
+                        key.lower,
+                        ContextValue::Single(value.into()),
+                    );
+                    let b = slots.insert_derived_if_absent(at, value.into());
+                    assert_eq!(a, b, "{} {given:?}", key.name);
+                }
+                then(&mut plain);
+                then(&mut slots);
+                assert_eq!(
+                    observed(&slots, &names),
+                    observed(&plain, &names),
+                    "{given:?}"
+                );
+                let moved = |mut c: RequestContext| {
+                    let mut entries = Vec::new();
+                    c.drain_each(|name, value, _| entries.push((name, value)));
+                    assert!(c.is_empty());
+                    entries
                 };
-                assert_eq!(found(&at_once), found(&one_by_one), "{lower} {given:?}");
+                assert_eq!(moved(slots), moved(plain), "{given:?}");
             }
         }
     }
@@ -820,18 +977,38 @@ mod tests {
                 given.insert("aws:username", single());
                 let mut fixed = RequestContext::new();
                 fixed.insert_static_if_absent("aws:username", "aws:username", single());
-                let mut merged = RequestContext::new();
-                merged.insert_sorted_static_if_absent([(
-                    FixedKey::new("aws:username", "aws:username"),
-                    single(),
-                )]);
+                let mut derived = RequestContext::new();
+                let at = DERIVED
+                    .iter()
+                    .position(|key| key.lower == "aws:username")
+                    .expect("a derived key");
+                derived.insert_derived_if_absent(at, value.into());
                 let expected = condition.evaluate(&given);
                 assert_eq!(condition.evaluate(&fixed), expected, "{op} {value}");
-                assert_eq!(condition.evaluate(&merged), expected, "{op} {value}");
+                assert_eq!(condition.evaluate(&derived), expected, "{op} {value}");
                 decided += usize::from(expected);
             }
         }
         assert!(decided >= 5, "only {decided} matches");
+    }
+
+    /// The slots' listing order is the lowercase names' order, every derived key once, and each
+    /// lowercase name is its name lowercased.
+    #[test]
+    fn c2_derived_keys_merge_in_lowercase_order() {
+        let mut sorted = DERIVED_SORTED;
+        sorted.sort_unstable();
+        assert_eq!(sorted, std::array::from_fn(|i| i));
+        let lowers: Vec<&str> = DERIVED_SORTED.iter().map(|&i| DERIVED[i].lower).collect();
+        assert!(lowers.windows(2).all(|w| w[0] < w[1]), "{lowers:?}");
+        for (at, key) in DERIVED.iter().enumerate() {
+            assert_eq!(SLOT_KEYS[SLOT_OF[at]], *key);
+            assert_eq!(DERIVED_SORTED[SLOT_OF[at]], at);
+        }
+        for key in DERIVED {
+            assert_eq!(key.name.to_ascii_lowercase(), key.lower);
+            assert_eq!(key.hash, key_hash(key.lower));
+        }
     }
 
     /// The kept text is shared only for the same text: a run of texts reads as itself.

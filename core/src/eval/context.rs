@@ -5,9 +5,9 @@ use crate::catalog::{catalog, ValueType};
 use crate::condition::{
     binary::decode_base64, date::parse_date, ip::parse_request_ip, ip::Cidr, numeric::Decimal,
 };
-use crate::context::{ContextValue, FixedKey, LastText, RequestContext, Text};
+use crate::context::{ContextValue, FixedKey, LastText, RequestContext, Text, DERIVED};
 use crate::diagnostic::Diagnostic;
-use crate::matching::arn::{split6, Arn};
+use crate::matching::arn::split6;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 
@@ -134,19 +134,19 @@ fn is_region(region: &str) -> bool {
     !region.is_empty() && !region.bytes().any(|b| b == b'*')
 }
 
-/// [`arn_account`] and [`arn_region`] of `resource`, given `arn`, its reading by `Arn::parse`
-/// (which the request's match target keeps): the resource is not split again. `Arn::parse`
-/// takes `arn` in any case, these two only in lowercase.
+/// [`arn_account`] and [`arn_region`] of `resource`, given its region and account as
+/// `Arn::parse` cuts them (which the request's match target keeps): the resource is not split
+/// again. `Arn::parse` takes `arn` in any case, these two only in lowercase.
 pub fn arn_account_and_region<'a>(
     resource: &'a str,
-    arn: Option<Arn<'a>>,
+    region_and_account: Option<(&'a str, &'a str)>,
 ) -> (Option<&'a str>, Option<&'a str>) {
-    match arn {
-        Some(arn) => {
+    match region_and_account {
+        Some((region, account)) => {
             let lowercase = resource.starts_with("arn:");
             (
-                (lowercase && !arn.account.is_empty()).then_some(arn.account),
-                (lowercase && is_region(arn.region)).then_some(arn.region),
+                (lowercase && !account.is_empty()).then_some(account),
+                (lowercase && is_region(region)).then_some(region),
             )
         }
         // Not an ARN of six parts: no account, but a region may still be there.
@@ -188,47 +188,46 @@ pub(crate) fn derive_context_in_region(
     resource_account: Option<Text>,
     now_epoch_seconds: Option<i64>,
 ) -> DerivedKeys {
-    let mut values: [Option<Text>; DERIVED.len()] = Default::default();
+    // The keys' positions in `DERIVED`, named.
     let [arn, account, kind, username, userid, is_service, service, resource_acct, region, epoch, time] =
-        &mut values;
-    *arn = facts.principal_arn;
-    *account = facts.account;
-    if !facts.principal_type.is_empty() {
-        *kind = Some(Text::Static(facts.principal_type));
-    }
-    *username = facts.username;
-    *userid = facts.userid;
-    if facts.principal_type != "Anonymous" {
+        std::array::from_fn::<usize, { DERIVED.len() }, _>(|at| at);
+    // Typed keys win: only the absent ones are derived, each straight into its slot.
+    let mut added = DerivedKeys::default();
+    let mut derive = |at: usize, value: Option<Text>| {
+        if let Some(value) = value {
+            if ctx.insert_derived_if_absent(at, value) {
+                added.insert(at);
+            }
+        }
+    };
+    derive(arn, facts.principal_arn);
+    derive(account, facts.account);
+    let principal_type = facts.principal_type;
+    derive(
+        kind,
+        (!principal_type.is_empty()).then_some(Text::Static(principal_type)),
+    );
+    derive(username, facts.username);
+    derive(userid, facts.userid);
+    if principal_type != "Anonymous" {
         let is = if facts.service_name.is_some() {
             "true"
         } else {
             "false"
         };
-        *is_service = Some(Text::Static(is));
+        derive(is_service, Some(Text::Static(is)));
     }
-    *service = facts.service_name;
-    *resource_acct = resource_account;
-    *region = region_of_resource.map(|r| LAST_REGION.with(|last| last.share(r)));
+    derive(service, facts.service_name);
+    derive(resource_acct, resource_account);
+    derive(
+        region,
+        region_of_resource.map(|r| LAST_REGION.with(|last| last.share(r))),
+    );
     if let Some(now) = now_epoch_seconds {
         let (epoch_text, time_text) = now_texts(now);
-        *epoch = Some(epoch_text);
-        *time = Some(time_text);
+        derive(epoch, Some(epoch_text));
+        derive(time, Some(time_text));
     }
-    // Typed keys win: only the absent ones are derived.
-    let mut added = DerivedKeys::default();
-    for (at, (key, value)) in DERIVED.iter().zip(&mut values).enumerate() {
-        if value.is_some() && ctx.get_lowercase(key.lower).is_some() {
-            *value = None;
-        }
-        if value.is_some() {
-            added.insert(at);
-        }
-    }
-    ctx.insert_sorted_static_if_absent(DERIVED_SORTED.iter().filter_map(|&i| {
-        let key = DERIVED.get(i)?;
-        let value = values.get_mut(i)?.take()?;
-        Some((*key, ContextValue::Single(value)))
-    }));
     added
 }
 
@@ -269,7 +268,7 @@ impl DerivedKeys {
         self.0 |= 1 << at;
     }
 
-    fn has(self, at: usize) -> bool {
+    pub(crate) fn has(self, at: usize) -> bool {
         self.0 & (1 << at) != 0
     }
 
@@ -311,26 +310,6 @@ impl DerivedKeys {
         find(|d, k| d == k).or_else(|| find(str::eq_ignore_ascii_case))
     }
 }
-
-/// The keys [`derive_context`] may add (name, lowercase name), in the order it derives them
-/// (the order `derived` lists them).
-pub(super) const DERIVED: [FixedKey; 11] = [
-    FixedKey::new("aws:PrincipalArn", "aws:principalarn"),
-    FixedKey::new("aws:PrincipalAccount", "aws:principalaccount"),
-    FixedKey::new("aws:PrincipalType", "aws:principaltype"),
-    FixedKey::new("aws:username", "aws:username"),
-    FixedKey::new("aws:userid", "aws:userid"),
-    FixedKey::new("aws:PrincipalIsAWSService", "aws:principalisawsservice"),
-    FixedKey::new("aws:PrincipalServiceName", "aws:principalservicename"),
-    FixedKey::new("aws:ResourceAccount", "aws:resourceaccount"),
-    FixedKey::new("aws:RequestedRegion", "aws:requestedregion"),
-    FixedKey::new("aws:EpochTime", "aws:epochtime"),
-    FixedKey::new("aws:CurrentTime", "aws:currenttime"),
-];
-
-/// Positions in [`DERIVED`] by lowercase name, the context's order: the keys are merged in
-/// without sorting them per request.
-const DERIVED_SORTED: [usize; 11] = [10, 9, 1, 0, 5, 6, 2, 8, 7, 4, 3];
 
 /// (year, month, day, seconds of the day) for epoch seconds (days-from-civil inverse, proleptic
 /// Gregorian).
@@ -420,6 +399,7 @@ mod tests {
     }
 
     use super::*;
+    use crate::matching::arn::Arn;
 
     #[test]
     fn g8_context_scalars_become_canonical_strings() {
@@ -496,21 +476,6 @@ mod tests {
                 .and_then(ContextValue::single),
             Some("us-east-1")
         );
-    }
-
-    /// The merge order is the lowercase names' order, every derived key once, and each
-    /// lowercase name is its name lowercased.
-    #[test]
-    fn c2_derived_keys_merge_in_lowercase_order() {
-        let mut sorted = DERIVED_SORTED;
-        sorted.sort_unstable();
-        assert_eq!(sorted, std::array::from_fn(|i| i));
-        let lowers: Vec<&str> = DERIVED_SORTED.iter().map(|&i| DERIVED[i].lower).collect();
-        assert!(lowers.windows(2).all(|w| w[0] < w[1]), "{lowers:?}");
-        for key in DERIVED {
-            assert_eq!(key.name.to_ascii_lowercase(), key.lower);
-            assert_eq!(key.hash, crate::context::key_hash(key.lower));
-        }
     }
 
     /// Every key is derived in derivation order, with its value, whatever the principal; a
@@ -710,7 +675,7 @@ mod tests {
             assert_eq!(arn_account(arn), by_splitn_account(arn), "{arn}");
             assert_eq!(arn_region(arn), by_splitn_region(arn), "{arn}");
             assert_eq!(
-                arn_account_and_region(arn, Arn::parse(arn)),
+                arn_account_and_region(arn, Arn::parse(arn).map(|a| (a.region, a.account))),
                 (arn_account(arn), arn_region(arn)),
                 "{arn}"
             );

@@ -811,23 +811,29 @@ pub(crate) fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {
         .collect()
 }
 
-/// As [`context_entries`], moving names and values out of the request's context instead of
-/// copying them. The entries go into a vector of their own size: collecting in place would
-/// reuse the context's larger buffer and shrink it with a `realloc`, which costs more.
+/// As [`context_entries`], moving names and values out of the request's context (left empty)
+/// instead of copying them, into a vector of their own size.
 pub(crate) fn into_context_entries(
-    context: RequestContext,
+    context: &mut RequestContext,
     derived: DerivedKeys,
 ) -> Vec<ContextEntry> {
     let mut entries = Vec::with_capacity(context.len());
-    entries.extend(context.into_entries().map(|(key, value)| ContextEntry {
-        derived: derived.name_of(&key).is_some(),
-        multi_valued: value.is_multi(),
-        values: match value {
-            ContextValue::Single(v) => ContextValues::One(v),
-            ContextValue::Multi(vs) => ContextValues::Many(vs),
-        },
-        key,
-    }));
+    context.drain_each(|key, value, slot| {
+        entries.push(ContextEntry {
+            // A derived slot's key is derived when this request's derivation filled it; a given
+            // key when it is spelled as one derived (only a context built by hand has those).
+            derived: match slot {
+                Some(at) => derived.has(at),
+                None => derived.name_of(&key).is_some(),
+            },
+            multi_valued: value.is_multi(),
+            values: match value {
+                ContextValue::Single(v) => ContextValues::One(v),
+                ContextValue::Multi(vs) => ContextValues::Many(vs),
+            },
+            key,
+        })
+    });
     entries
 }
 

@@ -337,13 +337,10 @@ pub fn evaluate(set: &PolicySet, req: &PreparedRequest) -> EvaluationResult {
 
 /// As [`evaluate`], for a request used once: its context moves into the result instead of
 /// being copied (the CLI's case, one request per scenario).
-pub fn evaluate_owned(set: &PolicySet, req: PreparedRequest) -> EvaluationResult {
+pub fn evaluate_owned(set: &PolicySet, mut req: PreparedRequest) -> EvaluationResult {
     let mut result = explained(set, &req);
-    // Only the context moves on: the rest of the request is dropped in place, not copied.
-    let PreparedRequest {
-        context, derived, ..
-    } = req;
-    result.context = layers::into_context_entries(context, derived);
+    // The context's names and values move on, taken in place: the request is not copied.
+    result.context = layers::into_context_entries(&mut req.context, req.derived);
     result
 }
 
@@ -368,17 +365,12 @@ pub fn write_evaluation_json(
     let mut trace = write::TraceWriter::new(out);
     let missing = layers::traces(set, &req, &d.request, &texts, &d.part, &mut trace);
     trace.finish();
-    let PreparedRequest {
-        context,
-        derived,
-        diagnostics,
-        ..
-    } = req;
-    let context = layers::into_context_entries(context, derived);
+    // The context's names and values move on, taken in place.
+    let context = layers::into_context_entries(&mut req.context, req.derived);
     write::write_tail(
         out,
         &missing,
-        diagnostics.iter().chain(set.diagnostics()).chain(extra),
+        req.diagnostics.iter().chain(set.diagnostics()).chain(extra),
         &context,
         request_notes
             .iter()

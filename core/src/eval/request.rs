@@ -91,8 +91,10 @@ impl PreparedRequest {
         // First, so that the account and region are read from the resource the target split.
         // Its diagnostic goes after the principal's wherever it is made.
         request.set_action(&spec.action);
-        let (arn_account, region) =
-            arn_account_and_region(&request.resource, request.target.resource_arn());
+        let (arn_account, region) = arn_account_and_region(
+            &request.resource,
+            request.target.resource_region_and_account(),
+        );
         // Shared with `aws:ResourceAccount`; the principal's own text when it is the same.
         let own = request.principal.account_text();
         let resource_account = spec
@@ -116,7 +118,10 @@ impl PreparedRequest {
                 }
                 own
             });
-        request.context = typed_context(&spec.context, &mut request.diagnostics);
+        // No context given (the usual case): the empty one made above stays, not built again.
+        if !spec.context.is_empty() {
+            request.context = typed_context(&spec.context, &mut request.diagnostics);
+        }
         if spec.derives_context() {
             request.derived = derive_context_in_region(
                 &mut request.context,

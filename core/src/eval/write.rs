@@ -11,7 +11,6 @@
 //! its trace as it is worked out ([`TraceWriter`]) and the rest ([`write_tail`]). The test
 //! `direct_writing_agrees_with_the_owned_results_bytes` checks that both give the same bytes.
 
-use super::context::DERIVED;
 use super::layers::{DecisionView, RequestWords, TraceSink};
 use super::prepare::PreparedPolicy;
 use super::result::{
@@ -19,6 +18,7 @@ use super::result::{
     PolicyTrace, Reason,
 };
 use crate::condition::ConditionTrace;
+use crate::context::DERIVED;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};

@@ -125,6 +125,18 @@ impl MatchTarget {
             .map(|parts| parts.arn(self.resource.as_str()))
     }
 
+    /// The resource ARN's region and account, as [`Self::resource_arn`] reads them, without
+    /// cutting the other parts (a request reads these two once, for its derived keys).
+    pub fn resource_region_and_account(&self) -> Option<(&str, &str)> {
+        let [_, _, (region_start, region_end), (account_start, account_end), _] =
+            self.arn.as_ref()?.parts;
+        let resource = self.resource.as_str();
+        Some((
+            resource.get(region_start..region_end)?,
+            resource.get(account_start..account_end)?,
+        ))
+    }
+
     /// `resource` as the explanation's notes share it: the target's own text when it was made
     /// for that resource (no allocation and no escape scan per explanation), else a fresh one.
     pub fn shared_resource(&self, resource: &str) -> SharedText {
@@ -292,6 +304,11 @@ mod tests {
             let arn = Arn::parse(resource);
             assert_eq!(prepared.arn, arn, "{resource}");
             assert_eq!(target.resource_arn(), arn, "{resource}");
+            assert_eq!(
+                target.resource_region_and_account(),
+                arn.map(|a| (a.region, a.account)),
+                "{resource}"
+            );
             let folded = arn.map(|a| [a.partition, a.service, a.region, a.account]);
             let folded = folded
                 .filter(|head| head.iter().all(|p| p.is_ascii()))
