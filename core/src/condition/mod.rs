@@ -13,6 +13,7 @@ pub mod numeric;
 use crate::concat::concat;
 use crate::context::{key_hash, ContextValue, RequestContext};
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
+use crate::matching::small_list::SmallList;
 use crate::matching::variables::{is_plain_as_written, Template};
 use crate::matching::wildcard::{eq_fold, fold_str, glob_tokens, Pattern};
 use crate::note::Note;
@@ -38,7 +39,7 @@ pub struct CompiledCondition {
     key_hash: u64,
     values: Values,
     /// The policy values as written, for explanations.
-    written: Vec<Arc<str>>,
+    written: SmallList<Arc<str>>,
     span: Span,
 }
 
@@ -47,15 +48,15 @@ enum Values {
     /// StringEquals / StringEqualsIgnoreCase (folded) / Bool (folded): compared for equality.
     Equal {
         fold: bool,
-        values: Vec<Text>,
+        values: SmallList<Text>,
     },
-    Like(Vec<LikeValue>),
-    Numeric(Vec<Option<Decimal>>),
-    Date(Vec<Option<Instant>>),
-    Binary(Vec<Option<Vec<u8>>>),
-    Ip(Vec<Option<Cidr>>),
-    Arn(Vec<ArnValue>),
-    Null(Vec<Option<bool>>),
+    Like(SmallList<LikeValue>),
+    Numeric(SmallList<Option<Decimal>>),
+    Date(SmallList<Option<Instant>>),
+    Binary(SmallList<Option<Vec<u8>>>),
+    Ip(SmallList<Option<Cidr>>),
+    Arn(SmallList<ArnValue>),
+    Null(SmallList<Option<bool>>),
 }
 
 #[derive(Clone, Debug)]
@@ -144,7 +145,7 @@ impl CompiledCondition {
         let operator = entry.operator.value;
         let base = operator.base;
         let substitute = variables && base.accepts_variables();
-        let written: Vec<Arc<str>> = entry.values.iter().map(|v| v.value.shared()).collect();
+        let written = SmallList::mapped(&entry.values, |v| v.value.shared());
         let text = |w: &Arc<str>, fold: bool| {
             if is_plain_as_written(w, substitute) {
                 return Text::Fixed(fixed_text(w, fold));
@@ -157,21 +158,18 @@ impl CompiledCondition {
         };
         let values = match base.class() {
             OperatorClass::String => match base {
-                BaseOperator::StringLike | BaseOperator::StringNotLike => Values::Like(
-                    written
-                        .iter()
-                        .map(|w| {
-                            if is_plain_as_written(w, substitute) {
-                                return LikeValue::Fixed(Pattern::new(w, false));
-                            }
-                            let t = Template::parse(w, substitute);
-                            match t.plain_text() {
-                                Some(p) => LikeValue::Fixed(Pattern::new(&p, false)),
-                                None => LikeValue::Template(t),
-                            }
-                        })
-                        .collect(),
-                ),
+                BaseOperator::StringLike | BaseOperator::StringNotLike => {
+                    Values::Like(SmallList::mapped(&written, |w| {
+                        if is_plain_as_written(w, substitute) {
+                            return LikeValue::Fixed(Pattern::new(w, false));
+                        }
+                        let t = Template::parse(w, substitute);
+                        match t.plain_text() {
+                            Some(p) => LikeValue::Fixed(Pattern::new(&p, false)),
+                            None => LikeValue::Template(t),
+                        }
+                    }))
+                }
                 _ => {
                     let fold = matches!(
                         base,
@@ -180,51 +178,41 @@ impl CompiledCondition {
                     );
                     Values::Equal {
                         fold,
-                        values: written.iter().map(|w| text(w, fold)).collect(),
+                        values: SmallList::mapped(&written, |w| text(w, fold)),
                     }
                 }
             },
             OperatorClass::Bool => Values::Equal {
                 fold: true,
-                values: written.iter().map(|w| text(w, true)).collect(),
+                values: SmallList::mapped(&written, |w| text(w, true)),
             },
             OperatorClass::Numeric => {
-                Values::Numeric(written.iter().map(|w| Decimal::parse(w)).collect())
+                Values::Numeric(SmallList::mapped(&written, |w| Decimal::parse(w)))
             }
-            OperatorClass::Date => Values::Date(written.iter().map(|w| parse_date(w)).collect()),
+            OperatorClass::Date => Values::Date(SmallList::mapped(&written, |w| parse_date(w))),
             OperatorClass::Binary => {
-                Values::Binary(written.iter().map(|w| binary::decode_base64(w)).collect())
+                Values::Binary(SmallList::mapped(&written, |w| binary::decode_base64(w)))
             }
-            OperatorClass::Ip => Values::Ip(written.iter().map(|w| Cidr::parse(w)).collect()),
-            OperatorClass::Arn => Values::Arn(
-                written
-                    .iter()
-                    .map(|w| {
-                        let t = Template::parse(w, substitute);
-                        match t.plain_text() {
-                            Some(p) => {
-                                let tokens: Vec<_> = glob_tokens(&p).collect();
-                                ArnValue::Fixed(ArnConditionPattern::from_tokens(&tokens))
-                            }
-                            None => ArnValue::Template(t),
-                        }
-                    })
-                    .collect(),
-            ),
-            OperatorClass::Null => Values::Null(
-                written
-                    .iter()
-                    .map(|w| {
-                        if w.eq_ignore_ascii_case("true") {
-                            Some(true)
-                        } else if w.eq_ignore_ascii_case("false") {
-                            Some(false)
-                        } else {
-                            None
-                        }
-                    })
-                    .collect(),
-            ),
+            OperatorClass::Ip => Values::Ip(SmallList::mapped(&written, |w| Cidr::parse(w))),
+            OperatorClass::Arn => Values::Arn(SmallList::mapped(&written, |w| {
+                let t = Template::parse(w, substitute);
+                match t.plain_text() {
+                    Some(p) => {
+                        let tokens: Vec<_> = glob_tokens(&p).collect();
+                        ArnValue::Fixed(ArnConditionPattern::from_tokens(&tokens))
+                    }
+                    None => ArnValue::Template(t),
+                }
+            })),
+            OperatorClass::Null => Values::Null(SmallList::mapped(&written, |w| {
+                if w.eq_ignore_ascii_case("true") {
+                    Some(true)
+                } else if w.eq_ignore_ascii_case("false") {
+                    Some(false)
+                } else {
+                    None
+                }
+            })),
         };
         let key_lower = entry.key.value.to_ascii_lowercase();
         CompiledCondition {
@@ -698,6 +686,56 @@ mod tests {
             .conditions
             .first()?;
         Some(CompiledCondition::compile(entry, true))
+    }
+
+    /// C1–C7: a condition keeps its values as written and compiled, in order, whether it holds
+    /// one (kept inline) or several: each value list decides as its values taken one by one
+    /// (any value matching, for the positive operators) and keeps every value as written.
+    #[test]
+    fn c1_values_held_inline_or_listed_decide_alike() {
+        let operators = [
+            ("StringEquals", ["web", "Web", "api"]),
+            ("StringEqualsIgnoreCase", ["WEB", "x", "api"]),
+            ("StringLike", ["w*", "a?i", "zz"]),
+            ("NumericEquals", ["3", "7", "x"]),
+            ("Bool", ["true", "false", "maybe"]),
+            ("IpAddress", ["10.0.0.0/8", "192.0.2.1", "bad"]),
+            ("ArnLike", ["arn:aws:s3:::web*", "arn:*:s3:::api", "*"]),
+            ("DateEquals", ["2020-01-01T00:00:00Z", "0", "never"]),
+        ];
+        let requests = [
+            "web",
+            "api",
+            "3",
+            "7",
+            "true",
+            "10.1.2.3",
+            "arn:aws:s3:::web1",
+            "0",
+        ];
+        for (op, values) in operators {
+            let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+            for n in 1..=values.len() {
+                let list = format!("[{}]", quoted[..n].join(","));
+                let all = compile_on_key_k(op, &list).expect("compiles");
+                let written: Vec<&str> = all.written.iter().map(|w| &**w).collect();
+                assert_eq!(written, values[..n], "{op} {list}");
+                let alone: Vec<CompiledCondition> = quoted[..n]
+                    .iter()
+                    .filter_map(|v| compile_on_key_k(op, v))
+                    .collect();
+                assert_eq!(alone.len(), n);
+                for request in requests {
+                    let mut ctx = RequestContext::new();
+                    ctx.insert("aws:k", ContextValue::Single(request.into()));
+                    assert_eq!(
+                        all.evaluate(&ctx),
+                        alone.iter().any(|c| c.evaluate(&ctx)),
+                        "{op} {list} {request}"
+                    );
+                }
+            }
+        }
     }
 
     /// V1, V3: `reads_only_own_key` answers as listing `keys_read` does, for every kind of
