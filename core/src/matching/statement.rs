@@ -205,7 +205,7 @@ thread_local! {
     static ALL_RESOURCES: [Arc<Element<ResourcePattern>>; 2] = [false, true].map(|negated| {
         Arc::new(Element {
             negated,
-            patterns: SmallList::One(ResourcePattern::compile("*", false)),
+            patterns: SmallList::One(ResourcePattern::compile(&Arc::from("*"), false)),
             written: SmallList::One(Arc::from("*")),
         })
     });
@@ -226,7 +226,9 @@ fn compile_resources(e: &StringElement, variables: bool) -> Arc<Element<Resource
 fn compile_resources_afresh(e: &StringElement, variables: bool) -> Arc<Element<ResourcePattern>> {
     Arc::new(Element {
         negated: e.negated,
-        patterns: SmallList::mapped(&e.values, |v| ResourcePattern::compile(&v.value, variables)),
+        patterns: SmallList::mapped(&e.values, |v| {
+            ResourcePattern::compile(&v.value.shared(), variables)
+        }),
         written: written(e),
     })
 }
@@ -989,7 +991,10 @@ mod tests {
                 assert_eq!(resources.patterns.len(), texts.len());
                 assert_eq!(actions.patterns.len(), texts.len());
                 for (i, text) in texts.iter().enumerate() {
-                    let alone = format!("{:?}", ResourcePattern::compile(text, variables));
+                    let alone = format!(
+                        "{:?}",
+                        ResourcePattern::compile(&Arc::from(*text), variables)
+                    );
                     assert_eq!(format!("{:?}", resources.patterns[i]), alone, "{text}");
                     let alone = format!("{:?}", ActionPattern::compile(text));
                     assert_eq!(format!("{:?}", actions.patterns[i]), alone, "{text}");
