@@ -159,7 +159,13 @@ pub enum ResourceMatch {
 
 impl ResourcePattern {
     /// Compiles a policy value. `substitute`: the policy version enables variables (G2).
-    pub fn compile(written: &Arc<str>, substitute: bool) -> ResourcePattern {
+    pub fn compile(raw: &str, substitute: bool) -> ResourcePattern {
+        Self::compile_shared(&Arc::from(raw), substitute)
+    }
+
+    /// As [`Self::compile`], for a value already shared: a resource part kept as written
+    /// shares the value instead of copying it.
+    pub fn compile_shared(written: &Arc<str>, substitute: bool) -> ResourcePattern {
         let raw: &str = written;
         if is_all_stars(raw) {
             return ResourcePattern {
@@ -443,7 +449,7 @@ mod tests {
         ];
         let check = |round: &str| {
             for value in values {
-                let compiled = ResourcePattern::compile(&Arc::from(value), true);
+                let compiled = ResourcePattern::compile(value, true);
                 let ResourceKind::Full { head, .. } = &compiled.kind else {
                     panic!("{value} is a full ARN");
                 };
@@ -459,7 +465,7 @@ mod tests {
         check("first use");
         check("reuse");
         for i in 0..KEPT + 1 {
-            ResourcePattern::compile(&Arc::from(format!("arn:aws:s3:{i}::b")), true);
+            ResourcePattern::compile(&format!("arn:aws:s3:{i}::b"), true);
         }
         check("after emptying");
     }
@@ -516,7 +522,7 @@ mod tests {
         for head in heads {
             for part in parts {
                 let value = format!("{head}{part}");
-                let compiled = ResourcePattern::compile(&Arc::from(value.as_str()), true);
+                let compiled = ResourcePattern::compile(&value, true);
                 let ResourceKind::Full {
                     resource: ResourcePart::Literal { .. },
                     ..
@@ -525,7 +531,7 @@ mod tests {
                     panic!("{value} keeps its resource part as written");
                 };
                 let head_only = format!("{head}*");
-                let head_pattern = ResourcePattern::compile(&Arc::from(head_only.as_str()), true);
+                let head_pattern = ResourcePattern::compile(&head_only, true);
                 let literal = Pattern::literal(part, false);
                 for request_head in requests {
                     for request_part in parts.iter().chain(&["repository/web/x", "REPOSITORY/web"])
@@ -592,7 +598,7 @@ mod tests {
                     "{part}"
                 );
                 let arn = format!("arn:aws:s3:::{part}");
-                let compiled = ResourcePattern::compile(&Arc::from(arn.as_str()), substitute);
+                let compiled = ResourcePattern::compile(&arn, substitute);
                 assert!(compiled.template().is_none(), "{arn}");
                 let ctx = RequestContext::new();
                 assert_eq!(

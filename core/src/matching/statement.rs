@@ -205,7 +205,7 @@ thread_local! {
     static ALL_RESOURCES: [Arc<Element<ResourcePattern>>; 2] = [false, true].map(|negated| {
         Arc::new(Element {
             negated,
-            patterns: SmallList::One(ResourcePattern::compile(&Arc::from("*"), false)),
+            patterns: SmallList::One(ResourcePattern::compile("*", false)),
             written: SmallList::One(Arc::from("*")),
         })
     });
@@ -227,7 +227,7 @@ fn compile_resources_afresh(e: &StringElement, variables: bool) -> Arc<Element<R
     Arc::new(Element {
         negated: e.negated,
         patterns: SmallList::mapped(&e.values, |v| {
-            ResourcePattern::compile(&v.value.shared(), variables)
+            ResourcePattern::compile_shared(&v.value.shared(), variables)
         }),
         written: written(e),
     })
@@ -991,10 +991,7 @@ mod tests {
                 assert_eq!(resources.patterns.len(), texts.len());
                 assert_eq!(actions.patterns.len(), texts.len());
                 for (i, text) in texts.iter().enumerate() {
-                    let alone = format!(
-                        "{:?}",
-                        ResourcePattern::compile(&Arc::from(*text), variables)
-                    );
+                    let alone = format!("{:?}", ResourcePattern::compile(text, variables));
                     assert_eq!(format!("{:?}", resources.patterns[i]), alone, "{text}");
                     let alone = format!("{:?}", ActionPattern::compile(text));
                     assert_eq!(format!("{:?}", actions.patterns[i]), alone, "{text}");
