@@ -13,6 +13,7 @@ pub mod numeric;
 use crate::concat::concat;
 use crate::context::{key_hash, ContextValue, RequestContext};
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
+use crate::matching::cache::{cached, TextCache};
 use crate::matching::small_list::SmallList;
 use crate::matching::variables::{is_plain_as_written, Template};
 use crate::matching::wildcard::{eq_fold, fold_str, glob_tokens, Pattern};
@@ -24,6 +25,7 @@ use ip::{parse_request_ip, Cidr};
 use numeric::Decimal;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -34,7 +36,8 @@ pub struct CompiledCondition {
     operator: Operator,
     /// Shared with the traces that name it.
     key: Arc<str>,
-    key_lower: String,
+    /// Shared by the conditions on the same key (see [`lowercase_key`]).
+    key_lower: Arc<str>,
     /// `key_hash(key_lower)`, for the context lookup.
     key_hash: u64,
     values: Values,
@@ -121,6 +124,21 @@ pub struct ConditionTrace {
     pub result: bool,
     pub note: Note,
     pub span: Span,
+}
+
+thread_local! {
+    static LOWERCASE_KEYS: RefCell<TextCache<(Arc<str>, u64)>> =
+        RefCell::new(TextCache::default());
+}
+
+/// A condition key lowercased, and its [`key_hash`], by the key as written: the same few keys
+/// come back in policy after policy, so each is lowercased and hashed once per thread.
+fn lowercase_key(key: &str) -> (Arc<str>, u64) {
+    cached(&LOWERCASE_KEYS, key, || {
+        let lower = key.to_ascii_lowercase();
+        let hash = key_hash(&lower);
+        (Arc::from(lower), hash)
+    })
 }
 
 /// A plain equality value as compared: folded when `fold`, else as written. Shared with the
@@ -214,11 +232,11 @@ impl CompiledCondition {
                 }
             })),
         };
-        let key_lower = entry.key.value.to_ascii_lowercase();
+        let (key_lower, key_hash) = lowercase_key(&entry.key.value);
         CompiledCondition {
             operator,
             key: entry.key.value.shared(),
-            key_hash: key_hash(&key_lower),
+            key_hash,
             key_lower,
             values,
             written,
@@ -251,7 +269,7 @@ impl CompiledCondition {
             .templates()
             .flat_map(|t| t.variables())
             .filter(|v| v.default.is_none());
-        std::iter::once((&*self.key, self.key_lower.as_str()))
+        std::iter::once((&*self.key, &*self.key_lower))
             .chain(vars.map(|v| (v.key.as_str(), v.key_lower.as_str())))
     }
 
@@ -686,6 +704,37 @@ mod tests {
             .conditions
             .first()?;
         Some(CompiledCondition::compile(entry, true))
+    }
+
+    /// C2: a condition key's cached lowercase spelling and hash are the ones worked out afresh,
+    /// for keys that differ in case or only beyond ASCII, on first use, on reuse and after the
+    /// cache was emptied for being full.
+    #[test]
+    fn c2_cached_lowercase_keys_are_fresh_ones() {
+        let keys = [
+            "aws:PrincipalTag/role",
+            "aws:principaltag/role",
+            "AWS:PRINCIPALTAG/ROLE",
+            "aws:PrincipalTag/Rôle",
+            "aws:PrincipalTag/RÔLE",
+            "s3:x-amz-acl",
+            "",
+            "K\u{212A}",
+        ];
+        let check = |round: &str| {
+            for key in keys {
+                let (lower, hash) = lowercase_key(key);
+                let fresh = key.to_ascii_lowercase();
+                assert_eq!(&*lower, fresh, "{key} {round}");
+                assert_eq!(hash, key_hash(&fresh), "{key} {round}");
+            }
+        };
+        check("first use");
+        check("reuse");
+        for i in 0..crate::matching::cache::KEPT + 1 {
+            lowercase_key(&format!("aws:Key{i}"));
+        }
+        check("after emptying");
     }
 
     /// C1–C7: a condition keeps its values as written and compiled, in order, whether it holds
