@@ -13,6 +13,8 @@ pub mod numeric;
 use crate::concat::concat;
 use crate::context::{key_hash, ContextValue, RequestContext};
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
+use crate::matching::cache::{cached, TextCache};
+use crate::matching::small_list::SmallList;
 use crate::matching::variables::{is_plain_as_written, Template};
 use crate::matching::wildcard::{eq_fold, fold_str, glob_tokens, Pattern};
 use crate::note::Note;
@@ -23,6 +25,7 @@ use ip::{parse_request_ip, Cidr};
 use numeric::Decimal;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -33,12 +36,13 @@ pub struct CompiledCondition {
     operator: Operator,
     /// Shared with the traces that name it.
     key: Arc<str>,
-    key_lower: String,
+    /// Shared by the conditions on the same key (see [`lowercase_key`]).
+    key_lower: Arc<str>,
     /// `key_hash(key_lower)`, for the context lookup.
     key_hash: u64,
     values: Values,
     /// The policy values as written, for explanations.
-    written: Vec<Arc<str>>,
+    written: SmallList<Arc<str>>,
     span: Span,
 }
 
@@ -47,15 +51,15 @@ enum Values {
     /// StringEquals / StringEqualsIgnoreCase (folded) / Bool (folded): compared for equality.
     Equal {
         fold: bool,
-        values: Vec<Text>,
+        values: SmallList<Text>,
     },
-    Like(Vec<LikeValue>),
-    Numeric(Vec<Option<Decimal>>),
-    Date(Vec<Option<Instant>>),
-    Binary(Vec<Option<Vec<u8>>>),
-    Ip(Vec<Option<Cidr>>),
-    Arn(Vec<ArnValue>),
-    Null(Vec<Option<bool>>),
+    Like(SmallList<LikeValue>),
+    Numeric(SmallList<Option<Decimal>>),
+    Date(SmallList<Option<Instant>>),
+    Binary(SmallList<Option<Vec<u8>>>),
+    Ip(SmallList<Option<Cidr>>),
+    Arn(SmallList<ArnValue>),
+    Null(SmallList<Option<bool>>),
 }
 
 #[derive(Clone, Debug)]
@@ -122,6 +126,21 @@ pub struct ConditionTrace {
     pub span: Span,
 }
 
+thread_local! {
+    static LOWERCASE_KEYS: RefCell<TextCache<(Arc<str>, u64)>> =
+        RefCell::new(TextCache::default());
+}
+
+/// A condition key lowercased, and its [`key_hash`], by the key as written: the same few keys
+/// come back in policy after policy, so each is lowercased and hashed once per thread.
+fn lowercase_key(key: &str) -> (Arc<str>, u64) {
+    cached(&LOWERCASE_KEYS, key, || {
+        let lower = key.to_ascii_lowercase();
+        let hash = key_hash(&lower);
+        (Arc::from(lower), hash)
+    })
+}
+
 /// A plain equality value as compared: folded when `fold`, else as written. Shared with the
 /// written text when folding would not change it (the common case: no copy per value).
 fn fixed_text(written: &Arc<str>, fold: bool) -> Arc<str> {
@@ -144,7 +163,7 @@ impl CompiledCondition {
         let operator = entry.operator.value;
         let base = operator.base;
         let substitute = variables && base.accepts_variables();
-        let written: Vec<Arc<str>> = entry.values.iter().map(|v| v.value.shared()).collect();
+        let written = SmallList::mapped(&entry.values, |v| v.value.shared());
         let text = |w: &Arc<str>, fold: bool| {
             if is_plain_as_written(w, substitute) {
                 return Text::Fixed(fixed_text(w, fold));
@@ -157,21 +176,18 @@ impl CompiledCondition {
         };
         let values = match base.class() {
             OperatorClass::String => match base {
-                BaseOperator::StringLike | BaseOperator::StringNotLike => Values::Like(
-                    written
-                        .iter()
-                        .map(|w| {
-                            if is_plain_as_written(w, substitute) {
-                                return LikeValue::Fixed(Pattern::new(w, false));
-                            }
-                            let t = Template::parse(w, substitute);
-                            match t.plain_text() {
-                                Some(p) => LikeValue::Fixed(Pattern::new(&p, false)),
-                                None => LikeValue::Template(t),
-                            }
-                        })
-                        .collect(),
-                ),
+                BaseOperator::StringLike | BaseOperator::StringNotLike => {
+                    Values::Like(SmallList::mapped(&written, |w| {
+                        if is_plain_as_written(w, substitute) {
+                            return LikeValue::Fixed(Pattern::new(w, false));
+                        }
+                        let t = Template::parse(w, substitute);
+                        match t.plain_text() {
+                            Some(p) => LikeValue::Fixed(Pattern::new(&p, false)),
+                            None => LikeValue::Template(t),
+                        }
+                    }))
+                }
                 _ => {
                     let fold = matches!(
                         base,
@@ -180,57 +196,47 @@ impl CompiledCondition {
                     );
                     Values::Equal {
                         fold,
-                        values: written.iter().map(|w| text(w, fold)).collect(),
+                        values: SmallList::mapped(&written, |w| text(w, fold)),
                     }
                 }
             },
             OperatorClass::Bool => Values::Equal {
                 fold: true,
-                values: written.iter().map(|w| text(w, true)).collect(),
+                values: SmallList::mapped(&written, |w| text(w, true)),
             },
             OperatorClass::Numeric => {
-                Values::Numeric(written.iter().map(|w| Decimal::parse(w)).collect())
+                Values::Numeric(SmallList::mapped(&written, |w| Decimal::parse(w)))
             }
-            OperatorClass::Date => Values::Date(written.iter().map(|w| parse_date(w)).collect()),
+            OperatorClass::Date => Values::Date(SmallList::mapped(&written, |w| parse_date(w))),
             OperatorClass::Binary => {
-                Values::Binary(written.iter().map(|w| binary::decode_base64(w)).collect())
+                Values::Binary(SmallList::mapped(&written, |w| binary::decode_base64(w)))
             }
-            OperatorClass::Ip => Values::Ip(written.iter().map(|w| Cidr::parse(w)).collect()),
-            OperatorClass::Arn => Values::Arn(
-                written
-                    .iter()
-                    .map(|w| {
-                        let t = Template::parse(w, substitute);
-                        match t.plain_text() {
-                            Some(p) => {
-                                let tokens: Vec<_> = glob_tokens(&p).collect();
-                                ArnValue::Fixed(ArnConditionPattern::from_tokens(&tokens))
-                            }
-                            None => ArnValue::Template(t),
-                        }
-                    })
-                    .collect(),
-            ),
-            OperatorClass::Null => Values::Null(
-                written
-                    .iter()
-                    .map(|w| {
-                        if w.eq_ignore_ascii_case("true") {
-                            Some(true)
-                        } else if w.eq_ignore_ascii_case("false") {
-                            Some(false)
-                        } else {
-                            None
-                        }
-                    })
-                    .collect(),
-            ),
+            OperatorClass::Ip => Values::Ip(SmallList::mapped(&written, |w| Cidr::parse(w))),
+            OperatorClass::Arn => Values::Arn(SmallList::mapped(&written, |w| {
+                let t = Template::parse(w, substitute);
+                match t.plain_text() {
+                    Some(p) => {
+                        let tokens: Vec<_> = glob_tokens(&p).collect();
+                        ArnValue::Fixed(ArnConditionPattern::from_tokens(&tokens))
+                    }
+                    None => ArnValue::Template(t),
+                }
+            })),
+            OperatorClass::Null => Values::Null(SmallList::mapped(&written, |w| {
+                if w.eq_ignore_ascii_case("true") {
+                    Some(true)
+                } else if w.eq_ignore_ascii_case("false") {
+                    Some(false)
+                } else {
+                    None
+                }
+            })),
         };
-        let key_lower = entry.key.value.to_ascii_lowercase();
+        let (key_lower, key_hash) = lowercase_key(&entry.key.value);
         CompiledCondition {
             operator,
             key: entry.key.value.shared(),
-            key_hash: key_hash(&key_lower),
+            key_hash,
             key_lower,
             values,
             written,
@@ -263,7 +269,7 @@ impl CompiledCondition {
             .templates()
             .flat_map(|t| t.variables())
             .filter(|v| v.default.is_none());
-        std::iter::once((&*self.key, self.key_lower.as_str()))
+        std::iter::once((&*self.key, &*self.key_lower))
             .chain(vars.map(|v| (v.key.as_str(), v.key_lower.as_str())))
     }
 
@@ -698,6 +704,87 @@ mod tests {
             .conditions
             .first()?;
         Some(CompiledCondition::compile(entry, true))
+    }
+
+    /// C2: a condition key's cached lowercase spelling and hash are the ones worked out afresh,
+    /// for keys that differ in case or only beyond ASCII, on first use, on reuse and after the
+    /// cache was emptied for being full.
+    #[test]
+    fn c2_cached_lowercase_keys_are_fresh_ones() {
+        let keys = [
+            "aws:PrincipalTag/role",
+            "aws:principaltag/role",
+            "AWS:PRINCIPALTAG/ROLE",
+            "aws:PrincipalTag/Rôle",
+            "aws:PrincipalTag/RÔLE",
+            "s3:x-amz-acl",
+            "",
+            "K\u{212A}",
+        ];
+        let check = |round: &str| {
+            for key in keys {
+                let (lower, hash) = lowercase_key(key);
+                let fresh = key.to_ascii_lowercase();
+                assert_eq!(&*lower, fresh, "{key} {round}");
+                assert_eq!(hash, key_hash(&fresh), "{key} {round}");
+            }
+        };
+        check("first use");
+        check("reuse");
+        for i in 0..crate::matching::cache::KEPT + 1 {
+            lowercase_key(&format!("aws:Key{i}"));
+        }
+        check("after emptying");
+    }
+
+    /// C1–C7: a condition keeps its values as written and compiled, in order, whether it holds
+    /// one (kept inline) or several: each value list decides as its values taken one by one
+    /// (any value matching, for the positive operators) and keeps every value as written.
+    #[test]
+    fn c1_values_held_inline_or_listed_decide_alike() {
+        let operators = [
+            ("StringEquals", ["web", "Web", "api"]),
+            ("StringEqualsIgnoreCase", ["WEB", "x", "api"]),
+            ("StringLike", ["w*", "a?i", "zz"]),
+            ("NumericEquals", ["3", "7", "x"]),
+            ("Bool", ["true", "false", "maybe"]),
+            ("IpAddress", ["10.0.0.0/8", "192.0.2.1", "bad"]),
+            ("ArnLike", ["arn:aws:s3:::web*", "arn:*:s3:::api", "*"]),
+            ("DateEquals", ["2020-01-01T00:00:00Z", "0", "never"]),
+        ];
+        let requests = [
+            "web",
+            "api",
+            "3",
+            "7",
+            "true",
+            "10.1.2.3",
+            "arn:aws:s3:::web1",
+            "0",
+        ];
+        for (op, values) in operators {
+            let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+            for n in 1..=values.len() {
+                let list = format!("[{}]", quoted[..n].join(","));
+                let all = compile_on_key_k(op, &list).expect("compiles");
+                let written: Vec<&str> = all.written.iter().map(|w| &**w).collect();
+                assert_eq!(written, values[..n], "{op} {list}");
+                let alone: Vec<CompiledCondition> = quoted[..n]
+                    .iter()
+                    .filter_map(|v| compile_on_key_k(op, v))
+                    .collect();
+                assert_eq!(alone.len(), n);
+                for request in requests {
+                    let mut ctx = RequestContext::new();
+                    ctx.insert("aws:k", ContextValue::Single(request.into()));
+                    assert_eq!(
+                        all.evaluate(&ctx),
+                        alone.iter().any(|c| c.evaluate(&ctx)),
+                        "{op} {list} {request}"
+                    );
+                }
+            }
+        }
     }
 
     /// V1, V3: `reads_only_own_key` answers as listing `keys_read` does, for every kind of

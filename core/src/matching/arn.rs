@@ -125,9 +125,27 @@ enum ResourceKind {
 
 #[derive(Clone, Debug)]
 enum ResourcePart {
+    /// No `*`, `?` or `$` (most values): compared as is with the written value's tail from
+    /// `start`, shared with the value rather than copied.
+    Literal {
+        written: Arc<str>,
+        start: usize,
+    },
     Fixed(Pattern),
     /// Has policy variables: resolved per request (V2: only after the 5th colon).
     Template(Template),
+}
+
+impl ResourcePart {
+    /// Whether a request's resource part matches a part without variables (a template, resolved
+    /// per request, matches nothing here).
+    fn fixed_matches(&self, resource: &str) -> bool {
+        match self {
+            ResourcePart::Literal { written, start } => written.get(*start..) == Some(resource),
+            ResourcePart::Fixed(pattern) => pattern.matches(resource),
+            ResourcePart::Template(_) => false,
+        }
+    }
 }
 
 /// How one resource pattern compared with the request resource.
@@ -142,6 +160,13 @@ pub enum ResourceMatch {
 impl ResourcePattern {
     /// Compiles a policy value. `substitute`: the policy version enables variables (G2).
     pub fn compile(raw: &str, substitute: bool) -> ResourcePattern {
+        Self::compile_shared(&Arc::from(raw), substitute)
+    }
+
+    /// As [`Self::compile`], for a value already shared: a resource part kept as written
+    /// shares the value instead of copying it.
+    pub fn compile_shared(written: &Arc<str>, substitute: bool) -> ResourcePattern {
+        let raw: &str = written;
         if is_all_stars(raw) {
             return ResourcePattern {
                 kind: ResourceKind::All,
@@ -157,7 +182,10 @@ impl ResourcePattern {
                 // Most resource parts hold no wildcard and no `$`: one scan tells, and their
                 // pattern is their text.
                 let resource = if !contains_any(resource.as_bytes(), b"*?$") {
-                    ResourcePart::Fixed(Pattern::literal(resource, false))
+                    ResourcePart::Literal {
+                        written: Arc::clone(written),
+                        start: fifth + 1,
+                    }
                 } else if is_plain_as_written(resource, substitute) {
                     ResourcePart::Fixed(Pattern::new(resource, false))
                 } else {
@@ -170,7 +198,7 @@ impl ResourcePattern {
                 // Only a template shows its prefix (with the substituted resource part).
                 let prefix = match resource {
                     ResourcePart::Template(_) => head_text.to_string(),
-                    ResourcePart::Fixed(_) => String::new(),
+                    ResourcePart::Literal { .. } | ResourcePart::Fixed(_) => String::new(),
                 };
                 ResourceKind::Full {
                     head_ok: first_part_matches_arn(a),
@@ -255,7 +283,9 @@ impl ResourcePattern {
                     return ResourceMatch::No;
                 }
                 match resource {
-                    ResourcePart::Fixed(p) => yes(p.matches(arn.resource)),
+                    ResourcePart::Literal { .. } | ResourcePart::Fixed(_) => {
+                        yes(resource.fixed_matches(arn.resource))
+                    }
                     ResourcePart::Template(t) => match t.resolve(ctx, true) {
                         Ok(r) => {
                             if let Some(out) = resolved {
@@ -287,7 +317,7 @@ impl ResourcePattern {
             ResourceKind::Full {
                 head_ok,
                 head,
-                resource: ResourcePart::Fixed(p),
+                resource: resource @ (ResourcePart::Literal { .. } | ResourcePart::Fixed(_)),
                 ..
             },
             Some(arn),
@@ -299,7 +329,7 @@ impl ResourcePattern {
                     .iter()
                     .zip(folded)
                     .all(|(p, s)| p.matches_ascii_folded(s))
-                && p.matches(arn.resource);
+                && resource.fixed_matches(arn.resource);
         }
         self.check_parsed(request, request_arn, ctx, None) == ResourceMatch::Yes
     }
@@ -459,6 +489,81 @@ mod tests {
             );
         }
         assert!(first_part_matches_arn("ARN") && !first_part_matches_arn("arm"));
+    }
+
+    /// M5–M7: a resource part kept as the written value's shared tail matches, through both
+    /// comparisons (`check` and the prepared one), exactly the requests the literal pattern of
+    /// that part matches, the head compared as before.
+    #[test]
+    fn m5_shared_literal_parts_match_like_literal_patterns() {
+        let parts = [
+            "repository/web",
+            "b/k:x:y",
+            "é/ü",
+            "K\u{212A}",
+            "",
+            "a b",
+            "Web",
+        ];
+        let heads = [
+            "arn:aws:ecr:us-east-1:111122223333:",
+            "ARN:aws:s3:::",
+            "arn:aws:s3:*:?:",
+        ];
+        let requests = [
+            "arn:aws:ecr:us-east-1:111122223333:",
+            "arn:aws:s3:::",
+            "arn:AWS:S3:::",
+            "arn:aws:s3:eu-west-1:1:",
+            "arn:aws:iam::1:",
+        ];
+        let ctx = RequestContext::new();
+        let mut matched = 0;
+        for head in heads {
+            for part in parts {
+                let value = format!("{head}{part}");
+                let compiled = ResourcePattern::compile(&value, true);
+                let ResourceKind::Full {
+                    resource: ResourcePart::Literal { .. },
+                    ..
+                } = &compiled.kind
+                else {
+                    panic!("{value} keeps its resource part as written");
+                };
+                let head_only = format!("{head}*");
+                let head_pattern = ResourcePattern::compile(&head_only, true);
+                let literal = Pattern::literal(part, false);
+                for request_head in requests {
+                    for request_part in parts.iter().chain(&["repository/web/x", "REPOSITORY/web"])
+                    {
+                        let request = format!("{request_head}{request_part}");
+                        let expected = head_pattern.check(&request, &ctx, None)
+                            == ResourceMatch::Yes
+                            && literal.matches(request_part);
+                        let answer = compiled.check(&request, &ctx, None) == ResourceMatch::Yes;
+                        assert_eq!(answer, expected, "{value} against {request}");
+                        let arn = Arn::parse(&request);
+                        let lower: Vec<String> = arn
+                            .map(|a| [a.partition, a.service, a.region, a.account])
+                            .into_iter()
+                            .flatten()
+                            .map(str::to_ascii_lowercase)
+                            .collect();
+                        let folded: Option<[&str; 4]> = match lower.as_slice() {
+                            [p, s, r, a] => Some([p, s, r, a]),
+                            _ => None,
+                        };
+                        assert_eq!(
+                            compiled.matches_prepared(&request, arn, folded, &ctx),
+                            expected,
+                            "{value} against {request}, prepared"
+                        );
+                        matched += usize::from(expected);
+                    }
+                }
+            }
+        }
+        assert!(matched > 10, "{matched}");
     }
 
     /// M5/V2: a resource part without `*`, `?` or `$` compiles, under both versions, to the

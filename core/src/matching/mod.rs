@@ -6,6 +6,7 @@ pub mod arn;
 pub(crate) mod cache;
 pub mod prepared;
 pub mod principal;
+pub(crate) mod small_list;
 pub mod statement;
 pub mod variables;
 pub mod wildcard;

@@ -11,6 +11,7 @@ use super::principal::{
     match_not_principal, match_principal_list, PrincipalMatchKind, PrincipalPattern,
     RequestPrincipal,
 };
+use super::small_list::SmallList;
 use crate::concat::concat;
 use crate::condition::{CompiledCondition, ConditionTrace};
 use crate::context::RequestContext;
@@ -150,9 +151,9 @@ impl KeysRead {
 #[derive(Clone, Debug)]
 struct Element<P> {
     negated: bool,
-    patterns: Vec<P>,
+    patterns: SmallList<P>,
     /// Shared with the traces that name the value that matched.
-    written: Vec<Arc<str>>,
+    written: SmallList<Arc<str>>,
 }
 
 #[derive(Clone, Debug)]
@@ -180,11 +181,7 @@ fn compile_actions(e: &StringElement) -> CompiledActions {
 fn compile_actions_afresh(e: &StringElement) -> CompiledActions {
     let element = Element {
         negated: e.negated,
-        patterns: e
-            .values
-            .iter()
-            .map(|v| ActionPattern::compile(&v.value))
-            .collect(),
+        patterns: SmallList::mapped(&e.values, |v| ActionPattern::compile(&v.value)),
         written: written(e),
     };
     let service = Some(e)
@@ -208,8 +205,8 @@ thread_local! {
     static ALL_RESOURCES: [Arc<Element<ResourcePattern>>; 2] = [false, true].map(|negated| {
         Arc::new(Element {
             negated,
-            patterns: vec![ResourcePattern::compile("*", false)],
-            written: vec![Arc::from("*")],
+            patterns: SmallList::One(ResourcePattern::compile("*", false)),
+            written: SmallList::One(Arc::from("*")),
         })
     });
 }
@@ -229,18 +226,16 @@ fn compile_resources(e: &StringElement, variables: bool) -> Arc<Element<Resource
 fn compile_resources_afresh(e: &StringElement, variables: bool) -> Arc<Element<ResourcePattern>> {
     Arc::new(Element {
         negated: e.negated,
-        patterns: e
-            .values
-            .iter()
-            .map(|v| ResourcePattern::compile(&v.value, variables))
-            .collect(),
+        patterns: SmallList::mapped(&e.values, |v| {
+            ResourcePattern::compile_shared(&v.value.shared(), variables)
+        }),
         written: written(e),
     })
 }
 
 /// The values of an element as written.
-fn written(e: &StringElement) -> Vec<Arc<str>> {
-    e.values.iter().map(|v| v.value.shared()).collect()
+fn written(e: &StringElement) -> SmallList<Arc<str>> {
+    SmallList::mapped(&e.values, |v| v.value.shared())
 }
 
 /// One element (principal, action or resource) as the explanation shows it.
@@ -971,6 +966,38 @@ mod tests {
             .map(|&(n, t)| compile_actions_afresh(&element(n, t)).1)
             .collect();
         assert!(services.contains(&Some(Arc::from("ecr"))) && services.contains(&None));
+    }
+
+    /// M1–M5: an element keeps one compiled pattern and one written text per value, in order,
+    /// each the value compiled alone, whether it holds none, one (kept inline) or several.
+    #[test]
+    fn m5_elements_hold_each_value_compiled_alone_however_many() {
+        let vocabulary: [&[&str]; 5] = [
+            &[],
+            &["arn:aws:ecr:us-east-1:111122223333:repository/web"],
+            &["ecr:PutImage"],
+            &["arn:aws:s3:::b/*", "arn:aws:s3:::b/${aws:username}", "*"],
+            &["ecr:Batch*", "s3:Get?bject"],
+        ];
+        for texts in vocabulary {
+            for variables in [false, true] {
+                let e = StringElement::of_texts(false, texts);
+                let resources = compile_resources_afresh(&e, variables);
+                let (actions, _) = compile_actions_afresh(&e);
+                let written: Vec<&str> = resources.written.iter().map(|w| &**w).collect();
+                assert_eq!(written, texts);
+                let written: Vec<&str> = actions.written.iter().map(|w| &**w).collect();
+                assert_eq!(written, texts);
+                assert_eq!(resources.patterns.len(), texts.len());
+                assert_eq!(actions.patterns.len(), texts.len());
+                for (i, text) in texts.iter().enumerate() {
+                    let alone = format!("{:?}", ResourcePattern::compile(text, variables));
+                    assert_eq!(format!("{:?}", resources.patterns[i]), alone, "{text}");
+                    let alone = format!("{:?}", ActionPattern::compile(text));
+                    assert_eq!(format!("{:?}", actions.patterns[i]), alone, "{text}");
+                }
+            }
+        }
     }
 
     /// M1–M5, M11: the prepared path (action folded once, service pre-check, ARN read once)
