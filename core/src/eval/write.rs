@@ -11,6 +11,7 @@
 //! its trace as it is worked out ([`TraceWriter`]) and the rest ([`write_tail`]). The test
 //! `direct_writing_agrees_with_the_owned_results_bytes` checks that both give the same bytes.
 
+use super::context::DerivedKeys;
 use super::layers::{DecisionView, RequestWords, TraceSink};
 use super::prepare::PreparedPolicy;
 use super::result::{
@@ -18,7 +19,7 @@ use super::result::{
     PolicyTrace, Reason,
 };
 use crate::condition::ConditionTrace;
-use crate::context::DERIVED;
+use crate::context::{ContextValue, RequestContext, Text, DERIVED};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
@@ -42,7 +43,7 @@ pub fn write_result_json(result: &EvaluationResult, out: &mut Vec<u8>) {
         out,
         &result.missing_context_keys,
         result.diagnostics.iter(),
-        &result.context,
+        |out| list(out, &result.context, context_entry),
         result.notes.iter().map(String::as_str),
     );
 }
@@ -90,7 +91,7 @@ pub(crate) fn write_tail<'d, 'n, K: std::ops::Deref<Target = str>>(
     out: &mut Vec<u8>,
     missing: &[K],
     diagnostics: impl Iterator<Item = &'d Diagnostic>,
-    context: &[ContextEntry],
+    context: impl FnOnce(&mut Vec<u8>),
     mut notes: impl Iterator<Item = &'n str>,
 ) {
     out.extend_from_slice(b",\"missingContextKeys\":");
@@ -103,7 +104,7 @@ pub(crate) fn write_tail<'d, 'n, K: std::ops::Deref<Target = str>>(
         diagnostic(out, d);
     }
     out.extend_from_slice(b"],\"context\":");
-    list(out, context, context_entry);
+    context(out);
     if let Some(first) = notes.next() {
         out.extend_from_slice(b",\"notes\":[\"");
         body(out, first);
@@ -458,9 +459,58 @@ fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
 fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
     out.extend_from_slice(b"{\"key\":\"");
     fixed_or_body(out, &c.key, DERIVED.iter().map(|key| key.name));
-    match &c.values {
+    let values = match &c.values {
+        ContextValues::One(value) => EntryValues::One(value),
+        ContextValues::Many(values) => EntryValues::Many(values),
+    };
+    entry_values_and_flags(out, values, c.multi_valued, c.derived);
+}
+
+/// The context's entries as a result lists them, written from the request's context itself
+/// (its given keys and derived slots): the same bytes as its [`ContextEntry`]s give, without
+/// moving them into entries first.
+pub(crate) fn request_context(out: &mut Vec<u8>, context: &RequestContext, derived: DerivedKeys) {
+    out.push(b'[');
+    let mut first = true;
+    context.each_entry(|key, value, slot| {
+        out.extend_from_slice(if first {
+            b"{\"key\":\""
+        } else {
+            b",{\"key\":\""
+        });
+        first = false;
+        // A slot's key is a fixed name, which needs no escape.
+        if slot.is_some() {
+            debug_assert!(!crate::note::needs_escape(key));
+            out.extend_from_slice(key.as_bytes());
+        } else {
+            body(out, key);
+        }
+        let values = match value {
+            ContextValue::Single(value) => EntryValues::One(value),
+            ContextValue::Multi(values) => EntryValues::Many(values),
+        };
+        entry_values_and_flags(out, values, value.is_multi(), derived.lists(key, slot));
+    });
+    out.push(b']');
+}
+
+/// A context entry's values, borrowed from an owned entry or from the request's context.
+enum EntryValues<'a> {
+    One(&'a Text),
+    Many(&'a [String]),
+}
+
+/// What follows a context entry's key: its values, its flags and the closing brace.
+fn entry_values_and_flags(
+    out: &mut Vec<u8>,
+    values: EntryValues,
+    multi_valued: bool,
+    derived: bool,
+) {
+    match values {
         // Most keys: the list's brackets and quotes written with the key's runs.
-        ContextValues::One(value) => {
+        EntryValues::One(value) => {
             out.extend_from_slice(b"\",\"values\":[\"");
             // A fixed spelling ("User", "false") or a shared text read once (the instant, an
             // account, a region) needs no escape: copied as it is.
@@ -472,12 +522,12 @@ fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
             }
             out.extend_from_slice(b"\"]");
         }
-        ContextValues::Many(values) => {
+        EntryValues::Many(values) => {
             out.extend_from_slice(b"\",\"values\":");
             strings(out, values);
         }
     }
-    out.extend_from_slice(match (c.multi_valued, c.derived) {
+    out.extend_from_slice(match (multi_valued, derived) {
         (false, true) => b",\"multiValued\":false,\"derived\":true}",
         (false, false) => b",\"multiValued\":false,\"derived\":false}",
         (true, true) => b",\"multiValued\":true,\"derived\":true}",
