@@ -473,27 +473,47 @@ pub(crate) fn request_context(out: &mut Vec<u8>, context: &RequestContext, deriv
     out.push(b'[');
     let mut first = true;
     context.each_entry(|key, value, slot| {
-        out.extend_from_slice(if first {
-            b"{\"key\":\""
-        } else {
-            b",{\"key\":\""
-        });
-        first = false;
-        // A slot's key is a fixed name, which needs no escape.
-        if slot.is_some() {
-            debug_assert!(!crate::note::needs_escape(key));
-            out.extend_from_slice(key.as_bytes());
-        } else {
-            body(out, key);
+        let listed_as_derived = derived.lists(key, slot);
+        match (slot.and_then(|at| DERIVED_OPENINGS.get(at)), value) {
+            // A derived slot's single value (every one's): one copy before it, one after.
+            (Some(opening), ContextValue::Single(text)) => {
+                let opening = opening.get(usize::from(first)..).unwrap_or_default();
+                out.extend_from_slice(opening.as_bytes());
+                single_value(out, text, false, listed_as_derived);
+            }
+            _ => {
+                if !first {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"key\":\"");
+                body(out, key);
+                let values = match value {
+                    ContextValue::Single(value) => EntryValues::One(value),
+                    ContextValue::Multi(values) => EntryValues::Many(values),
+                };
+                entry_values_and_flags(out, values, value.is_multi(), listed_as_derived);
+            }
         }
-        let values = match value {
-            ContextValue::Single(value) => EntryValues::One(value),
-            ContextValue::Multi(values) => EntryValues::Many(values),
-        };
-        entry_values_and_flags(out, values, value.is_multi(), derived.lists(key, slot));
+        first = false;
     });
     out.push(b']');
 }
+
+/// Each derived key's entry up to its value, by position in [`DERIVED`], after the comma that
+/// follows a previous entry. A test checks them against the names.
+const DERIVED_OPENINGS: [&str; DERIVED.len()] = [
+    ",{\"key\":\"aws:PrincipalArn\",\"values\":[\"",
+    ",{\"key\":\"aws:PrincipalAccount\",\"values\":[\"",
+    ",{\"key\":\"aws:PrincipalType\",\"values\":[\"",
+    ",{\"key\":\"aws:username\",\"values\":[\"",
+    ",{\"key\":\"aws:userid\",\"values\":[\"",
+    ",{\"key\":\"aws:PrincipalIsAWSService\",\"values\":[\"",
+    ",{\"key\":\"aws:PrincipalServiceName\",\"values\":[\"",
+    ",{\"key\":\"aws:ResourceAccount\",\"values\":[\"",
+    ",{\"key\":\"aws:RequestedRegion\",\"values\":[\"",
+    ",{\"key\":\"aws:EpochTime\",\"values\":[\"",
+    ",{\"key\":\"aws:CurrentTime\",\"values\":[\"",
+];
 
 /// A context entry's values, borrowed from an owned entry or from the request's context.
 enum EntryValues<'a> {
@@ -512,26 +532,36 @@ fn entry_values_and_flags(
         // Most keys: the list's brackets and quotes written with the key's runs.
         EntryValues::One(value) => {
             out.extend_from_slice(b"\",\"values\":[\"");
-            // A fixed spelling ("User", "false") or a shared text read once (the instant, an
-            // account, a region) needs no escape: copied as it is.
-            if value.is_plain() {
-                debug_assert!(value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
-                out.extend_from_slice(value.as_bytes());
-            } else {
-                body(out, value);
-            }
-            out.extend_from_slice(b"\"]");
+            single_value(out, value, multi_valued, derived);
         }
         EntryValues::Many(values) => {
             out.extend_from_slice(b"\",\"values\":");
             strings(out, values);
+            out.extend_from_slice(match (multi_valued, derived) {
+                (false, true) => b",\"multiValued\":false,\"derived\":true}",
+                (false, false) => b",\"multiValued\":false,\"derived\":false}",
+                (true, true) => b",\"multiValued\":true,\"derived\":true}",
+                (true, false) => b",\"multiValued\":true,\"derived\":false}",
+            });
         }
     }
+}
+
+/// A single value's text, the list's closing bracket and the entry's flags.
+fn single_value(out: &mut Vec<u8>, value: &Text, multi_valued: bool, derived: bool) {
+    // A fixed spelling ("User", "false") or a shared text read once (the instant, an account,
+    // a region) needs no escape: copied as it is.
+    if value.is_plain() {
+        debug_assert!(value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+        out.extend_from_slice(value.as_bytes());
+    } else {
+        body(out, value);
+    }
     out.extend_from_slice(match (multi_valued, derived) {
-        (false, true) => b",\"multiValued\":false,\"derived\":true}",
-        (false, false) => b",\"multiValued\":false,\"derived\":false}",
-        (true, true) => b",\"multiValued\":true,\"derived\":true}",
-        (true, false) => b",\"multiValued\":true,\"derived\":false}",
+        (false, true) => b"\"],\"multiValued\":false,\"derived\":true}",
+        (false, false) => b"\"],\"multiValued\":false,\"derived\":false}",
+        (true, true) => b"\"],\"multiValued\":true,\"derived\":true}",
+        (true, false) => b"\"],\"multiValued\":true,\"derived\":false}",
     });
 }
 
@@ -862,6 +892,15 @@ mod tests {
 
     fn serde_string(text: &str) -> String {
         serde_json::to_string(text).unwrap_or_default()
+    }
+
+    /// Each derived key's opening is its entry's start as serde writes it, after a comma.
+    #[test]
+    fn derived_openings_spell_each_derived_key() {
+        for (key, opening) in DERIVED.iter().zip(DERIVED_OPENINGS) {
+            let expected = format!(",{{\"key\":{},\"values\":[\"", serde_string(key.name));
+            assert_eq!(opening, expected);
+        }
     }
 
     fn ours(text: &str) -> String {
