@@ -165,6 +165,9 @@ impl RequestPrincipal {
         let service_is = |name: &str| service.eq_ignore_ascii_case(name);
         // The parts are copied only once the principal is known to be valid.
         let parts = || (partition_text(partition), account_text(account));
+        // Each named part is read for JSON escapes once (a short text): it, and the principal
+        // ARN spelled as written when every part is plain, are then written without a scan.
+        let part = Text::shared_checked;
         match service {
             _ if service_is("iam") && resource == "root" => {
                 let (partition, account) = parts();
@@ -176,14 +179,14 @@ impl RequestPrincipal {
                     Ok(RequestPrincipal::User {
                         partition,
                         account,
-                        path_name: Text::shared(path_name),
+                        path_name: part(path_name),
                     })
                 } else if let Some(path_name) = named("role/") {
                     let (partition, account) = parts();
                     Ok(RequestPrincipal::Role {
                         partition,
                         account,
-                        path_name: Text::shared(path_name),
+                        path_name: part(path_name),
                     })
                 } else {
                     Err(format!(
@@ -199,8 +202,8 @@ impl RequestPrincipal {
                             Ok(RequestPrincipal::AssumedRole {
                                 partition,
                                 account,
-                                role: Text::shared(role),
-                                session: Text::shared(session),
+                                role: part(role),
+                                session: part(session),
                             })
                         }
                         _ => Err(format!(
@@ -212,7 +215,7 @@ impl RequestPrincipal {
                     Ok(RequestPrincipal::FederatedUser {
                         partition,
                         account,
-                        name: Text::shared(name),
+                        name: part(name),
                     })
                 } else {
                     Err(format!(
@@ -277,11 +280,43 @@ impl RequestPrincipal {
             }
             None => false,
         }) && rest.is_empty();
-        Some(Text::Owned(if spelled {
-            written.to_string()
-        } else {
-            concat(&pieces)
-        }))
+        Some(match spelled {
+            // Its parts were read for escapes with the written text: known for the whole.
+            true if self.parts_are_plain() => Text::SharedPlain(std::sync::Arc::from(written)),
+            true => Text::Owned(written.to_string()),
+            false => Text::Owned(concat(&pieces)),
+        })
+    }
+
+    /// Whether JSON escapes none of the principal's parts, known without reading them (a
+    /// partition other than AWS's three counts as not known).
+    fn parts_are_plain(&self) -> bool {
+        let (partition, account, names): (_, _, &[&Text]) = match self {
+            RequestPrincipal::User {
+                partition,
+                account,
+                path_name,
+            }
+            | RequestPrincipal::Role {
+                partition,
+                account,
+                path_name,
+            } => (partition, account, &[path_name]),
+            RequestPrincipal::AssumedRole {
+                partition,
+                account,
+                role,
+                session,
+            } => (partition, account, &[role, session]),
+            RequestPrincipal::FederatedUser {
+                partition,
+                account,
+                name,
+            } => (partition, account, &[name]),
+            RequestPrincipal::Root { partition, account } => (partition, account, &[]),
+            RequestPrincipal::Service(_) | RequestPrincipal::Anonymous => return false,
+        };
+        partition.is_plain() && account.is_plain() && names.iter().all(|name| name.is_plain())
     }
 
     /// The pieces [`Self::principal_arn`] is made of, in order.
