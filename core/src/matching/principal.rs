@@ -894,6 +894,38 @@ mod tests {
         );
     }
 
+    /// A principal's texts are marked plain only when JSON escapes none of their bytes, and
+    /// are so marked for the usual principals (the writer then copies them without a scan).
+    #[test]
+    fn principal_texts_are_plain_only_when_nothing_is_escaped() {
+        let escaped = [
+            "arn:aws:iam::111122223333:user/a\"b",
+            "arn:aws:iam::111122223333:user/p\\q/n",
+            "arn:aws:iam::111122223333:user/tab\there",
+            "arn:aws:iam::111122223333:role/r\u{1}",
+            "arn:aws:sts::111122223333:assumed-role/r\"/s",
+            "arn:aws:sts::111122223333:assumed-role/r/s\\",
+            "arn:aws:sts::111122223333:federated-user/f\"",
+            "arn:a\"b:iam::111122223333:root",
+            "arn:a\"b:iam::111122223333:user/u",
+        ];
+        let plain = |text: &str| serde_json::to_string(text).ok() == Some(format!("\"{text}\""));
+        for text in PRINCIPALS.iter().chain(&escaped) {
+            let principal = RequestPrincipal::parse(text).expect(text);
+            let texts = [principal.principal_arn_text(text), principal.username_text()];
+            for t in texts.iter().flatten() {
+                assert!(!t.is_plain() || plain(t), "{text}: {t}");
+            }
+        }
+        for text in [PRINCIPALS[0], PRINCIPALS[5], PRINCIPALS[6], PRINCIPALS[8]] {
+            let principal = RequestPrincipal::parse(text).expect(text);
+            let arn = principal.principal_arn_text(text);
+            assert!(arn.is_some_and(|arn| arn.is_plain()), "{text}");
+        }
+        let user = RequestPrincipal::parse(PRINCIPALS[0]).expect("user");
+        assert!(user.username_text().is_some_and(|name| name.is_plain()));
+    }
+
     /// Known partitions are borrowed, others copied: both lowercased as written.
     #[test]
     fn partitions_read_lowercased_however_held() {
