@@ -83,7 +83,7 @@ impl Text {
     /// (an account, a region) is then written without reading it again.
     pub fn shared_checked(text: &str) -> Text {
         let shared = Arc::from(text);
-        if crate::json::escape::first_escaped(text.as_bytes(), 0) < text.len() {
+        if needs_escape(text) {
             Text::Shared(shared)
         } else {
             Text::SharedPlain(shared)
@@ -93,6 +93,16 @@ impl Text {
     /// Whether JSON escapes none of its bytes, known without reading them.
     pub fn is_plain(&self) -> bool {
         matches!(self, Text::Static(_) | Text::SharedPlain(_))
+    }
+}
+
+/// Whether JSON escapes a byte of `text`. A short text (a user name, a region) is read byte
+/// by byte: the word-at-a-time scan's set-up costs more than a few bytes do.
+fn needs_escape(text: &str) -> bool {
+    if text.len() <= 8 {
+        text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+    } else {
+        crate::note::needs_escape(text)
     }
 }
 
@@ -1057,6 +1067,29 @@ mod tests {
         for key in DERIVED {
             assert_eq!(key.name.to_ascii_lowercase(), key.lower);
             assert_eq!(key.hash, key_hash(key.lower));
+        }
+    }
+
+    /// Short texts read byte by byte find the escapes the word scan finds, each escaped byte at
+    /// every position of texts around the length where the reading changes.
+    #[test]
+    fn short_texts_need_escapes_as_the_word_scan_finds() {
+        for len in 0..=12 {
+            for at in 0..len {
+                for byte in [b'"', b'\\', 0, 0x1f, b'\n', b' ', b'a', 0x7f] {
+                    let mut bytes = vec![b'x'; len];
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = byte;
+                    }
+                    let text = String::from_utf8(bytes).unwrap_or_default();
+                    assert_eq!(
+                        needs_escape(&text),
+                        crate::note::needs_escape(&text),
+                        "{text:?}"
+                    );
+                }
+            }
+            assert!(!needs_escape(&"é".repeat(len)));
         }
     }
 

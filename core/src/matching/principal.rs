@@ -912,7 +912,10 @@ mod tests {
         let plain = |text: &str| serde_json::to_string(text).ok() == Some(format!("\"{text}\""));
         for text in PRINCIPALS.iter().chain(&escaped) {
             let principal = RequestPrincipal::parse(text).expect(text);
-            let texts = [principal.principal_arn_text(text), principal.username_text()];
+            let texts = [
+                principal.principal_arn_text(text),
+                principal.username_text(),
+            ];
             for t in texts.iter().flatten() {
                 assert!(!t.is_plain() || plain(t), "{text}: {t}");
             }
