@@ -83,7 +83,7 @@ impl Text {
     /// (an account, a region) is then written without reading it again.
     pub fn shared_checked(text: &str) -> Text {
         let shared = Arc::from(text);
-        if crate::json::escape::first_escaped(text.as_bytes(), 0) < text.len() {
+        if needs_escape(text) {
             Text::Shared(shared)
         } else {
             Text::SharedPlain(shared)
@@ -93,6 +93,16 @@ impl Text {
     /// Whether JSON escapes none of its bytes, known without reading them.
     pub fn is_plain(&self) -> bool {
         matches!(self, Text::Static(_) | Text::SharedPlain(_))
+    }
+}
+
+/// Whether JSON escapes a byte of `text`. A short text (a user name, a region) is read byte
+/// by byte: the word-at-a-time scan's set-up costs more than a few bytes do.
+fn needs_escape(text: &str) -> bool {
+    if text.len() <= 8 {
+        text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+    } else {
+        crate::note::needs_escape(text)
     }
 }
 
@@ -424,6 +434,39 @@ fn slots_before(from: usize, lower: Option<&str>) -> usize {
     from + run
 }
 
+/// One step of the context's order: a run of derived slots (positions in [`SLOT_KEYS`]) or a
+/// given key.
+enum InOrder<T> {
+    Slots(std::ops::Range<usize>),
+    Given(T),
+}
+
+/// The context's order over the given keys (sorted by their lowercased names, read by `lower`)
+/// and the derived slots: the one merge shared by writing and moving out.
+fn in_order<T>(
+    given: impl IntoIterator<Item = T>,
+    lower: impl Fn(&T) -> &str,
+    mut f: impl FnMut(InOrder<T>),
+) {
+    let mut from = 0;
+    for item in given {
+        let end = slots_before(from, Some(lower(&item)));
+        f(InOrder::Slots(from..end));
+        from = end;
+        f(InOrder::Given(item));
+    }
+    f(InOrder::Slots(from..DERIVED_SORTED.len()));
+}
+
+/// The fixed names of the slots in `run` with their keys' positions in [`DERIVED`].
+fn run_keys(run: std::ops::Range<usize>) -> impl Iterator<Item = (&'static str, usize)> {
+    let keys = SLOT_KEYS.get(run.clone()).unwrap_or_default();
+    let positions = DERIVED_SORTED.get(run).unwrap_or_default();
+    keys.iter()
+        .map(|key| key.name)
+        .zip(positions.iter().copied())
+}
+
 /// The filled slots of `run`, moved out to `f` in order with their names and their keys'
 /// positions in [`DERIVED`].
 fn take_slots(
@@ -431,16 +474,10 @@ fn take_slots(
     run: std::ops::Range<usize>,
     f: &mut impl FnMut(Cow<'static, str>, ContextValue, Option<usize>),
 ) {
-    let (Some(slots), Some(keys), Some(positions)) = (
-        slots.get_mut(run.clone()),
-        SLOT_KEYS.get(run.clone()),
-        DERIVED_SORTED.get(run),
-    ) else {
-        return;
-    };
-    for ((slot, key), &at) in slots.iter_mut().zip(keys).zip(positions) {
+    let slots = slots.get_mut(run.clone()).unwrap_or_default();
+    for (slot, (name, at)) in slots.iter_mut().zip(run_keys(run)) {
         if let Some(value) = slot.take() {
-            f(Cow::Borrowed(key.name), value, Some(at));
+            f(Cow::Borrowed(name), value, Some(at));
         }
     }
 }
@@ -662,14 +699,36 @@ impl RequestContext {
     ) {
         let entries = std::mem::take(&mut self.entries);
         let slots = &mut self.derived;
-        let mut from = 0;
-        for (lower, entry) in entries {
-            let end = slots_before(from, Some(&lower));
-            take_slots(slots, from..end, &mut f);
-            from = end;
-            f(entry.name, entry.value, None);
-        }
-        take_slots(slots, from..DERIVED_SORTED.len(), &mut f);
+        in_order(
+            entries,
+            |(lower, _)| lower,
+            |step| match step {
+                InOrder::Slots(run) => take_slots(slots, run, &mut f),
+                InOrder::Given((_, entry)) => f(entry.name, entry.value, None),
+            },
+        );
+    }
+
+    /// As [`Self::iter`], each name and value given to `f` with the position in [`DERIVED`] of
+    /// a derived key's slot (whose name is then the fixed one): the result writer's walk,
+    /// which needs no entries of its own.
+    pub(crate) fn each_entry(&self, mut f: impl FnMut(&str, &ContextValue, Option<usize>)) {
+        let slots = &self.derived;
+        in_order(
+            &self.entries,
+            |(lower, _)| lower,
+            |step| match step {
+                InOrder::Slots(run) => {
+                    let slots = slots.get(run.clone()).unwrap_or_default();
+                    for (slot, (name, at)) in slots.iter().zip(run_keys(run)) {
+                        if let Some(value) = slot {
+                            f(name, value, Some(at));
+                        }
+                    }
+                }
+                InOrder::Given((_, entry)) => f(&entry.name, &entry.value, None),
+            },
+        );
     }
 }
 
@@ -1008,6 +1067,29 @@ mod tests {
         for key in DERIVED {
             assert_eq!(key.name.to_ascii_lowercase(), key.lower);
             assert_eq!(key.hash, key_hash(key.lower));
+        }
+    }
+
+    /// Short texts read byte by byte find the escapes the word scan finds, each escaped byte at
+    /// every position of texts around the length where the reading changes.
+    #[test]
+    fn short_texts_need_escapes_as_the_word_scan_finds() {
+        for len in 0..=12 {
+            for at in 0..len {
+                for byte in [b'"', b'\\', 0, 0x1f, b'\n', b' ', b'a', 0x7f] {
+                    let mut bytes = vec![b'x'; len];
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = byte;
+                    }
+                    let text = String::from_utf8(bytes).unwrap_or_default();
+                    assert_eq!(
+                        needs_escape(&text),
+                        crate::note::needs_escape(&text),
+                        "{text:?}"
+                    );
+                }
+            }
+            assert!(!needs_escape(&"é".repeat(len)));
         }
     }
 

@@ -206,6 +206,32 @@ fn request_variants(base: &RequestSpec) -> Vec<RequestSpec> {
             });
         }
     }
+    out.extend(context_variants(base));
+    out
+}
+
+/// `base` with given context keys placed before, between and after the derived ones, given
+/// keys spelled as derived ones in another case (which take their place), multi-valued and
+/// empty lists, and names and values JSON escapes; derived and not.
+fn context_variants(base: &RequestSpec) -> Vec<RequestSpec> {
+    let contexts = [
+        json!({"a:first": "1", "aws:Mid": ["x", "y\"z"], "zz:last": true}),
+        json!({"AWS:principalarn": "arn:aws:iam::111122223333:user/given", "aws:USERNAME": "g"}),
+        json!({"aws:principaltype": ["User"], "aws:CurrentTime": "2020-01-01T00:00:00Z"}),
+        json!({"k\"ey\\\t": "v\u{1}al\u{fc}", "aws:SourceIp": "203.0.113.7", "e": []}),
+        json!({"aws:EpochTime": 5, "aws:PrincipalTag/t": ["a", "b"], "aws:requestedregion": "eu-west-1"}),
+    ];
+    let mut out = Vec::new();
+    for context in contexts {
+        for derive in [None, Some(false)] {
+            let mut request = base.clone();
+            if let Value::Object(map) = context.clone() {
+                request.context.extend(map);
+            }
+            request.derive_context = derive;
+            out.push(request);
+        }
+    }
     out
 }
 
@@ -270,7 +296,8 @@ fn generated_scenarios() -> Vec<Scenario> {
 /// The CLI's direct path (`PreparedScenario::write_json`: the explanation written as it is
 /// worked out, no owned result) writes the bytes of `write_result_json(&evaluate(..))`, on
 /// every corpus scenario's requests (its own, its tests', and variants of every principal
-/// class) and on generated scenarios with a policy in every layer.
+/// class, and given context keys among the derived ones) and on generated scenarios with a
+/// policy in every layer.
 #[test]
 fn direct_writing_agrees_with_the_owned_results_bytes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
@@ -303,6 +330,12 @@ fn direct_writing_agrees_with_the_owned_results_bytes() {
             result.diagnostics.extend(scenario.unknown_field_warnings());
             let mut owned = Vec::new();
             write_result_json(&result, &mut owned);
+            // The context moved out of the request (`evaluate_owned`) lists the same entries.
+            let moved = evaluate_owned(
+                &prepared.policies,
+                PreparedRequest::prepare(&request, &options),
+            );
+            assert_eq!(moved.context, result.context, "{:?}", scenario.name);
             let mut direct = Vec::new();
             prepared.write_json(&request, &options, &mut direct);
             assert_eq!(

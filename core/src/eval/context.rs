@@ -293,6 +293,17 @@ impl DerivedKeys {
             .map(|(_, key)| key)
     }
 
+    /// Whether a result lists the context's key `key` as derived, given the position in
+    /// [`DERIVED`] of its slot when it sits in one: a slot's key when this request's derivation
+    /// filled it; a given key when it is spelled as one derived (only a context built by hand
+    /// has those).
+    pub(crate) fn lists(self, key: &str, slot: Option<usize>) -> bool {
+        match slot {
+            Some(at) => self.has(at),
+            None => self.name_of(key).is_some(),
+        }
+    }
+
     /// Whether the context got `key` from `deriveContext`, and the fixed name if so. Derived
     /// keys keep their fixed spelling, and the context borrows the very text [`DERIVED`] holds:
     /// the same address finds them without reading the bytes; then an exact comparison, then

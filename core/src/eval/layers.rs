@@ -820,12 +820,7 @@ pub(crate) fn into_context_entries(
     let mut entries = Vec::with_capacity(context.len());
     context.drain_each(|key, value, slot| {
         entries.push(ContextEntry {
-            // A derived slot's key is derived when this request's derivation filled it; a given
-            // key when it is spelled as one derived (only a context built by hand has those).
-            derived: match slot {
-                Some(at) => derived.has(at),
-                None => derived.name_of(&key).is_some(),
-            },
+            derived: derived.lists(&key, slot),
             multi_valued: value.is_multi(),
             values: match value {
                 ContextValue::Single(v) => ContextValues::One(v),

@@ -365,13 +365,12 @@ pub fn write_evaluation_json(
     let mut trace = write::TraceWriter::new(out);
     let missing = layers::traces(set, &req, &d.request, &texts, &d.part, &mut trace);
     trace.finish();
-    // The context's names and values move on, taken in place.
-    let context = layers::into_context_entries(&mut req.context, req.derived);
     write::write_tail(
         out,
         &missing,
         req.diagnostics.iter().chain(set.diagnostics()).chain(extra),
-        &context,
+        // Written from the request's own context: no entries to build and drop.
+        |out| write::request_context(out, &req.context, req.derived),
         request_notes
             .iter()
             .map(String::as_str)

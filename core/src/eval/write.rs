@@ -11,6 +11,7 @@
 //! its trace as it is worked out ([`TraceWriter`]) and the rest ([`write_tail`]). The test
 //! `direct_writing_agrees_with_the_owned_results_bytes` checks that both give the same bytes.
 
+use super::context::DerivedKeys;
 use super::layers::{DecisionView, RequestWords, TraceSink};
 use super::prepare::PreparedPolicy;
 use super::result::{
@@ -18,7 +19,7 @@ use super::result::{
     PolicyTrace, Reason,
 };
 use crate::condition::ConditionTrace;
-use crate::context::DERIVED;
+use crate::context::{ContextValue, RequestContext, Text, DERIVED};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
@@ -42,7 +43,7 @@ pub fn write_result_json(result: &EvaluationResult, out: &mut Vec<u8>) {
         out,
         &result.missing_context_keys,
         result.diagnostics.iter(),
-        &result.context,
+        |out| list(out, &result.context, context_entry),
         result.notes.iter().map(String::as_str),
     );
 }
@@ -90,7 +91,7 @@ pub(crate) fn write_tail<'d, 'n, K: std::ops::Deref<Target = str>>(
     out: &mut Vec<u8>,
     missing: &[K],
     diagnostics: impl Iterator<Item = &'d Diagnostic>,
-    context: &[ContextEntry],
+    context: impl FnOnce(&mut Vec<u8>),
     mut notes: impl Iterator<Item = &'n str>,
 ) {
     out.extend_from_slice(b",\"missingContextKeys\":");
@@ -103,7 +104,7 @@ pub(crate) fn write_tail<'d, 'n, K: std::ops::Deref<Target = str>>(
         diagnostic(out, d);
     }
     out.extend_from_slice(b"],\"context\":");
-    list(out, context, context_entry);
+    context(out);
     if let Some(first) = notes.next() {
         out.extend_from_slice(b",\"notes\":[\"");
         body(out, first);
@@ -458,30 +459,109 @@ fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
 fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
     out.extend_from_slice(b"{\"key\":\"");
     fixed_or_body(out, &c.key, DERIVED.iter().map(|key| key.name));
-    match &c.values {
-        // Most keys: the list's brackets and quotes written with the key's runs.
-        ContextValues::One(value) => {
-            out.extend_from_slice(b"\",\"values\":[\"");
-            // A fixed spelling ("User", "false") or a shared text read once (the instant, an
-            // account, a region) needs no escape: copied as it is.
-            if value.is_plain() {
-                debug_assert!(value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
-                out.extend_from_slice(value.as_bytes());
-            } else {
-                body(out, value);
+    let values = match &c.values {
+        ContextValues::One(value) => EntryValues::One(value),
+        ContextValues::Many(values) => EntryValues::Many(values),
+    };
+    entry_values_and_flags(out, values, c.multi_valued, c.derived);
+}
+
+/// The context's entries as a result lists them, written from the request's context itself
+/// (its given keys and derived slots): the same bytes as its [`ContextEntry`]s give, without
+/// moving them into entries first.
+pub(crate) fn request_context(out: &mut Vec<u8>, context: &RequestContext, derived: DerivedKeys) {
+    out.push(b'[');
+    let mut first = true;
+    context.each_entry(|key, value, slot| {
+        let listed_as_derived = derived.lists(key, slot);
+        match (slot.and_then(|at| DERIVED_OPENINGS.get(at)), value) {
+            // A derived slot's single value (every one's): one copy before it, one after.
+            (Some(opening), ContextValue::Single(text)) => {
+                let opening = opening.get(usize::from(first)..).unwrap_or_default();
+                out.extend_from_slice(opening.as_bytes());
+                single_value(out, text, false, listed_as_derived);
             }
-            out.extend_from_slice(b"\"]");
+            _ => {
+                if !first {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"key\":\"");
+                body(out, key);
+                let values = match value {
+                    ContextValue::Single(value) => EntryValues::One(value),
+                    ContextValue::Multi(values) => EntryValues::Many(values),
+                };
+                entry_values_and_flags(out, values, value.is_multi(), listed_as_derived);
+            }
         }
-        ContextValues::Many(values) => {
+        first = false;
+    });
+    out.push(b']');
+}
+
+/// Each derived key's entry up to its value, by position in [`DERIVED`], after the comma that
+/// follows a previous entry. A test checks them against the names.
+const DERIVED_OPENINGS: [&str; DERIVED.len()] = [
+    ",{\"key\":\"aws:PrincipalArn\",\"values\":[\"",
+    ",{\"key\":\"aws:PrincipalAccount\",\"values\":[\"",
+    ",{\"key\":\"aws:PrincipalType\",\"values\":[\"",
+    ",{\"key\":\"aws:username\",\"values\":[\"",
+    ",{\"key\":\"aws:userid\",\"values\":[\"",
+    ",{\"key\":\"aws:PrincipalIsAWSService\",\"values\":[\"",
+    ",{\"key\":\"aws:PrincipalServiceName\",\"values\":[\"",
+    ",{\"key\":\"aws:ResourceAccount\",\"values\":[\"",
+    ",{\"key\":\"aws:RequestedRegion\",\"values\":[\"",
+    ",{\"key\":\"aws:EpochTime\",\"values\":[\"",
+    ",{\"key\":\"aws:CurrentTime\",\"values\":[\"",
+];
+
+/// A context entry's values, borrowed from an owned entry or from the request's context.
+enum EntryValues<'a> {
+    One(&'a Text),
+    Many(&'a [String]),
+}
+
+/// What follows a context entry's key: its values, its flags and the closing brace.
+fn entry_values_and_flags(
+    out: &mut Vec<u8>,
+    values: EntryValues,
+    multi_valued: bool,
+    derived: bool,
+) {
+    match values {
+        // Most keys: the list's brackets and quotes written with the key's runs.
+        EntryValues::One(value) => {
+            out.extend_from_slice(b"\",\"values\":[\"");
+            single_value(out, value, multi_valued, derived);
+        }
+        EntryValues::Many(values) => {
             out.extend_from_slice(b"\",\"values\":");
             strings(out, values);
+            out.extend_from_slice(match (multi_valued, derived) {
+                (false, true) => b",\"multiValued\":false,\"derived\":true}",
+                (false, false) => b",\"multiValued\":false,\"derived\":false}",
+                (true, true) => b",\"multiValued\":true,\"derived\":true}",
+                (true, false) => b",\"multiValued\":true,\"derived\":false}",
+            });
         }
     }
-    out.extend_from_slice(match (c.multi_valued, c.derived) {
-        (false, true) => b",\"multiValued\":false,\"derived\":true}",
-        (false, false) => b",\"multiValued\":false,\"derived\":false}",
-        (true, true) => b",\"multiValued\":true,\"derived\":true}",
-        (true, false) => b",\"multiValued\":true,\"derived\":false}",
+}
+
+/// A single value's text, the list's closing bracket and the entry's flags.
+fn single_value(out: &mut Vec<u8>, value: &Text, multi_valued: bool, derived: bool) {
+    // A fixed spelling ("User", "false") or a shared text read once (the instant, an account,
+    // a region) needs no escape: copied as it is.
+    if value.is_plain() {
+        debug_assert!(value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+        out.extend_from_slice(value.as_bytes());
+    } else {
+        body(out, value);
+    }
+    out.extend_from_slice(match (multi_valued, derived) {
+        (false, true) => b"\"],\"multiValued\":false,\"derived\":true}",
+        (false, false) => b"\"],\"multiValued\":false,\"derived\":false}",
+        (true, true) => b"\"],\"multiValued\":true,\"derived\":true}",
+        (true, false) => b"\"],\"multiValued\":true,\"derived\":false}",
     });
 }
 
@@ -812,6 +892,15 @@ mod tests {
 
     fn serde_string(text: &str) -> String {
         serde_json::to_string(text).unwrap_or_default()
+    }
+
+    /// Each derived key's opening is its entry's start as serde writes it, after a comma.
+    #[test]
+    fn derived_openings_spell_each_derived_key() {
+        for (key, opening) in DERIVED.iter().zip(DERIVED_OPENINGS) {
+            let expected = format!(",{{\"key\":{},\"values\":[\"", serde_string(key.name));
+            assert_eq!(opening, expected);
+        }
     }
 
     fn ours(text: &str) -> String {

@@ -165,6 +165,9 @@ impl RequestPrincipal {
         let service_is = |name: &str| service.eq_ignore_ascii_case(name);
         // The parts are copied only once the principal is known to be valid.
         let parts = || (partition_text(partition), account_text(account));
+        // Each named part is read for JSON escapes once (a short text): it, and the principal
+        // ARN spelled as written when every part is plain, are then written without a scan.
+        let part = Text::shared_checked;
         match service {
             _ if service_is("iam") && resource == "root" => {
                 let (partition, account) = parts();
@@ -176,14 +179,14 @@ impl RequestPrincipal {
                     Ok(RequestPrincipal::User {
                         partition,
                         account,
-                        path_name: Text::shared(path_name),
+                        path_name: part(path_name),
                     })
                 } else if let Some(path_name) = named("role/") {
                     let (partition, account) = parts();
                     Ok(RequestPrincipal::Role {
                         partition,
                         account,
-                        path_name: Text::shared(path_name),
+                        path_name: part(path_name),
                     })
                 } else {
                     Err(format!(
@@ -199,8 +202,8 @@ impl RequestPrincipal {
                             Ok(RequestPrincipal::AssumedRole {
                                 partition,
                                 account,
-                                role: Text::shared(role),
-                                session: Text::shared(session),
+                                role: part(role),
+                                session: part(session),
                             })
                         }
                         _ => Err(format!(
@@ -212,7 +215,7 @@ impl RequestPrincipal {
                     Ok(RequestPrincipal::FederatedUser {
                         partition,
                         account,
-                        name: Text::shared(name),
+                        name: part(name),
                     })
                 } else {
                     Err(format!(
@@ -277,11 +280,43 @@ impl RequestPrincipal {
             }
             None => false,
         }) && rest.is_empty();
-        Some(Text::Owned(if spelled {
-            written.to_string()
-        } else {
-            concat(&pieces)
-        }))
+        Some(match spelled {
+            // Its parts were read for escapes with the written text: known for the whole.
+            true if self.parts_are_plain() => Text::SharedPlain(std::sync::Arc::from(written)),
+            true => Text::Owned(written.to_string()),
+            false => Text::Owned(concat(&pieces)),
+        })
+    }
+
+    /// Whether JSON escapes none of the principal's parts, known without reading them (a
+    /// partition other than AWS's three counts as not known).
+    fn parts_are_plain(&self) -> bool {
+        let (partition, account, names): (_, _, &[&Text]) = match self {
+            RequestPrincipal::User {
+                partition,
+                account,
+                path_name,
+            }
+            | RequestPrincipal::Role {
+                partition,
+                account,
+                path_name,
+            } => (partition, account, &[path_name]),
+            RequestPrincipal::AssumedRole {
+                partition,
+                account,
+                role,
+                session,
+            } => (partition, account, &[role, session]),
+            RequestPrincipal::FederatedUser {
+                partition,
+                account,
+                name,
+            } => (partition, account, &[name]),
+            RequestPrincipal::Root { partition, account } => (partition, account, &[]),
+            RequestPrincipal::Service(_) | RequestPrincipal::Anonymous => return false,
+        };
+        partition.is_plain() && account.is_plain() && names.iter().all(|name| name.is_plain())
     }
 
     /// The pieces [`Self::principal_arn`] is made of, in order.
@@ -857,6 +892,41 @@ mod tests {
                 .as_deref(),
             Some(PRINCIPALS[0])
         );
+    }
+
+    /// A principal's texts are marked plain only when JSON escapes none of their bytes, and
+    /// are so marked for the usual principals (the writer then copies them without a scan).
+    #[test]
+    fn principal_texts_are_plain_only_when_nothing_is_escaped() {
+        let escaped = [
+            "arn:aws:iam::111122223333:user/a\"b",
+            "arn:aws:iam::111122223333:user/p\\q/n",
+            "arn:aws:iam::111122223333:user/tab\there",
+            "arn:aws:iam::111122223333:role/r\u{1}",
+            "arn:aws:sts::111122223333:assumed-role/r\"/s",
+            "arn:aws:sts::111122223333:assumed-role/r/s\\",
+            "arn:aws:sts::111122223333:federated-user/f\"",
+            "arn:a\"b:iam::111122223333:root",
+            "arn:a\"b:iam::111122223333:user/u",
+        ];
+        let plain = |text: &str| serde_json::to_string(text).ok() == Some(format!("\"{text}\""));
+        for text in PRINCIPALS.iter().chain(&escaped) {
+            let principal = RequestPrincipal::parse(text).expect(text);
+            let texts = [
+                principal.principal_arn_text(text),
+                principal.username_text(),
+            ];
+            for t in texts.iter().flatten() {
+                assert!(!t.is_plain() || plain(t), "{text}: {t}");
+            }
+        }
+        for text in [PRINCIPALS[0], PRINCIPALS[5], PRINCIPALS[6], PRINCIPALS[8]] {
+            let principal = RequestPrincipal::parse(text).expect(text);
+            let arn = principal.principal_arn_text(text);
+            assert!(arn.is_some_and(|arn| arn.is_plain()), "{text}");
+        }
+        let user = RequestPrincipal::parse(PRINCIPALS[0]).expect("user");
+        assert!(user.username_text().is_some_and(|name| name.is_plain()));
     }
 
     /// Known partitions are borrowed, others copied: both lowercased as written.
