@@ -137,16 +137,6 @@ fn note_matches<const N: usize>(
     found
 }
 
-/// How many times `needle` occurs in `haystack`.
-pub fn count_byte(haystack: &[u8], needle: u8) -> usize {
-    let mut chunks = haystack.chunks_exact(8);
-    let mut count = 0;
-    for chunk in chunks.by_ref() {
-        count += equal_mask(word(chunk), needle).count_ones() as usize;
-    }
-    count + chunks.remainder().iter().filter(|&&b| b == needle).count()
-}
-
 /// The pieces of `text` between occurrences of the ASCII byte `separator`, as `str::split` gives
 /// them. Splitting at an ASCII byte keeps every piece valid UTF-8.
 pub fn split_byte(text: &str, separator: u8) -> impl Iterator<Item = &str> {
@@ -362,20 +352,6 @@ mod tests {
                 let mut padded = [0u8; 8];
                 padded[..rest.len()].copy_from_slice(rest);
                 assert_eq!(tail_word(&bytes), u64::from_le_bytes(padded), "{bytes:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn count_byte_agrees_with_a_plain_count() {
-        let vocabulary = [b'\n', b'\n' + 1, b'\n' - 1, b'\n' | 0x80, 0, 0xff, b'a'];
-        for len in 0..40 {
-            for seed in 0..7 {
-                let bytes: Vec<u8> = (0..len)
-                    .map(|i| vocabulary[(i * 3 + seed + i / 5) % vocabulary.len()])
-                    .collect();
-                let plain = bytes.iter().filter(|&&b| b == b'\n').count();
-                assert_eq!(count_byte(&bytes, b'\n'), plain, "{bytes:?}");
             }
         }
     }
