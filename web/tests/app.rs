@@ -3,20 +3,16 @@
 //! Runs only on wasm32 (`make test` runs it in headless Chromium).
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
 use iamsim_web::components::examples::examples;
 use iamsim_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod support;
+use support::settle;
 
-/// Yew renders on its scheduler: yield to the event loop so the render lands.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(20)).await;
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 async fn mount() -> Element {
     let window = web_sys::window().expect("a browser window");

@@ -13,10 +13,12 @@ use iamsim_core::span::{Position, Span};
 use iamsim_web::components::editor::{Editor, Highlight, HighlightKind};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::js_sys::{Array, Function, Object, Reflect};
 use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement};
 use yew::platform::time::sleep;
 use yew::prelude::*;
+
+mod support;
+use support::{construct, settle};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -218,36 +220,6 @@ fn document() -> Document {
     web_sys::window()
         .and_then(|w| w.document())
         .expect("a document")
-}
-
-/// Yields to the event loop so Yew renders and runs its effects.
-async fn settle() {
-    sleep(Duration::from_millis(20)).await;
-}
-
-fn init_object(fields: &[(&str, JsValue)]) -> Object {
-    let init = Object::new();
-    Reflect::set(&init, &"bubbles".into(), &JsValue::TRUE).expect("set");
-    Reflect::set(&init, &"cancelable".into(), &JsValue::TRUE).expect("set");
-    for (k, v) in fields {
-        Reflect::set(&init, &(*k).into(), v).expect("set");
-    }
-    init
-}
-
-/// An event of a DOM class built through its JS constructor (no extra web-sys features needed).
-fn construct(class: &str, kind: &str, fields: &[(&str, JsValue)]) -> web_sys::Event {
-    let window = web_sys::window().expect("a window");
-    let ctor: Function = Reflect::get(&window, &class.into())
-        .expect("constructor")
-        .dyn_into()
-        .expect("a function");
-    Reflect::construct(
-        &ctor,
-        &Array::of2(&kind.into(), &init_object(fields).into()),
-    )
-    .expect("constructed")
-    .unchecked_into()
 }
 
 fn event(kind: &str, fields: &[(&str, JsValue)]) -> web_sys::Event {

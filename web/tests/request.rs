@@ -6,18 +6,18 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 
 use iamsim_core::eval::{EvalOptions, LayerKind};
 use iamsim_web::components::request::RequestBuilder;
 use iamsim_web::components::trace::TracePanel;
 use iamsim_web::state::{Action, State};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::js_sys::{Array, Function, Object, Reflect};
 use web_sys::{Element, HtmlElement, HtmlInputElement};
-use yew::platform::time::sleep;
 use yew::prelude::*;
+
+mod support;
+use support::{construct, settle};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -142,29 +142,6 @@ impl Mounted {
     fn text(&self, selector: &str) -> String {
         self.one(selector).text_content().unwrap_or_default()
     }
-}
-
-async fn settle() {
-    sleep(Duration::from_millis(20)).await;
-}
-
-/// An event of a DOM class built through its JS constructor (no extra web-sys features needed);
-/// it bubbles, so Yew's delegated listeners see it.
-fn construct(class: &str, kind: &str, fields: &[(&str, JsValue)]) -> web_sys::Event {
-    let window = web_sys::window().expect("a window");
-    let init = Object::new();
-    Reflect::set(&init, &"bubbles".into(), &JsValue::TRUE).expect("set");
-    Reflect::set(&init, &"cancelable".into(), &JsValue::TRUE).expect("set");
-    for (k, v) in fields {
-        Reflect::set(&init, &(*k).into(), v).expect("set");
-    }
-    let ctor: Function = Reflect::get(&window, &class.into())
-        .expect("constructor")
-        .dyn_into()
-        .expect("a function");
-    Reflect::construct(&ctor, &Array::of2(&kind.into(), &init.into()))
-        .expect("constructed")
-        .unchecked_into()
 }
 
 async fn mount(setup: Vec<Action>) -> Mounted {
