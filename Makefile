@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # Tools installed by setup: cargo's bin folder and the project-local wasm-opt (.tools/).
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup serve test build e2e clean
+.PHONY: setup serve test build e2e cli clean
 
 ## setup: install what is missing (wasm target, wasm-bindgen-cli, trunk, wasm-opt, chromium, npm packages)
 setup:
@@ -26,6 +26,10 @@ build: setup
 ## e2e: release build, then the end-to-end browser test against dist/
 e2e: setup
 	@bash scripts/test.sh build e2e
+
+## cli: the `iamsim` command line built for speed, guided by a profile of its runs: target/cli/iamsim
+cli:
+	@bash scripts/build-cli.sh
 
 clean:
 	cargo clean

@@ -63,7 +63,9 @@ def main():
         runs = int(args[at + 1])
         del args[at:at + 2]
     n = int(args[0]) if args else 30000
-    binaries = args[1:] or ["target/release-native/iamsim"]
+    # The README's build (`make cli`, profile-guided) when there is one.
+    default = "target/cli/iamsim" if os.path.exists("target/cli/iamsim") else "target/release-native/iamsim"
+    binaries = args[1:] or [default]
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         for i in range(n):
             f.write(json.dumps(scenario(i), separators=(",", ":")) + "\n")
