@@ -379,6 +379,12 @@ impl CompiledStatement {
         self.index
     }
 
+    /// The `Resource`/`NotResource` values compiled, in the order written (none without the
+    /// element): validation and the lints read what compiling read of them.
+    pub fn resource_patterns(&self) -> &[ResourcePattern] {
+        self.resource.as_ref().map_or(&[], |r| &r.patterns)
+    }
+
     /// The context keys the conditions and variables read (as written, lowercased), without
     /// duplicates, in the order they are first read.
     fn keys_read(&self) -> impl Iterator<Item = (&Arc<str>, &str)> {
