@@ -313,6 +313,58 @@ mod tests {
     use crate::catalog::lint::lint;
     use crate::policy::{parse_policy, validate};
 
+    /// M1, D6: validation gives the same findings, in the same order, whether it reads each
+    /// `Action`/`NotAction` value or takes compiling's word that all are well formed, for
+    /// elements of every form under every policy type (a trust policy reads them all).
+    #[test]
+    fn m1_compiled_actions_validate_like_fresh_reads() {
+        let elements = [
+            r#""Action": ["ecr:PutImage", "ecr:Batch*"]"#,
+            r#""NotAction": ["ecr:PutImage", "*"]"#,
+            r#""Action": "sts:AssumeRole""#,
+            r#""Action": ["sts:AssumeRole", "s3:GetObject"]"#,
+            r#""Action": ["s3", "s3:GetObject"]"#,
+            r#""NotAction": [":GetObject", "s3:", "s3:a:b"]"#,
+            r#""Action": "ecr:PutImage:x""#,
+            r#""Action": []"#,
+            r#""Action": "*""#,
+        ];
+        let types = [
+            PolicyType::Identity,
+            PolicyType::Resource(ResourceKind::Generic),
+            PolicyType::Resource(ResourceKind::RoleTrust),
+        ];
+        let (mut shortcuts, mut findings) = (0, 0);
+        for element in elements {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [
+                {{"Effect": "Allow", "Principal": "*", {element}, "Resource": "*"}},
+                {{"Effect": "Deny", "Principal": "*", "Resource": "*"}}]}}"#
+            );
+            let parsed = parse_policy(&text);
+            let policy = parsed.policy.as_ref().expect("policy");
+            let compiled = CompiledPolicy::compile(policy);
+            for ty in types {
+                let fresh = validate(policy, ty);
+                assert_eq!(
+                    validate_compiled(policy, &compiled, ty),
+                    fresh,
+                    "{text} {ty:?}"
+                );
+                findings += fresh
+                    .iter()
+                    .filter(|d| d.code == "invalid-action" || d.code == "trust-action")
+                    .count();
+            }
+            shortcuts += compiled
+                .statements()
+                .iter()
+                .filter(|s| s.actions_well_formed())
+                .count();
+        }
+        assert!(shortcuts >= 5 && findings >= 6, "{shortcuts} {findings}");
+    }
+
     /// M4–M7, V2, E3: validation and the lints give the same findings, in the same order,
     /// whether they read each resource ARN themselves or from what compiling read of it, for
     /// ARNs of every shape (wildcards, variables, capitals, non-ASCII, short, empty parts,

@@ -26,6 +26,7 @@ use super::model::*;
 use super::policy_type::{PolicyType, ResourceKind};
 use crate::bytes::positions;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::matching::action::ActionPattern;
 use crate::matching::arn::ResourcePattern;
 use crate::matching::variables::has_variable;
 use crate::matching::{CompiledPolicy, CompiledStatement};
@@ -59,11 +60,10 @@ fn validate_statements(
     v.id(policy);
     v.sids(policy);
     for (k, statement) in policy.statements.iter().enumerate() {
-        let resources = compiled
+        let compiled = compiled
             .and_then(|c| c.statements().get(k))
-            .filter(|c| c.index() == statement.index)
-            .map_or(&[][..], CompiledStatement::resource_patterns);
-        v.statement(policy, statement, resources);
+            .filter(|c| c.index() == statement.index);
+        v.statement(policy, statement, compiled);
     }
     v.out
 }
@@ -132,14 +132,6 @@ fn opening(span: Span) -> Span {
 /// The statement's Sid, unless it is missing or empty.
 fn named(s: &Statement) -> Option<&Spanned<crate::policy::PolicyStr>> {
     s.sid.as_ref().filter(|sid| !sid.value.is_empty())
-}
-
-/// `service:Name`: exactly one colon, with text on both sides.
-fn is_service_and_name(text: &str) -> bool {
-    match positions::<2>(text.as_bytes(), b':') {
-        ([at, _], 1) => at > 0 && at + 1 < text.len(),
-        _ => false,
-    }
 }
 
 fn is_account_id(s: &str) -> bool {
@@ -328,11 +320,14 @@ impl Validator {
         }
     }
 
-    /// `resources`: the statement's resource values compiled, or none.
-    fn statement(&mut self, policy: &Policy, s: &Statement, resources: &[ResourcePattern]) {
+    /// `compiled`: the statement compiled, if it was.
+    fn statement(&mut self, policy: &Policy, s: &Statement, compiled: Option<&CompiledStatement>) {
         self.principal(s);
-        self.resource(s, resources);
-        self.actions(s);
+        self.resource(
+            s,
+            compiled.map_or(&[], CompiledStatement::resource_patterns),
+        );
+        self.actions(s, compiled);
         if self.ty == PolicyType::Rcp {
             self.rcp(policy, s);
         }
@@ -616,16 +611,21 @@ impl Validator {
         }
     }
 
-    /// M1: `*` or `service:Action`.
-    fn actions(&mut self, s: &Statement) {
+    /// M1: `*` or `service:Action`. `compiled`: the statement compiled, if it was.
+    fn actions(&mut self, s: &Statement, compiled: Option<&CompiledStatement>) {
         let Some(a) = &s.action else { return };
+        // Compiling found every value well formed: only a trust policy says more of them.
+        let trust = self.ty == PolicyType::Resource(ResourceKind::RoleTrust);
+        if !trust && compiled.is_some_and(CompiledStatement::actions_well_formed) {
+            return;
+        }
         let element = if a.negated { "NotAction" } else { "Action" };
         for value in &a.values {
             let text = value.value.as_str();
             if text == "*" {
                 continue;
             }
-            let well_formed = is_service_and_name(text);
+            let well_formed = ActionPattern::is_service_and_name(text);
             if !well_formed {
                 self.push(statement_error(
                     s.index,
@@ -635,9 +635,7 @@ impl Validator {
                     ),
                     value.span,
                 ));
-            } else if self.ty == PolicyType::Resource(ResourceKind::RoleTrust)
-                && !text.to_ascii_lowercase().starts_with("sts:")
-            {
+            } else if trust && !text.to_ascii_lowercase().starts_with("sts:") {
                 self.push(Diagnostic::warning(
                     "trust-action",
                     format!("{element} `{text}`: a role trust policy only controls `sts:` actions such as `sts:AssumeRole`"),

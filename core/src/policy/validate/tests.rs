@@ -511,7 +511,7 @@ fn m1_service_and_name_scan_agrees_with_split_once() {
             Some((service, name)) => !service.is_empty() && !name.is_empty() && !name.contains(':'),
             None => false,
         };
-        assert_eq!(super::is_service_and_name(text), split, "{text}");
+        assert_eq!(ActionPattern::is_service_and_name(text), split, "{text}");
     }
 }
 
