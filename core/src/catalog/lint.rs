@@ -44,11 +44,10 @@ fn lint_statements(
     let mut out = Vec::new();
     for (k, statement) in policy.statements.iter().enumerate() {
         let first = out.len();
-        let resources = compiled
+        let compiled = compiled
             .and_then(|c| c.statements().get(k))
-            .filter(|c| c.index() == statement.index)
-            .map_or(&[][..], CompiledStatement::resource_patterns);
-        lint_statement(cat, statement, resources, policy_type, &mut out);
+            .filter(|c| c.index() == statement.index);
+        lint_statement(cat, statement, compiled, policy_type, &mut out);
         for d in out.get_mut(first..).unwrap_or_default() {
             d.statement = Some(statement.index);
         }
@@ -56,11 +55,11 @@ fn lint_statements(
     out
 }
 
-/// `resources`: the statement's resource values compiled, or none.
+/// `compiled`: the statement compiled, if it was.
 fn lint_statement(
     cat: &Catalog,
     s: &Statement,
-    resources: &[ResourcePattern],
+    compiled: Option<&CompiledStatement>,
     policy_type: PolicyType,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -68,8 +67,12 @@ fn lint_statement(
         return;
     };
     // What the checks read about the element depends on its texts alone: worked out once per
-    // distinct element (see `facts`).
-    let facts = ActionFacts::of(action);
+    // distinct element (see `facts`), found by what compiling found of them when it can be.
+    let facts = match compiled.and_then(CompiledStatement::actions_id) {
+        Some(id) => ActionFacts::of_compiled(action, id),
+        None => ActionFacts::of(action),
+    };
+    let resources = compiled.map_or(&[][..], CompiledStatement::resource_patterns);
     for (i, value) in action.values.iter().enumerate() {
         let unknown_service = facts.unknown_service.get(i).copied().unwrap_or(false);
         let named_none = facts.expanded.get(i).is_none_or(|e| e.is_empty());

@@ -315,9 +315,11 @@ mod tests {
 
     /// M1, D6: validation gives the same findings, in the same order, whether it reads each
     /// `Action`/`NotAction` value or takes compiling's word that all are well formed, for
-    /// elements of every form under every policy type (a trust policy reads them all).
+    /// elements of every form under every policy type (a trust policy reads them all); the
+    /// lints likewise, whether they find an element's facts by its texts or by its compiled
+    /// form's id (elements met again, negated, reordered, in another policy).
     #[test]
-    fn m1_compiled_actions_validate_like_fresh_reads() {
+    fn m1_compiled_actions_validate_and_lint_like_fresh_reads() {
         let elements = [
             r#""Action": ["ecr:PutImage", "ecr:Batch*"]"#,
             r#""NotAction": ["ecr:PutImage", "*"]"#,
@@ -328,17 +330,24 @@ mod tests {
             r#""Action": "ecr:PutImage:x""#,
             r#""Action": []"#,
             r#""Action": "*""#,
+            r#""Action": ["ecr:Batch*", "ecr:PutImage"]"#,
+            r#""NotAction": ["ecr:PutImage", "ecr:Batch*"]"#,
+            r#""Action": ["iam:PassRole", "ecr:GetAuthorizationToken", "ecr:BatchGetImage"]"#,
+            r#""Action": ["s3:NoSuchAction", "nosuchservice:Get*", "ecr:Zz*"]"#,
         ];
         let types = [
             PolicyType::Identity,
             PolicyType::Resource(ResourceKind::Generic),
             PolicyType::Resource(ResourceKind::RoleTrust),
+            PolicyType::Resource(ResourceKind::EcrRepository),
         ];
-        let (mut shortcuts, mut findings) = (0, 0);
+        let (mut shortcuts, mut findings, mut lint_findings) = (0, 0, 0);
         for element in elements {
             let text = format!(
                 r#"{{"Version": "2012-10-17", "Statement": [
                 {{"Effect": "Allow", "Principal": "*", {element}, "Resource": "*"}},
+                {{"Effect": "Allow", "Principal": "*", {element}, "Resource": "arn:aws:s3:::b",
+                  "Condition": {{"StringEquals": {{"ecr:ResourceTag/x": "y"}}}}}},
                 {{"Effect": "Deny", "Principal": "*", "Resource": "*"}}]}}"#
             );
             let parsed = parse_policy(&text);
@@ -351,6 +360,13 @@ mod tests {
                     fresh,
                     "{text} {ty:?}"
                 );
+                let linted = lint(policy, ty);
+                assert_eq!(
+                    lint_compiled(policy, &compiled, ty),
+                    linted,
+                    "{text} {ty:?}"
+                );
+                lint_findings += linted.len();
                 findings += fresh
                     .iter()
                     .filter(|d| d.code == "invalid-action" || d.code == "trust-action")
@@ -362,7 +378,10 @@ mod tests {
                 .filter(|s| s.actions_well_formed())
                 .count();
         }
-        assert!(shortcuts >= 5 && findings >= 6, "{shortcuts} {findings}");
+        assert!(
+            shortcuts >= 5 && findings >= 6 && lint_findings >= 20,
+            "{shortcuts} {findings} {lint_findings}"
+        );
     }
 
     /// M4–M7, V2, E3: validation and the lints give the same findings, in the same order,

@@ -5,7 +5,7 @@
 
 use super::action::ActionPattern;
 use super::arn::{ResourceMatch, ResourcePattern};
-use super::cache::{cached_list, ListCache};
+use super::cache::{cached_list, ListCache, TextsId};
 pub use super::prepared::PreparedMatch;
 use super::principal::{
     match_not_principal, match_principal_list, PrincipalMatchKind, PrincipalPattern,
@@ -98,6 +98,8 @@ pub struct CompiledStatement {
     service: Option<Arc<str>>,
     /// See [`Self::actions_well_formed`].
     actions_well_formed: bool,
+    /// See [`Self::actions_id`].
+    actions_id: Option<TextsId>,
 }
 
 /// The context keys a statement reads (as written, lowercased), without duplicates.
@@ -173,6 +175,8 @@ struct CompiledActions {
     service: Option<Arc<str>>,
     /// Every value is `*` or `service:Name` (M1).
     well_formed: bool,
+    /// The element's texts and negation, for the lints' facts of them.
+    id: TextsId,
 }
 
 thread_local! {
@@ -213,6 +217,7 @@ fn compile_actions_afresh(e: &StringElement) -> CompiledActions {
         element: Arc::new(element),
         service,
         well_formed,
+        id: TextsId::new(),
     }
 }
 
@@ -342,12 +347,18 @@ struct Elements {
 impl CompiledStatement {
     /// Compiles a statement; `variables`: the policy version enables policy variables (G2).
     pub fn compile(statement: &Statement, variables: bool) -> CompiledStatement {
-        let (action, service, actions_well_formed) = match &statement.action {
+        let (action, service, actions_well_formed, actions_id) = match &statement.action {
             Some(e) => {
                 let actions = compile_actions(e);
-                (Some(actions.element), actions.service, actions.well_formed)
+                let id = Some(actions.id);
+                (
+                    Some(actions.element),
+                    actions.service,
+                    actions.well_formed,
+                    id,
+                )
             }
-            None => (None, None, false),
+            None => (None, None, false, None),
         };
         let resource = statement
             .resource
@@ -389,6 +400,7 @@ impl CompiledStatement {
             evaluable,
             service,
             actions_well_formed,
+            actions_id,
         }
     }
 
@@ -400,6 +412,12 @@ impl CompiledStatement {
     /// element): worked out once per thread for each element, so validation need not read them.
     pub fn actions_well_formed(&self) -> bool {
         self.actions_well_formed
+    }
+
+    /// Stands for the `Action`/`NotAction` element's texts and negation (`None` without the
+    /// element): statements compiled from the same ones share it.
+    pub(crate) fn actions_id(&self) -> Option<TextsId> {
+        self.actions_id
     }
 
     /// The `Resource`/`NotResource` values compiled, in the order written (none without the
@@ -976,11 +994,13 @@ mod tests {
                 let e = element(negated, texts);
                 let cached = compile_actions(&e);
                 let fresh = compile_actions_afresh(&e);
-                assert_eq!(
-                    format!("{cached:?}"),
-                    format!("{fresh:?}"),
-                    "{texts:?} {round}"
-                );
+                // Alike but for the id, which only the cached one shares.
+                let alike = |a: &CompiledActions| {
+                    format!("{:?} {:?} {}", a.element, a.service, a.well_formed)
+                };
+                assert_eq!(alike(&cached), alike(&fresh), "{texts:?} {round}");
+                assert_eq!(compile_actions(&e).id, cached.id, "{texts:?} {round}");
+                assert_ne!(fresh.id, cached.id, "{texts:?} {round}");
             }
         };
         check("first use");
