@@ -317,6 +317,17 @@ impl<'a> ArnPattern<'a> {
         }
     }
 
+    /// [`Self::new`] of a six-part ARN that holds no `*`, `?` or `$` and no capital letter before
+    /// its resource part, `service` being its service part: what compiling the value found, so
+    /// that it is not scanned again.
+    pub fn plain_lowercase(arn: &'a str, service: &'a str) -> Self {
+        ArnPattern {
+            literal_service: Some(service),
+            tokens: Vec::new(),
+            concrete: Some(Cow::Borrowed(arn.as_bytes())),
+        }
+    }
+
     /// [`arn_matches_template`] of this ARN and the compiled template.
     pub fn matches(&self, template: &CompiledTemplate) -> bool {
         if let (Some(s), Some(t)) = (self.literal_service, template.service) {

@@ -8,8 +8,10 @@
 
 mod facts;
 
-use super::{catalog, Action, Catalog, KeyInfo};
+use super::{catalog, Action, ArnPattern, Catalog, KeyInfo};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::matching::arn::ResourcePattern;
+use crate::matching::{CompiledPolicy, CompiledStatement};
 use crate::policy::{
     BaseOperator, ConditionEntry, Effect, OperatorClass, Policy, PolicyType, ResourceKind,
     SetQualifier, Statement, StringElement,
@@ -20,11 +22,32 @@ use facts::ActionFacts;
 
 /// All catalog findings for `policy`, in statement order.
 pub fn lint(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
+    lint_statements(policy, None, policy_type)
+}
+
+/// As [`lint`], for a policy already compiled (`compiled` is `CompiledPolicy::compile(policy)`):
+/// resource ARNs are read from what compiling read of them rather than scanned again.
+pub fn lint_compiled(
+    policy: &Policy,
+    compiled: &CompiledPolicy,
+    policy_type: PolicyType,
+) -> Vec<Diagnostic> {
+    lint_statements(policy, Some(compiled), policy_type)
+}
+
+fn lint_statements(
+    policy: &Policy,
+    compiled: Option<&CompiledPolicy>,
+    policy_type: PolicyType,
+) -> Vec<Diagnostic> {
     let cat = catalog();
     let mut out = Vec::new();
-    for statement in &policy.statements {
+    for (k, statement) in policy.statements.iter().enumerate() {
         let first = out.len();
-        lint_statement(cat, statement, policy_type, &mut out);
+        let compiled = compiled
+            .and_then(|c| c.statements().get(k))
+            .filter(|c| c.index() == statement.index);
+        lint_statement(cat, statement, compiled, policy_type, &mut out);
         for d in out.get_mut(first..).unwrap_or_default() {
             d.statement = Some(statement.index);
         }
@@ -32,9 +55,11 @@ pub fn lint(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
     out
 }
 
+/// `compiled`: the statement compiled, if it was.
 fn lint_statement(
     cat: &Catalog,
     s: &Statement,
+    compiled: Option<&CompiledStatement>,
     policy_type: PolicyType,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -42,8 +67,12 @@ fn lint_statement(
         return;
     };
     // What the checks read about the element depends on its texts alone: worked out once per
-    // distinct element (see `facts`).
-    let facts = ActionFacts::of(action);
+    // distinct element (see `facts`), found by what compiling found of them when it can be.
+    let facts = match compiled.and_then(CompiledStatement::actions_id) {
+        Some(id) => ActionFacts::of_compiled(action, id),
+        None => ActionFacts::of(action),
+    };
+    let resources = compiled.map_or(&[][..], CompiledStatement::resource_patterns);
     for (i, value) in action.values.iter().enumerate() {
         let unknown_service = facts.unknown_service.get(i).copied().unwrap_or(false);
         let named_none = facts.expanded.get(i).is_none_or(|e| e.is_empty());
@@ -59,7 +88,7 @@ fn lint_statement(
         lint_repository_policy_actions(action, &facts, out);
     }
     if let Some(resource) = s.resource.as_ref().filter(|r| !r.negated) {
-        lint_resources(action, &facts, resource, out);
+        lint_resources(action, &facts, resource, resources, out);
         if allow {
             lint_pass_role(action, &facts, resource, out);
         }
@@ -153,10 +182,12 @@ fn lint_redundant_actions(
 }
 
 /// `resource-matches-no-resource-type` and `action-needs-star-resource` (M4, M5).
+/// `compiled`: the resource values compiled, or none.
 fn lint_resources(
     element: &StringElement,
     facts: &ActionFacts,
     resource: &StringElement,
+    compiled: &[ResourcePattern],
     out: &mut Vec<Diagnostic>,
 ) {
     let has_star = resource.values.iter().any(|r| r.value == "*");
@@ -183,12 +214,16 @@ fn lint_resources(
     if types.is_empty() {
         return;
     }
-    for value in &resource.values {
+    let compiled = Some(compiled).filter(|c| c.len() == resource.values.len());
+    for (j, value) in resource.values.iter().enumerate() {
         let arn = value.value.as_str();
         if arn == "*" || !arn.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("arn:")) {
             continue;
         }
-        let pattern = super::ArnPattern::new(arn);
+        let pattern = compiled
+            .and_then(|c| c.get(j))
+            .and_then(|c| read_as_compiled(arn, c))
+            .unwrap_or_else(|| ArnPattern::new(arn));
         if !types.iter().any(|t| t.matches_pattern(&pattern)) {
             let example = types
                 .first()
@@ -206,6 +241,19 @@ fn lint_resources(
             );
         }
     }
+}
+
+/// A resource value that compiling found to be a concrete ARN with a lowercase head (most
+/// values), read from what it found; `None` for other values.
+fn read_as_compiled<'a>(arn: &'a str, compiled: &ResourcePattern) -> Option<ArnPattern<'a>> {
+    let head = compiled.head_facts()?;
+    if !(head.plain && head.lowercase && compiled.has_literal_resource_part()) {
+        return None;
+    }
+    Some(ArnPattern::plain_lowercase(
+        arn,
+        arn.get(head.service.clone())?,
+    ))
 }
 
 /// `action-not-in-repository-policy` (E2, E3): a repository policy applies to one repository, so it

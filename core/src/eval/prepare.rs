@@ -5,10 +5,10 @@
 use super::index::StatementIndex;
 use super::result::LayerKind;
 use crate::bytes::positions;
-use crate::catalog::lint::lint;
+use crate::catalog::lint::lint_compiled;
 use crate::diagnostic::Diagnostic;
 use crate::matching::CompiledPolicy;
-use crate::policy::{validate, ParsedPolicy, Policy, PolicyType, ResourceKind};
+use crate::policy::{validate_compiled, ParsedPolicy, Policy, PolicyType, ResourceKind};
 use crate::scenario::{NamedPolicy, Policies};
 use std::sync::Arc;
 
@@ -50,10 +50,12 @@ impl PreparedPolicy {
     ) -> Self {
         let parsed = named.document.parse();
         let policy_type = policy_type(parsed.policy.as_ref());
+        // Compiled first: validation and the lints read what compiling read of each resource.
+        let compiled = parsed.policy.as_ref().map(CompiledPolicy::compile);
         let mut diagnostics = parsed.diagnostics.clone();
-        if let Some(policy) = &parsed.policy {
-            diagnostics.extend(validate(policy, policy_type));
-            diagnostics.extend(lint(policy, policy_type));
+        if let (Some(policy), Some(compiled)) = (&parsed.policy, &compiled) {
+            diagnostics.extend(validate_compiled(policy, compiled, policy_type));
+            diagnostics.extend(lint_compiled(policy, compiled, policy_type));
         }
         let name = if named.name.is_empty() {
             default_name(layer, level)
@@ -79,7 +81,6 @@ impl PreparedPolicy {
         }
         skipped.sort_unstable();
         skipped.dedup();
-        let compiled = parsed.policy.as_ref().map(CompiledPolicy::compile);
         let index = compiled.as_ref().map_or_else(StatementIndex::default, |c| {
             StatementIndex::new(c.statements(), |i| {
                 c.statements()
@@ -309,6 +310,170 @@ impl PolicySet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::lint::lint;
+    use crate::policy::{parse_policy, validate};
+
+    /// M1, D6: validation gives the same findings, in the same order, whether it reads each
+    /// `Action`/`NotAction` value or takes compiling's word that all are well formed, for
+    /// elements of every form under every policy type (a trust policy reads them all); the
+    /// lints likewise, whether they find an element's facts by its texts or by its compiled
+    /// form's id (elements met again, negated, reordered, in another policy).
+    #[test]
+    fn m1_compiled_actions_validate_and_lint_like_fresh_reads() {
+        let elements = [
+            r#""Action": ["ecr:PutImage", "ecr:Batch*"]"#,
+            r#""NotAction": ["ecr:PutImage", "*"]"#,
+            r#""Action": "sts:AssumeRole""#,
+            r#""Action": ["sts:AssumeRole", "s3:GetObject"]"#,
+            r#""Action": ["s3", "s3:GetObject"]"#,
+            r#""NotAction": [":GetObject", "s3:", "s3:a:b"]"#,
+            r#""Action": "ecr:PutImage:x""#,
+            r#""Action": []"#,
+            r#""Action": "*""#,
+            r#""Action": ["ecr:Batch*", "ecr:PutImage"]"#,
+            r#""NotAction": ["ecr:PutImage", "ecr:Batch*"]"#,
+            r#""Action": ["iam:PassRole", "ecr:GetAuthorizationToken", "ecr:BatchGetImage"]"#,
+            r#""Action": ["s3:NoSuchAction", "nosuchservice:Get*", "ecr:Zz*"]"#,
+        ];
+        let types = [
+            PolicyType::Identity,
+            PolicyType::Resource(ResourceKind::Generic),
+            PolicyType::Resource(ResourceKind::RoleTrust),
+            PolicyType::Resource(ResourceKind::EcrRepository),
+        ];
+        let (mut shortcuts, mut findings, mut lint_findings) = (0, 0, 0);
+        for element in elements {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [
+                {{"Effect": "Allow", "Principal": "*", {element}, "Resource": "*"}},
+                {{"Effect": "Allow", "Principal": "*", {element}, "Resource": "arn:aws:s3:::b",
+                  "Condition": {{"StringEquals": {{"ecr:ResourceTag/x": "y"}}}}}},
+                {{"Effect": "Deny", "Principal": "*", "Resource": "*"}}]}}"#
+            );
+            let parsed = parse_policy(&text);
+            let policy = parsed.policy.as_ref().expect("policy");
+            let compiled = CompiledPolicy::compile(policy);
+            for ty in types {
+                let fresh = validate(policy, ty);
+                assert_eq!(
+                    validate_compiled(policy, &compiled, ty),
+                    fresh,
+                    "{text} {ty:?}"
+                );
+                let linted = lint(policy, ty);
+                assert_eq!(
+                    lint_compiled(policy, &compiled, ty),
+                    linted,
+                    "{text} {ty:?}"
+                );
+                lint_findings += linted.len();
+                findings += fresh
+                    .iter()
+                    .filter(|d| d.code == "invalid-action" || d.code == "trust-action")
+                    .count();
+            }
+            shortcuts += compiled
+                .statements()
+                .iter()
+                .filter(|s| s.actions_well_formed())
+                .count();
+        }
+        assert!(
+            shortcuts >= 5 && findings >= 6 && lint_findings >= 20,
+            "{shortcuts} {findings} {lint_findings}"
+        );
+    }
+
+    /// M4–M7, V2, E3: validation and the lints give the same findings, in the same order,
+    /// whether they read each resource ARN themselves or from what compiling read of it, for
+    /// ARNs of every shape (wildcards, variables, capitals, non-ASCII, short, empty parts,
+    /// repeated heads) under both versions and every kind of resource policy.
+    #[test]
+    fn m5_compiled_arns_validate_and_lint_like_fresh_reads() {
+        let resources = [
+            "arn:aws:ecr:us-east-1:111122223333:repository/web",
+            "arn:aws:ecr:us-east-1:111122223333:repository/other",
+            "arn:aws:ecr:us-east-1:111122223333:Repository/web",
+            "arn:aws:ECR:us-east-1:111122223333:repository/web",
+            "ARN:aws:ecr:us-east-1:111122223333:repository/web",
+            "arn:aws:ecr:*:111122223333:repository/*",
+            "arn:aws:ecr:us-east-1:111122223333:repository/${aws:username}",
+            "arn:aws:ecr:${aws:region}:111122223333:repository/web",
+            "arn:aws:e?r:us-east-1:111122223333:repository/web",
+            "arn:aws:ecr:us-east-1:111122223333:repo$itory/web",
+            "arn:aws:ecr:us-east-1:1111$22223333:repository/web",
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:s3:::bucket/a:b:c",
+            "arn::s3:::bucket",
+            "arn:aws::us-east-1:111122223333:x",
+            "arn:äws:ecr:us-east-1:111122223333:repository/web",
+            "arn:aws:ecr:us-east-1:111122223333:repository/wéb",
+            "arn:aws:kms:us-east-1:111122223333:key/1234",
+            "arn:aws:iam::111122223333:role/ci",
+            "arn:aws:ec2:*",
+            "arn:aws:ec2",
+            "not-an-arn",
+            "*",
+            "**",
+        ];
+        let types = [
+            PolicyType::Identity,
+            PolicyType::Scp,
+            PolicyType::Resource(ResourceKind::Generic),
+            PolicyType::Resource(ResourceKind::KmsKey),
+            PolicyType::Resource(ResourceKind::EcrRepository),
+        ];
+        let mut read_as_compiled = 0;
+        let mut codes: Vec<String> = Vec::new();
+        for version in ["2012-10-17", "2008-10-17"] {
+            for (i, resource) in resources.iter().enumerate() {
+                // Each resource alone, then with the next one in the same element.
+                let next = resources.get(i + 1).unwrap_or(&"*");
+                let text = format!(
+                    r#"{{"Version": "{version}", "Statement": [
+                    {{"Effect": "Allow", "Principal": "*", "Action": ["ecr:PutImage", "ecr:Batch*"], "Resource": "{resource}"}},
+                    {{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": ["{resource}", "{next}"]}},
+                    {{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "NotResource": "{resource}"}}
+                    ]}}"#
+                );
+                let parsed = parse_policy(&text);
+                let policy = parsed.policy.as_ref().expect("policy");
+                let compiled = CompiledPolicy::compile(policy);
+                for ty in types {
+                    let fresh = validate(policy, ty);
+                    assert_eq!(
+                        validate_compiled(policy, &compiled, ty),
+                        fresh,
+                        "{text} {ty:?}"
+                    );
+                    let linted = lint(policy, ty);
+                    assert_eq!(
+                        lint_compiled(policy, &compiled, ty),
+                        linted,
+                        "{text} {ty:?}"
+                    );
+                    codes.extend(fresh.iter().chain(&linted).map(|d| d.code.clone()));
+                }
+                read_as_compiled += compiled
+                    .statements()
+                    .iter()
+                    .flat_map(|s| s.resource_patterns())
+                    .filter(|p| p.head_facts().is_some_and(|h| h.plain && h.lowercase))
+                    .count();
+            }
+        }
+        // The comparisons can fail: the shortcut is taken, and every finding it feeds occurs.
+        assert!(read_as_compiled > 20, "{read_as_compiled}");
+        for code in [
+            "invalid-arn",
+            "short-arn",
+            "variable-outside-resource-part",
+            "kms-resource",
+            "resource-matches-no-resource-type",
+        ] {
+            assert!(codes.iter().any(|c| c == code), "{code} never reported");
+        }
+    }
 
     /// The split-free inference reads the kind as splitting and lowercasing did.
     #[test]

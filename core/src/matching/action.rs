@@ -2,6 +2,7 @@
 //! and `?`. Policy variables are not substituted in actions (V2).
 
 use super::wildcard::Pattern;
+use crate::bytes::positions;
 
 /// A compiled action pattern, folded to lowercase once at compile time.
 #[derive(Clone, Debug)]
@@ -31,6 +32,15 @@ impl ActionPattern {
     /// `PreparedMatch` does once per request).
     pub(crate) fn matches_ascii_folded(&self, folded_action: &str) -> bool {
         self.pattern.matches_ascii_folded(folded_action)
+    }
+
+    /// `service:Name`: exactly one colon, with text on both sides (M1: the form of every value
+    /// but `*`).
+    pub fn is_service_and_name(raw: &str) -> bool {
+        match positions::<2>(raw.as_bytes(), b':') {
+            ([at, _], 1) => at > 0 && at + 1 < raw.len(),
+            _ => false,
+        }
     }
 
     /// The service prefix every action this pattern matches has (lowercase), when the pattern's

@@ -2,11 +2,12 @@
 //! condition operators (C10).
 
 use super::cache::{cached, TextCache};
-use super::variables::{is_plain_as_written, Template, Unresolved};
+use super::variables::{has_variable, is_plain_as_written, Template, Unresolved};
 use super::wildcard::{Pattern, Token};
-use crate::bytes::{contains_any, positions};
+use crate::bytes::{contains_any, has_ascii_uppercase, positions};
 use crate::context::RequestContext;
 use std::cell::RefCell;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// The six components of `arn:partition:service:region:account:resource`, split on the first
@@ -59,17 +60,58 @@ pub fn split6(text: &str) -> Option<[&str; 6]> {
 }
 
 thread_local! {
-    static HEADS: RefCell<TextCache<Arc<[Pattern; 4]>>> = RefCell::new(TextCache::default());
+    static HEADS: RefCell<TextCache<Arc<Head>>> = RefCell::new(TextCache::default());
 }
 
-/// The patterns of an ARN's partition, service, region and account (folded), by the text up to
-/// the fifth colon that they come from: the same few heads (`arn:aws:ecr:us-east-1:…:`) come
-/// back in policy after policy, so each thread compiles each head once.
-/// `prefix` ends at the fifth colon, so its parts are cut only when a head is compiled.
-fn compile_head(prefix: &str) -> Arc<[Pattern; 4]> {
+/// An ARN's head (the text up to and including the fifth colon) as compiling reads it: the
+/// patterns of its partition, service, region and account (folded), and what validation and the
+/// lints check of it. The same few heads (`arn:aws:ecr:us-east-1:…:`) come back in policy after
+/// policy, so each thread reads each head once.
+#[derive(Debug)]
+struct Head {
+    patterns: [Pattern; 4],
+    facts: HeadFacts,
+}
+
+/// What validation and the lints read of a six-part resource value's head, worked out when the
+/// value is compiled so that they need not scan the value again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadFacts {
+    /// The service part, as a range of the value (between its second and third colons).
+    pub service: Range<usize>,
+    pub partition_empty: bool,
+    /// A `${` before the resource part.
+    pub has_variable: bool,
+    /// No `*`, `?` or `$` in the head.
+    pub plain: bool,
+    /// No ASCII capital letter in the head.
+    pub lowercase: bool,
+}
+
+impl HeadFacts {
+    /// The facts of `head`, a value's text up to and including its fifth colon.
+    pub fn of(head: &str) -> HeadFacts {
+        let bytes = head.as_bytes();
+        let ([first, second, third, ..], _) = positions::<5>(bytes, b':');
+        HeadFacts {
+            service: second.saturating_add(1)..third,
+            partition_empty: second == first.saturating_add(1),
+            has_variable: has_variable(head),
+            plain: !contains_any(bytes, b"*?$"),
+            lowercase: !has_ascii_uppercase(bytes),
+        }
+    }
+}
+
+/// The head of a value by the text that it comes from (`prefix` ends at the fifth colon), from
+/// this thread's cache when it has read the same text: its parts are cut only on a miss.
+fn compile_head(prefix: &str) -> Arc<Head> {
     cached(&HEADS, prefix, || {
         let [_, partition, service, region, account, _] = split6(prefix).unwrap_or_default();
-        Arc::new(head_patterns([partition, service, region, account]))
+        Arc::new(Head {
+            patterns: head_patterns([partition, service, region, account]),
+            facts: HeadFacts::of(prefix),
+        })
     })
 }
 
@@ -110,7 +152,7 @@ enum ResourceKind {
         /// `arn` (checked at compile time: `head_ok`), partition, service, region, account;
         /// shared by the values with the same head (see [`compile_head`]).
         head_ok: bool,
-        head: Arc<[Pattern; 4]>,
+        head: Arc<Head>,
         /// The text up to and including the 5th colon, to show substituted patterns whole
         /// (empty for a fixed resource part, which is never substituted).
         prefix: String,
@@ -279,7 +321,7 @@ impl ResourcePattern {
                     return ResourceMatch::No;
                 };
                 let parts = [arn.partition, arn.service, arn.region, arn.account];
-                if !*head_ok || !head.iter().zip(parts).all(|(p, s)| p.matches(s)) {
+                if !*head_ok || !head.patterns.iter().zip(parts).all(|(p, s)| p.matches(s)) {
                     return ResourceMatch::No;
                 }
                 match resource {
@@ -326,12 +368,32 @@ impl ResourcePattern {
         {
             return *head_ok
                 && head
+                    .patterns
                     .iter()
                     .zip(folded)
                     .all(|(p, s)| p.matches_ascii_folded(s))
                 && resource.fixed_matches(arn.resource);
         }
         self.check_parsed(request, request_arn, ctx, None) == ResourceMatch::Yes
+    }
+
+    /// What compiling read of a six-part value's head (`None` for other values).
+    pub fn head_facts(&self) -> Option<&HeadFacts> {
+        match &self.kind {
+            ResourceKind::Full { head, .. } => Some(&head.facts),
+            _ => None,
+        }
+    }
+
+    /// Whether the value has six parts and no `*`, `?` or `$` after the fifth colon.
+    pub fn has_literal_resource_part(&self) -> bool {
+        matches!(
+            self.kind,
+            ResourceKind::Full {
+                resource: ResourcePart::Literal { .. },
+                ..
+            }
+        )
     }
 
     /// Variables this pattern reads.
@@ -456,8 +518,14 @@ mod tests {
                 let [_, p, s, r, a, _] = split6(value).expect("six parts");
                 let fresh = head_patterns([p, s, r, a]);
                 assert_eq!(
-                    format!("{:?}", **head),
+                    format!("{:?}", head.patterns),
                     format!("{fresh:?}"),
+                    "{value} {round}"
+                );
+                let prefix_end = value.len() - split6(value).map_or(0, |p| p[5].len());
+                assert_eq!(
+                    head.facts,
+                    HeadFacts::of(&value[..prefix_end]),
                     "{value} {round}"
                 );
             }

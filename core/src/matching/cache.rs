@@ -7,6 +7,7 @@ use crate::bytes::tail_word;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::LocalKey;
 
 /// Texts kept per cache before it is emptied (the CLI reads millions of scenarios).
@@ -137,6 +138,47 @@ pub(crate) fn cached_list<'t, V: Clone>(
     value
 }
 
+/// Which texts a value was made from, as one number: each value a [`ListCache`] makes afresh
+/// gets a new one (unique in the process, whatever the thread), and values taken from the cache
+/// keep theirs. What else depends on those texts alone can then be cached by the number, without
+/// hashing and comparing the texts again (see [`cached_by_id`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TextsId(u64);
+
+impl TextsId {
+    pub(crate) fn new() -> TextsId {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        TextsId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// Values by the [`TextsId`] of the texts they were made from.
+pub(crate) struct IdCache<V> {
+    map: ByHash<V>,
+}
+
+impl<V> Default for IdCache<V> {
+    fn default() -> Self {
+        IdCache {
+            map: ByHash::default(),
+        }
+    }
+}
+
+/// As [`cached`], for the texts `id` stands for.
+pub(crate) fn cached_by_id<V: Clone>(
+    cache: &'static LocalKey<RefCell<IdCache<V>>>,
+    id: TextsId,
+    make: impl FnOnce() -> V,
+) -> V {
+    if let Some(value) = cache.with(|c| c.borrow().map.get(&id.0).cloned()) {
+        return value;
+    }
+    let value = make();
+    cache.with(|c| keep(&mut c.borrow_mut().map, id.0, value.clone()));
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +219,33 @@ mod tests {
             let got = cached_list(&JOINED, flag, texts.iter().copied(), || made(flag, texts));
             assert_eq!(got, made(flag, texts));
         }
+    }
+
+    thread_local! {
+        static BY_ID: RefCell<IdCache<String>> = RefCell::new(IdCache::default());
+    }
+
+    /// Each new id is another; a value cached by id is the one made for it, on first use, on
+    /// reuse and after the cache was emptied; ids made on other threads are new ones too.
+    #[test]
+    fn values_cached_by_id_are_made_ones() {
+        let ids: Vec<TextsId> = (0..10).map(|_| TextsId::new()).collect();
+        let other = std::thread::spawn(TextsId::new).join().expect("thread");
+        assert!(!ids.contains(&other));
+        for (i, id) in ids.iter().enumerate() {
+            assert!(!ids.get(..i).unwrap_or_default().contains(id));
+        }
+        let check = || {
+            for (i, &id) in ids.iter().enumerate() {
+                assert_eq!(cached_by_id(&BY_ID, id, || i.to_string()), i.to_string());
+            }
+        };
+        check();
+        check();
+        for _ in 0..KEPT + 1 {
+            cached_by_id(&BY_ID, TextsId::new(), String::new);
+        }
+        check();
     }
 
     /// A cached value is the value made for the same text: on first use, on reuse, and after

@@ -5,7 +5,7 @@
 
 use super::action::ActionPattern;
 use super::arn::{ResourceMatch, ResourcePattern};
-use super::cache::{cached_list, ListCache};
+use super::cache::{cached_list, ListCache, TextsId};
 pub use super::prepared::PreparedMatch;
 use super::principal::{
     match_not_principal, match_principal_list, PrincipalMatchKind, PrincipalPattern,
@@ -96,6 +96,10 @@ pub struct CompiledStatement {
     /// The one service (lowercase) every `Action` value names plainly, if there is one: a request
     /// for another service cannot match, whatever the rest says.
     service: Option<Arc<str>>,
+    /// See [`Self::actions_well_formed`].
+    actions_well_formed: bool,
+    /// See [`Self::actions_id`].
+    actions_id: Option<TextsId>,
 }
 
 /// The context keys a statement reads (as written, lowercased), without duplicates.
@@ -163,9 +167,17 @@ struct CompiledPrincipal {
     written: Vec<Arc<str>>,
 }
 
-/// An `Action`/`NotAction` element compiled, and the one service (lowercase) its values name
-/// plainly, if there is one.
-type CompiledActions = (Arc<Element<ActionPattern>>, Option<Arc<str>>);
+/// An `Action`/`NotAction` element compiled, with what its texts alone tell.
+#[derive(Clone, Debug)]
+struct CompiledActions {
+    element: Arc<Element<ActionPattern>>,
+    /// The one service (lowercase) its values name plainly, if there is one.
+    service: Option<Arc<str>>,
+    /// Every value is `*` or `service:Name` (M1).
+    well_formed: bool,
+    /// The element's texts and negation, for the lints' facts of them.
+    id: TextsId,
+}
 
 thread_local! {
     static ACTIONS: RefCell<ListCache<CompiledActions>> = RefCell::new(ListCache::default());
@@ -197,7 +209,16 @@ fn compile_actions_afresh(e: &StringElement) -> CompiledActions {
                 })
                 .then(|| Arc::from(first.to_ascii_lowercase()))
         });
-    (Arc::new(element), service)
+    let well_formed = e
+        .values
+        .iter()
+        .all(|v| v.value == "*" || ActionPattern::is_service_and_name(&v.value));
+    CompiledActions {
+        element: Arc::new(element),
+        service,
+        well_formed,
+        id: TextsId::new(),
+    }
 }
 
 thread_local! {
@@ -326,12 +347,18 @@ struct Elements {
 impl CompiledStatement {
     /// Compiles a statement; `variables`: the policy version enables policy variables (G2).
     pub fn compile(statement: &Statement, variables: bool) -> CompiledStatement {
-        let (action, service) = match &statement.action {
+        let (action, service, actions_well_formed, actions_id) = match &statement.action {
             Some(e) => {
-                let (element, service) = compile_actions(e);
-                (Some(element), service)
+                let actions = compile_actions(e);
+                let id = Some(actions.id);
+                (
+                    Some(actions.element),
+                    actions.service,
+                    actions.well_formed,
+                    id,
+                )
             }
-            None => (None, None),
+            None => (None, None, false, None),
         };
         let resource = statement
             .resource
@@ -372,11 +399,31 @@ impl CompiledStatement {
             keys_read,
             evaluable,
             service,
+            actions_well_formed,
+            actions_id,
         }
     }
 
     pub fn index(&self) -> usize {
         self.index
+    }
+
+    /// Every `Action`/`NotAction` value is `*` or `service:Name` (M1; false without the
+    /// element): worked out once per thread for each element, so validation need not read them.
+    pub fn actions_well_formed(&self) -> bool {
+        self.actions_well_formed
+    }
+
+    /// Stands for the `Action`/`NotAction` element's texts and negation (`None` without the
+    /// element): statements compiled from the same ones share it.
+    pub(crate) fn actions_id(&self) -> Option<TextsId> {
+        self.actions_id
+    }
+
+    /// The `Resource`/`NotResource` values compiled, in the order written (none without the
+    /// element): validation and the lints read what compiling read of them.
+    pub fn resource_patterns(&self) -> &[ResourcePattern] {
+        self.resource.as_ref().map_or(&[], |r| &r.patterns)
     }
 
     /// The context keys the conditions and variables read (as written, lowercased), without
@@ -945,14 +992,15 @@ mod tests {
         let check = |round: &str| {
             for (negated, texts) in vocabulary {
                 let e = element(negated, texts);
-                let (cached, cached_service) = compile_actions(&e);
-                let (fresh, fresh_service) = compile_actions_afresh(&e);
-                assert_eq!(
-                    format!("{cached:?}"),
-                    format!("{fresh:?}"),
-                    "{texts:?} {round}"
-                );
-                assert_eq!(cached_service, fresh_service, "{texts:?} {round}");
+                let cached = compile_actions(&e);
+                let fresh = compile_actions_afresh(&e);
+                // Alike but for the id, which only the cached one shares.
+                let alike = |a: &CompiledActions| {
+                    format!("{:?} {:?} {}", a.element, a.service, a.well_formed)
+                };
+                assert_eq!(alike(&cached), alike(&fresh), "{texts:?} {round}");
+                assert_eq!(compile_actions(&e).id, cached.id, "{texts:?} {round}");
+                assert_ne!(fresh.id, cached.id, "{texts:?} {round}");
             }
         };
         check("first use");
@@ -963,7 +1011,7 @@ mod tests {
         check("after emptying");
         let services: Vec<Option<Arc<str>>> = vocabulary
             .iter()
-            .map(|&(n, t)| compile_actions_afresh(&element(n, t)).1)
+            .map(|&(n, t)| compile_actions_afresh(&element(n, t)).service)
             .collect();
         assert!(services.contains(&Some(Arc::from("ecr"))) && services.contains(&None));
     }
@@ -983,7 +1031,7 @@ mod tests {
             for variables in [false, true] {
                 let e = StringElement::of_texts(false, texts);
                 let resources = compile_resources_afresh(&e, variables);
-                let (actions, _) = compile_actions_afresh(&e);
+                let actions = compile_actions_afresh(&e).element;
                 let written: Vec<&str> = resources.written.iter().map(|w| &**w).collect();
                 assert_eq!(written, texts);
                 let written: Vec<&str> = actions.written.iter().map(|w| &**w).collect();

@@ -10,4 +10,4 @@ pub use model::*;
 pub use operator::{BaseOperator, Operator, OperatorClass, SetQualifier};
 pub use parse::{parse_policy, parse_policy_value, ParsedPolicy, PolicyText};
 pub use policy_type::{PolicyType, ResourceKind, UnknownPolicyType};
-pub use validate::validate;
+pub use validate::{validate, validate_compiled};

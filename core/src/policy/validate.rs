@@ -26,11 +26,32 @@ use super::model::*;
 use super::policy_type::{PolicyType, ResourceKind};
 use crate::bytes::positions;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::matching::action::ActionPattern;
+use crate::matching::arn::ResourcePattern;
 use crate::matching::variables::has_variable;
+use crate::matching::{CompiledPolicy, CompiledStatement};
 use crate::span::{Span, Spanned};
 
 /// Checks a parsed policy against the rules of one policy type.
 pub fn validate(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
+    validate_statements(policy, None, policy_type)
+}
+
+/// As [`validate`], for a policy already compiled (`compiled` is `CompiledPolicy::compile(policy)`):
+/// resource ARNs are read from what compiling read of them rather than scanned again.
+pub fn validate_compiled(
+    policy: &Policy,
+    compiled: &CompiledPolicy,
+    policy_type: PolicyType,
+) -> Vec<Diagnostic> {
+    validate_statements(policy, Some(compiled), policy_type)
+}
+
+fn validate_statements(
+    policy: &Policy,
+    compiled: Option<&CompiledPolicy>,
+    policy_type: PolicyType,
+) -> Vec<Diagnostic> {
     let mut v = Validator {
         ty: policy_type,
         out: Vec::new(),
@@ -38,8 +59,11 @@ pub fn validate(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
     v.version(policy);
     v.id(policy);
     v.sids(policy);
-    for statement in &policy.statements {
-        v.statement(policy, statement);
+    for (k, statement) in policy.statements.iter().enumerate() {
+        let compiled = compiled
+            .and_then(|c| c.statements().get(k))
+            .filter(|c| c.index() == statement.index);
+        v.statement(policy, statement, compiled);
     }
     v.out
 }
@@ -55,19 +79,46 @@ fn statement_error(index: usize, code: &str, message: String, span: Span) -> Dia
 }
 
 /// What validation reads of a resource ARN: its service part (the third, empty when there is
-/// none), and when it has six parts, its partition and the text before its resource part (up to
-/// and including the fifth colon). One byte scan finds the colons; a shorter value has only its
-/// first parts, the missing colons standing at its end.
-fn arn_parts(value: &str) -> (&str, Option<(&str, &str)>) {
-    let ([first, second, third, _, fifth], found) = positions::<5>(value.as_bytes(), b':');
-    let service = value.get(second + 1..third).unwrap_or("");
-    let six_parts = (found == 5).then(|| {
-        (
-            value.get(first + 1..second).unwrap_or(""),
-            value.get(..fifth + 1).unwrap_or(value),
-        )
-    });
-    (service, six_parts)
+/// none), and when it has six parts, what it reads of the text before its resource part.
+#[derive(Debug, PartialEq, Eq)]
+struct ArnParts<'a> {
+    service: &'a str,
+    six_parts: Option<HeadChecks>,
+}
+
+/// Of a six-part ARN's text up to and including its fifth colon.
+#[derive(Debug, PartialEq, Eq)]
+struct HeadChecks {
+    partition_empty: bool,
+    /// A `${` before the resource part.
+    has_variable: bool,
+}
+
+impl<'a> ArnParts<'a> {
+    /// From the value's text: one byte scan finds the colons; a shorter value has only its
+    /// first parts, the missing colons standing at its end.
+    fn read(value: &'a str) -> Self {
+        let ([first, second, third, _, fifth], found) = positions::<5>(value.as_bytes(), b':');
+        ArnParts {
+            service: value.get(second + 1..third).unwrap_or(""),
+            six_parts: (found == 5).then(|| HeadChecks {
+                partition_empty: value.get(first + 1..second).unwrap_or("").is_empty(),
+                has_variable: has_variable(value.get(..fifth + 1).unwrap_or(value)),
+            }),
+        }
+    }
+
+    /// From what compiling the value read of its head, when it has six parts.
+    fn compiled(value: &'a str, compiled: &ResourcePattern) -> Option<Self> {
+        let head = compiled.head_facts()?;
+        Some(ArnParts {
+            service: value.get(head.service.clone()).unwrap_or(""),
+            six_parts: Some(HeadChecks {
+                partition_empty: head.partition_empty,
+                has_variable: head.has_variable,
+            }),
+        })
+    }
 }
 
 /// Where "missing …" findings about a statement point: its opening brace.
@@ -81,14 +132,6 @@ fn opening(span: Span) -> Span {
 /// The statement's Sid, unless it is missing or empty.
 fn named(s: &Statement) -> Option<&Spanned<crate::policy::PolicyStr>> {
     s.sid.as_ref().filter(|sid| !sid.value.is_empty())
-}
-
-/// `service:Name`: exactly one colon, with text on both sides.
-fn is_service_and_name(text: &str) -> bool {
-    match positions::<2>(text.as_bytes(), b':') {
-        ([at, _], 1) => at > 0 && at + 1 < text.len(),
-        _ => false,
-    }
 }
 
 fn is_account_id(s: &str) -> bool {
@@ -277,10 +320,14 @@ impl Validator {
         }
     }
 
-    fn statement(&mut self, policy: &Policy, s: &Statement) {
+    /// `compiled`: the statement compiled, if it was.
+    fn statement(&mut self, policy: &Policy, s: &Statement, compiled: Option<&CompiledStatement>) {
         self.principal(s);
-        self.resource(s);
-        self.actions(s);
+        self.resource(
+            s,
+            compiled.map_or(&[], CompiledStatement::resource_patterns),
+        );
+        self.actions(s, compiled);
         if self.ty == PolicyType::Rcp {
             self.rcp(policy, s);
         }
@@ -431,7 +478,7 @@ impl Validator {
     }
 
     /// G7/E3: `Resource` is required, except where the service implies it and it must be absent.
-    fn resource(&mut self, s: &Statement) {
+    fn resource(&mut self, s: &Statement, compiled: &[ResourcePattern]) {
         let i = s.index;
         let ty = self.ty;
         let implied = matches!(
@@ -466,8 +513,10 @@ impl Validator {
                 );
             }
             Some(r) => {
-                for value in &r.values {
-                    self.resource_value(i, value.value.as_str(), value.span);
+                let compiled = Some(compiled).filter(|c| c.len() == r.values.len());
+                for (j, value) in r.values.iter().enumerate() {
+                    let compiled = compiled.and_then(|c| c.get(j));
+                    self.resource_value(i, value.value.as_str(), value.span, compiled);
                 }
             }
             None => {}
@@ -476,7 +525,14 @@ impl Validator {
 
     /// M5/M6: `*`, or `arn:partition:service:region:account:resource` with no wildcard in the
     /// service; V2: variables only in the resource part.
-    fn resource_value(&mut self, i: usize, value: &str, span: Span) {
+    /// `compiled`: the value compiled, if it was.
+    fn resource_value(
+        &mut self,
+        i: usize,
+        value: &str,
+        span: Span,
+        compiled: Option<&ResourcePattern>,
+    ) {
         if value == "*" {
             return;
         }
@@ -489,7 +545,9 @@ impl Validator {
             ));
             return;
         }
-        let (service, six_parts) = arn_parts(value);
+        let ArnParts { service, six_parts } = compiled
+            .and_then(|c| ArnParts::compiled(value, c))
+            .unwrap_or_else(|| ArnParts::read(value));
         if service.bytes().any(|b| b == b'*' || b == b'?') {
             self.push(statement_error(
                 i,
@@ -499,7 +557,7 @@ impl Validator {
             ));
             return;
         }
-        let Some((partition, head)) = six_parts else {
+        let Some(head) = six_parts else {
             if value.ends_with('*') && !service.is_empty() {
                 self.push(
                     Diagnostic::warning(
@@ -519,7 +577,7 @@ impl Validator {
             }
             return;
         };
-        if partition.is_empty() || service.is_empty() {
+        if head.partition_empty || service.is_empty() {
             self.push(statement_error(
                 i,
                 "invalid-arn",
@@ -532,7 +590,7 @@ impl Validator {
         }
         // A `${` never holds a `:`, so one scan of the text before the resource part finds
         // any `${` of the first five parts.
-        if has_variable(head) {
+        if head.has_variable {
             self.push(Diagnostic::warning(
                 "variable-outside-resource-part",
                 format!("resource `{value}`: policy variables work only in the resource part, after the fifth `:`"),
@@ -553,16 +611,21 @@ impl Validator {
         }
     }
 
-    /// M1: `*` or `service:Action`.
-    fn actions(&mut self, s: &Statement) {
+    /// M1: `*` or `service:Action`. `compiled`: the statement compiled, if it was.
+    fn actions(&mut self, s: &Statement, compiled: Option<&CompiledStatement>) {
         let Some(a) = &s.action else { return };
+        // Compiling found every value well formed: only a trust policy says more of them.
+        let trust = self.ty == PolicyType::Resource(ResourceKind::RoleTrust);
+        if !trust && compiled.is_some_and(CompiledStatement::actions_well_formed) {
+            return;
+        }
         let element = if a.negated { "NotAction" } else { "Action" };
         for value in &a.values {
             let text = value.value.as_str();
             if text == "*" {
                 continue;
             }
-            let well_formed = is_service_and_name(text);
+            let well_formed = ActionPattern::is_service_and_name(text);
             if !well_formed {
                 self.push(statement_error(
                     s.index,
@@ -572,9 +635,7 @@ impl Validator {
                     ),
                     value.span,
                 ));
-            } else if self.ty == PolicyType::Resource(ResourceKind::RoleTrust)
-                && !text.to_ascii_lowercase().starts_with("sts:")
-            {
+            } else if trust && !text.to_ascii_lowercase().starts_with("sts:") {
                 self.push(Diagnostic::warning(
                     "trust-action",
                     format!("{element} `{text}`: a role trust policy only controls `sts:` actions such as `sts:AssumeRole`"),

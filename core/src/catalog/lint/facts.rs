@@ -4,7 +4,9 @@
 //! differs. Every fact depends on the texts alone, so a cached fact is the fact.
 
 use super::super::{catalog, Action, Catalog, KeyInfo, ResourceType};
-use crate::matching::cache::{cached, cached_list, ListCache, TextCache};
+use crate::matching::cache::{
+    cached, cached_by_id, cached_list, IdCache, ListCache, TextCache, TextsId,
+};
 use crate::policy::StringElement;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -101,6 +103,12 @@ impl ActionFacts {
             Rc::new(ActionFacts::new(element))
         })
     }
+
+    /// As [`Self::of`], `id` standing for `element`'s texts and negation (its compiled form's
+    /// [`TextsId`]): looked up by that number instead of by the texts.
+    pub(super) fn of_compiled(element: &StringElement, id: TextsId) -> Rc<ActionFacts> {
+        cached_by_id(&BY_ID, id, || ActionFacts::of(element))
+    }
 }
 
 /// `catalog().condition_key(key)`, from this thread's cache when it has seen the same text.
@@ -110,6 +118,7 @@ pub(super) fn condition_key(key: &str) -> Option<KeyInfo> {
 
 thread_local! {
     static ELEMENTS: RefCell<ListCache<Rc<ActionFacts>>> = RefCell::new(ListCache::default());
+    static BY_ID: RefCell<IdCache<Rc<ActionFacts>>> = RefCell::new(IdCache::default());
     static KEYS: RefCell<TextCache<Option<KeyInfo>>> = RefCell::new(TextCache::default());
     /// Expansions by entry text: elements that share entries share them.
     static EXPANSIONS: RefCell<TextCache<Expansion>> = RefCell::new(TextCache::default());

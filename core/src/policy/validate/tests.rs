@@ -511,16 +511,18 @@ fn m1_service_and_name_scan_agrees_with_split_once() {
             Some((service, name)) => !service.is_empty() && !name.is_empty() && !name.contains(':'),
             None => false,
         };
-        assert_eq!(super::is_service_and_name(text), split, "{text}");
+        assert_eq!(ActionPattern::is_service_and_name(text), split, "{text}");
     }
 }
 
 /// M5/M6: the parts validation reads of a resource ARN from one colon scan are those of
 /// splitting it: the service as the third of the parts split at every colon, and for six parts
-/// the partition and the text before the resource part.
+/// whether the partition is empty and whether the text before the resource part holds a
+/// variable. What compiling read of a six-part value's head says the same.
 #[test]
 fn m5_arn_parts_agree_with_splitting() {
-    use crate::matching::arn::split6;
+    use crate::matching::arn::{split6, ResourcePattern};
+    let mut compiled_reads = 0;
     for value in [
         "arn:aws:ecr:us-east-1:111122223333:repository/web",
         "arn:aws:s3:::bucket/key:with:colons",
@@ -528,6 +530,8 @@ fn m5_arn_parts_agree_with_splitting() {
         "arn:aws:ec2:us-east-1:*",
         "arn:aws:ec2:us-east-1:1:*",
         "arn:aws:*:us-east-1:1:x",
+        "arn:aws:ecr:${aws:region}:1:x",
+        "arn:aws:ecr:us-east-1:1:${aws:username}",
         "arn::s3:::b",
         "arn:aws::::",
         "arn:aws",
@@ -538,9 +542,22 @@ fn m5_arn_parts_agree_with_splitting() {
         "arn:é:ü:ß:😀:x:y",
     ] {
         let service = value.split(':').nth(2).unwrap_or("");
-        let six = split6(value).map(|[_, partition, .., resource]| {
-            (partition, &value[..value.len() - resource.len()])
+        let six = split6(value).map(|[_, partition, .., resource]| HeadChecks {
+            partition_empty: partition.is_empty(),
+            has_variable: value[..value.len() - resource.len()].contains("${"),
         });
-        assert_eq!(arn_parts(value), (service, six), "{value:?}");
+        let expected = ArnParts {
+            service,
+            six_parts: six,
+        };
+        assert_eq!(ArnParts::read(value), expected, "{value:?}");
+        for variables in [false, true] {
+            let compiled = ResourcePattern::compile(value, variables);
+            if let Some(parts) = ArnParts::compiled(value, &compiled) {
+                assert_eq!(parts, expected, "{value:?} compiled");
+                compiled_reads += 1;
+            }
+        }
     }
+    assert!(compiled_reads >= 16, "{compiled_reads}");
 }
