@@ -499,6 +499,12 @@ impl RequestContext {
         Self::default()
     }
 
+    /// Empties the context, keeping the room its given keys took.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.derived = Default::default();
+    }
+
     fn find(&self, name: &str) -> Result<usize, usize> {
         self.entries
             .binary_search_by(|(lower, _)| cmp_lower(lower, name))
