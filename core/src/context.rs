@@ -499,6 +499,12 @@ impl RequestContext {
         Self::default()
     }
 
+    /// Empties the context, keeping the room its given keys took.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.derived = Default::default();
+    }
+
     fn find(&self, name: &str) -> Result<usize, usize> {
         self.entries
             .binary_search_by(|(lower, _)| cmp_lower(lower, name))
@@ -709,27 +715,32 @@ impl RequestContext {
         );
     }
 
-    /// As [`Self::iter`], each name and value given to `f` with the position in [`DERIVED`] of
-    /// a derived key's slot (whose name is then the fixed one): the result writer's walk,
-    /// which needs no entries of its own.
-    pub(crate) fn each_entry(&self, mut f: impl FnMut(&str, &ContextValue, Option<usize>)) {
+    /// The context in [`Self::iter`]'s order as `f` reads it: each given key, and each run of
+    /// derived slots between them as the slots (filled or not) with their keys' positions in
+    /// [`DERIVED`]. The result writer's walk: it writes a run of slots with one copy between
+    /// two values, and needs no entries of its own.
+    pub(crate) fn each_step(&self, mut f: impl FnMut(ContextStep<'_>)) {
         let slots = &self.derived;
         in_order(
             &self.entries,
             |(lower, _)| lower,
             |step| match step {
-                InOrder::Slots(run) => {
-                    let slots = slots.get(run.clone()).unwrap_or_default();
-                    for (slot, (name, at)) in slots.iter().zip(run_keys(run)) {
-                        if let Some(value) = slot {
-                            f(name, value, Some(at));
-                        }
-                    }
-                }
-                InOrder::Given((_, entry)) => f(&entry.name, &entry.value, None),
+                InOrder::Slots(run) => f(ContextStep::Slots(
+                    slots.get(run.clone()).unwrap_or_default(),
+                    DERIVED_SORTED.get(run).unwrap_or_default(),
+                )),
+                InOrder::Given((_, entry)) => f(ContextStep::Given(&entry.name, &entry.value)),
             },
         );
     }
+}
+
+/// One step of [`RequestContext::each_step`].
+pub(crate) enum ContextStep<'a> {
+    /// A given key, by its name as written, and its value.
+    Given(&'a str, &'a ContextValue),
+    /// Derived slots in the context's order, and their keys' positions in [`DERIVED`].
+    Slots(&'a [Option<ContextValue>], &'static [usize]),
 }
 
 #[cfg(test)]

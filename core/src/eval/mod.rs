@@ -350,20 +350,20 @@ pub fn evaluate_owned(set: &PolicySet, mut req: PreparedRequest) -> EvaluationRe
 /// evaluation's (the scenario's own warnings).
 pub fn write_evaluation_json(
     set: &PolicySet,
-    mut req: PreparedRequest,
+    req: &mut PreparedRequest,
     extra: &[Diagnostic],
     out: &mut Vec<u8>,
 ) {
     // The request's notes come last, after its context has moved out of it.
     let request_notes = std::mem::take(&mut req.notes);
-    let d = decided(set, &req);
-    let view = layers::explain_decision(set, &req, d.part, &d.summary, d.decider, &d.hits);
+    let d = decided(set, req);
+    let view = layers::explain_decision(set, req, d.part, &d.summary, d.decider, &d.hits);
     // The request's texts are checked for escapes once, for the sentences and the notes.
-    let texts = layers::explain_texts(&req, &d.request);
+    let texts = layers::explain_texts(req, &d.request);
     write::write_decision(out, &view, layers::RequestWords::shared(&texts));
     out.extend_from_slice(b",\"trace\":");
     let mut trace = write::TraceWriter::new(out);
-    let missing = layers::traces(set, &req, &d.request, &texts, &d.part, &mut trace);
+    let missing = layers::traces(set, req, &d.request, &texts, &d.part, &mut trace);
     trace.finish();
     write::write_tail(
         out,

@@ -55,17 +55,43 @@ fn is_action_shaped(action: &str) -> bool {
 
 impl PreparedRequest {
     pub fn prepare(spec: &RequestSpec, options: &EvalOptions) -> PreparedRequest {
-        let mut diagnostics = Vec::new();
-        let principal = match RequestPrincipal::parse(&spec.principal) {
+        let mut request = PreparedRequest {
+            // Made by `set_action`, which every change of the action goes through.
+            target: MatchTarget::default(),
+            class: PrincipalClass::Anonymous,
+            principal: RequestPrincipal::Anonymous,
+            // Sized once: `set_action` copies into it.
+            action: String::with_capacity(spec.action.len()),
+            resource: String::new(),
+            resource_account: None,
+            context: RequestContext::new(),
+            derived: DerivedKeys::default(),
+            diagnostics: Vec::new(),
+            notes: Vec::new(),
+        };
+        request.prepare_in_place(spec, options);
+        request
+    }
+
+    /// As [`Self::prepare`], in the place of a request prepared before, whose buffers (the
+    /// action, the resource, the folded action, the lists) are filled again instead of
+    /// allocated: a worker that evaluates many requests keeps one.
+    pub fn prepare_in_place(&mut self, spec: &RequestSpec, options: &EvalOptions) {
+        self.diagnostics.clear();
+        self.notes.clear();
+        self.principal = match RequestPrincipal::parse(&spec.principal) {
             Ok(p) => p,
             Err(message) => {
-                diagnostics.push(Diagnostic::error("invalid-principal", message, None));
+                self.diagnostics
+                    .push(Diagnostic::error("invalid-principal", message, None));
                 RequestPrincipal::Anonymous
             }
         };
-        let resource = trim(&spec.resource).to_string();
-        if resource.is_empty() {
-            diagnostics.push(
+        self.class = class_of(&self.principal);
+        self.resource.clear();
+        self.resource.push_str(trim(&spec.resource));
+        if self.resource.is_empty() {
+            self.diagnostics.push(
                 Diagnostic::error(
                     "invalid-request-resource",
                     "the request has no resource",
@@ -74,29 +100,16 @@ impl PreparedRequest {
                 .with_fix("write the resource ARN, or `*` for an action without a resource type"),
             );
         }
-        let mut request = PreparedRequest {
-            // Made by `set_action`, which every change of the action goes through.
-            target: MatchTarget::default(),
-            class: class_of(&principal),
-            principal,
-            // Sized once: `set_action` copies into it.
-            action: String::with_capacity(spec.action.len()),
-            resource,
-            resource_account: None,
-            context: RequestContext::new(),
-            derived: DerivedKeys::default(),
-            diagnostics,
-            notes: Vec::new(),
-        };
+        self.resource_account = None;
+        self.context.clear();
+        self.derived = DerivedKeys::default();
         // First, so that the account and region are read from the resource the target split.
         // Its diagnostic goes after the principal's wherever it is made.
-        request.set_action(&spec.action);
-        let (arn_account, region) = arn_account_and_region(
-            &request.resource,
-            request.target.resource_region_and_account(),
-        );
+        self.set_action(&spec.action);
+        let (arn_account, region) =
+            arn_account_and_region(&self.resource, self.target.resource_region_and_account());
         // Shared with `aws:ResourceAccount`; the principal's own text when it is the same.
-        let own = request.principal.account_text();
+        let own = self.principal.account_text();
         let resource_account = spec
             .resource_account
             .as_deref()
@@ -110,29 +123,28 @@ impl PreparedRequest {
             })
             .or_else(|| {
                 let own = own.cloned();
-                if own.is_some() && request.resource != "*" {
-                    request.notes.push(
+                if own.is_some() && self.resource != "*" {
+                    self.notes.push(
                         "the resource's account is not given and its ARN names none: assumed to be the principal's account"
                             .into(),
                     );
                 }
                 own
             });
-        // No context given (the usual case): the empty one made above stays, not built again.
+        // No context given (the usual case): the empty one stays, not built again.
         if !spec.context.is_empty() {
-            request.context = typed_context(&spec.context, &mut request.diagnostics);
+            self.context = typed_context(&spec.context, &mut self.diagnostics);
         }
         if spec.derives_context() {
-            request.derived = derive_context_in_region(
-                &mut request.context,
-                facts_of(&request.principal, &spec.principal),
+            self.derived = derive_context_in_region(
+                &mut self.context,
+                facts_of(&self.principal, &spec.principal),
                 region,
                 resource_account.clone(),
                 options.now_epoch_seconds,
             );
         }
-        request.resource_account = resource_account;
-        request
+        self.resource_account = resource_account;
     }
 
     /// Replaces the action, keeping everything else: nothing else in a prepared request depends
@@ -141,7 +153,7 @@ impl PreparedRequest {
         let action = trim(action);
         self.action.clear();
         self.action.push_str(action);
-        self.target = MatchTarget::new(&self.action, &self.resource);
+        self.target.remake(&self.action, &self.resource);
         self.diagnostics.retain(|d| d.code != INVALID_ACTION);
         if !is_action_shaped(action) {
             // Listed where `prepare` reads it: after the principal, before the resource.
@@ -247,6 +259,68 @@ mod tests {
                 action.to_ascii_lowercase(),
                 "{action}"
             );
+        }
+    }
+
+    /// A request prepared in the place of others is the request prepared fresh, whatever came
+    /// before it: principals of every kind and unreadable ones, resources with and without an
+    /// ARN (and the same resource again), given context keys, derivation on and off, notes and
+    /// diagnostics.
+    #[test]
+    fn requests_prepared_in_place_are_fresh_ones() {
+        let context: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(r#"{"aws:SourceIp": "203.0.113.7", "aws:username": "given"}"#)
+                .unwrap_or_default();
+        let mut specs = Vec::new();
+        for principal in [
+            "arn:aws:iam::111122223333:user/dev/alice",
+            "arn:aws:sts::111122223333:assumed-role/ci/s",
+            "arn:aws:sts::111122223333:federated-user/bob",
+            "arn:aws:iam::444455556666:role/aws-service-role/x",
+            "111122223333",
+            "codebuild.amazonaws.com",
+            "anonymous",
+            "not a principal",
+        ] {
+            for (action, resource) in [
+                (
+                    "ecr:PutImage",
+                    "arn:aws:ecr:us-east-1:111122223333:repository/web",
+                ),
+                (
+                    "ecr:PutImage",
+                    "arn:aws:ecr:us-east-1:111122223333:repository/web",
+                ),
+                ("S3:GetObject", "ARN:aws:s3:::b/k"),
+                ("ecr:Put*", "*"),
+                ("ß:X", ""),
+                ("sts:AssumeRole", "arn:aws:iam::444455556666:role/r"),
+            ] {
+                for with_context in [false, true] {
+                    specs.push(RequestSpec {
+                        principal: principal.into(),
+                        action: action.into(),
+                        resource: resource.into(),
+                        context: if with_context {
+                            context.clone()
+                        } else {
+                            Default::default()
+                        },
+                        // Derived keys off once, to be emptied by the next request.
+                        derive_context: (principal == "111122223333").then_some(false),
+                        ..Default::default()
+                    });
+                }
+            }
+        }
+        let options = EvalOptions {
+            now_epoch_seconds: Some(1_796_000_508),
+        };
+        let mut kept = PreparedRequest::prepare(&specs[0], &options);
+        for spec in specs.iter().chain(specs.iter().rev()) {
+            kept.prepare_in_place(spec, &options);
+            let fresh = PreparedRequest::prepare(spec, &options);
+            assert_eq!(format!("{kept:?}"), format!("{fresh:?}"), "{spec:?}");
         }
     }
 }

@@ -19,7 +19,7 @@ use super::result::{
     PolicyTrace, Reason,
 };
 use crate::condition::ConditionTrace;
-use crate::context::{ContextValue, RequestContext, Text, DERIVED};
+use crate::context::{ContextStep, ContextValue, RequestContext, Text, DERIVED};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
@@ -472,48 +472,108 @@ fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
 pub(crate) fn request_context(out: &mut Vec<u8>, context: &RequestContext, derived: DerivedKeys) {
     out.push(b'[');
     let mut first = true;
-    context.each_entry(|key, value, slot| {
-        let listed_as_derived = derived.lists(key, slot);
-        match (slot.and_then(|at| DERIVED_OPENINGS.get(at)), value) {
-            // A derived slot's single value (every one's): one copy before it, one after.
-            (Some(opening), ContextValue::Single(text)) => {
-                let opening = opening.get(usize::from(first)..).unwrap_or_default();
-                out.extend_from_slice(opening.as_bytes());
-                single_value(out, text, false, listed_as_derived);
-            }
-            _ => {
-                if !first {
-                    out.push(b',');
-                }
-                out.extend_from_slice(b"{\"key\":\"");
-                body(out, key);
-                let values = match value {
-                    ContextValue::Single(value) => EntryValues::One(value),
-                    ContextValue::Multi(values) => EntryValues::Many(values),
-                };
-                entry_values_and_flags(out, values, value.is_multi(), listed_as_derived);
-            }
+    context.each_step(|step| match step {
+        ContextStep::Given(key, value) => {
+            given_entry(out, first, key, value, derived.lists(key, None));
+            first = false;
         }
-        first = false;
+        ContextStep::Slots(slots, positions) => {
+            derived_run(out, &mut first, slots, positions, derived);
+        }
     });
     out.push(b']');
 }
 
-/// Each derived key's entry up to its value, by position in [`DERIVED`], after the comma that
-/// follows a previous entry. A test checks them against the names.
-const DERIVED_OPENINGS: [&str; DERIVED.len()] = [
-    ",{\"key\":\"aws:PrincipalArn\",\"values\":[\"",
-    ",{\"key\":\"aws:PrincipalAccount\",\"values\":[\"",
-    ",{\"key\":\"aws:PrincipalType\",\"values\":[\"",
-    ",{\"key\":\"aws:username\",\"values\":[\"",
-    ",{\"key\":\"aws:userid\",\"values\":[\"",
-    ",{\"key\":\"aws:PrincipalIsAWSService\",\"values\":[\"",
-    ",{\"key\":\"aws:PrincipalServiceName\",\"values\":[\"",
-    ",{\"key\":\"aws:ResourceAccount\",\"values\":[\"",
-    ",{\"key\":\"aws:RequestedRegion\",\"values\":[\"",
-    ",{\"key\":\"aws:EpochTime\",\"values\":[\"",
-    ",{\"key\":\"aws:CurrentTime\",\"values\":[\"",
-];
+/// A context entry written in full: its key escaped, its values and flags.
+fn given_entry(out: &mut Vec<u8>, first: bool, key: &str, value: &ContextValue, derived: bool) {
+    if !first {
+        out.push(b',');
+    }
+    out.extend_from_slice(b"{\"key\":\"");
+    body(out, key);
+    let values = match value {
+        ContextValue::Single(value) => EntryValues::One(value),
+        ContextValue::Multi(values) => EntryValues::Many(values),
+    };
+    entry_values_and_flags(out, values, value.is_multi(), derived);
+}
+
+/// A run of derived slots (`positions`: their keys' positions in [`DERIVED`]). A slot's single
+/// value listed as derived (every one a request derives) is written between two fixed runs,
+/// and between two such values the first one's closing and the next one's opening are one run
+/// ([`DERIVED_BETWEEN`]): one copy per entry besides its value.
+fn derived_run(
+    out: &mut Vec<u8>,
+    first: &mut bool,
+    slots: &[Option<ContextValue>],
+    positions: &[usize],
+    derived: DerivedKeys,
+) {
+    // Whether the last entry written is a derived single value still to be closed.
+    let mut open = false;
+    for (slot, &at) in slots.iter().zip(positions) {
+        let Some(value) = slot else { continue };
+        let listed = derived.has(at);
+        match (value, DERIVED_OPENINGS.get(at), DERIVED_BETWEEN.get(at)) {
+            (ContextValue::Single(text), Some(opening), Some(between)) if listed => {
+                let run = if open {
+                    between
+                } else {
+                    opening.get(usize::from(*first)..).unwrap_or_default()
+                };
+                out.extend_from_slice(run.as_bytes());
+                plain_or_body(out, text);
+                open = true;
+            }
+            _ => {
+                if open {
+                    out.extend_from_slice(DERIVED_CLOSING.as_bytes());
+                    open = false;
+                }
+                let name = DERIVED.get(at).map_or("", |key| key.name);
+                given_entry(out, *first, name, value, listed);
+            }
+        }
+        *first = false;
+    }
+    if open {
+        out.extend_from_slice(DERIVED_CLOSING.as_bytes());
+    }
+}
+
+/// The runs around a derived key's single value, by its position in [`DERIVED`] (a test
+/// checks them against the names and serde's bytes).
+macro_rules! derived_runs {
+    ($($name:literal),* $(,)?) => {
+        /// Each derived key's entry up to its value, after the comma that follows a previous
+        /// entry.
+        const DERIVED_OPENINGS: [&str; DERIVED.len()] =
+            [$(concat!(",{\"key\":\"", $name, "\",\"values\":[\"")),*];
+        /// [`DERIVED_CLOSING`] of the entry before, then [`DERIVED_OPENINGS`].
+        const DERIVED_BETWEEN: [&str; DERIVED.len()] = [$(concat!(
+            "\"],\"multiValued\":false,\"derived\":true},{\"key\":\"",
+            $name,
+            "\",\"values\":[\""
+        )),*];
+    };
+}
+
+derived_runs!(
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:PrincipalType",
+    "aws:username",
+    "aws:userid",
+    "aws:PrincipalIsAWSService",
+    "aws:PrincipalServiceName",
+    "aws:ResourceAccount",
+    "aws:RequestedRegion",
+    "aws:EpochTime",
+    "aws:CurrentTime",
+);
+
+/// What follows a derived single value listed as derived.
+const DERIVED_CLOSING: &str = "\"],\"multiValued\":false,\"derived\":true}";
 
 /// A context entry's values, borrowed from an owned entry or from the request's context.
 enum EntryValues<'a> {
@@ -549,20 +609,24 @@ fn entry_values_and_flags(
 
 /// A single value's text, the list's closing bracket and the entry's flags.
 fn single_value(out: &mut Vec<u8>, value: &Text, multi_valued: bool, derived: bool) {
-    // A fixed spelling ("User", "false") or a shared text read once (the instant, an account,
-    // a region) needs no escape: copied as it is.
-    if value.is_plain() {
-        debug_assert!(value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
-        out.extend_from_slice(value.as_bytes());
-    } else {
-        body(out, value);
-    }
+    plain_or_body(out, value);
     out.extend_from_slice(match (multi_valued, derived) {
         (false, true) => b"\"],\"multiValued\":false,\"derived\":true}",
         (false, false) => b"\"],\"multiValued\":false,\"derived\":false}",
         (true, true) => b"\"],\"multiValued\":true,\"derived\":true}",
         (true, false) => b"\"],\"multiValued\":true,\"derived\":false}",
     });
+}
+
+/// A context value's text: copied as it is when known to need no escape (a fixed spelling such
+/// as "User", or a shared text read once: the instant, an account, a region), else escaped.
+fn plain_or_body(out: &mut Vec<u8>, value: &Text) {
+    if value.is_plain() {
+        debug_assert!(value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+        out.extend_from_slice(value.as_bytes());
+    } else {
+        body(out, value);
+    }
 }
 
 /// `text` when it is one of `fixed` itself (the same static text, not an equal one: a copy
@@ -897,9 +961,66 @@ mod tests {
     /// Each derived key's opening is its entry's start as serde writes it, after a comma.
     #[test]
     fn derived_openings_spell_each_derived_key() {
-        for (key, opening) in DERIVED.iter().zip(DERIVED_OPENINGS) {
+        for ((key, opening), between) in DERIVED.iter().zip(DERIVED_OPENINGS).zip(DERIVED_BETWEEN) {
             let expected = format!(",{{\"key\":{},\"values\":[\"", serde_string(key.name));
             assert_eq!(opening, expected);
+            assert_eq!(between, format!("{DERIVED_CLOSING}{opening}"));
+        }
+    }
+
+    /// The context written from the request (runs of derived slots with one copy between two
+    /// values) is serde's text of the entries a result lists, for contexts whose derived keys
+    /// are listed or not (a set from another derivation, or none), with given keys before,
+    /// between and after the slots, and values JSON escapes.
+    #[test]
+    fn derived_runs_write_what_context_entries_serialize() {
+        use crate::eval::{EvalOptions, PreparedRequest};
+        use crate::scenario::RequestSpec;
+        let principals = [
+            "arn:aws:iam::111122223333:user/dev/al\"ice",
+            "arn:aws:sts::111122223333:federated-user/bob",
+            "111122223333",
+            "codebuild.amazonaws.com",
+            "anonymous",
+        ];
+        let givens: [&[(&str, &str)]; 4] = [
+            &[],
+            &[("a:first", "1")],
+            &[("aws:Mid", "x\ty"), ("zz:last", "z")],
+            &[
+                ("aws:principalaccount", "given"),
+                ("aws:PrincipalTag/t", "t"),
+            ],
+        ];
+        let prepare = |principal: &str, given: &[(&str, &str)]| {
+            let spec = RequestSpec {
+                principal: principal.into(),
+                action: "ecr:PutImage".into(),
+                resource: "arn:aws:ecr:us-east-1:111122223333:repository/w\"eb".into(),
+                context: given
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+                    .collect(),
+                ..Default::default()
+            };
+            let options = EvalOptions {
+                now_epoch_seconds: Some(1_796_000_508),
+            };
+            PreparedRequest::prepare(&spec, &options)
+        };
+        let other = prepare(principals[3], &[]).derived;
+        for principal in principals {
+            for given in givens {
+                let mut req = prepare(principal, given);
+                for derived in [req.derived, DerivedKeys::default(), other] {
+                    req.derived = derived;
+                    let mut out = Vec::new();
+                    request_context(&mut out, &req.context, req.derived);
+                    let entries = super::super::layers::context_entries(&req);
+                    let expected = serde_json::to_string(&entries).unwrap_or_default();
+                    assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+                }
+            }
         }
     }
 

@@ -94,22 +94,44 @@ impl MatchTarget {
             };
             ArnParts { parts, head_folded }
         });
-        let action_folded = action.is_ascii().then(|| action.to_ascii_lowercase());
-        let service_len = action_folded
-            .as_deref()
-            .and_then(|a| find_byte(a.as_bytes(), b':'));
-        let service_hash = action_folded
-            .as_deref()
-            .zip(service_len)
-            .and_then(|(a, n)| a.get(..n))
-            .map_or(0, key_hash);
-        MatchTarget {
-            service_len,
-            service_hash,
-            action_folded,
+        let mut target = MatchTarget {
+            service_len: None,
+            service_hash: 0,
+            action_folded: None,
             resource: SharedText::new(resource),
             arn,
+        };
+        target.fold_action(action);
+        target
+    }
+
+    /// As [`Self::new`] in place, keeping the folded action's buffer and, when the resource
+    /// is the same, the resource's text and its parts (a request prepared again in the same
+    /// place, or its action swapped).
+    pub fn remake(&mut self, action: &str, resource: &str) {
+        if self.resource.as_str() != resource {
+            let fresh = MatchTarget::new("", resource);
+            self.resource = fresh.resource;
+            self.arn = fresh.arn;
         }
+        self.fold_action(action);
+    }
+
+    /// The action's folded text, its service's length and hash, the buffer reused.
+    fn fold_action(&mut self, action: &str) {
+        self.action_folded = action.is_ascii().then(|| {
+            let mut folded = self.action_folded.take().unwrap_or_default();
+            folded.clear();
+            folded.push_str(action);
+            folded.make_ascii_lowercase();
+            folded
+        });
+        let folded = self.action_folded.as_deref();
+        self.service_len = folded.and_then(|a| find_byte(a.as_bytes(), b':'));
+        self.service_hash = folded
+            .zip(self.service_len)
+            .and_then(|(a, n)| a.get(..n))
+            .map_or(0, key_hash);
     }
 
     /// The action ASCII-lowercased, when it is ASCII.

@@ -6,6 +6,7 @@ use crate::eval::{
     EvaluationResult, PolicySet, PreparedRequest,
 };
 use crate::policy::ResourceKind;
+use std::cell::RefCell;
 
 /// The scenario's policies prepared once, for any number of its requests.
 pub struct PreparedScenario<'s> {
@@ -39,10 +40,30 @@ impl<'s> PreparedScenario<'s> {
     /// `write_result_json` gives, written straight into `out` without the owned result (the
     /// CLI's JSON Lines).
     pub fn write_json(&self, request: &RequestSpec, options: &EvalOptions, out: &mut Vec<u8>) {
-        let req = PreparedRequest::prepare(request, options);
         let warnings = self.scenario.unknown_field_warnings();
-        write_evaluation_json(&self.policies, req, &warnings, out);
+        let mut write = |req: &mut PreparedRequest| {
+            write_evaluation_json(&self.policies, req, &warnings, out);
+        };
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut kept) => match &mut *kept {
+                Some(req) => {
+                    req.prepare_in_place(request, options);
+                    write(req);
+                }
+                None => write(kept.insert(PreparedRequest::prepare(request, options))),
+            },
+            // Only if a result were written while another is (never): a request of its own.
+            Err(_) => write(&mut PreparedRequest::prepare(request, options)),
+        });
     }
+}
+
+thread_local! {
+    /// The request [`PreparedScenario::write_json`] prepares, kept per thread and prepared
+    /// again in place for the next result: a run writes thousands of results, and the
+    /// request's buffers (action, resource, folded action, lists) are then filled, not
+    /// allocated and freed each time.
+    static SCRATCH: RefCell<Option<PreparedRequest>> = const { RefCell::new(None) };
 }
 
 /// The resource policy guards one resource: its kind is taken from the first request that
