@@ -24,6 +24,10 @@ use std::borrow::Cow;
 /// out: the policy keeps a copy of the value's source, and the text is written from it when it
 /// is first read ([`written_text`]).
 pub(super) fn read_at(scanner: &mut Scanner<'_>) -> Option<ParsedPolicy> {
+    // Longer texts go to the tree path, which writes the same positions with checked sums.
+    if scanner.rest_len() > Measure::MAX_SOURCE {
+        return None;
+    }
     let start = scanner.offset();
     let mut reader = PlainReader {
         s: scanner,
