@@ -134,6 +134,9 @@ type Key<'a> = Spanned<Cow<'a, str>>;
 /// The names of an object whose keys are any text (a `Condition` block's operators and keys).
 const ANY_KEYS: &[KnownName] = &[];
 
+/// Room for statements made when a list of them starts.
+const STATEMENTS_AT_FIRST: usize = 2;
+
 /// Most members of an object read here: a statement has at most nine elements.
 const MAX_MEMBERS: usize = 16;
 
@@ -338,10 +341,12 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
             }
             PolicyKey::Statement => {
                 first(&mut seen, 4)?;
-                // Sized at once rather than grown from empty by the first push.
+                // Sized at once rather than grown from empty by the first push, for two
+                // statements: a statement is large, and four (1.5 KiB) would take the
+                // allocator's slower path for blocks over 1 KiB.
                 let statements = &mut policy.statements;
                 if r.at_array() {
-                    *statements = Vec::with_capacity(4);
+                    *statements = Vec::with_capacity(STATEMENTS_AT_FIRST);
                     r.array(1, |r, index| r.statement(index, 2, statements))?;
                 } else {
                     *statements = Vec::with_capacity(1);
@@ -385,15 +390,16 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 } => {
                     first(&mut seen, if is_action { ACTION } else { RESOURCE })?;
                     let (values, span) = r.strings(depth + 1)?;
-                    let element = Some(StringElement {
+                    let element = StringElement {
                         negated,
                         values,
                         span: member_span(&key, span),
-                    });
+                    };
+                    // Filled once (`first` above), so nothing is there to drop.
                     if is_action {
-                        statement.action = element;
+                        statement.action.get_or_insert(element);
                     } else {
-                        statement.resource = element;
+                        statement.resource.get_or_insert(element);
                     }
                 }
                 StatementKey::Condition => {
