@@ -523,6 +523,29 @@ mod tests {
         }
     }
 
+    /// Positions are measured without overflow checks only below [`Measure::MAX_SOURCE`]:
+    /// a longer document goes to the tree path, which reads it the same.
+    #[test]
+    fn only_documents_within_the_measured_bound_are_read_plainly() {
+        let document = |id_len: usize| {
+            let head = r#"{"Statement":{"Effect":"Allow","Action":"*"},"Id":""#;
+            let id = "é".repeat(id_len / 2);
+            format!("{head}{id}\"}}")
+        };
+        let within = document(Measure::MAX_SOURCE - 100);
+        assert!(within.len() <= Measure::MAX_SOURCE);
+        assert!(taken_and_agrees(&within));
+        let beyond = document(Measure::MAX_SOURCE);
+        assert!(beyond.len() > Measure::MAX_SOURCE);
+        assert!(read_at(&mut Scanner::new(&beyond)).is_none());
+        let (text, root) = from_source::render(&beyond).expect("the tree path reads it");
+        let parsed = read_rendered(text, root);
+        assert!(parsed.diagnostics.is_empty());
+        let id = parsed.policy.and_then(|p| p.id).expect("an id");
+        assert_eq!(id.value.len(), Measure::MAX_SOURCE / 2 * 2);
+        assert_eq!(id.span.start.line, 6);
+    }
+
     #[test]
     fn the_text_is_written_from_the_source_when_first_read() {
         let source = r#" {"Version":"2012-10-17","Statement":[{"Sid":"\u00e9\"x","Effect":"Allow","Action":["s3:Get*","é😀"],"Resource":"*","Condition":{"StringLike":{"k":["a\tb","b"]}}}]} "#;
