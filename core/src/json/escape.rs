@@ -3,7 +3,6 @@
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
-const HIGHS_128: u128 = (HIGHS as u128) << 64 | HIGHS as u128;
 
 /// The high bit of each byte of `word` (little-endian) that JSON escapes: control characters,
 /// `"` and `\\`. The lowest set bit is exact (borrows only run upwards from a flagged byte), so
@@ -28,9 +27,12 @@ pub(crate) fn first_escaped_and_ascii(bytes: &[u8], from: usize) -> (usize, bool
     scan::<true>(bytes, from)
 }
 
-/// The bits of `word` below bit `bit` (`bit` < the word's width).
-fn below(word: u128, bit: u32) -> u128 {
-    word & ((1u128 << bit) - 1)
+/// The bytes of `word` before the lowest byte flagged in `mask` (as [`escape_mask`] flags them:
+/// on their high bit), all of `word` when none is: only their high bits are kept, for the ASCII
+/// test.
+fn high_bits_before(word: u64, mask: u64) -> u64 {
+    // `mask - 1` without `mask` is every bit below the lowest flagged one.
+    word & mask.wrapping_sub(1) & !mask & HIGHS
 }
 
 /// The first escaped byte at or after `from`, and (when `ASCII`, else `true`) whether the bytes
@@ -38,25 +40,29 @@ fn below(word: u128, bit: u32) -> u128 {
 fn scan<const ASCII: bool>(bytes: &[u8], from: usize) -> (usize, bool) {
     let mut i = from;
     // The high bits of the bytes passed so far.
-    let mut high = 0u128;
+    let mut high = 0u64;
     // Sixteen bytes a step (two words, one branch): scanned strings run up to the end of their
     // line, so the step is rarely too long.
     while let Some(pair) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
         let pair = u128::from_le_bytes(*pair);
-        let (low, high_half) = (escape_mask(pair as u64), escape_mask((pair >> 64) as u64));
-        if low | high_half != 0 {
-            let first = if low != 0 {
-                low.trailing_zeros()
+        let (low, upper) = (pair as u64, (pair >> 64) as u64);
+        let (low_mask, upper_mask) = (escape_mask(low), escape_mask(upper));
+        if low_mask | upper_mask != 0 {
+            let (at, ascii_high) = if low_mask != 0 {
+                (low_mask.trailing_zeros(), high_bits_before(low, low_mask))
             } else {
-                64 + high_half.trailing_zeros()
+                (
+                    64 + upper_mask.trailing_zeros(),
+                    (low & HIGHS) | high_bits_before(upper, upper_mask),
+                )
             };
             if ASCII {
-                high |= below(pair, first);
+                high |= ascii_high;
             }
-            return (i + (first / 8) as usize, high & HIGHS_128 == 0);
+            return (i + (at / 8) as usize, high == 0);
         }
         if ASCII {
-            high |= pair;
+            high |= (low | upper) & HIGHS;
         }
         i += 16;
     }
@@ -64,27 +70,26 @@ fn scan<const ASCII: bool>(bytes: &[u8], from: usize) -> (usize, bool) {
         let word = u64::from_le_bytes(*word);
         let mask = escape_mask(word);
         if mask != 0 {
-            let first = mask.trailing_zeros();
             if ASCII {
-                high |= below(u128::from(word), first);
+                high |= high_bits_before(word, mask);
             }
-            return (i + (first / 8) as usize, high & HIGHS_128 == 0);
+            return (i + (mask.trailing_zeros() / 8) as usize, high == 0);
         }
         if ASCII {
-            high |= u128::from(word);
+            high |= word & HIGHS;
         }
         i += 8;
     }
     while let Some(&byte) = bytes.get(i) {
         if byte < 0x20 || byte == b'"' || byte == b'\\' {
-            return (i, high & HIGHS_128 == 0);
+            return (i, high == 0);
         }
         if ASCII {
-            high |= u128::from(byte);
+            high |= u64::from(byte) << 56 & HIGHS;
         }
         i += 1;
     }
-    (bytes.len(), high & HIGHS_128 == 0)
+    (bytes.len(), high == 0)
 }
 
 #[cfg(test)]

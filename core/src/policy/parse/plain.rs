@@ -24,6 +24,10 @@ use std::borrow::Cow;
 /// out: the policy keeps a copy of the value's source, and the text is written from it when it
 /// is first read ([`written_text`]).
 pub(super) fn read_at(scanner: &mut Scanner<'_>) -> Option<ParsedPolicy> {
+    // Longer texts go to the tree path, which writes the same positions with checked sums.
+    if scanner.rest_len() > Measure::MAX_SOURCE {
+        return None;
+    }
     let start = scanner.offset();
     let mut reader = PlainReader {
         s: scanner,
@@ -129,6 +133,9 @@ type Key<'a> = Spanned<Cow<'a, str>>;
 
 /// The names of an object whose keys are any text (a `Condition` block's operators and keys).
 const ANY_KEYS: &[KnownName] = &[];
+
+/// Room for statements made when a list of them starts.
+const STATEMENTS_AT_FIRST: usize = 2;
 
 /// Most members of an object read here: a statement has at most nine elements.
 const MAX_MEMBERS: usize = 16;
@@ -334,10 +341,12 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
             }
             PolicyKey::Statement => {
                 first(&mut seen, 4)?;
-                // Sized at once rather than grown from empty by the first push.
+                // Sized at once rather than grown from empty by the first push, for two
+                // statements: a statement is large, and four (1.5 KiB) would take the
+                // allocator's slower path for blocks over 1 KiB.
                 let statements = &mut policy.statements;
                 if r.at_array() {
-                    *statements = Vec::with_capacity(4);
+                    *statements = Vec::with_capacity(STATEMENTS_AT_FIRST);
                     r.array(1, |r, index| r.statement(index, 2, statements))?;
                 } else {
                     *statements = Vec::with_capacity(1);
@@ -381,15 +390,16 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 } => {
                     first(&mut seen, if is_action { ACTION } else { RESOURCE })?;
                     let (values, span) = r.strings(depth + 1)?;
-                    let element = Some(StringElement {
+                    let element = StringElement {
                         negated,
                         values,
                         span: member_span(&key, span),
-                    });
+                    };
+                    // Filled once (`first` above), so nothing is there to drop.
                     if is_action {
-                        statement.action = element;
+                        statement.action.get_or_insert(element);
                     } else {
-                        statement.resource = element;
+                        statement.resource.get_or_insert(element);
                     }
                 }
                 StatementKey::Condition => {
@@ -511,6 +521,29 @@ mod tests {
         for source in left_to_the_tree_path {
             assert!(!taken_and_agrees(source), "taken: {source}");
         }
+    }
+
+    /// Positions are measured without overflow checks only below [`Measure::MAX_SOURCE`]:
+    /// a longer document goes to the tree path, which reads it the same.
+    #[test]
+    fn only_documents_within_the_measured_bound_are_read_plainly() {
+        let document = |id_len: usize| {
+            let head = r#"{"Statement":{"Effect":"Allow","Action":"*"},"Id":""#;
+            let id = "é".repeat(id_len / 2);
+            format!("{head}{id}\"}}")
+        };
+        let within = document(Measure::MAX_SOURCE - 100);
+        assert!(within.len() <= Measure::MAX_SOURCE);
+        assert!(taken_and_agrees(&within));
+        let beyond = document(Measure::MAX_SOURCE);
+        assert!(beyond.len() > Measure::MAX_SOURCE);
+        assert!(read_at(&mut Scanner::new(&beyond)).is_none());
+        let (text, root) = from_source::render(&beyond).expect("the tree path reads it");
+        let parsed = read_rendered(text, root);
+        assert!(parsed.diagnostics.is_empty());
+        let id = parsed.policy.and_then(|p| p.id).expect("an id");
+        assert_eq!(id.value.len(), Measure::MAX_SOURCE / 2 * 2);
+        assert_eq!(id.span.start.line, 6);
     }
 
     #[test]

@@ -18,6 +18,11 @@ pub(super) trait Sink {
     fn reserve(&mut self, additional: usize);
     /// A line break and `indent` spaces.
     fn push_break(&mut self, indent: usize);
+    /// A line or column moved on by `count`: saturating, unless the sink knows its text stays
+    /// far below `u32::MAX` ([`Measure`]).
+    fn advance(at: u32, count: usize) -> u32 {
+        at.saturating_add(u32_of(count))
+    }
 }
 
 impl Sink for String {
@@ -45,20 +50,32 @@ impl Sink for String {
     }
 }
 
-/// The length of the text that would be written, without the text.
+/// The length of the text that would be written, without the text. Only measures the text of
+/// a source of at most [`Measure::MAX_SOURCE`] bytes, whose pretty text stays below 2^31 bytes
+/// (a source byte writes at most `2 + 2 * MAX_DEPTH`: a comma, a line break and the deepest
+/// indentation): lengths, lines and columns then add without overflow checks.
 #[derive(Default)]
-pub(super) struct Measure(usize);
+pub(super) struct Measure(u32);
+
+impl Measure {
+    pub(super) const MAX_SOURCE: usize = 1 << 22;
+}
+
+const _: () = assert!(Measure::MAX_SOURCE * (2 + 2 * crate::json::MAX_DEPTH) < 1 << 31);
 
 impl Sink for Measure {
     fn push_str(&mut self, s: &str) {
-        self.0 += s.len();
+        self.0 = Self::advance(self.0, s.len());
     }
     fn len(&self) -> usize {
-        self.0
+        self.0 as usize
     }
     fn reserve(&mut self, _: usize) {}
     fn push_break(&mut self, indent: usize) {
-        self.0 += 1 + indent;
+        self.0 = Self::advance(self.0, 1 + indent);
+    }
+    fn advance(at: u32, count: usize) -> u32 {
+        at.wrapping_add(count as u32)
     }
 }
 
@@ -126,21 +143,21 @@ impl<S: Sink> Writer<S> {
         Position {
             line: self.line,
             column: self.column,
-            offset: u32_of(self.text.len()),
+            offset: S::advance(0, self.text.len()),
         }
     }
 
     /// ASCII without line breaks (punctuation, literals, numbers).
     pub(super) fn raw(&mut self, s: &str) {
         self.text.push_str(s);
-        self.column = self.column.saturating_add(u32_of(s.len()));
+        self.column = S::advance(self.column, s.len());
     }
 
     fn newline(&mut self, depth: usize) {
         let indent = depth * 2;
         self.text.push_break(indent);
-        self.line = self.line.saturating_add(1);
-        self.column = u32_of(indent).saturating_add(1);
+        self.line = S::advance(self.line, 1);
+        self.column = S::advance(1, indent);
     }
 
     /// Before element `index` of a container whose own depth is `depth`.
@@ -235,7 +252,7 @@ impl<S: Sink> Writer<S> {
         self.text.push_str("\"");
         self.text.push_str(s);
         self.text.push_str("\"");
-        self.column = self.column.saturating_add(u32_of(chars + 2));
+        self.column = S::advance(self.column, chars + 2);
         Span::new(start, self.position())
     }
 
@@ -289,7 +306,7 @@ impl<S: Sink> Writer<S> {
         self.text.push_str(rest);
         written_chars += chars(rest);
         self.text.push_str("\"");
-        self.column = self.column.saturating_add(u32_of(written_chars));
+        self.column = S::advance(self.column, written_chars);
         Span::new(start, self.position())
     }
 }

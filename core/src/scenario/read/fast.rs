@@ -229,8 +229,9 @@ impl<'a> Reader<'a> {
         if self.s.eat(b']') {
             return Some(Vec::new());
         }
-        // Sized at once rather than grown from empty by the first push.
-        let mut items = Vec::with_capacity(4);
+        // Sized at once rather than grown from empty by the first push: four small items, fewer
+        // large ones (a policy is 240 bytes), so that the block stays small for the allocator.
+        let mut items = Vec::with_capacity((512 / size_of::<T>().max(1)).clamp(1, 4));
         loop {
             items.push(item(self)?);
             if self.s.eat(b']') {
