@@ -22,8 +22,9 @@ use crate::condition::ConditionTrace;
 use crate::context::{ContextValue, RequestContext, Text, DERIVED};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
+use crate::matching::statement::{ElementView, NoteView, StatementView};
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
-use crate::note::{Note, Spell};
+use crate::note::{Note, SharedText, Spell};
 use crate::policy::Effect;
 use crate::span::{Position, Span};
 
@@ -186,11 +187,11 @@ impl<'a> TraceSink<'a> for TraceWriter<'_> {
         self.statements = 0;
     }
 
-    fn statement(&mut self, trace: StatementTrace) {
+    fn statement(&mut self, view: StatementView) {
         if self.statements > 0 {
             self.out.push(b',');
         }
-        statement_trace(self.out, &trace);
+        statement_view(self.out, &view);
         self.statements += 1;
     }
 }
@@ -306,42 +307,18 @@ fn policy_trace_head(
 }
 
 fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {
-    out.extend_from_slice(b"{\"index\":");
-    number(out, s.index as u64);
-    if let Some(sid) = &s.sid {
-        out.extend_from_slice(b",\"sid\":\"");
-        body(out, sid);
-        out.push(b'"');
-    }
-    out.extend_from_slice(match s.effect {
-        Some(Effect::Allow) => b",\"effect\":\"Allow\",\"span\":",
-        Some(Effect::Deny) => b",\"effect\":\"Deny\",\"span\":",
-        None => b",\"effect\":null,\"span\":",
-    });
-    span(out, &s.span);
-    out.extend_from_slice(if s.matched {
-        b",\"matched\":true"
-    } else {
-        b",\"matched\":false"
-    });
-    if let Some(skipped) = &s.skipped {
-        out.extend_from_slice(b",\"skipped\":\"");
-        body(out, skipped);
-        out.push(b'"');
-    }
+    statement_head(
+        out,
+        (s.index, s.sid.as_deref(), s.effect, &s.span),
+        s.matched,
+        s.skipped.as_deref(),
+    );
     if let Some(p) = &s.principal {
         out.extend_from_slice(b",\"principal\":");
         element_trace(out, p);
     }
     if let Some(kind) = s.principal_match {
-        out.extend_from_slice(match kind {
-            PrincipalMatchKind::Star => b",\"principalMatch\":\"star\"",
-            PrincipalMatchKind::Account => b",\"principalMatch\":\"account\"",
-            PrincipalMatchKind::Direct => b",\"principalMatch\":\"direct\"",
-            PrincipalMatchKind::Role => b",\"principalMatch\":\"role\"",
-            PrincipalMatchKind::FedUser => b",\"principalMatch\":\"fedUser\"",
-            PrincipalMatchKind::Service => b",\"principalMatch\":\"service\"",
-        });
+        principal_match(out, kind);
     }
     if let Some(a) = &s.action {
         out.extend_from_slice(b",\"action\":");
@@ -362,32 +339,152 @@ fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {
     out.push(b'}');
 }
 
+/// A statement's trace written from its view, as [`statement_trace`] writes the owned trace
+/// made from it: no trace, note or list built.
+fn statement_view(out: &mut Vec<u8>, v: &StatementView) {
+    let s = v.statement;
+    let applies = v.applies();
+    statement_head(
+        out,
+        (s.index(), s.sid(), s.effect(), &s.span()),
+        applies && v.skipped.is_none(),
+        v.skipped,
+    );
+    if let Some((p, kind)) = &v.principal {
+        out.extend_from_slice(b",\"principal\":");
+        element_view(out, p);
+        if let Some(kind) = kind.filter(|_| applies) {
+            principal_match(out, kind);
+        }
+    }
+    if let Some(a) = &v.action {
+        out.extend_from_slice(b",\"action\":");
+        element_view(out, a);
+    }
+    if let Some(r) = &v.resource {
+        out.extend_from_slice(b",\"resource\":");
+        element_view(out, r);
+    }
+    let conditions = v.conditions();
+    if !conditions.is_empty() {
+        out.extend_from_slice(b",\"conditions\":");
+        list(out, conditions, |out, c| {
+            condition_trace(out, &c.explain(v.context))
+        });
+    }
+    let mut missing = v.missing_keys();
+    if let Some(first) = missing.next() {
+        out.extend_from_slice(b",\"missingKeys\":[\"");
+        body(out, first);
+        for key in missing {
+            out.extend_from_slice(b"\",\"");
+            body(out, key);
+        }
+        out.extend_from_slice(b"\"]");
+    }
+    out.push(b'}');
+}
+
+/// A statement's trace up to its elements: index, Sid, effect, span, matched, skipped.
+fn statement_head(
+    out: &mut Vec<u8>,
+    (index, sid, effect, at): (usize, Option<&str>, Option<Effect>, &Span),
+    matched: bool,
+    skipped: Option<&str>,
+) {
+    out.extend_from_slice(b"{\"index\":");
+    number(out, index as u64);
+    if let Some(sid) = sid {
+        out.extend_from_slice(b",\"sid\":\"");
+        body(out, sid);
+        out.push(b'"');
+    }
+    out.extend_from_slice(match effect {
+        Some(Effect::Allow) => b",\"effect\":\"Allow\",\"span\":",
+        Some(Effect::Deny) => b",\"effect\":\"Deny\",\"span\":",
+        None => b",\"effect\":null,\"span\":",
+    });
+    span(out, at);
+    out.extend_from_slice(if matched {
+        b",\"matched\":true"
+    } else {
+        b",\"matched\":false"
+    });
+    if let Some(skipped) = skipped {
+        out.extend_from_slice(b",\"skipped\":\"");
+        body(out, skipped);
+        out.push(b'"');
+    }
+}
+
+fn principal_match(out: &mut Vec<u8>, kind: PrincipalMatchKind) {
+    out.extend_from_slice(match kind {
+        PrincipalMatchKind::Star => b",\"principalMatch\":\"star\"",
+        PrincipalMatchKind::Account => b",\"principalMatch\":\"account\"",
+        PrincipalMatchKind::Direct => b",\"principalMatch\":\"direct\"",
+        PrincipalMatchKind::Role => b",\"principalMatch\":\"role\"",
+        PrincipalMatchKind::FedUser => b",\"principalMatch\":\"fedUser\"",
+        PrincipalMatchKind::Service => b",\"principalMatch\":\"service\"",
+    });
+}
+
 fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
-    match element_header(e.element) {
+    element_fields(
+        out,
+        (e.element, e.matched, e.negated),
+        e.pattern.as_deref(),
+        e.resolved.as_deref(),
+        |out| note(out, &e.note),
+    );
+}
+
+fn element_view(out: &mut Vec<u8>, e: &ElementView) {
+    element_fields(
+        out,
+        (e.element, e.matched, e.negated),
+        e.pattern.map(|p| &**p),
+        e.resolved.as_deref(),
+        |out| match &e.note {
+            NoteView::Fixed(text) => body(out, text),
+            NoteView::Around(before, text, after) => around(out, before, text, after),
+            NoteView::Owned(n) => note(out, n),
+        },
+    );
+}
+
+/// An element's object; `note` writes its note's escaped text.
+fn element_fields(
+    out: &mut Vec<u8>,
+    (element, matched, negated): (&str, bool, bool),
+    pattern: Option<&str>,
+    resolved: Option<&str>,
+    note: impl FnOnce(&mut Vec<u8>),
+) {
+    match element_header(element) {
         Some(header) => out.extend_from_slice(header),
         None => {
             out.extend_from_slice(b"{\"element\":");
-            string(out, e.element);
+            string(out, element);
         }
     }
-    out.extend_from_slice(match (e.matched, e.negated) {
+    out.extend_from_slice(match (matched, negated) {
         (true, false) => b",\"matched\":true,\"negated\":false",
         (false, false) => b",\"matched\":false,\"negated\":false",
         (true, true) => b",\"matched\":true,\"negated\":true",
         (false, true) => b",\"matched\":false,\"negated\":true",
     });
-    if let Some(pattern) = &e.pattern {
+    if let Some(pattern) = pattern {
         out.extend_from_slice(b",\"pattern\":\"");
         body(out, pattern);
         out.push(b'"');
     }
-    if let Some(resolved) = &e.resolved {
+    if let Some(resolved) = resolved {
         out.extend_from_slice(b",\"resolved\":\"");
         body(out, resolved);
         out.push(b'"');
     }
     out.extend_from_slice(b",\"note\":\"");
-    note(out, &e.note);
+    note(out);
     out.extend_from_slice(b"\"}");
 }
 
@@ -592,16 +689,20 @@ fn note(out: &mut Vec<u8>, n: &Note) {
             before,
             text,
             after,
-        } => {
-            out.extend_from_slice(before.as_bytes());
-            if text.is_plain() {
-                out.extend_from_slice(text.as_str().as_bytes());
-            } else {
-                body(out, text.as_str());
-            }
-            out.extend_from_slice(after.as_bytes());
-        }
+        } => around(out, before, text, after),
     }
+}
+
+/// `before`, a shared text of the request, `after`: only the text is scanned, and only when it
+/// is not known to be plain (the phrases need no escape: `Note::around` checks).
+fn around(out: &mut Vec<u8>, before: &str, text: &SharedText, after: &str) {
+    out.extend_from_slice(before.as_bytes());
+    if text.is_plain() {
+        out.extend_from_slice(text.as_str().as_bytes());
+    } else {
+        body(out, text.as_str());
+    }
+    out.extend_from_slice(after.as_bytes());
 }
 
 fn span(out: &mut Vec<u8>, s: &Span) {
