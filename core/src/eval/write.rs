@@ -18,15 +18,16 @@ use super::result::{
     ContextEntry, ContextValues, Decision, EvaluationResult, Layer, LayerKind, LayerVerdict,
     PolicyTrace, Reason,
 };
-use crate::condition::ConditionTrace;
-use crate::context::{ContextValue, RequestContext, Text, DERIVED};
+use crate::condition::{ConditionTrace, ConditionView};
+use crate::context::{ContextValue, RequestContext, Text, Values, DERIVED};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::statement::{ElementView, NoteView, StatementView};
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
 use crate::note::{Note, SharedText, Spell};
 use crate::policy::Effect;
-use crate::span::{Position, Span};
+use crate::span::Span;
+use std::sync::Arc;
 
 /// Appends `result` as compact JSON (no newline).
 ///
@@ -369,7 +370,7 @@ fn statement_view(out: &mut Vec<u8>, v: &StatementView) {
     if !conditions.is_empty() {
         out.extend_from_slice(b",\"conditions\":");
         list(out, conditions, |out, c| {
-            condition_trace(out, &c.explain(v.context))
+            condition_view(out, &c.view(v.context))
         });
     }
     let mut missing = v.missing_keys();
@@ -502,25 +503,65 @@ fn element_header(element: &str) -> Option<&'static [u8]> {
 }
 
 fn condition_trace(out: &mut Vec<u8>, c: &ConditionTrace) {
+    condition_fields(
+        out,
+        (&c.operator, &c.key),
+        c.request_values.as_ref().map(|values| Values::Many(values)),
+        &c.policy_values,
+        c.result,
+        &c.note,
+        &c.span,
+    );
+}
+
+/// A condition written from its view, as [`condition_trace`] writes the owned trace made
+/// from it.
+fn condition_view(out: &mut Vec<u8>, c: &ConditionView) {
+    condition_fields(
+        out,
+        (&c.operator, c.key()),
+        c.request_values,
+        &c.policy_values,
+        c.result,
+        &c.note,
+        &c.span(),
+    );
+}
+
+/// A condition's object.
+fn condition_fields(
+    out: &mut Vec<u8>,
+    (operator, key): (&str, &str),
+    request_values: Option<Values>,
+    policy_values: &[Arc<str>],
+    result: bool,
+    n: &Note,
+    at: &Span,
+) {
     out.extend_from_slice(b"{\"operator\":\"");
-    body(out, &c.operator);
+    body(out, operator);
     out.extend_from_slice(b"\",\"key\":\"");
-    body(out, &c.key);
+    body(out, key);
     out.push(b'"');
-    if let Some(values) = &c.request_values {
-        out.extend_from_slice(b",\"requestValues\":");
-        strings(out, values);
+    if let Some(values) = request_values {
+        out.extend_from_slice(b",\"requestValues\":[");
+        for (i, value) in values.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"\"" } else { b",\"" });
+            body(out, value);
+            out.push(b'"');
+        }
+        out.push(b']');
     }
     out.extend_from_slice(b",\"policyValues\":");
-    strings(out, &c.policy_values);
-    out.extend_from_slice(if c.result {
+    strings(out, policy_values);
+    out.extend_from_slice(if result {
         b",\"result\":true,\"note\":\""
     } else {
         b",\"result\":false,\"note\":\""
     });
-    note(out, &c.note);
+    note(out, n);
     out.extend_from_slice(b"\",\"span\":");
-    span(out, &c.span);
+    span(out, at);
     out.push(b'}');
 }
 
@@ -705,22 +746,78 @@ fn around(out: &mut Vec<u8>, before: &str, text: &SharedText, after: &str) {
     out.extend_from_slice(after.as_bytes());
 }
 
+/// A span as serde writes it: built in a buffer on the stack (fixed runs and each number's
+/// digits as whole words) and copied into `out` once.
 fn span(out: &mut Vec<u8>, s: &Span) {
-    out.extend_from_slice(b"{\"start\":");
-    position(out, &s.start);
-    out.extend_from_slice(b",\"end\":");
-    position(out, &s.end);
-    out.push(b'}');
+    let mut text = SpanText::default();
+    text.put(b"{\"start\":{\"line\":");
+    text.number(s.start.line);
+    text.put(b",\"column\":");
+    text.number(s.start.column);
+    text.put(b",\"offset\":");
+    text.number(s.start.offset);
+    text.put(b"},\"end\":{\"line\":");
+    text.number(s.end.line);
+    text.put(b",\"column\":");
+    text.number(s.end.column);
+    text.put(b",\"offset\":");
+    text.number(s.end.offset);
+    text.put(b"}}");
+    out.extend_from_slice(text.bytes.get(..text.len).unwrap_or_default());
 }
 
-fn position(out: &mut Vec<u8>, p: &Position) {
-    out.extend_from_slice(b"{\"line\":");
-    number(out, u64::from(p.line));
-    out.extend_from_slice(b",\"column\":");
-    number(out, u64::from(p.column));
-    out.extend_from_slice(b",\"offset\":");
-    number(out, u64::from(p.offset));
-    out.push(b'}');
+/// A span's text being built: 75 fixed bytes and six numbers of at most ten digits, each
+/// written as a whole eight-byte word (the bytes past its digits are overwritten next).
+struct SpanText {
+    bytes: [u8; 160],
+    len: usize,
+}
+
+impl Default for SpanText {
+    fn default() -> Self {
+        SpanText {
+            bytes: [0; 160],
+            len: 0,
+        }
+    }
+}
+
+impl SpanText {
+    fn put<const N: usize>(&mut self, run: &[u8; N]) {
+        if let Some(room) = self.bytes.get_mut(self.len..self.len + N) {
+            room.copy_from_slice(run);
+            self.len += N;
+        }
+    }
+
+    /// `value` in decimal, as itoa writes it.
+    fn number(&mut self, value: u32) {
+        const EIGHT_DIGITS: u32 = 100_000_000;
+        if value >= EIGHT_DIGITS {
+            self.digits(value / EIGHT_DIGITS, 1);
+            self.digits(value % EIGHT_DIGITS, 8);
+        } else {
+            self.digits(value, 1);
+        }
+    }
+
+    /// `value` (under 10^8) in decimal, with leading zeros up to `min_len` digits.
+    fn digits(&mut self, mut value: u32, min_len: usize) {
+        // The first digit ends in the lowest byte: the word is the digits in writing order.
+        let (mut word, mut len) = (0u64, 0);
+        while len < 8 {
+            word = word << 8 | u64::from(b'0' + (value % 10) as u8);
+            value /= 10;
+            len += 1;
+            if value == 0 && len >= min_len {
+                break;
+            }
+        }
+        if let Some(room) = self.bytes.get_mut(self.len..self.len + 8) {
+            room.copy_from_slice(&word.to_le_bytes());
+            self.len += len;
+        }
+    }
 }
 
 /// `"type":"…"`, the layer kind's serde name (`rename_all = "camelCase"`).
@@ -990,6 +1087,7 @@ fn string(out: &mut Vec<u8>, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::span::Position;
 
     fn serde_string(text: &str) -> String {
         serde_json::to_string(text).unwrap_or_default()
@@ -1145,6 +1243,46 @@ mod tests {
         short_body(&mut out, b"");
         short_body(&mut out, b"\"q");
         assert_eq!(out, b"abxyz\\\"q");
+    }
+
+    /// Spans are written as serde writes them, for numbers of every length up to `u32::MAX`.
+    #[test]
+    fn spans_are_written_as_serde_json_writes_them() {
+        let numbers = [
+            0u32,
+            1,
+            9,
+            10,
+            99,
+            100,
+            12_345,
+            9_999_999,
+            10_000_000,
+            99_999_999,
+            100_000_000,
+            100_000_001,
+            1_234_567_890,
+            u32::MAX,
+        ];
+        for (i, &n) in numbers.iter().enumerate() {
+            let other = numbers[(i * 7 + 3) % numbers.len()];
+            let s = Span {
+                start: Position {
+                    line: n,
+                    column: other,
+                    offset: n,
+                },
+                end: Position {
+                    line: other,
+                    column: n,
+                    offset: other,
+                },
+            };
+            let mut out = b"x".to_vec();
+            span(&mut out, &s);
+            let expected = format!("x{}", serde_json::to_string(&s).unwrap_or_default());
+            assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+        }
     }
 
     #[test]
