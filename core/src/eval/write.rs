@@ -52,11 +52,15 @@ pub fn write_result_json(result: &EvaluationResult, out: &mut Vec<u8>) {
 
 /// `{"decision":"…","reasons":`
 fn decision_head(out: &mut Vec<u8>, decision: Decision) {
-    out.extend_from_slice(match decision {
-        Decision::Allow => b"{\"decision\":\"Allow\",\"reasons\":",
-        Decision::ExplicitDeny => b"{\"decision\":\"ExplicitDeny\",\"reasons\":",
-        Decision::ImplicitDeny => b"{\"decision\":\"ImplicitDeny\",\"reasons\":",
-    });
+    match decision {
+        Decision::Allow => out.extend_from_slice(b"{\"decision\":\"Allow\",\"reasons\":"),
+        Decision::ExplicitDeny => {
+            out.extend_from_slice(b"{\"decision\":\"ExplicitDeny\",\"reasons\":")
+        }
+        Decision::ImplicitDeny => {
+            out.extend_from_slice(b"{\"decision\":\"ImplicitDeny\",\"reasons\":")
+        }
+    }
 }
 
 /// The decision, its reasons and its layers, their sentences spelled straight into `out`:
@@ -268,18 +272,26 @@ fn layer_fields(
     optional_number(out, b",\"level\":", level);
     out.extend_from_slice(b",\"label\":\"");
     label(out);
-    out.extend_from_slice(match verdict {
-        LayerVerdict::Allow => b"\",\"verdict\":\"Allow\",\"explanation\":\"",
-        LayerVerdict::ExplicitDeny => b"\",\"verdict\":\"ExplicitDeny\",\"explanation\":\"",
-        LayerVerdict::ImplicitDeny => b"\",\"verdict\":\"ImplicitDeny\",\"explanation\":\"",
-        LayerVerdict::NotEvaluated => b"\",\"verdict\":\"NotEvaluated\",\"explanation\":\"",
-    });
+    match verdict {
+        LayerVerdict::Allow => {
+            out.extend_from_slice(b"\",\"verdict\":\"Allow\",\"explanation\":\"")
+        }
+        LayerVerdict::ExplicitDeny => {
+            out.extend_from_slice(b"\",\"verdict\":\"ExplicitDeny\",\"explanation\":\"")
+        }
+        LayerVerdict::ImplicitDeny => {
+            out.extend_from_slice(b"\",\"verdict\":\"ImplicitDeny\",\"explanation\":\"")
+        }
+        LayerVerdict::NotEvaluated => {
+            out.extend_from_slice(b"\",\"verdict\":\"NotEvaluated\",\"explanation\":\"")
+        }
+    }
     explanation(out);
-    out.extend_from_slice(if decisive {
-        b"\",\"decisive\":true}"
+    if decisive {
+        out.extend_from_slice(b"\",\"decisive\":true}");
     } else {
-        b"\",\"decisive\":false}"
-    });
+        out.extend_from_slice(b"\",\"decisive\":false}");
+    }
 }
 
 fn policy_trace(out: &mut Vec<u8>, p: &PolicyTrace) {
@@ -300,11 +312,11 @@ fn policy_trace_head(
     out.extend_from_slice(b"\",");
     layer_type(out, kind);
     optional_number(out, b",\"level\":", level);
-    out.extend_from_slice(if evaluated {
-        b",\"evaluated\":true,\"statements\":"
+    if evaluated {
+        out.extend_from_slice(b",\"evaluated\":true,\"statements\":");
     } else {
-        b",\"evaluated\":false,\"statements\":"
-    });
+        out.extend_from_slice(b",\"evaluated\":false,\"statements\":");
+    }
 }
 
 fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {
@@ -400,17 +412,17 @@ fn statement_head(
         body(out, sid);
         out.push(b'"');
     }
-    out.extend_from_slice(match effect {
-        Some(Effect::Allow) => b",\"effect\":\"Allow\",\"span\":",
-        Some(Effect::Deny) => b",\"effect\":\"Deny\",\"span\":",
-        None => b",\"effect\":null,\"span\":",
-    });
+    match effect {
+        Some(Effect::Allow) => out.extend_from_slice(b",\"effect\":\"Allow\",\"span\":"),
+        Some(Effect::Deny) => out.extend_from_slice(b",\"effect\":\"Deny\",\"span\":"),
+        None => out.extend_from_slice(b",\"effect\":null,\"span\":"),
+    }
     span(out, at);
-    out.extend_from_slice(if matched {
-        b",\"matched\":true"
+    if matched {
+        out.extend_from_slice(b",\"matched\":true");
     } else {
-        b",\"matched\":false"
-    });
+        out.extend_from_slice(b",\"matched\":false");
+    }
     if let Some(skipped) = skipped {
         out.extend_from_slice(b",\"skipped\":\"");
         body(out, skipped);
@@ -419,14 +431,14 @@ fn statement_head(
 }
 
 fn principal_match(out: &mut Vec<u8>, kind: PrincipalMatchKind) {
-    out.extend_from_slice(match kind {
-        PrincipalMatchKind::Star => b",\"principalMatch\":\"star\"",
-        PrincipalMatchKind::Account => b",\"principalMatch\":\"account\"",
-        PrincipalMatchKind::Direct => b",\"principalMatch\":\"direct\"",
-        PrincipalMatchKind::Role => b",\"principalMatch\":\"role\"",
-        PrincipalMatchKind::FedUser => b",\"principalMatch\":\"fedUser\"",
-        PrincipalMatchKind::Service => b",\"principalMatch\":\"service\"",
-    });
+    match kind {
+        PrincipalMatchKind::Star => out.extend_from_slice(b",\"principalMatch\":\"star\""),
+        PrincipalMatchKind::Account => out.extend_from_slice(b",\"principalMatch\":\"account\""),
+        PrincipalMatchKind::Direct => out.extend_from_slice(b",\"principalMatch\":\"direct\""),
+        PrincipalMatchKind::Role => out.extend_from_slice(b",\"principalMatch\":\"role\""),
+        PrincipalMatchKind::FedUser => out.extend_from_slice(b",\"principalMatch\":\"fedUser\""),
+        PrincipalMatchKind::Service => out.extend_from_slice(b",\"principalMatch\":\"service\""),
+    }
 }
 
 fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
@@ -461,19 +473,25 @@ fn element_fields(
     resolved: Option<&str>,
     note: impl FnOnce(&mut Vec<u8>),
 ) {
-    match element_header(element) {
-        Some(header) => out.extend_from_slice(header),
-        None => {
+    // Each known name written as a run of its own length (no `memcpy` call).
+    match element {
+        "Action" => out.extend_from_slice(b"{\"element\":\"Action\""),
+        "Resource" => out.extend_from_slice(b"{\"element\":\"Resource\""),
+        "Principal" => out.extend_from_slice(b"{\"element\":\"Principal\""),
+        "NotAction" => out.extend_from_slice(b"{\"element\":\"NotAction\""),
+        "NotResource" => out.extend_from_slice(b"{\"element\":\"NotResource\""),
+        "NotPrincipal" => out.extend_from_slice(b"{\"element\":\"NotPrincipal\""),
+        _ => {
             out.extend_from_slice(b"{\"element\":");
             string(out, element);
         }
     }
-    out.extend_from_slice(match (matched, negated) {
-        (true, false) => b",\"matched\":true,\"negated\":false",
-        (false, false) => b",\"matched\":false,\"negated\":false",
-        (true, true) => b",\"matched\":true,\"negated\":true",
-        (false, true) => b",\"matched\":false,\"negated\":true",
-    });
+    match (matched, negated) {
+        (true, false) => out.extend_from_slice(b",\"matched\":true,\"negated\":false"),
+        (false, false) => out.extend_from_slice(b",\"matched\":false,\"negated\":false"),
+        (true, true) => out.extend_from_slice(b",\"matched\":true,\"negated\":true"),
+        (false, true) => out.extend_from_slice(b",\"matched\":false,\"negated\":true"),
+    }
     if let Some(pattern) = pattern {
         out.extend_from_slice(b",\"pattern\":\"");
         body(out, pattern);
@@ -487,19 +505,6 @@ fn element_fields(
     out.extend_from_slice(b",\"note\":\"");
     note(out);
     out.extend_from_slice(b"\"}");
-}
-
-/// `{"element":"…"` for the element names the matcher uses (any other goes through `string`).
-fn element_header(element: &str) -> Option<&'static [u8]> {
-    Some(match element {
-        "Action" => b"{\"element\":\"Action\"",
-        "Resource" => b"{\"element\":\"Resource\"",
-        "Principal" => b"{\"element\":\"Principal\"",
-        "NotAction" => b"{\"element\":\"NotAction\"",
-        "NotResource" => b"{\"element\":\"NotResource\"",
-        "NotPrincipal" => b"{\"element\":\"NotPrincipal\"",
-        _ => return None,
-    })
 }
 
 fn condition_trace(out: &mut Vec<u8>, c: &ConditionTrace) {
@@ -554,11 +559,11 @@ fn condition_fields(
     }
     out.extend_from_slice(b",\"policyValues\":");
     strings(out, policy_values);
-    out.extend_from_slice(if result {
-        b",\"result\":true,\"note\":\""
+    if result {
+        out.extend_from_slice(b",\"result\":true,\"note\":\"");
     } else {
-        b",\"result\":false,\"note\":\""
-    });
+        out.extend_from_slice(b",\"result\":false,\"note\":\"");
+    }
     note(out, n);
     out.extend_from_slice(b"\",\"span\":");
     span(out, at);
@@ -566,12 +571,14 @@ fn condition_fields(
 }
 
 fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
-    out.extend_from_slice(match d.severity {
-        Severity::Error => b"{\"severity\":\"error\",\"code\":\"",
-        Severity::SecurityWarning => b"{\"severity\":\"securityWarning\",\"code\":\"",
-        Severity::Warning => b"{\"severity\":\"warning\",\"code\":\"",
-        Severity::Suggestion => b"{\"severity\":\"suggestion\",\"code\":\"",
-    });
+    match d.severity {
+        Severity::Error => out.extend_from_slice(b"{\"severity\":\"error\",\"code\":\""),
+        Severity::SecurityWarning => {
+            out.extend_from_slice(b"{\"severity\":\"securityWarning\",\"code\":\"")
+        }
+        Severity::Warning => out.extend_from_slice(b"{\"severity\":\"warning\",\"code\":\""),
+        Severity::Suggestion => out.extend_from_slice(b"{\"severity\":\"suggestion\",\"code\":\""),
+    }
     body(out, &d.code);
     out.extend_from_slice(b"\",\"message\":\"");
     body(out, &d.message);
@@ -801,17 +808,28 @@ impl SpanText {
         }
     }
 
-    /// `value` (under 10^8) in decimal, with leading zeros up to `min_len` digits.
+    /// `value` (under 10^8) in decimal, with leading zeros up to `min_len` digits (eight at
+    /// most).
     fn digits(&mut self, mut value: u32, min_len: usize) {
-        // The first digit ends in the lowest byte: the word is the digits in writing order.
+        // The digits are gathered from the last: each step shifts those already there up, so
+        // the first digit ends in the lowest byte and the word is the text in writing order.
+        // Two digits a step, from `PAIRS`.
         let (mut word, mut len) = (0u64, 0);
-        while len < 8 {
-            word = word << 8 | u64::from(b'0' + (value % 10) as u8);
-            value /= 10;
+        while value >= 100 && len < 6 {
+            word = word << 16 | u64::from(u16::from_le_bytes(pair(u64::from(value))));
+            value /= 100;
+            len += 2;
+        }
+        if value >= 10 {
+            word = word << 16 | u64::from(u16::from_le_bytes(pair(u64::from(value))));
+            len += 2;
+        } else {
+            word = word << 8 | u64::from(b'0' + value as u8);
             len += 1;
-            if value == 0 && len >= min_len {
-                break;
-            }
+        }
+        while len < min_len.min(8) {
+            word = word << 8 | u64::from(b'0');
+            len += 1;
         }
         if let Some(room) = self.bytes.get_mut(self.len..self.len + 8) {
             room.copy_from_slice(&word.to_le_bytes());
@@ -822,15 +840,17 @@ impl SpanText {
 
 /// `"type":"…"`, the layer kind's serde name (`rename_all = "camelCase"`).
 fn layer_type(out: &mut Vec<u8>, kind: LayerKind) {
-    out.extend_from_slice(match kind {
-        LayerKind::Rcp => b"\"type\":\"rcp\"",
-        LayerKind::Scp => b"\"type\":\"scp\"",
-        LayerKind::VpcEndpoint => b"\"type\":\"vpcEndpoint\"",
-        LayerKind::Resource => b"\"type\":\"resource\"",
-        LayerKind::Identity => b"\"type\":\"identity\"",
-        LayerKind::PermissionsBoundary => b"\"type\":\"permissionsBoundary\"",
-        LayerKind::Session => b"\"type\":\"session\"",
-    });
+    match kind {
+        LayerKind::Rcp => out.extend_from_slice(b"\"type\":\"rcp\""),
+        LayerKind::Scp => out.extend_from_slice(b"\"type\":\"scp\""),
+        LayerKind::VpcEndpoint => out.extend_from_slice(b"\"type\":\"vpcEndpoint\""),
+        LayerKind::Resource => out.extend_from_slice(b"\"type\":\"resource\""),
+        LayerKind::Identity => out.extend_from_slice(b"\"type\":\"identity\""),
+        LayerKind::PermissionsBoundary => {
+            out.extend_from_slice(b"\"type\":\"permissionsBoundary\"")
+        }
+        LayerKind::Session => out.extend_from_slice(b"\"type\":\"session\""),
+    }
 }
 
 // JSON primitives.
