@@ -27,6 +27,7 @@ use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
 use crate::note::{Note, SharedText, Spell};
 use crate::policy::Effect;
 use crate::span::Span;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Appends `result` as compact JSON (no newline).
@@ -460,7 +461,7 @@ fn element_view(out: &mut Vec<u8>, e: &ElementView) {
         |out| match &e.note {
             NoteView::Fixed(text) => body(out, text),
             NoteView::Around(before, text, after) => around(out, before, text, after),
-            NoteView::Owned(n) => note(out, n),
+            NoteView::Owned(text) => body(out, text),
         },
     );
 }
@@ -536,7 +537,7 @@ fn condition_view(out: &mut Vec<u8>, c: &ConditionView) {
 /// A condition's object.
 fn condition_fields(
     out: &mut Vec<u8>,
-    (operator, key): (&str, &str),
+    (operator, key): (&Cow<'static, str>, &str),
     request_values: Option<Values>,
     policy_values: &[Arc<str>],
     result: bool,
@@ -544,7 +545,14 @@ fn condition_fields(
     at: &Span,
 ) {
     out.extend_from_slice(b"{\"operator\":\"");
-    body(out, operator);
+    match operator {
+        // A base operator's fixed name: letters only, nothing to escape.
+        Cow::Borrowed(name) => {
+            debug_assert!(!crate::note::needs_escape(name));
+            out.extend_from_slice(name.as_bytes());
+        }
+        Cow::Owned(name) => body(out, name),
+    }
     out.extend_from_slice(b"\",\"key\":\"");
     body(out, key);
     out.push(b'"');

@@ -332,7 +332,7 @@ pub(crate) enum NoteView<'a> {
     /// `before`, a shared text of the request, `after` (fixed phrases JSON escapes nothing in).
     Around(&'static str, &'a SharedText, &'static str),
     /// A note assembled for this element (principals, unresolved variables: rare).
-    Owned(Note),
+    Owned(String),
 }
 
 impl NoteView<'_> {
@@ -340,7 +340,7 @@ impl NoteView<'_> {
         match self {
             NoteView::Fixed(text) => Note::fixed(text),
             NoteView::Around(before, text, after) => Note::around(before, text, after),
-            NoteView::Owned(note) => note,
+            NoteView::Owned(text) => Note::from(text),
         }
     }
 }
@@ -726,7 +726,7 @@ impl CompiledStatement {
                     negated: true,
                     pattern: None,
                     resolved: None,
-                    note: NoteView::Owned(outcome.note.into()),
+                    note: NoteView::Owned(outcome.note),
                 },
                 outcome.kind,
             );
@@ -764,7 +764,7 @@ impl CompiledStatement {
                 negated: false,
                 pattern: found.and_then(|(_, i)| p.written.get(i)),
                 resolved: None,
-                note: NoteView::Owned(note.into()),
+                note: NoteView::Owned(note),
             },
             found.map(|(k, _)| k),
         )
@@ -847,7 +847,7 @@ impl CompiledStatement {
         };
         if !unresolved.is_empty() {
             let tail = concat(&["; ", &unresolved.join("; ")]);
-            note = NoteView::Owned(note.into_note().into_string_with(&tail).into());
+            note = NoteView::Owned(note.into_note().into_string_with(&tail));
         }
         let (pattern, resolved) = match hit {
             Some((i, resolved)) => (r.written.get(i), resolved),
