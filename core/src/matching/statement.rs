@@ -674,26 +674,22 @@ impl CompiledStatement {
         } else {
             self.skip_reason()
         };
-        let mut view = StatementView {
+        let evaluated = own.is_none();
+        // Built in one expression, in the caller's place (no copy of the view on return).
+        StatementView {
             statement: self,
             context: req.context,
             skipped: own.or(skipped),
-            evaluated: own.is_none(),
-            principal: None,
-            action: None,
-            resource: None,
-        };
-        if view.evaluated {
-            view.principal = opts
-                .check_principal
-                .then(|| self.explain_principal(req, opts));
-            view.action = self
+            evaluated,
+            principal: (evaluated && opts.check_principal)
+                .then(|| self.explain_principal(req, opts)),
+            action: self
                 .action
                 .as_ref()
-                .map(|a| explain_action(a, prepared, texts));
-            view.resource = Some(self.explain_resource(prepared, texts, opts));
+                .filter(|_| evaluated)
+                .map(|a| explain_action(a, prepared, texts)),
+            resource: evaluated.then(|| self.explain_resource(prepared, texts, opts)),
         }
-        view
     }
 
     fn explain_principal(
