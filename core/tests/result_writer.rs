@@ -312,6 +312,9 @@ fn direct_writing_agrees_with_the_owned_results_bytes() {
         scenarios.extend(read_scenarios(&text).into_iter().flatten());
     }
     let (mut compared, mut with_notes, mut not_evaluated) = (0, 0, 0);
+    // The cases the trace's direct writer takes on its own (statement and condition views),
+    // each of which the compared results must reach.
+    let mut reached = TraceCases::default();
     for scenario in &scenarios {
         let prepared = PreparedScenario::new(scenario);
         let requests = request_variants(&scenario.request).into_iter().chain(
@@ -345,6 +348,7 @@ fn direct_writing_agrees_with_the_owned_results_bytes() {
                 scenario.name
             );
             compared += 1;
+            reached.count(&result);
             with_notes += usize::from(!result.notes.is_empty());
             not_evaluated += usize::from(
                 result
@@ -355,8 +359,87 @@ fn direct_writing_agrees_with_the_owned_results_bytes() {
         }
     }
     assert!(compared >= 5_000, "only {compared} requests");
+    reached.assert_each();
     assert!(
         with_notes >= 10 && not_evaluated >= 100,
         "{with_notes} {not_evaluated}"
     );
+}
+
+/// How often the compared traces reach each case the direct trace writer spells from a view:
+/// every kind of element and note, skipped statements (by themselves and by their policy),
+/// principal matches, missing keys, and conditions with request values, several policy values,
+/// resolved variables and qualified operators.
+#[derive(Debug, Default)]
+struct TraceCases {
+    own_skip: usize,
+    policy_skip_with_elements: usize,
+    principal: usize,
+    not_principal: usize,
+    principal_match: usize,
+    not_action: usize,
+    not_resource: usize,
+    implied_resource: usize,
+    resolved_resource: usize,
+    unresolved_note: usize,
+    missing_keys: usize,
+    request_values: usize,
+    several_request_values: usize,
+    several_policy_values: usize,
+    qualified_operator: usize,
+    escaped_note: usize,
+}
+
+impl TraceCases {
+    fn count(&mut self, result: &EvaluationResult) {
+        for s in result.trace.iter().flat_map(|p| &p.statements) {
+            let elements = [&s.principal, &s.action, &s.resource];
+            let skipped = s.skipped.as_deref().unwrap_or_default();
+            self.own_skip += usize::from(!skipped.is_empty() && s.action.is_none());
+            self.policy_skip_with_elements +=
+                usize::from(skipped.contains("this policy type") && s.action.is_some());
+            self.principal_match += usize::from(s.principal_match.is_some());
+            self.missing_keys += usize::from(!s.missing_keys.is_empty());
+            for e in elements.into_iter().flatten() {
+                let note = e.note.to_string();
+                self.principal += usize::from(e.element == "Principal");
+                self.not_principal += usize::from(e.element == "NotPrincipal");
+                self.not_action += usize::from(e.element == "NotAction");
+                self.not_resource += usize::from(e.element == "NotResource");
+                self.implied_resource += usize::from(note.contains("implied by the policy"));
+                self.resolved_resource += usize::from(e.resolved.is_some());
+                self.unresolved_note += usize::from(note.contains("matches nothing"));
+                self.escaped_note += usize::from(note.contains('"'));
+            }
+            for c in &s.conditions {
+                let values = c.request_values.as_ref().map_or(0, Vec::len);
+                self.request_values += usize::from(values > 0);
+                self.several_request_values += usize::from(values > 1);
+                self.several_policy_values += usize::from(c.policy_values.len() > 1);
+                self.qualified_operator += usize::from(c.operator.contains(':'));
+            }
+        }
+    }
+
+    fn assert_each(&self) {
+        let counts = [
+            self.own_skip,
+            self.policy_skip_with_elements,
+            self.principal,
+            self.not_principal,
+            self.principal_match,
+            self.not_action,
+            self.not_resource,
+            self.implied_resource,
+            self.resolved_resource,
+            self.unresolved_note,
+            self.missing_keys,
+            self.request_values,
+            self.several_request_values,
+            self.several_policy_values,
+            self.qualified_operator,
+            self.escaped_note,
+        ];
+        assert!(counts.iter().all(|&n| n > 0), "{self:?}");
+    }
 }

@@ -11,7 +11,7 @@ pub mod ip;
 pub mod numeric;
 
 use crate::concat::concat;
-use crate::context::{key_hash, ContextValue, RequestContext};
+use crate::context::{key_hash, ContextValue, Found, RequestContext, Values as RequestValues};
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
 use crate::matching::cache::{cached, TextCache};
 use crate::matching::small_list::SmallList;
@@ -124,6 +124,41 @@ pub struct ConditionTrace {
     pub result: bool,
     pub note: Note,
     pub span: Span,
+}
+
+/// A condition's explanation before it is owned: what [`ConditionTrace`] holds, the request's
+/// values and the policy values without variables borrowed (the CLI's writer writes it as it
+/// is).
+#[derive(Debug)]
+pub(crate) struct ConditionView<'a> {
+    pub condition: &'a CompiledCondition,
+    pub operator: Cow<'static, str>,
+    pub request_values: Option<RequestValues<'a>>,
+    pub policy_values: Cow<'a, [Arc<str>]>,
+    pub result: bool,
+    pub note: Note,
+}
+
+impl ConditionView<'_> {
+    pub fn key(&self) -> &str {
+        &self.condition.key
+    }
+
+    pub fn span(&self) -> Span {
+        self.condition.span
+    }
+
+    fn into_trace(self) -> ConditionTrace {
+        ConditionTrace {
+            operator: self.operator,
+            key: self.condition.key.clone(),
+            request_values: self.request_values.map(RequestValues::to_vec),
+            policy_values: self.policy_values.into_owned(),
+            result: self.result,
+            note: self.note,
+            span: self.condition.span,
+        }
+    }
 }
 
 thread_local! {
@@ -329,26 +364,30 @@ impl CompiledCondition {
 
     /// The same decision as [`CompiledCondition::evaluate`], with the why.
     pub fn explain(&self, ctx: &RequestContext) -> ConditionTrace {
-        let (result, reason) = self.outcome(ctx);
-        // The lookup the decision makes (by hash), so both read the same entry.
-        let value = ctx
-            .get_hashed(self.key_hash, &self.key_lower)
-            .map(|found| found.value);
-        let request_values = value.map(|v| v.values().to_vec());
-        let policy_values = self.resolved_values(ctx);
+        self.view(ctx).into_trace()
+    }
+
+    /// [`Self::explain`] before it is owned: the request's values and the policy values
+    /// (when they have no variables) borrowed.
+    pub(crate) fn view<'a>(&'a self, ctx: &'a RequestContext) -> ConditionView<'a> {
+        let (result, reason, value) = self.outcome_with_value(ctx);
+        let policy_values = if self.templates().next().is_none() {
+            Cow::Borrowed(self.written.as_slice())
+        } else {
+            Cow::Owned(self.resolved_values(ctx))
+        };
         let operator = match self.plain_operator_name() {
             Some(name) => Cow::Borrowed(name),
             None => Cow::Owned(self.operator.canonical()),
         };
         let note = self.note(reason, result, value, ctx, &operator);
-        ConditionTrace {
+        ConditionView {
+            condition: self,
             operator,
-            key: self.key.clone(),
-            request_values,
+            request_values: value.map(ContextValue::values),
             policy_values,
             result,
             note,
-            span: self.span,
         }
     }
 
@@ -366,8 +405,23 @@ impl CompiledCondition {
     }
 
     fn outcome(&self, ctx: &RequestContext) -> (bool, Reason) {
-        let op = self.operator;
+        let (result, reason, _) = self.outcome_with_value(ctx);
+        (result, reason)
+    }
+
+    /// [`Self::outcome`], and the request's value it read (by hash).
+    fn outcome_with_value<'c>(
+        &self,
+        ctx: &'c RequestContext,
+    ) -> (bool, Reason, Option<&'c ContextValue>) {
         let found = ctx.get_hashed(self.key_hash, &self.key_lower);
+        let (result, reason) = self.outcome_of(found, ctx);
+        (result, reason, found.map(|f| f.value))
+    }
+
+    /// The outcome for the request's value `found` under the condition's key.
+    fn outcome_of(&self, found: Option<Found>, ctx: &RequestContext) -> (bool, Reason) {
+        let op = self.operator;
         let value = found.map(|f| f.value);
         if let Values::Null(tests) = &self.values {
             // C12: `true` means absent, `false` means present. An empty set counts as absent.

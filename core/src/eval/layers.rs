@@ -15,7 +15,8 @@ use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
 use crate::context::{ContextValue, RequestContext};
-use crate::matching::{ExplainTexts, PreparedMatch, StatementTrace};
+use crate::matching::statement::StatementView;
+use crate::matching::{ExplainTexts, PreparedMatch};
 use crate::note::{SharedText, Spell};
 use crate::policy::Effect;
 use crate::span::Span;
@@ -703,7 +704,7 @@ pub(crate) trait TraceSink<'a> {
     /// The next policy; its statements follow.
     fn policy(&mut self, policy: &'a PreparedPolicy, evaluated: bool);
     /// The next statement of the last policy.
-    fn statement(&mut self, trace: StatementTrace);
+    fn statement(&mut self, view: StatementView);
 }
 
 impl<'a> TraceSink<'a> for Vec<PolicyTrace> {
@@ -718,9 +719,9 @@ impl<'a> TraceSink<'a> for Vec<PolicyTrace> {
         });
     }
 
-    fn statement(&mut self, trace: StatementTrace) {
+    fn statement(&mut self, view: StatementView) {
         if let Some(policy) = self.last_mut() {
-            policy.statements.push(trace);
+            policy.statements.push(view.into_trace());
         }
     }
 }
@@ -750,22 +751,18 @@ pub(crate) fn traces<'a>(
         let options = options_for(policy.layer, set, req);
         sink.policy(policy, participates);
         for statement in policy.compiled.iter().flat_map(|c| c.statements()) {
-            let mut t = statement.explain_prepared(request, texts, options);
-            if policy.is_skipped(t.index) && t.skipped.is_none() {
-                t.skipped = Some(
-                    "this statement has an error for this policy type (see diagnostics) and is skipped"
-                        .into(),
-                );
-                t.matched = false;
-            }
-            if participates && t.skipped.is_none() && elements_match(&t) {
-                for key in &t.missing_keys {
+            let skipped = policy.is_skipped(statement.index()).then_some(
+                "this statement has an error for this policy type (see diagnostics) and is skipped",
+            );
+            let view = statement.view(request, texts, options, skipped);
+            if participates && view.skipped.is_none() && view.elements_match() {
+                for key in view.missing_keys() {
                     if !missing.iter().any(|m| m.eq_ignore_ascii_case(key)) {
                         missing.push(Arc::clone(key));
                     }
                 }
             }
-            sink.statement(t);
+            sink.statement(view);
         }
     }
     missing.sort_by_key(|k| k.to_ascii_lowercase());
@@ -779,13 +776,6 @@ pub(crate) fn explain_texts(req: &PreparedRequest, request: &PreparedMatch) -> E
         action: SharedText::new(request.request.action),
         resource: req.target.shared_resource(request.request.resource),
     }
-}
-
-/// Whether principal, action and resource matched, whatever the conditions said.
-fn elements_match(t: &StatementTrace) -> bool {
-    [&t.principal, &t.action, &t.resource]
-        .iter()
-        .all(|e| e.as_ref().is_none_or(|e| e.matched))
 }
 
 /// The context as the result shows it, copied from the request.

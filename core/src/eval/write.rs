@@ -18,14 +18,17 @@ use super::result::{
     ContextEntry, ContextValues, Decision, EvaluationResult, Layer, LayerKind, LayerVerdict,
     PolicyTrace, Reason,
 };
-use crate::condition::ConditionTrace;
-use crate::context::{ContextStep, ContextValue, RequestContext, Text, DERIVED};
+use crate::condition::{ConditionTrace, ConditionView};
+use crate::context::{ContextStep, ContextValue, RequestContext, Text, Values, DERIVED};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
+use crate::matching::statement::{ElementView, NoteView, StatementView};
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
-use crate::note::{Note, Spell};
+use crate::note::{Note, SharedText, Spell};
 use crate::policy::Effect;
-use crate::span::{Position, Span};
+use crate::span::Span;
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Appends `result` as compact JSON (no newline).
 ///
@@ -50,11 +53,15 @@ pub fn write_result_json(result: &EvaluationResult, out: &mut Vec<u8>) {
 
 /// `{"decision":"…","reasons":`
 fn decision_head(out: &mut Vec<u8>, decision: Decision) {
-    out.extend_from_slice(match decision {
-        Decision::Allow => b"{\"decision\":\"Allow\",\"reasons\":",
-        Decision::ExplicitDeny => b"{\"decision\":\"ExplicitDeny\",\"reasons\":",
-        Decision::ImplicitDeny => b"{\"decision\":\"ImplicitDeny\",\"reasons\":",
-    });
+    match decision {
+        Decision::Allow => out.extend_from_slice(b"{\"decision\":\"Allow\",\"reasons\":"),
+        Decision::ExplicitDeny => {
+            out.extend_from_slice(b"{\"decision\":\"ExplicitDeny\",\"reasons\":")
+        }
+        Decision::ImplicitDeny => {
+            out.extend_from_slice(b"{\"decision\":\"ImplicitDeny\",\"reasons\":")
+        }
+    }
 }
 
 /// The decision, its reasons and its layers, their sentences spelled straight into `out`:
@@ -186,11 +193,11 @@ impl<'a> TraceSink<'a> for TraceWriter<'_> {
         self.statements = 0;
     }
 
-    fn statement(&mut self, trace: StatementTrace) {
+    fn statement(&mut self, view: StatementView) {
         if self.statements > 0 {
             self.out.push(b',');
         }
-        statement_trace(self.out, &trace);
+        statement_view(self.out, &view);
         self.statements += 1;
     }
 }
@@ -266,18 +273,26 @@ fn layer_fields(
     optional_number(out, b",\"level\":", level);
     out.extend_from_slice(b",\"label\":\"");
     label(out);
-    out.extend_from_slice(match verdict {
-        LayerVerdict::Allow => b"\",\"verdict\":\"Allow\",\"explanation\":\"",
-        LayerVerdict::ExplicitDeny => b"\",\"verdict\":\"ExplicitDeny\",\"explanation\":\"",
-        LayerVerdict::ImplicitDeny => b"\",\"verdict\":\"ImplicitDeny\",\"explanation\":\"",
-        LayerVerdict::NotEvaluated => b"\",\"verdict\":\"NotEvaluated\",\"explanation\":\"",
-    });
+    match verdict {
+        LayerVerdict::Allow => {
+            out.extend_from_slice(b"\",\"verdict\":\"Allow\",\"explanation\":\"")
+        }
+        LayerVerdict::ExplicitDeny => {
+            out.extend_from_slice(b"\",\"verdict\":\"ExplicitDeny\",\"explanation\":\"")
+        }
+        LayerVerdict::ImplicitDeny => {
+            out.extend_from_slice(b"\",\"verdict\":\"ImplicitDeny\",\"explanation\":\"")
+        }
+        LayerVerdict::NotEvaluated => {
+            out.extend_from_slice(b"\",\"verdict\":\"NotEvaluated\",\"explanation\":\"")
+        }
+    }
     explanation(out);
-    out.extend_from_slice(if decisive {
-        b"\",\"decisive\":true}"
+    if decisive {
+        out.extend_from_slice(b"\",\"decisive\":true}");
     } else {
-        b"\",\"decisive\":false}"
-    });
+        out.extend_from_slice(b"\",\"decisive\":false}");
+    }
 }
 
 fn policy_trace(out: &mut Vec<u8>, p: &PolicyTrace) {
@@ -298,50 +313,26 @@ fn policy_trace_head(
     out.extend_from_slice(b"\",");
     layer_type(out, kind);
     optional_number(out, b",\"level\":", level);
-    out.extend_from_slice(if evaluated {
-        b",\"evaluated\":true,\"statements\":"
+    if evaluated {
+        out.extend_from_slice(b",\"evaluated\":true,\"statements\":");
     } else {
-        b",\"evaluated\":false,\"statements\":"
-    });
+        out.extend_from_slice(b",\"evaluated\":false,\"statements\":");
+    }
 }
 
 fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {
-    out.extend_from_slice(b"{\"index\":");
-    number(out, s.index as u64);
-    if let Some(sid) = &s.sid {
-        out.extend_from_slice(b",\"sid\":\"");
-        body(out, sid);
-        out.push(b'"');
-    }
-    out.extend_from_slice(match s.effect {
-        Some(Effect::Allow) => b",\"effect\":\"Allow\",\"span\":",
-        Some(Effect::Deny) => b",\"effect\":\"Deny\",\"span\":",
-        None => b",\"effect\":null,\"span\":",
-    });
-    span(out, &s.span);
-    out.extend_from_slice(if s.matched {
-        b",\"matched\":true"
-    } else {
-        b",\"matched\":false"
-    });
-    if let Some(skipped) = &s.skipped {
-        out.extend_from_slice(b",\"skipped\":\"");
-        body(out, skipped);
-        out.push(b'"');
-    }
+    statement_head(
+        out,
+        (s.index, s.sid.as_deref(), s.effect, &s.span),
+        s.matched,
+        s.skipped.as_deref(),
+    );
     if let Some(p) = &s.principal {
         out.extend_from_slice(b",\"principal\":");
         element_trace(out, p);
     }
     if let Some(kind) = s.principal_match {
-        out.extend_from_slice(match kind {
-            PrincipalMatchKind::Star => b",\"principalMatch\":\"star\"",
-            PrincipalMatchKind::Account => b",\"principalMatch\":\"account\"",
-            PrincipalMatchKind::Direct => b",\"principalMatch\":\"direct\"",
-            PrincipalMatchKind::Role => b",\"principalMatch\":\"role\"",
-            PrincipalMatchKind::FedUser => b",\"principalMatch\":\"fedUser\"",
-            PrincipalMatchKind::Service => b",\"principalMatch\":\"service\"",
-        });
+        principal_match(out, kind);
     }
     if let Some(a) = &s.action {
         out.extend_from_slice(b",\"action\":");
@@ -362,78 +353,240 @@ fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {
     out.push(b'}');
 }
 
-fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
-    match element_header(e.element) {
-        Some(header) => out.extend_from_slice(header),
-        None => {
-            out.extend_from_slice(b"{\"element\":");
-            string(out, e.element);
+/// A statement's trace written from its view, as [`statement_trace`] writes the owned trace
+/// made from it: no trace, note or list built.
+fn statement_view(out: &mut Vec<u8>, v: &StatementView) {
+    let s = v.statement;
+    let applies = v.applies();
+    statement_head(
+        out,
+        (s.index(), s.sid(), s.effect(), &s.span()),
+        applies && v.skipped.is_none(),
+        v.skipped,
+    );
+    if let Some((p, kind)) = &v.principal {
+        out.extend_from_slice(b",\"principal\":");
+        element_view(out, p);
+        if let Some(kind) = kind.filter(|_| applies) {
+            principal_match(out, kind);
         }
     }
-    out.extend_from_slice(match (e.matched, e.negated) {
-        (true, false) => b",\"matched\":true,\"negated\":false",
-        (false, false) => b",\"matched\":false,\"negated\":false",
-        (true, true) => b",\"matched\":true,\"negated\":true",
-        (false, true) => b",\"matched\":false,\"negated\":true",
-    });
-    if let Some(pattern) = &e.pattern {
+    if let Some(a) = &v.action {
+        out.extend_from_slice(b",\"action\":");
+        element_view(out, a);
+    }
+    if let Some(r) = &v.resource {
+        out.extend_from_slice(b",\"resource\":");
+        element_view(out, r);
+    }
+    let conditions = v.conditions();
+    if !conditions.is_empty() {
+        out.extend_from_slice(b",\"conditions\":");
+        list(out, conditions, |out, c| {
+            condition_view(out, &c.view(v.context))
+        });
+    }
+    let mut missing = v.missing_keys();
+    if let Some(first) = missing.next() {
+        out.extend_from_slice(b",\"missingKeys\":[\"");
+        body(out, first);
+        for key in missing {
+            out.extend_from_slice(b"\",\"");
+            body(out, key);
+        }
+        out.extend_from_slice(b"\"]");
+    }
+    out.push(b'}');
+}
+
+/// A statement's trace up to its elements: index, Sid, effect, span, matched, skipped.
+fn statement_head(
+    out: &mut Vec<u8>,
+    (index, sid, effect, at): (usize, Option<&str>, Option<Effect>, &Span),
+    matched: bool,
+    skipped: Option<&str>,
+) {
+    out.extend_from_slice(b"{\"index\":");
+    number(out, index as u64);
+    if let Some(sid) = sid {
+        out.extend_from_slice(b",\"sid\":\"");
+        body(out, sid);
+        out.push(b'"');
+    }
+    match effect {
+        Some(Effect::Allow) => out.extend_from_slice(b",\"effect\":\"Allow\",\"span\":"),
+        Some(Effect::Deny) => out.extend_from_slice(b",\"effect\":\"Deny\",\"span\":"),
+        None => out.extend_from_slice(b",\"effect\":null,\"span\":"),
+    }
+    span(out, at);
+    if matched {
+        out.extend_from_slice(b",\"matched\":true");
+    } else {
+        out.extend_from_slice(b",\"matched\":false");
+    }
+    if let Some(skipped) = skipped {
+        out.extend_from_slice(b",\"skipped\":\"");
+        body(out, skipped);
+        out.push(b'"');
+    }
+}
+
+fn principal_match(out: &mut Vec<u8>, kind: PrincipalMatchKind) {
+    match kind {
+        PrincipalMatchKind::Star => out.extend_from_slice(b",\"principalMatch\":\"star\""),
+        PrincipalMatchKind::Account => out.extend_from_slice(b",\"principalMatch\":\"account\""),
+        PrincipalMatchKind::Direct => out.extend_from_slice(b",\"principalMatch\":\"direct\""),
+        PrincipalMatchKind::Role => out.extend_from_slice(b",\"principalMatch\":\"role\""),
+        PrincipalMatchKind::FedUser => out.extend_from_slice(b",\"principalMatch\":\"fedUser\""),
+        PrincipalMatchKind::Service => out.extend_from_slice(b",\"principalMatch\":\"service\""),
+    }
+}
+
+fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
+    element_fields(
+        out,
+        (e.element, e.matched, e.negated),
+        e.pattern.as_deref(),
+        e.resolved.as_deref(),
+        |out| note(out, &e.note),
+    );
+}
+
+fn element_view(out: &mut Vec<u8>, e: &ElementView) {
+    element_fields(
+        out,
+        (e.element, e.matched, e.negated),
+        e.pattern.map(|p| &**p),
+        e.resolved.as_deref(),
+        |out| match &e.note {
+            NoteView::Fixed(text) => body(out, text),
+            NoteView::Around(before, text, after) => around(out, before, text, after),
+            NoteView::Owned(text) => body(out, text),
+        },
+    );
+}
+
+/// An element's object; `note` writes its note's escaped text.
+fn element_fields(
+    out: &mut Vec<u8>,
+    (element, matched, negated): (&str, bool, bool),
+    pattern: Option<&str>,
+    resolved: Option<&str>,
+    note: impl FnOnce(&mut Vec<u8>),
+) {
+    // Each known name written as a run of its own length (no `memcpy` call).
+    match element {
+        "Action" => out.extend_from_slice(b"{\"element\":\"Action\""),
+        "Resource" => out.extend_from_slice(b"{\"element\":\"Resource\""),
+        "Principal" => out.extend_from_slice(b"{\"element\":\"Principal\""),
+        "NotAction" => out.extend_from_slice(b"{\"element\":\"NotAction\""),
+        "NotResource" => out.extend_from_slice(b"{\"element\":\"NotResource\""),
+        "NotPrincipal" => out.extend_from_slice(b"{\"element\":\"NotPrincipal\""),
+        _ => {
+            out.extend_from_slice(b"{\"element\":");
+            string(out, element);
+        }
+    }
+    match (matched, negated) {
+        (true, false) => out.extend_from_slice(b",\"matched\":true,\"negated\":false"),
+        (false, false) => out.extend_from_slice(b",\"matched\":false,\"negated\":false"),
+        (true, true) => out.extend_from_slice(b",\"matched\":true,\"negated\":true"),
+        (false, true) => out.extend_from_slice(b",\"matched\":false,\"negated\":true"),
+    }
+    if let Some(pattern) = pattern {
         out.extend_from_slice(b",\"pattern\":\"");
         body(out, pattern);
         out.push(b'"');
     }
-    if let Some(resolved) = &e.resolved {
+    if let Some(resolved) = resolved {
         out.extend_from_slice(b",\"resolved\":\"");
         body(out, resolved);
         out.push(b'"');
     }
     out.extend_from_slice(b",\"note\":\"");
-    note(out, &e.note);
+    note(out);
     out.extend_from_slice(b"\"}");
 }
 
-/// `{"element":"…"` for the element names the matcher uses (any other goes through `string`).
-fn element_header(element: &str) -> Option<&'static [u8]> {
-    Some(match element {
-        "Action" => b"{\"element\":\"Action\"",
-        "Resource" => b"{\"element\":\"Resource\"",
-        "Principal" => b"{\"element\":\"Principal\"",
-        "NotAction" => b"{\"element\":\"NotAction\"",
-        "NotResource" => b"{\"element\":\"NotResource\"",
-        "NotPrincipal" => b"{\"element\":\"NotPrincipal\"",
-        _ => return None,
-    })
+fn condition_trace(out: &mut Vec<u8>, c: &ConditionTrace) {
+    condition_fields(
+        out,
+        (&c.operator, &c.key),
+        c.request_values.as_ref().map(|values| Values::Many(values)),
+        &c.policy_values,
+        c.result,
+        &c.note,
+        &c.span,
+    );
 }
 
-fn condition_trace(out: &mut Vec<u8>, c: &ConditionTrace) {
+/// A condition written from its view, as [`condition_trace`] writes the owned trace made
+/// from it.
+fn condition_view(out: &mut Vec<u8>, c: &ConditionView) {
+    condition_fields(
+        out,
+        (&c.operator, c.key()),
+        c.request_values,
+        &c.policy_values,
+        c.result,
+        &c.note,
+        &c.span(),
+    );
+}
+
+/// A condition's object.
+fn condition_fields(
+    out: &mut Vec<u8>,
+    (operator, key): (&Cow<'static, str>, &str),
+    request_values: Option<Values>,
+    policy_values: &[Arc<str>],
+    result: bool,
+    n: &Note,
+    at: &Span,
+) {
     out.extend_from_slice(b"{\"operator\":\"");
-    body(out, &c.operator);
+    match operator {
+        // A base operator's fixed name: letters only, nothing to escape.
+        Cow::Borrowed(name) => {
+            debug_assert!(!crate::note::needs_escape(name));
+            out.extend_from_slice(name.as_bytes());
+        }
+        Cow::Owned(name) => body(out, name),
+    }
     out.extend_from_slice(b"\",\"key\":\"");
-    body(out, &c.key);
+    body(out, key);
     out.push(b'"');
-    if let Some(values) = &c.request_values {
-        out.extend_from_slice(b",\"requestValues\":");
-        strings(out, values);
+    if let Some(values) = request_values {
+        out.extend_from_slice(b",\"requestValues\":[");
+        for (i, value) in values.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"\"" } else { b",\"" });
+            body(out, value);
+            out.push(b'"');
+        }
+        out.push(b']');
     }
     out.extend_from_slice(b",\"policyValues\":");
-    strings(out, &c.policy_values);
-    out.extend_from_slice(if c.result {
-        b",\"result\":true,\"note\":\""
+    strings(out, policy_values);
+    if result {
+        out.extend_from_slice(b",\"result\":true,\"note\":\"");
     } else {
-        b",\"result\":false,\"note\":\""
-    });
-    note(out, &c.note);
+        out.extend_from_slice(b",\"result\":false,\"note\":\"");
+    }
+    note(out, n);
     out.extend_from_slice(b"\",\"span\":");
-    span(out, &c.span);
+    span(out, at);
     out.push(b'}');
 }
 
 fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
-    out.extend_from_slice(match d.severity {
-        Severity::Error => b"{\"severity\":\"error\",\"code\":\"",
-        Severity::SecurityWarning => b"{\"severity\":\"securityWarning\",\"code\":\"",
-        Severity::Warning => b"{\"severity\":\"warning\",\"code\":\"",
-        Severity::Suggestion => b"{\"severity\":\"suggestion\",\"code\":\"",
-    });
+    match d.severity {
+        Severity::Error => out.extend_from_slice(b"{\"severity\":\"error\",\"code\":\""),
+        Severity::SecurityWarning => {
+            out.extend_from_slice(b"{\"severity\":\"securityWarning\",\"code\":\"")
+        }
+        Severity::Warning => out.extend_from_slice(b"{\"severity\":\"warning\",\"code\":\""),
+        Severity::Suggestion => out.extend_from_slice(b"{\"severity\":\"suggestion\",\"code\":\""),
+    }
     body(out, &d.code);
     out.extend_from_slice(b"\",\"message\":\"");
     body(out, &d.message);
@@ -656,47 +809,120 @@ fn note(out: &mut Vec<u8>, n: &Note) {
             before,
             text,
             after,
-        } => {
-            out.extend_from_slice(before.as_bytes());
-            if text.is_plain() {
-                out.extend_from_slice(text.as_str().as_bytes());
-            } else {
-                body(out, text.as_str());
-            }
-            out.extend_from_slice(after.as_bytes());
+        } => around(out, before, text, after),
+    }
+}
+
+/// `before`, a shared text of the request, `after`: only the text is scanned, and only when it
+/// is not known to be plain (the phrases need no escape: `Note::around` checks).
+fn around(out: &mut Vec<u8>, before: &str, text: &SharedText, after: &str) {
+    out.extend_from_slice(before.as_bytes());
+    if text.is_plain() {
+        out.extend_from_slice(text.as_str().as_bytes());
+    } else {
+        body(out, text.as_str());
+    }
+    out.extend_from_slice(after.as_bytes());
+}
+
+/// A span as serde writes it: built in a buffer on the stack (fixed runs and each number's
+/// digits as whole words) and copied into `out` once.
+fn span(out: &mut Vec<u8>, s: &Span) {
+    let mut text = SpanText::default();
+    text.put(b"{\"start\":{\"line\":");
+    text.number(s.start.line);
+    text.put(b",\"column\":");
+    text.number(s.start.column);
+    text.put(b",\"offset\":");
+    text.number(s.start.offset);
+    text.put(b"},\"end\":{\"line\":");
+    text.number(s.end.line);
+    text.put(b",\"column\":");
+    text.number(s.end.column);
+    text.put(b",\"offset\":");
+    text.number(s.end.offset);
+    text.put(b"}}");
+    out.extend_from_slice(text.bytes.get(..text.len).unwrap_or_default());
+}
+
+/// A span's text being built: 75 fixed bytes and six numbers of at most ten digits, each
+/// written as a whole eight-byte word (the bytes past its digits are overwritten next).
+struct SpanText {
+    bytes: [u8; 160],
+    len: usize,
+}
+
+impl Default for SpanText {
+    fn default() -> Self {
+        SpanText {
+            bytes: [0; 160],
+            len: 0,
         }
     }
 }
 
-fn span(out: &mut Vec<u8>, s: &Span) {
-    out.extend_from_slice(b"{\"start\":");
-    position(out, &s.start);
-    out.extend_from_slice(b",\"end\":");
-    position(out, &s.end);
-    out.push(b'}');
-}
+impl SpanText {
+    fn put<const N: usize>(&mut self, run: &[u8; N]) {
+        if let Some(room) = self.bytes.get_mut(self.len..self.len + N) {
+            room.copy_from_slice(run);
+            self.len += N;
+        }
+    }
 
-fn position(out: &mut Vec<u8>, p: &Position) {
-    out.extend_from_slice(b"{\"line\":");
-    number(out, u64::from(p.line));
-    out.extend_from_slice(b",\"column\":");
-    number(out, u64::from(p.column));
-    out.extend_from_slice(b",\"offset\":");
-    number(out, u64::from(p.offset));
-    out.push(b'}');
+    /// `value` in decimal, as itoa writes it.
+    fn number(&mut self, value: u32) {
+        const EIGHT_DIGITS: u32 = 100_000_000;
+        if value >= EIGHT_DIGITS {
+            self.digits(value / EIGHT_DIGITS, 1);
+            self.digits(value % EIGHT_DIGITS, 8);
+        } else {
+            self.digits(value, 1);
+        }
+    }
+
+    /// `value` (under 10^8) in decimal, with leading zeros up to `min_len` digits (eight at
+    /// most).
+    fn digits(&mut self, mut value: u32, min_len: usize) {
+        // The digits are gathered from the last: each step shifts those already there up, so
+        // the first digit ends in the lowest byte and the word is the text in writing order.
+        // Two digits a step, from `PAIRS`.
+        let (mut word, mut len) = (0u64, 0);
+        while value >= 100 && len < 6 {
+            word = word << 16 | u64::from(u16::from_le_bytes(pair(u64::from(value))));
+            value /= 100;
+            len += 2;
+        }
+        if value >= 10 {
+            word = word << 16 | u64::from(u16::from_le_bytes(pair(u64::from(value))));
+            len += 2;
+        } else {
+            word = word << 8 | u64::from(b'0' + value as u8);
+            len += 1;
+        }
+        while len < min_len.min(8) {
+            word = word << 8 | u64::from(b'0');
+            len += 1;
+        }
+        if let Some(room) = self.bytes.get_mut(self.len..self.len + 8) {
+            room.copy_from_slice(&word.to_le_bytes());
+            self.len += len;
+        }
+    }
 }
 
 /// `"type":"…"`, the layer kind's serde name (`rename_all = "camelCase"`).
 fn layer_type(out: &mut Vec<u8>, kind: LayerKind) {
-    out.extend_from_slice(match kind {
-        LayerKind::Rcp => b"\"type\":\"rcp\"",
-        LayerKind::Scp => b"\"type\":\"scp\"",
-        LayerKind::VpcEndpoint => b"\"type\":\"vpcEndpoint\"",
-        LayerKind::Resource => b"\"type\":\"resource\"",
-        LayerKind::Identity => b"\"type\":\"identity\"",
-        LayerKind::PermissionsBoundary => b"\"type\":\"permissionsBoundary\"",
-        LayerKind::Session => b"\"type\":\"session\"",
-    });
+    match kind {
+        LayerKind::Rcp => out.extend_from_slice(b"\"type\":\"rcp\""),
+        LayerKind::Scp => out.extend_from_slice(b"\"type\":\"scp\""),
+        LayerKind::VpcEndpoint => out.extend_from_slice(b"\"type\":\"vpcEndpoint\""),
+        LayerKind::Resource => out.extend_from_slice(b"\"type\":\"resource\""),
+        LayerKind::Identity => out.extend_from_slice(b"\"type\":\"identity\""),
+        LayerKind::PermissionsBoundary => {
+            out.extend_from_slice(b"\"type\":\"permissionsBoundary\"")
+        }
+        LayerKind::Session => out.extend_from_slice(b"\"type\":\"session\""),
+    }
 }
 
 // JSON primitives.
@@ -953,6 +1179,7 @@ fn string(out: &mut Vec<u8>, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::span::Position;
 
     fn serde_string(text: &str) -> String {
         serde_json::to_string(text).unwrap_or_default()
@@ -1165,6 +1392,46 @@ mod tests {
         short_body(&mut out, b"");
         short_body(&mut out, b"\"q");
         assert_eq!(out, b"abxyz\\\"q");
+    }
+
+    /// Spans are written as serde writes them, for numbers of every length up to `u32::MAX`.
+    #[test]
+    fn spans_are_written_as_serde_json_writes_them() {
+        let numbers = [
+            0u32,
+            1,
+            9,
+            10,
+            99,
+            100,
+            12_345,
+            9_999_999,
+            10_000_000,
+            99_999_999,
+            100_000_000,
+            100_000_001,
+            1_234_567_890,
+            u32::MAX,
+        ];
+        for (i, &n) in numbers.iter().enumerate() {
+            let other = numbers[(i * 7 + 3) % numbers.len()];
+            let s = Span {
+                start: Position {
+                    line: n,
+                    column: other,
+                    offset: n,
+                },
+                end: Position {
+                    line: other,
+                    column: n,
+                    offset: other,
+                },
+            };
+            let mut out = b"x".to_vec();
+            span(&mut out, &s);
+            let expected = format!("x{}", serde_json::to_string(&s).unwrap_or_default());
+            assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+        }
     }
 
     #[test]

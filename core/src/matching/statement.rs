@@ -332,16 +332,136 @@ pub struct StatementTrace {
     pub missing_keys: Vec<Arc<str>>,
 }
 
-/// The part of a [`StatementTrace`] read from an evaluated statement (all empty for a skipped
-/// one).
-#[derive(Default)]
-struct Elements {
-    matched: bool,
-    principal: Option<ElementTrace>,
-    principal_match: Option<PrincipalMatchKind>,
-    action: Option<ElementTrace>,
-    resource: Option<ElementTrace>,
-    conditions: Vec<ConditionTrace>,
+/// An element's explanation before it is spelled, borrowing the statement and the request's
+/// shared texts: the owned [`ElementTrace`] is made from it, and the CLI's writer writes it as
+/// it is (no note or pattern built as a value).
+#[derive(Debug)]
+pub(crate) struct ElementView<'a> {
+    pub element: &'static str,
+    pub matched: bool,
+    pub negated: bool,
+    pub pattern: Option<&'a Arc<str>>,
+    pub resolved: Option<String>,
+    pub note: NoteView<'a>,
+}
+
+/// An element's note before it is spelled.
+#[derive(Debug)]
+pub(crate) enum NoteView<'a> {
+    /// A fixed sentence (it may hold characters JSON escapes).
+    Fixed(&'static str),
+    /// `before`, a shared text of the request, `after` (fixed phrases JSON escapes nothing in).
+    Around(&'static str, &'a SharedText, &'static str),
+    /// A note assembled for this element (principals, unresolved variables: rare).
+    Owned(String),
+}
+
+impl NoteView<'_> {
+    fn into_note(self) -> Note {
+        match self {
+            NoteView::Fixed(text) => Note::fixed(text),
+            NoteView::Around(before, text, after) => Note::around(before, text, after),
+            NoteView::Owned(text) => Note::from(text),
+        }
+    }
+}
+
+impl ElementView<'_> {
+    fn into_trace(self) -> ElementTrace {
+        ElementTrace {
+            element: self.element,
+            matched: self.matched,
+            negated: self.negated,
+            pattern: self.pattern.cloned(),
+            resolved: self.resolved,
+            note: self.note.into_note(),
+        }
+    }
+}
+
+/// A statement's explanation before it is spelled: what its trace says of its elements,
+/// borrowing the statement, the request and its shared texts. The conditions and the missing
+/// keys are read from the statement where they are spelled. [`Self::into_trace`] makes the
+/// owned [`StatementTrace`]; the CLI's writer writes the view as it is.
+#[derive(Debug)]
+pub(crate) struct StatementView<'a> {
+    pub statement: &'a CompiledStatement,
+    pub context: &'a RequestContext,
+    /// Why the statement is not evaluated, if it is not.
+    pub skipped: Option<&'a str>,
+    /// The elements and conditions were read (the statement has no skip reason of its own).
+    pub evaluated: bool,
+    /// When the principal is checked: its element and how it matched.
+    pub principal: Option<(ElementView<'a>, Option<PrincipalMatchKind>)>,
+    pub action: Option<ElementView<'a>>,
+    pub resource: Option<ElementView<'a>>,
+}
+
+impl<'a> StatementView<'a> {
+    /// Whether principal, action and resource matched, whatever the conditions say.
+    pub fn elements_match(&self) -> bool {
+        self.evaluated
+            && self.principal.as_ref().is_none_or(|(p, _)| p.matched)
+            && self.action.as_ref().is_some_and(|a| a.matched)
+            && self.resource.as_ref().is_none_or(|r| r.matched)
+    }
+
+    /// The conditions the trace lists (none for a statement that is not evaluated).
+    pub fn conditions(&self) -> &'a [CompiledCondition] {
+        if self.evaluated {
+            &self.statement.conditions
+        } else {
+            &[]
+        }
+    }
+
+    /// Whether the elements and every condition match, skipped or not (each condition's result
+    /// is its explanation's: `evaluate` and `explain` share the outcome). The trace says a
+    /// statement matched when it applies and is not skipped, and how its principal matched
+    /// when it applies.
+    pub fn applies(&self) -> bool {
+        self.elements_match() && self.conditions().iter().all(|c| c.evaluate(self.context))
+    }
+
+    /// The context keys the conditions and variables read that the request lacks.
+    pub fn missing_keys(&self) -> impl Iterator<Item = &'a Arc<str>> + 'a {
+        let context = self.context;
+        self.statement
+            .keys_read()
+            .filter(move |(_, lower)| context.get_lowercase(lower).is_none())
+            .map(|(key, _)| key)
+    }
+
+    /// The owned trace.
+    pub fn into_trace(self) -> StatementTrace {
+        let s = self.statement;
+        let conditions: Vec<ConditionTrace> = self
+            .conditions()
+            .iter()
+            .map(|c| c.explain(self.context))
+            .collect();
+        let applies = self.elements_match() && conditions.iter().all(|c| c.result);
+        let matched = applies && self.skipped.is_none();
+        let missing_keys = self.missing_keys().cloned().collect();
+        let (principal, principal_match) = match self.principal {
+            Some((element, kind)) => (Some(element.into_trace()), kind),
+            None => (None, None),
+        };
+        StatementTrace {
+            index: s.index,
+            sid: s.sid.clone(),
+            effect: s.effect,
+            span: s.span,
+            matched,
+            skipped: self.skipped.map(str::to_string),
+            principal,
+            principal_match: principal_match.filter(|_| applies),
+            action: self.action.map(ElementView::into_trace),
+            resource: self.resource.map(ElementView::into_trace),
+            conditions,
+            missing_keys,
+        }
+    }
 }
 
 impl CompiledStatement {
@@ -466,15 +586,15 @@ impl CompiledStatement {
         self.evaluable
     }
 
-    fn skip_reason(&self) -> Option<String> {
+    fn skip_reason(&self) -> Option<&str> {
         if let Some(reason) = &self.invalid {
-            return Some(reason.clone());
+            return Some(reason);
         }
         if self.effect.is_none() {
-            return Some("the statement has no valid `Effect`".into());
+            return Some("the statement has no valid `Effect`");
         }
         if self.action.is_none() {
-            return Some("the statement has no `Action` or `NotAction`".into());
+            return Some("the statement has no `Action` or `NotAction`");
         }
         None
     }
@@ -582,77 +702,40 @@ impl CompiledStatement {
         texts: &ExplainTexts,
         opts: MatchOptions,
     ) -> StatementTrace {
+        self.view(prepared, texts, opts, None).into_trace()
+    }
+
+    /// What the trace says of this statement, before it is spelled; `skipped`: why the policy
+    /// skips a statement that has no skip reason of its own.
+    pub(crate) fn view<'a>(
+        &'a self,
+        prepared: &'a PreparedMatch,
+        texts: &'a ExplainTexts,
+        opts: MatchOptions,
+        skipped: Option<&'static str>,
+    ) -> StatementView<'a> {
         let req = &prepared.request;
-        let missing_keys = self
-            .keys_read()
-            .filter(|(_, lower)| req.context.get_lowercase(lower).is_none())
-            .map(|(key, _)| key.clone())
-            .collect();
         // An evaluable statement has no skip reason (worked out when it was compiled).
-        let skipped = if self.evaluable {
+        let own = if self.evaluable {
             None
         } else {
             self.skip_reason()
         };
-        let elements = match skipped {
-            Some(_) => Elements::default(),
-            None => self.explain_elements(prepared, texts, opts),
-        };
-        // The trace is made once, complete: no field is filled in afterwards (and no
-        // placeholder dropped).
-        StatementTrace {
-            index: self.index,
-            sid: self.sid.clone(),
-            effect: self.effect,
-            span: self.span,
-            matched: elements.matched,
-            skipped,
-            principal: elements.principal,
-            principal_match: elements.principal_match,
-            action: elements.action,
-            resource: elements.resource,
-            conditions: elements.conditions,
-            missing_keys,
-        }
-    }
-
-    /// What an evaluated statement's trace says of its elements and conditions.
-    fn explain_elements(
-        &self,
-        prepared: &PreparedMatch,
-        texts: &ExplainTexts,
-        opts: MatchOptions,
-    ) -> Elements {
-        let req = &prepared.request;
-        let (principal, principal_match) = if opts.check_principal {
-            let (element, kind) = self.explain_principal(req, opts);
-            (Some(element), kind)
-        } else {
-            (None, None)
-        };
-        let action = self
-            .action
-            .as_ref()
-            .map(|a| explain_action(a, prepared, texts));
-        let resource = Some(self.explain_resource(prepared, texts, opts));
-        let conditions: Vec<ConditionTrace> = self
-            .conditions
-            .iter()
-            .map(|c| c.explain(req.context))
-            .collect();
-        let ok = |e: &Option<ElementTrace>| e.as_ref().is_none_or(|e| e.matched);
-        let matched = ok(&principal)
-            && action.as_ref().is_some_and(|a| a.matched)
-            && ok(&resource)
-            && conditions.iter().all(|c| c.result);
-        Elements {
-            matched,
-            principal,
-            // How the principal matched is told only for a statement that matched.
-            principal_match: principal_match.filter(|_| matched),
-            action,
-            resource,
-            conditions,
+        let evaluated = own.is_none();
+        // Built in one expression, in the caller's place (no copy of the view on return).
+        StatementView {
+            statement: self,
+            context: req.context,
+            skipped: own.or(skipped),
+            evaluated,
+            principal: (evaluated && opts.check_principal)
+                .then(|| self.explain_principal(req, opts)),
+            action: self
+                .action
+                .as_ref()
+                .filter(|_| evaluated)
+                .map(|a| explain_action(a, prepared, texts)),
+            resource: evaluated.then(|| self.explain_resource(prepared, texts, opts)),
         }
     }
 
@@ -660,16 +743,16 @@ impl CompiledStatement {
         &self,
         req: &Request,
         opts: MatchOptions,
-    ) -> (ElementTrace, Option<PrincipalMatchKind>) {
+    ) -> (ElementView<'_>, Option<PrincipalMatchKind>) {
         let Some(p) = &self.principal else {
             return (
-                ElementTrace {
+                ElementView {
                     element: "Principal",
                     matched: false,
                     negated: false,
                     pattern: None,
                     resolved: None,
-                    note: Note::fixed(
+                    note: NoteView::Fixed(
                         "the statement has no `Principal`, which this policy type requires",
                     ),
                 },
@@ -680,13 +763,13 @@ impl CompiledStatement {
             let outcome =
                 match_not_principal(&p.patterns, req.principal, self.deny_with_boundary(opts));
             return (
-                ElementTrace {
+                ElementView {
                     element: "NotPrincipal",
                     matched: outcome.applies,
                     negated: true,
                     pattern: None,
                     resolved: None,
-                    note: outcome.note.into(),
+                    note: NoteView::Owned(outcome.note),
                 },
                 outcome.kind,
             );
@@ -718,40 +801,40 @@ impl CompiledStatement {
             }
         };
         (
-            ElementTrace {
+            ElementView {
                 element: "Principal",
                 matched: found.is_some(),
                 negated: false,
-                pattern: found.and_then(|(_, i)| p.written.get(i).cloned()),
+                pattern: found.and_then(|(_, i)| p.written.get(i)),
                 resolved: None,
-                note: note.into(),
+                note: NoteView::Owned(note),
             },
             found.map(|(k, _)| k),
         )
     }
 
-    fn explain_resource(
-        &self,
+    fn explain_resource<'a>(
+        &'a self,
         prepared: &PreparedMatch,
-        texts: &ExplainTexts,
+        texts: &'a ExplainTexts,
         opts: MatchOptions,
-    ) -> ElementTrace {
+    ) -> ElementView<'a> {
         let req = &prepared.request;
         let Some(r) = &self.resource else {
             let (matched, note) = if opts.implicit_resource {
                 (
                     true,
-                    Note::fixed(
+                    NoteView::Fixed(
                         "no `Resource` element: the resource is implied by the policy (E3)",
                     ),
                 )
             } else {
                 (
                     false,
-                    Note::fixed("the statement has no `Resource` or `NotResource`"),
+                    NoteView::Fixed("the statement has no `Resource` or `NotResource`"),
                 )
             };
-            return ElementTrace {
+            return ElementView {
                 element: "Resource",
                 matched,
                 negated: false,
@@ -795,26 +878,25 @@ impl CompiledStatement {
         let any = hit.is_some();
         let resource = &texts.resource;
         let mut note = match (r.negated, any) {
-            (false, true) => Note::around("`", resource, "` matches"),
-            (false, false) if req.resource == "*" => Note::fixed(
+            (false, true) => NoteView::Around("`", resource, "` matches"),
+            (false, false) if req.resource == "*" => NoteView::Fixed(
                 "the action has no resource type (request resource `*`): only a policy `\"*\"` matches it (M4)",
             ),
-            (false, false) => Note::around("no listed resource matches `", resource, "`"),
-            (true, true) => Note::around("`", resource, "` is excluded by NotResource"),
+            (false, false) => NoteView::Around("no listed resource matches `", resource, "`"),
+            (true, true) => NoteView::Around("`", resource, "` is excluded by NotResource"),
             (true, false) => {
-                Note::around("`", resource, "` matches none of the excluded resources")
+                NoteView::Around("`", resource, "` matches none of the excluded resources")
             }
         };
         if !unresolved.is_empty() {
-            note = note
-                .into_string_with(&concat(&["; ", &unresolved.join("; ")]))
-                .into();
+            let tail = concat(&["; ", &unresolved.join("; ")]);
+            note = NoteView::Owned(note.into_note().into_string_with(&tail));
         }
         let (pattern, resolved) = match hit {
-            Some((i, resolved)) => (r.written.get(i).cloned(), resolved),
+            Some((i, resolved)) => (r.written.get(i), resolved),
             None => (None, None),
         };
-        ElementTrace {
+        ElementView {
             element,
             matched: any != r.negated,
             negated: r.negated,
@@ -825,11 +907,11 @@ impl CompiledStatement {
     }
 }
 
-fn explain_action(
-    a: &Element<ActionPattern>,
+fn explain_action<'a>(
+    a: &'a Element<ActionPattern>,
     prepared: &PreparedMatch,
-    texts: &ExplainTexts,
-) -> ElementTrace {
+    texts: &'a ExplainTexts,
+) -> ElementView<'a> {
     let action = prepared.request.action;
     let hit = match prepared.action_folded {
         // `action_folded` is ASCII (checked once by `PreparedMatch`).
@@ -841,24 +923,24 @@ fn explain_action(
     };
     let action = &texts.action;
     let note = match (a.negated, hit.is_some()) {
-        (false, true) => Note::around(
+        (false, true) => NoteView::Around(
             "`",
             action,
             "` matches (actions compare case-insensitively)",
         ),
-        (false, false) => Note::around("no listed action matches `", action, "`"),
-        (true, true) => Note::around("`", action, "` is excluded by NotAction"),
-        (true, false) => Note::around(
+        (false, false) => NoteView::Around("no listed action matches `", action, "`"),
+        (true, true) => NoteView::Around("`", action, "` is excluded by NotAction"),
+        (true, false) => NoteView::Around(
             "`",
             action,
             "` matches none of the excluded actions, so NotAction covers it (M3)",
         ),
     };
-    ElementTrace {
+    ElementView {
         element: if a.negated { "NotAction" } else { "Action" },
         matched: hit.is_some() != a.negated,
         negated: a.negated,
-        pattern: hit.and_then(|i| a.written.get(i).cloned()),
+        pattern: hit.and_then(|i| a.written.get(i)),
         resolved: None,
         note,
     }
