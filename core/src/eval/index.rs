@@ -3,6 +3,7 @@
 //! to another service. Built once per prepared policy, so a decision visits only candidates.
 
 use crate::context::key_hash;
+use crate::matching::small_list::SmallList;
 use crate::matching::CompiledStatement;
 use std::sync::Arc;
 
@@ -12,8 +13,8 @@ use std::sync::Arc;
 pub struct StatementIndex {
     /// (`key_hash` of the service, service, the statements naming it or no single service,
     /// `None` when that is `all`, as in most policies): a policy names a few services, so a scan
-    /// comparing integers finds one fastest.
-    by_service: Vec<(u64, Arc<str>, Option<Vec<usize>>)>,
+    /// comparing integers finds one fastest. Most name one, kept without a list of its own.
+    by_service: SmallList<(u64, Arc<str>, Option<Vec<usize>>)>,
     /// The statements naming no single service: all a request to an unlisted service can match.
     any_service: Vec<usize>,
     /// Every statement read at all, for a request whose service is not known.
@@ -76,7 +77,7 @@ impl StatementIndex {
             .filter(|&i| service_of(i).is_none())
             .collect();
         // Each service once (a policy names a few), sharing the compiled statement's text.
-        let mut by_service: Vec<(u64, Arc<str>, Option<Vec<usize>>)> = Vec::new();
+        let mut by_service: SmallList<(u64, Arc<str>, Option<Vec<usize>>)> = SmallList::default();
         for service in all.as_slice().iter().filter_map(|&i| service_of(i)) {
             if by_service.iter().any(|(_, s, _)| s == service) {
                 continue;
@@ -89,7 +90,9 @@ impl StatementIndex {
             };
             by_service.push((key_hash(service), Arc::clone(service), positions));
         }
-        by_service.sort_unstable_by(|(_, a, _), (_, b, _)| a.cmp(b));
+        by_service
+            .as_mut_slice()
+            .sort_unstable_by(|(_, a, _), (_, b, _)| a.cmp(b));
         StatementIndex {
             by_service,
             any_service,

@@ -19,7 +19,37 @@ impl<T> SmallList<T> {
             SmallList::Many(items) => items,
         }
     }
+
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        match self {
+            SmallList::One(item) => std::slice::from_mut(item),
+            SmallList::Many(items) => items,
+        }
+    }
+
+    /// Adds `item` at the end: the first item inline, a second one moves both into a `Vec`.
+    #[inline]
+    pub fn push(&mut self, item: T) {
+        match self {
+            SmallList::Many(items) if !items.is_empty() => items.push(item),
+            SmallList::Many(_) => *self = SmallList::One(item),
+            SmallList::One(_) => {
+                if let SmallList::One(first) = std::mem::take(self) {
+                    *self = SmallList::Many(vec![first, item]);
+                }
+            }
+        }
+    }
 }
+
+/// Equal when the items are, however they are held.
+impl<T: PartialEq> PartialEq for SmallList<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<T: Eq> Eq for SmallList<T> {}
 
 impl<T> Default for SmallList<T> {
     fn default() -> Self {
@@ -51,7 +81,8 @@ mod tests {
     use super::*;
 
     /// Whatever the count, a small list reads (as a slice, by index, cloned) like the `Vec` the
-    /// same items collect into, and holds no `Vec` for a single item.
+    /// same items collect into (or are pushed into), compares by its items, and holds no `Vec`
+    /// for a single item.
     #[test]
     fn small_lists_read_like_the_vecs_they_replace() {
         for n in 0..6 {
@@ -68,6 +99,16 @@ mod tests {
             let lengths = SmallList::mapped(&small, String::len);
             let expected: Vec<usize> = items.iter().map(String::len).collect();
             assert_eq!(lengths.as_slice(), expected.as_slice());
+            let mut pushed = SmallList::default();
+            for item in &items {
+                pushed.push(item.clone());
+            }
+            assert_eq!(pushed.as_slice(), items.as_slice(), "{n} pushed");
+            assert!(pushed == small, "{n} pushed");
+            assert_eq!(matches!(pushed, SmallList::One(_)), n == 1, "{n} pushed");
+            pushed.as_mut_slice().reverse();
+            let reversed: Vec<String> = items.iter().rev().cloned().collect();
+            assert_eq!(pushed.as_slice(), reversed.as_slice(), "{n} reversed");
         }
         assert!(SmallList::<u8>::default().is_empty());
     }
