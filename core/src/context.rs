@@ -593,6 +593,8 @@ impl RequestContext {
     /// case (given keys win). Returns whether it was set. Its value is not read as an address:
     /// derived keys are never the addresses conditions compare (`aws:SourceIp` is given), and
     /// an IP condition reads a value itself when the context has no address for it.
+    // Inlined: each call site names a constant key, so its slot is found at compile time.
+    #[inline(always)]
     pub(crate) fn insert_derived_if_absent(&mut self, at: usize, value: Text) -> bool {
         let Some(&slot) = SLOT_OF.get(at) else {
             return false;

@@ -77,29 +77,33 @@ fn arn_ranges(resource: &str) -> Option<[(usize, usize); 5]> {
     ])
 }
 
+/// `resource` read as an ARN: its parts' ranges and its head folded.
+fn arn_parts(resource: &str) -> Option<ArnParts> {
+    arn_ranges(resource).map(|parts| {
+        let head = resource.get(..parts[4].0).unwrap_or("");
+        // One pass without an early exit, which the compiler runs several bytes at a time.
+        let (ascii, upper) = head.bytes().fold((true, false), |(ascii, upper), b| {
+            (ascii && b.is_ascii(), upper || b.is_ascii_uppercase())
+        });
+        let head_folded = if !ascii {
+            None
+        } else if upper {
+            Some(HeadFolded::Lowered(head.to_ascii_lowercase()))
+        } else {
+            Some(HeadFolded::AsWritten)
+        };
+        ArnParts { parts, head_folded }
+    })
+}
+
 impl MatchTarget {
     pub fn new(action: &str, resource: &str) -> MatchTarget {
-        let arn = arn_ranges(resource).map(|parts| {
-            let head = resource.get(..parts[4].0).unwrap_or("");
-            // One pass without an early exit, which the compiler runs several bytes at a time.
-            let (ascii, upper) = head.bytes().fold((true, false), |(ascii, upper), b| {
-                (ascii && b.is_ascii(), upper || b.is_ascii_uppercase())
-            });
-            let head_folded = if !ascii {
-                None
-            } else if upper {
-                Some(HeadFolded::Lowered(head.to_ascii_lowercase()))
-            } else {
-                Some(HeadFolded::AsWritten)
-            };
-            ArnParts { parts, head_folded }
-        });
         let mut target = MatchTarget {
             service_len: None,
             service_hash: 0,
             action_folded: None,
             resource: SharedText::new(resource),
-            arn,
+            arn: arn_parts(resource),
         };
         target.fold_action(action);
         target
@@ -110,9 +114,8 @@ impl MatchTarget {
     /// place, or its action swapped).
     pub fn remake(&mut self, action: &str, resource: &str) {
         if self.resource.as_str() != resource {
-            let fresh = MatchTarget::new("", resource);
-            self.resource = fresh.resource;
-            self.arn = fresh.arn;
+            self.resource = SharedText::new(resource);
+            self.arn = arn_parts(resource);
         }
         self.fold_action(action);
     }
