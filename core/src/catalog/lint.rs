@@ -44,9 +44,7 @@ fn lint_statements(
     let mut out = Vec::new();
     for (k, statement) in policy.statements.iter().enumerate() {
         let first = out.len();
-        let compiled = compiled
-            .and_then(|c| c.statements().get(k))
-            .filter(|c| c.index() == statement.index);
+        let compiled = compiled.and_then(|c| c.statement_at(k, statement));
         lint_statement(cat, statement, compiled, policy_type, &mut out);
         for d in out.get_mut(first..).unwrap_or_default() {
             d.statement = Some(statement.index);

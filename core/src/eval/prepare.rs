@@ -311,7 +311,42 @@ impl PolicySet {
 mod tests {
     use super::*;
     use crate::catalog::lint::lint;
+    use crate::diagnostic::Diagnostic;
     use crate::policy::{parse_policy, validate};
+
+    /// One policy type's fresh validation and lint findings.
+    type FreshReads = (Vec<Diagnostic>, Vec<Diagnostic>);
+
+    /// Compiles `text`'s policy and checks that, for each of `types`, validation and lint give
+    /// the same findings from the compiled policy as from their own reads. Returns the compiled
+    /// policy and, type by type, the fresh validation and lint findings.
+    fn compiled_reads_agree_with_fresh_ones(
+        text: &str,
+        types: &[PolicyType],
+    ) -> (CompiledPolicy, Vec<FreshReads>) {
+        let parsed = parse_policy(text);
+        let policy = parsed.policy.as_ref().expect("policy");
+        let compiled = CompiledPolicy::compile(policy);
+        let reads = types
+            .iter()
+            .map(|&ty| {
+                let fresh = validate(policy, ty);
+                assert_eq!(
+                    validate_compiled(policy, &compiled, ty),
+                    fresh,
+                    "{text} {ty:?}"
+                );
+                let linted = lint(policy, ty);
+                assert_eq!(
+                    lint_compiled(policy, &compiled, ty),
+                    linted,
+                    "{text} {ty:?}"
+                );
+                (fresh, linted)
+            })
+            .collect();
+        (compiled, reads)
+    }
 
     /// M1, D6: validation gives the same findings, in the same order, whether it reads each
     /// `Action`/`NotAction` value or takes compiling's word that all are well formed, for
@@ -350,22 +385,8 @@ mod tests {
                   "Condition": {{"StringEquals": {{"ecr:ResourceTag/x": "y"}}}}}},
                 {{"Effect": "Deny", "Principal": "*", "Resource": "*"}}]}}"#
             );
-            let parsed = parse_policy(&text);
-            let policy = parsed.policy.as_ref().expect("policy");
-            let compiled = CompiledPolicy::compile(policy);
-            for ty in types {
-                let fresh = validate(policy, ty);
-                assert_eq!(
-                    validate_compiled(policy, &compiled, ty),
-                    fresh,
-                    "{text} {ty:?}"
-                );
-                let linted = lint(policy, ty);
-                assert_eq!(
-                    lint_compiled(policy, &compiled, ty),
-                    linted,
-                    "{text} {ty:?}"
-                );
+            let (compiled, reads) = compiled_reads_agree_with_fresh_ones(&text, &types);
+            for (fresh, linted) in reads {
                 lint_findings += linted.len();
                 findings += fresh
                     .iter()
@@ -436,22 +457,8 @@ mod tests {
                     {{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "NotResource": "{resource}"}}
                     ]}}"#
                 );
-                let parsed = parse_policy(&text);
-                let policy = parsed.policy.as_ref().expect("policy");
-                let compiled = CompiledPolicy::compile(policy);
-                for ty in types {
-                    let fresh = validate(policy, ty);
-                    assert_eq!(
-                        validate_compiled(policy, &compiled, ty),
-                        fresh,
-                        "{text} {ty:?}"
-                    );
-                    let linted = lint(policy, ty);
-                    assert_eq!(
-                        lint_compiled(policy, &compiled, ty),
-                        linted,
-                        "{text} {ty:?}"
-                    );
+                let (compiled, reads) = compiled_reads_agree_with_fresh_ones(&text, &types);
+                for (fresh, linted) in reads {
                     codes.extend(fresh.iter().chain(&linted).map(|d| d.code.clone()));
                 }
                 read_as_compiled += compiled

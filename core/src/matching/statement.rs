@@ -73,6 +73,19 @@ impl CompiledPolicy {
     pub fn statements(&self) -> &[CompiledStatement] {
         &self.statements
     }
+
+    /// The compiled form of `statement`, the `k`-th of the policy this was compiled from (none
+    /// if `self` was compiled from another policy): what validation and lint read instead of
+    /// scanning the statement's texts again.
+    pub(crate) fn statement_at(
+        &self,
+        k: usize,
+        statement: &Statement,
+    ) -> Option<&CompiledStatement> {
+        self.statements
+            .get(k)
+            .filter(|c| c.index() == statement.index)
+    }
 }
 
 /// One statement, ready to be matched many times.

@@ -60,9 +60,7 @@ fn validate_statements(
     v.id(policy);
     v.sids(policy);
     for (k, statement) in policy.statements.iter().enumerate() {
-        let compiled = compiled
-            .and_then(|c| c.statements().get(k))
-            .filter(|c| c.index() == statement.index);
+        let compiled = compiled.and_then(|c| c.statement_at(k, statement));
         v.statement(policy, statement, compiled);
     }
     v.out
