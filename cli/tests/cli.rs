@@ -93,6 +93,41 @@ fn simulate_streams_long_json_lines_in_order() {
     }
 }
 
+/// A JSON array is worked through in groups of scenarios, stage by stage, as JSON Lines are:
+/// results stay in input order across the groups' edges, with a malformed scenario among them.
+#[test]
+fn simulate_keeps_a_json_arrays_order_across_groups() {
+    let denied = ALLOWED.replace(
+        "ecr:PutImage\",\"resource",
+        "ecr:DeleteRepository\",\"resource",
+    );
+    let scenarios: Vec<&str> = (0..100)
+        .map(|i| match i {
+            40 => r#"{"request": 3}"#,
+            _ if i % 3 == 0 => denied.as_str(),
+            _ => ALLOWED,
+        })
+        .collect();
+    let out = iamsim(
+        &["simulate", "-"],
+        Some(format!("[{}]", scenarios.join(",")).as_bytes()),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the malformed scenario makes it 1"
+    );
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 100);
+    for (i, line) in lines.iter().enumerate() {
+        match i {
+            40 => assert!(line["error"]["message"].is_string(), "{line}"),
+            _ if i % 3 == 0 => assert_eq!(line["decision"], "ImplicitDeny", "scenario {i}"),
+            _ => assert_eq!(line["decision"], "Allow", "scenario {i}"),
+        }
+    }
+}
+
 #[test]
 fn simulate_reads_a_json_array_and_explains() {
     let out = iamsim(
