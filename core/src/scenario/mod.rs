@@ -10,7 +10,7 @@ pub mod share;
 
 pub use document::PolicyDocument;
 pub use read::{is_json_lines, read_json_line, read_scenarios, ScenarioError};
-pub use run::{check, simulate, CheckOutcome, PreparedScenario};
+pub use run::{check, simulate, write_json_lines, CheckOutcome, PreparedScenario};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

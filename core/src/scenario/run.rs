@@ -40,30 +40,80 @@ impl<'s> PreparedScenario<'s> {
     /// `write_result_json` gives, written straight into `out` without the owned result (the
     /// CLI's JSON Lines).
     pub fn write_json(&self, request: &RequestSpec, options: &EvalOptions, out: &mut Vec<u8>) {
-        let warnings = self.scenario.unknown_field_warnings();
-        let mut write = |req: &mut PreparedRequest| {
-            write_evaluation_json(&self.policies, req, &warnings, out);
-        };
-        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut kept) => match &mut *kept {
-                Some(req) => {
-                    req.prepare_in_place(request, options);
-                    write(req);
-                }
-                None => write(kept.insert(PreparedRequest::prepare(request, options))),
-            },
-            // Only if a result were written while another is (never): a request of its own.
-            Err(_) => write(&mut PreparedRequest::prepare(request, options)),
+        with_prepared_requests(std::iter::once(request), options, |requests| {
+            if let Some(req) = requests.first_mut() {
+                self.write_prepared(req, out);
+            }
         });
+    }
+
+    fn write_prepared(&self, req: &mut PreparedRequest, out: &mut Vec<u8>) {
+        let warnings = self.scenario.unknown_field_warnings();
+        write_evaluation_json(&self.policies, req, &warnings, out);
     }
 }
 
+/// The results of a group of scenarios, each against its own request, as JSON Lines: each
+/// [`PreparedScenario::write_json`] line followed by a newline, and `error_line`'s for the
+/// entries that are errors, in order. Worked out stage by stage: every request of the group is
+/// prepared before any is decided and written, so that each stage's code stays in the
+/// instruction cache across the group (docs/performance.md, "Tenth round").
+pub fn write_json_lines<E>(
+    group: &[Result<PreparedScenario<'_>, E>],
+    options: &EvalOptions,
+    out: &mut Vec<u8>,
+    mut error_line: impl FnMut(&E, &mut Vec<u8>),
+) {
+    let requests = group
+        .iter()
+        .filter_map(|entry| entry.as_ref().ok())
+        .map(|scenario| &scenario.scenario.request);
+    with_prepared_requests(requests, options, |prepared| {
+        let mut prepared = prepared.iter_mut();
+        for entry in group {
+            match entry {
+                Ok(scenario) => {
+                    if let Some(req) = prepared.next() {
+                        scenario.write_prepared(req, out);
+                        out.push(b'\n');
+                    }
+                }
+                Err(error) => error_line(error, out),
+            }
+        }
+    });
+}
+
+/// Prepares `requests` in the thread's kept requests and hands them to `use_them`, in order.
+fn with_prepared_requests<'r>(
+    requests: impl Iterator<Item = &'r RequestSpec>,
+    options: &EvalOptions,
+    use_them: impl FnOnce(&mut [PreparedRequest]),
+) {
+    let fill = |kept: &mut Vec<PreparedRequest>| {
+        let mut count = 0;
+        for request in requests {
+            match kept.get_mut(count) {
+                Some(req) => req.prepare_in_place(request, options),
+                None => kept.push(PreparedRequest::prepare(request, options)),
+            }
+            count += 1;
+        }
+        use_them(kept.get_mut(..count).unwrap_or_default());
+    };
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut kept) => fill(&mut kept),
+        // Only if a result were written while another is (never): requests of their own.
+        Err(_) => fill(&mut Vec::new()),
+    });
+}
+
 thread_local! {
-    /// The request [`PreparedScenario::write_json`] prepares, kept per thread and prepared
-    /// again in place for the next result: a run writes thousands of results, and the
-    /// request's buffers (action, resource, folded action, lists) are then filled, not
-    /// allocated and freed each time.
-    static SCRATCH: RefCell<Option<PreparedRequest>> = const { RefCell::new(None) };
+    /// The requests [`write_json_lines`] and [`PreparedScenario::write_json`] prepare, kept per
+    /// thread and prepared again in place for the next results: a run writes thousands of
+    /// results, and the requests' buffers (action, resource, folded action, lists) are then
+    /// filled, not allocated and freed each time.
+    static SCRATCH: RefCell<Vec<PreparedRequest>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The resource policy guards one resource: its kind is taken from the first request that
