@@ -137,7 +137,16 @@ fn read_records<const USUAL_LINES: bool>(
     text: &'static str,
     records: Range<usize>,
 ) -> Result<Tables, CatalogError> {
-    let mut t = Tables::default();
+    // Capacities from the records' length, by the data's bytes per row (about 47 per action, 400
+    // per key): most services then fill their tables without regrowth.
+    let bytes = records.len();
+    let mut t = Tables {
+        keys: Vec::with_capacity(bytes / 256),
+        resource_types: Vec::with_capacity(bytes / 256),
+        actions: Vec::with_capacity(bytes / 40),
+        action_resource_types: Vec::with_capacity(bytes / 40),
+        refs: Vec::with_capacity(bytes / 32),
+    };
     let mut cursor = Cursor {
         text,
         pos: records.start,
