@@ -347,17 +347,20 @@ impl Catalog {
     }
 
     /// The compiled ARN templates of resource type `local` of `service`, compiled on first use.
-    fn compiled_templates(
-        &self,
-        service: u32,
-        local: u32,
-        arns: &'static str,
-    ) -> &[arn::CompiledTemplate] {
-        match self.service_tables(service).compiled_templates.get(local as usize) {
-            Some(cell) => {
-                cell.get_or_init(|| arns.split('|').map(arn::CompiledTemplate::new).collect())
-            }
-            None => &[],
+    /// (The service's tables looked up once: lints test many ARNs against many types.)
+    fn compiled_templates(&self, service: u32, local: usize) -> &[arn::CompiledTemplate] {
+        let tables = self.service_tables(service);
+        match (
+            tables.compiled_templates.get(local),
+            tables.t.resource_types.get(local),
+        ) {
+            (Some(cell), Some(rt)) => cell.get_or_init(|| {
+                rt.arns
+                    .split('|')
+                    .map(arn::CompiledTemplate::new)
+                    .collect()
+            }),
+            _ => &[],
         }
     }
 }

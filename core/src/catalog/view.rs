@@ -348,9 +348,8 @@ impl<'c> ResourceType<'c> {
     /// [`ResourceType::matches_arn`] for an ARN tokenized once, against the type's templates
     /// compiled once: for testing one ARN against many types.
     pub fn matches_pattern(&self, arn: &ArnPattern<'_>) -> bool {
-        let local = index(local_of(self.id));
         self.cat
-            .compiled_templates(service_of(self.id), local, self.rec().arns)
+            .compiled_templates(service_of(self.id), local_of(self.id))
             .iter()
             .any(|t| arn.matches(t))
     }
