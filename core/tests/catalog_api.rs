@@ -472,7 +472,10 @@ fn lazily_read_services_answer_as_an_eager_reading() {
     let c = Catalog::from_text(DATA);
     assert_eq!(c.services().len(), plain.len());
     // From the last service to the first, every other one, then the rest.
-    let order = (0..plain.len()).rev().step_by(2).chain((0..plain.len()).rev().skip(1).step_by(2));
+    let order = (0..plain.len())
+        .rev()
+        .step_by(2)
+        .chain((0..plain.len()).rev().skip(1).step_by(2));
     for i in order {
         let want = &plain[i];
         let got = c.service(&want.prefix).expect(&want.prefix);
@@ -514,9 +517,15 @@ fn lazily_read_services_answer_as_an_eager_reading() {
         }
     }
     let ids: Vec<u32> = c.actions().map(|a| a.id()).collect();
-    assert_eq!(ids.len(), plain.iter().map(|s| s.actions.len()).sum::<usize>());
+    assert_eq!(
+        ids.len(),
+        plain.iter().map(|s| s.actions.len()).sum::<usize>()
+    );
     assert_eq!(c.actions().len(), ids.len());
-    assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids unique, in catalog order");
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "ids unique, in catalog order"
+    );
     assert!(c.error().is_none());
 }
 

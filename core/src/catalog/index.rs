@@ -41,7 +41,11 @@ pub(crate) fn read_index(text: &'static str) -> Result<Index, CatalogError> {
         services: Vec::with_capacity(starts.len()),
         ..Index::default()
     };
-    read_preamble(&mut index, &mut cursor, starts.first().map_or(text.len(), |s| *s))?;
+    read_preamble(
+        &mut index,
+        &mut cursor,
+        starts.first().map_or(text.len(), |s| *s),
+    )?;
     for (i, &start) in starts.iter().enumerate() {
         cursor.pos = start;
         let (prefix, name) = read_service_line(&mut cursor).map_err(|e| CatalogError {
@@ -143,10 +147,9 @@ fn has_service_line_start<const N: usize>(block: &[u8; N]) -> bool {
         return false;
     };
     // No early exit: a branch-free loop over the whole block is what vectorizes.
-    let hit = block
-        .iter()
-        .zip(next)
-        .fold(0u8, |hit, (lf, s)| hit | (u8::from(*lf == b'\n') & u8::from(*s == b's')));
+    let hit = block.iter().zip(next).fold(0u8, |hit, (lf, s)| {
+        hit | (u8::from(*lf == b'\n') & u8::from(*s == b's'))
+    });
     hit != 0
 }
 

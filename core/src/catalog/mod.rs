@@ -333,11 +333,12 @@ impl Catalog {
             compiled_templates: Vec::new(),
             error: None,
         };
-        match (self.services.get(service as usize), self.service_entry(service)) {
-            (Some(cell), Some(entry)) => {
-                cell.get_or_init(|| ServiceTables::read(self.text, entry.records.clone()))
-            }
-            _ => &NONE,
+        match self.services.get(service as usize) {
+            Some(cell) => cell.get_or_init(|| {
+                let records = self.service_entry(service).map(|e| e.records.clone());
+                ServiceTables::read(self.text, records.unwrap_or_default())
+            }),
+            None => &NONE,
         }
     }
 
@@ -354,12 +355,9 @@ impl Catalog {
             tables.compiled_templates.get(local),
             tables.t.resource_types.get(local),
         ) {
-            (Some(cell), Some(rt)) => cell.get_or_init(|| {
-                rt.arns
-                    .split('|')
-                    .map(arn::CompiledTemplate::new)
-                    .collect()
-            }),
+            (Some(cell), Some(rt)) => {
+                cell.get_or_init(|| rt.arns.split('|').map(arn::CompiledTemplate::new).collect())
+            }
             _ => &[],
         }
     }

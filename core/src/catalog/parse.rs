@@ -196,7 +196,10 @@ fn read_records<const USUAL_LINES: bool>(
         .iter()
         .any(|&rows| rows > MAX_ROWS)
     {
-        return Err(err(n, format!("more than {MAX_ROWS} rows of a kind in one service")));
+        return Err(err(
+            n,
+            format!("more than {MAX_ROWS} rows of a kind in one service"),
+        ));
     }
     Ok(t)
 }
@@ -247,9 +250,7 @@ fn read_usual_lines(t: &mut Tables, text: &'static str, mut at: usize) -> (usize
             Some(b"a\t") => read_usual_action_line(t, runs, text, at + 2),
             Some(b"r\t") => read_usual_resource_type_line(t, runs, text, at + 2)
                 .inspect(|_| runs.resource_types.len += 1),
-            Some(b"k\t") => {
-                read_usual_key_line(t, text, at + 2).inspect(|_| runs.keys.len += 1)
-            }
+            Some(b"k\t") => read_usual_key_line(t, text, at + 2).inspect(|_| runs.keys.len += 1),
             _ => None,
         };
         match read {
@@ -892,8 +893,16 @@ mod tests {
         let head = "iamsim-catalog 1\nv\t1\tdate\n\ns\ta\tA\nk\ta:K\tS\ns\tb\tB\nk\tb:K\tS\n";
         for (rest, line, message) in [
             ("a\tDo\tR\t\t9\n", 8, "key index 9 out of range"),
-            ("a\tDo\tR\t\t0\n\nr\tt\tarn\t2\n", 10, "key index 2 out of range"),
-            ("a\tDo\tR\t\t0\nu\tp\tb\n", 9, "`u` record after the first service"),
+            (
+                "a\tDo\tR\t\t0\n\nr\tt\tarn\t2\n",
+                10,
+                "key index 2 out of range",
+            ),
+            (
+                "a\tDo\tR\t\t0\nu\tp\tb\n",
+                9,
+                "`u` record after the first service",
+            ),
             ("a\tDo\tQ\t\t\n", 8, "unknown access level `Q`"),
             ("a\tDo\tR\t\t\ns\n", 9, "missing prefix"),
             ("s\tc\tC\nx\n", 9, "unknown record `x`"),
@@ -904,6 +913,9 @@ mod tests {
             assert_eq!(parse(text), Err(e), "{text:?}");
         }
         let e = parse("iamsim-catalog 1\nv\t1\td\n\nk\ta:K\tS\n").expect_err("before a service");
-        assert_eq!((e.line, e.message.as_str()), (4, "record before the first service"));
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (4, "record before the first service")
+        );
     }
 }

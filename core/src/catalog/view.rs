@@ -6,9 +6,9 @@ use super::arn::{arn_matches_template, ArnPattern};
 use super::global_keys::global_key;
 use super::parse::{ActionRec, KeyRec, ResourceTypeRec, Run, Tables};
 use super::template::{is_template, template_matches};
+use super::types::ValueType;
 use super::types::{AccessLevels, KeyType};
 use super::{cmp_ci, index, Catalog};
-use super::types::ValueType;
 use std::fmt;
 
 /// What the catalog knows about one condition key.
@@ -78,7 +78,11 @@ fn row_ids(service: u32, rows: std::ops::Range<usize>) -> impl ExactSizeIterator
 
 /// The keys in `run` of service `service`'s `refs`.
 fn keys_of(cat: &Catalog, service: u32, run: Run) -> impl Iterator<Item = ConditionKey<'_>> + '_ {
-    let refs = cat.tables(service).refs.get(run.range()).unwrap_or_default();
+    let refs = cat
+        .tables(service)
+        .refs
+        .get(run.range())
+        .unwrap_or_default();
     refs.iter().map(move |&local| ConditionKey {
         cat,
         id: row_id(service, local),
@@ -184,7 +188,10 @@ impl<'c> Action<'c> {
             resource_types: Run::EMPTY,
             keys: Run::EMPTY,
         };
-        self.tables().actions.get(local_of(self.id)).unwrap_or(&NONE)
+        self.tables()
+            .actions
+            .get(local_of(self.id))
+            .unwrap_or(&NONE)
     }
 
     /// The name without the prefix, in AWS's casing, e.g. `GetAuthorizationToken`.
