@@ -109,6 +109,8 @@ fn read_service_line(cursor: &mut Cursor) -> Result<(&'static str, &'static str)
 /// before byte by byte.
 const BLOCK: usize = 128;
 const SUB_BLOCK: usize = 16;
+// The word-at-a-time test reads whole words.
+const _: () = assert!(BLOCK % 8 == 0 && SUB_BLOCK % 8 == 0);
 
 /// Where the lines that start with `s` begin, at or after `from`, in order: one test of each
 /// 128 bytes (an LF followed by `s` anywhere in them?), which compilers turn into a few vector
@@ -140,9 +142,28 @@ fn service_line_starts(bytes: &[u8], from: usize) -> Vec<usize> {
     starts
 }
 
-/// Whether an LF in the first `N - 1` bytes is followed by `s`.
+/// Whether an LF in the first `N - 1` bytes is followed by `s`, by the test that is fastest where
+/// the code runs (both are plain Rust, and tests compare both everywhere).
 #[inline(always)]
 fn has_service_line_start<const N: usize>(block: &[u8; N]) -> bool {
+    if VECTOR_UNITS {
+        has_service_line_start_bytewise(block)
+    } else {
+        has_service_line_start_wordwise(block)
+    }
+}
+
+/// Whether the compiler turns the bytewise test into vector instructions here (x86-64 and
+/// AArch64 always have them; wasm only with `simd128`). Without them (the playground's wasm) the
+/// bytewise test costs several instructions a byte and the word-at-a-time one less than two.
+const VECTOR_UNITS: bool = cfg!(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    target_feature = "simd128"
+));
+
+#[inline(always)]
+fn has_service_line_start_bytewise<const N: usize>(block: &[u8; N]) -> bool {
     let Some((_, next)) = block.split_first() else {
         return false;
     };
@@ -150,6 +171,29 @@ fn has_service_line_start<const N: usize>(block: &[u8; N]) -> bool {
     let hit = block.iter().zip(next).fold(0u8, |hit, (lf, s)| {
         hit | (u8::from(*lf == b'\n') & u8::from(*s == b's'))
     });
+    hit != 0
+}
+
+/// The same test eight bytes a step (`N - 1` a multiple of 8): for each word, the bytes that may
+/// be an LF and, one byte on, may be an `s`. The zero-byte test flags every zero byte (and may
+/// flag a byte above one, which only costs the bytewise look that follows), so no LF followed
+/// by `s` is missed.
+#[inline(always)]
+fn has_service_line_start_wordwise<const N: usize>(block: &[u8; N]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let maybe_zero = |word: u64| word.wrapping_sub(ONES) & !word & (ONES * 0x80);
+    let word_at = |at: usize| {
+        let bytes = block
+            .get(at..at + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok());
+        bytes.map_or(0, u64::from_le_bytes)
+    };
+    let mut hit = 0;
+    for at in (0..N.saturating_sub(1)).step_by(8) {
+        let lfs = maybe_zero(word_at(at) ^ (ONES * u64::from(b'\n')));
+        let s = maybe_zero(word_at(at + 1) ^ (ONES * u64::from(b's')));
+        hit |= lfs & s;
+    }
     hit != 0
 }
 
@@ -165,6 +209,33 @@ fn push_service_line_starts(starts: &mut Vec<usize>, bytes: &[u8], lfs: Range<us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both block tests answer as a plain look at each LF: every block of 17 and 129 bytes with
+    /// an LF and an `s` (or a decoy: `\x01`, which the zero-byte test may flag, and `r`) at every
+    /// pair of offsets.
+    #[test]
+    fn block_tests_agree_with_a_plain_look() {
+        fn agree<const N: usize>() {
+            let plain = |block: &[u8; N]| block.windows(2).any(|w| w == b"\ns");
+            for filler in [b'a', 0, 1, b's', b'\n'] {
+                for i in 0..N {
+                    for j in 0..N {
+                        for (x, y) in [(b'\n', b's'), (0, 1), (b'\n', 1), (1, b's'), (b'\n', b'r')]
+                        {
+                            let mut block = [filler; N];
+                            block[i] = x;
+                            block[j] = y;
+                            let want = plain(&block);
+                            assert_eq!(has_service_line_start_bytewise(&block), want);
+                            assert_eq!(has_service_line_start_wordwise(&block), want, "{block:?}");
+                        }
+                    }
+                }
+            }
+        }
+        agree::<{ SUB_BLOCK + 1 }>();
+        agree::<{ BLOCK + 1 }>();
+    }
 
     /// The block test finds every line that starts with `s`, and only those: the embedded data,
     /// and texts with such a line (and decoys) at every offset around a block's edges.
