@@ -1,13 +1,40 @@
-//! Catalog costs: the first-use parse, and the lookups the evaluator and linter make per request.
+//! Catalog costs: the first use (the service index), the first lookup of a service (reading its
+//! records), reading every service, and the lookups the evaluator and linter make per request.
 //! `cargo bench -p iamsim-core --bench catalog`
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use iamsim_core::catalog::{catalog, parse_embedded};
 use std::hint::black_box;
 
 fn parse(c: &mut Criterion) {
     c.bench_function("catalog/parse (first use)", |b| {
         b.iter(|| black_box(parse_embedded()))
+    });
+    c.bench_function("catalog/first lookup of a service (ecr)", |b| {
+        b.iter_batched(
+            parse_embedded,
+            |cat| black_box(cat.action(black_box("ecr:PutImage")).map(|a| a.id())),
+            BatchSize::SmallInput,
+        )
+    });
+    c.bench_function("catalog/first lookup of a large service (ec2)", |b| {
+        b.iter_batched(
+            parse_embedded,
+            |cat| {
+                black_box(
+                    cat.action(black_box("ec2:DescribeInstances"))
+                        .map(|a| a.id()),
+                )
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    c.bench_function("catalog/reading every service (action_count)", |b| {
+        b.iter_batched(
+            parse_embedded,
+            |cat| black_box(cat.action_count()),
+            BatchSize::SmallInput,
+        )
     });
 }
 

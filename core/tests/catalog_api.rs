@@ -1,7 +1,9 @@
 //! The embedded service catalog: pinned facts about ECR (section 7 of iam-evaluation.md) and a
 //! handful of other services, and the lookup rules M1, M2, M4, C2 and C16.
 
-use iamsim_core::catalog::{catalog, parse_embedded, AccessLevel, Catalog, KeyType, ValueType};
+use iamsim_core::catalog::{
+    catalog, parse_embedded, AccessLevel, Catalog, KeyType, ValueType, DATA,
+};
 
 fn cat() -> &'static Catalog {
     let c = catalog();
@@ -351,6 +353,196 @@ fn other_services() {
         .and_then(|s| s.resource_type("stage"))
         .expect("stage");
     assert_eq!(stage.arn_templates().count(), 2);
+}
+
+/// One service as a plain reading of the whole text gives it: split at LF, then at TAB.
+#[derive(Default)]
+struct PlainService {
+    prefix: String,
+    name: String,
+    /// (name, type as `KeyType` displays it).
+    keys: Vec<(String, String)>,
+    /// (name, ARN templates joined by `|`, key names).
+    resource_types: Vec<(String, String, Vec<String>)>,
+    actions: Vec<PlainAction>,
+}
+
+struct PlainAction {
+    name: String,
+    /// As `AccessLevels` displays them.
+    access: String,
+    /// (resource type name, required, per-type key names).
+    resource_types: Vec<(String, bool, Vec<String>)>,
+    /// Own keys, then per type its keys for the action and the keys it defines, without repeats.
+    condition_keys: Vec<String>,
+}
+
+/// Every service of `text`, read eagerly line by line, names resolved through the indices.
+fn read_plainly(text: &str) -> Vec<PlainService> {
+    let mut services: Vec<PlainService> = Vec::new();
+    for line in text.lines().skip(1) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let key_names = |s: &PlainService, list: &str, separator: char| -> Vec<String> {
+            list.split(separator)
+                .filter(|i| !i.is_empty())
+                .map(|i| s.keys[i.parse::<usize>().expect("index")].0.clone())
+                .collect()
+        };
+        match fields[0] {
+            "s" => services.push(PlainService {
+                prefix: fields[1].into(),
+                name: fields[2].into(),
+                ..PlainService::default()
+            }),
+            "k" => {
+                let s = services.last_mut().expect("a service");
+                let array = fields[2].starts_with('[');
+                let value = match fields[2].trim_start_matches('[') {
+                    "S" => "String",
+                    "A" => "ARN",
+                    "N" => "Numeric",
+                    "D" => "Date",
+                    "B" => "Bool",
+                    "I" => "IPAddress",
+                    "Y" => "Binary",
+                    other => panic!("type {other}"),
+                };
+                let ty = format!("{}{value}", if array { "ArrayOf" } else { "" });
+                s.keys.push((fields[1].into(), ty));
+            }
+            "r" => {
+                let s = services.last_mut().expect("a service");
+                let keys = key_names(s, fields[3], ',');
+                s.resource_types
+                    .push((fields[1].into(), fields[2].into(), keys));
+            }
+            "a" => {
+                let s = services.last_mut().expect("a service");
+                let levels = [
+                    ('L', "List"),
+                    ('R', "Read"),
+                    ('W', "Write"),
+                    ('P', "Permissions management"),
+                    ('T', "Tagging"),
+                ];
+                let access: Vec<&str> = levels
+                    .iter()
+                    .filter(|(code, _)| fields[2].contains(*code))
+                    .map(|(_, name)| *name)
+                    .collect();
+                let mut resource_types = Vec::new();
+                let mut condition_keys = key_names(s, fields[4], ',');
+                for item in fields[3].split(',').filter(|i| !i.is_empty()) {
+                    let (head, keys) = item.split_once('=').unwrap_or((item, ""));
+                    let required = head.ends_with('!');
+                    let i: usize = head.trim_end_matches('!').parse().expect("index");
+                    let (name, _, defined) = &s.resource_types[i];
+                    let keys = key_names(s, keys, '.');
+                    condition_keys.extend(keys.clone());
+                    condition_keys.extend(defined.clone());
+                    resource_types.push((name.clone(), required, keys));
+                }
+                let mut seen: Vec<String> = Vec::new();
+                condition_keys.retain(|k| {
+                    let new = !seen.contains(k);
+                    seen.push(k.clone());
+                    new
+                });
+                s.actions.push(PlainAction {
+                    name: fields[1].into(),
+                    access: access.join(", "),
+                    resource_types,
+                    condition_keys,
+                });
+            }
+            _ => {}
+        }
+    }
+    services
+}
+
+/// Services read on their first lookup answer exactly as an eager reading of the whole text:
+/// every service's name, keys (with types), resource types (templates, keys) and actions
+/// (access levels, resource types with the required flag and per-type keys, condition keys),
+/// one by one; services looked up out of order, on a fresh catalog; ids unique and in order.
+#[test]
+fn lazily_read_services_answer_as_an_eager_reading() {
+    let plain = read_plainly(DATA);
+    assert_eq!(plain.len(), 457);
+    let c = Catalog::from_text(DATA);
+    assert_eq!(c.services().len(), plain.len());
+    // From the last service to the first, every other one, then the rest.
+    let order = (0..plain.len())
+        .rev()
+        .step_by(2)
+        .chain((0..plain.len()).rev().skip(1).step_by(2));
+    for i in order {
+        let want = &plain[i];
+        let got = c.service(&want.prefix).expect(&want.prefix);
+        assert_eq!(got.prefix(), want.prefix);
+        assert_eq!(got.name(), want.name);
+        let keys: Vec<(String, String)> = got
+            .condition_keys()
+            .map(|k| (k.name().to_string(), k.key_type().to_string()))
+            .collect();
+        assert_eq!(keys, want.keys, "{}", want.prefix);
+        let types: Vec<(String, String, Vec<String>)> = got
+            .resource_types()
+            .map(|r| {
+                let arns: Vec<&str> = r.arn_templates().collect();
+                let keys = r.condition_keys().map(|k| k.name().to_string()).collect();
+                (r.name().to_string(), arns.join("|"), keys)
+            })
+            .collect();
+        assert_eq!(types, want.resource_types, "{}", want.prefix);
+        assert_eq!(got.actions().len(), want.actions.len(), "{}", want.prefix);
+        for (a, w) in got.actions().zip(&want.actions) {
+            let full = format!("{}:{}", want.prefix, w.name);
+            assert_eq!(a.name(), w.name);
+            assert_eq!(a.full_name(), full);
+            assert_eq!(a.service().prefix(), want.prefix);
+            assert_eq!(a.access_levels().to_string(), w.access, "{full}");
+            let types: Vec<(String, bool, Vec<String>)> = a
+                .resource_types()
+                .map(|r| {
+                    let keys = r.condition_keys().map(|k| k.name().to_string()).collect();
+                    (r.resource_type.name().to_string(), r.required, keys)
+                })
+                .collect();
+            assert_eq!(types, w.resource_types, "{full}");
+            assert_eq!(a.accepts_only_star(), w.resource_types.is_empty(), "{full}");
+            let keys: Vec<&str> = a.condition_keys().iter().map(|k| k.name()).collect();
+            assert_eq!(keys, w.condition_keys, "{full}");
+            assert_eq!(c.action(&full).map(|x| x.id()), Some(a.id()), "{full}");
+        }
+    }
+    let ids: Vec<u32> = c.actions().map(|a| a.id()).collect();
+    assert_eq!(
+        ids.len(),
+        plain.iter().map(|s| s.actions.len()).sum::<usize>()
+    );
+    assert_eq!(c.actions().len(), ids.len());
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "ids unique, in catalog order"
+    );
+    assert!(c.error().is_none());
+}
+
+/// A damaged service record empties that service only, found on its first lookup; the other
+/// services answer, and `error` (which reads every service) names the line.
+#[test]
+fn a_damaged_service_is_empty_and_named_by_error() {
+    let text = "iamsim-catalog 1\nv\t1\td\ns\ta\tA\na\tDo\tR\t\t\ns\tb\tB\na\tGo\tR\t\t7\n\
+                s\tc\tC\na\tRun\tW\t\t\n";
+    let c = Catalog::from_text(text);
+    assert_eq!(c.services().len(), 3);
+    assert!(c.action("a:Do").is_some() && c.action("c:Run").is_some());
+    assert!(c.action("b:Go").is_none());
+    assert_eq!(c.service("b").map(|s| s.actions().len()), Some(0));
+    assert_eq!(c.expand("*").len(), 2);
+    let e = c.error().expect("damaged");
+    assert_eq!(e.to_string(), "catalog line 6: key index 7 out of range");
 }
 
 #[test]

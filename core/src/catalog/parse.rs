@@ -1,18 +1,20 @@
-//! Reads the generated catalog text (format: docs/catalog.md, scripts/gen-catalog.py) into flat
-//! tables. Strings are slices of the embedded text, so parsing allocates only the tables: one pass,
-//! no hashing, no lowercasing. Lookups binary-search the tables, which the generator sorted.
+//! Reads one service's records (`k`, `r`, `a`) of the generated catalog text (format:
+//! docs/catalog.md, scripts/gen-catalog.py) into flat tables, on that service's first lookup
+//! (the first use reads only the service index: `index.rs`). Strings are slices of the embedded
+//! text, so reading allocates only the tables: one pass, no hashing, no lowercasing. Lookups
+//! binary-search the tables, which the generator sorted. Indices in the tables are the service's
+//! own (from 0).
 //!
 //! The text has 28,000 short lines (22,000 of them actions), and the generic `str` splitters and
-//! `parse` cost about 1,000 instructions a line — the whole of the CLI's start-up once. So fields
-//! are found a word at a time ([`Cursor`]), and runs of key, resource type and action lines of the
-//! usual shape are read in one loop ([`read_usual_lines`]: names and ARNs a word at a time, the
-//! few other bytes one by one); any other line is read field by field, which also words the
-//! errors of a damaged text.
+//! `parse` cost about 1,000 instructions a line. So fields are found a word at a time
+//! ([`Cursor`]), and runs of key, resource type and action lines of the usual shape are read in
+//! one loop ([`read_usual_lines`]: names and ARNs a word at a time, the few other bytes one by
+//! one); any other line is read field by field, which also words the errors of a damaged text.
 
-use super::index;
 use super::types::{AccessLevels, KeyType};
 use crate::bytes::split_byte;
 use std::fmt;
+use std::ops::Range;
 
 /// A run `[start, start + len)` of one of the flat tables.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -22,25 +24,17 @@ pub(crate) struct Run {
 }
 
 impl Run {
-    pub fn range(self) -> std::ops::Range<usize> {
+    pub const EMPTY: Run = Run { start: 0, len: 0 };
+
+    pub fn range(self) -> Range<usize> {
         self.start as usize..(self.start + self.len) as usize
     }
-}
-
-#[derive(Debug, PartialEq)]
-pub(crate) struct ServiceRec {
-    pub prefix: &'static str,
-    pub name: &'static str,
-    pub keys: Run,
-    pub resource_types: Run,
-    pub actions: Run,
 }
 
 #[derive(Debug, PartialEq)]
 pub(crate) struct KeyRec {
     pub name: &'static str,
     pub ty: KeyType,
-    pub service: u32,
 }
 
 #[derive(Debug, PartialEq)]
@@ -50,7 +44,6 @@ pub(crate) struct ResourceTypeRec {
     pub arns: &'static str,
     /// Into `refs`.
     pub keys: Run,
-    pub service: u32,
 }
 
 #[derive(Debug, PartialEq)]
@@ -61,7 +54,6 @@ pub(crate) struct ActionRec {
     pub resource_types: Run,
     /// Into `refs`: the keys on the action's own row.
     pub keys: Run,
-    pub service: u32,
 }
 
 #[derive(Debug, PartialEq)]
@@ -73,20 +65,26 @@ pub(crate) struct ActionResourceTypeRec {
     pub keys: Run,
 }
 
-/// All tables of one catalog text.
+/// The tables of one service.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Tables {
-    pub version: &'static str,
-    pub updated_at: &'static str,
-    /// Condition-key prefixes owned by other services (OIDC and SAML providers): (prefix, services).
-    pub unassociated: Vec<(&'static str, &'static str)>,
-    pub services: Vec<ServiceRec>,
     pub keys: Vec<KeyRec>,
     pub resource_types: Vec<ResourceTypeRec>,
     pub actions: Vec<ActionRec>,
     pub action_resource_types: Vec<ActionResourceTypeRec>,
-    /// Global indices into `keys`.
+    /// Indices into `keys`.
     pub refs: Vec<u32>,
+}
+
+impl Tables {
+    /// No rows (a damaged service's, and the fallback of a view whose id is out of range).
+    pub const EMPTY: Tables = Tables {
+        keys: Vec::new(),
+        resource_types: Vec::new(),
+        actions: Vec::new(),
+        action_resource_types: Vec::new(),
+        refs: Vec::new(),
+    };
 }
 
 /// Why the embedded catalog could not be read (only possible if the generated file is damaged).
@@ -102,30 +100,59 @@ impl fmt::Display for CatalogError {
     }
 }
 
-const HEADER: &str = "iamsim-catalog 1";
+/// Rows one service may have of each kind: views pack a row's index into 16 bits of their id.
+pub(crate) const MAX_ROWS: usize = 1 << 16;
 
-pub(crate) fn parse(text: &'static str) -> Result<Tables, CatalogError> {
-    parse_with::<true>(text)
+/// Reads the records of one service: the lines in `records` (from just after its `s` line to
+/// the next service's). Errors give the line's number in the whole text.
+pub(crate) fn parse_service(
+    text: &'static str,
+    records: Range<usize>,
+) -> Result<Tables, CatalogError> {
+    parse_service_with::<true>(text, records)
 }
 
-/// [`parse`], with the shortcut for the usual lines ([`read_usual_lines`]) or, for comparing it
-/// in tests, without.
-fn parse_with<const USUAL_LINES: bool>(text: &'static str) -> Result<Tables, CatalogError> {
-    let mut t = Tables::default();
-    let mut cursor = Cursor { text, pos: 0 };
-    match cursor.field() {
-        (HEADER, end) if end != End::Tab => {}
-        _ => return Err(err(1, format!("expected the header `{HEADER}`"))),
-    }
-    // Rough capacities for the current data, to avoid regrowth.
-    t.services.reserve(512);
-    t.keys.reserve(3_000);
-    t.resource_types.reserve(2_500);
-    t.actions.reserve(24_000);
-    t.action_resource_types.reserve(24_000);
-    t.refs.reserve(26_000);
-    let mut n = 1;
-    while cursor.pos < text.len() {
+/// [`parse_service`], with the shortcut for the usual lines ([`read_usual_lines`]) or, for
+/// comparing it in tests, without.
+fn parse_service_with<const USUAL_LINES: bool>(
+    text: &'static str,
+    records: Range<usize>,
+) -> Result<Tables, CatalogError> {
+    let start = records.start;
+    read_records::<USUAL_LINES>(text, records).map_err(|e| CatalogError {
+        // Numbered from the block's start so far: the lines before it are counted only here.
+        line: e.line + line_number(text, start) - 1,
+        message: e.message,
+    })
+}
+
+/// The number (from 1) of the line `at` is on.
+pub(crate) fn line_number(text: &str, at: usize) -> usize {
+    let before = text.as_bytes().get(..at).unwrap_or_default();
+    1 + before.iter().filter(|b| **b == b'\n').count()
+}
+
+/// [`parse_service_with`], lines numbered from the block's first (1).
+fn read_records<const USUAL_LINES: bool>(
+    text: &'static str,
+    records: Range<usize>,
+) -> Result<Tables, CatalogError> {
+    // Capacities from the records' length, by the data's bytes per row (about 47 per action, 400
+    // per key): most services then fill their tables without regrowth.
+    let bytes = records.len();
+    let mut t = Tables {
+        keys: Vec::with_capacity(bytes / 256),
+        resource_types: Vec::with_capacity(bytes / 256),
+        actions: Vec::with_capacity(bytes / 40),
+        action_resource_types: Vec::with_capacity(bytes / 40),
+        refs: Vec::with_capacity(bytes / 32),
+    };
+    let mut cursor = Cursor {
+        text,
+        pos: records.start,
+    };
+    let mut n = 0;
+    while cursor.pos < records.end {
         if USUAL_LINES {
             let (next, lines) = read_usual_lines(&mut t, text, cursor.pos);
             cursor.pos = next;
@@ -143,76 +170,43 @@ fn parse_with<const USUAL_LINES: bool>(text: &'static str) -> Result<Tables, Cat
         };
         match tag {
             "a" => {
-                let service = current(&t, n)?;
-                let action = read_action_by_fields(&mut t, service, &mut line)?;
+                let action = read_action_by_fields(&mut t, &mut line)?;
                 t.actions.push(action);
-                bump(&mut t.services, |s| &mut s.actions);
             }
             "k" => {
-                let service = current(&t, n)?;
                 let name = line.field("key")?;
                 let code = line.field("type")?;
                 let ty = KeyType::from_code(code)
                     .ok_or_else(|| err(n, format!("unknown type code `{code}`")))?;
-                t.keys.push(KeyRec { name, ty, service });
-                bump(&mut t.services, |s| &mut s.keys);
+                t.keys.push(KeyRec { name, ty });
             }
             "r" => {
-                let service = current(&t, n)?;
                 let name = line.field("name")?;
                 let arns = line.field("arn")?;
-                let keys = push_refs(&mut t, service, line.field("keys")?, b',', n)?;
-                t.resource_types.push(ResourceTypeRec {
-                    name,
-                    arns,
-                    keys,
-                    service,
-                });
-                bump(&mut t.services, |s| &mut s.resource_types);
+                let keys = push_refs(&mut t, line.field("keys")?, b',', n)?;
+                t.resource_types.push(ResourceTypeRec { name, arns, keys });
             }
-            "s" => {
-                let prefix = line.field("prefix")?;
-                let name = line.field("name")?;
-                t.services.push(ServiceRec {
-                    prefix,
-                    name,
-                    keys: Run {
-                        start: len(&t.keys),
-                        len: 0,
-                    },
-                    resource_types: Run {
-                        start: len(&t.resource_types),
-                        len: 0,
-                    },
-                    actions: Run {
-                        start: len(&t.actions),
-                        len: 0,
-                    },
-                });
-            }
-            "u" => {
-                let prefix = line.field("prefix")?;
-                t.unassociated.push((prefix, line.field("services")?));
-            }
-            "v" => {
-                t.version = line.field("version")?;
-                t.updated_at = line.field("date")?;
-            }
+            "u" | "v" => return Err(err(n, format!("`{tag}` record after the first service"))),
             "" => {}
             other => return Err(err(n, format!("unknown record `{other}`"))),
         }
         line.skip_rest();
+    }
+    if [t.keys.len(), t.resource_types.len(), t.actions.len()]
+        .iter()
+        .any(|&rows| rows > MAX_ROWS)
+    {
+        return Err(err(
+            n,
+            format!("more than {MAX_ROWS} rows of a kind in one service"),
+        ));
     }
     Ok(t)
 }
 
 /// An action line after its tag (`Name\tW\t0!=2.4,3\t1,5`), field by field: the plain reading,
 /// which also says what is wrong with a damaged line.
-fn read_action_by_fields(
-    t: &mut Tables,
-    service: u32,
-    line: &mut Line<'_>,
-) -> Result<ActionRec, CatalogError> {
+fn read_action_by_fields(t: &mut Tables, line: &mut Line<'_>) -> Result<ActionRec, CatalogError> {
     let n = line.n;
     let name = line.field("name")?;
     let code = line.field("access")?;
@@ -220,14 +214,13 @@ fn read_action_by_fields(
         .ok_or_else(|| err(n, format!("unknown access level `{code}`")))?;
     let rts = line.field("resource types")?;
     let keys = line.field("keys")?;
-    let resource_types = push_action_resource_types(t, service, rts, n)?;
-    let keys = push_refs(t, service, keys, b',', n)?;
+    let resource_types = push_action_resource_types(t, rts, n)?;
+    let keys = push_refs(t, keys, b',', n)?;
     Ok(ActionRec {
         name,
         access,
         resource_types,
         keys,
-        service,
     })
 }
 
@@ -240,26 +233,24 @@ fn read_action_by_fields(
 /// errors and odd but valid lines read as before.
 fn read_usual_lines(t: &mut Tables, text: &'static str, mut at: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
-    let Some(service) = t.services.len().checked_sub(1) else {
-        return (at, 0);
+    let mut runs = ServiceRuns {
+        keys: Run {
+            start: 0,
+            len: len(&t.keys),
+        },
+        resource_types: Run {
+            start: 0,
+            len: len(&t.resource_types),
+        },
     };
-    let Some(mut runs) = t.services.get(service).map(|s| ServiceRuns {
-        service: index(service),
-        keys: s.keys,
-        resource_types: s.resource_types,
-    }) else {
-        return (at, 0);
-    };
-    let (mut lines, mut actions) = (0, 0);
+    let mut lines = 0;
     loop {
         let (refs, rows) = (t.refs.len(), t.action_resource_types.len());
         let read = match bytes.get(at..at + 2) {
-            Some(b"a\t") => read_usual_action_line(t, runs, text, at + 2).inspect(|_| actions += 1),
+            Some(b"a\t") => read_usual_action_line(t, runs, text, at + 2),
             Some(b"r\t") => read_usual_resource_type_line(t, runs, text, at + 2)
                 .inspect(|_| runs.resource_types.len += 1),
-            Some(b"k\t") => {
-                read_usual_key_line(t, runs, text, at + 2).inspect(|_| runs.keys.len += 1)
-            }
+            Some(b"k\t") => read_usual_key_line(t, text, at + 2).inspect(|_| runs.keys.len += 1),
             _ => None,
         };
         match read {
@@ -270,26 +261,15 @@ fn read_usual_lines(t: &mut Tables, text: &'static str, mut at: usize) -> (usize
             None => {
                 t.refs.truncate(refs);
                 t.action_resource_types.truncate(rows);
-                break;
+                return (at, lines);
             }
         }
     }
-    if let Some(s) = t.services.last_mut() {
-        s.keys = runs.keys;
-        s.resource_types = runs.resource_types;
-        s.actions.len += index(actions);
-    }
-    (at, lines)
 }
 
 /// A `k` line after its tag, for [`read_usual_lines`]: its row appended, and where the next line
 /// starts.
-fn read_usual_key_line(
-    t: &mut Tables,
-    runs: ServiceRuns,
-    text: &'static str,
-    start: usize,
-) -> Option<usize> {
+fn read_usual_key_line(t: &mut Tables, text: &'static str, start: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let name_end = tab_at_field_end(bytes, start)?;
     let code_end = next_control_byte(bytes, name_end + 1)?;
@@ -297,7 +277,6 @@ fn read_usual_key_line(
     t.keys.push(KeyRec {
         name: text.get(start..name_end)?,
         ty: KeyType::from_code(text.get(name_end + 1..code_end)?)?,
-        service: runs.service,
     });
     Some(code_end + 1)
 }
@@ -318,7 +297,6 @@ fn read_usual_resource_type_line(
         name: text.get(start..name_end)?,
         arns: text.get(name_end + 1..arns_end)?,
         keys,
-        service: runs.service,
     });
     Some(next_line)
 }
@@ -347,10 +325,9 @@ fn push_keys_to_line_end(
     Some((run, at + 1))
 }
 
-/// The service whose lines are being read, and its runs of keys and resource types so far.
+/// The service's keys and resource types read so far.
 #[derive(Clone, Copy)]
 struct ServiceRuns {
-    service: u32,
     keys: Run,
     resource_types: Run,
 }
@@ -419,7 +396,6 @@ fn read_usual_action_line(
         access,
         resource_types,
         keys,
-        service: runs.service,
     });
     Some(next_line)
 }
@@ -468,7 +444,7 @@ fn read_digits(bytes: &[u8], mut at: usize) -> Option<(u32, usize)> {
 
 /// What ends a field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum End {
+pub(super) enum End {
     Tab,
     Line,
     Text,
@@ -478,16 +454,16 @@ enum End {
 /// trailing CR removed from a line's last field, as from the line), with one word-at-a-time scan
 /// per field. Splitting lines and then fields read every byte twice and paid a generic search's
 /// set-up for each of the 130,000 short fields.
-struct Cursor {
-    text: &'static str,
+pub(super) struct Cursor {
+    pub text: &'static str,
     /// Where the next field starts.
-    pos: usize,
+    pub pos: usize,
 }
 
 impl Cursor {
     /// The next field and what ends it; after the text's end, empty fields ended by [`End::Text`].
     #[inline]
-    fn field(&mut self) -> (&'static str, End) {
+    pub fn field(&mut self) -> (&'static str, End) {
         let bytes = self.text.as_bytes();
         let start = self.pos;
         let mut at = start;
@@ -514,7 +490,7 @@ impl Cursor {
 
     /// The first field of a line: [`Cursor::field`], with a shortcut for the one-letter tags.
     #[inline]
-    fn tag(&mut self) -> (&'static str, End) {
+    pub fn tag(&mut self) -> (&'static str, End) {
         let at = self.pos;
         let bytes = self.text.as_bytes();
         match (bytes.get(at), bytes.get(at + 1), self.text.get(at..at + 1)) {
@@ -557,17 +533,17 @@ fn control_bytes(word: u64) -> u64 {
 }
 
 /// The fields of one line after its tag.
-struct Line<'c> {
-    cursor: &'c mut Cursor,
+pub(super) struct Line<'c> {
+    pub cursor: &'c mut Cursor,
     /// What ended the last field read.
-    end: End,
+    pub end: End,
     /// The line number (from 1), for errors.
-    n: usize,
+    pub n: usize,
 }
 
 impl Line<'_> {
     #[inline]
-    fn field(&mut self, what: &str) -> Result<&'static str, CatalogError> {
+    pub fn field(&mut self, what: &str) -> Result<&'static str, CatalogError> {
         if self.end != End::Tab {
             return Err(err(self.n, format!("missing {what}")));
         }
@@ -577,7 +553,7 @@ impl Line<'_> {
     }
 
     /// Passes over fields the record does not read.
-    fn skip_rest(&mut self) {
+    pub fn skip_rest(&mut self) {
         while self.end == End::Tab {
             self.end = self.cursor.field().1;
         }
@@ -591,7 +567,7 @@ fn read_index(text: &str) -> Option<u32> {
         .map(|(n, _)| n)
 }
 
-fn err(line: usize, message: String) -> CatalogError {
+pub(super) fn err(line: usize, message: String) -> CatalogError {
     CatalogError { line, message }
 }
 
@@ -599,45 +575,20 @@ fn len<T>(v: &[T]) -> u32 {
     u32::try_from(v.len()).unwrap_or(u32::MAX)
 }
 
-fn current(t: &Tables, n: usize) -> Result<u32, CatalogError> {
-    t.services
-        .len()
-        .checked_sub(1)
-        .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
-        .ok_or_else(|| err(n, "record before the first service".into()))
-}
-
-/// Counts one more record in the current service's run.
-fn bump(services: &mut [ServiceRec], run: impl Fn(&mut ServiceRec) -> &mut Run) {
-    if let Some(s) = services.last_mut() {
-        run(s).len += 1;
-    }
-}
-
-/// Appends service-local key indices (`3,7`) to `refs` as global indices.
-fn push_refs(
-    t: &mut Tables,
-    service: u32,
-    list: &str,
-    sep: u8,
-    n: usize,
-) -> Result<Run, CatalogError> {
+/// Appends key indices (`3,7`) to `refs`.
+fn push_refs(t: &mut Tables, list: &str, sep: u8, n: usize) -> Result<Run, CatalogError> {
     let start = len(&t.refs);
     if list.is_empty() {
         // Most rows list no keys.
         return Ok(Run { start, len: 0 });
     }
-    let keys = t
-        .services
-        .get(service as usize)
-        .map(|s| s.keys)
-        .unwrap_or_default();
+    let keys = len(&t.keys);
     for item in split_byte(list, sep).filter(|s| !s.is_empty()) {
         let local = read_index(item).ok_or_else(|| err(n, format!("bad key index `{item}`")))?;
-        if local >= keys.len {
+        if local >= keys {
             return Err(err(n, format!("key index {local} out of range")));
         }
-        t.refs.push(keys.start + local);
+        t.refs.push(local);
     }
     Ok(Run {
         start,
@@ -646,21 +597,12 @@ fn push_refs(
 }
 
 /// Reads `0!,3=1.4` (resource type 0 required; type 3 optional with keys 1 and 4).
-fn push_action_resource_types(
-    t: &mut Tables,
-    service: u32,
-    list: &str,
-    n: usize,
-) -> Result<Run, CatalogError> {
+fn push_action_resource_types(t: &mut Tables, list: &str, n: usize) -> Result<Run, CatalogError> {
     let start = len(&t.action_resource_types);
     if list.is_empty() {
         return Ok(Run { start, len: 0 });
     }
-    let rts = t
-        .services
-        .get(service as usize)
-        .map(|s| s.resource_types)
-        .unwrap_or_default();
+    let rts = len(&t.resource_types);
     for item in split_byte(list, b',').filter(|s| !s.is_empty()) {
         let mut parts = split_byte(item, b'=');
         let head = parts.next().unwrap_or("");
@@ -671,12 +613,12 @@ fn push_action_resource_types(
         };
         let local =
             read_index(index).ok_or_else(|| err(n, format!("bad resource type `{item}`")))?;
-        if local >= rts.len {
+        if local >= rts {
             return Err(err(n, format!("resource type index {local} out of range")));
         }
-        let keys = push_refs(t, service, keys, b'.', n)?;
+        let keys = push_refs(t, keys, b'.', n)?;
         t.action_resource_types.push(ActionResourceTypeRec {
-            resource_type: rts.start + local,
+            resource_type: local,
             required,
             keys,
         });
@@ -691,11 +633,28 @@ fn push_action_resource_types(
 mod tests {
     use super::*;
 
+    /// Every service's tables, read with or without the shortcut for the usual lines; the
+    /// first error (of the index, else of the first damaged service).
+    fn parse_with<const USUAL_LINES: bool>(
+        text: &'static str,
+    ) -> Result<Vec<Tables>, CatalogError> {
+        super::super::index::read_index(text)?
+            .services
+            .into_iter()
+            .map(|s| parse_service_with::<USUAL_LINES>(text, s.records))
+            .collect()
+    }
+
+    fn parse(text: &'static str) -> Result<Vec<Tables>, CatalogError> {
+        parse_with::<true>(text)
+    }
+
     #[test]
     fn reads_a_small_catalog() {
         let text = "iamsim-catalog 1\nv\t1\tdate\ns\tx\tService X\nk\tx:Key\t[S\nr\tthing\tarn:a|arn:b\t0\na\tDo\tTW\t0!=0\t0\n";
-        let t = parse(text).expect("valid");
-        assert_eq!(t.services.len(), 1);
+        let services = parse(text).expect("valid");
+        assert_eq!(services.len(), 1);
+        let t = &services[0];
         assert_eq!(t.actions.len(), 1);
         assert_eq!(t.action_resource_types.len(), 1);
         assert!(t.action_resource_types[0].required);
@@ -797,7 +756,9 @@ mod tests {
         let data = super::super::DATA;
         let fast = parse_with::<true>(data).expect("embedded data");
         assert_eq!(fast, parse_with::<false>(data).expect("embedded data"));
-        assert!(fast.actions.len() > 20_000 && fast.refs.len() > 20_000 && fast.keys.len() > 2_000);
+        let rows = |rows: fn(&Tables) -> usize| fast.iter().map(rows).sum::<usize>();
+        assert!(rows(|t| t.actions.len()) > 20_000 && rows(|t| t.refs.len()) > 20_000);
+        assert!(rows(|t| t.keys.len()) > 2_000);
         let head = "iamsim-catalog 1\ns\tx\tX\nk\tx:A\tS\nk\tx:B\t[S\nk\tx:C\tN\n\
                     r\tone\tarn:1\t0\nr\ttwo\tarn:2\t\n";
         let rests = [
@@ -917,8 +878,44 @@ mod tests {
             "iamsim-catalog 1\ns\tx\tX\na\tDo\tR\t\t9",
             "iamsim-catalog 1\ns\tx\tX\na\tDo",
             "iamsim-catalog 1\nz\t1",
+            "iamsim-catalog 1\ns",
+            "iamsim-catalog 1\ns\tx",
+            "iamsim-catalog 1\nsx\tx\tX",
+            "iamsim-catalog 1\ns\tx\tX\nv\t1\t2",
         ] {
             assert!(parse(text).is_err(), "{text:?}");
         }
+    }
+
+    /// An error names the damaged line of the whole text, in the index or in a service's records.
+    #[test]
+    fn errors_name_the_damaged_line() {
+        let head = "iamsim-catalog 1\nv\t1\tdate\n\ns\ta\tA\nk\ta:K\tS\ns\tb\tB\nk\tb:K\tS\n";
+        for (rest, line, message) in [
+            ("a\tDo\tR\t\t9\n", 8, "key index 9 out of range"),
+            (
+                "a\tDo\tR\t\t0\n\nr\tt\tarn\t2\n",
+                10,
+                "key index 2 out of range",
+            ),
+            (
+                "a\tDo\tR\t\t0\nu\tp\tb\n",
+                9,
+                "`u` record after the first service",
+            ),
+            ("a\tDo\tQ\t\t\n", 8, "unknown access level `Q`"),
+            ("a\tDo\tR\t\t\ns\n", 9, "missing prefix"),
+            ("s\tc\tC\nx\n", 9, "unknown record `x`"),
+        ] {
+            let text: &'static str = Box::leak(format!("{head}{rest}").into_boxed_str());
+            let e = parse_with::<false>(text).expect_err(text);
+            assert_eq!((e.line, e.message.as_str()), (line, message), "{text:?}");
+            assert_eq!(parse(text), Err(e), "{text:?}");
+        }
+        let e = parse("iamsim-catalog 1\nv\t1\td\n\nk\ta:K\tS\n").expect_err("before a service");
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (4, "record before the first service")
+        );
     }
 }

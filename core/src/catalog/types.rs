@@ -152,6 +152,8 @@ impl AccessLevel {
 pub struct AccessLevels(u8);
 
 impl AccessLevels {
+    pub(crate) const NONE: AccessLevels = AccessLevels(0);
+
     pub(crate) fn from_codes(codes: &[u8]) -> Option<AccessLevels> {
         codes
             .iter()

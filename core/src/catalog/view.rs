@@ -1,9 +1,12 @@
-//! Borrowed views of catalog rows: cheap `Copy` handles (catalog reference + index).
+//! Borrowed views of catalog rows: cheap `Copy` handles (catalog reference + id). A service's id
+//! is its index; a row's id packs its service's index (high 16 bits) and the row's index in that
+//! service's table (low 16 bits), so ids are unique, stable and in catalog order.
 
 use super::arn::{arn_matches_template, ArnPattern};
 use super::global_keys::global_key;
-use super::parse::Run;
+use super::parse::{ActionRec, KeyRec, ResourceTypeRec, Run, Tables};
 use super::template::{is_template, template_matches};
+use super::types::ValueType;
 use super::types::{AccessLevels, KeyType};
 use super::{cmp_ci, index, Catalog};
 use std::fmt;
@@ -53,9 +56,37 @@ pub struct ActionResourceType<'c> {
     keys: Run,
 }
 
-fn keys_of(cat: &Catalog, run: Run) -> impl Iterator<Item = ConditionKey<'_>> + '_ {
-    let refs = cat.tables().refs.get(run.range()).unwrap_or_default();
-    refs.iter().map(move |&id| ConditionKey { cat, id })
+/// The id of row `local` of service `service`.
+fn row_id(service: u32, local: u32) -> u32 {
+    service << 16 | local
+}
+
+/// The service of a row id.
+fn service_of(id: u32) -> u32 {
+    id >> 16
+}
+
+/// A row id's index in its service's table.
+fn local_of(id: u32) -> usize {
+    (id & 0xffff) as usize
+}
+
+/// Rows `range` of one of a service's tables, as ids.
+fn row_ids(service: u32, rows: std::ops::Range<usize>) -> impl ExactSizeIterator<Item = u32> {
+    rows.map(move |i| row_id(service, index(i)))
+}
+
+/// The keys in `run` of service `service`'s `refs`.
+fn keys_of(cat: &Catalog, service: u32, run: Run) -> impl Iterator<Item = ConditionKey<'_>> + '_ {
+    let refs = cat
+        .tables(service)
+        .refs
+        .get(run.range())
+        .unwrap_or_default();
+    refs.iter().map(move |&local| ConditionKey {
+        cat,
+        id: row_id(service, local),
+    })
 }
 
 impl<'c> Service<'c> {
@@ -63,36 +94,34 @@ impl<'c> Service<'c> {
         Service { cat, id }
     }
 
-    fn rec(&self) -> &'c super::parse::ServiceRec {
-        // Ids are only made from in-range indices; fall back to the first row defensively.
-        let s = &self.cat.tables().services;
-        &s[(self.id as usize).min(s.len().saturating_sub(1))]
+    fn entry(&self) -> Option<&'c super::index::ServiceEntry> {
+        self.cat.service_entry(self.id)
+    }
+
+    fn tables(&self) -> &'c Tables {
+        self.cat.tables(self.id)
     }
 
     /// The prefix used in actions and keys, e.g. `ecr`.
     pub fn prefix(&self) -> &'static str {
-        self.rec().prefix
+        self.entry().map_or("", |e| e.prefix)
     }
 
     /// The service's name, e.g. `Amazon Elastic Container Registry`.
     pub fn name(&self) -> &'static str {
-        self.rec().name
+        self.entry().map_or("", |e| e.name)
     }
 
     /// The actions, sorted case-insensitively by name.
     pub fn actions(&self) -> impl ExactSizeIterator<Item = Action<'c>> + 'c {
         let cat = self.cat;
-        self.rec()
-            .actions
-            .range()
-            .map(move |i| Action { cat, id: index(i) })
+        row_ids(self.id, 0..self.tables().actions.len()).map(move |id| Action { cat, id })
     }
 
     /// The actions whose name starts with `prefix` (ASCII), case-insensitively, in catalog order.
     pub fn actions_with_prefix(&self, prefix: &str) -> impl Iterator<Item = Action<'c>> + 'c {
         let cat = self.cat;
-        let run = self.rec().actions;
-        let rows = cat.tables().actions.get(run.range()).unwrap_or_default();
+        let rows = &self.tables().actions;
         fn head(name: &str, len: usize) -> &str {
             name.get(..len).unwrap_or(name)
         }
@@ -100,26 +129,23 @@ impl<'c> Service<'c> {
         // Names are sorted case-insensitively, so the names with this prefix form one run.
         let lo = rows.partition_point(|a| cmp_ci(head(a.name, n), prefix).is_lt());
         let hi = rows.partition_point(|a| cmp_ci(head(a.name, n), prefix).is_le());
-        (run.start + index(lo)..run.start + index(hi.max(lo))).map(move |id| Action { cat, id })
+        row_ids(self.id, lo..hi.max(lo)).map(move |id| Action { cat, id })
     }
 
     /// One action by name (without the prefix), case-insensitively (M1).
     pub fn action(&self, name: &str) -> Option<Action<'c>> {
-        let run = self.rec().actions;
-        let rows = self.cat.tables().actions.get(run.range())?;
+        let rows = &self.tables().actions;
         let i = rows.binary_search_by(|a| cmp_ci(a.name, name)).ok()?;
         Some(Action {
             cat: self.cat,
-            id: run.start + index(i),
+            id: row_id(self.id, index(i)),
         })
     }
 
     pub fn resource_types(&self) -> impl ExactSizeIterator<Item = ResourceType<'c>> + 'c {
         let cat = self.cat;
-        self.rec()
-            .resource_types
-            .range()
-            .map(move |i| ResourceType { cat, id: index(i) })
+        row_ids(self.id, 0..self.tables().resource_types.len())
+            .map(move |id| ResourceType { cat, id })
     }
 
     /// The resource type named `name` (case-insensitive).
@@ -131,39 +157,41 @@ impl<'c> Service<'c> {
     /// The service's condition keys (as documented, with templates), sorted by name.
     pub fn condition_keys(&self) -> impl ExactSizeIterator<Item = ConditionKey<'c>> + 'c {
         let cat = self.cat;
-        self.rec()
-            .keys
-            .range()
-            .map(move |i| ConditionKey { cat, id: index(i) })
+        row_ids(self.id, 0..self.tables().keys.len()).map(move |id| ConditionKey { cat, id })
     }
 
     /// The service key `key` (full name, e.g. `ecr:ResourceTag/env`), exact or by template.
     pub fn condition_key(&self, key: &str) -> Option<ConditionKey<'c>> {
-        let run = self.rec().keys;
-        let rows = self.cat.tables().keys.get(run.range())?;
-        if let Ok(i) = rows.binary_search_by(|k| cmp_ci(k.name, key)) {
-            return Some(ConditionKey {
-                cat: self.cat,
-                id: run.start + index(i),
-            });
-        }
-        rows.iter()
-            .position(|k| is_template(k.name) && template_matches(k.name, key))
-            .map(|i| ConditionKey {
-                cat: self.cat,
-                id: run.start + index(i),
-            })
+        let rows = &self.tables().keys;
+        let i = match rows.binary_search_by(|k| cmp_ci(k.name, key)) {
+            Ok(i) => i,
+            Err(_) => rows
+                .iter()
+                .position(|k| is_template(k.name) && template_matches(k.name, key))?,
+        };
+        Some(ConditionKey {
+            cat: self.cat,
+            id: row_id(self.id, index(i)),
+        })
     }
 }
 
 impl<'c> Action<'c> {
-    pub(super) fn new(cat: &'c Catalog, id: u32) -> Self {
-        Action { cat, id }
+    fn tables(&self) -> &'c Tables {
+        self.cat.tables(service_of(self.id))
     }
 
-    fn rec(&self) -> &'c super::parse::ActionRec {
-        let a = &self.cat.tables().actions;
-        &a[(self.id as usize).min(a.len().saturating_sub(1))]
+    fn rec(&self) -> &'c ActionRec {
+        static NONE: ActionRec = ActionRec {
+            name: "",
+            access: AccessLevels::NONE,
+            resource_types: Run::EMPTY,
+            keys: Run::EMPTY,
+        };
+        self.tables()
+            .actions
+            .get(local_of(self.id))
+            .unwrap_or(&NONE)
     }
 
     /// The name without the prefix, in AWS's casing, e.g. `GetAuthorizationToken`.
@@ -172,7 +200,7 @@ impl<'c> Action<'c> {
     }
 
     pub fn service(&self) -> Service<'c> {
-        Service::new(self.cat, self.rec().service)
+        Service::new(self.cat, service_of(self.id))
     }
 
     /// `prefix:Name`, e.g. `ecr:GetAuthorizationToken`.
@@ -186,8 +214,8 @@ impl<'c> Action<'c> {
 
     /// The resource types the action accepts, with the `required` flag and per-type keys.
     pub fn resource_types(&self) -> impl ExactSizeIterator<Item = ActionResourceType<'c>> + 'c {
-        let cat = self.cat;
-        let rows = cat
+        let (cat, service) = (self.cat, service_of(self.id));
+        let rows = self
             .tables()
             .action_resource_types
             .get(self.rec().resource_types.range())
@@ -195,7 +223,7 @@ impl<'c> Action<'c> {
         rows.iter().map(move |r| ActionResourceType {
             resource_type: ResourceType {
                 cat,
-                id: r.resource_type,
+                id: row_id(service, r.resource_type),
             },
             required: r.required,
             keys: r.keys,
@@ -219,9 +247,12 @@ impl<'c> Action<'c> {
     /// the resource types define (deduplicated, in that order). Global keys apply to every action
     /// and are not listed: see [`Action::supports_condition_key`].
     pub fn condition_keys(&self) -> Vec<ConditionKey<'c>> {
-        let mut ids: Vec<u32> = keys_of(self.cat, self.rec().keys).map(|k| k.id).collect();
+        let service = service_of(self.id);
+        let mut ids: Vec<u32> = keys_of(self.cat, service, self.rec().keys)
+            .map(|k| k.id)
+            .collect();
         for r in self.resource_types() {
-            ids.extend(keys_of(self.cat, r.keys).map(|k| k.id));
+            ids.extend(r.condition_keys().map(|k| k.id));
             ids.extend(r.resource_type.condition_keys().map(|k| k.id));
         }
         let mut seen = Vec::with_capacity(ids.len());
@@ -263,7 +294,7 @@ impl PartialEq for Action<'_> {
 impl Eq for Action<'_> {}
 
 impl<'c> Action<'c> {
-    /// A stable index of the action within its catalog (for sets and sorting).
+    /// A stable id of the action within its catalog, in catalog order (for sets and sorting).
     pub fn id(&self) -> u32 {
         self.id
     }
@@ -272,7 +303,8 @@ impl<'c> Action<'c> {
 impl<'c> ActionResourceType<'c> {
     /// Keys the action supports on this resource type (its row in AWS's table).
     pub fn condition_keys(&self) -> impl Iterator<Item = ConditionKey<'c>> + 'c {
-        keys_of(self.resource_type.cat, self.keys)
+        let service = service_of(self.resource_type.id);
+        keys_of(self.resource_type.cat, service, self.keys)
     }
 }
 
@@ -281,9 +313,14 @@ impl<'c> ResourceType<'c> {
         ResourceType { cat, id }
     }
 
-    fn rec(&self) -> &'c super::parse::ResourceTypeRec {
-        let r = &self.cat.tables().resource_types;
-        &r[(self.id as usize).min(r.len().saturating_sub(1))]
+    fn rec(&self) -> &'c ResourceTypeRec {
+        static NONE: ResourceTypeRec = ResourceTypeRec {
+            name: "",
+            arns: "",
+            keys: Run::EMPTY,
+        };
+        let rows = &self.cat.tables(service_of(self.id)).resource_types;
+        rows.get(local_of(self.id)).unwrap_or(&NONE)
     }
 
     /// E.g. `repository`.
@@ -292,7 +329,12 @@ impl<'c> ResourceType<'c> {
     }
 
     pub fn service(&self) -> Service<'c> {
-        Service::new(self.cat, self.rec().service)
+        Service::new(self.cat, service_of(self.id))
+    }
+
+    /// A stable id of the resource type within its catalog, in catalog order.
+    pub(super) fn id(&self) -> u32 {
+        self.id
     }
 
     /// The ARN template(s), e.g. `arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}`.
@@ -302,7 +344,7 @@ impl<'c> ResourceType<'c> {
 
     /// Keys defined on the resource type (e.g. `aws:ResourceTag/${TagKey}`).
     pub fn condition_keys(&self) -> impl Iterator<Item = ConditionKey<'c>> + 'c {
-        keys_of(self.cat, self.rec().keys)
+        keys_of(self.cat, service_of(self.id), self.rec().keys)
     }
 
     /// Whether `arn` (an ARN or ARN pattern) can be of this type.
@@ -314,7 +356,7 @@ impl<'c> ResourceType<'c> {
     /// compiled once: for testing one ARN against many types.
     pub fn matches_pattern(&self, arn: &ArnPattern<'_>) -> bool {
         self.cat
-            .compiled_templates(self.id, self.rec().arns)
+            .compiled_templates(service_of(self.id), local_of(self.id))
             .iter()
             .any(|t| arn.matches(t))
     }
@@ -340,9 +382,13 @@ impl fmt::Debug for ResourceType<'_> {
 }
 
 impl<'c> ConditionKey<'c> {
-    fn rec(&self) -> &'c super::parse::KeyRec {
-        let k = &self.cat.tables().keys;
-        &k[(self.id as usize).min(k.len().saturating_sub(1))]
+    fn rec(&self) -> &'c KeyRec {
+        static NONE: KeyRec = KeyRec {
+            name: "",
+            ty: KeyType::single(ValueType::String),
+        };
+        let rows = &self.cat.tables(service_of(self.id)).keys;
+        rows.get(local_of(self.id)).unwrap_or(&NONE)
     }
 
     /// As documented, e.g. `ecr:ResourceTag/${TagKey}`.
@@ -365,7 +411,7 @@ impl<'c> ConditionKey<'c> {
         KeyInfo {
             name: self.name(),
             ty: self.key_type(),
-            service: Some(Service::new(self.cat, self.rec().service).prefix()),
+            service: Some(Service::new(self.cat, service_of(self.id)).prefix()),
             when: None,
         }
     }
