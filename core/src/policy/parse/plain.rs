@@ -11,6 +11,7 @@
 //! and the caller takes the tree path, which reports it.
 
 use super::pretty::{Measure, Sink, Writer};
+use super::string_end::plain_string;
 use super::{empty_statement, ParsedPolicy, PolicyText};
 use crate::json::scan::{is_plain_integer, KnownName, Scanner};
 use crate::json::MAX_DEPTH;
@@ -146,6 +147,19 @@ fn member_span<K>(key: &Spanned<K>, value: Span) -> Span {
     Span::new(key.span.start, value.end)
 }
 
+/// The model's copy of `text`. A lone `*` (the resource of many statements) is one copy per
+/// thread, shared, rather than an allocation for each statement and a free when it is dropped.
+fn policy_str(text: &str) -> PolicyStr {
+    thread_local! {
+        static STAR: PolicyStr = PolicyStr::from("*");
+    }
+    if text == "*" {
+        STAR.with(PolicyStr::clone)
+    } else {
+        PolicyStr::from(text)
+    }
+}
+
 /// Marks `bit` in `seen`; `None` when it was already there (a repeated or conflicting element).
 fn first(seen: &mut u32, bit: u32) -> Option<()> {
     if *seen & bit != 0 {
@@ -255,13 +269,32 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     /// A string as read from the source (borrowed unless it had escapes), and where it was
     /// written: for values only compared (`Version`, `Effect`).
     fn text(&mut self) -> Option<Spanned<Cow<'a, str>>> {
-        let (text, ascii) = self.s.string_and_ascii()?;
+        let (text, ascii) = self.scanned_string()?;
         let span = match &text {
-            Cow::Borrowed(plain) if ascii => self.w.ascii_string(plain),
-            Cow::Borrowed(plain) => self.w.plain_string(plain),
+            Cow::Borrowed(plain) => self.plain_written(plain, ascii),
             Cow::Owned(decoded) => self.w.string(decoded),
         };
         Some(Spanned::new(text, span))
+    }
+
+    /// The string at the cursor, borrowed unless it had escapes, and whether it is borrowed and
+    /// all ASCII: [`Scanner::string_and_ascii`], with most strings found in line.
+    #[inline]
+    fn scanned_string(&mut self) -> Option<(Cow<'a, str>, bool)> {
+        match plain_string(self.s) {
+            Some((plain, ascii)) => Some((Cow::Borrowed(plain), ascii)),
+            None => self.s.string_and_ascii(),
+        }
+    }
+
+    /// Writes a string read without an escape; returns its span.
+    #[inline]
+    fn plain_written(&mut self, plain: &str, ascii: bool) -> Span {
+        if ascii {
+            self.w.ascii_string(plain)
+        } else {
+            self.w.plain_string(plain)
+        }
     }
 
     /// The tag of the one of `names` that the string at the cursor spells, and where it was
@@ -278,6 +311,11 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     }
 
     fn string(&mut self) -> Option<Spanned<PolicyStr>> {
+        // Most strings have no escape: made straight from the source, without a `Cow`.
+        if let Some((plain, ascii)) = plain_string(self.s) {
+            let span = self.plain_written(plain, ascii);
+            return Some(Spanned::new(policy_str(plain), span));
+        }
         let text = self.text()?;
         Some(Spanned::new(PolicyStr::from(&*text.value), text.span))
     }
@@ -395,12 +433,13 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                         values,
                         span: member_span(&key, span),
                     };
-                    // Filled once (`first` above), so nothing is there to drop.
-                    if is_action {
-                        statement.action.get_or_insert(element);
+                    // Filled once (`first` above): the slot is empty.
+                    let slot = if is_action {
+                        &mut statement.action
                     } else {
-                        statement.resource.get_or_insert(element);
-                    }
+                        &mut statement.resource
+                    };
+                    *slot = Some(element);
                 }
                 StatementKey::Condition => {
                     first(&mut seen, CONDITION)?;
