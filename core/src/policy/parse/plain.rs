@@ -585,6 +585,46 @@ mod tests {
         assert_eq!(id.span.start.line, 6);
     }
 
+    /// A lone `*` is one shared copy, read like any other string wherever it stands (a resource,
+    /// an action, a Sid, a condition value, escaped or not); other strings get their own copy.
+    #[test]
+    fn lone_stars_are_shared_and_read_like_other_strings() {
+        let source = r#"{"Statement":[{"Sid":"*","Effect":"Allow","Action":"*","Resource":["*","**"," *"],"Condition":{"StringLike":{"k":"*"}}},{"Effect":"Deny","Action":"\u002a","Resource":"*"}]}"#;
+        assert!(taken_and_agrees(source));
+        let parsed = read_at(&mut Scanner::new(source)).expect("plain");
+        let policy = parsed.policy.expect("policy");
+        let (first, second) = (&policy.statements[0], &policy.statements[1]);
+        let values = |element: &Option<StringElement>| {
+            element
+                .as_ref()
+                .expect("element")
+                .values
+                .as_slice()
+                .to_vec()
+        };
+        let resources = values(&first.resource);
+        let texts: Vec<&str> = resources.iter().map(|r| r.value.as_str()).collect();
+        assert_eq!(texts, ["*", "**", " *"]);
+        let star = resources[0].value.shared();
+        let stars = [
+            first.sid.as_ref().expect("sid").value.shared(),
+            values(&first.action)[0].value.shared(),
+            first.conditions[0].values.as_slice()[0].value.shared(),
+            values(&second.resource)[0].value.shared(),
+        ];
+        for other in &stars {
+            assert!(std::sync::Arc::ptr_eq(&star, other));
+        }
+        // Escaped, the same text, read by the general path into its own copy.
+        let escaped = values(&second.action)[0].value.shared();
+        assert_eq!(&*escaped, "*");
+        assert!(!std::sync::Arc::ptr_eq(&star, &escaped));
+        assert!(!std::sync::Arc::ptr_eq(
+            &resources[1].value.shared(),
+            &values(&first.action)[0].value.shared()
+        ));
+    }
+
     #[test]
     fn the_text_is_written_from_the_source_when_first_read() {
         let source = r#" {"Version":"2012-10-17","Statement":[{"Sid":"\u00e9\"x","Effect":"Allow","Action":["s3:Get*","é😀"],"Resource":"*","Condition":{"StringLike":{"k":["a\tb","b"]}}}]} "#;
