@@ -98,6 +98,17 @@ impl<'a> Scanner<'a> {
         self.text.get(start..end)
     }
 
+    /// The whole text's bytes, for a reader's own scan from [`Scanner::offset`]; it then moves
+    /// the cursor with [`Scanner::skip_to`].
+    pub(crate) fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// Moves the cursor to `offset` (a byte after a token the caller has read itself).
+    pub(crate) fn skip_to(&mut self, offset: usize) {
+        self.pos = offset;
+    }
+
     pub(crate) fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
     }

@@ -32,6 +32,7 @@ mod from_source;
 mod from_value;
 mod plain;
 mod pretty;
+pub(crate) mod string_end;
 
 use super::model::*;
 use super::operator::Operator;

@@ -11,6 +11,7 @@
 //! and the caller takes the tree path, which reports it.
 
 use super::pretty::{Measure, Sink, Writer};
+use super::string_end::plain_string;
 use super::{empty_statement, ParsedPolicy, PolicyText};
 use crate::json::scan::{is_plain_integer, KnownName, Scanner};
 use crate::json::MAX_DEPTH;
@@ -146,6 +147,19 @@ fn member_span<K>(key: &Spanned<K>, value: Span) -> Span {
     Span::new(key.span.start, value.end)
 }
 
+/// The model's copy of `text`. A lone `*` (the resource of many statements) is one copy per
+/// thread, shared, rather than an allocation for each statement and a free when it is dropped.
+fn policy_str(text: &str) -> PolicyStr {
+    thread_local! {
+        static STAR: PolicyStr = PolicyStr::from("*");
+    }
+    if text == "*" {
+        STAR.with(PolicyStr::clone)
+    } else {
+        PolicyStr::from(text)
+    }
+}
+
 /// Marks `bit` in `seen`; `None` when it was already there (a repeated or conflicting element).
 fn first(seen: &mut u32, bit: u32) -> Option<()> {
     if *seen & bit != 0 {
@@ -255,13 +269,32 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     /// A string as read from the source (borrowed unless it had escapes), and where it was
     /// written: for values only compared (`Version`, `Effect`).
     fn text(&mut self) -> Option<Spanned<Cow<'a, str>>> {
-        let (text, ascii) = self.s.string_and_ascii()?;
+        let (text, ascii) = self.scanned_string()?;
         let span = match &text {
-            Cow::Borrowed(plain) if ascii => self.w.ascii_string(plain),
-            Cow::Borrowed(plain) => self.w.plain_string(plain),
+            Cow::Borrowed(plain) => self.plain_written(plain, ascii),
             Cow::Owned(decoded) => self.w.string(decoded),
         };
         Some(Spanned::new(text, span))
+    }
+
+    /// The string at the cursor, borrowed unless it had escapes, and whether it is borrowed and
+    /// all ASCII: [`Scanner::string_and_ascii`], with most strings found in line.
+    #[inline]
+    fn scanned_string(&mut self) -> Option<(Cow<'a, str>, bool)> {
+        match plain_string(self.s) {
+            Some((plain, ascii)) => Some((Cow::Borrowed(plain), ascii)),
+            None => self.s.string_and_ascii(),
+        }
+    }
+
+    /// Writes a string read without an escape; returns its span.
+    #[inline]
+    fn plain_written(&mut self, plain: &str, ascii: bool) -> Span {
+        if ascii {
+            self.w.ascii_string(plain)
+        } else {
+            self.w.plain_string(plain)
+        }
     }
 
     /// The tag of the one of `names` that the string at the cursor spells, and where it was
@@ -278,6 +311,11 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     }
 
     fn string(&mut self) -> Option<Spanned<PolicyStr>> {
+        // Most strings have no escape: made straight from the source, without a `Cow`.
+        if let Some((plain, ascii)) = plain_string(self.s) {
+            let span = self.plain_written(plain, ascii);
+            return Some(Spanned::new(policy_str(plain), span));
+        }
         let text = self.text()?;
         Some(Spanned::new(PolicyStr::from(&*text.value), text.span))
     }
@@ -395,12 +433,13 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                         values,
                         span: member_span(&key, span),
                     };
-                    // Filled once (`first` above), so nothing is there to drop.
-                    if is_action {
-                        statement.action.get_or_insert(element);
+                    // Filled once (`first` above): the slot is empty.
+                    let slot = if is_action {
+                        &mut statement.action
                     } else {
-                        statement.resource.get_or_insert(element);
-                    }
+                        &mut statement.resource
+                    };
+                    *slot = Some(element);
                 }
                 StatementKey::Condition => {
                     first(&mut seen, CONDITION)?;
@@ -544,6 +583,46 @@ mod tests {
         let id = parsed.policy.and_then(|p| p.id).expect("an id");
         assert_eq!(id.value.len(), Measure::MAX_SOURCE / 2 * 2);
         assert_eq!(id.span.start.line, 6);
+    }
+
+    /// A lone `*` is one shared copy, read like any other string wherever it stands (a resource,
+    /// an action, a Sid, a condition value, escaped or not); other strings get their own copy.
+    #[test]
+    fn lone_stars_are_shared_and_read_like_other_strings() {
+        let source = r#"{"Statement":[{"Sid":"*","Effect":"Allow","Action":"*","Resource":["*","**"," *"],"Condition":{"StringLike":{"k":"*"}}},{"Effect":"Deny","Action":"\u002a","Resource":"*"}]}"#;
+        assert!(taken_and_agrees(source));
+        let parsed = read_at(&mut Scanner::new(source)).expect("plain");
+        let policy = parsed.policy.expect("policy");
+        let (first, second) = (&policy.statements[0], &policy.statements[1]);
+        let values = |element: &Option<StringElement>| {
+            element
+                .as_ref()
+                .expect("element")
+                .values
+                .as_slice()
+                .to_vec()
+        };
+        let resources = values(&first.resource);
+        let texts: Vec<&str> = resources.iter().map(|r| r.value.as_str()).collect();
+        assert_eq!(texts, ["*", "**", " *"]);
+        let star = resources[0].value.shared();
+        let stars = [
+            first.sid.as_ref().expect("sid").value.shared(),
+            values(&first.action)[0].value.shared(),
+            first.conditions[0].values.as_slice()[0].value.shared(),
+            values(&second.resource)[0].value.shared(),
+        ];
+        for other in &stars {
+            assert!(std::sync::Arc::ptr_eq(&star, other));
+        }
+        // Escaped, the same text, read by the general path into its own copy.
+        let escaped = values(&second.action)[0].value.shared();
+        assert_eq!(&*escaped, "*");
+        assert!(!std::sync::Arc::ptr_eq(&star, &escaped));
+        assert!(!std::sync::Arc::ptr_eq(
+            &resources[1].value.shared(),
+            &values(&first.action)[0].value.shared()
+        ));
     }
 
     #[test]
