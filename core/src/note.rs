@@ -123,6 +123,63 @@ impl Note {
     }
 }
 
+/// Calls `$then!` with every templated note of an element's trace: its name, the fixed phrase
+/// before the request's text (its action or resource) and the one after. One table for the
+/// notes ([`AroundNote`]) and for the JSON writer's runs around their text.
+macro_rules! around_notes {
+    ($then:ident) => {
+        $then! {
+            ActionMatches: "`", "` matches (actions compare case-insensitively)";
+            NoActionMatches: "no listed action matches `", "`";
+            ActionExcluded: "`", "` is excluded by NotAction";
+            ActionNotExcluded: "`", "` matches none of the excluded actions, so NotAction covers it (M3)";
+            ResourceMatches: "`", "` matches";
+            NoResourceMatches: "no listed resource matches `", "`";
+            ResourceExcluded: "`", "` is excluded by NotResource";
+            ResourceNotExcluded: "`", "` matches none of the excluded resources";
+        }
+    };
+}
+pub(crate) use around_notes;
+
+macro_rules! define_around_notes {
+    ($($name:ident: $before:literal, $after:literal;)*) => {
+        /// A note made of fixed phrases around one text of the request (see [`around_notes`]).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum AroundNote {
+            $($name),*
+        }
+
+        impl AroundNote {
+            /// Every templated note, for tests.
+            #[cfg(test)]
+            pub const ALL: &'static [AroundNote] = &[$(AroundNote::$name),*];
+
+            /// The phrase before the request's text.
+            pub const fn before(self) -> &'static str {
+                match self {
+                    $(AroundNote::$name => $before),*
+                }
+            }
+
+            /// The phrase after the request's text.
+            pub const fn after(self) -> &'static str {
+                match self {
+                    $(AroundNote::$name => $after),*
+                }
+            }
+        }
+    };
+}
+around_notes!(define_around_notes);
+
+impl AroundNote {
+    /// The note around `text`.
+    pub fn note(self, text: &SharedText) -> Note {
+        Note::around(self.before(), text, self.after())
+    }
+}
+
 /// Where a sentence of an explanation is spelled: an owned `String` (the result the web app
 /// keeps), or a JSON string being written (the CLI's output, texts escaped as they are copied).
 /// One spelling of each sentence serves both, so they cannot differ.

@@ -24,7 +24,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::statement::{ElementView, NoteView, StatementView};
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
-use crate::note::{Note, SharedText, Spell};
+use crate::note::{around_notes, AroundNote, Note, SharedText, Spell};
 use crate::policy::Effect;
 use crate::span::Span;
 use std::borrow::Cow;
@@ -448,7 +448,11 @@ fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
         (e.element, e.matched, e.negated),
         e.pattern.as_deref(),
         e.resolved.as_deref(),
-        |out| note(out, &e.note),
+        |out| {
+            out.extend_from_slice(b",\"note\":\"");
+            note(out, &e.note);
+            out.extend_from_slice(b"\"}");
+        },
     );
 }
 
@@ -459,20 +463,53 @@ fn element_view(out: &mut Vec<u8>, e: &ElementView) {
         e.pattern.map(|p| &**p),
         e.resolved.as_deref(),
         |out| match &e.note {
-            NoteView::Fixed(text) => body(out, text),
-            NoteView::Around(before, text, after) => around(out, before, text, after),
-            NoteView::Owned(text) => body(out, text),
+            NoteView::Around(note, text) => {
+                around_note_opening(out, *note);
+                shared_text(out, text);
+                around_note_closing(out, *note);
+            }
+            NoteView::Fixed(text) => last_note(out, text),
+            NoteView::Owned(text) => last_note(out, text),
         },
     );
 }
 
-/// An element's object; `note` writes its note's escaped text.
+/// A note as an element's last field, and the element's closing brace.
+fn last_note(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(b",\"note\":\"");
+    body(out, text);
+    out.extend_from_slice(b"\"}");
+}
+
+/// The runs around the request's text in a templated note written as an element's last field:
+/// the field's key with the phrase before, the phrase after with the element's closing brace.
+/// Each is copied at its own length (no `memcpy` call, no scan: the phrases are ours).
+macro_rules! around_note_runs {
+    ($($name:ident: $before:literal, $after:literal;)*) => {
+        fn around_note_opening(out: &mut Vec<u8>, note: AroundNote) {
+            match note {
+                $(AroundNote::$name => {
+                    out.extend_from_slice(concat!(",\"note\":\"", $before).as_bytes())
+                })*
+            }
+        }
+
+        fn around_note_closing(out: &mut Vec<u8>, note: AroundNote) {
+            match note {
+                $(AroundNote::$name => out.extend_from_slice(concat!($after, "\"}").as_bytes())),*
+            }
+        }
+    };
+}
+around_notes!(around_note_runs);
+
+/// An element's object; `note_and_close` writes its note field (the last) and closing brace.
 fn element_fields(
     out: &mut Vec<u8>,
     (element, matched, negated): (&str, bool, bool),
     pattern: Option<&str>,
     resolved: Option<&str>,
-    note: impl FnOnce(&mut Vec<u8>),
+    note_and_close: impl FnOnce(&mut Vec<u8>),
 ) {
     // Each known name written as a run of its own length (no `memcpy` call).
     match element {
@@ -503,9 +540,7 @@ fn element_fields(
         body(out, resolved);
         out.push(b'"');
     }
-    out.extend_from_slice(b",\"note\":\"");
-    note(out);
-    out.extend_from_slice(b"\"}");
+    note_and_close(out);
 }
 
 fn condition_trace(out: &mut Vec<u8>, c: &ConditionTrace) {
@@ -817,12 +852,17 @@ fn note(out: &mut Vec<u8>, n: &Note) {
 /// is not known to be plain (the phrases need no escape: `Note::around` checks).
 fn around(out: &mut Vec<u8>, before: &str, text: &SharedText, after: &str) {
     out.extend_from_slice(before.as_bytes());
+    shared_text(out, text);
+    out.extend_from_slice(after.as_bytes());
+}
+
+/// A shared text of the request: copied as it is when known to be plain, else escaped.
+fn shared_text(out: &mut Vec<u8>, text: &SharedText) {
     if text.is_plain() {
         out.extend_from_slice(text.as_str().as_bytes());
     } else {
         body(out, text.as_str());
     }
-    out.extend_from_slice(after.as_bytes());
 }
 
 /// A span as serde writes it: built in a buffer on the stack (fixed runs and each number's
@@ -1286,6 +1326,46 @@ mod tests {
                 let expected = serde_json::to_string(&n).unwrap_or_default();
                 assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
                 assert_eq!(expected, serde_string(&n.to_string()));
+            }
+        }
+    }
+
+    /// Each templated note, written as an element's last field from its runs, gives the bytes
+    /// serde gives for the element holding that note, around plain texts and texts to escape.
+    #[test]
+    fn templated_notes_are_written_as_serde_writes_their_elements() {
+        let texts = [
+            "",
+            "ecr:PutImage",
+            "arn:aws:s3:::b/k\"q",
+            "a\\b\nc\u{1}d\u{7f}é",
+            "arn:aws:ecr:us-east-1:111122223333:repository/team0-web-0",
+        ];
+        for text in texts {
+            let shared = SharedText::new(text);
+            for &kind in AroundNote::ALL {
+                let view = ElementView {
+                    element: "Action",
+                    matched: true,
+                    negated: false,
+                    pattern: None,
+                    resolved: None,
+                    note: NoteView::Around(kind, &shared),
+                };
+                let owned = ElementTrace {
+                    element: "Action",
+                    matched: true,
+                    negated: false,
+                    pattern: None,
+                    resolved: None,
+                    note: kind.note(&shared),
+                };
+                let mut out = Vec::new();
+                element_view(&mut out, &view);
+                let expected = serde_json::to_string(&owned).unwrap_or_default();
+                assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+                let spelled = format!("{}{text}{}", kind.before(), kind.after());
+                assert!(expected.ends_with(&format!(",\"note\":{}}}", serde_string(&spelled))));
             }
         }
     }

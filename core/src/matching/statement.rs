@@ -15,7 +15,7 @@ use super::small_list::SmallList;
 use crate::concat::concat;
 use crate::condition::{CompiledCondition, ConditionTrace};
 use crate::context::RequestContext;
-use crate::note::{shared_text, Note, SharedText};
+use crate::note::{shared_text, AroundNote, Note, SharedText};
 use crate::policy::{Effect, Policy, PrincipalElement, Statement, StringElement};
 use crate::span::Span;
 use serde::Serialize;
@@ -363,8 +363,8 @@ pub(crate) struct ElementView<'a> {
 pub(crate) enum NoteView<'a> {
     /// A fixed sentence (it may hold characters JSON escapes).
     Fixed(&'static str),
-    /// `before`, a shared text of the request, `after` (fixed phrases JSON escapes nothing in).
-    Around(&'static str, &'a SharedText, &'static str),
+    /// Fixed phrases around a shared text of the request.
+    Around(AroundNote, &'a SharedText),
     /// A note assembled for this element (principals, unresolved variables: rare).
     Owned(String),
 }
@@ -373,7 +373,7 @@ impl NoteView<'_> {
     fn into_note(self) -> Note {
         match self {
             NoteView::Fixed(text) => Note::fixed(text),
-            NoteView::Around(before, text, after) => Note::around(before, text, after),
+            NoteView::Around(note, text) => note.note(text),
             NoteView::Owned(text) => Note::from(text),
         }
     }
@@ -891,15 +891,13 @@ impl CompiledStatement {
         let any = hit.is_some();
         let resource = &texts.resource;
         let mut note = match (r.negated, any) {
-            (false, true) => NoteView::Around("`", resource, "` matches"),
+            (false, true) => NoteView::Around(AroundNote::ResourceMatches, resource),
             (false, false) if req.resource == "*" => NoteView::Fixed(
                 "the action has no resource type (request resource `*`): only a policy `\"*\"` matches it (M4)",
             ),
-            (false, false) => NoteView::Around("no listed resource matches `", resource, "`"),
-            (true, true) => NoteView::Around("`", resource, "` is excluded by NotResource"),
-            (true, false) => {
-                NoteView::Around("`", resource, "` matches none of the excluded resources")
-            }
+            (false, false) => NoteView::Around(AroundNote::NoResourceMatches, resource),
+            (true, true) => NoteView::Around(AroundNote::ResourceExcluded, resource),
+            (true, false) => NoteView::Around(AroundNote::ResourceNotExcluded, resource),
         };
         if !unresolved.is_empty() {
             let tail = concat(&["; ", &unresolved.join("; ")]);
@@ -936,18 +934,10 @@ fn explain_action<'a>(
     };
     let action = &texts.action;
     let note = match (a.negated, hit.is_some()) {
-        (false, true) => NoteView::Around(
-            "`",
-            action,
-            "` matches (actions compare case-insensitively)",
-        ),
-        (false, false) => NoteView::Around("no listed action matches `", action, "`"),
-        (true, true) => NoteView::Around("`", action, "` is excluded by NotAction"),
-        (true, false) => NoteView::Around(
-            "`",
-            action,
-            "` matches none of the excluded actions, so NotAction covers it (M3)",
-        ),
+        (false, true) => NoteView::Around(AroundNote::ActionMatches, action),
+        (false, false) => NoteView::Around(AroundNote::NoActionMatches, action),
+        (true, true) => NoteView::Around(AroundNote::ActionExcluded, action),
+        (true, false) => NoteView::Around(AroundNote::ActionNotExcluded, action),
     };
     ElementView {
         element: if a.negated { "NotAction" } else { "Action" },
