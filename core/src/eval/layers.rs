@@ -15,6 +15,7 @@ use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
 use crate::context::{ContextValue, RequestContext};
+use crate::matching::small_list::SmallList;
 use crate::matching::statement::StatementView;
 use crate::matching::{ExplainTexts, PreparedMatch};
 use crate::note::{SharedText, Spell};
@@ -420,8 +421,9 @@ impl ReasonView<'_> {
 #[derive(Debug)]
 pub(crate) struct DecisionView<'a> {
     pub decision: Decision,
-    pub reasons: Vec<ReasonView<'a>>,
-    pub rows: Vec<Row<'a>>,
+    /// Most decisions have one reason and one layer: held inline, without an allocation.
+    pub reasons: SmallList<ReasonView<'a>>,
+    pub rows: SmallList<Row<'a>>,
     /// The notes the decision adds after the request's own.
     pub notes: Vec<&'static str>,
 }
@@ -480,7 +482,7 @@ pub(crate) fn explain_decision<'a>(
     decider: Decider,
     hits: &[Hit<'a>],
 ) -> DecisionView<'a> {
-    let mut rows: Vec<Row> = Vec::with_capacity(4);
+    let mut rows: SmallList<Row> = SmallList::default();
     let mut push_row = |kind, level, label, verdict, explanation| {
         rows.push(Row {
             kind,
@@ -556,16 +558,14 @@ pub(crate) fn explain_decision<'a>(
     }
 
     let decision = decider.decision();
-    let mut reasons = Vec::new();
+    let mut reasons = SmallList::default();
     let mut notes = Vec::new();
-    mark_decisive(&mut rows, decider);
+    mark_decisive(rows.as_mut_slice(), decider);
     match decider {
         Decider::ExplicitDeny => {
-            reasons.extend(
-                hits.iter()
-                    .filter(|h| h.effect == Effect::Deny)
-                    .map(|h| hit_reason(h, Verb::Denies)),
-            );
+            for h in hits.iter().filter(|h| h.effect == Effect::Deny) {
+                reasons.push(hit_reason(h, Verb::Denies));
+            }
         }
         Decider::NoAllow(..) | Decider::NoGrant(..) => {
             for row in rows.iter().filter(|r| r.decisive) {
@@ -592,13 +592,14 @@ pub(crate) fn explain_decision<'a>(
                 rows.iter()
                     .any(|r| r.decisive && in_layer(h, r.kind, r.level))
             };
-            reasons.extend(
-                hits.iter()
-                    .filter(|h| h.effect == Effect::Allow)
-                    .filter(|h| decisive(h))
-                    .filter(|h| !(decider == Decider::AllowedByResource && h.delegates_only()))
-                    .map(|h| hit_reason(h, Verb::Allows)),
-            );
+            let deciding = hits
+                .iter()
+                .filter(|h| h.effect == Effect::Allow)
+                .filter(|h| decisive(h))
+                .filter(|h| !(decider == Decider::AllowedByResource && h.delegates_only()));
+            for h in deciding {
+                reasons.push(hit_reason(h, Verb::Allows));
+            }
             if decider == Decider::AllowedAsRoot {
                 reasons.push(ReasonView {
                     policy: PolicyNames::One(""),
