@@ -60,6 +60,55 @@ impl SharedText {
     }
 }
 
+/// A text of the request that the trace's notes name: shared when the notes are kept (the
+/// owned result), only borrowed when they are written straight out (no allocation), checked
+/// once for bytes JSON escapes either way.
+#[derive(Clone, Debug)]
+pub enum NamedText<'a> {
+    Shared(SharedText),
+    Borrowed {
+        text: &'a str,
+        /// Whether JSON escapes none of its bytes.
+        plain: bool,
+    },
+}
+
+impl<'a> NamedText<'a> {
+    /// `text` borrowed, scanned once for bytes to escape.
+    pub fn borrowed(text: &'a str) -> NamedText<'a> {
+        NamedText::Borrowed {
+            text,
+            plain: !needs_escape(text),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            NamedText::Shared(text) => text.as_str(),
+            NamedText::Borrowed { text, .. } => text,
+        }
+    }
+
+    /// Whether JSON escapes none of its bytes.
+    pub fn is_plain(&self) -> bool {
+        match self {
+            NamedText::Shared(text) => text.is_plain(),
+            NamedText::Borrowed { plain, .. } => *plain,
+        }
+    }
+
+    /// The text as a note keeps it: the shared one, or a copy of a borrowed one.
+    pub fn shared(&self) -> SharedText {
+        match self {
+            NamedText::Shared(text) => text.clone(),
+            NamedText::Borrowed { text, plain } => SharedText {
+                text: Arc::from(*text),
+                plain: *plain,
+            },
+        }
+    }
+}
+
 impl Note {
     /// A fixed phrase, without an allocation.
     pub const fn fixed(text: &'static str) -> Note {
@@ -175,8 +224,8 @@ around_notes!(define_around_notes);
 
 impl AroundNote {
     /// The note around `text`.
-    pub fn note(self, text: &SharedText) -> Note {
-        Note::around(self.before(), text, self.after())
+    pub fn note(self, text: &NamedText) -> Note {
+        Note::around(self.before(), &text.shared(), self.after())
     }
 }
 
@@ -214,7 +263,7 @@ impl Spell for String {
 
 /// Whether JSON would escape a byte of `text` (a quote, a backslash or a control character).
 pub(crate) fn needs_escape(text: &str) -> bool {
-    crate::json::escape::first_escaped(text.as_bytes(), 0) < text.len()
+    !crate::json::escape::is_plain(text.as_bytes())
 }
 
 impl fmt::Display for Note {

@@ -18,7 +18,7 @@ use crate::context::{ContextValue, RequestContext};
 use crate::matching::small_list::SmallList;
 use crate::matching::statement::StatementView;
 use crate::matching::{ExplainTexts, PreparedMatch};
-use crate::note::{SharedText, Spell};
+use crate::note::{NamedText, SharedText, Spell};
 use crate::policy::Effect;
 use crate::span::Span;
 use std::borrow::Cow;
@@ -176,7 +176,7 @@ impl<'a> RequestWords<'a> {
     }
 
     /// The texts the trace's notes share, already checked for bytes to escape.
-    pub fn shared(texts: &'a ExplainTexts) -> Self {
+    pub fn shared(texts: &'a ExplainTexts<'a>) -> Self {
         RequestWords {
             action: texts.action.as_str(),
             resource: texts.resource.as_str(),
@@ -770,12 +770,31 @@ pub(crate) fn traces<'a>(
     missing
 }
 
-/// The request's action and resource as the trace's notes share them; the resource comes
+/// The request's action and resource as the owned trace's notes share them; the resource comes
 /// shared from the request's match target, made once per request.
-pub(crate) fn explain_texts(req: &PreparedRequest, request: &PreparedMatch) -> ExplainTexts {
+pub(crate) fn explain_texts(
+    req: &PreparedRequest,
+    request: &PreparedMatch,
+) -> ExplainTexts<'static> {
     ExplainTexts {
-        action: SharedText::new(request.request.action),
-        resource: req.target.shared_resource(request.request.resource),
+        action: NamedText::Shared(SharedText::new(request.request.action)),
+        resource: NamedText::Shared(req.target.shared_resource(request.request.resource)),
+    }
+}
+
+/// The request's action and resource as a trace written straight out names them: borrowed, not
+/// copied. The resource's escape test is the match target's, made once per request.
+pub(crate) fn written_texts<'r>(
+    req: &PreparedRequest,
+    request: &PreparedMatch<'r>,
+) -> ExplainTexts<'r> {
+    let resource = request.request.resource;
+    ExplainTexts {
+        action: NamedText::borrowed(request.request.action),
+        resource: NamedText::Borrowed {
+            text: resource,
+            plain: req.target.shared_resource(resource).is_plain(),
+        },
     }
 }
 

@@ -359,7 +359,7 @@ pub fn write_evaluation_json(
     let d = decided(set, req);
     let view = layers::explain_decision(set, req, d.part, &d.summary, d.decider, &d.hits);
     // The request's texts are checked for escapes once, for the sentences and the notes.
-    let texts = layers::explain_texts(req, &d.request);
+    let texts = layers::written_texts(req, &d.request);
     write::write_decision(out, &view, layers::RequestWords::shared(&texts));
     out.extend_from_slice(b",\"trace\":");
     let mut trace = write::TraceWriter::new(out);

@@ -465,7 +465,7 @@ fn element_view(out: &mut Vec<u8>, e: &ElementView) {
         |out| match &e.note {
             NoteView::Around(note, text) => {
                 around_note_opening(out, *note);
-                shared_text(out, text);
+                named_text(out, text.as_str(), text.is_plain());
                 around_note_closing(out, *note);
             }
             NoteView::Fixed(text) => last_note(out, text),
@@ -852,16 +852,16 @@ fn note(out: &mut Vec<u8>, n: &Note) {
 /// is not known to be plain (the phrases need no escape: `Note::around` checks).
 fn around(out: &mut Vec<u8>, before: &str, text: &SharedText, after: &str) {
     out.extend_from_slice(before.as_bytes());
-    shared_text(out, text);
+    named_text(out, text.as_str(), text.is_plain());
     out.extend_from_slice(after.as_bytes());
 }
 
-/// A shared text of the request: copied as it is when known to be plain, else escaped.
-fn shared_text(out: &mut Vec<u8>, text: &SharedText) {
-    if text.is_plain() {
-        out.extend_from_slice(text.as_str().as_bytes());
+/// A text of the request: copied as it is when known to be `plain`, else escaped.
+fn named_text(out: &mut Vec<u8>, text: &str, plain: bool) {
+    if plain {
+        out.extend_from_slice(text.as_bytes());
     } else {
-        body(out, text.as_str());
+        body(out, text);
     }
 }
 
@@ -1331,9 +1331,11 @@ mod tests {
     }
 
     /// Each templated note, written as an element's last field from its runs, gives the bytes
-    /// serde gives for the element holding that note, around plain texts and texts to escape.
+    /// serde gives for the element holding that note, around plain texts and texts to escape,
+    /// shared or borrowed.
     #[test]
     fn templated_notes_are_written_as_serde_writes_their_elements() {
+        use crate::note::NamedText;
         let texts = [
             "",
             "ecr:PutImage",
@@ -1342,15 +1344,17 @@ mod tests {
             "arn:aws:ecr:us-east-1:111122223333:repository/team0-web-0",
         ];
         for text in texts {
-            let shared = SharedText::new(text);
-            for &kind in AroundNote::ALL {
+            let shared = NamedText::Shared(SharedText::new(text));
+            let borrowed = NamedText::borrowed(text);
+            assert_eq!(borrowed.is_plain(), shared.is_plain());
+            for (&kind, named) in AroundNote::ALL.iter().flat_map(|k| [(k, &shared), (k, &borrowed)]) {
                 let view = ElementView {
                     element: "Action",
                     matched: true,
                     negated: false,
                     pattern: None,
                     resolved: None,
-                    note: NoteView::Around(kind, &shared),
+                    note: NoteView::Around(kind, named),
                 };
                 let owned = ElementTrace {
                     element: "Action",
@@ -1358,7 +1362,7 @@ mod tests {
                     negated: false,
                     pattern: None,
                     resolved: None,
-                    note: kind.note(&shared),
+                    note: kind.note(named),
                 };
                 let mut out = Vec::new();
                 element_view(&mut out, &view);

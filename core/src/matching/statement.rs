@@ -15,7 +15,7 @@ use super::small_list::SmallList;
 use crate::concat::concat;
 use crate::condition::{CompiledCondition, ConditionTrace};
 use crate::context::RequestContext;
-use crate::note::{shared_text, AroundNote, Note, SharedText};
+use crate::note::{shared_text, AroundNote, NamedText, Note, SharedText};
 use crate::policy::{Effect, Policy, PrincipalElement, Statement, StringElement};
 use crate::span::Span;
 use serde::Serialize;
@@ -293,19 +293,21 @@ pub struct ElementTrace {
     pub note: Note,
 }
 
-/// The request's action and resource, shared by the notes of every statement's trace (one
-/// allocation each per evaluation instead of one per note).
+/// The request's action and resource, named by the notes of every statement's trace: shared
+/// by the notes of an owned trace (one allocation each per evaluation instead of one per note),
+/// borrowed when the trace is written straight out.
 #[derive(Clone, Debug)]
-pub struct ExplainTexts {
-    pub action: SharedText,
-    pub resource: SharedText,
+pub struct ExplainTexts<'a> {
+    pub action: NamedText<'a>,
+    pub resource: NamedText<'a>,
 }
 
-impl ExplainTexts {
-    pub fn new(req: &Request) -> ExplainTexts {
+impl ExplainTexts<'_> {
+    /// Both texts shared.
+    pub fn new(req: &Request) -> ExplainTexts<'static> {
         ExplainTexts {
-            action: SharedText::new(req.action),
-            resource: SharedText::new(req.resource),
+            action: NamedText::Shared(SharedText::new(req.action)),
+            resource: NamedText::Shared(SharedText::new(req.resource)),
         }
     }
 }
@@ -364,7 +366,7 @@ pub(crate) enum NoteView<'a> {
     /// A fixed sentence (it may hold characters JSON escapes).
     Fixed(&'static str),
     /// Fixed phrases around a shared text of the request.
-    Around(AroundNote, &'a SharedText),
+    Around(AroundNote, &'a NamedText<'a>),
     /// A note assembled for this element (principals, unresolved variables: rare).
     Owned(String),
 }
@@ -723,7 +725,7 @@ impl CompiledStatement {
     pub(crate) fn view<'a>(
         &'a self,
         prepared: &'a PreparedMatch,
-        texts: &'a ExplainTexts,
+        texts: &'a ExplainTexts<'a>,
         opts: MatchOptions,
         skipped: Option<&'static str>,
     ) -> StatementView<'a> {
@@ -829,7 +831,7 @@ impl CompiledStatement {
     fn explain_resource<'a>(
         &'a self,
         prepared: &PreparedMatch,
-        texts: &'a ExplainTexts,
+        texts: &'a ExplainTexts<'a>,
         opts: MatchOptions,
     ) -> ElementView<'a> {
         let req = &prepared.request;
@@ -921,7 +923,7 @@ impl CompiledStatement {
 fn explain_action<'a>(
     a: &'a Element<ActionPattern>,
     prepared: &PreparedMatch,
-    texts: &'a ExplainTexts,
+    texts: &'a ExplainTexts<'a>,
 ) -> ElementView<'a> {
     let action = prepared.request.action;
     let hit = match prepared.action_folded {
