@@ -751,7 +751,8 @@ pub(crate) fn traces<'a>(
             };
         let options = options_for(policy.layer, set, req);
         sink.policy(policy, participates);
-        for statement in policy.compiled.iter().flat_map(|c| c.statements()) {
+        let statements = policy.compiled.as_ref().map_or(&[][..], |c| c.statements());
+        for statement in statements {
             let skipped = policy.is_skipped(statement.index()).then_some(
                 "this statement has an error for this policy type (see diagnostics) and is skipped",
             );

@@ -22,7 +22,7 @@ use crate::condition::{ConditionTrace, ConditionView};
 use crate::context::{ContextStep, ContextValue, RequestContext, Text, Values, DERIVED};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
-use crate::matching::statement::{ElementView, NoteView, StatementView};
+use crate::matching::statement::{ElementName, ElementView, NoteView, StatementView};
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
 use crate::note::{around_notes, AroundNote, Note, SharedText, Spell};
 use crate::policy::Effect;
@@ -155,6 +155,9 @@ pub(crate) struct TraceWriter<'o> {
     out: &'o mut Vec<u8>,
     policies: usize,
     statements: usize,
+    /// A policy written has diagnostics (most have none: the tail then need not walk the
+    /// policies again for them).
+    diagnosed: bool,
 }
 
 impl<'o> TraceWriter<'o> {
@@ -165,15 +168,18 @@ impl<'o> TraceWriter<'o> {
             out,
             policies: 0,
             statements: 0,
+            diagnosed: false,
         }
     }
 
-    /// Closes the last policy and the list.
-    pub fn finish(self) {
+    /// Closes the last policy and the list; returns whether a policy written has diagnostics.
+    #[must_use]
+    pub fn finish(self) -> bool {
         if self.policies > 0 {
             self.out.extend_from_slice(b"]}");
         }
         self.out.push(b']');
+        self.diagnosed
     }
 }
 
@@ -191,6 +197,7 @@ impl<'a> TraceSink<'a> for TraceWriter<'_> {
         self.out.push(b'[');
         self.policies += 1;
         self.statements = 0;
+        self.diagnosed |= !policy.diagnostics.is_empty();
     }
 
     fn statement(&mut self, view: StatementView) {
@@ -445,7 +452,7 @@ fn principal_match(out: &mut Vec<u8>, kind: PrincipalMatchKind) {
 fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
     element_fields(
         out,
-        (e.element, e.matched, e.negated),
+        (ElementName::of(e.element).ok_or(e.element), e.matched, e.negated),
         e.pattern.as_deref(),
         e.resolved.as_deref(),
         |out| {
@@ -459,7 +466,7 @@ fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
 fn element_view(out: &mut Vec<u8>, e: &ElementView) {
     element_fields(
         out,
-        (e.element, e.matched, e.negated),
+        (Ok(e.element), e.matched, e.negated),
         e.pattern.map(|p| &**p),
         e.resolved.as_deref(),
         |out| match &e.note {
@@ -506,22 +513,26 @@ around_notes!(around_note_runs);
 /// An element's object; `note_and_close` writes its note field (the last) and closing brace.
 fn element_fields(
     out: &mut Vec<u8>,
-    (element, matched, negated): (&str, bool, bool),
+    (element, matched, negated): (Result<ElementName, &str>, bool, bool),
     pattern: Option<&str>,
     resolved: Option<&str>,
     note_and_close: impl FnOnce(&mut Vec<u8>),
 ) {
     // Each known name written as a run of its own length (no `memcpy` call).
     match element {
-        "Action" => out.extend_from_slice(b"{\"element\":\"Action\""),
-        "Resource" => out.extend_from_slice(b"{\"element\":\"Resource\""),
-        "Principal" => out.extend_from_slice(b"{\"element\":\"Principal\""),
-        "NotAction" => out.extend_from_slice(b"{\"element\":\"NotAction\""),
-        "NotResource" => out.extend_from_slice(b"{\"element\":\"NotResource\""),
-        "NotPrincipal" => out.extend_from_slice(b"{\"element\":\"NotPrincipal\""),
-        _ => {
+        Ok(ElementName::Action) => out.extend_from_slice(b"{\"element\":\"Action\""),
+        Ok(ElementName::Resource) => out.extend_from_slice(b"{\"element\":\"Resource\""),
+        Ok(ElementName::Principal) => out.extend_from_slice(b"{\"element\":\"Principal\""),
+        Ok(ElementName::NotAction) => out.extend_from_slice(b"{\"element\":\"NotAction\""),
+        Ok(ElementName::NotResource) => {
+            out.extend_from_slice(b"{\"element\":\"NotResource\"")
+        }
+        Ok(ElementName::NotPrincipal) => {
+            out.extend_from_slice(b"{\"element\":\"NotPrincipal\"")
+        }
+        Err(other) => {
             out.extend_from_slice(b"{\"element\":");
-            string(out, element);
+            string(out, other);
         }
     }
     match (matched, negated) {
@@ -882,7 +893,10 @@ fn span(out: &mut Vec<u8>, s: &Span) {
     text.put(b",\"offset\":");
     text.number(s.end.offset);
     text.put(b"}}");
-    out.extend_from_slice(text.bytes.get(..text.len).unwrap_or_default());
+    // The whole buffer copied at its fixed length (no `memcpy` call), then cut to the text.
+    let end = out.len() + text.len;
+    out.extend_from_slice(&text.bytes);
+    out.truncate(end);
 }
 
 /// A span's text being built: 75 fixed bytes and six numbers of at most ten digits, each
@@ -1349,7 +1363,7 @@ mod tests {
             assert_eq!(borrowed.is_plain(), shared.is_plain());
             for (&kind, named) in AroundNote::ALL.iter().flat_map(|k| [(k, &shared), (k, &borrowed)]) {
                 let view = ElementView {
-                    element: "Action",
+                    element: ElementName::Action,
                     matched: true,
                     negated: false,
                     pattern: None,
@@ -1372,6 +1386,38 @@ mod tests {
                 assert!(expected.ends_with(&format!(",\"note\":{}}}", serde_string(&spelled))));
             }
         }
+    }
+
+    /// Each element's name is written from its view as serde writes the owned element, and an
+    /// owned element's name reads back as the same one.
+    #[test]
+    fn element_names_are_written_as_serde_writes_them() {
+        for name in ElementName::ALL {
+            assert_eq!(ElementName::of(name.as_str()), Some(name));
+            let view = ElementView {
+                element: name,
+                matched: false,
+                negated: true,
+                pattern: None,
+                resolved: None,
+                note: NoteView::Fixed("a \"fixed\" note"),
+            };
+            let owned = ElementTrace {
+                element: name.as_str(),
+                matched: false,
+                negated: true,
+                pattern: None,
+                resolved: None,
+                note: Note::fixed("a \"fixed\" note"),
+            };
+            let (mut from_view, mut from_owned) = (Vec::new(), Vec::new());
+            element_view(&mut from_view, &view);
+            element_trace(&mut from_owned, &owned);
+            let expected = serde_json::to_string(&owned).unwrap_or_default();
+            assert_eq!(String::from_utf8(from_view).unwrap_or_default(), expected);
+            assert_eq!(String::from_utf8(from_owned).unwrap_or_default(), expected);
+        }
+        assert_eq!(ElementName::of("Condition"), None);
     }
 
     #[test]

@@ -352,12 +352,61 @@ pub struct StatementTrace {
 /// it is (no note or pattern built as a value).
 #[derive(Debug)]
 pub(crate) struct ElementView<'a> {
-    pub element: &'static str,
+    pub element: ElementName,
     pub matched: bool,
     pub negated: bool,
     pub pattern: Option<&'a Arc<str>>,
     pub resolved: Option<String>,
     pub note: NoteView<'a>,
+}
+
+/// Which element an [`ElementView`] explains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ElementName {
+    Principal,
+    NotPrincipal,
+    Action,
+    NotAction,
+    Resource,
+    NotResource,
+}
+
+impl ElementName {
+    /// Every element, for tests.
+    #[cfg(test)]
+    pub const ALL: [ElementName; 6] = [
+        ElementName::Principal,
+        ElementName::NotPrincipal,
+        ElementName::Action,
+        ElementName::NotAction,
+        ElementName::Resource,
+        ElementName::NotResource,
+    ];
+
+    /// The element's name as policies spell it (what [`ElementTrace::element`] holds).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ElementName::Principal => "Principal",
+            ElementName::NotPrincipal => "NotPrincipal",
+            ElementName::Action => "Action",
+            ElementName::NotAction => "NotAction",
+            ElementName::Resource => "Resource",
+            ElementName::NotResource => "NotResource",
+        }
+    }
+
+    /// The name of an owned trace's element, when it is one of the six.
+    pub fn of(name: &str) -> Option<ElementName> {
+        match name {
+            "Principal" => Some(ElementName::Principal),
+            "NotPrincipal" => Some(ElementName::NotPrincipal),
+            "Action" => Some(ElementName::Action),
+            "NotAction" => Some(ElementName::NotAction),
+            "Resource" => Some(ElementName::Resource),
+            "NotResource" => Some(ElementName::NotResource),
+            _ => None,
+        }
+    }
 }
 
 /// An element's note before it is spelled.
@@ -384,7 +433,7 @@ impl NoteView<'_> {
 impl ElementView<'_> {
     fn into_trace(self) -> ElementTrace {
         ElementTrace {
-            element: self.element,
+            element: self.element.as_str(),
             matched: self.matched,
             negated: self.negated,
             pattern: self.pattern.cloned(),
@@ -762,7 +811,7 @@ impl CompiledStatement {
         let Some(p) = &self.principal else {
             return (
                 ElementView {
-                    element: "Principal",
+                    element: ElementName::Principal,
                     matched: false,
                     negated: false,
                     pattern: None,
@@ -779,7 +828,7 @@ impl CompiledStatement {
                 match_not_principal(&p.patterns, req.principal, self.deny_with_boundary(opts));
             return (
                 ElementView {
-                    element: "NotPrincipal",
+                    element: ElementName::NotPrincipal,
                     matched: outcome.applies,
                     negated: true,
                     pattern: None,
@@ -817,7 +866,7 @@ impl CompiledStatement {
         };
         (
             ElementView {
-                element: "Principal",
+                element: ElementName::Principal,
                 matched: found.is_some(),
                 negated: false,
                 pattern: found.and_then(|(_, i)| p.written.get(i)),
@@ -850,7 +899,7 @@ impl CompiledStatement {
                 )
             };
             return ElementView {
-                element: "Resource",
+                element: ElementName::Resource,
                 matched,
                 negated: false,
                 pattern: None,
@@ -889,7 +938,11 @@ impl CompiledStatement {
                 )),
             }
         }
-        let element = if r.negated { "NotResource" } else { "Resource" };
+        let element = if r.negated {
+            ElementName::NotResource
+        } else {
+            ElementName::Resource
+        };
         let any = hit.is_some();
         let resource = &texts.resource;
         let mut note = match (r.negated, any) {
@@ -942,7 +995,11 @@ fn explain_action<'a>(
         (true, false) => NoteView::Around(AroundNote::ActionNotExcluded, action),
     };
     ElementView {
-        element: if a.negated { "NotAction" } else { "Action" },
+        element: if a.negated {
+            ElementName::NotAction
+        } else {
+            ElementName::Action
+        },
         matched: hit.is_some() != a.negated,
         negated: a.negated,
         pattern: hit.and_then(|i| a.written.get(i)),
