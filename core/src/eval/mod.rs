@@ -370,7 +370,10 @@ pub fn write_evaluation_json(
     write::write_tail(
         out,
         &missing,
-        req.diagnostics.iter().chain(policies_diagnostics).chain(extra),
+        req.diagnostics
+            .iter()
+            .chain(policies_diagnostics)
+            .chain(extra),
         // Written from the request's own context: no entries to build and drop.
         |out| write::request_context(out, &req.context, req.derived),
         request_notes

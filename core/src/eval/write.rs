@@ -452,7 +452,11 @@ fn principal_match(out: &mut Vec<u8>, kind: PrincipalMatchKind) {
 fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
     element_fields(
         out,
-        (ElementName::of(e.element).ok_or(e.element), e.matched, e.negated),
+        (
+            ElementName::of(e.element).ok_or(e.element),
+            e.matched,
+            e.negated,
+        ),
         e.pattern.as_deref(),
         e.resolved.as_deref(),
         |out| {
@@ -524,12 +528,8 @@ fn element_fields(
         Ok(ElementName::Resource) => out.extend_from_slice(b"{\"element\":\"Resource\""),
         Ok(ElementName::Principal) => out.extend_from_slice(b"{\"element\":\"Principal\""),
         Ok(ElementName::NotAction) => out.extend_from_slice(b"{\"element\":\"NotAction\""),
-        Ok(ElementName::NotResource) => {
-            out.extend_from_slice(b"{\"element\":\"NotResource\"")
-        }
-        Ok(ElementName::NotPrincipal) => {
-            out.extend_from_slice(b"{\"element\":\"NotPrincipal\"")
-        }
+        Ok(ElementName::NotResource) => out.extend_from_slice(b"{\"element\":\"NotResource\""),
+        Ok(ElementName::NotPrincipal) => out.extend_from_slice(b"{\"element\":\"NotPrincipal\""),
         Err(other) => {
             out.extend_from_slice(b"{\"element\":");
             string(out, other);
@@ -1361,7 +1361,10 @@ mod tests {
             let shared = NamedText::Shared(SharedText::new(text));
             let borrowed = NamedText::borrowed(text);
             assert_eq!(borrowed.is_plain(), shared.is_plain());
-            for (&kind, named) in AroundNote::ALL.iter().flat_map(|k| [(k, &shared), (k, &borrowed)]) {
+            for (&kind, named) in AroundNote::ALL
+                .iter()
+                .flat_map(|k| [(k, &shared), (k, &borrowed)])
+            {
                 let view = ElementView {
                     element: ElementName::Action,
                     matched: true,
