@@ -397,6 +397,8 @@ pub(crate) struct ReasonView<'a> {
     pub span: Option<Span>,
     pub effect: Option<Effect>,
     pub message: Sentence<'a>,
+    /// The layer row whose explanation the message repeats, if it does.
+    pub row: Option<usize>,
 }
 
 impl ReasonView<'_> {
@@ -568,7 +570,7 @@ pub(crate) fn explain_decision<'a>(
             }
         }
         Decider::NoAllow(..) | Decider::NoGrant(..) => {
-            for row in rows.iter().filter(|r| r.decisive) {
+            for (i, row) in rows.iter().enumerate().filter(|(_, r)| r.decisive) {
                 reasons.push(ReasonView {
                     policy: PolicyNames::Layer(layer_policies(set, row.kind, row.level)),
                     kind: row.kind,
@@ -578,6 +580,7 @@ pub(crate) fn explain_decision<'a>(
                     span: None,
                     effect: None,
                     message: row.explanation.clone(),
+                    row: Some(i),
                 });
             }
             if reasons.is_empty() {
@@ -612,6 +615,7 @@ pub(crate) fn explain_decision<'a>(
                     message: Sentence::Fixed(
                         "the root user has full access to its own account's resources (D9).",
                     ),
+                    row: None,
                 });
             }
         }
@@ -645,6 +649,7 @@ fn hit_reason<'a>(hit: &Hit<'a>, verb: Verb) -> ReasonView<'a> {
             verb,
             names_request: false,
         },
+        row: None,
     }
 }
 
@@ -669,6 +674,7 @@ fn no_grant_reason(
         span: None,
         effect: None,
         message: Sentence::Fixed(message),
+        row: None,
     }
 }
 

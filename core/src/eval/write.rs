@@ -22,12 +22,14 @@ use crate::condition::{ConditionTrace, ConditionView};
 use crate::context::{ContextStep, ContextValue, RequestContext, Text, Values, DERIVED};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
+use crate::matching::small_list::SmallList;
 use crate::matching::statement::{ElementName, ElementView, NoteView, StatementView};
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
 use crate::note::{around_notes, AroundNote, Note, SharedText, Spell};
 use crate::policy::Effect;
 use crate::span::Span;
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Appends `result` as compact JSON (no newline).
@@ -68,6 +70,9 @@ fn decision_head(out: &mut Vec<u8>, decision: Decision) {
 /// the start of a result, up to `"trace"`.
 pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: RequestWords) {
     decision_head(out, view.decision);
+    // Where each reason that repeats a layer's explanation wrote it (by the layer's row): the
+    // layer copies those bytes instead of spelling the sentence again.
+    let mut repeated: SmallList<(usize, Range<usize>)> = SmallList::default();
     list(out, &view.reasons, |out, r| {
         reason_fields(
             out,
@@ -76,20 +81,33 @@ pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: Requ
             r.sid,
             r.span.as_ref(),
             r.effect,
-            |out| r.message.spell(words, &mut JsonText(out)),
+            |out| {
+                let start = out.len();
+                r.message.spell(words, &mut JsonText(out));
+                if let Some(row) = r.row {
+                    repeated.push((row, start..out.len()));
+                }
+            },
         )
     });
-    out.extend_from_slice(b",\"layers\":");
-    list(out, &view.rows, |out, l| {
+    out.extend_from_slice(b",\"layers\":[");
+    for (i, l) in view.rows.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
         layer_fields(
             out,
             (l.kind, l.level),
             |out| l.label.spell(&mut JsonText(out)),
             l.verdict,
-            |out| l.explanation.spell(words, &mut JsonText(out)),
+            |out| match repeated.iter().find(|(row, _)| *row == i) {
+                Some((_, written)) => out.extend_from_within(written.clone()),
+                None => l.explanation.spell(words, &mut JsonText(out)),
+            },
             l.decisive,
-        )
-    });
+        );
+    }
+    out.push(b']');
 }
 
 /// What follows the trace: the missing keys, the diagnostics, the context and the notes, and
@@ -981,7 +999,7 @@ fn layer_type(out: &mut Vec<u8>, kind: LayerKind) {
 
 // JSON primitives.
 
-fn list<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
+fn list<T>(out: &mut Vec<u8>, items: &[T], mut write: impl FnMut(&mut Vec<u8>, &T)) {
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
