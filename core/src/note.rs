@@ -60,6 +60,55 @@ impl SharedText {
     }
 }
 
+/// A text of the request that the trace's notes name: shared when the notes are kept (the
+/// owned result), only borrowed when they are written straight out (no allocation), checked
+/// once for bytes JSON escapes either way.
+#[derive(Clone, Debug)]
+pub enum NamedText<'a> {
+    Shared(SharedText),
+    Borrowed {
+        text: &'a str,
+        /// Whether JSON escapes none of its bytes.
+        plain: bool,
+    },
+}
+
+impl<'a> NamedText<'a> {
+    /// `text` borrowed, scanned once for bytes to escape.
+    pub fn borrowed(text: &'a str) -> NamedText<'a> {
+        NamedText::Borrowed {
+            text,
+            plain: !needs_escape(text),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            NamedText::Shared(text) => text.as_str(),
+            NamedText::Borrowed { text, .. } => text,
+        }
+    }
+
+    /// Whether JSON escapes none of its bytes.
+    pub fn is_plain(&self) -> bool {
+        match self {
+            NamedText::Shared(text) => text.is_plain(),
+            NamedText::Borrowed { plain, .. } => *plain,
+        }
+    }
+
+    /// The text as a note keeps it: the shared one, or a copy of a borrowed one.
+    pub fn shared(&self) -> SharedText {
+        match self {
+            NamedText::Shared(text) => text.clone(),
+            NamedText::Borrowed { text, plain } => SharedText {
+                text: Arc::from(*text),
+                plain: *plain,
+            },
+        }
+    }
+}
+
 impl Note {
     /// A fixed phrase, without an allocation.
     pub const fn fixed(text: &'static str) -> Note {
@@ -123,6 +172,63 @@ impl Note {
     }
 }
 
+/// Calls `$then!` with every templated note of an element's trace: its name, the fixed phrase
+/// before the request's text (its action or resource) and the one after. One table for the
+/// notes ([`AroundNote`]) and for the JSON writer's runs around their text.
+macro_rules! around_notes {
+    ($then:ident) => {
+        $then! {
+            ActionMatches: "`", "` matches (actions compare case-insensitively)";
+            NoActionMatches: "no listed action matches `", "`";
+            ActionExcluded: "`", "` is excluded by NotAction";
+            ActionNotExcluded: "`", "` matches none of the excluded actions, so NotAction covers it (M3)";
+            ResourceMatches: "`", "` matches";
+            NoResourceMatches: "no listed resource matches `", "`";
+            ResourceExcluded: "`", "` is excluded by NotResource";
+            ResourceNotExcluded: "`", "` matches none of the excluded resources";
+        }
+    };
+}
+pub(crate) use around_notes;
+
+macro_rules! define_around_notes {
+    ($($name:ident: $before:literal, $after:literal;)*) => {
+        /// A note made of fixed phrases around one text of the request (see [`around_notes`]).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum AroundNote {
+            $($name),*
+        }
+
+        impl AroundNote {
+            /// Every templated note, for tests.
+            #[cfg(test)]
+            pub const ALL: &'static [AroundNote] = &[$(AroundNote::$name),*];
+
+            /// The phrase before the request's text.
+            pub const fn before(self) -> &'static str {
+                match self {
+                    $(AroundNote::$name => $before),*
+                }
+            }
+
+            /// The phrase after the request's text.
+            pub const fn after(self) -> &'static str {
+                match self {
+                    $(AroundNote::$name => $after),*
+                }
+            }
+        }
+    };
+}
+around_notes!(define_around_notes);
+
+impl AroundNote {
+    /// The note around `text`.
+    pub fn note(self, text: &NamedText) -> Note {
+        Note::around(self.before(), &text.shared(), self.after())
+    }
+}
+
 /// Where a sentence of an explanation is spelled: an owned `String` (the result the web app
 /// keeps), or a JSON string being written (the CLI's output, texts escaped as they are copied).
 /// One spelling of each sentence serves both, so they cannot differ.
@@ -157,7 +263,7 @@ impl Spell for String {
 
 /// Whether JSON would escape a byte of `text` (a quote, a backslash or a control character).
 pub(crate) fn needs_escape(text: &str) -> bool {
-    crate::json::escape::first_escaped(text.as_bytes(), 0) < text.len()
+    !crate::json::escape::is_plain(text.as_bytes())
 }
 
 impl fmt::Display for Note {

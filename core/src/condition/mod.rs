@@ -309,52 +309,34 @@ impl CompiledCondition {
     }
 
     /// Whether [`CompiledCondition::keys_read`] yields the condition's own key alone (no
-    /// variable without a default), decided without listing the templates.
+    /// variable without a default).
     pub fn reads_only_own_key(&self) -> bool {
-        let reads_none = |t: &Template| t.variables().all(|v| v.default.is_some());
-        match &self.values {
-            Values::Equal { values, .. } => values.iter().all(|v| match v {
-                Text::Template(t) => reads_none(t),
-                Text::Fixed(_) => true,
-            }),
-            Values::Like(values) => values.iter().all(|v| match v {
-                LikeValue::Template(t) => reads_none(t),
-                LikeValue::Fixed(_) => true,
-            }),
-            Values::Arn(values) => values.iter().all(|v| match v {
-                ArnValue::Template(t) => reads_none(t),
-                ArnValue::Fixed(_) => true,
-            }),
-            _ => true,
-        }
+        self.templates()
+            .all(|t| t.variables().all(|v| v.default.is_some()))
     }
 
+    /// The policy values with variables, in order. Walked lazily: most conditions have none,
+    /// and the explanation only asks whether there is one.
     fn templates(&self) -> impl Iterator<Item = &Template> {
-        let list: Vec<&Template> = match &self.values {
-            Values::Equal { values, .. } => values
-                .iter()
-                .filter_map(|v| match v {
-                    Text::Template(t) => Some(t),
-                    Text::Fixed(_) => None,
-                })
-                .collect(),
-            Values::Like(values) => values
-                .iter()
-                .filter_map(|v| match v {
-                    LikeValue::Template(t) => Some(t),
-                    LikeValue::Fixed(_) => None,
-                })
-                .collect(),
-            Values::Arn(values) => values
-                .iter()
-                .filter_map(|v| match v {
-                    ArnValue::Template(t) => Some(t),
-                    ArnValue::Fixed(_) => None,
-                })
-                .collect(),
-            _ => Vec::new(),
+        let (equal, like, arn): (&[Text], &[LikeValue], &[ArnValue]) = match &self.values {
+            Values::Equal { values, .. } => (values, &[], &[]),
+            Values::Like(values) => (&[], values, &[]),
+            Values::Arn(values) => (&[], &[], values),
+            _ => (&[], &[], &[]),
         };
-        list.into_iter()
+        let equal = equal.iter().filter_map(|v| match v {
+            Text::Template(t) => Some(t),
+            Text::Fixed(_) => None,
+        });
+        let like = like.iter().filter_map(|v| match v {
+            LikeValue::Template(t) => Some(t),
+            LikeValue::Fixed(_) => None,
+        });
+        let arn = arn.iter().filter_map(|v| match v {
+            ArnValue::Template(t) => Some(t),
+            ArnValue::Fixed(_) => None,
+        });
+        equal.chain(like).chain(arn)
     }
 
     /// Whether the condition holds for this request (fast path).

@@ -15,9 +15,10 @@ use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
 use crate::context::{ContextValue, RequestContext};
+use crate::matching::small_list::SmallList;
 use crate::matching::statement::StatementView;
 use crate::matching::{ExplainTexts, PreparedMatch};
-use crate::note::{SharedText, Spell};
+use crate::note::{NamedText, SharedText, Spell};
 use crate::policy::Effect;
 use crate::span::Span;
 use std::borrow::Cow;
@@ -175,7 +176,7 @@ impl<'a> RequestWords<'a> {
     }
 
     /// The texts the trace's notes share, already checked for bytes to escape.
-    pub fn shared(texts: &'a ExplainTexts) -> Self {
+    pub fn shared(texts: &'a ExplainTexts<'a>) -> Self {
         RequestWords {
             action: texts.action.as_str(),
             resource: texts.resource.as_str(),
@@ -396,6 +397,8 @@ pub(crate) struct ReasonView<'a> {
     pub span: Option<Span>,
     pub effect: Option<Effect>,
     pub message: Sentence<'a>,
+    /// The layer row whose explanation the message repeats, if it does.
+    pub row: Option<usize>,
 }
 
 impl ReasonView<'_> {
@@ -420,8 +423,9 @@ impl ReasonView<'_> {
 #[derive(Debug)]
 pub(crate) struct DecisionView<'a> {
     pub decision: Decision,
-    pub reasons: Vec<ReasonView<'a>>,
-    pub rows: Vec<Row<'a>>,
+    /// Most decisions have one reason and one layer: held inline, without an allocation.
+    pub reasons: SmallList<ReasonView<'a>>,
+    pub rows: SmallList<Row<'a>>,
     /// The notes the decision adds after the request's own.
     pub notes: Vec<&'static str>,
 }
@@ -480,7 +484,7 @@ pub(crate) fn explain_decision<'a>(
     decider: Decider,
     hits: &[Hit<'a>],
 ) -> DecisionView<'a> {
-    let mut rows: Vec<Row> = Vec::with_capacity(4);
+    let mut rows: SmallList<Row> = SmallList::default();
     let mut push_row = |kind, level, label, verdict, explanation| {
         rows.push(Row {
             kind,
@@ -556,19 +560,17 @@ pub(crate) fn explain_decision<'a>(
     }
 
     let decision = decider.decision();
-    let mut reasons = Vec::new();
+    let mut reasons = SmallList::default();
     let mut notes = Vec::new();
-    mark_decisive(&mut rows, decider);
+    mark_decisive(rows.as_mut_slice(), decider);
     match decider {
         Decider::ExplicitDeny => {
-            reasons.extend(
-                hits.iter()
-                    .filter(|h| h.effect == Effect::Deny)
-                    .map(|h| hit_reason(h, Verb::Denies)),
-            );
+            for h in hits.iter().filter(|h| h.effect == Effect::Deny) {
+                reasons.push(hit_reason(h, Verb::Denies));
+            }
         }
         Decider::NoAllow(..) | Decider::NoGrant(..) => {
-            for row in rows.iter().filter(|r| r.decisive) {
+            for (i, row) in rows.iter().enumerate().filter(|(_, r)| r.decisive) {
                 reasons.push(ReasonView {
                     policy: PolicyNames::Layer(layer_policies(set, row.kind, row.level)),
                     kind: row.kind,
@@ -578,6 +580,7 @@ pub(crate) fn explain_decision<'a>(
                     span: None,
                     effect: None,
                     message: row.explanation.clone(),
+                    row: Some(i),
                 });
             }
             if reasons.is_empty() {
@@ -592,13 +595,14 @@ pub(crate) fn explain_decision<'a>(
                 rows.iter()
                     .any(|r| r.decisive && in_layer(h, r.kind, r.level))
             };
-            reasons.extend(
-                hits.iter()
-                    .filter(|h| h.effect == Effect::Allow)
-                    .filter(|h| decisive(h))
-                    .filter(|h| !(decider == Decider::AllowedByResource && h.delegates_only()))
-                    .map(|h| hit_reason(h, Verb::Allows)),
-            );
+            let deciding = hits
+                .iter()
+                .filter(|h| h.effect == Effect::Allow)
+                .filter(|h| decisive(h))
+                .filter(|h| !(decider == Decider::AllowedByResource && h.delegates_only()));
+            for h in deciding {
+                reasons.push(hit_reason(h, Verb::Allows));
+            }
             if decider == Decider::AllowedAsRoot {
                 reasons.push(ReasonView {
                     policy: PolicyNames::One(""),
@@ -611,6 +615,7 @@ pub(crate) fn explain_decision<'a>(
                     message: Sentence::Fixed(
                         "the root user has full access to its own account's resources (D9).",
                     ),
+                    row: None,
                 });
             }
         }
@@ -644,6 +649,7 @@ fn hit_reason<'a>(hit: &Hit<'a>, verb: Verb) -> ReasonView<'a> {
             verb,
             names_request: false,
         },
+        row: None,
     }
 }
 
@@ -668,6 +674,7 @@ fn no_grant_reason(
         span: None,
         effect: None,
         message: Sentence::Fixed(message),
+        row: None,
     }
 }
 
@@ -750,7 +757,8 @@ pub(crate) fn traces<'a>(
             };
         let options = options_for(policy.layer, set, req);
         sink.policy(policy, participates);
-        for statement in policy.compiled.iter().flat_map(|c| c.statements()) {
+        let statements = policy.compiled.as_ref().map_or(&[][..], |c| c.statements());
+        for statement in statements {
             let skipped = policy.is_skipped(statement.index()).then_some(
                 "this statement has an error for this policy type (see diagnostics) and is skipped",
             );
@@ -769,12 +777,31 @@ pub(crate) fn traces<'a>(
     missing
 }
 
-/// The request's action and resource as the trace's notes share them; the resource comes
+/// The request's action and resource as the owned trace's notes share them; the resource comes
 /// shared from the request's match target, made once per request.
-pub(crate) fn explain_texts(req: &PreparedRequest, request: &PreparedMatch) -> ExplainTexts {
+pub(crate) fn explain_texts(
+    req: &PreparedRequest,
+    request: &PreparedMatch,
+) -> ExplainTexts<'static> {
     ExplainTexts {
-        action: SharedText::new(request.request.action),
-        resource: req.target.shared_resource(request.request.resource),
+        action: NamedText::Shared(SharedText::new(request.request.action)),
+        resource: NamedText::Shared(req.target.shared_resource(request.request.resource)),
+    }
+}
+
+/// The request's action and resource as a trace written straight out names them: borrowed, not
+/// copied. The resource's escape test is the match target's, made once per request.
+pub(crate) fn written_texts<'r>(
+    req: &PreparedRequest,
+    request: &PreparedMatch<'r>,
+) -> ExplainTexts<'r> {
+    let resource = request.request.resource;
+    ExplainTexts {
+        action: NamedText::borrowed(request.request.action),
+        resource: NamedText::Borrowed {
+            text: resource,
+            plain: req.target.shared_resource(resource).is_plain(),
+        },
     }
 }
 

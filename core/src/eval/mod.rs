@@ -359,16 +359,21 @@ pub fn write_evaluation_json(
     let d = decided(set, req);
     let view = layers::explain_decision(set, req, d.part, &d.summary, d.decider, &d.hits);
     // The request's texts are checked for escapes once, for the sentences and the notes.
-    let texts = layers::explain_texts(req, &d.request);
+    let texts = layers::written_texts(req, &d.request);
     write::write_decision(out, &view, layers::RequestWords::shared(&texts));
     out.extend_from_slice(b",\"trace\":");
     let mut trace = write::TraceWriter::new(out);
     let missing = layers::traces(set, req, &d.request, &texts, &d.part, &mut trace);
-    trace.finish();
+    // The trace visits every policy: the set is walked for diagnostics only when one has some.
+    let diagnosed = trace.finish();
+    let policies_diagnostics = diagnosed.then(|| set.diagnostics()).into_iter().flatten();
     write::write_tail(
         out,
         &missing,
-        req.diagnostics.iter().chain(set.diagnostics()).chain(extra),
+        req.diagnostics
+            .iter()
+            .chain(policies_diagnostics)
+            .chain(extra),
         // Written from the request's own context: no entries to build and drop.
         |out| write::request_context(out, &req.context, req.derived),
         request_notes

@@ -22,12 +22,14 @@ use crate::condition::{ConditionTrace, ConditionView};
 use crate::context::{ContextStep, ContextValue, RequestContext, Text, Values, DERIVED};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
-use crate::matching::statement::{ElementView, NoteView, StatementView};
+use crate::matching::small_list::SmallList;
+use crate::matching::statement::{ElementName, ElementView, NoteView, StatementView};
 use crate::matching::{ElementTrace, PrincipalMatchKind, StatementTrace};
-use crate::note::{Note, SharedText, Spell};
+use crate::note::{around_notes, AroundNote, Note, SharedText, Spell};
 use crate::policy::Effect;
 use crate::span::Span;
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Appends `result` as compact JSON (no newline).
@@ -68,6 +70,9 @@ fn decision_head(out: &mut Vec<u8>, decision: Decision) {
 /// the start of a result, up to `"trace"`.
 pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: RequestWords) {
     decision_head(out, view.decision);
+    // Where each reason that repeats a layer's explanation wrote it (by the layer's row): the
+    // layer copies those bytes instead of spelling the sentence again.
+    let mut repeated: SmallList<(usize, Range<usize>)> = SmallList::default();
     list(out, &view.reasons, |out, r| {
         reason_fields(
             out,
@@ -76,20 +81,33 @@ pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: Requ
             r.sid,
             r.span.as_ref(),
             r.effect,
-            |out| r.message.spell(words, &mut JsonText(out)),
+            |out| {
+                let start = out.len();
+                r.message.spell(words, &mut JsonText(out));
+                if let Some(row) = r.row {
+                    repeated.push((row, start..out.len()));
+                }
+            },
         )
     });
-    out.extend_from_slice(b",\"layers\":");
-    list(out, &view.rows, |out, l| {
+    out.extend_from_slice(b",\"layers\":[");
+    for (i, l) in view.rows.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
         layer_fields(
             out,
             (l.kind, l.level),
             |out| l.label.spell(&mut JsonText(out)),
             l.verdict,
-            |out| l.explanation.spell(words, &mut JsonText(out)),
+            |out| match repeated.iter().find(|(row, _)| *row == i) {
+                Some((_, written)) => out.extend_from_within(written.clone()),
+                None => l.explanation.spell(words, &mut JsonText(out)),
+            },
             l.decisive,
-        )
-    });
+        );
+    }
+    out.push(b']');
 }
 
 /// What follows the trace: the missing keys, the diagnostics, the context and the notes, and
@@ -155,6 +173,9 @@ pub(crate) struct TraceWriter<'o> {
     out: &'o mut Vec<u8>,
     policies: usize,
     statements: usize,
+    /// A policy written has diagnostics (most have none: the tail then need not walk the
+    /// policies again for them).
+    diagnosed: bool,
 }
 
 impl<'o> TraceWriter<'o> {
@@ -165,15 +186,18 @@ impl<'o> TraceWriter<'o> {
             out,
             policies: 0,
             statements: 0,
+            diagnosed: false,
         }
     }
 
-    /// Closes the last policy and the list.
-    pub fn finish(self) {
+    /// Closes the last policy and the list; returns whether a policy written has diagnostics.
+    #[must_use]
+    pub fn finish(self) -> bool {
         if self.policies > 0 {
             self.out.extend_from_slice(b"]}");
         }
         self.out.push(b']');
+        self.diagnosed
     }
 }
 
@@ -191,6 +215,7 @@ impl<'a> TraceSink<'a> for TraceWriter<'_> {
         self.out.push(b'[');
         self.policies += 1;
         self.statements = 0;
+        self.diagnosed |= !policy.diagnostics.is_empty();
     }
 
     fn statement(&mut self, view: StatementView) {
@@ -445,46 +470,87 @@ fn principal_match(out: &mut Vec<u8>, kind: PrincipalMatchKind) {
 fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
     element_fields(
         out,
-        (e.element, e.matched, e.negated),
+        (
+            ElementName::of(e.element).ok_or(e.element),
+            e.matched,
+            e.negated,
+        ),
         e.pattern.as_deref(),
         e.resolved.as_deref(),
-        |out| note(out, &e.note),
+        |out| {
+            out.extend_from_slice(b",\"note\":\"");
+            note(out, &e.note);
+            out.extend_from_slice(b"\"}");
+        },
     );
 }
 
 fn element_view(out: &mut Vec<u8>, e: &ElementView) {
     element_fields(
         out,
-        (e.element, e.matched, e.negated),
+        (Ok(e.element), e.matched, e.negated),
         e.pattern.map(|p| &**p),
         e.resolved.as_deref(),
         |out| match &e.note {
-            NoteView::Fixed(text) => body(out, text),
-            NoteView::Around(before, text, after) => around(out, before, text, after),
-            NoteView::Owned(text) => body(out, text),
+            NoteView::Around(note, text) => {
+                around_note_opening(out, *note);
+                named_text(out, text.as_str(), text.is_plain());
+                around_note_closing(out, *note);
+            }
+            NoteView::Fixed(text) => last_note(out, text),
+            NoteView::Owned(text) => last_note(out, text),
         },
     );
 }
 
-/// An element's object; `note` writes its note's escaped text.
+/// A note as an element's last field, and the element's closing brace.
+fn last_note(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(b",\"note\":\"");
+    body(out, text);
+    out.extend_from_slice(b"\"}");
+}
+
+/// The runs around the request's text in a templated note written as an element's last field:
+/// the field's key with the phrase before, the phrase after with the element's closing brace.
+/// Each is copied at its own length (no `memcpy` call, no scan: the phrases are ours).
+macro_rules! around_note_runs {
+    ($($name:ident: $before:literal, $after:literal;)*) => {
+        fn around_note_opening(out: &mut Vec<u8>, note: AroundNote) {
+            match note {
+                $(AroundNote::$name => {
+                    out.extend_from_slice(concat!(",\"note\":\"", $before).as_bytes())
+                })*
+            }
+        }
+
+        fn around_note_closing(out: &mut Vec<u8>, note: AroundNote) {
+            match note {
+                $(AroundNote::$name => out.extend_from_slice(concat!($after, "\"}").as_bytes())),*
+            }
+        }
+    };
+}
+around_notes!(around_note_runs);
+
+/// An element's object; `note_and_close` writes its note field (the last) and closing brace.
 fn element_fields(
     out: &mut Vec<u8>,
-    (element, matched, negated): (&str, bool, bool),
+    (element, matched, negated): (Result<ElementName, &str>, bool, bool),
     pattern: Option<&str>,
     resolved: Option<&str>,
-    note: impl FnOnce(&mut Vec<u8>),
+    note_and_close: impl FnOnce(&mut Vec<u8>),
 ) {
     // Each known name written as a run of its own length (no `memcpy` call).
     match element {
-        "Action" => out.extend_from_slice(b"{\"element\":\"Action\""),
-        "Resource" => out.extend_from_slice(b"{\"element\":\"Resource\""),
-        "Principal" => out.extend_from_slice(b"{\"element\":\"Principal\""),
-        "NotAction" => out.extend_from_slice(b"{\"element\":\"NotAction\""),
-        "NotResource" => out.extend_from_slice(b"{\"element\":\"NotResource\""),
-        "NotPrincipal" => out.extend_from_slice(b"{\"element\":\"NotPrincipal\""),
-        _ => {
+        Ok(ElementName::Action) => out.extend_from_slice(b"{\"element\":\"Action\""),
+        Ok(ElementName::Resource) => out.extend_from_slice(b"{\"element\":\"Resource\""),
+        Ok(ElementName::Principal) => out.extend_from_slice(b"{\"element\":\"Principal\""),
+        Ok(ElementName::NotAction) => out.extend_from_slice(b"{\"element\":\"NotAction\""),
+        Ok(ElementName::NotResource) => out.extend_from_slice(b"{\"element\":\"NotResource\""),
+        Ok(ElementName::NotPrincipal) => out.extend_from_slice(b"{\"element\":\"NotPrincipal\""),
+        Err(other) => {
             out.extend_from_slice(b"{\"element\":");
-            string(out, element);
+            string(out, other);
         }
     }
     match (matched, negated) {
@@ -503,9 +569,7 @@ fn element_fields(
         body(out, resolved);
         out.push(b'"');
     }
-    out.extend_from_slice(b",\"note\":\"");
-    note(out);
-    out.extend_from_slice(b"\"}");
+    note_and_close(out);
 }
 
 fn condition_trace(out: &mut Vec<u8>, c: &ConditionTrace) {
@@ -817,12 +881,17 @@ fn note(out: &mut Vec<u8>, n: &Note) {
 /// is not known to be plain (the phrases need no escape: `Note::around` checks).
 fn around(out: &mut Vec<u8>, before: &str, text: &SharedText, after: &str) {
     out.extend_from_slice(before.as_bytes());
-    if text.is_plain() {
-        out.extend_from_slice(text.as_str().as_bytes());
-    } else {
-        body(out, text.as_str());
-    }
+    named_text(out, text.as_str(), text.is_plain());
     out.extend_from_slice(after.as_bytes());
+}
+
+/// A text of the request: copied as it is when known to be `plain`, else escaped.
+fn named_text(out: &mut Vec<u8>, text: &str, plain: bool) {
+    if plain {
+        out.extend_from_slice(text.as_bytes());
+    } else {
+        body(out, text);
+    }
 }
 
 /// A span as serde writes it: built in a buffer on the stack (fixed runs and each number's
@@ -842,7 +911,10 @@ fn span(out: &mut Vec<u8>, s: &Span) {
     text.put(b",\"offset\":");
     text.number(s.end.offset);
     text.put(b"}}");
-    out.extend_from_slice(text.bytes.get(..text.len).unwrap_or_default());
+    // The whole buffer copied at its fixed length (no `memcpy` call), then cut to the text.
+    let end = out.len() + text.len;
+    out.extend_from_slice(&text.bytes);
+    out.truncate(end);
 }
 
 /// A span's text being built: 75 fixed bytes and six numbers of at most ten digits, each
@@ -927,7 +999,7 @@ fn layer_type(out: &mut Vec<u8>, kind: LayerKind) {
 
 // JSON primitives.
 
-fn list<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
+fn list<T>(out: &mut Vec<u8>, items: &[T], mut write: impl FnMut(&mut Vec<u8>, &T)) {
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -1288,6 +1360,85 @@ mod tests {
                 assert_eq!(expected, serde_string(&n.to_string()));
             }
         }
+    }
+
+    /// Each templated note, written as an element's last field from its runs, gives the bytes
+    /// serde gives for the element holding that note, around plain texts and texts to escape,
+    /// shared or borrowed.
+    #[test]
+    fn templated_notes_are_written_as_serde_writes_their_elements() {
+        use crate::note::NamedText;
+        let texts = [
+            "",
+            "ecr:PutImage",
+            "arn:aws:s3:::b/k\"q",
+            "a\\b\nc\u{1}d\u{7f}é",
+            "arn:aws:ecr:us-east-1:111122223333:repository/team0-web-0",
+        ];
+        for text in texts {
+            let shared = NamedText::Shared(SharedText::new(text));
+            let borrowed = NamedText::borrowed(text);
+            assert_eq!(borrowed.is_plain(), shared.is_plain());
+            for (&kind, named) in AroundNote::ALL
+                .iter()
+                .flat_map(|k| [(k, &shared), (k, &borrowed)])
+            {
+                let view = ElementView {
+                    element: ElementName::Action,
+                    matched: true,
+                    negated: false,
+                    pattern: None,
+                    resolved: None,
+                    note: NoteView::Around(kind, named),
+                };
+                let owned = ElementTrace {
+                    element: "Action",
+                    matched: true,
+                    negated: false,
+                    pattern: None,
+                    resolved: None,
+                    note: kind.note(named),
+                };
+                let mut out = Vec::new();
+                element_view(&mut out, &view);
+                let expected = serde_json::to_string(&owned).unwrap_or_default();
+                assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+                let spelled = format!("{}{text}{}", kind.before(), kind.after());
+                assert!(expected.ends_with(&format!(",\"note\":{}}}", serde_string(&spelled))));
+            }
+        }
+    }
+
+    /// Each element's name is written from its view as serde writes the owned element, and an
+    /// owned element's name reads back as the same one.
+    #[test]
+    fn element_names_are_written_as_serde_writes_them() {
+        for name in ElementName::ALL {
+            assert_eq!(ElementName::of(name.as_str()), Some(name));
+            let view = ElementView {
+                element: name,
+                matched: false,
+                negated: true,
+                pattern: None,
+                resolved: None,
+                note: NoteView::Fixed("a \"fixed\" note"),
+            };
+            let owned = ElementTrace {
+                element: name.as_str(),
+                matched: false,
+                negated: true,
+                pattern: None,
+                resolved: None,
+                note: Note::fixed("a \"fixed\" note"),
+            };
+            let (mut from_view, mut from_owned) = (Vec::new(), Vec::new());
+            element_view(&mut from_view, &view);
+            element_trace(&mut from_owned, &owned);
+            let expected = serde_json::to_string(&owned).unwrap_or_default();
+            assert_eq!(String::from_utf8(from_view).unwrap_or_default(), expected);
+            assert_eq!(String::from_utf8(from_owned).unwrap_or_default(), expected);
+        }
+        assert_eq!(ElementName::of("Condition"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::small_list::SmallList;
 use crate::concat::concat;
 use crate::condition::{CompiledCondition, ConditionTrace};
 use crate::context::RequestContext;
-use crate::note::{shared_text, Note, SharedText};
+use crate::note::{shared_text, AroundNote, NamedText, Note, SharedText};
 use crate::policy::{Effect, Policy, PrincipalElement, Statement, StringElement};
 use crate::span::Span;
 use serde::Serialize;
@@ -293,19 +293,21 @@ pub struct ElementTrace {
     pub note: Note,
 }
 
-/// The request's action and resource, shared by the notes of every statement's trace (one
-/// allocation each per evaluation instead of one per note).
+/// The request's action and resource, named by the notes of every statement's trace: shared
+/// by the notes of an owned trace (one allocation each per evaluation instead of one per note),
+/// borrowed when the trace is written straight out.
 #[derive(Clone, Debug)]
-pub struct ExplainTexts {
-    pub action: SharedText,
-    pub resource: SharedText,
+pub struct ExplainTexts<'a> {
+    pub action: NamedText<'a>,
+    pub resource: NamedText<'a>,
 }
 
-impl ExplainTexts {
-    pub fn new(req: &Request) -> ExplainTexts {
+impl ExplainTexts<'_> {
+    /// Both texts shared.
+    pub fn new(req: &Request) -> ExplainTexts<'static> {
         ExplainTexts {
-            action: SharedText::new(req.action),
-            resource: SharedText::new(req.resource),
+            action: NamedText::Shared(SharedText::new(req.action)),
+            resource: NamedText::Shared(SharedText::new(req.resource)),
         }
     }
 }
@@ -350,7 +352,7 @@ pub struct StatementTrace {
 /// it is (no note or pattern built as a value).
 #[derive(Debug)]
 pub(crate) struct ElementView<'a> {
-    pub element: &'static str,
+    pub element: ElementName,
     pub matched: bool,
     pub negated: bool,
     pub pattern: Option<&'a Arc<str>>,
@@ -358,13 +360,62 @@ pub(crate) struct ElementView<'a> {
     pub note: NoteView<'a>,
 }
 
+/// Which element an [`ElementView`] explains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ElementName {
+    Principal,
+    NotPrincipal,
+    Action,
+    NotAction,
+    Resource,
+    NotResource,
+}
+
+impl ElementName {
+    /// Every element, for tests.
+    #[cfg(test)]
+    pub const ALL: [ElementName; 6] = [
+        ElementName::Principal,
+        ElementName::NotPrincipal,
+        ElementName::Action,
+        ElementName::NotAction,
+        ElementName::Resource,
+        ElementName::NotResource,
+    ];
+
+    /// The element's name as policies spell it (what [`ElementTrace::element`] holds).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ElementName::Principal => "Principal",
+            ElementName::NotPrincipal => "NotPrincipal",
+            ElementName::Action => "Action",
+            ElementName::NotAction => "NotAction",
+            ElementName::Resource => "Resource",
+            ElementName::NotResource => "NotResource",
+        }
+    }
+
+    /// The name of an owned trace's element, when it is one of the six.
+    pub fn of(name: &str) -> Option<ElementName> {
+        match name {
+            "Principal" => Some(ElementName::Principal),
+            "NotPrincipal" => Some(ElementName::NotPrincipal),
+            "Action" => Some(ElementName::Action),
+            "NotAction" => Some(ElementName::NotAction),
+            "Resource" => Some(ElementName::Resource),
+            "NotResource" => Some(ElementName::NotResource),
+            _ => None,
+        }
+    }
+}
+
 /// An element's note before it is spelled.
 #[derive(Debug)]
 pub(crate) enum NoteView<'a> {
     /// A fixed sentence (it may hold characters JSON escapes).
     Fixed(&'static str),
-    /// `before`, a shared text of the request, `after` (fixed phrases JSON escapes nothing in).
-    Around(&'static str, &'a SharedText, &'static str),
+    /// Fixed phrases around a shared text of the request.
+    Around(AroundNote, &'a NamedText<'a>),
     /// A note assembled for this element (principals, unresolved variables: rare).
     Owned(String),
 }
@@ -373,7 +424,7 @@ impl NoteView<'_> {
     fn into_note(self) -> Note {
         match self {
             NoteView::Fixed(text) => Note::fixed(text),
-            NoteView::Around(before, text, after) => Note::around(before, text, after),
+            NoteView::Around(note, text) => note.note(text),
             NoteView::Owned(text) => Note::from(text),
         }
     }
@@ -382,7 +433,7 @@ impl NoteView<'_> {
 impl ElementView<'_> {
     fn into_trace(self) -> ElementTrace {
         ElementTrace {
-            element: self.element,
+            element: self.element.as_str(),
             matched: self.matched,
             negated: self.negated,
             pattern: self.pattern.cloned(),
@@ -723,7 +774,7 @@ impl CompiledStatement {
     pub(crate) fn view<'a>(
         &'a self,
         prepared: &'a PreparedMatch,
-        texts: &'a ExplainTexts,
+        texts: &'a ExplainTexts<'a>,
         opts: MatchOptions,
         skipped: Option<&'static str>,
     ) -> StatementView<'a> {
@@ -760,7 +811,7 @@ impl CompiledStatement {
         let Some(p) = &self.principal else {
             return (
                 ElementView {
-                    element: "Principal",
+                    element: ElementName::Principal,
                     matched: false,
                     negated: false,
                     pattern: None,
@@ -777,7 +828,7 @@ impl CompiledStatement {
                 match_not_principal(&p.patterns, req.principal, self.deny_with_boundary(opts));
             return (
                 ElementView {
-                    element: "NotPrincipal",
+                    element: ElementName::NotPrincipal,
                     matched: outcome.applies,
                     negated: true,
                     pattern: None,
@@ -815,7 +866,7 @@ impl CompiledStatement {
         };
         (
             ElementView {
-                element: "Principal",
+                element: ElementName::Principal,
                 matched: found.is_some(),
                 negated: false,
                 pattern: found.and_then(|(_, i)| p.written.get(i)),
@@ -829,7 +880,7 @@ impl CompiledStatement {
     fn explain_resource<'a>(
         &'a self,
         prepared: &PreparedMatch,
-        texts: &'a ExplainTexts,
+        texts: &'a ExplainTexts<'a>,
         opts: MatchOptions,
     ) -> ElementView<'a> {
         let req = &prepared.request;
@@ -848,7 +899,7 @@ impl CompiledStatement {
                 )
             };
             return ElementView {
-                element: "Resource",
+                element: ElementName::Resource,
                 matched,
                 negated: false,
                 pattern: None,
@@ -887,19 +938,21 @@ impl CompiledStatement {
                 )),
             }
         }
-        let element = if r.negated { "NotResource" } else { "Resource" };
+        let element = if r.negated {
+            ElementName::NotResource
+        } else {
+            ElementName::Resource
+        };
         let any = hit.is_some();
         let resource = &texts.resource;
         let mut note = match (r.negated, any) {
-            (false, true) => NoteView::Around("`", resource, "` matches"),
+            (false, true) => NoteView::Around(AroundNote::ResourceMatches, resource),
             (false, false) if req.resource == "*" => NoteView::Fixed(
                 "the action has no resource type (request resource `*`): only a policy `\"*\"` matches it (M4)",
             ),
-            (false, false) => NoteView::Around("no listed resource matches `", resource, "`"),
-            (true, true) => NoteView::Around("`", resource, "` is excluded by NotResource"),
-            (true, false) => {
-                NoteView::Around("`", resource, "` matches none of the excluded resources")
-            }
+            (false, false) => NoteView::Around(AroundNote::NoResourceMatches, resource),
+            (true, true) => NoteView::Around(AroundNote::ResourceExcluded, resource),
+            (true, false) => NoteView::Around(AroundNote::ResourceNotExcluded, resource),
         };
         if !unresolved.is_empty() {
             let tail = concat(&["; ", &unresolved.join("; ")]);
@@ -923,7 +976,7 @@ impl CompiledStatement {
 fn explain_action<'a>(
     a: &'a Element<ActionPattern>,
     prepared: &PreparedMatch,
-    texts: &'a ExplainTexts,
+    texts: &'a ExplainTexts<'a>,
 ) -> ElementView<'a> {
     let action = prepared.request.action;
     let hit = match prepared.action_folded {
@@ -936,21 +989,17 @@ fn explain_action<'a>(
     };
     let action = &texts.action;
     let note = match (a.negated, hit.is_some()) {
-        (false, true) => NoteView::Around(
-            "`",
-            action,
-            "` matches (actions compare case-insensitively)",
-        ),
-        (false, false) => NoteView::Around("no listed action matches `", action, "`"),
-        (true, true) => NoteView::Around("`", action, "` is excluded by NotAction"),
-        (true, false) => NoteView::Around(
-            "`",
-            action,
-            "` matches none of the excluded actions, so NotAction covers it (M3)",
-        ),
+        (false, true) => NoteView::Around(AroundNote::ActionMatches, action),
+        (false, false) => NoteView::Around(AroundNote::NoActionMatches, action),
+        (true, true) => NoteView::Around(AroundNote::ActionExcluded, action),
+        (true, false) => NoteView::Around(AroundNote::ActionNotExcluded, action),
     };
     ElementView {
-        element: if a.negated { "NotAction" } else { "Action" },
+        element: if a.negated {
+            ElementName::NotAction
+        } else {
+            ElementName::Action
+        },
         matched: hit.is_some() != a.negated,
         negated: a.negated,
         pattern: hit.and_then(|i| a.written.get(i)),
