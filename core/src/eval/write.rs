@@ -19,7 +19,10 @@ use super::result::{
     PolicyTrace, Reason,
 };
 use crate::condition::{ConditionTrace, ConditionView};
-use crate::context::{ContextStep, ContextValue, RequestContext, Text, Values, DERIVED};
+use crate::context::{
+    ContextStep, ContextValue, RequestContext, SlotRun, Values, DERIVED, DERIVED_BETWEEN,
+    DERIVED_CLOSING, DERIVED_OPENINGS,
+};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::statement::{ElementView, NoteView, StatementView};
@@ -613,7 +616,7 @@ fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
     out.extend_from_slice(b"{\"key\":\"");
     fixed_or_body(out, &c.key, DERIVED.iter().map(|key| key.name));
     let values = match &c.values {
-        ContextValues::One(value) => EntryValues::One(value),
+        ContextValues::One(value) => EntryValues::One(value, value.is_plain()),
         ContextValues::Many(values) => EntryValues::Many(values),
     };
     entry_values_and_flags(out, values, c.multi_valued, c.derived);
@@ -627,55 +630,57 @@ pub(crate) fn request_context(out: &mut Vec<u8>, context: &RequestContext, deriv
     let mut first = true;
     context.each_step(|step| match step {
         ContextStep::Given(key, value) => {
-            given_entry(out, first, key, value, derived.lists(key, None));
+            let values = match value {
+                ContextValue::Single(value) => EntryValues::One(value, value.is_plain()),
+                ContextValue::Multi(values) => EntryValues::Many(values),
+            };
+            given_entry(out, first, key, values, derived.lists(key, None));
             first = false;
         }
-        ContextStep::Slots(slots, positions) => {
-            derived_run(out, &mut first, slots, positions, derived);
-        }
+        ContextStep::Slots(run) => derived_run(out, &mut first, &run, derived),
     });
     out.push(b']');
 }
 
 /// A context entry written in full: its key escaped, its values and flags.
-fn given_entry(out: &mut Vec<u8>, first: bool, key: &str, value: &ContextValue, derived: bool) {
+fn given_entry(out: &mut Vec<u8>, first: bool, key: &str, values: EntryValues, derived: bool) {
     if !first {
         out.push(b',');
     }
     out.extend_from_slice(b"{\"key\":\"");
     body(out, key);
-    let values = match value {
-        ContextValue::Single(value) => EntryValues::One(value),
-        ContextValue::Multi(values) => EntryValues::Many(values),
-    };
-    entry_values_and_flags(out, values, value.is_multi(), derived);
+    let multi_valued = matches!(values, EntryValues::Many(_));
+    entry_values_and_flags(out, values, multi_valued, derived);
 }
 
-/// A run of derived slots (`positions`: their keys' positions in [`DERIVED`]). A slot's single
-/// value listed as derived (every one a request derives) is written between two fixed runs,
-/// and between two such values the first one's closing and the next one's opening are one run
-/// ([`DERIVED_BETWEEN`]): one copy per entry besides its value.
-fn derived_run(
-    out: &mut Vec<u8>,
-    first: &mut bool,
-    slots: &[Option<ContextValue>],
-    positions: &[usize],
-    derived: DerivedKeys,
-) {
+/// A run of derived slots. A slot's value listed as derived (every one a request derives) is
+/// written between two fixed runs, and between two such values the first one's closing and
+/// the next one's opening are one run ([`DERIVED_BETWEEN`]): one copy per entry besides its
+/// value.
+fn derived_run(out: &mut Vec<u8>, first: &mut bool, run: &SlotRun, derived: DerivedKeys) {
+    // The usual case, every slot filled by this request's derivation and no key given: the
+    // entries as the context keeps them.
+    if let Some(entries) = run.listed_entries(derived.bits()) {
+        if let Some(entries) = entries.get(usize::from(*first)..).filter(|e| !e.is_empty()) {
+            out.extend_from_slice(entries.as_bytes());
+            out.extend_from_slice(DERIVED_CLOSING.as_bytes());
+            *first = false;
+        }
+        return;
+    }
     // Whether the last entry written is a derived single value still to be closed.
     let mut open = false;
-    for (slot, &at) in slots.iter().zip(positions) {
-        let Some(value) = slot else { continue };
+    for (at, text, plain) in run.filled() {
         let listed = derived.has(at);
-        match (value, DERIVED_OPENINGS.get(at), DERIVED_BETWEEN.get(at)) {
-            (ContextValue::Single(text), Some(opening), Some(between)) if listed => {
+        match (DERIVED_OPENINGS.get(at), DERIVED_BETWEEN.get(at)) {
+            (Some(opening), Some(between)) if listed => {
                 let run = if open {
                     between
                 } else {
                     opening.get(usize::from(*first)..).unwrap_or_default()
                 };
                 out.extend_from_slice(run.as_bytes());
-                plain_or_body(out, text);
+                plain_or_body(out, text, plain);
                 open = true;
             }
             _ => {
@@ -684,7 +689,7 @@ fn derived_run(
                     open = false;
                 }
                 let name = DERIVED.get(at).map_or("", |key| key.name);
-                given_entry(out, *first, name, value, listed);
+                given_entry(out, *first, name, EntryValues::One(text, plain), listed);
             }
         }
         *first = false;
@@ -694,43 +699,10 @@ fn derived_run(
     }
 }
 
-/// The runs around a derived key's single value, by its position in [`DERIVED`] (a test
-/// checks them against the names and serde's bytes).
-macro_rules! derived_runs {
-    ($($name:literal),* $(,)?) => {
-        /// Each derived key's entry up to its value, after the comma that follows a previous
-        /// entry.
-        const DERIVED_OPENINGS: [&str; DERIVED.len()] =
-            [$(concat!(",{\"key\":\"", $name, "\",\"values\":[\"")),*];
-        /// [`DERIVED_CLOSING`] of the entry before, then [`DERIVED_OPENINGS`].
-        const DERIVED_BETWEEN: [&str; DERIVED.len()] = [$(concat!(
-            "\"],\"multiValued\":false,\"derived\":true},{\"key\":\"",
-            $name,
-            "\",\"values\":[\""
-        )),*];
-    };
-}
-
-derived_runs!(
-    "aws:PrincipalArn",
-    "aws:PrincipalAccount",
-    "aws:PrincipalType",
-    "aws:username",
-    "aws:userid",
-    "aws:PrincipalIsAWSService",
-    "aws:PrincipalServiceName",
-    "aws:ResourceAccount",
-    "aws:RequestedRegion",
-    "aws:EpochTime",
-    "aws:CurrentTime",
-);
-
-/// What follows a derived single value listed as derived.
-const DERIVED_CLOSING: &str = "\"],\"multiValued\":false,\"derived\":true}";
-
-/// A context entry's values, borrowed from an owned entry or from the request's context.
+/// A context entry's values, borrowed from an owned entry or from the request's context: one
+/// text, with whether JSON escapes none of its bytes (known without reading them), or several.
 enum EntryValues<'a> {
-    One(&'a Text),
+    One(&'a str, bool),
     Many(&'a [String]),
 }
 
@@ -743,9 +715,9 @@ fn entry_values_and_flags(
 ) {
     match values {
         // Most keys: the list's brackets and quotes written with the key's runs.
-        EntryValues::One(value) => {
+        EntryValues::One(value, plain) => {
             out.extend_from_slice(b"\",\"values\":[\"");
-            single_value(out, value, multi_valued, derived);
+            single_value(out, value, plain, multi_valued, derived);
         }
         EntryValues::Many(values) => {
             out.extend_from_slice(b"\",\"values\":");
@@ -761,8 +733,8 @@ fn entry_values_and_flags(
 }
 
 /// A single value's text, the list's closing bracket and the entry's flags.
-fn single_value(out: &mut Vec<u8>, value: &Text, multi_valued: bool, derived: bool) {
-    plain_or_body(out, value);
+fn single_value(out: &mut Vec<u8>, value: &str, plain: bool, multi_valued: bool, derived: bool) {
+    plain_or_body(out, value, plain);
     out.extend_from_slice(match (multi_valued, derived) {
         (false, true) => b"\"],\"multiValued\":false,\"derived\":true}",
         (false, false) => b"\"],\"multiValued\":false,\"derived\":false}",
@@ -771,10 +743,11 @@ fn single_value(out: &mut Vec<u8>, value: &Text, multi_valued: bool, derived: bo
     });
 }
 
-/// A context value's text: copied as it is when known to need no escape (a fixed spelling such
-/// as "User", or a shared text read once: the instant, an account, a region), else escaped.
-fn plain_or_body(out: &mut Vec<u8>, value: &Text) {
-    if value.is_plain() {
+/// A context value's text: copied as it is when known to need no escape (`plain`: a fixed
+/// spelling such as "User", or a text read once: the instant, an account, a region), else
+/// escaped.
+fn plain_or_body(out: &mut Vec<u8>, value: &str, plain: bool) {
+    if plain {
         debug_assert!(value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
         out.extend_from_slice(value.as_bytes());
     } else {
