@@ -280,6 +280,13 @@ impl DerivedKeys {
         self.0
     }
 
+    /// The set of the positions in [`DERIVED`] whose bits are set (tests list keys as derived
+    /// that no derivation listed).
+    #[cfg(test)]
+    pub(crate) fn from_bits(bits: u16) -> DerivedKeys {
+        DerivedKeys(bits)
+    }
+
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }

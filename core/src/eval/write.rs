@@ -1168,20 +1168,32 @@ mod tests {
         }
     }
 
-    /// The context written from the request (runs of derived slots with one copy between two
-    /// values) is serde's text of the entries a result lists, for contexts whose derived keys
-    /// are listed or not (a set from another derivation, or none), with given keys before,
-    /// between and after the slots, and values JSON escapes.
+    /// The context written from the request (the derived entries as the context keeps them, or
+    /// runs of derived slots with one copy between two values) is serde's text of the entries
+    /// a result lists (read through the context's lookups), for contexts whose derived keys are
+    /// listed or not (a set from another derivation, or none), with given keys before, between
+    /// and after the slots, values JSON escapes, keys given or removed after derivation, and
+    /// requests prepared fresh or in the place of the ones before (refilled buffers).
     #[test]
     fn derived_runs_write_what_context_entries_serialize() {
         use crate::eval::{EvalOptions, PreparedRequest};
         use crate::scenario::RequestSpec;
         let principals = [
             "arn:aws:iam::111122223333:user/dev/al\"ice",
+            "arn:aws:iam::111122223333:user/u0",
+            "arn:aws:iam::111122223333:user/b\\ob",
+            "arn:aws:sts::111122223333:assumed-role/ci/s",
             "arn:aws:sts::111122223333:federated-user/bob",
+            "arn:AWS:iam::111122223333:root",
             "111122223333",
             "codebuild.amazonaws.com",
             "anonymous",
+        ];
+        let resources = [
+            "arn:aws:ecr:us-east-1:111122223333:repository/w\"eb",
+            "arn:aws:ecr:eu-west-1:444455556666:repository/web",
+            "arn:aws:ecr:us-\"x:444455556666:repository/web",
+            "*",
         ];
         let givens: [&[(&str, &str)]; 4] = [
             &[],
@@ -1192,36 +1204,133 @@ mod tests {
                 ("aws:PrincipalTag/t", "t"),
             ],
         ];
-        let prepare = |principal: &str, given: &[(&str, &str)]| {
-            let spec = RequestSpec {
-                principal: principal.into(),
-                action: "ecr:PutImage".into(),
-                resource: "arn:aws:ecr:us-east-1:111122223333:repository/w\"eb".into(),
-                context: given
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
-                    .collect(),
-                ..Default::default()
-            };
-            let options = EvalOptions {
-                now_epoch_seconds: Some(1_796_000_508),
-            };
-            PreparedRequest::prepare(&spec, &options)
+        let afterwards: [&dyn Fn(&mut RequestContext); 3] = [
+            &|_| {},
+            &|c| c.insert("AWS:USERNAME", ContextValue::Single("later".into())),
+            &|c| {
+                c.remove("aws:PRINCIPALTYPE");
+            },
+        ];
+        let options = EvalOptions {
+            now_epoch_seconds: Some(1_796_000_508),
         };
-        let other = prepare(principals[3], &[]).derived;
+        let spec = |principal: &str, resource: &str, given: &[(&str, &str)], derive| RequestSpec {
+            principal: principal.into(),
+            action: "ecr:PutImage".into(),
+            resource: resource.into(),
+            context: given
+                .iter()
+                .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+                .collect(),
+            derive_context: Some(derive),
+            ..Default::default()
+        };
+        let written = |req: &PreparedRequest| {
+            let mut out = Vec::new();
+            request_context(&mut out, &req.context, req.derived);
+            let entries = super::super::layers::context_entries(req);
+            let expected = serde_json::to_string(&entries).unwrap_or_default();
+            assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+        };
+        let other =
+            PreparedRequest::prepare(&spec(principals[7], "*", &[], true), &options).derived;
+        let mut kept = PreparedRequest::prepare(&spec(principals[0], "*", &[], true), &options);
+        let mut kept_entries = 0;
         for principal in principals {
-            for given in givens {
-                let mut req = prepare(principal, given);
-                for derived in [req.derived, DerivedKeys::default(), other] {
-                    req.derived = derived;
-                    let mut out = Vec::new();
-                    request_context(&mut out, &req.context, req.derived);
-                    let entries = super::super::layers::context_entries(&req);
-                    let expected = serde_json::to_string(&entries).unwrap_or_default();
-                    assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+            for resource in resources {
+                for given in givens {
+                    for derive in [true, false] {
+                        let spec = spec(principal, resource, given, derive);
+                        kept.prepare_in_place(&spec, &options);
+                        written(&kept);
+                        kept.context.each_step(|step| {
+                            if let ContextStep::Slots(run) = step {
+                                let listed = run.listed_entries(kept.derived.bits());
+                                kept_entries += usize::from(listed.is_some_and(|e| !e.is_empty()));
+                            }
+                        });
+                        for then in afterwards {
+                            let mut req = PreparedRequest::prepare(&spec, &options);
+                            then(&mut req.context);
+                            // Listed as derived: the keys the slots still hold.
+                            let mut held = 0;
+                            req.context.each_step(|step| {
+                                if let ContextStep::Slots(run) = step {
+                                    run.filled().for_each(|(at, _, _)| held |= 1 << at);
+                                }
+                            });
+                            let held = DerivedKeys::from_bits(held);
+                            for derived in [req.derived, DerivedKeys::default(), other, held] {
+                                req.derived = derived;
+                                written(&req);
+                            }
+                        }
+                    }
                 }
             }
         }
+        // The kept entries were written for every request that derived keys and gave none
+        // among them (none, or one that sorts before them all).
+        assert_eq!(kept_entries, principals.len() * resources.len() * 2);
+    }
+
+    /// Derived slots filled in any order, and some emptied by a key given later, are written
+    /// as the same keys inserted as fixed entries are: the kept entries are copied only when
+    /// they are in the context's order and list the filled slots.
+    #[test]
+    fn derived_slots_filled_in_any_order_write_what_fixed_entries_write() {
+        use crate::context::DerivedText;
+        let values = [
+            "arn:aws:iam::1:user/u",
+            "1",
+            "User",
+            "u\"x",
+            "AIDA",
+            "false",
+        ];
+        let orders: [&[usize]; 4] = [
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            &[10, 9, 1, 0, 5, 6, 2, 8, 7, 4, 3],
+            &[10, 9, 1, 0, 5, 6, 2, 3],
+            &[3, 10],
+        ];
+        let mut kept = 0;
+        for order in orders {
+            for later in [None, Some("aws:CurrentTime"), Some("aws:username")] {
+                let (mut fixed, mut slots) = (RequestContext::new(), RequestContext::new());
+                let mut listed = 0;
+                for &at in order {
+                    let key = &DERIVED[at];
+                    let value = values[at % values.len()];
+                    let single = ContextValue::Single(value.into());
+                    fixed.insert_static_if_absent(key.name, key.lower, single);
+                    slots.insert_derived_if_absent(at, &DerivedText::checked(value));
+                    listed |= 1 << at;
+                }
+                if let Some(name) = later {
+                    let at = DERIVED.iter().position(|k| k.name == name).unwrap_or(0);
+                    for c in [&mut fixed, &mut slots] {
+                        c.remove(name);
+                    }
+                    listed &= !(1 << at);
+                }
+                let listed = DerivedKeys::from_bits(listed);
+                slots.each_step(|step| {
+                    if let ContextStep::Slots(run) = step {
+                        kept += usize::from(run.listed_entries(listed.bits()).is_some());
+                    }
+                });
+                let written = |c: &RequestContext| {
+                    let mut out = Vec::new();
+                    request_context(&mut out, c, listed);
+                    String::from_utf8(out).unwrap_or_default()
+                };
+                assert_eq!(written(&slots), written(&fixed), "{order:?} {later:?}");
+            }
+        }
+        // Only the contexts filled in the context's order (every slot or some), with nothing
+        // emptied since, keep their entries.
+        assert_eq!(kept, 2);
     }
 
     fn ours(text: &str) -> String {
