@@ -206,9 +206,10 @@ pub(crate) fn derive_context_in_region(
     // In the context's order of the keys (`DERIVED_SORTED`), so that the context keeps their
     // entries as a result lists them.
     if let Some(now) = now_epoch_seconds {
-        let (epoch_text, time_text) = now_texts(now);
-        derive(time, Some(DerivedText::from(&time_text)));
-        derive(epoch, Some(DerivedText::from(&epoch_text)));
+        with_now_texts(now, |(epoch_text, time_text)| {
+            derive(time, Some(DerivedText::from(time_text)));
+            derive(epoch, Some(DerivedText::from(epoch_text)));
+        });
     }
     derive(account, facts.account);
     derive(arn, facts.principal_arn);
@@ -243,19 +244,19 @@ thread_local! {
 /// `aws:EpochTime` and `aws:CurrentTime` of one instant.
 type NowTexts = (Text, Text);
 
-/// `now` as `aws:EpochTime` and `aws:CurrentTime` spell it.
-fn now_texts(now: i64) -> NowTexts {
+/// `f` of `now` as `aws:EpochTime` and `aws:CurrentTime` spell it, the kept spellings lent
+/// (the context copies them: no share to count).
+fn with_now_texts<R>(now: i64, f: impl FnOnce(&NowTexts) -> R) -> R {
     LAST_NOW.with(|last| {
         let mut last = last.borrow_mut();
         match &*last {
-            Some((t, texts)) if *t == now => texts.clone(),
+            Some((t, texts)) if *t == now => f(texts),
             _ => {
                 let texts: NowTexts = (
                     Text::shared_checked(&now.to_string()),
                     Text::shared_checked(&format_epoch_iso8601(now)),
                 );
-                *last = Some((now, texts.clone()));
-                texts
+                f(&last.insert((now, texts)).1)
             }
         }
     })
@@ -655,11 +656,8 @@ mod tests {
             253_402_300_800,
             1_796_000_509,
         ] {
-            let (epoch, time) = now_texts(now);
-            assert_eq!(
-                (&*epoch, &*time),
-                (&*now.to_string(), &*format_epoch_iso8601(now))
-            );
+            let (epoch, time) = with_now_texts(now, |(e, t)| (e.to_string(), t.to_string()));
+            assert_eq!((epoch, time), (now.to_string(), format_epoch_iso8601(now)));
         }
     }
 
