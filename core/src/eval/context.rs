@@ -195,6 +195,7 @@ pub(crate) fn derive_context_in_region(
     let [arn, account, kind, username, userid, is_service, service, resource_acct, region, epoch, time] =
         std::array::from_fn::<usize, { DERIVED.len() }, _>(|at| at);
     // Typed keys win: only the absent ones are derived, each straight into its slot.
+    ctx.reserve_derived();
     let mut added = DerivedKeys::default();
     let mut derive = |at: usize, value: Option<DerivedText>| {
         if let Some(value) = value {
