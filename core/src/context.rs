@@ -9,9 +9,9 @@ use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-/// The text of a single context value, read as a `str`. Derived values that are the same for
-/// every request (`"User"`, `"false"`) are borrowed and those the same for a run (the instant's
-/// spellings) shared, so a request allocates only the values it gives or that follow from it.
+/// The text of a single given context value or of a part of the principal, read as a `str`.
+/// Fixed spellings are borrowed and texts the requests of a run repeat (an account, the
+/// instant's spellings) shared, so a request allocates only the texts it gives.
 #[derive(Clone)]
 pub enum Text {
     /// A fixed spelling, which JSON escapes none of (the result writer copies it as it is).
@@ -98,11 +98,66 @@ impl Text {
 
 /// Whether JSON escapes a byte of `text`. A short text (a user name, a region) is read byte
 /// by byte: the word-at-a-time scan's set-up costs more than a few bytes do.
-fn needs_escape(text: &str) -> bool {
+pub(crate) fn needs_escape(text: &str) -> bool {
     if text.len() <= 8 {
         text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
     } else {
         crate::note::needs_escape(text)
+    }
+}
+
+/// A derived key's value as its source holds it (borrowed from the principal, the resource or
+/// a fixed spelling), with whether JSON escapes none of its bytes, known from the source: the
+/// context copies it into its slot and the result writer copies it without a scan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DerivedText<'a> {
+    pub text: Cow<'a, str>,
+    pub plain: bool,
+}
+
+impl DerivedText<'static> {
+    /// A fixed spelling, which JSON escapes none of.
+    pub fn fixed(text: &'static str) -> Self {
+        DerivedText {
+            text: Cow::Borrowed(text),
+            plain: true,
+        }
+    }
+}
+
+impl<'a> DerivedText<'a> {
+    /// `text`, read for bytes JSON escapes.
+    pub fn checked(text: &'a str) -> Self {
+        DerivedText {
+            text: Cow::Borrowed(text),
+            plain: !needs_escape(text),
+        }
+    }
+
+    /// A text made for the request, not known to need no escape (read when kept).
+    pub fn owned(text: String) -> Self {
+        DerivedText {
+            text: Cow::Owned(text),
+            plain: false,
+        }
+    }
+}
+
+/// A shared text, as plain as it is known to be.
+impl<'a> From<&'a Text> for DerivedText<'a> {
+    fn from(text: &'a Text) -> Self {
+        DerivedText {
+            text: Cow::Borrowed(text),
+            plain: text.is_plain(),
+        }
+    }
+}
+
+impl std::ops::Deref for DerivedText<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
     }
 }
 
@@ -157,8 +212,9 @@ pub enum ContextValue {
     Multi(Vec<String>),
 }
 
-/// A key's values as texts: a single value is a set of one (C16).
-#[derive(Clone, Copy, Debug)]
+/// A key's values as texts: a single value is a set of one (C16). What a lookup finds: a
+/// single-valued key is `One`, a multi-valued one `Many` (even of one value).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Values<'a> {
     One(&'a str),
     Many(&'a [String]),
@@ -191,6 +247,19 @@ impl<'a> Values<'a> {
 
     pub fn to_vec(self) -> Vec<String> {
         self.iter().map(str::to_string).collect()
+    }
+
+    /// Whether the key is multi-valued.
+    pub fn is_multi(self) -> bool {
+        matches!(self, Values::Many(_))
+    }
+
+    /// The single value, if the key is single-valued. Policy variables only resolve these (V1).
+    pub fn single(self) -> Option<&'a str> {
+        match self {
+            Values::One(value) => Some(value),
+            Values::Many(_) => None,
+        }
     }
 }
 
@@ -305,7 +374,7 @@ fn could_be_address(v: &str) -> bool {
 /// an IP address, the address already parsed.
 #[derive(Clone, Copy, Debug)]
 pub struct Found<'a> {
-    pub value: &'a ContextValue,
+    pub value: Values<'a>,
     pub ip: Option<IpAddr>,
 }
 
@@ -393,6 +462,181 @@ const SLOT_OF: [usize; DERIVED.len()] = {
     slots
 };
 
+/// The runs around a derived key's single value in a result's context, by its position in
+/// [`DERIVED`] (a test checks them against the names and serde's bytes).
+macro_rules! derived_runs {
+    ($($name:literal),* $(,)?) => {
+        /// Each derived key's entry up to its value, after the comma that follows a previous
+        /// entry.
+        pub(crate) const DERIVED_OPENINGS: [&str; DERIVED.len()] =
+            [$(concat!(",{\"key\":\"", $name, "\",\"values\":[\"")),*];
+        /// [`DERIVED_CLOSING`] of the entry before, then [`DERIVED_OPENINGS`].
+        pub(crate) const DERIVED_BETWEEN: [&str; DERIVED.len()] = [$(concat!(
+            "\"],\"multiValued\":false,\"derived\":true},{\"key\":\"",
+            $name,
+            "\",\"values\":[\""
+        )),*];
+    };
+}
+
+derived_runs!(
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:PrincipalType",
+    "aws:username",
+    "aws:userid",
+    "aws:PrincipalIsAWSService",
+    "aws:PrincipalServiceName",
+    "aws:ResourceAccount",
+    "aws:RequestedRegion",
+    "aws:EpochTime",
+    "aws:CurrentTime",
+);
+
+/// What follows a derived single value listed as derived.
+pub(crate) const DERIVED_CLOSING: &str = "\"],\"multiValued\":false,\"derived\":true}";
+
+/// The derived keys' values (a single text each), by slot, kept as a result lists them: the
+/// entries in the order filled, as one JSON text, each value's text a range of it (a value
+/// that JSON escapes a byte of is kept as written in a second buffer). A context kept from
+/// request to request refills both buffers, so filling a slot copies its entry, emptying them
+/// all is a few stores (no allocation, nothing to drop), and when derivation filled the slots
+/// in the context's order the result writer copies the whole run at once.
+#[derive(Clone, Default)]
+struct DerivedSlots {
+    /// The filled entries, up to the last value: before each one, [`DERIVED_BETWEEN`] (the
+    /// first one's opens with a closing of no entry, left out when read), then its value
+    /// escaped.
+    entries: String,
+    /// The values JSON escapes a byte of, as written.
+    escaped: String,
+    /// Each filled slot's text: a range of `entries`, or of `escaped` when its bit in
+    /// `in_escaped` is set.
+    ranges: [(usize, usize); DERIVED.len()],
+    /// The filled slots, a bit each.
+    filled: u16,
+    /// The slots whose text is in `escaped`, a bit each.
+    in_escaped: u16,
+    /// The filled keys' positions in [`DERIVED`], a bit each (as `DerivedKeys` lists them).
+    positions: u16,
+    /// Whether `entries` lists a slot emptied since, or the slots out of the context's order.
+    entries_out_of_order: bool,
+}
+
+impl DerivedSlots {
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.escaped.clear();
+        self.filled = 0;
+        self.in_escaped = 0;
+        self.positions = 0;
+        self.entries_out_of_order = false;
+    }
+
+    fn is_filled(&self, slot: usize) -> bool {
+        self.filled & (1 << slot) != 0
+    }
+
+    fn count(&self) -> usize {
+        self.filled.count_ones() as usize
+    }
+
+    /// The text of slot `slot`, when filled.
+    fn get(&self, slot: usize) -> Option<&str> {
+        if !self.is_filled(slot) {
+            return None;
+        }
+        let &(start, end) = self.ranges.get(slot)?;
+        match self.in_escaped & (1 << slot) {
+            0 => self.entries.get(start..end),
+            _ => self.escaped.get(start..end),
+        }
+    }
+
+    /// Room for a derivation's entries: a fresh context grows its buffer once, not at every
+    /// doubling (a kept one has it already).
+    fn reserve(&mut self) {
+        // The eleven entries' fixed runs take 850 bytes; the usual values ≈ 150 more.
+        self.entries.reserve(1024);
+    }
+
+    /// Fills slot `slot`, the slot of the key at position `at` of [`DERIVED`].
+    // Inlined: each call site names a constant key, so its entry's opening is a copy of a
+    // known length.
+    #[inline(always)]
+    fn fill(&mut self, slot: usize, at: usize, text: &DerivedText) {
+        // In the context's order while no later slot is filled yet.
+        self.entries_out_of_order |= self.filled >> slot != 0;
+        self.entries
+            .push_str(DERIVED_BETWEEN.get(at).copied().unwrap_or_default());
+        let range = if text.plain || !needs_escape(text) {
+            let start = self.entries.len();
+            self.entries.push_str(text);
+            (start, self.entries.len())
+        } else {
+            self.in_escaped |= 1 << slot;
+            self.push_escaped(text)
+        };
+        if let Some(kept) = self.ranges.get_mut(slot) {
+            *kept = range;
+        }
+        self.filled |= 1 << slot;
+        self.positions |= 1 << at;
+    }
+
+    /// A value JSON escapes a byte of: escaped in `entries`, as written in `escaped`. Returns
+    /// its range there.
+    fn push_escaped(&mut self, text: &str) -> (usize, usize) {
+        let quoted = serde_json::to_string(text).unwrap_or_default();
+        let inner = quoted.get(1..quoted.len().saturating_sub(1));
+        self.entries.push_str(inner.unwrap_or_default());
+        let start = self.escaped.len();
+        self.escaped.push_str(text);
+        (start, self.escaped.len())
+    }
+
+    /// Empties slot `slot`, the slot of the key at position `at` of [`DERIVED`] (its text
+    /// stays in the buffers until the next `clear`).
+    fn empty(&mut self, slot: usize, at: usize) {
+        if self.is_filled(slot) {
+            self.filled &= !(1 << slot);
+            self.in_escaped &= !(1 << slot);
+            self.positions &= !(1 << at);
+            self.entries_out_of_order = true;
+        }
+    }
+
+    /// The text of slot `slot` as a value of its own, emptying the slot.
+    fn take(&mut self, slot: usize) -> Option<ContextValue> {
+        let value = ContextValue::Single(Text::Owned(self.get(slot)?.to_string()));
+        self.empty(slot, DERIVED_SORTED.get(slot).copied().unwrap_or_default());
+        Some(value)
+    }
+
+    /// The filled slots of `run`, in order: their keys' positions in [`DERIVED`], their texts,
+    /// and whether JSON escapes none of a text's bytes.
+    fn filled_in(
+        &self,
+        run: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (usize, &str, bool)> + '_ {
+        let positions = DERIVED_SORTED.get(run.clone()).unwrap_or_default();
+        run.zip(positions).filter_map(move |(slot, &at)| {
+            let plain = self.in_escaped & (1 << slot) == 0;
+            Some((at, self.get(slot)?, plain))
+        })
+    }
+
+    /// Every filled entry as a result lists it when the keys listed as derived (positions in
+    /// [`DERIVED`], a bit each) are the filled ones: after a comma, up to the last value.
+    fn listed_entries(&self, listed: u16) -> Option<&str> {
+        let entries = self
+            .entries
+            .get(DERIVED_CLOSING.len()..)
+            .unwrap_or_default();
+        (!self.entries_out_of_order && listed == self.positions).then_some(entries)
+    }
+}
+
 /// Condition keys of one request, looked up case-insensitively.
 ///
 /// The keys a request gives are a vector sorted by the ASCII-lowercased name rather than a hash
@@ -400,14 +644,31 @@ const SLOT_OF: [usize; DERIVED.len()] = {
 /// case needs no allocation, and the entries come out in a stable order for free. The keys
 /// derived from the request (fixed names, [`DERIVED`]) sit in one slot each instead: a request
 /// derives nine of them, and filling slots costs no allocation, sorting or merging. A name is
-/// in one place only (a given key empties the slot of the same name in any case).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// in one place only (a given key empties the slot of the same name in any case). Lookups
+/// give a value's texts as [`Values`], wherever they are held.
+#[derive(Clone, Default)]
 pub struct RequestContext {
     /// (ASCII-lowercased name, entry), sorted by the lowercased name, names unique. Names are
     /// borrowed for fixed keys inserted as such (no allocation).
     entries: Vec<(Cow<'static, str>, Entry)>,
     /// The derived keys' values, in the order of [`SLOT_KEYS`].
-    derived: [Option<ContextValue>; DERIVED.len()],
+    derived: DerivedSlots,
+}
+
+/// Equal when they list the same keys with the same values, however they hold them.
+impl PartialEq for RequestContext {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for RequestContext {}
+
+/// As the list of keys and values.
+impl std::fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// The slot of the derived key `name`, in any case.
@@ -470,13 +731,12 @@ fn run_keys(run: std::ops::Range<usize>) -> impl Iterator<Item = (&'static str, 
 /// The filled slots of `run`, moved out to `f` in order with their names and their keys'
 /// positions in [`DERIVED`].
 fn take_slots(
-    slots: &mut [Option<ContextValue>; DERIVED.len()],
+    slots: &mut DerivedSlots,
     run: std::ops::Range<usize>,
     f: &mut impl FnMut(Cow<'static, str>, ContextValue, Option<usize>),
 ) {
-    let slots = slots.get_mut(run.clone()).unwrap_or_default();
-    for (slot, (name, at)) in slots.iter_mut().zip(run_keys(run)) {
-        if let Some(value) = slot.take() {
+    for (slot, (name, at)) in run.clone().zip(run_keys(run)) {
+        if let Some(value) = slots.take(slot) {
             f(Cow::Borrowed(name), value, Some(at));
         }
     }
@@ -502,7 +762,7 @@ impl RequestContext {
     /// Empties the context, keeping the room its given keys took.
     pub fn clear(&mut self) {
         self.entries.clear();
-        self.derived = Default::default();
+        self.derived.clear();
     }
 
     fn find(&self, name: &str) -> Result<usize, usize> {
@@ -513,8 +773,9 @@ impl RequestContext {
     /// Sets a key, replacing any value under the same name in any case.
     pub fn insert(&mut self, name: impl Into<String>, value: ContextValue) {
         let name = name.into();
-        if let Some(slot) = slot_of(&name).and_then(|at| self.derived.get_mut(at)) {
-            *slot = None;
+        if let Some(slot) = slot_of(&name) {
+            let at = DERIVED_SORTED.get(slot).copied().unwrap_or_default();
+            self.derived.empty(slot, at);
         }
         match self.find(&name) {
             Ok(i) => {
@@ -542,9 +803,7 @@ impl RequestContext {
 
     /// Whether a derived slot holds `name` (in any case).
     fn derived_has(&self, name: &str) -> bool {
-        slot_of(name)
-            .and_then(|slot| self.derived.get(slot))
-            .is_some_and(Option::is_some)
+        slot_of(name).is_some_and(|slot| self.derived.is_filled(slot))
     }
 
     /// Sets a key only if no value is present (derived keys never override typed ones).
@@ -589,13 +848,18 @@ impl RequestContext {
         true
     }
 
+    /// Room for the derived keys' values, before they are derived.
+    pub(crate) fn reserve_derived(&mut self) {
+        self.derived.reserve();
+    }
+
     /// Sets the derived key at position `at` of [`DERIVED`] unless the key is present, in any
     /// case (given keys win). Returns whether it was set. Its value is not read as an address:
     /// derived keys are never the addresses conditions compare (`aws:SourceIp` is given), and
     /// an IP condition reads a value itself when the context has no address for it.
     // Inlined: each call site names a constant key, so its slot is found at compile time.
     #[inline(always)]
-    pub(crate) fn insert_derived_if_absent(&mut self, at: usize, value: Text) -> bool {
+    pub(crate) fn insert_derived_if_absent(&mut self, at: usize, value: &DerivedText) -> bool {
         let Some(&slot) = SLOT_OF.get(at) else {
             return false;
         };
@@ -607,20 +871,18 @@ impl RequestContext {
         {
             return false;
         }
-        match self.derived.get_mut(slot) {
-            Some(slot @ None) => {
-                *slot = Some(ContextValue::Single(value));
-                true
-            }
-            _ => false,
+        if self.derived.is_filled(slot) {
+            return false;
         }
+        self.derived.fill(slot, at, value);
+        true
     }
 
     /// Looks a key up in any case (no allocation).
-    pub fn get(&self, name: &str) -> Option<&ContextValue> {
+    pub fn get(&self, name: &str) -> Option<Values<'_>> {
         match self.find(name) {
-            Ok(i) => self.entries.get(i).map(|(_, e)| &e.value),
-            Err(_) => self.derived.get(slot_of(name)?)?.as_ref(),
+            Ok(i) => self.entries.get(i).map(|(_, e)| e.value.values()),
+            Err(_) => self.derived.get(slot_of(name)?).map(Values::One),
         }
     }
 
@@ -634,12 +896,14 @@ impl RequestContext {
     }
 
     /// Looks up a key whose name is already ASCII-lowercased (no allocation).
-    pub fn get_lowercase(&self, lowercase_name: &str) -> Option<&ContextValue> {
-        self.given_lowercase(lowercase_name).or_else(|| {
-            self.derived
-                .get(slot_of_lowercase(lowercase_name)?)?
-                .as_ref()
-        })
+    pub fn get_lowercase(&self, lowercase_name: &str) -> Option<Values<'_>> {
+        match self.given_lowercase(lowercase_name) {
+            Some(value) => Some(value.values()),
+            None => self
+                .derived
+                .get(slot_of_lowercase(lowercase_name)?)
+                .map(Values::One),
+        }
     }
 
     /// As [`Self::get_lowercase`], with the name's [`key_hash`] worked out beforehand: the
@@ -650,14 +914,14 @@ impl RequestContext {
             .iter()
             .find(|(lower, e)| e.hash == hash && lower.as_ref() == lowercase_name)
             .map(|(_, e)| Found {
-                value: &e.value,
+                value: e.value.values(),
                 ip: e.ip,
             });
         given.or_else(|| {
             let slot = SLOT_KEYS
                 .iter()
                 .position(|key| key.hash == hash && key.lower == lowercase_name)?;
-            let value = self.derived.get(slot)?.as_ref()?;
+            let value = Values::One(self.derived.get(slot)?);
             Some(Found { value, ip: None })
         })
     }
@@ -669,12 +933,12 @@ impl RequestContext {
     pub fn remove(&mut self, name: &str) -> Option<ContextValue> {
         match self.find(name) {
             Ok(i) => Some(self.entries.remove(i).1.value),
-            Err(_) => self.derived.get_mut(slot_of(name)?)?.take(),
+            Err(_) => self.derived.take(slot_of(name)?),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len() + self.derived.iter().filter(|v| v.is_some()).count()
+        self.entries.len() + self.derived.count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -682,7 +946,7 @@ impl RequestContext {
     }
 
     /// Entries as (name as written, value), sorted by lowercased name for stable output.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Values<'_>)> {
         let mut from = 0;
         let slots = &self.derived;
         self.entries
@@ -691,10 +955,11 @@ impl RequestContext {
             .chain([None])
             .flat_map(move |given| {
                 let end = slots_before(from, given.map(|(lower, _)| lower.as_ref()));
-                let run = slots.iter().zip(&SLOT_KEYS).take(end).skip(from);
+                let run = SLOT_KEYS.iter().enumerate().take(end).skip(from);
                 from = end;
-                let derived = run.filter_map(|(slot, key)| Some((key.name, slot.as_ref()?)));
-                derived.chain(given.map(|(_, e)| (e.name.as_ref(), &e.value)))
+                let derived =
+                    run.filter_map(|(slot, key)| Some((key.name, Values::One(slots.get(slot)?))));
+                derived.chain(given.map(|(_, e)| (e.name.as_ref(), e.value.values())))
             })
     }
 
@@ -718,19 +983,15 @@ impl RequestContext {
     }
 
     /// The context in [`Self::iter`]'s order as `f` reads it: each given key, and each run of
-    /// derived slots between them as the slots (filled or not) with their keys' positions in
-    /// [`DERIVED`]. The result writer's walk: it writes a run of slots with one copy between
-    /// two values, and needs no entries of its own.
+    /// derived slots between them as their filled slots. The result writer's walk: it writes
+    /// a run of slots with one copy between two values, and needs no entries of its own.
     pub(crate) fn each_step(&self, mut f: impl FnMut(ContextStep<'_>)) {
         let slots = &self.derived;
         in_order(
             &self.entries,
             |(lower, _)| lower,
             |step| match step {
-                InOrder::Slots(run) => f(ContextStep::Slots(
-                    slots.get(run.clone()).unwrap_or_default(),
-                    DERIVED_SORTED.get(run).unwrap_or_default(),
-                )),
+                InOrder::Slots(run) => f(ContextStep::Slots(SlotRun { slots, run })),
                 InOrder::Given((_, entry)) => f(ContextStep::Given(&entry.name, &entry.value)),
             },
         );
@@ -741,8 +1002,33 @@ impl RequestContext {
 pub(crate) enum ContextStep<'a> {
     /// A given key, by its name as written, and its value.
     Given(&'a str, &'a ContextValue),
-    /// Derived slots in the context's order, and their keys' positions in [`DERIVED`].
-    Slots(&'a [Option<ContextValue>], &'static [usize]),
+    /// Derived slots in the context's order.
+    Slots(SlotRun<'a>),
+}
+
+/// A run of derived slots in the context's order.
+pub(crate) struct SlotRun<'a> {
+    slots: &'a DerivedSlots,
+    run: std::ops::Range<usize>,
+}
+
+impl<'a> SlotRun<'a> {
+    /// The filled slots in order: their keys' positions in [`DERIVED`], their texts, and
+    /// whether JSON escapes none of a text's bytes.
+    pub(crate) fn filled(&self) -> impl Iterator<Item = (usize, &'a str, bool)> + 'a {
+        self.slots.filled_in(self.run.clone())
+    }
+
+    /// The run's entries as a result lists them, after a comma and up to the last value
+    /// ([`DERIVED_CLOSING`] follows), when the run is every slot and the keys listed as
+    /// derived (positions in [`DERIVED`], a bit each) are the filled ones: kept so, not
+    /// worked out.
+    pub(crate) fn listed_entries(&self, listed: u16) -> Option<&'a str> {
+        match self.run == (0..DERIVED.len()) {
+            true => self.slots.listed_entries(listed),
+            false => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -810,11 +1096,11 @@ mod tests {
         assert_eq!(ctx.len(), 3);
         let names: Vec<&str> = ctx.iter().map(|(k, _)| k).collect();
         assert_eq!(names, ["A:key", "B:KEY", "c:KEY"]);
-        assert_eq!(ctx.get("b:kEy").and_then(ContextValue::single), Some("4"));
+        assert_eq!(ctx.get("b:kEy").and_then(Values::single), Some("4"));
         assert_eq!(ctx.get("b:ke"), None);
         assert_eq!(ctx.get("b:keyy"), None);
         assert_eq!(
-            ctx.get_lowercase("c:key").and_then(ContextValue::single),
+            ctx.get_lowercase("c:key").and_then(Values::single),
             Some("3")
         );
         assert_eq!(ctx.get_lowercase("C:key"), None);
@@ -858,7 +1144,7 @@ mod tests {
             assert_eq!(found.map(|f| f.value), ctx.get_lowercase(name), "{name}");
             let ip = ctx
                 .get_lowercase(name)
-                .and_then(ContextValue::single)
+                .and_then(Values::single)
                 .and_then(parse_request_ip);
             assert_eq!(found.and_then(|f| f.ip), ip, "{name}");
         }
@@ -989,7 +1275,7 @@ mod tests {
                         key.lower,
                         ContextValue::Single(value.into()),
                     );
-                    let b = slots.insert_derived_if_absent(at, value.into());
+                    let b = slots.insert_derived_if_absent(at, &DerivedText::checked(value));
                     assert_eq!(a, b, "{} {given:?}", key.name);
                 }
                 then(&mut plain);
@@ -1054,7 +1340,7 @@ mod tests {
                     .iter()
                     .position(|key| key.lower == "aws:username")
                     .expect("a derived key");
-                derived.insert_derived_if_absent(at, value.into());
+                derived.insert_derived_if_absent(at, &DerivedText::checked(value));
                 let expected = condition.evaluate(&given);
                 assert_eq!(condition.evaluate(&fixed), expected, "{op} {value}");
                 assert_eq!(condition.evaluate(&derived), expected, "{op} {value}");
@@ -1164,7 +1450,7 @@ mod tests {
         ctx.insert("aws:username", ContextValue::Single("typed".into()));
         ctx.insert_if_absent("AWS:UserName", ContextValue::Single("derived".into()));
         assert_eq!(
-            ctx.get("aws:username").and_then(ContextValue::single),
+            ctx.get("aws:username").and_then(Values::single),
             Some("typed")
         );
     }

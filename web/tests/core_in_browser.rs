@@ -2,7 +2,7 @@
 //! Core's own tests run natively; these check that the wasm build behaves the same.
 #![cfg(target_arch = "wasm32")]
 
-use iamsim_core::context::{ContextValue, RequestContext};
+use iamsim_core::context::{ContextValue, RequestContext, Values};
 use iamsim_core::matching::wildcard::glob_match;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -31,7 +31,7 @@ fn m2_question_mark_is_one_character_in_the_browser() {
 fn c2_context_keys_are_case_insensitive_in_the_browser() {
     let mut ctx = RequestContext::new();
     ctx.insert("aws:SourceIp", ContextValue::Single("10.0.0.1".into()));
-    let value = ctx.get("AWS:SOURCEIP").and_then(ContextValue::single);
+    let value = ctx.get("AWS:SOURCEIP").and_then(Values::single);
     assert_eq!(value, Some("10.0.0.1"));
     assert!(ctx.get("aws:SourceVpc").is_none());
 }

@@ -11,7 +11,7 @@ pub mod ip;
 pub mod numeric;
 
 use crate::concat::concat;
-use crate::context::{key_hash, ContextValue, Found, RequestContext, Values as RequestValues};
+use crate::context::{key_hash, Found, RequestContext, Values as RequestValues};
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
 use crate::matching::cache::{cached, TextCache};
 use crate::matching::small_list::SmallList;
@@ -366,7 +366,7 @@ impl CompiledCondition {
         ConditionView {
             condition: self,
             operator,
-            request_values: value.map(ContextValue::values),
+            request_values: value,
             policy_values,
             result,
             note,
@@ -395,7 +395,7 @@ impl CompiledCondition {
     fn outcome_with_value<'c>(
         &self,
         ctx: &'c RequestContext,
-    ) -> (bool, Reason, Option<&'c ContextValue>) {
+    ) -> (bool, Reason, Option<RequestValues<'c>>) {
         let found = ctx.get_hashed(self.key_hash, &self.key_lower);
         let (result, reason) = self.outcome_of(found, ctx);
         (result, reason, found.map(|f| f.value))
@@ -407,7 +407,7 @@ impl CompiledCondition {
         let value = found.map(|f| f.value);
         if let Values::Null(tests) = &self.values {
             // C12: `true` means absent, `false` means present. An empty set counts as absent.
-            let present = value.is_some_and(|v| !v.values().is_empty());
+            let present = value.is_some_and(|v| !v.is_empty());
             let holds = tests.contains(&Some(!present));
             return (holds, Reason::Null);
         }
@@ -426,14 +426,13 @@ impl CompiledCondition {
         };
         match (op.set, value) {
             // Q4 (C16): a plain operator on a multi-valued key does not match.
-            (None, ContextValue::Multi(_)) => (false, Reason::PlainOnMulti),
-            (None, ContextValue::Single(x)) => (
+            (None, RequestValues::Many(_)) => (false, Reason::PlainOnMulti),
+            (None, RequestValues::One(x)) => (
                 self.test_one(x, found.and_then(|f| f.ip), ctx),
                 Reason::Compared,
             ),
             // C16: a single value is a set of one.
-            (Some(SetQualifier::ForAllValues), v) => {
-                let vs = v.values();
+            (Some(SetQualifier::ForAllValues), vs) => {
                 if vs.is_empty() {
                     (true, Reason::EmptyForAll)
                 } else {
@@ -443,8 +442,7 @@ impl CompiledCondition {
                     )
                 }
             }
-            (Some(SetQualifier::ForAnyValue), v) => {
-                let vs = v.values();
+            (Some(SetQualifier::ForAnyValue), vs) => {
                 if vs.is_empty() {
                     (false, Reason::EmptyForAny)
                 } else {
@@ -608,7 +606,7 @@ impl CompiledCondition {
         &self,
         reason: Reason,
         result: bool,
-        value: Option<&ContextValue>,
+        value: Option<RequestValues>,
         ctx: &RequestContext,
         op: &str,
     ) -> Note {
@@ -623,7 +621,7 @@ impl CompiledCondition {
             },
             Reason::MissingPlain => concat(&["key missing: `", key, "` is not in the request, so ", op, " is false (C3)"]).into(),
             Reason::Null => {
-                let present = value.is_some_and(|v| !v.values().is_empty());
+                let present = value.is_some_and(|v| !v.is_empty());
                 format!(
                     "`{key}` is {} (C12: Null `true` tests absence, `false` presence)",
                     if present { "present" } else { "absent" }
@@ -656,7 +654,7 @@ impl CompiledCondition {
     }
 
     /// Values that could not be compared, and unresolved variables.
-    fn problems(&self, value: Option<&ContextValue>, ctx: &RequestContext) -> Vec<String> {
+    fn problems(&self, value: Option<RequestValues>, ctx: &RequestContext) -> Vec<String> {
         let mut out = Vec::new();
         let kind = match self.operator.base.class() {
             OperatorClass::Numeric => "a number",
@@ -685,7 +683,7 @@ impl CompiledCondition {
             }
         }
         if let Some(v) = value {
-            for x in v.values() {
+            for x in v {
                 let bad = match self.operator.base.class() {
                     OperatorClass::Numeric => Decimal::parse(x).is_none(),
                     OperatorClass::Date => parse_date(x).is_none(),
@@ -722,6 +720,7 @@ fn ordering_holds(base: BaseOperator, ord: Ordering) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::context::ContextValue;
 
     /// The condition `{op: {"aws:k": values}}` of a one-statement policy, compiled; `None`
     /// when the policy does not read (an operator the test's loop may skip).

@@ -5,25 +5,28 @@ use crate::catalog::{catalog, ValueType};
 use crate::condition::{
     binary::decode_base64, date::parse_date, ip::parse_request_ip, ip::Cidr, numeric::Decimal,
 };
-use crate::context::{ContextValue, FixedKey, LastText, RequestContext, Text, DERIVED};
+use crate::context::{
+    ContextValue, DerivedText, FixedKey, LastText, RequestContext, Text, DERIVED,
+};
 use crate::diagnostic::Diagnostic;
 use crate::matching::arn::split6;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 
 /// What follows from the principal, for the derived keys (V6, section 6 of the rules). The texts
-/// are the principal's own, shared where it holds them.
+/// are borrowed from the principal and the text it was read from where they hold them: the
+/// context copies them into its slots.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PrincipalFacts {
-    pub account: Option<Text>,
+pub struct PrincipalFacts<'a> {
+    pub account: Option<DerivedText<'a>>,
     /// `aws:PrincipalArn`: for a role session, the role's ARN.
-    pub principal_arn: Option<Text>,
+    pub principal_arn: Option<DerivedText<'a>>,
     /// `aws:PrincipalType` (V6).
     pub principal_type: &'static str,
-    pub username: Option<Text>,
-    pub userid: Option<Text>,
+    pub username: Option<DerivedText<'a>>,
+    pub userid: Option<DerivedText<'a>>,
     /// The service principal's name, for service calls.
-    pub service_name: Option<Text>,
+    pub service_name: Option<DerivedText<'a>>,
 }
 
 /// One scalar as its canonical string (G8): `true` → `"true"`, numbers as written.
@@ -156,8 +159,8 @@ pub fn arn_account_and_region<'a>(
 
 /// Adds the keys AWS always sends and that follow from the request, without overriding typed
 /// ones. Returns the keys it added, so that the result can show them as derived. The names are
-/// fixed and given with their lowercase spelling: the context borrows them (no allocation per
-/// key), and `facts`' texts move into the context.
+/// fixed, and each value is copied into its key's slot of the context from where `facts` and
+/// the resource hold it.
 pub fn derive_context(
     ctx: &mut RequestContext,
     facts: PrincipalFacts,
@@ -169,7 +172,7 @@ pub fn derive_context(
         ctx,
         facts,
         arn_region(resource),
-        resource_account.map(Text::from),
+        resource_account.map(DerivedText::checked),
         now_epoch_seconds,
     )
 }
@@ -180,54 +183,56 @@ thread_local! {
 }
 
 /// As [`derive_context`], given the resource's region (`arn_region`) already read and the
-/// resource's account as the text the request keeps (shared, not copied).
+/// resource's account as the request holds it.
 pub(crate) fn derive_context_in_region(
     ctx: &mut RequestContext,
     facts: PrincipalFacts,
     region_of_resource: Option<&str>,
-    resource_account: Option<Text>,
+    resource_account: Option<DerivedText>,
     now_epoch_seconds: Option<i64>,
 ) -> DerivedKeys {
     // The keys' positions in `DERIVED`, named.
     let [arn, account, kind, username, userid, is_service, service, resource_acct, region, epoch, time] =
         std::array::from_fn::<usize, { DERIVED.len() }, _>(|at| at);
     // Typed keys win: only the absent ones are derived, each straight into its slot.
+    ctx.reserve_derived();
     let mut added = DerivedKeys::default();
-    let mut derive = |at: usize, value: Option<Text>| {
+    let mut derive = |at: usize, value: Option<DerivedText>| {
         if let Some(value) = value {
-            if ctx.insert_derived_if_absent(at, value) {
+            if ctx.insert_derived_if_absent(at, &value) {
                 added.insert(at);
             }
         }
     };
-    derive(arn, facts.principal_arn);
+    // In the context's order of the keys (`DERIVED_SORTED`), so that the context keeps their
+    // entries as a result lists them.
+    if let Some(now) = now_epoch_seconds {
+        with_now_texts(now, |(epoch_text, time_text)| {
+            derive(time, Some(DerivedText::from(time_text)));
+            derive(epoch, Some(DerivedText::from(epoch_text)));
+        });
+    }
     derive(account, facts.account);
+    derive(arn, facts.principal_arn);
     let principal_type = facts.principal_type;
-    derive(
-        kind,
-        (!principal_type.is_empty()).then_some(Text::Static(principal_type)),
-    );
-    derive(username, facts.username);
-    derive(userid, facts.userid);
     if principal_type != "Anonymous" {
         let is = if facts.service_name.is_some() {
             "true"
         } else {
             "false"
         };
-        derive(is_service, Some(Text::Static(is)));
+        derive(is_service, Some(DerivedText::fixed(is)));
     }
     derive(service, facts.service_name);
-    derive(resource_acct, resource_account);
     derive(
-        region,
-        region_of_resource.map(|r| LAST_REGION.with(|last| last.share(r))),
+        kind,
+        (!principal_type.is_empty()).then(|| DerivedText::fixed(principal_type)),
     );
-    if let Some(now) = now_epoch_seconds {
-        let (epoch_text, time_text) = now_texts(now);
-        derive(epoch, Some(epoch_text));
-        derive(time, Some(time_text));
-    }
+    let region_text = region_of_resource.map(|r| LAST_REGION.with(|last| last.share(r)));
+    derive(region, region_text.as_ref().map(DerivedText::from));
+    derive(resource_acct, resource_account);
+    derive(userid, facts.userid);
+    derive(username, facts.username);
     added
 }
 
@@ -240,19 +245,19 @@ thread_local! {
 /// `aws:EpochTime` and `aws:CurrentTime` of one instant.
 type NowTexts = (Text, Text);
 
-/// `now` as `aws:EpochTime` and `aws:CurrentTime` spell it.
-fn now_texts(now: i64) -> NowTexts {
+/// `f` of `now` as `aws:EpochTime` and `aws:CurrentTime` spell it, the kept spellings lent
+/// (the context copies them: no share to count).
+fn with_now_texts<R>(now: i64, f: impl FnOnce(&NowTexts) -> R) -> R {
     LAST_NOW.with(|last| {
         let mut last = last.borrow_mut();
         match &*last {
-            Some((t, texts)) if *t == now => texts.clone(),
+            Some((t, texts)) if *t == now => f(texts),
             _ => {
                 let texts: NowTexts = (
                     Text::shared_checked(&now.to_string()),
                     Text::shared_checked(&format_epoch_iso8601(now)),
                 );
-                *last = Some((now, texts.clone()));
-                texts
+                f(&last.insert((now, texts)).1)
             }
         }
     })
@@ -270,6 +275,18 @@ impl DerivedKeys {
 
     pub(crate) fn has(self, at: usize) -> bool {
         self.0 & (1 << at) != 0
+    }
+
+    /// The set as bits, a bit per position in [`DERIVED`].
+    pub(crate) fn bits(self) -> u16 {
+        self.0
+    }
+
+    /// The set of the positions in [`DERIVED`] whose bits are set (tests list keys as derived
+    /// that no derivation listed).
+    #[cfg(test)]
+    pub(crate) fn from_bits(bits: u16) -> DerivedKeys {
+        DerivedKeys(bits)
     }
 
     pub fn is_empty(self) -> bool {
@@ -410,6 +427,7 @@ mod tests {
     }
 
     use super::*;
+    use crate::context::Values;
     use crate::matching::arn::Arn;
 
     #[test]
@@ -421,15 +439,9 @@ mod tests {
         let mut diags = Vec::new();
         let ctx = typed_context(&raw, &mut diags);
         assert!(diags.is_empty());
-        assert_eq!(
-            ctx.get("aws:securetransport"),
-            Some(&ContextValue::Single("true".into()))
-        );
-        assert_eq!(
-            ctx.get("aws:MultiFactorAuthAge"),
-            Some(&ContextValue::Single("300".into()))
-        );
-        assert!(ctx.get("aws:TagKeys").is_some_and(ContextValue::is_multi));
+        assert_eq!(ctx.get("aws:securetransport"), Some(Values::One("true")));
+        assert_eq!(ctx.get("aws:MultiFactorAuthAge"), Some(Values::One("300")));
+        assert!(ctx.get("aws:TagKeys").is_some_and(Values::is_multi));
         assert!(ctx.get("x").is_none());
     }
 
@@ -442,7 +454,7 @@ mod tests {
         let ctx = typed_context(&raw, &mut diags);
         assert_eq!(
             ctx.get("aws:TagKeys"),
-            Some(&ContextValue::Multi(vec!["team".into()]))
+            Some(Values::Many(&["team".to_string()]))
         );
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "context-value-type");
@@ -465,7 +477,7 @@ mod tests {
             ContextValue::Single("999999999999".into()),
         );
         let facts = PrincipalFacts {
-            account: Some("111122223333".into()),
+            account: Some(DerivedText::checked("111122223333")),
             principal_type: "User",
             ..Default::default()
         };
@@ -478,13 +490,11 @@ mod tests {
         );
         assert!(!added.iter().any(|k| k == "aws:PrincipalAccount"));
         assert_eq!(
-            ctx.get("aws:principalaccount")
-                .and_then(ContextValue::single),
+            ctx.get("aws:principalaccount").and_then(Values::single),
             Some("999999999999")
         );
         assert_eq!(
-            ctx.get("aws:RequestedRegion")
-                .and_then(ContextValue::single),
+            ctx.get("aws:RequestedRegion").and_then(Values::single),
             Some("us-east-1")
         );
     }
@@ -522,15 +532,15 @@ mod tests {
         assert_eq!(added.iter().collect::<Vec<_>>(), expected);
         assert_eq!(added.len(), expected.len());
         assert_eq!(
-            ctx.get("aws:userid").and_then(ContextValue::single),
+            ctx.get("aws:userid").and_then(Values::single),
             Some("typed")
         );
         assert_eq!(
-            ctx.get("aws:PrincipalArn").and_then(ContextValue::single),
+            ctx.get("aws:PrincipalArn").and_then(Values::single),
             Some("arn:aws:sts::111122223333:federated-user/bob")
         );
         assert_eq!(
-            ctx.get("aws:CurrentTime").and_then(ContextValue::single),
+            ctx.get("aws:CurrentTime").and_then(Values::single),
             Some("1970-01-01T00:00:00Z")
         );
         assert_eq!(ctx.len(), expected.len() + 1);
@@ -581,42 +591,57 @@ mod tests {
         }
     }
 
-    /// The fixed values derived for every kind of principal need no JSON escape (the result
-    /// writer copies them as they are), and every derived value reads as the plain derivation's.
+    /// The derived values marked plain (the result writer copies them as they are) need no
+    /// JSON escape, for every kind of principal and resource, escaped or not, and every derived
+    /// value reads as the plain derivation's.
     #[test]
-    fn v6_fixed_derived_values_need_no_escape() {
+    fn v6_derived_values_marked_plain_need_no_escape() {
+        let mut marked = 0;
         for text in [
             "arn:aws:iam::111122223333:user/dev/alice",
+            "arn:aws:iam::111122223333:user/dev/al\"ice",
+            "arn:aws:iam::111122223333:user/b\\ob",
             "arn:aws:iam::111122223333:role/ci",
             "arn:aws:sts::111122223333:assumed-role/ci/s",
             "arn:aws:sts::111122223333:federated-user/bob",
+            "arn:aws:sts::111122223333:federated-user/b\"ob",
             "111122223333",
             "codebuild.amazonaws.com",
+            "code\"build.amazonaws.com",
             "anonymous",
         ] {
-            let principal = crate::matching::RequestPrincipal::parse(text).expect(text);
-            let mut ctx = RequestContext::new();
-            derive_context(
-                &mut ctx,
-                super::super::principal::facts_of(&principal, text),
+            for resource in [
                 "arn:aws:ecr:us-east-1:111122223333:repository/web",
-                Some("111122223333"),
-                Some(0),
-            );
-            let facts = super::super::principal::facts_of(&principal, text);
-            assert_eq!(
-                facts.principal_arn.as_deref(),
-                principal.principal_arn().as_deref()
-            );
-            assert_eq!(facts.username.as_deref(), principal.username());
-            assert_eq!(facts.account.as_deref(), principal.account());
-            for (key, value) in ctx.iter() {
-                if let ContextValue::Single(Text::Static(fixed)) = value {
-                    let json = serde_json::to_string(fixed).unwrap_or_default();
-                    assert_eq!(json, format!("\"{fixed}\""), "{key} {text}");
-                }
+                "arn:aws:ecr:us-\"east:111122223333:repository/web",
+            ] {
+                let principal = crate::matching::RequestPrincipal::parse(text).expect(text);
+                let mut ctx = RequestContext::new();
+                derive_context(
+                    &mut ctx,
+                    super::super::principal::facts_of(&principal, text),
+                    resource,
+                    Some("111122223333"),
+                    Some(0),
+                );
+                let facts = super::super::principal::facts_of(&principal, text);
+                assert_eq!(
+                    facts.principal_arn.as_deref(),
+                    principal.principal_arn().as_deref()
+                );
+                assert_eq!(facts.username.as_deref(), principal.username());
+                assert_eq!(facts.account.as_deref(), principal.account());
+                ctx.each_step(|step| {
+                    if let crate::context::ContextStep::Slots(run) = step {
+                        for (at, value, plain) in run.filled() {
+                            let json = serde_json::to_string(value).unwrap_or_default();
+                            assert!(!plain || json == format!("\"{value}\""), "{at} {text}");
+                            marked += usize::from(plain);
+                        }
+                    }
+                });
             }
         }
+        assert!(marked > 60, "only {marked} marked plain");
     }
 
     /// The kept spellings of `now` are its spellings, for the same instant, a new one, and one
@@ -632,11 +657,8 @@ mod tests {
             253_402_300_800,
             1_796_000_509,
         ] {
-            let (epoch, time) = now_texts(now);
-            assert_eq!(
-                (&*epoch, &*time),
-                (&*now.to_string(), &*format_epoch_iso8601(now))
-            );
+            let (epoch, time) = with_now_texts(now, |(e, t)| (e.to_string(), t.to_string()));
+            assert_eq!((epoch, time), (now.to_string(), format_epoch_iso8601(now)));
         }
     }
 

@@ -14,7 +14,7 @@ use super::prepare::{PolicySet, PreparedPolicy, Shared};
 use super::request::PreparedRequest;
 use super::result::*;
 use super::{options_for, Hit, Participation};
-use crate::context::{ContextValue, RequestContext};
+use crate::context::{ContextValue, RequestContext, Values};
 use crate::matching::small_list::SmallList;
 use crate::matching::statement::StatementView;
 use crate::matching::{ExplainTexts, PreparedMatch};
@@ -818,8 +818,8 @@ pub(crate) fn context_entries(req: &PreparedRequest) -> Vec<ContextEntry> {
                     _ => Cow::Owned(key.to_string()),
                 },
                 values: match value {
-                    ContextValue::Single(v) => ContextValues::One(v.clone()),
-                    ContextValue::Multi(vs) => ContextValues::Many(vs.clone()),
+                    Values::One(v) => ContextValues::One(v.into()),
+                    Values::Many(vs) => ContextValues::Many(vs.to_vec()),
                 },
                 multi_valued: value.is_multi(),
                 derived: derived.is_some(),

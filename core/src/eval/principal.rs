@@ -3,6 +3,7 @@
 
 use super::context::PrincipalFacts;
 use super::flow::PrincipalClass;
+use crate::context::DerivedText;
 use crate::matching::RequestPrincipal;
 
 pub fn class_of(principal: &RequestPrincipal) -> PrincipalClass {
@@ -22,16 +23,16 @@ pub fn class_of(principal: &RequestPrincipal) -> PrincipalClass {
 }
 
 /// The facts of `principal`, read from `written`.
-pub fn facts_of(principal: &RequestPrincipal, written: &str) -> PrincipalFacts {
+pub fn facts_of<'a>(principal: &'a RequestPrincipal, written: &'a str) -> PrincipalFacts<'a> {
     PrincipalFacts {
-        account: principal.account_text().cloned(),
+        account: principal.account_text().map(DerivedText::from),
         principal_arn: principal.principal_arn_text(written),
         // Service principals are not in the V6 table: no aws:PrincipalType is derived for them.
         principal_type: principal.principal_type().unwrap_or(""),
         username: principal.username_text(),
         userid: principal.userid(),
         service_name: match principal {
-            RequestPrincipal::Service(name) => Some(name.clone()),
+            RequestPrincipal::Service(name) => Some(DerivedText::from(name)),
             _ => None,
         },
     }

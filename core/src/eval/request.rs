@@ -6,7 +6,7 @@ use super::context::{
 use super::flow::PrincipalClass;
 use super::principal::{class_of, facts_of};
 use crate::bytes::trim;
-use crate::context::{RequestContext, Text};
+use crate::context::{DerivedText, RequestContext, Text};
 use crate::diagnostic::Diagnostic;
 use crate::matching::{MatchTarget, Request, RequestPrincipal};
 use crate::scenario::RequestSpec;
@@ -135,16 +135,16 @@ impl PreparedRequest {
         if !spec.context.is_empty() {
             self.context = typed_context(&spec.context, &mut self.diagnostics);
         }
+        self.resource_account = resource_account;
         if spec.derives_context() {
             self.derived = derive_context_in_region(
                 &mut self.context,
                 facts_of(&self.principal, &spec.principal),
                 region,
-                resource_account.clone(),
+                self.resource_account.as_ref().map(DerivedText::from),
                 options.now_epoch_seconds,
             );
         }
-        self.resource_account = resource_account;
     }
 
     /// Replaces the action, keeping everything else: nothing else in a prepared request depends

@@ -19,7 +19,10 @@ use super::result::{
     PolicyTrace, Reason,
 };
 use crate::condition::{ConditionTrace, ConditionView};
-use crate::context::{ContextStep, ContextValue, RequestContext, Text, Values, DERIVED};
+use crate::context::{
+    ContextStep, ContextValue, RequestContext, SlotRun, Values, DERIVED, DERIVED_BETWEEN,
+    DERIVED_CLOSING, DERIVED_OPENINGS,
+};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::escape::escape_mask;
 use crate::matching::small_list::SmallList;
@@ -677,7 +680,7 @@ fn context_entry(out: &mut Vec<u8>, c: &ContextEntry) {
     out.extend_from_slice(b"{\"key\":\"");
     fixed_or_body(out, &c.key, DERIVED.iter().map(|key| key.name));
     let values = match &c.values {
-        ContextValues::One(value) => EntryValues::One(value),
+        ContextValues::One(value) => EntryValues::One(value, value.is_plain()),
         ContextValues::Many(values) => EntryValues::Many(values),
     };
     entry_values_and_flags(out, values, c.multi_valued, c.derived);
@@ -691,55 +694,57 @@ pub(crate) fn request_context(out: &mut Vec<u8>, context: &RequestContext, deriv
     let mut first = true;
     context.each_step(|step| match step {
         ContextStep::Given(key, value) => {
-            given_entry(out, first, key, value, derived.lists(key, None));
+            let values = match value {
+                ContextValue::Single(value) => EntryValues::One(value, value.is_plain()),
+                ContextValue::Multi(values) => EntryValues::Many(values),
+            };
+            given_entry(out, first, key, values, derived.lists(key, None));
             first = false;
         }
-        ContextStep::Slots(slots, positions) => {
-            derived_run(out, &mut first, slots, positions, derived);
-        }
+        ContextStep::Slots(run) => derived_run(out, &mut first, &run, derived),
     });
     out.push(b']');
 }
 
 /// A context entry written in full: its key escaped, its values and flags.
-fn given_entry(out: &mut Vec<u8>, first: bool, key: &str, value: &ContextValue, derived: bool) {
+fn given_entry(out: &mut Vec<u8>, first: bool, key: &str, values: EntryValues, derived: bool) {
     if !first {
         out.push(b',');
     }
     out.extend_from_slice(b"{\"key\":\"");
     body(out, key);
-    let values = match value {
-        ContextValue::Single(value) => EntryValues::One(value),
-        ContextValue::Multi(values) => EntryValues::Many(values),
-    };
-    entry_values_and_flags(out, values, value.is_multi(), derived);
+    let multi_valued = matches!(values, EntryValues::Many(_));
+    entry_values_and_flags(out, values, multi_valued, derived);
 }
 
-/// A run of derived slots (`positions`: their keys' positions in [`DERIVED`]). A slot's single
-/// value listed as derived (every one a request derives) is written between two fixed runs,
-/// and between two such values the first one's closing and the next one's opening are one run
-/// ([`DERIVED_BETWEEN`]): one copy per entry besides its value.
-fn derived_run(
-    out: &mut Vec<u8>,
-    first: &mut bool,
-    slots: &[Option<ContextValue>],
-    positions: &[usize],
-    derived: DerivedKeys,
-) {
+/// A run of derived slots. A slot's value listed as derived (every one a request derives) is
+/// written between two fixed runs, and between two such values the first one's closing and
+/// the next one's opening are one run ([`DERIVED_BETWEEN`]): one copy per entry besides its
+/// value.
+fn derived_run(out: &mut Vec<u8>, first: &mut bool, run: &SlotRun, derived: DerivedKeys) {
+    // The usual case, every slot filled by this request's derivation and no key given: the
+    // entries as the context keeps them.
+    if let Some(entries) = run.listed_entries(derived.bits()) {
+        if let Some(entries) = entries.get(usize::from(*first)..).filter(|e| !e.is_empty()) {
+            out.extend_from_slice(entries.as_bytes());
+            out.extend_from_slice(DERIVED_CLOSING.as_bytes());
+            *first = false;
+        }
+        return;
+    }
     // Whether the last entry written is a derived single value still to be closed.
     let mut open = false;
-    for (slot, &at) in slots.iter().zip(positions) {
-        let Some(value) = slot else { continue };
+    for (at, text, plain) in run.filled() {
         let listed = derived.has(at);
-        match (value, DERIVED_OPENINGS.get(at), DERIVED_BETWEEN.get(at)) {
-            (ContextValue::Single(text), Some(opening), Some(between)) if listed => {
+        match (DERIVED_OPENINGS.get(at), DERIVED_BETWEEN.get(at)) {
+            (Some(opening), Some(between)) if listed => {
                 let run = if open {
                     between
                 } else {
                     opening.get(usize::from(*first)..).unwrap_or_default()
                 };
                 out.extend_from_slice(run.as_bytes());
-                plain_or_body(out, text);
+                plain_or_body(out, text, plain);
                 open = true;
             }
             _ => {
@@ -748,7 +753,7 @@ fn derived_run(
                     open = false;
                 }
                 let name = DERIVED.get(at).map_or("", |key| key.name);
-                given_entry(out, *first, name, value, listed);
+                given_entry(out, *first, name, EntryValues::One(text, plain), listed);
             }
         }
         *first = false;
@@ -758,43 +763,10 @@ fn derived_run(
     }
 }
 
-/// The runs around a derived key's single value, by its position in [`DERIVED`] (a test
-/// checks them against the names and serde's bytes).
-macro_rules! derived_runs {
-    ($($name:literal),* $(,)?) => {
-        /// Each derived key's entry up to its value, after the comma that follows a previous
-        /// entry.
-        const DERIVED_OPENINGS: [&str; DERIVED.len()] =
-            [$(concat!(",{\"key\":\"", $name, "\",\"values\":[\"")),*];
-        /// [`DERIVED_CLOSING`] of the entry before, then [`DERIVED_OPENINGS`].
-        const DERIVED_BETWEEN: [&str; DERIVED.len()] = [$(concat!(
-            "\"],\"multiValued\":false,\"derived\":true},{\"key\":\"",
-            $name,
-            "\",\"values\":[\""
-        )),*];
-    };
-}
-
-derived_runs!(
-    "aws:PrincipalArn",
-    "aws:PrincipalAccount",
-    "aws:PrincipalType",
-    "aws:username",
-    "aws:userid",
-    "aws:PrincipalIsAWSService",
-    "aws:PrincipalServiceName",
-    "aws:ResourceAccount",
-    "aws:RequestedRegion",
-    "aws:EpochTime",
-    "aws:CurrentTime",
-);
-
-/// What follows a derived single value listed as derived.
-const DERIVED_CLOSING: &str = "\"],\"multiValued\":false,\"derived\":true}";
-
-/// A context entry's values, borrowed from an owned entry or from the request's context.
+/// A context entry's values, borrowed from an owned entry or from the request's context: one
+/// text, with whether JSON escapes none of its bytes (known without reading them), or several.
 enum EntryValues<'a> {
-    One(&'a Text),
+    One(&'a str, bool),
     Many(&'a [String]),
 }
 
@@ -807,9 +779,9 @@ fn entry_values_and_flags(
 ) {
     match values {
         // Most keys: the list's brackets and quotes written with the key's runs.
-        EntryValues::One(value) => {
+        EntryValues::One(value, plain) => {
             out.extend_from_slice(b"\",\"values\":[\"");
-            single_value(out, value, multi_valued, derived);
+            single_value(out, value, plain, multi_valued, derived);
         }
         EntryValues::Many(values) => {
             out.extend_from_slice(b"\",\"values\":");
@@ -825,8 +797,8 @@ fn entry_values_and_flags(
 }
 
 /// A single value's text, the list's closing bracket and the entry's flags.
-fn single_value(out: &mut Vec<u8>, value: &Text, multi_valued: bool, derived: bool) {
-    plain_or_body(out, value);
+fn single_value(out: &mut Vec<u8>, value: &str, plain: bool, multi_valued: bool, derived: bool) {
+    plain_or_body(out, value, plain);
     out.extend_from_slice(match (multi_valued, derived) {
         (false, true) => b"\"],\"multiValued\":false,\"derived\":true}",
         (false, false) => b"\"],\"multiValued\":false,\"derived\":false}",
@@ -835,10 +807,11 @@ fn single_value(out: &mut Vec<u8>, value: &Text, multi_valued: bool, derived: bo
     });
 }
 
-/// A context value's text: copied as it is when known to need no escape (a fixed spelling such
-/// as "User", or a shared text read once: the instant, an account, a region), else escaped.
-fn plain_or_body(out: &mut Vec<u8>, value: &Text) {
-    if value.is_plain() {
+/// A context value's text: copied as it is when known to need no escape (`plain`: a fixed
+/// spelling such as "User", or a text read once: the instant, an account, a region), else
+/// escaped.
+fn plain_or_body(out: &mut Vec<u8>, value: &str, plain: bool) {
+    if plain {
         debug_assert!(value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
         out.extend_from_slice(value.as_bytes());
     } else {
@@ -1267,20 +1240,32 @@ mod tests {
         }
     }
 
-    /// The context written from the request (runs of derived slots with one copy between two
-    /// values) is serde's text of the entries a result lists, for contexts whose derived keys
-    /// are listed or not (a set from another derivation, or none), with given keys before,
-    /// between and after the slots, and values JSON escapes.
+    /// The context written from the request (the derived entries as the context keeps them, or
+    /// runs of derived slots with one copy between two values) is serde's text of the entries
+    /// a result lists (read through the context's lookups), for contexts whose derived keys are
+    /// listed or not (a set from another derivation, or none), with given keys before, between
+    /// and after the slots, values JSON escapes, keys given or removed after derivation, and
+    /// requests prepared fresh or in the place of the ones before (refilled buffers).
     #[test]
     fn derived_runs_write_what_context_entries_serialize() {
         use crate::eval::{EvalOptions, PreparedRequest};
         use crate::scenario::RequestSpec;
         let principals = [
             "arn:aws:iam::111122223333:user/dev/al\"ice",
+            "arn:aws:iam::111122223333:user/u0",
+            "arn:aws:iam::111122223333:user/b\\ob",
+            "arn:aws:sts::111122223333:assumed-role/ci/s",
             "arn:aws:sts::111122223333:federated-user/bob",
+            "arn:AWS:iam::111122223333:root",
             "111122223333",
             "codebuild.amazonaws.com",
             "anonymous",
+        ];
+        let resources = [
+            "arn:aws:ecr:us-east-1:111122223333:repository/w\"eb",
+            "arn:aws:ecr:eu-west-1:444455556666:repository/web",
+            "arn:aws:ecr:us-\"x:444455556666:repository/web",
+            "*",
         ];
         let givens: [&[(&str, &str)]; 4] = [
             &[],
@@ -1291,36 +1276,133 @@ mod tests {
                 ("aws:PrincipalTag/t", "t"),
             ],
         ];
-        let prepare = |principal: &str, given: &[(&str, &str)]| {
-            let spec = RequestSpec {
-                principal: principal.into(),
-                action: "ecr:PutImage".into(),
-                resource: "arn:aws:ecr:us-east-1:111122223333:repository/w\"eb".into(),
-                context: given
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
-                    .collect(),
-                ..Default::default()
-            };
-            let options = EvalOptions {
-                now_epoch_seconds: Some(1_796_000_508),
-            };
-            PreparedRequest::prepare(&spec, &options)
+        let afterwards: [&dyn Fn(&mut RequestContext); 3] = [
+            &|_| {},
+            &|c| c.insert("AWS:USERNAME", ContextValue::Single("later".into())),
+            &|c| {
+                c.remove("aws:PRINCIPALTYPE");
+            },
+        ];
+        let options = EvalOptions {
+            now_epoch_seconds: Some(1_796_000_508),
         };
-        let other = prepare(principals[3], &[]).derived;
+        let spec = |principal: &str, resource: &str, given: &[(&str, &str)], derive| RequestSpec {
+            principal: principal.into(),
+            action: "ecr:PutImage".into(),
+            resource: resource.into(),
+            context: given
+                .iter()
+                .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+                .collect(),
+            derive_context: Some(derive),
+            ..Default::default()
+        };
+        let written = |req: &PreparedRequest| {
+            let mut out = Vec::new();
+            request_context(&mut out, &req.context, req.derived);
+            let entries = super::super::layers::context_entries(req);
+            let expected = serde_json::to_string(&entries).unwrap_or_default();
+            assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+        };
+        let other =
+            PreparedRequest::prepare(&spec(principals[7], "*", &[], true), &options).derived;
+        let mut kept = PreparedRequest::prepare(&spec(principals[0], "*", &[], true), &options);
+        let mut kept_entries = 0;
         for principal in principals {
-            for given in givens {
-                let mut req = prepare(principal, given);
-                for derived in [req.derived, DerivedKeys::default(), other] {
-                    req.derived = derived;
-                    let mut out = Vec::new();
-                    request_context(&mut out, &req.context, req.derived);
-                    let entries = super::super::layers::context_entries(&req);
-                    let expected = serde_json::to_string(&entries).unwrap_or_default();
-                    assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+            for resource in resources {
+                for given in givens {
+                    for derive in [true, false] {
+                        let spec = spec(principal, resource, given, derive);
+                        kept.prepare_in_place(&spec, &options);
+                        written(&kept);
+                        kept.context.each_step(|step| {
+                            if let ContextStep::Slots(run) = step {
+                                let listed = run.listed_entries(kept.derived.bits());
+                                kept_entries += usize::from(listed.is_some_and(|e| !e.is_empty()));
+                            }
+                        });
+                        for then in afterwards {
+                            let mut req = PreparedRequest::prepare(&spec, &options);
+                            then(&mut req.context);
+                            // Listed as derived: the keys the slots still hold.
+                            let mut held = 0;
+                            req.context.each_step(|step| {
+                                if let ContextStep::Slots(run) = step {
+                                    run.filled().for_each(|(at, _, _)| held |= 1 << at);
+                                }
+                            });
+                            let held = DerivedKeys::from_bits(held);
+                            for derived in [req.derived, DerivedKeys::default(), other, held] {
+                                req.derived = derived;
+                                written(&req);
+                            }
+                        }
+                    }
                 }
             }
         }
+        // The kept entries were written for every request that derived keys and gave none
+        // among them (none, or one that sorts before them all).
+        assert_eq!(kept_entries, principals.len() * resources.len() * 2);
+    }
+
+    /// Derived slots filled in any order, and some emptied by a key given later, are written
+    /// as the same keys inserted as fixed entries are: the kept entries are copied only when
+    /// they are in the context's order and list the filled slots.
+    #[test]
+    fn derived_slots_filled_in_any_order_write_what_fixed_entries_write() {
+        use crate::context::DerivedText;
+        let values = [
+            "arn:aws:iam::1:user/u",
+            "1",
+            "User",
+            "u\"x",
+            "AIDA",
+            "false",
+        ];
+        let orders: [&[usize]; 4] = [
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            &[10, 9, 1, 0, 5, 6, 2, 8, 7, 4, 3],
+            &[10, 9, 1, 0, 5, 6, 2, 3],
+            &[3, 10],
+        ];
+        let mut kept = 0;
+        for order in orders {
+            for later in [None, Some("aws:CurrentTime"), Some("aws:username")] {
+                let (mut fixed, mut slots) = (RequestContext::new(), RequestContext::new());
+                let mut listed = 0;
+                for &at in order {
+                    let key = &DERIVED[at];
+                    let value = values[at % values.len()];
+                    let single = ContextValue::Single(value.into());
+                    fixed.insert_static_if_absent(key.name, key.lower, single);
+                    slots.insert_derived_if_absent(at, &DerivedText::checked(value));
+                    listed |= 1 << at;
+                }
+                if let Some(name) = later {
+                    let at = DERIVED.iter().position(|k| k.name == name).unwrap_or(0);
+                    for c in [&mut fixed, &mut slots] {
+                        c.remove(name);
+                    }
+                    listed &= !(1 << at);
+                }
+                let listed = DerivedKeys::from_bits(listed);
+                slots.each_step(|step| {
+                    if let ContextStep::Slots(run) = step {
+                        kept += usize::from(run.listed_entries(listed.bits()).is_some());
+                    }
+                });
+                let written = |c: &RequestContext| {
+                    let mut out = Vec::new();
+                    request_context(&mut out, c, listed);
+                    String::from_utf8(out).unwrap_or_default()
+                };
+                assert_eq!(written(&slots), written(&fixed), "{order:?} {later:?}");
+            }
+        }
+        // Only the contexts filled in the context's order (every slot or some), with nothing
+        // emptied since, keep their entries.
+        assert_eq!(kept, 2);
     }
 
     fn ours(text: &str) -> String {

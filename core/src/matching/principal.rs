@@ -3,9 +3,10 @@
 use super::arn::split6;
 use crate::bytes::find_byte;
 use crate::concat::concat;
-use crate::context::{LastText, Text};
+use crate::context::{DerivedText, LastText, Text};
 use crate::policy::{PrincipalEntry, PrincipalKind};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Who makes the request, read from the scenario's `principal` string. The parts are shared
 /// texts: the derived context keys (`aws:PrincipalAccount`, `aws:username`, …) hold the same
@@ -266,10 +267,10 @@ impl RequestPrincipal {
         self.principal_arn_pieces().map(|pieces| concat(&pieces))
     }
 
-    /// [`Self::principal_arn`] as a text, copied whole from `written` (the text the principal
-    /// was read from) when that already spells it, as a user or role ARN usually does: one copy
+    /// [`Self::principal_arn`] as a text, borrowed from `written` (the text the principal was
+    /// read from) when that already spells it, as a user or role ARN usually does: no copy
     /// instead of six.
-    pub fn principal_arn_text(&self, written: &str) -> Option<Text> {
+    pub fn principal_arn_text<'a>(&self, written: &'a str) -> Option<DerivedText<'a>> {
         let pieces = self.principal_arn_pieces()?;
         let written = crate::bytes::trim(written);
         let mut rest = written;
@@ -282,9 +283,11 @@ impl RequestPrincipal {
         }) && rest.is_empty();
         Some(match spelled {
             // Its parts were read for escapes with the written text: known for the whole.
-            true if self.parts_are_plain() => Text::SharedPlain(std::sync::Arc::from(written)),
-            true => Text::Owned(written.to_string()),
-            false => Text::Owned(concat(&pieces)),
+            true => DerivedText {
+                text: Cow::Borrowed(written),
+                plain: self.parts_are_plain(),
+            },
+            false => DerivedText::owned(concat(&pieces)),
         })
     }
 
@@ -376,27 +379,29 @@ impl RequestPrincipal {
         }
     }
 
-    /// [`Self::username`] as a text: a name without a path is the path-and-name text itself,
-    /// shared.
-    pub fn username_text(&self) -> Option<Text> {
+    /// [`Self::username`] as a text, borrowed: the tail of the path-and-name text, as plain as
+    /// that is.
+    pub fn username_text(&self) -> Option<DerivedText<'_>> {
         let name = self.username()?;
-        match self {
-            RequestPrincipal::User { path_name, .. } if path_name.len() == name.len() => {
-                Some(path_name.clone())
-            }
-            _ => Some(Text::from(name)),
-        }
+        let plain = match self {
+            RequestPrincipal::User { path_name, .. } => path_name.is_plain(),
+            _ => false,
+        };
+        Some(DerivedText {
+            text: Cow::Borrowed(name),
+            plain,
+        })
     }
 
     /// `aws:userid` where it follows from the ARN (V6): root → account ID, federated user →
     /// `ACCOUNT:name`, anonymous → `anonymous`. Users and roles need unique IDs we do not know.
-    pub fn userid(&self) -> Option<Text> {
+    pub fn userid(&self) -> Option<DerivedText<'_>> {
         match self {
-            RequestPrincipal::Root { account, .. } => Some(account.clone()),
+            RequestPrincipal::Root { account, .. } => Some(DerivedText::from(account)),
             RequestPrincipal::FederatedUser { account, name, .. } => {
-                Some(Text::Owned(concat(&[account, ":", name])))
+                Some(DerivedText::owned(concat(&[account, ":", name])))
             }
-            RequestPrincipal::Anonymous => Some(Text::Static("anonymous")),
+            RequestPrincipal::Anonymous => Some(DerivedText::fixed("anonymous")),
             _ => None,
         }
     }
@@ -917,16 +922,16 @@ mod tests {
                 principal.username_text(),
             ];
             for t in texts.iter().flatten() {
-                assert!(!t.is_plain() || plain(t), "{text}: {t}");
+                assert!(!t.plain || plain(t), "{text}: {t:?}");
             }
         }
         for text in [PRINCIPALS[0], PRINCIPALS[5], PRINCIPALS[6], PRINCIPALS[8]] {
             let principal = RequestPrincipal::parse(text).expect(text);
             let arn = principal.principal_arn_text(text);
-            assert!(arn.is_some_and(|arn| arn.is_plain()), "{text}");
+            assert!(arn.is_some_and(|arn| arn.plain), "{text}");
         }
         let user = RequestPrincipal::parse(PRINCIPALS[0]).expect("user");
-        assert!(user.username_text().is_some_and(|name| name.is_plain()));
+        assert!(user.username_text().is_some_and(|name| name.plain));
     }
 
     /// Known partitions are borrowed, others copied: both lowercased as written.
