@@ -70,15 +70,17 @@ fn typical_scenario_speed_in_wasm() {
     );
 }
 
-/// Issue 5's budget: the catalog's first use (parsing the embedded text) in the browser.
+/// Issue 5's budget: the catalog's first use in the browser, as the app meets it: the index of
+/// services read from the embedded text, then ECR's tables on its first lookup.
 #[wasm_bindgen_test]
 fn catalog_first_use_in_wasm() {
     let start = now_ms();
     let catalog = iamsim_core::catalog::parse_embedded();
+    let ecr_actions = catalog.service("ecr").map(|s| s.actions().len());
     let first_ms = now_ms() - start;
-    // The parse produced the real catalog, not an empty one.
+    assert_eq!(ecr_actions, Some(64));
+    // Every service read: the real catalog, not an empty one.
     assert!(catalog.error().is_none());
-    assert_eq!(catalog.service("ecr").map(|s| s.actions().len()), Some(64));
     let start = now_ms();
     let lookups = 10_000u32;
     for _ in 0..lookups {
@@ -86,7 +88,7 @@ fn catalog_first_use_in_wasm() {
     }
     let lookup_us = (now_ms() - start) * 1000.0 / f64::from(lookups);
     console_log!(
-        "wasm catalog: first parse {first_ms:.1} ms, {} actions; action lookup {lookup_us:.3} µs",
+        "wasm catalog: first use (index + ECR) {first_ms:.1} ms, {} actions; action lookup {lookup_us:.3} µs",
         catalog.action_count()
     );
 }
