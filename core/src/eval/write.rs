@@ -1411,18 +1411,20 @@ mod tests {
         String::from_utf8(out).unwrap_or_default()
     }
 
+    /// Texts that notes are written around: empty, plain, and with bytes to escape.
+    const NOTE_TEXTS: [&str; 5] = [
+        "",
+        "ecr:PutImage",
+        "arn:aws:s3:::b/k\"q",
+        "a\\b\nc\u{1}d\u{7f}é",
+        "arn:aws:ecr:us-east-1:111122223333:repository/team0-web-0",
+    ];
+
     /// A note is written as serde writes the string it spells, whether its shared text is plain
     /// (copied as it is) or has bytes to escape, in every form of note.
     #[test]
     fn notes_are_written_as_serde_writes_their_text() {
-        let texts = [
-            "",
-            "ecr:PutImage",
-            "arn:aws:s3:::b/k\"q",
-            "a\\b\nc\u{1}d\u{7f}é",
-            "arn:aws:ecr:us-east-1:111122223333:repository/team0-web-0",
-        ];
-        for text in texts {
+        for text in NOTE_TEXTS {
             let shared = crate::note::SharedText::new(text);
             assert_eq!(
                 shared.is_plain(),
@@ -1450,14 +1452,7 @@ mod tests {
     #[test]
     fn templated_notes_are_written_as_serde_writes_their_elements() {
         use crate::note::NamedText;
-        let texts = [
-            "",
-            "ecr:PutImage",
-            "arn:aws:s3:::b/k\"q",
-            "a\\b\nc\u{1}d\u{7f}é",
-            "arn:aws:ecr:us-east-1:111122223333:repository/team0-web-0",
-        ];
-        for text in texts {
+        for text in NOTE_TEXTS {
             let shared = NamedText::Shared(SharedText::new(text));
             let borrowed = NamedText::borrowed(text);
             assert_eq!(borrowed.is_plain(), shared.is_plain());
