@@ -55,10 +55,8 @@ fn simulate_prints_one_line_per_scenario_and_goes_on_after_a_bad_one() {
     assert_eq!(lines[2]["decision"], "Allow");
 }
 
-/// JSON Lines longer than many read chunks, from a pipe: every result in input order, and a line
-/// that is not UTF-8 gets an error with its line while the others are evaluated.
-#[test]
-fn simulate_streams_long_json_lines_in_order() {
+/// 3,000 JSON Lines (≈ ten chunks): every third denied, line 1501 not UTF-8.
+fn long_json_lines() -> Vec<u8> {
     let denied = ALLOWED.replace(
         "ecr:PutImage\",\"resource",
         "ecr:DeleteRepository\",\"resource",
@@ -72,6 +70,14 @@ fn simulate_streams_long_json_lines_in_order() {
         }
         input.push(b'\n');
     }
+    input
+}
+
+/// JSON Lines longer than many read chunks, from a pipe: every result in input order, and a line
+/// that is not UTF-8 gets an error with its line while the others are evaluated.
+#[test]
+fn simulate_streams_long_json_lines_in_order() {
+    let input = long_json_lines();
     let out = iamsim(&["simulate", "-"], Some(&input));
     assert_eq!(
         out.status.code(),
@@ -91,6 +97,66 @@ fn simulate_streams_long_json_lines_in_order() {
             _ => assert_eq!(line["decision"], "Allow", "line {i}"),
         }
     }
+}
+
+/// Standard output with the clock's context entries (`aws:CurrentTime`, `aws:EpochTime`) left
+/// out of each result, so that two runs compare.
+fn without_clock(o: &Output) -> String {
+    stdout(o)
+        .lines()
+        .map(
+            |line| match serde_json::from_str::<serde_json::Value>(line) {
+                Ok(mut result) => {
+                    if let Some(entries) = result["context"].as_array_mut() {
+                        entries.retain(|e| {
+                            !matches!(e["key"].as_str(), Some("aws:CurrentTime" | "aws:EpochTime"))
+                        });
+                    }
+                    result.to_string()
+                }
+                Err(_) => line.to_string(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A regular file is mapped and cut in place, by path or as standard input; a pipe is read.
+/// Both give the same bytes and exit code, whatever the input is.
+#[test]
+fn simulate_reads_a_mapped_file_as_it_reads_a_pipe() {
+    let dir = std::env::temp_dir().join(format!("iamsim-cli-map-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let inputs: [(&str, Vec<u8>); 5] = [
+        ("lines.jsonl", long_json_lines()),
+        (
+            "array.json",
+            format!("[{ALLOWED},\n{ALLOWED}]\n").into_bytes(),
+        ),
+        ("one.json", format!("{ALLOWED}\n").into_bytes()),
+        ("empty.jsonl", Vec::new()),
+        ("not-utf8.json", b"[\xff]\n".to_vec()),
+    ];
+    for (name, bytes) in inputs {
+        let path = dir.join(name);
+        std::fs::write(&path, &bytes).expect("write input");
+        let piped = iamsim(&["simulate", "-"], Some(&bytes));
+        let by_path = iamsim(&["simulate", path.to_str().expect("UTF-8 path")], None);
+        let redirected = Command::new(env!("CARGO_BIN_EXE_iamsim"))
+            .args(["simulate", "-"])
+            .stdin(std::fs::File::open(&path).expect("open input"))
+            .output()
+            .expect("iamsim runs");
+        for (how, out) in [("by path", &by_path), ("redirected", &redirected)] {
+            assert_eq!(out.status.code(), piped.status.code(), "{name} {how}");
+            assert_eq!(without_clock(out), without_clock(&piped), "{name} {how}");
+        }
+        if name == "not-utf8.json" {
+            let message = String::from_utf8_lossy(&by_path.stderr).into_owned();
+            assert!(message.contains("did not contain valid UTF-8"), "{message}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A JSON array is worked through in groups of scenarios, stage by stage, as JSON Lines are:

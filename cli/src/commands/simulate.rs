@@ -22,7 +22,7 @@ use iamsim_core::scenario::{
     ScenarioError,
 };
 use iamsim_core::span::Position;
-use input::{Chunk, Input, Line, LineChunks};
+use input::{Chunk, ChunkBytes, Input, Line, Lines};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::ops::Range;
@@ -82,9 +82,9 @@ fn not_utf8(index: usize, valid_up_to: usize) -> ScenarioError {
 }
 
 /// One work item.
-enum Work {
+enum Work<'a> {
     /// Whole JSON lines, read on the worker.
-    Lines(Chunk),
+    Lines(Chunk<'a>),
     /// Scenarios already read, by index.
     Scenarios(Range<usize>),
 }
@@ -182,7 +182,7 @@ impl Shared<'_> {
     }
 
     /// A worker: renders items until there are none left.
-    fn work(&self, items: &Mutex<Receiver<(usize, Work)>>, done: &mpsc::Sender<Done>) {
+    fn work(&self, items: &Mutex<Receiver<(usize, Work<'_>)>>, done: &mpsc::Sender<Done>) {
         loop {
             let next = match items.lock() {
                 Ok(items) => items.recv(),
@@ -192,8 +192,11 @@ impl Shared<'_> {
             let mut out = self.outputs.take();
             self.render(&work, &mut out);
             let input = match work {
-                Work::Lines(chunk) => Some(chunk.bytes),
-                Work::Scenarios(_) => None,
+                Work::Lines(Chunk {
+                    bytes: ChunkBytes::Read(buffer),
+                    ..
+                }) => Some(buffer),
+                Work::Lines(_) | Work::Scenarios(_) => None,
             };
             if done.send((index, out, input)).is_err() {
                 return;
@@ -202,10 +205,10 @@ impl Shared<'_> {
     }
 
     /// The reader: hands out the work items in order; the read error, if any.
-    fn feed(
+    fn feed<'i>(
         &self,
-        lines: Option<LineChunks>,
-        items: SyncSender<(usize, Work)>,
+        lines: Option<Lines<'i>>,
+        items: SyncSender<(usize, Work<'i>)>,
     ) -> Option<std::io::Error> {
         let Some(mut lines) = lines else {
             let batches = self.scenarios.len().div_ceil(BATCH);
@@ -219,7 +222,7 @@ impl Shared<'_> {
         };
         let mut index = 0;
         while !self.stop.load(Ordering::Relaxed) {
-            match lines.next_chunk(self.inputs.take()) {
+            match lines.next_chunk(|| self.inputs.take()) {
                 Ok(Some(chunk)) => {
                     if items.send((index, Work::Lines(chunk))).is_err() {
                         break;
@@ -239,7 +242,13 @@ pub fn run(path: &Path, explain: bool, out: &mut impl Write) -> ExitCode {
     std::thread::spawn(|| {
         iamsim_core::catalog::catalog();
     });
-    let input = match super::open_input(path).and_then(input::open) {
+    // Kept until the run ends: the chunks of a mapped input are parts of it.
+    let mapped = input::map(path);
+    let input = match &mapped {
+        Some(map) => input::from_bytes(map),
+        None => super::open_input(path).and_then(input::open),
+    };
+    let input = match input {
         Ok(input) => input,
         Err(e) => {
             eprintln!("iamsim: {}", super::read_error(path, &e));

@@ -1,38 +1,101 @@
-//! `iamsim simulate`'s input. JSON Lines are read in chunks of whole lines as they arrive, so
-//! evaluation starts with the first chunk and the file is read while the workers evaluate;
-//! anything else (a JSON array, a single scenario) is read whole first.
+//! `iamsim simulate`'s input. JSON Lines are cut into chunks of whole lines, so evaluation
+//! starts with the first chunk: a regular file is mapped into memory and cut in place (the
+//! workers read the page cache's own pages, with no copy), anything else (a pipe, a terminal) is
+//! read chunk by chunk as it arrives. Other input (a JSON array, a single scenario) is read whole
+//! first.
 
 use iamsim_core::bytes::find_byte;
 use iamsim_core::scenario::is_json_lines;
-use memchr::{memchr_iter, memrchr};
-use std::io::{self, Read};
+use memchr::{memchr, memchr_iter, memrchr};
+use memmap2::Mmap;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, Read, Seek};
+use std::ops::Deref;
+use std::path::Path;
 
 /// Bytes of JSON Lines per chunk (≈ 230 small scenarios): large enough to amortize the hand-over,
 /// small enough to balance the threads and start writing early.
 pub const CHUNK_BYTES: usize = 128 * 1024;
 
 /// What the input turned out to be.
-pub enum Input {
-    /// JSON Lines, to be read chunk by chunk.
-    Lines(LineChunks),
+pub enum Input<'a> {
+    /// JSON Lines, to be cut chunk by chunk.
+    Lines(Lines<'a>),
     /// Anything else, read whole.
-    Whole(String),
+    Whole(Cow<'a, str>),
 }
 
 /// How much of the input is read, at most, to decide what it is from its start; past that
 /// (a very long first line) the whole input is read and decides.
 const HEAD_LIMIT: usize = 8 * CHUNK_BYTES;
 
+/// The input file (or the regular file standard input is redirected from) mapped into memory;
+/// `None` for a pipe, a terminal, an empty file or anything that cannot be mapped, which are read
+/// instead (an input that cannot be opened is reported by the reading path).
+pub fn map(path: &Path) -> Option<Mmap> {
+    let mut file = if path.as_os_str() == "-" {
+        use std::os::fd::AsFd;
+        File::from(io::stdin().as_fd().try_clone_to_owned().ok()?)
+    } else {
+        File::open(path).ok()?
+    };
+    let metadata = file.metadata().ok()?;
+    // Standard input may have been read from already: mapping it would read that part again.
+    if !metadata.is_file() || metadata.len() == 0 || file.stream_position().ok()? != 0 {
+        return None;
+    }
+    map_file(&file)
+}
+
+/// Maps a regular file for reading.
+#[allow(unsafe_code)]
+fn map_file(file: &File) -> Option<Mmap> {
+    // SAFETY: the map is only read, as bytes, and lives until the run ends. Another process
+    // truncating the file during the run can make the kernel end this one with SIGBUS (as it
+    // would ripgrep or any reader of a mapped file); changing its bytes changes what is read, as
+    // it would with read(2).
+    let map = unsafe { Mmap::map(file) }.ok()?;
+    // The workers read the file front to back: ask the kernel to read ahead (a hint: failing is
+    // harmless).
+    let _ = map.advise(memmap2::Advice::Sequential);
+    Some(map)
+}
+
+/// Decides what the mapped input `bytes` is, as [`open`] decides for a stream.
+pub fn from_bytes(bytes: &[u8]) -> io::Result<Input<'_>> {
+    if decide_from_head(bytes) == Some(true) {
+        return Ok(Input::Lines(Lines::Mapped(MappedLines {
+            rest: bytes,
+            next_line: 0,
+            size: CHUNK_BYTES,
+        })));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| not_utf8_error())?;
+    if is_json_lines(text) {
+        return Ok(Input::Lines(Lines::Mapped(MappedLines {
+            rest: bytes,
+            next_line: 0,
+            size: CHUNK_BYTES,
+        })));
+    }
+    Ok(Input::Whole(Cow::Borrowed(text)))
+}
+
 /// Reads the start of `source` and decides what it is, reading no more than it needs to: the
 /// decision is [`is_json_lines`]'s on the whole text, which only looks at the first two
 /// non-blank lines.
-pub fn open(mut source: Box<dyn Read + Send>) -> io::Result<Input> {
+pub fn open(mut source: Box<dyn Read + Send>) -> io::Result<Input<'static>> {
     let mut head = Vec::with_capacity(CHUNK_BYTES * 2);
     loop {
         let ended = read_up_to(&mut source, &mut head, CHUNK_BYTES)?;
         let decision = if ended { None } else { decide_from_head(&head) };
         match decision {
-            Some(true) => return Ok(Input::Lines(LineChunks::starting_with(source, head))),
+            Some(true) => {
+                return Ok(Input::Lines(Lines::Read(LineChunks::starting_with(
+                    source, head,
+                ))))
+            }
             None if !ended && head.len() < HEAD_LIMIT => continue,
             _ => {}
         }
@@ -40,12 +103,12 @@ pub fn open(mut source: Box<dyn Read + Send>) -> io::Result<Input> {
         let text = into_text(head)?;
         if is_json_lines(&text) {
             let empty = Box::new(io::empty());
-            return Ok(Input::Lines(LineChunks::starting_with(
+            return Ok(Input::Lines(Lines::Read(LineChunks::starting_with(
                 empty,
                 text.into_bytes(),
-            )));
+            ))));
         }
-        return Ok(Input::Whole(text));
+        return Ok(Input::Whole(Cow::Owned(text)));
     }
 }
 
@@ -78,18 +141,38 @@ fn read_up_to(source: &mut dyn Read, buffer: &mut Vec<u8>, limit: usize) -> io::
 
 /// The text, or the error `read_to_string` gives for bytes that are not UTF-8.
 fn into_text(bytes: Vec<u8>) -> io::Result<String> {
-    String::from_utf8(bytes).map_err(|_| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            "stream did not contain valid UTF-8",
-        )
-    })
+    String::from_utf8(bytes).map_err(|_| not_utf8_error())
+}
+
+fn not_utf8_error() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        "stream did not contain valid UTF-8",
+    )
 }
 
 /// Whole lines of JSON Lines input, and the 0-based index of the first one.
-pub struct Chunk {
+pub struct Chunk<'a> {
     pub first_line: usize,
-    pub bytes: Vec<u8>,
+    pub bytes: ChunkBytes<'a>,
+}
+
+/// A chunk's bytes: read into a buffer (handed back for reuse once used), or a part of the
+/// mapped input.
+pub enum ChunkBytes<'a> {
+    Read(Vec<u8>),
+    Mapped(&'a [u8]),
+}
+
+impl Deref for ChunkBytes<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            ChunkBytes::Read(buffer) => buffer,
+            ChunkBytes::Mapped(bytes) => bytes,
+        }
+    }
 }
 
 /// One line of a chunk: its 0-based index in the whole input and its text, or where it stops
@@ -100,6 +183,62 @@ pub enum Line<'a> {
 }
 
 /// JSON Lines input cut into chunks of about [`CHUNK_BYTES`] that end at a line end.
+pub enum Lines<'a> {
+    Read(LineChunks),
+    Mapped(MappedLines<'a>),
+}
+
+impl<'a> Lines<'a> {
+    /// The next chunk (read into `buffer()` if it is read); `None` at the end.
+    pub fn next_chunk(
+        &mut self,
+        buffer: impl FnOnce() -> Vec<u8>,
+    ) -> io::Result<Option<Chunk<'a>>> {
+        match self {
+            Lines::Read(chunks) => chunks.next_chunk(buffer()),
+            Lines::Mapped(lines) => Ok(lines.next_chunk()),
+        }
+    }
+}
+
+/// Mapped JSON Lines, cut in place.
+pub struct MappedLines<'a> {
+    /// The input after the last chunk.
+    rest: &'a [u8],
+    next_line: usize,
+    /// [`CHUNK_BYTES`] (smaller in tests).
+    size: usize,
+}
+
+impl<'a> MappedLines<'a> {
+    fn next_chunk(&mut self) -> Option<Chunk<'a>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        // Cut after the last line end in the chunk's size; a line longer than that makes the
+        // chunk longer.
+        let size = self.size.max(1);
+        let cut = match self.rest.get(..size) {
+            None => self.rest.len(),
+            Some(start) => memrchr(b'\n', start)
+                .or_else(|| {
+                    let after = self.rest.get(size..)?;
+                    memchr(b'\n', after).map(|at| size + at)
+                })
+                .map_or(self.rest.len(), |at| at + 1),
+        };
+        let (bytes, rest) = self.rest.split_at(cut);
+        self.rest = rest;
+        let first_line = self.next_line;
+        self.next_line += memchr_iter(b'\n', bytes).count();
+        Some(Chunk {
+            first_line,
+            bytes: ChunkBytes::Mapped(bytes),
+        })
+    }
+}
+
+/// Streamed JSON Lines, read into chunks.
 pub struct LineChunks {
     source: Box<dyn Read + Send>,
     /// Bytes read past the last chunk's last line end.
@@ -119,7 +258,7 @@ impl LineChunks {
     }
 
     /// The next chunk, read into `buffer` (whose allocation is reused); `None` at the end.
-    pub fn next_chunk(&mut self, mut buffer: Vec<u8>) -> io::Result<Option<Chunk>> {
+    fn next_chunk(&mut self, mut buffer: Vec<u8>) -> io::Result<Option<Chunk<'static>>> {
         buffer.clear();
         // Room for a chunk and the line that crosses its end, so that a reused buffer does not
         // grow (growing touches fresh memory, which the kernel zeroes).
@@ -150,35 +289,34 @@ impl LineChunks {
         self.next_line += memchr_iter(b'\n', &buffer).count();
         Ok(Some(Chunk {
             first_line,
-            bytes: buffer,
+            bytes: ChunkBytes::Read(buffer),
         }))
     }
 }
 
-impl Chunk {
+impl Chunk<'_> {
     /// The chunk's non-blank lines with their 0-based indices in the whole input, as
     /// `str::lines` gives them (a `\r` before a `\n` is dropped). A line that is not UTF-8 is
     /// reported as such (a chunk that is all UTF-8, the usual case, is checked once).
     pub fn lines(&self) -> Box<dyn Iterator<Item = Line<'_>> + '_> {
         let first_line = self.first_line;
-        match std::str::from_utf8(&self.bytes) {
+        let bytes: &[u8] = &self.bytes;
+        match std::str::from_utf8(bytes) {
             Ok(text) => Box::new(
                 pieces(split_lines(text), first_line)
                     .filter(|(_, line)| !line.trim().is_empty())
                     .map(|(index, line)| Line::Text(index, line)),
             ),
-            Err(_) => Box::new(
-                pieces(split_lines(self.bytes.as_slice()), first_line).filter_map(
-                    |(index, line)| match std::str::from_utf8(line) {
-                        Ok(text) if text.trim().is_empty() => None,
-                        Ok(text) => Some(Line::Text(index, text)),
-                        Err(e) => Some(Line::NotUtf8 {
-                            index,
-                            valid_up_to: e.valid_up_to(),
-                        }),
-                    },
-                ),
-            ),
+            Err(_) => Box::new(pieces(split_lines(bytes), first_line).filter_map(
+                |(index, line)| match std::str::from_utf8(line) {
+                    Ok(text) if text.trim().is_empty() => None,
+                    Ok(text) => Some(Line::Text(index, text)),
+                    Err(e) => Some(Line::NotUtf8 {
+                        index,
+                        valid_up_to: e.valid_up_to(),
+                    }),
+                },
+            )),
         }
     }
 }
@@ -291,7 +429,7 @@ mod tests {
                 .collect();
             let chunk = Chunk {
                 first_line: 7,
-                bytes: text.as_bytes().to_vec(),
+                bytes: ChunkBytes::Read(text.as_bytes().to_vec()),
             };
             assert_eq!(text_lines(&chunk), plain, "{text:?}");
             // The same text with a line that is not UTF-8 after it: the other lines read alike.
@@ -299,7 +437,7 @@ mod tests {
             bytes.extend_from_slice(b"\n\xff\n");
             let with_bad = Chunk {
                 first_line: 7,
-                bytes,
+                bytes: ChunkBytes::Mapped(&bytes),
             };
             let lines = text_lines(&with_bad);
             let bad_index = 7 + text.split('\n').count();
@@ -357,6 +495,44 @@ mod tests {
         }
     }
 
+    /// Mapped input cut in place gives every line once, in order, numbered in the whole input,
+    /// for any chunk size, as reading it does.
+    #[test]
+    fn mapped_chunks_cover_the_input_in_order() {
+        let long: String = (0..2000).map(|i| format!("{{\"n\":{i}}}\r\n\n")).collect();
+        for text in TEXTS.iter().copied().chain([long.as_str()]) {
+            let plain: Vec<(usize, String)> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| !line.trim().is_empty())
+                .map(|(i, line)| (i, line.to_string()))
+                .collect();
+            for size in [1, 2, 5, 17, 1000, CHUNK_BYTES] {
+                let mut lines = MappedLines {
+                    rest: text.as_bytes(),
+                    next_line: 0,
+                    size,
+                };
+                let (mut seen, mut joined) = (Vec::new(), Vec::new());
+                while let Some(chunk) = lines.next_chunk() {
+                    assert!(
+                        chunk.bytes.ends_with(b"\n")
+                            || joined.len() + chunk.bytes.len() == text.len(),
+                        "a chunk ends at a line end unless it is the last"
+                    );
+                    assert!(
+                        chunk.bytes.len() <= size || !chunk.bytes[..size].contains(&b'\n'),
+                        "a chunk is longer than its size only for a line that long"
+                    );
+                    joined.extend_from_slice(&chunk.bytes);
+                    seen.extend(text_lines(&chunk));
+                }
+                assert_eq!(joined, text.as_bytes(), "chunks cover the input");
+                assert_eq!(seen, plain, "{text:?} in chunks of {size}");
+            }
+        }
+    }
+
     /// A source that answers each read with a few bytes, as a pipe may.
     struct Trickle(Vec<u8>, usize);
 
@@ -406,6 +582,12 @@ mod tests {
                 is_json_lines(text),
                 "{text:?}"
             );
+            let mapped = from_bytes(text.as_bytes()).expect("UTF-8");
+            assert_eq!(
+                matches!(mapped, Input::Lines(_)),
+                is_json_lines(text),
+                "{text:?} mapped"
+            );
         }
         // A first line longer than the head's limit: the whole text decides.
         let long = "x".repeat(HEAD_LIMIT + 10);
@@ -413,6 +595,8 @@ mod tests {
             (format!("{{\"a\":\"{long}\"}}\n{{\"b\":1}}\n"), true),
             (format!("[{{\"a\":\"{long}\"}},\n{{\"b\":1}}]\n"), false),
         ] {
+            let mapped = from_bytes(text.as_bytes()).expect("UTF-8");
+            assert_eq!(matches!(mapped, Input::Lines(_)), lines);
             let input = open(Box::new(io::Cursor::new(text.into_bytes()))).expect("in memory");
             assert_eq!(matches!(input, Input::Lines(_)), lines);
         }
