@@ -1,18 +1,19 @@
 //! `iamsim simulate`: one JSON result per scenario, one per line, in input order.
 //!
 //! Three kinds of thread share the work. A reader cuts the input into work items: chunks of
-//! whole JSON Lines as they are read (see [`input`]), or batches of scenarios when the input is a
-//! JSON array or one scenario, read whole first. Workers read, evaluate and render one item each
-//! into a byte buffer (each result written as it is worked out, `PreparedScenario::write_json`:
-//! serde_json's exact bytes without serde's cost or an owned result). Within an item, scenarios go
-//! through the stages in small groups ([`STAGE`]): a group is read, its policies prepared, its
-//! requests prepared, then each result decided and written, so each stage's code stays in the
-//! instruction cache across the group instead of every scenario pulling all of it through again. The main thread writes the buffers
-//! in input order as they arrive. So reading,
-//! evaluating and writing overlap on every core, evaluation starts with the first chunk, and
-//! output starts before the last scenario is evaluated. Buffers go back to a pool once used: the
-//! run touches a few buffers' worth of fresh memory, not its whole input and output (the kernel
-//! zeroes every page on first touch).
+//! whole JSON Lines (see [`input`]: parts of the mapped file, or read as they arrive from a
+//! pipe), or batches of scenarios when the input is a JSON array or one scenario, read whole
+//! first. Workers read, evaluate and render one item each into a byte buffer (each result
+//! written as it is worked out, `PreparedScenario::write_json`: serde_json's exact bytes without
+//! serde's cost or an owned result). Within an item, scenarios go through the stages in small
+//! groups ([`STAGE`]): a group is read, its policies prepared, its requests prepared, then each
+//! result decided and written, so each stage's code stays in the instruction cache across the
+//! group instead of every scenario pulling all of it through again. The main thread writes the
+//! buffers in input order as they arrive. So reading, evaluating and writing overlap on every
+//! core, evaluation starts with the first chunk, and output starts before the last scenario is
+//! evaluated. Buffers go back to pools once used, and at most two output buffers per worker are
+//! ever made: the run touches a few buffers' worth of fresh memory (the kernel zeroes every page
+//! on first touch), not its whole output, however slowly the output is read.
 
 mod input;
 
@@ -30,7 +31,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// Scenarios per work item when they are read first (a JSON array or one scenario): large enough
 /// to amortize the hand-over, small enough to balance the threads and start writing early.
@@ -93,24 +94,53 @@ enum Work<'a> {
 /// reuse.
 type Done = (usize, Vec<u8>, Option<Vec<u8>>);
 
-/// Buffers handed back for reuse.
+/// Buffers handed back for reuse, at most `limit` of them made (none: no limit). Each buffer
+/// made is fresh memory that the kernel zeroes page by page on first touch (≈ 150 faults for an
+/// output buffer): with a limit, a worker that runs ahead of the writer waits for a buffer
+/// instead of touching a new one, and the writer, which needs the core, gets it.
 #[derive(Default)]
-struct Pool(Mutex<Vec<Vec<u8>>>);
+struct Pool {
+    buffers: Mutex<(Vec<Vec<u8>>, usize)>,
+    given_back: Condvar,
+    limit: Option<usize>,
+}
 
 impl Pool {
+    fn with_limit(limit: usize) -> Pool {
+        Pool {
+            limit: Some(limit),
+            ..Pool::default()
+        }
+    }
+
+    /// A free buffer, a new one while fewer than the limit were made, or else the next one
+    /// given back.
     fn take(&self) -> Vec<u8> {
-        self.0
-            .lock()
-            .ok()
-            .and_then(|mut buffers| buffers.pop())
-            .unwrap_or_default()
+        let Ok(mut buffers) = self.buffers.lock() else {
+            return Vec::new();
+        };
+        loop {
+            let (free, made) = &mut *buffers;
+            if let Some(buffer) = free.pop() {
+                return buffer;
+            }
+            if self.limit.is_none_or(|limit| *made < limit) {
+                *made += 1;
+                return Vec::new();
+            }
+            buffers = match self.given_back.wait(buffers) {
+                Ok(buffers) => buffers,
+                Err(_) => return Vec::new(),
+            };
+        }
     }
 
     fn give(&self, mut buffer: Vec<u8>) {
         buffer.clear();
-        if let Ok(mut buffers) = self.0.lock() {
-            buffers.push(buffer);
+        if let Ok(mut buffers) = self.buffers.lock() {
+            buffers.0.push(buffer);
         }
+        self.given_back.notify_one();
     }
 }
 
@@ -184,12 +214,14 @@ impl Shared<'_> {
     /// A worker: renders items until there are none left.
     fn work(&self, items: &Mutex<Receiver<(usize, Work<'_>)>>, done: &mpsc::Sender<Done>) {
         loop {
+            // The output buffer first, then the item: the worker of the item the writer waits
+            // for always holds a buffer, so a limited pool cannot stall the run.
+            let mut out = self.outputs.take();
             let next = match items.lock() {
                 Ok(items) => items.recv(),
                 Err(_) => return,
             };
             let Ok((index, work)) = next else { return };
-            let mut out = self.outputs.take();
             self.render(&work, &mut out);
             let input = match work {
                 Work::Lines(Chunk {
@@ -259,6 +291,7 @@ pub fn run(path: &Path, explain: bool, out: &mut impl Write) -> ExitCode {
         Input::Lines(lines) => (Vec::new(), Some(lines)),
         Input::Whole(text) => (read_scenarios(&text), None),
     };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let shared = Shared {
         scenarios: &scenarios,
         options: EvalOptions {
@@ -268,9 +301,8 @@ pub fn run(path: &Path, explain: bool, out: &mut impl Write) -> ExitCode {
         failed: AtomicBool::new(false),
         stop: AtomicBool::new(false),
         inputs: Pool::default(),
-        outputs: Pool::default(),
+        outputs: Pool::with_limit(2 * workers),
     };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (written, read_error) = std::thread::scope(|scope| {
         let shared = &shared;
         // A short queue: the reader stays a few chunks ahead, so buffers circulate.
@@ -319,5 +351,31 @@ pub fn run(path: &Path, explain: bool, out: &mut impl Write) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pool;
+
+    /// A limited pool makes no more buffers than its limit: a third taker gets the buffer given
+    /// back (a new one would have no capacity), whether it asked before or after the give.
+    #[test]
+    fn a_limited_pool_hands_on_a_buffer_given_back() {
+        let pool = Pool::with_limit(2);
+        let (first, _second) = (pool.take(), pool.take());
+        let third = std::thread::scope(|scope| {
+            let waiting = scope.spawn(|| pool.take());
+            let mut given = first;
+            given.reserve(77);
+            pool.give(given);
+            waiting.join().expect("the taker ends")
+        });
+        assert!(
+            third.capacity() >= 77,
+            "the third buffer is the one given back"
+        );
+        let unlimited = Pool::default();
+        assert!((0..5).map(|_| unlimited.take()).all(|b| b.capacity() == 0));
     }
 }
