@@ -301,7 +301,9 @@ impl Chunk<'_> {
     pub fn lines(&self) -> Box<dyn Iterator<Item = Line<'_>> + '_> {
         let first_line = self.first_line;
         let bytes: &[u8] = &self.bytes;
-        match std::str::from_utf8(bytes) {
+        // The whole chunk at once, with SIMD; a chunk that fails is checked again line by line
+        // (with std, which says where each line stops being UTF-8).
+        match simdutf8::basic::from_utf8(bytes) {
             Ok(text) => Box::new(
                 pieces(split_lines(text), first_line)
                     .filter(|(_, line)| !line.trim().is_empty())
