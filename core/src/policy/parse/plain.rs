@@ -310,6 +310,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
         }
     }
 
+    #[inline]
     fn string(&mut self) -> Option<Spanned<PolicyStr>> {
         // Most strings have no escape: made straight from the source, without a `Cow`.
         if let Some((plain, ascii)) = plain_string(self.s) {
