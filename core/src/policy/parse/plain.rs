@@ -383,12 +383,14 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 // Sized at once rather than grown from empty by the first push, for two
                 // statements: a statement is large, and four (1.5 KiB) would take the
                 // allocator's slower path for blocks over 1 KiB.
+                // The list is still empty (`first` above): reserved, not replaced, so that no
+                // drop of the old one is called.
                 let statements = &mut policy.statements;
                 if r.at_array() {
-                    *statements = Vec::with_capacity(STATEMENTS_AT_FIRST);
+                    statements.reserve_exact(STATEMENTS_AT_FIRST);
                     r.array(1, |r, index| r.statement(index, 2, statements))?;
                 } else {
-                    *statements = Vec::with_capacity(1);
+                    statements.reserve_exact(1);
                     r.statement(0, 1, statements)?;
                 }
                 Some(())
@@ -445,8 +447,9 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 StatementKey::Condition => {
                     first(&mut seen, CONDITION)?;
                     let conditions = &mut statement.conditions;
-                    // Sized at once rather than grown from empty by the first push.
-                    *conditions = Vec::with_capacity(4);
+                    // Sized at once rather than grown from empty by the first push; still
+                    // empty (`first` above), so reserved rather than replaced.
+                    conditions.reserve_exact(4);
                     let span = r.object(depth + 1, true, ANY_KEYS, |r, _, operator| {
                         r.condition_operator(operator, depth + 2, conditions)
                     })?;

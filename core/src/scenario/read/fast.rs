@@ -56,12 +56,25 @@ pub(super) fn clear_for_reuse(scenario: &mut Scenario) {
     format.clear();
     *name = None;
     *description = None;
-    let mut identity = std::mem::take(&mut policies.identity);
-    identity.clear();
-    *policies = Policies {
+    // Field by field rather than replaced whole, which would drop the kept list with the rest.
+    let Policies {
         identity,
-        ..Policies::default()
-    };
+        permissions_boundary,
+        session,
+        resource,
+        scp,
+        rcp,
+        vpc_endpoint,
+        unknown: policies_unknown,
+    } = policies;
+    identity.clear();
+    *permissions_boundary = None;
+    *session = None;
+    *resource = None;
+    *scp = None;
+    *rcp = None;
+    *vpc_endpoint = Vec::new();
+    *policies_unknown = Map::new();
     let RequestSpec {
         principal,
         action,
