@@ -31,11 +31,12 @@ pub(super) fn read_at(scanner: &mut Scanner<'_>) -> Option<ParsedPolicy> {
     }
     let start = scanner.offset();
     let mut reader = PlainReader {
-        s: scanner,
+        s: scanner.clone(),
         w: Writer::to(Measure::default()),
     };
     let policy = reader.policy()?;
-    let source = reader.s.slice(start, reader.s.offset())?;
+    *scanner = reader.s;
+    let source = scanner.slice(start, scanner.offset())?;
     Some(ParsedPolicy {
         text: PolicyText::unwritten(source.into()),
         policy: Some(policy),
@@ -45,9 +46,8 @@ pub(super) fn read_at(scanner: &mut Scanner<'_>) -> Option<ParsedPolicy> {
 
 /// The pretty text of a plain document's `source`, as [`read_at`] laid it out.
 pub(super) fn written_text(source: &str) -> Option<String> {
-    let mut scanner = Scanner::new(source);
     let mut reader = PlainReader {
-        s: &mut scanner,
+        s: Scanner::new(source),
         // As in `from_source::render_at`: the pretty text is about twice the compact source.
         w: Writer::new(source.len().min(1 << 16) * 2 + 64),
     };
@@ -123,8 +123,10 @@ const STATEMENT_KEYS: [KnownName<StatementKey>; 7] = [
     ),
 ];
 
-struct PlainReader<'s, 'a, S> {
-    s: &'s mut Scanner<'a>,
+/// The scanner is the reader's own copy, handed back when the document has been read: held by
+/// value, its text and cursor are one step away at every byte the reader tests.
+struct PlainReader<'a, S> {
+    s: Scanner<'a>,
     w: Writer<S>,
 }
 
@@ -160,6 +162,15 @@ fn policy_str(text: &str) -> PolicyStr {
     }
 }
 
+/// Puts `list` in the place of `empty`, a list never filled (its element was read once:
+/// [`first`]). Nothing is dropped: an empty list owns nothing, and a call to drop it (which
+/// assigning over it makes) costs more than making the new one. (`Vec::reserve_exact` on the
+/// empty list takes the allocator's growing path, dearer still.)
+fn set_empty<T>(empty: &mut Vec<T>, list: Vec<T>) {
+    debug_assert!(empty.capacity() == 0, "an element is read once");
+    std::mem::forget(std::mem::replace(empty, list));
+}
+
 /// Marks `bit` in `seen`; `None` when it was already there (a repeated or conflicting element).
 fn first(seen: &mut u32, bit: u32) -> Option<()> {
     if *seen & bit != 0 {
@@ -169,7 +180,7 @@ fn first(seen: &mut u32, bit: u32) -> Option<()> {
     Some(())
 }
 
-impl<'a, S: Sink> PlainReader<'_, 'a, S> {
+impl<'a, S: Sink> PlainReader<'a, S> {
     /// An object at `depth`, each member read by `member` given its key and the tag of the
     /// name of `names` it is, if any; returns its span. `any_keys` when the caller does not
     /// know the keys (and so does not catch a repeated one itself).
@@ -281,7 +292,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     /// all ASCII: [`Scanner::string_and_ascii`], with most strings found in line.
     #[inline]
     fn scanned_string(&mut self) -> Option<(Cow<'a, str>, bool)> {
-        match plain_string(self.s) {
+        match plain_string(&mut self.s) {
             Some((plain, ascii)) => Some((Cow::Borrowed(plain), ascii)),
             None => self.s.string_and_ascii(),
         }
@@ -313,7 +324,7 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
     #[inline]
     fn string(&mut self) -> Option<Spanned<PolicyStr>> {
         // Most strings have no escape: made straight from the source, without a `Cow`.
-        if let Some((plain, ascii)) = plain_string(self.s) {
+        if let Some((plain, ascii)) = plain_string(&mut self.s) {
             let span = self.plain_written(plain, ascii);
             return Some(Spanned::new(policy_str(plain), span));
         }
@@ -383,14 +394,12 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 // Sized at once rather than grown from empty by the first push, for two
                 // statements: a statement is large, and four (1.5 KiB) would take the
                 // allocator's slower path for blocks over 1 KiB.
-                // The list is still empty (`first` above): reserved, not replaced, so that no
-                // drop of the old one is called.
                 let statements = &mut policy.statements;
                 if r.at_array() {
-                    statements.reserve_exact(STATEMENTS_AT_FIRST);
+                    set_empty(statements, Vec::with_capacity(STATEMENTS_AT_FIRST));
                     r.array(1, |r, index| r.statement(index, 2, statements))?;
                 } else {
-                    statements.reserve_exact(1);
+                    set_empty(statements, Vec::with_capacity(1));
                     r.statement(0, 1, statements)?;
                 }
                 Some(())
@@ -447,9 +456,8 @@ impl<'a, S: Sink> PlainReader<'_, 'a, S> {
                 StatementKey::Condition => {
                     first(&mut seen, CONDITION)?;
                     let conditions = &mut statement.conditions;
-                    // Sized at once rather than grown from empty by the first push; still
-                    // empty (`first` above), so reserved rather than replaced.
-                    conditions.reserve_exact(4);
+                    // Sized at once rather than grown from empty by the first push.
+                    set_empty(conditions, Vec::with_capacity(4));
                     let span = r.object(depth + 1, true, ANY_KEYS, |r, _, operator| {
                         r.condition_operator(operator, depth + 2, conditions)
                     })?;
