@@ -38,9 +38,9 @@ pub(super) fn read_scenario_into(text: &str, scenario: &mut Scenario) -> Option<
 }
 
 /// Empties a scenario read before so that [`read_scenario_into`] can read another into it: as
-/// [`empty_scenario`] makes one, except that the strings and the identity policies' list the
-/// reader fills keep their buffers (a kept scenario then reads a line without allocating them
-/// again).
+/// [`empty_scenario`] makes one, except that the strings and lists keep their buffers (a kept
+/// scenario then reads a line without allocating them again) and are emptied in place (a list
+/// replaced by a new one is dropped by a call, even when empty).
 pub(super) fn clear_for_reuse(scenario: &mut Scenario) {
     // Every field named, so that a new one is not forgotten here.
     let Scenario {
@@ -73,7 +73,7 @@ pub(super) fn clear_for_reuse(scenario: &mut Scenario) {
     *resource = None;
     *scp = None;
     *rcp = None;
-    *vpc_endpoint = Vec::new();
+    vpc_endpoint.clear();
     *policies_unknown = Map::new();
     let RequestSpec {
         principal,
@@ -92,7 +92,7 @@ pub(super) fn clear_for_reuse(scenario: &mut Scenario) {
     *derive_context = None;
     *request_unknown = Map::new();
     *expect = None;
-    *tests = Vec::new();
+    tests.clear();
     *unknown = Map::new();
 }
 
