@@ -85,7 +85,7 @@ pub fn read_json_line_into(
 /// every error and its position are serde's).
 fn read_one(text: &str, line_offset: usize) -> Result<Scenario, ScenarioError> {
     let mut result = Ok(fast::empty_scenario());
-    read_one_into(text, line_offset, &mut result);
+    read_into_empty(text, line_offset, &mut result);
     result
 }
 
@@ -95,6 +95,11 @@ fn read_one_into(text: &str, line_offset: usize, slot: &mut Result<Scenario, Sce
         Ok(scenario) => fast::clear_for_reuse(scenario),
         Err(_) => *slot = Ok(fast::empty_scenario()),
     }
+    read_into_empty(text, line_offset, slot);
+}
+
+/// [`read_one`] into `slot`, which holds an empty scenario.
+fn read_into_empty(text: &str, line_offset: usize, slot: &mut Result<Scenario, ScenarioError>) {
     if let Ok(scenario) = slot {
         if fast::read_scenario_into(text, scenario).is_some() {
             return;

@@ -13,7 +13,7 @@
 use super::pretty::{Measure, Sink, Writer};
 use super::string_end::plain_string;
 use super::{empty_statement, ParsedPolicy, PolicyText};
-use crate::json::scan::{is_plain_integer, KnownName, Scanner};
+use crate::json::scan::{is_plain_integer, set_empty, KnownName, Scanner};
 use crate::json::MAX_DEPTH;
 use crate::policy::model::*;
 use crate::policy::operator::Operator;
@@ -160,15 +160,6 @@ fn policy_str(text: &str) -> PolicyStr {
     } else {
         PolicyStr::from(text)
     }
-}
-
-/// Puts `list` in the place of `empty`, a list never filled (its element was read once:
-/// [`first`]). Nothing is dropped: an empty list owns nothing, and a call to drop it (which
-/// assigning over it makes) costs more than making the new one. (`Vec::reserve_exact` on the
-/// empty list takes the allocator's growing path, dearer still.)
-fn set_empty<T>(empty: &mut Vec<T>, list: Vec<T>) {
-    debug_assert!(empty.capacity() == 0, "an element is read once");
-    std::mem::forget(std::mem::replace(empty, list));
 }
 
 /// Marks `bit` in `seen`; `None` when it was already there (a repeated or conflicting element).
@@ -400,6 +391,7 @@ impl<'a, S: Sink> PlainReader<'a, S> {
                 // allocator's slower path for blocks over 1 KiB.
                 let statements = &mut policy.statements;
                 if r.at_array() {
+                    // Still empty: `first` above.
                     set_empty(statements, Vec::with_capacity(STATEMENTS_AT_FIRST));
                     r.array(1, |r, index| r.statement(index, 2, statements))?;
                 } else {

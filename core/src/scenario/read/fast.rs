@@ -10,7 +10,7 @@ use super::super::{
     NamedPolicy, Policies, PolicyDocument, RequestSpec, Scenario, TestCase, FORMAT_V1,
 };
 use crate::eval::Decision;
-use crate::json::scan::{is_plain_integer, KnownName, Scanner};
+use crate::json::scan::{is_plain_integer, set_empty, KnownName, Scanner};
 use crate::policy::parse::RenderedSource;
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -302,7 +302,13 @@ impl<'a> Reader<'a> {
         }
         // Sized at once rather than grown from empty by the first push: four small items, fewer
         // large ones (a policy is 240 bytes), so that the block stays small for the allocator.
-        items.reserve_exact((512 / size_of::<T>().max(1)).clamp(1, 4));
+        // A kept list has its room already.
+        if items.capacity() == 0 {
+            set_empty(
+                items,
+                Vec::with_capacity((512 / size_of::<T>().max(1)).clamp(1, 4)),
+            );
+        }
         loop {
             items.push(item(self)?);
             if self.s.eat(b']') {
@@ -327,9 +333,16 @@ impl<'a> Reader<'a> {
         self.s.string().map(Cow::into_owned)
     }
 
-    /// A string appended to `text` (empty, perhaps with room kept from a scenario read before).
+    /// A string read into `text` (empty, perhaps with room kept from a scenario read before):
+    /// copied into that room, or made as a new string when it does not fit (growing an empty
+    /// string takes the allocator's dearer path).
     fn string_into(&mut self, text: &mut String) -> Option<()> {
-        text.push_str(&self.s.string()?);
+        let read = self.s.string()?;
+        if text.capacity() >= read.len() {
+            text.push_str(&read);
+        } else {
+            *text = read.into_owned();
+        }
         Some(())
     }
 
