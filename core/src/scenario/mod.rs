@@ -9,7 +9,7 @@ mod run;
 pub mod share;
 
 pub use document::PolicyDocument;
-pub use read::{is_json_lines, read_json_line, read_scenarios, ScenarioError};
+pub use read::{is_json_lines, read_json_line, read_json_line_into, read_scenarios, ScenarioError};
 pub use run::{check, simulate, write_json_lines, CheckOutcome, PreparedScenario};
 
 use serde::{Deserialize, Serialize};

@@ -70,17 +70,42 @@ pub fn read_json_line(line: &str, line_index: usize) -> Result<Scenario, Scenari
     read_one(line, line_index)
 }
 
+/// [`read_json_line`] into `slot`, which holds what was read before (a previous line's
+/// scenario or error): the scenario is read where it stays, not built and moved (it is large),
+/// and a previous scenario's strings lend their buffers. The result is the same.
+pub fn read_json_line_into(
+    line: &str,
+    line_index: usize,
+    slot: &mut Result<Scenario, ScenarioError>,
+) {
+    read_one_into(line, line_index, slot);
+}
+
 /// One scenario: the fast reader for plain well-formed text, serde for everything else (so
-/// every error and its position are serde's). The fast reader fills the result in place: the
-/// scenario is large to move.
+/// every error and its position are serde's).
 fn read_one(text: &str, line_offset: usize) -> Result<Scenario, ScenarioError> {
     let mut result = Ok(fast::empty_scenario());
-    if let Ok(scenario) = &mut result {
+    read_into_empty(text, line_offset, &mut result);
+    result
+}
+
+/// [`read_one`] into `slot`, in place.
+fn read_one_into(text: &str, line_offset: usize, slot: &mut Result<Scenario, ScenarioError>) {
+    match slot {
+        Ok(scenario) => fast::clear_for_reuse(scenario),
+        Err(_) => *slot = Ok(fast::empty_scenario()),
+    }
+    read_into_empty(text, line_offset, slot);
+}
+
+/// [`read_one`] into `slot`, which holds an empty scenario.
+fn read_into_empty(text: &str, line_offset: usize, slot: &mut Result<Scenario, ScenarioError>) {
+    if let Ok(scenario) = slot {
         if fast::read_scenario_into(text, scenario).is_some() {
-            return result;
+            return;
         }
     }
-    serde_json::from_str::<Scenario>(text).map_err(|e| error_at(&e, line_offset))
+    *slot = serde_json::from_str::<Scenario>(text).map_err(|e| error_at(&e, line_offset));
 }
 
 /// Whether `input` is JSON Lines: several non-empty lines, the first one a complete JSON value

@@ -7,10 +7,10 @@
 //! reads that text with serde as before: the same scenario, or the same error at the same place.
 
 use super::super::{
-    default_format, NamedPolicy, Policies, PolicyDocument, RequestSpec, Scenario, TestCase,
+    NamedPolicy, Policies, PolicyDocument, RequestSpec, Scenario, TestCase, FORMAT_V1,
 };
 use crate::eval::Decision;
-use crate::json::scan::{is_plain_integer, KnownName, Scanner};
+use crate::json::scan::{is_plain_integer, set_empty, KnownName, Scanner};
 use crate::policy::parse::RenderedSource;
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -35,6 +35,65 @@ pub(super) fn read_scenario_into(text: &str, scenario: &mut Scenario) -> Option<
         s: Scanner::new(text),
     }
     .scenario(scenario)
+}
+
+/// Empties a scenario read before so that [`read_scenario_into`] can read another into it: as
+/// [`empty_scenario`] makes one, except that the strings and lists keep their buffers (a kept
+/// scenario then reads a line without allocating them again) and are emptied in place (a list
+/// replaced by a new one is dropped by a call, even when empty).
+pub(super) fn clear_for_reuse(scenario: &mut Scenario) {
+    // Every field named, so that a new one is not forgotten here.
+    let Scenario {
+        format,
+        name,
+        description,
+        policies,
+        request,
+        expect,
+        tests,
+        unknown,
+    } = scenario;
+    format.clear();
+    *name = None;
+    *description = None;
+    // Field by field rather than replaced whole, which would drop the kept list with the rest.
+    let Policies {
+        identity,
+        permissions_boundary,
+        session,
+        resource,
+        scp,
+        rcp,
+        vpc_endpoint,
+        unknown: policies_unknown,
+    } = policies;
+    identity.clear();
+    *permissions_boundary = None;
+    *session = None;
+    *resource = None;
+    *scp = None;
+    *rcp = None;
+    vpc_endpoint.clear();
+    *policies_unknown = Map::new();
+    let RequestSpec {
+        principal,
+        action,
+        resource,
+        resource_account,
+        context,
+        derive_context,
+        unknown: request_unknown,
+    } = request;
+    principal.clear();
+    action.clear();
+    resource.clear();
+    *resource_account = None;
+    *context = Map::new();
+    *derive_context = None;
+    *request_unknown = Map::new();
+    *expect = None;
+    tests.clear();
+    *unknown = Map::new();
 }
 
 /// A scenario with nothing read yet (no allocation).
@@ -222,20 +281,38 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn array<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    fn array<T>(&mut self, item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let mut items = Vec::new();
+        self.array_into(&mut items, item)?;
+        Some(items)
+    }
+
+    /// An array's items pushed onto `items` (empty, perhaps with room kept from a scenario
+    /// read before).
+    fn array_into<T>(
+        &mut self,
+        items: &mut Vec<T>,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<()> {
         if !self.s.eat(b'[') {
             return None;
         }
         if self.s.eat(b']') {
-            return Some(Vec::new());
+            return Some(());
         }
         // Sized at once rather than grown from empty by the first push: four small items, fewer
         // large ones (a policy is 240 bytes), so that the block stays small for the allocator.
-        let mut items = Vec::with_capacity((512 / size_of::<T>().max(1)).clamp(1, 4));
+        // A kept list has its room already.
+        if items.capacity() == 0 {
+            set_empty(
+                items,
+                Vec::with_capacity((512 / size_of::<T>().max(1)).clamp(1, 4)),
+            );
+        }
         loop {
             items.push(item(self)?);
             if self.s.eat(b']') {
-                return Some(items);
+                return Some(());
             }
             if !self.s.eat(b',') {
                 return None;
@@ -254,6 +331,19 @@ impl<'a> Reader<'a> {
 
     fn string(&mut self) -> Option<String> {
         self.s.string().map(Cow::into_owned)
+    }
+
+    /// A string read into `text` (empty, perhaps with room kept from a scenario read before):
+    /// copied into that room, or made as a new string when it does not fit (growing an empty
+    /// string takes the allocator's dearer path).
+    fn string_into(&mut self, text: &mut String) -> Option<()> {
+        let read = self.s.string()?;
+        if text.capacity() >= read.len() {
+            text.push_str(&read);
+        } else {
+            *text = read.into_owned();
+        }
+        Some(())
     }
 
     fn boolean(&mut self) -> Option<bool> {
@@ -327,7 +417,10 @@ impl<'a> Reader<'a> {
         const TESTS: u32 = 64;
         let mut seen = 0;
         self.object(&SCENARIO_KEYS, |r, name, key| match name {
-            Some(ScenarioKey::Format) => fill(&mut seen, FORMAT, &mut s.format, r.string()),
+            Some(ScenarioKey::Format) => {
+                once(&mut seen, FORMAT)?;
+                r.string_into(&mut s.format)
+            }
             Some(ScenarioKey::Name) => fill(&mut seen, NAME, &mut s.name, r.optional(Self::string)),
             Some(ScenarioKey::Description) => fill(
                 &mut seen,
@@ -353,7 +446,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         if seen & FORMAT == 0 {
-            s.format = default_format();
+            s.format.push_str(FORMAT_V1);
         }
         Some(())
     }
@@ -370,7 +463,11 @@ impl<'a> Reader<'a> {
             match name.or_else(|| {
                 (key == "permissionsBoundary").then_some(PoliciesKey::PermissionsBoundary)
             }) {
-                Some(PoliciesKey::Identity) => fill(&mut seen, 1, &mut p.identity, list(r)),
+                Some(PoliciesKey::Identity) => {
+                    once(&mut seen, 1)?;
+                    r.optional(|r| r.array_into(&mut p.identity, Self::named_policy))
+                        .map(drop)
+                }
                 Some(PoliciesKey::PermissionsBoundary) => fill(
                     &mut seen,
                     2,
@@ -440,9 +537,18 @@ impl<'a> Reader<'a> {
     fn request(&mut self, spec: &mut RequestSpec) -> Option<()> {
         let mut seen = 0;
         self.object(&REQUEST_KEYS, |r, name, key| match name {
-            Some(RequestKey::Principal) => fill(&mut seen, 1, &mut spec.principal, r.string()),
-            Some(RequestKey::Action) => fill(&mut seen, 2, &mut spec.action, r.string()),
-            Some(RequestKey::Resource) => fill(&mut seen, 4, &mut spec.resource, r.string()),
+            Some(RequestKey::Principal) => {
+                once(&mut seen, 1)?;
+                r.string_into(&mut spec.principal)
+            }
+            Some(RequestKey::Action) => {
+                once(&mut seen, 2)?;
+                r.string_into(&mut spec.action)
+            }
+            Some(RequestKey::Resource) => {
+                once(&mut seen, 4)?;
+                r.string_into(&mut spec.resource)
+            }
             Some(RequestKey::ResourceAccount) => fill(
                 &mut seen,
                 8,
@@ -672,6 +778,76 @@ mod tests {
             fast += usize::from(agrees_with_serde(line).0 == Taken::Fast);
         }
         assert!(fast >= 40, "fast path taken {fast} times");
+    }
+
+    /// A slot that has held other lines' scenarios (and errors) reads each line as a fresh
+    /// read does: equal, serialized alike, every document parsed alike.
+    #[test]
+    fn lines_read_into_kept_slots_are_fresh_ones() {
+        use super::super::{read_json_line_into, ScenarioError};
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+        let mut files = Vec::new();
+        corpus_files(&root, &mut files);
+        let mut lines: Vec<String> = files
+            .iter()
+            .take(60)
+            .filter_map(|file| std::fs::read_to_string(file).ok())
+            .filter_map(|text| serde_json::from_str::<Value>(&text).ok())
+            .map(|value| value.to_string())
+            .collect();
+        assert!(lines.len() >= 50, "corpus not found");
+        let session = format!(r#""session":{{"name":"S","document":{POLICY}}}"#);
+        lines.extend([
+            // Every field the reader keeps room for, present, absent, null and repeated.
+            with_policy(&format!(r#""name":"P","document":{POLICY}"#)),
+            format!(r#"{{{REQUEST}}}"#),
+            format!(r#"{{"format":"x","policies":{{"identity":null}},{REQUEST}}}"#),
+            format!(r#"{{"policies":{{"identity":[],{session}}},{REQUEST},"expect":"Allow"}}"#),
+            format!(r#"{{"format":"","name":"n","description":"d",{REQUEST},"x-u":1}}"#),
+            r#"{"request":{"principal":"p","context":{"k":"v"},"deriveContext":false,"x":1}}"#
+                .to_string(),
+            r#"{"request":{"resourceAccount":"111122223333"}}"#.to_string(),
+            // Errors, and lines left to serde.
+            "{".to_string(),
+            r#"{"request":3}"#.to_string(),
+            format!(r#"{{{REQUEST},"format":"a","format":"b"}}"#),
+            format!(r#"{{{REQUEST},"policies":{{"identity":[{{"name":"P"}}]}}}}"#),
+            format!(r#"{{{REQUEST},"name":"\ud83d\ude00"}}"#),
+        ]);
+        let fresh: Vec<_> = lines.iter().map(|line| read_json_line(line, 3)).collect();
+        let check = |slot: &Result<Scenario, ScenarioError>, index: usize| {
+            let expected = &fresh[index];
+            assert_eq!(slot, expected, "{}", lines[index]);
+            assert_eq!(
+                slot.as_ref().ok().map(|s| serde_json::to_string(s).ok()),
+                expected
+                    .as_ref()
+                    .ok()
+                    .map(|s| serde_json::to_string(s).ok()),
+                "{}",
+                lines[index]
+            );
+            if let (Ok(read), Ok(expected)) = (slot, expected) {
+                for (a, b) in policies_of(read).into_iter().zip(policies_of(expected)) {
+                    assert_eq!(a.document.parse(), b.document.parse(), "{}", lines[index]);
+                }
+            }
+        };
+        // Every line after every other one, and the whole list forwards and backwards.
+        let order = (0..lines.len()).chain((0..lines.len()).rev());
+        let mut slot = read_json_line(&lines[0], 3);
+        for index in order {
+            read_json_line_into(&lines[index], 3, &mut slot);
+            check(&slot, index);
+        }
+        let tail = lines.len() - 12;
+        for before in tail..lines.len() {
+            for after in (0..5).chain(tail..lines.len()) {
+                let mut slot = read_json_line(&lines[before], 3);
+                read_json_line_into(&lines[after], 3, &mut slot);
+                check(&slot, after);
+            }
+        }
     }
 
     #[test]
