@@ -19,8 +19,8 @@ mod input;
 
 use iamsim_core::eval::{explain_text, EvalOptions};
 use iamsim_core::scenario::{
-    read_json_line, read_scenarios, simulate, write_json_lines, PreparedScenario, Scenario,
-    ScenarioError,
+    read_json_line, read_json_line_into, read_scenarios, simulate, write_json_lines,
+    PreparedScenario, Scenario, ScenarioError,
 };
 use iamsim_core::span::Position;
 use input::{Chunk, ChunkBytes, Input, Line, Lines};
@@ -81,6 +81,9 @@ fn not_utf8(index: usize, valid_up_to: usize) -> ScenarioError {
         }),
     }
 }
+
+/// A worker's scenarios of one group, kept from group to group (see [`Shared::render`]).
+type Group = Vec<Result<Scenario, ScenarioError>>;
 
 /// One work item.
 enum Work<'a> {
@@ -158,25 +161,39 @@ struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    /// Renders one work item into `out`.
-    fn render(&self, work: &Work, out: &mut Vec<u8>) {
+    /// Renders one work item into `out`. `group` is the worker's own: each line is read into a
+    /// slot a previous line used (`read_json_line_into`: the scenario is read where it stays,
+    /// and the previous one's strings and lists lend their buffers).
+    fn render(&self, work: &Work, group: &mut Group, out: &mut Vec<u8>) {
         match work {
             Work::Lines(chunk) => {
                 // A power of two, so that a reused buffer rarely grows: growing one touches
                 // fresh memory again.
                 out.reserve((chunk.bytes.len() * 6).next_power_of_two());
                 let mut lines = chunk.lines();
-                let mut group = Vec::with_capacity(STAGE);
                 loop {
-                    group.clear();
-                    group.extend(lines.by_ref().take(STAGE).map(|line| match line {
-                        Line::Text(index, text) => read_json_line(text, index),
-                        Line::NotUtf8 { index, valid_up_to } => Err(not_utf8(index, valid_up_to)),
-                    }));
-                    if group.is_empty() {
-                        break;
+                    let mut count = 0;
+                    for line in lines.by_ref().take(STAGE) {
+                        match (group.get_mut(count), line) {
+                            (Some(slot), Line::Text(index, text)) => {
+                                read_json_line_into(text, index, slot)
+                            }
+                            (Some(slot), Line::NotUtf8 { index, valid_up_to }) => {
+                                *slot = Err(not_utf8(index, valid_up_to))
+                            }
+                            (None, Line::Text(index, text)) => {
+                                group.push(read_json_line(text, index))
+                            }
+                            (None, Line::NotUtf8 { index, valid_up_to }) => {
+                                group.push(Err(not_utf8(index, valid_up_to)))
+                            }
+                        }
+                        count += 1;
                     }
-                    self.render_group(&group, out);
+                    let Some(read) = group.get(..count).filter(|read| !read.is_empty()) else {
+                        break;
+                    };
+                    self.render_group(read, out);
                 }
             }
             Work::Scenarios(range) => {
@@ -213,6 +230,7 @@ impl Shared<'_> {
 
     /// A worker: renders items until there are none left.
     fn work(&self, items: &Mutex<Receiver<(usize, Work<'_>)>>, done: &mpsc::Sender<Done>) {
+        let mut group = Group::with_capacity(STAGE);
         loop {
             // The output buffer first, then the item: the worker of the item the writer waits
             // for always holds a buffer, so a limited pool cannot stall the run.
@@ -222,7 +240,7 @@ impl Shared<'_> {
                 Err(_) => return,
             };
             let Ok((index, work)) = next else { return };
-            self.render(&work, &mut out);
+            self.render(&work, &mut group, &mut out);
             let input = match work {
                 Work::Lines(Chunk {
                     bytes: ChunkBytes::Read(buffer),
