@@ -138,8 +138,15 @@ impl MatchTarget {
         self.fold_action(action);
     }
 
-    /// The action's folded text, its service's length and hash, the buffer reused.
+    /// The action's folded text, its service's length and hash, the buffer reused; all kept
+    /// when `action` folds to the text already folded (a worker's kept request is often
+    /// prepared again for the same action: the test costs less than the fold).
     fn fold_action(&mut self, action: &str) {
+        if self.action_folded.as_ref().is_some_and(|folded| {
+            folded.len() == action.len() && folded.eq_ignore_ascii_case(action)
+        }) {
+            return;
+        }
         self.action_folded = action.is_ascii().then(|| {
             let mut folded = self.action_folded.take().unwrap_or_default();
             folded.clear();
@@ -395,6 +402,49 @@ mod tests {
         let mut empty = MatchTarget::default();
         empty.remake("", "");
         assert_eq!(empty, MatchTarget::new("", ""));
+    }
+
+    /// A target remade in place, whatever it was made for before, is the target made fresh:
+    /// actions folded again or kept (the same action in another case, another action of the
+    /// same length, non-ASCII ones, empty ones), resources kept or read again.
+    #[test]
+    fn targets_remade_in_place_are_fresh_ones() {
+        let actions = [
+            "s3:GetObject",
+            "S3:GETOBJECT",
+            "s3:getobject",
+            "ecr:PutImage",
+            "s3:PutObject",
+            "s3:GetObjectß",
+            "ß3:GetObject",
+            "",
+            "s3",
+        ];
+        let resources = ["arn:aws:s3:::b/k", "ARN:AWS:s3:::b/k", "*", ""];
+        let pairs: Vec<(&str, &str)> = actions
+            .iter()
+            .flat_map(|a| resources.map(|r| (*a, r)))
+            .collect();
+        let mut kept = MatchTarget::default();
+        let mut kept_folds = 0;
+        // Every pair after every other pair, forwards and backwards.
+        for (before, after) in pairs.iter().flat_map(|b| pairs.iter().map(move |a| (b, a))) {
+            kept.remake(before.0, before.1);
+            let folded_before = kept.action_folded.clone();
+            kept.remake(after.0, after.1);
+            assert_eq!(
+                kept,
+                MatchTarget::new(after.0, after.1),
+                "{before:?} then {after:?}"
+            );
+            kept_folds += usize::from(
+                folded_before.is_some()
+                    && before.0 != after.0
+                    && folded_before == kept.action_folded,
+            );
+        }
+        // The fold was kept for an action spelled in another case, so the check can fail.
+        assert!(kept_folds > 0);
     }
 
     #[test]

@@ -128,6 +128,15 @@ enum KeysRead {
 
 impl KeysRead {
     fn of(conditions: &[CompiledCondition], resource: Option<&Element<ResourcePattern>>) -> Self {
+        // Most resources have no template at all: then they read no key, without walking them.
+        let resource_plain =
+            resource.is_none_or(|r| r.patterns.iter().all(|p| p.template().is_none()));
+        // The common statement: at most one condition, no resource variable.
+        if let ([] | [_], true) = (conditions, resource_plain) {
+            if conditions.iter().all(CompiledCondition::reads_only_own_key) {
+                return KeysRead::ConditionKeys;
+            }
+        }
         let resource_variables = || {
             resource.into_iter().flat_map(|r| {
                 r.patterns
@@ -138,9 +147,6 @@ impl KeysRead {
                     .map(|v| (v.key.as_str(), v.key_lower.as_str()))
             })
         };
-        // Most resources have no template at all: then they read no key, without walking them.
-        let resource_plain =
-            resource.is_none_or(|r| r.patterns.iter().all(|p| p.template().is_none()));
         let own_keys_only = conditions.iter().all(CompiledCondition::reads_only_own_key)
             && (resource_plain || resource_variables().next().is_none())
             && conditions.iter().enumerate().all(|(i, c)| {
