@@ -317,7 +317,7 @@ fn lint_condition(
     out: &mut Vec<Diagnostic>,
 ) {
     let key = entry.key.value.as_str();
-    let Some(info) = facts::condition_key(key) else {
+    let Some(info) = facts::condition_key(key, || entry.key.value.shared()) else {
         let d = Diagnostic::warning(
             "unknown-condition-key",
             format!("`{key}` is not a known condition key, so requests never carry it"),

@@ -13,7 +13,7 @@ pub mod numeric;
 use crate::concat::concat;
 use crate::context::{key_hash, Found, RequestContext, Values as RequestValues};
 use crate::matching::arn::{ArnCompare, ArnConditionPattern};
-use crate::matching::cache::{cached, TextCache};
+use crate::matching::cache::{cached_after_last, LastLookup, TextCache};
 use crate::matching::small_list::SmallList;
 use crate::matching::variables::{is_plain_as_written, Template};
 use crate::matching::wildcard::{eq_fold, fold_str, glob_tokens, Pattern};
@@ -164,16 +164,24 @@ impl ConditionView<'_> {
 thread_local! {
     static LOWERCASE_KEYS: RefCell<TextCache<(Arc<str>, u64)>> =
         RefCell::new(TextCache::default());
+    static LAST_KEY: LastLookup<(Arc<str>, u64)> = const { RefCell::new(None) };
 }
 
-/// A condition key lowercased, and its [`key_hash`], by the key as written: the same few keys
-/// come back in policy after policy, so each is lowercased and hashed once per thread.
-fn lowercase_key(key: &str) -> (Arc<str>, u64) {
-    cached(&LOWERCASE_KEYS, key, || {
-        let lower = key.to_ascii_lowercase();
-        let hash = key_hash(&lower);
-        (Arc::from(lower), hash)
-    })
+/// A condition key lowercased, and its [`key_hash`], by the key as written (`key`, shared):
+/// the same few keys come back in policy after policy, so each is lowercased and hashed once
+/// per thread.
+fn lowercase_key(key: &Arc<str>) -> (Arc<str>, u64) {
+    cached_after_last(
+        &LAST_KEY,
+        &LOWERCASE_KEYS,
+        key,
+        || Arc::clone(key),
+        || {
+            let lower = key.to_ascii_lowercase();
+            let hash = key_hash(&lower);
+            (Arc::from(lower), hash)
+        },
+    )
 }
 
 /// A plain equality value as compared: folded when `fold`, else as written. Shared with the
@@ -267,10 +275,11 @@ impl CompiledCondition {
                 }
             })),
         };
-        let (key_lower, key_hash) = lowercase_key(&entry.key.value);
+        let key = entry.key.value.shared();
+        let (key_lower, key_hash) = lowercase_key(&key);
         CompiledCondition {
             operator,
-            key: entry.key.value.shared(),
+            key,
             key_hash,
             key_lower,
             values,
@@ -758,7 +767,7 @@ mod tests {
         ];
         let check = |round: &str| {
             for key in keys {
-                let (lower, hash) = lowercase_key(key);
+                let (lower, hash) = lowercase_key(&Arc::from(key));
                 let fresh = key.to_ascii_lowercase();
                 assert_eq!(&*lower, fresh, "{key} {round}");
                 assert_eq!(hash, key_hash(&fresh), "{key} {round}");
@@ -767,7 +776,7 @@ mod tests {
         check("first use");
         check("reuse");
         for i in 0..crate::matching::cache::KEPT + 1 {
-            lowercase_key(&format!("aws:Key{i}"));
+            lowercase_key(&Arc::from(format!("aws:Key{i}")));
         }
         check("after emptying");
     }

@@ -5,9 +5,7 @@ use crate::catalog::{catalog, ValueType};
 use crate::condition::{
     binary::decode_base64, date::parse_date, ip::parse_request_ip, ip::Cidr, numeric::Decimal,
 };
-use crate::context::{
-    ContextValue, DerivedText, FixedKey, LastText, RequestContext, Text, DERIVED,
-};
+use crate::context::{ContextValue, DerivedText, FixedKey, RequestContext, Text, DERIVED};
 use crate::diagnostic::Diagnostic;
 use crate::matching::arn::split6;
 use serde_json::{Map, Value};
@@ -177,11 +175,6 @@ pub fn derive_context(
     )
 }
 
-thread_local! {
-    /// The last region a resource named: the requests of a run name a few.
-    static LAST_REGION: LastText = const { LastText::new() };
-}
-
 /// As [`derive_context`], given the resource's region (`arn_region`) already read and the
 /// resource's account as the request holds it.
 pub(crate) fn derive_context_in_region(
@@ -228,8 +221,8 @@ pub(crate) fn derive_context_in_region(
         kind,
         (!principal_type.is_empty()).then(|| DerivedText::fixed(principal_type)),
     );
-    let region_text = region_of_resource.map(|r| LAST_REGION.with(|last| last.share(r)));
-    derive(region, region_text.as_ref().map(DerivedText::from));
+    // Lent and read for escapes here: the slot copies it (a short text, read byte by byte).
+    derive(region, region_of_resource.map(DerivedText::checked));
     derive(resource_acct, resource_account);
     derive(userid, facts.userid);
     derive(username, facts.username);

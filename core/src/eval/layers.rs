@@ -457,7 +457,7 @@ pub(crate) fn explain(
 ) -> EvaluationResult {
     let brief = explain_decision(set, req, part, summary, decider, hits).into_brief(req);
     let mut trace = Vec::with_capacity(set.all().count());
-    let texts = explain_texts(req, request);
+    let texts = explain_texts(request);
     let missing = traces(set, req, request, &texts, &part, &mut trace);
     let mut diagnostics: Vec<_> = req.diagnostics.clone();
     diagnostics.extend(set.diagnostics().cloned());
@@ -777,15 +777,11 @@ pub(crate) fn traces<'a>(
     missing
 }
 
-/// The request's action and resource as the owned trace's notes share them; the resource comes
-/// shared from the request's match target, made once per request.
-pub(crate) fn explain_texts(
-    req: &PreparedRequest,
-    request: &PreparedMatch,
-) -> ExplainTexts<'static> {
+/// The request's action and resource as the owned trace's notes share them.
+pub(crate) fn explain_texts(request: &PreparedMatch) -> ExplainTexts<'static> {
     ExplainTexts {
         action: NamedText::Shared(SharedText::new(request.request.action)),
-        resource: NamedText::Shared(req.target.shared_resource(request.request.resource)),
+        resource: NamedText::Shared(SharedText::new(request.request.resource)),
     }
 }
 
@@ -800,7 +796,7 @@ pub(crate) fn written_texts<'r>(
         action: NamedText::borrowed(request.request.action),
         resource: NamedText::Borrowed {
             text: resource,
-            plain: req.target.shared_resource(resource).is_plain(),
+            plain: req.target.resource_is_plain(resource),
         },
     }
 }

@@ -5,7 +5,7 @@ use super::context::{
 };
 use super::flow::PrincipalClass;
 use super::principal::{class_of, facts_of};
-use crate::bytes::trim;
+use crate::bytes::{contains_any, find_byte, trim};
 use crate::context::{DerivedText, RequestContext, Text};
 use crate::diagnostic::Diagnostic;
 use crate::matching::{MatchTarget, Request, RequestPrincipal};
@@ -40,17 +40,10 @@ pub struct PreparedRequest {
     pub target: MatchTarget,
 }
 
-/// `service:Action` without wildcards: a colon, and no `*` or `?` (one pass over the bytes).
+/// `service:Action` without wildcards: a colon, and no `*` or `?` (word-at-a-time scans).
 fn is_action_shaped(action: &str) -> bool {
-    let mut colon = false;
-    for b in action.bytes() {
-        match b {
-            b':' => colon = true,
-            b'*' | b'?' => return false,
-            _ => {}
-        }
-    }
-    colon
+    let bytes = action.as_bytes();
+    find_byte(bytes, b':').is_some() && !contains_any(bytes, b"*?")
 }
 
 impl PreparedRequest {
@@ -228,6 +221,15 @@ mod tests {
             "*:x",
             "é:ü",
             "a:b:c",
+            "ecr:BatchGetImage",
+            "ecr:BatchGetImag*",
+            "ecr:Batch?etImage",
+            "ecrBatchGetImage",
+            "ecrBatchGetImage:",
+            "*ecr:BatchGetImage",
+            "ecr:DescribeImageScanFindings",
+            "ecr:DescribeImageScanFinding*",
+            "ecr:DescribeImage*canFindings",
         ] {
             let plain = action.contains(':') && !action.contains(['*', '?']);
             assert_eq!(is_action_shaped(action), plain, "{action}");

@@ -1,7 +1,7 @@
 //! ARNs: parsing, `Resource`/`NotResource` patterns (M4–M8) and the pattern rule of the ARN
 //! condition operators (C10).
 
-use super::cache::{cached, TextCache};
+use super::cache::{cached_after_last, LastLookup, TextCache};
 use super::variables::{has_variable, is_plain_as_written, Template, Unresolved};
 use super::wildcard::{Pattern, Token};
 use crate::bytes::{contains_any, has_ascii_uppercase, positions};
@@ -61,6 +61,7 @@ pub fn split6(text: &str) -> Option<[&str; 6]> {
 
 thread_local! {
     static HEADS: RefCell<TextCache<Arc<Head>>> = RefCell::new(TextCache::default());
+    static LAST_HEAD: LastLookup<Arc<Head>> = const { RefCell::new(None) };
 }
 
 /// An ARN's head (the text up to and including the fifth colon) as compiling reads it: the
@@ -103,16 +104,23 @@ impl HeadFacts {
     }
 }
 
-/// The head of a value by the text that it comes from (`prefix` ends at the fifth colon), from
-/// this thread's cache when it has read the same text: its parts are cut only on a miss.
-fn compile_head(prefix: &str) -> Arc<Head> {
-    cached(&HEADS, prefix, || {
-        let [_, partition, service, region, account, _] = split6(prefix).unwrap_or_default();
-        Arc::new(Head {
-            patterns: head_patterns([partition, service, region, account]),
-            facts: HeadFacts::of(prefix),
-        })
-    })
+/// The head of a value by the text that it comes from (`prefix`, the value `written` up to its
+/// fifth colon), from this thread's cache when it has read the same text (tried first: the
+/// head it read last): its parts are cut only on a miss.
+fn compile_head(written: &Arc<str>, prefix: &str) -> Arc<Head> {
+    cached_after_last(
+        &LAST_HEAD,
+        &HEADS,
+        prefix,
+        || Arc::clone(written),
+        || {
+            let [_, partition, service, region, account, _] = split6(prefix).unwrap_or_default();
+            Arc::new(Head {
+                patterns: head_patterns([partition, service, region, account]),
+                facts: HeadFacts::of(prefix),
+            })
+        },
+    )
 }
 
 fn head_patterns(parts: [&str; 4]) -> [Pattern; 4] {
@@ -244,7 +252,7 @@ impl ResourcePattern {
                 };
                 ResourceKind::Full {
                     head_ok: first_part_matches_arn(a),
-                    head: compile_head(head_text),
+                    head: compile_head(written, head_text),
                     prefix,
                     resource,
                 }

@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::thread::LocalKey;
 
 /// Texts kept per cache before it is emptied (the CLI reads millions of scenarios).
@@ -82,6 +83,35 @@ pub(crate) fn cached<V: Clone>(
     }
     let value = make();
     cache.with(|c| keep(&mut c.borrow_mut().map, hash, (text.into(), value.clone())));
+    value
+}
+
+/// The text a [`TextCache`] was last asked for, as a prefix (its length) of a shared text held
+/// without a copy, and the value it gave: a run asks for the same text many times in a row
+/// (one ARN head, one condition key), and comparing it costs less than hashing it.
+pub(crate) type LastLookup<V> = RefCell<Option<(Arc<str>, usize, V)>>;
+
+/// As [`cached`] for `text`, trying `last` first; otherwise the answer is kept there with
+/// `shared()`, a shared text that `text` is a prefix of (the caller's guarantee), asked for
+/// only then.
+pub(crate) fn cached_after_last<V: Clone>(
+    last: &'static LocalKey<LastLookup<V>>,
+    cache: &'static LocalKey<RefCell<TextCache<V>>>,
+    text: &str,
+    shared: impl FnOnce() -> Arc<str>,
+    make: impl FnOnce() -> V,
+) -> V {
+    let kept = last.with(|l| {
+        l.borrow()
+            .as_ref()
+            .filter(|(kept, len, _)| kept.get(..*len) == Some(text))
+            .map(|(_, _, value)| value.clone())
+    });
+    if let Some(value) = kept {
+        return value;
+    }
+    let value = cached(cache, text, make);
+    last.with(|l| *l.borrow_mut() = Some((shared(), text.len(), value.clone())));
     value
 }
 
@@ -246,6 +276,49 @@ mod tests {
             cached_by_id(&BY_ID, TextsId::new(), String::new);
         }
         check();
+    }
+
+    thread_local! {
+        static LAST_LENGTH: LastLookup<usize> = const { RefCell::new(None) };
+    }
+
+    /// A value found as the last one asked for is the value made for the same text: texts
+    /// asked for again, after another, as prefixes of longer shared texts (and the whole of a
+    /// text another is a prefix of), and after the cache was emptied.
+    #[test]
+    fn last_lookups_are_made_values() {
+        let shared: Vec<Arc<str>> = [
+            "arn:aws:ecr:us-east-1:1:repository/a",
+            "arn:aws:ecr:",
+            "ab",
+            "",
+        ]
+        .map(Arc::from)
+        .into();
+        let asks: Vec<(&Arc<str>, usize)> = shared
+            .iter()
+            .flat_map(|s| [s.len(), s.len() / 2, 0].map(move |len| (s, len)))
+            .collect();
+        let mut from_last = 0;
+        for round in 0..3 {
+            for (before, after) in asks.iter().flat_map(|b| asks.iter().map(move |a| (b, a))) {
+                for &(s, len) in [before, after, after] {
+                    let text = s.get(..len).unwrap_or_default();
+                    let mut made = false;
+                    let shared = || Arc::clone(s);
+                    let got = cached_after_last(&LAST_LENGTH, &LENGTHS, text, shared, || {
+                        made = true;
+                        text.len()
+                    });
+                    assert_eq!(got, text.len(), "{text} {round}");
+                    from_last += usize::from(!made);
+                }
+            }
+            for i in 0..KEPT + 1 {
+                cached(&LENGTHS, &i.to_string(), || i.to_string().len());
+            }
+        }
+        assert!(from_last > 0);
     }
 
     /// A cached value is the value made for the same text: on first use, on reuse, and after

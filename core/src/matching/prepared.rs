@@ -5,12 +5,12 @@
 
 use super::arn::Arn;
 use super::statement::Request;
-use crate::bytes::{find_byte, positions};
+use crate::bytes::{find_byte, has_ascii_uppercase, positions};
 use crate::context::key_hash;
-use crate::note::SharedText;
+use crate::note::needs_escape;
 
 /// The owned, once-per-request part (see [`PreparedMatch::with_target`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MatchTarget {
     /// The action ASCII-lowercased, when it is ASCII.
     action_folded: Option<String>,
@@ -19,9 +19,12 @@ pub struct MatchTarget {
     /// `key_hash` of that service (0 without one).
     service_hash: u64,
     /// The resource it was made from (a guard against a mismatch); the ARN's parts are ranges
-    /// of it. Shared with the explanation's notes, which name it. The action is not kept: all
-    /// the target holds of it is `action_folded`.
-    resource: SharedText,
+    /// of it. A buffer filled again for each request (no allocation); the owned explanation's
+    /// notes get a shared copy ([`Self::shared_resource`]). The action is not kept: all the
+    /// target holds of it is `action_folded`.
+    resource: String,
+    /// Whether JSON escapes none of `resource`'s bytes (read once per resource).
+    resource_plain: bool,
     /// The resource read as an ARN.
     arn: Option<ArnParts>,
 }
@@ -81,13 +84,10 @@ fn arn_ranges(resource: &str) -> Option<[(usize, usize); 5]> {
 fn arn_parts(resource: &str) -> Option<ArnParts> {
     arn_ranges(resource).map(|parts| {
         let head = resource.get(..parts[4].0).unwrap_or("");
-        // One pass without an early exit, which the compiler runs several bytes at a time.
-        let (ascii, upper) = head.bytes().fold((true, false), |(ascii, upper), b| {
-            (ascii && b.is_ascii(), upper || b.is_ascii_uppercase())
-        });
-        let head_folded = if !ascii {
+        // Both tests a word at a time.
+        let head_folded = if !head.is_ascii() {
             None
-        } else if upper {
+        } else if has_ascii_uppercase(head.as_bytes()) {
             Some(HeadFolded::Lowered(head.to_ascii_lowercase()))
         } else {
             Some(HeadFolded::AsWritten)
@@ -96,13 +96,29 @@ fn arn_parts(resource: &str) -> Option<ArnParts> {
     })
 }
 
+impl Default for MatchTarget {
+    /// The target of the empty resource, no action folded yet.
+    fn default() -> MatchTarget {
+        MatchTarget {
+            action_folded: None,
+            service_len: None,
+            service_hash: 0,
+            resource: String::new(),
+            // The empty text, which JSON escapes nothing in.
+            resource_plain: true,
+            arn: None,
+        }
+    }
+}
+
 impl MatchTarget {
     pub fn new(action: &str, resource: &str) -> MatchTarget {
         let mut target = MatchTarget {
             service_len: None,
             service_hash: 0,
             action_folded: None,
-            resource: SharedText::new(resource),
+            resource: resource.to_string(),
+            resource_plain: !needs_escape(resource),
             arn: arn_parts(resource),
         };
         target.fold_action(action);
@@ -113,15 +129,24 @@ impl MatchTarget {
     /// is the same, the resource's text and its parts (a request prepared again in the same
     /// place, or its action swapped).
     pub fn remake(&mut self, action: &str, resource: &str) {
-        if self.resource.as_str() != resource {
-            self.resource = SharedText::new(resource);
+        if self.resource != resource {
+            self.resource.clear();
+            self.resource.push_str(resource);
+            self.resource_plain = !needs_escape(resource);
             self.arn = arn_parts(resource);
         }
         self.fold_action(action);
     }
 
-    /// The action's folded text, its service's length and hash, the buffer reused.
+    /// The action's folded text, its service's length and hash, the buffer reused; all kept
+    /// when `action` folds to the text already folded (a worker's kept request is often
+    /// prepared again for the same action: the test costs less than the fold).
     fn fold_action(&mut self, action: &str) {
+        if self.action_folded.as_ref().is_some_and(|folded| {
+            folded.len() == action.len() && folded.eq_ignore_ascii_case(action)
+        }) {
+            return;
+        }
         self.action_folded = action.is_ascii().then(|| {
             let mut folded = self.action_folded.take().unwrap_or_default();
             folded.clear();
@@ -145,9 +170,7 @@ impl MatchTarget {
     /// The resource read as an ARN, as `Arn::parse` reads it, from the ranges kept (no second
     /// split).
     pub fn resource_arn(&self) -> Option<Arn<'_>> {
-        self.arn
-            .as_ref()
-            .map(|parts| parts.arn(self.resource.as_str()))
+        self.arn.as_ref().map(|parts| parts.arn(&self.resource))
     }
 
     /// The resource ARN's region and account, as [`Self::resource_arn`] reads them, without
@@ -155,20 +178,20 @@ impl MatchTarget {
     pub fn resource_region_and_account(&self) -> Option<(&str, &str)> {
         let [_, _, (region_start, region_end), (account_start, account_end), _] =
             self.arn.as_ref()?.parts;
-        let resource = self.resource.as_str();
+        let resource = &self.resource;
         Some((
             resource.get(region_start..region_end)?,
             resource.get(account_start..account_end)?,
         ))
     }
 
-    /// `resource` as the explanation's notes share it: the target's own text when it was made
-    /// for that resource (no allocation and no escape scan per explanation), else a fresh one.
-    pub fn shared_resource(&self, resource: &str) -> SharedText {
-        if self.resource.as_str() == resource {
-            self.resource.clone()
+    /// Whether JSON escapes none of `resource`'s bytes: the target's own test when it was made
+    /// for that resource (no scan per explanation), else a fresh one.
+    pub fn resource_is_plain(&self, resource: &str) -> bool {
+        if self.resource == resource {
+            self.resource_plain
         } else {
-            SharedText::new(resource)
+            !needs_escape(resource)
         }
     }
 
@@ -181,7 +204,7 @@ impl MatchTarget {
             Some(folded) => folded.len() == action.len() && folded.eq_ignore_ascii_case(action),
             None => !action.is_ascii(),
         };
-        action_fits && self.resource.as_str() == resource
+        action_fits && self.resource == resource
     }
 }
 
@@ -288,6 +311,7 @@ mod tests {
     use super::*;
     use crate::context::RequestContext;
     use crate::matching::RequestPrincipal;
+    use crate::note::SharedText;
 
     /// M5, M7, Q6: a target's ARN parts and folded head, kept as ranges, are what reading the
     /// resource afresh gives.
@@ -346,10 +370,10 @@ mod tests {
         }
     }
 
-    /// The resource a target shares with the notes is the text, and its escape test, that a
-    /// fresh `SharedText` gives, for the target's own resource and for any other.
+    /// A target's escape test of a resource is the one a fresh `SharedText` makes, for the
+    /// target's own resource (made fresh, by default or remade in place) and for any other.
     #[test]
-    fn a_shared_resource_is_the_one_a_fresh_text_gives() {
+    fn a_targets_escape_test_is_a_fresh_texts() {
         let resources = [
             "arn:aws:s3:::b/k",
             "ARN:aws:s3:::b/k",
@@ -360,23 +384,67 @@ mod tests {
             "*",
             "",
         ];
+        let mut remade = MatchTarget::default();
         for made in resources {
-            let target = MatchTarget::new("s3:GetObject", made);
+            remade.remake("s3:GetObject", made);
+            let fresh = MatchTarget::new("s3:GetObject", made);
+            assert_eq!(remade, fresh, "{made}");
             for resource in resources {
-                let (shared, fresh) = (target.shared_resource(resource), SharedText::new(resource));
+                let text = SharedText::new(resource);
                 assert_eq!(
-                    (shared.as_str(), shared.is_plain()),
-                    (fresh.as_str(), fresh.is_plain()),
+                    fresh.resource_is_plain(resource),
+                    text.is_plain(),
                     "{made} / {resource}"
                 );
             }
         }
-        let empty = SharedText::default();
-        let fresh = SharedText::new("");
-        assert_eq!(
-            (empty.as_str(), empty.is_plain()),
-            (fresh.as_str(), fresh.is_plain())
-        );
+        // The default's resource is the empty one: remade for it, it is kept as it is.
+        let mut empty = MatchTarget::default();
+        empty.remake("", "");
+        assert_eq!(empty, MatchTarget::new("", ""));
+    }
+
+    /// A target remade in place, whatever it was made for before, is the target made fresh:
+    /// actions folded again or kept (the same action in another case, another action of the
+    /// same length, non-ASCII ones, empty ones), resources kept or read again.
+    #[test]
+    fn targets_remade_in_place_are_fresh_ones() {
+        let actions = [
+            "s3:GetObject",
+            "S3:GETOBJECT",
+            "s3:getobject",
+            "ecr:PutImage",
+            "s3:PutObject",
+            "s3:GetObjectß",
+            "ß3:GetObject",
+            "",
+            "s3",
+        ];
+        let resources = ["arn:aws:s3:::b/k", "ARN:AWS:s3:::b/k", "*", ""];
+        let pairs: Vec<(&str, &str)> = actions
+            .iter()
+            .flat_map(|a| resources.map(|r| (*a, r)))
+            .collect();
+        let mut kept = MatchTarget::default();
+        let mut kept_folds = 0;
+        // Every pair after every other pair, forwards and backwards.
+        for (before, after) in pairs.iter().flat_map(|b| pairs.iter().map(move |a| (b, a))) {
+            kept.remake(before.0, before.1);
+            let folded_before = kept.action_folded.clone();
+            kept.remake(after.0, after.1);
+            assert_eq!(
+                kept,
+                MatchTarget::new(after.0, after.1),
+                "{before:?} then {after:?}"
+            );
+            kept_folds += usize::from(
+                folded_before.is_some()
+                    && before.0 != after.0
+                    && folded_before == kept.action_folded,
+            );
+        }
+        // The fold was kept for an action spelled in another case, so the check can fail.
+        assert!(kept_folds > 0);
     }
 
     #[test]

@@ -128,6 +128,15 @@ enum KeysRead {
 
 impl KeysRead {
     fn of(conditions: &[CompiledCondition], resource: Option<&Element<ResourcePattern>>) -> Self {
+        // Most resources have no template at all: then they read no key, without walking them.
+        let resource_plain =
+            resource.is_none_or(|r| r.patterns.iter().all(|p| p.template().is_none()));
+        // The common statement: at most one condition, no resource variable.
+        if let ([] | [_], true) = (conditions, resource_plain) {
+            if conditions.iter().all(CompiledCondition::reads_only_own_key) {
+                return KeysRead::ConditionKeys;
+            }
+        }
         let resource_variables = || {
             resource.into_iter().flat_map(|r| {
                 r.patterns
@@ -138,9 +147,6 @@ impl KeysRead {
                     .map(|v| (v.key.as_str(), v.key_lower.as_str()))
             })
         };
-        // Most resources have no template at all: then they read no key, without walking them.
-        let resource_plain =
-            resource.is_none_or(|r| r.patterns.iter().all(|p| p.template().is_none()));
         let own_keys_only = conditions.iter().all(CompiledCondition::reads_only_own_key)
             && (resource_plain || resource_variables().next().is_none())
             && conditions.iter().enumerate().all(|(i, c)| {
@@ -194,13 +200,35 @@ struct CompiledActions {
 
 thread_local! {
     static ACTIONS: RefCell<ListCache<CompiledActions>> = RefCell::new(ListCache::default());
+    /// The two elements [`compile_actions`] gave last (newest first), tried before the cache:
+    /// a policy's statements often alternate between a few elements, and comparing their texts
+    /// costs less than hashing them to find them.
+    static RECENT_ACTIONS: RefCell<[Option<CompiledActions>; 2]> =
+        const { RefCell::new([None, None]) };
 }
 
 /// [`compile_actions_afresh`], from this thread's cache when it compiled the same texts: the
 /// same few `Action` elements come back in policy after policy.
 fn compile_actions(e: &StringElement) -> CompiledActions {
+    // Compiled from the same texts and negation: the cache's entry for them.
+    let same = |recent: &CompiledActions| {
+        recent.element.negated == e.negated
+            && recent.element.written.len() == e.values.len()
+            && (recent.element.written.iter())
+                .zip(e.values.iter())
+                .all(|(written, value)| **written == *value.value.as_str())
+    };
+    let recent = RECENT_ACTIONS.with(|r| r.borrow().iter().flatten().find(|c| same(c)).cloned());
+    if let Some(compiled) = recent {
+        return compiled;
+    }
     let texts = e.values.iter().map(|v| v.value.as_str());
-    cached_list(&ACTIONS, e.negated, texts, || compile_actions_afresh(e))
+    let compiled = cached_list(&ACTIONS, e.negated, texts, || compile_actions_afresh(e));
+    RECENT_ACTIONS.with(|r| {
+        let [newest, older] = &mut *r.borrow_mut();
+        *older = newest.replace(compiled.clone());
+    });
+    compiled
 }
 
 fn compile_actions_afresh(e: &StringElement) -> CompiledActions {
@@ -1120,6 +1148,12 @@ mod tests {
 
     #[test]
     fn m11_cached_action_elements_compile_like_fresh_ones() {
+        // The id the thread's cache holds for an element's texts, looked up there alone.
+        let cached_list_id = |negated: bool, texts: &[&str]| {
+            let e = StringElement::of_texts(negated, texts);
+            let values = e.values.iter().map(|v| v.value.as_str());
+            cached_list(&ACTIONS, negated, values, || compile_actions_afresh(&e)).id
+        };
         let element = StringElement::of_texts;
         let vocabulary: [(bool, &[&str]); 10] = [
             (false, &["ecr:PutImage", "ecr:Batch*"]),
@@ -1149,6 +1183,23 @@ mod tests {
         };
         check("first use");
         check("reuse");
+        // Neighbours alternating (the recent elements tried before the cache): each is the
+        // cache's, never its neighbour (which may differ only in negation, order or case).
+        for pair in vocabulary.windows(2) {
+            let ids: Vec<TextsId> = pair
+                .iter()
+                .map(|&(negated, texts)| cached_list_id(negated, texts))
+                .collect();
+            for _ in 0..3 {
+                for (&(negated, texts), id) in pair.iter().zip(&ids) {
+                    assert_eq!(
+                        compile_actions(&element(negated, texts)).id,
+                        *id,
+                        "{texts:?}"
+                    );
+                }
+            }
+        }
         for i in 0..super::super::cache::KEPT + 1 {
             compile_actions(&element(false, &[&format!("s3:Get{i}")]));
         }

@@ -5,11 +5,13 @@
 
 use super::super::{catalog, Action, Catalog, KeyInfo, ResourceType};
 use crate::matching::cache::{
-    cached, cached_by_id, cached_list, IdCache, ListCache, TextCache, TextsId,
+    cached, cached_after_last, cached_by_id, cached_list, IdCache, LastLookup, ListCache,
+    TextCache, TextsId,
 };
 use crate::policy::StringElement;
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// The actions one `Action` entry names, shared.
 pub(super) type Expansion = Rc<[Action<'static>]>;
@@ -111,15 +113,19 @@ impl ActionFacts {
     }
 }
 
-/// `catalog().condition_key(key)`, from this thread's cache when it has seen the same text.
-pub(super) fn condition_key(key: &str) -> Option<KeyInfo> {
-    cached(&KEYS, key, || catalog().condition_key(key))
+/// `catalog().condition_key(key)`, from this thread's cache when it has seen the same text
+/// (tried first: the key it was asked for last, kept as `shared()`, the key shared).
+pub(super) fn condition_key(key: &str, shared: impl FnOnce() -> Arc<str>) -> Option<KeyInfo> {
+    cached_after_last(&LAST_KEY, &KEYS, key, shared, || {
+        catalog().condition_key(key)
+    })
 }
 
 thread_local! {
     static ELEMENTS: RefCell<ListCache<Rc<ActionFacts>>> = RefCell::new(ListCache::default());
     static BY_ID: RefCell<IdCache<Rc<ActionFacts>>> = RefCell::new(IdCache::default());
     static KEYS: RefCell<TextCache<Option<KeyInfo>>> = RefCell::new(TextCache::default());
+    static LAST_KEY: LastLookup<Option<KeyInfo>> = const { RefCell::new(None) };
     /// Expansions by entry text: elements that share entries share them.
     static EXPANSIONS: RefCell<TextCache<Expansion>> = RefCell::new(TextCache::default());
 }
@@ -292,13 +298,16 @@ mod tests {
         for round in 0..2 {
             for key in keys {
                 assert_eq!(
-                    condition_key(key),
+                    condition_key(key, || Arc::from(key)),
                     catalog().condition_key(key),
                     "{key} {round}"
                 );
             }
         }
-        assert!(condition_key("aws:PrincipalTag/role").is_some());
-        assert!(condition_key("aws:NoSuchKey").is_none());
+        let shared = |key: &str| Arc::from(key);
+        assert!(
+            condition_key("aws:PrincipalTag/role", || shared("aws:PrincipalTag/role")).is_some()
+        );
+        assert!(condition_key("aws:NoSuchKey", || shared("aws:NoSuchKey")).is_none());
     }
 }
