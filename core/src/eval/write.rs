@@ -870,7 +870,11 @@ fn named_text(out: &mut Vec<u8>, text: &str, plain: bool) {
 /// A span as serde writes it: built in a buffer on the stack (fixed runs and each number's
 /// digits as whole words) and copied into `out` once.
 fn span(out: &mut Vec<u8>, s: &Span) {
-    let mut text = SpanText::default();
+    let mut bytes = [0; SPAN_ROOM];
+    let mut text = SpanText {
+        bytes: &mut bytes,
+        len: 0,
+    };
     text.put(b"{\"start\":{\"line\":");
     text.number(s.start.line);
     text.put(b",\"column\":");
@@ -886,27 +890,25 @@ fn span(out: &mut Vec<u8>, s: &Span) {
     text.put(b"}}");
     // The whole buffer copied at its fixed length (no `memcpy` call), then cut to the text.
     let end = out.len() + text.len;
-    out.extend_from_slice(&text.bytes);
+    out.extend_from_slice(&bytes);
     out.truncate(end);
 }
 
-/// A span's text being built: 75 fixed bytes and six numbers of at most ten digits, each
-/// written as a whole eight-byte word (the bytes past its digits are overwritten next).
-struct SpanText {
-    bytes: [u8; 160],
+/// Room for a span's text: 75 fixed bytes, six numbers of at most ten digits, and the last
+/// word's bytes past its digits.
+const SPAN_ROOM: usize = 160;
+
+/// A span's text being built in a buffer of the caller's. Short numbers are written as a
+/// whole eight-byte word (the bytes past their digits are overwritten next). Every step is
+/// inlined and the buffer is not part of this struct, so the length stays in a register
+/// instead of being stored and loaded again around each write to the buffer.
+struct SpanText<'b> {
+    bytes: &'b mut [u8; SPAN_ROOM],
     len: usize,
 }
 
-impl Default for SpanText {
-    fn default() -> Self {
-        SpanText {
-            bytes: [0; 160],
-            len: 0,
-        }
-    }
-}
-
-impl SpanText {
+impl SpanText<'_> {
+    #[inline(always)]
     fn put<const N: usize>(&mut self, run: &[u8; N]) {
         if let Some(room) = self.bytes.get_mut(self.len..self.len + N) {
             room.copy_from_slice(run);
@@ -914,40 +916,37 @@ impl SpanText {
         }
     }
 
-    /// `value` in decimal, as itoa writes it.
+    /// `value` in decimal, as itoa writes it. Lines, columns and offsets are nearly always
+    /// under 10,000: their digits are one word, looked up two at a time.
+    #[inline(always)]
     fn number(&mut self, value: u32) {
-        const EIGHT_DIGITS: u32 = 100_000_000;
-        if value >= EIGHT_DIGITS {
-            self.digits(value / EIGHT_DIGITS, 1);
-            self.digits(value % EIGHT_DIGITS, 8);
-        } else {
-            self.digits(value, 1);
+        match value {
+            0..=9 => self.word(u64::from(b'0' + value as u8), 1),
+            10..=99 => self.word(u64::from(u16::from_le_bytes(pair(u64::from(value)))), 2),
+            100..=9_999 => {
+                let ([a, b], [c, d]) = (pair(u64::from(value / 100)), pair(u64::from(value)));
+                let word = u64::from(u32::from_le_bytes([a, b, c, d]));
+                // Under 1,000: the leading zero shifted out.
+                if value < 1_000 {
+                    self.word(word >> 8, 3);
+                } else {
+                    self.word(word, 4);
+                }
+            }
+            _ => {
+                let (digits, start) = decimal(u64::from(value));
+                let digits = digits.get(start..).unwrap_or_default();
+                if let Some(room) = self.bytes.get_mut(self.len..self.len + digits.len()) {
+                    room.copy_from_slice(digits);
+                    self.len += digits.len();
+                }
+            }
         }
     }
 
-    /// `value` (under 10^8) in decimal, with leading zeros up to `min_len` digits (eight at
-    /// most).
-    fn digits(&mut self, mut value: u32, min_len: usize) {
-        // The digits are gathered from the last: each step shifts those already there up, so
-        // the first digit ends in the lowest byte and the word is the text in writing order.
-        // Two digits a step, from `PAIRS`.
-        let (mut word, mut len) = (0u64, 0);
-        while value >= 100 && len < 6 {
-            word = word << 16 | u64::from(u16::from_le_bytes(pair(u64::from(value))));
-            value /= 100;
-            len += 2;
-        }
-        if value >= 10 {
-            word = word << 16 | u64::from(u16::from_le_bytes(pair(u64::from(value))));
-            len += 2;
-        } else {
-            word = word << 8 | u64::from(b'0' + value as u8);
-            len += 1;
-        }
-        while len < min_len.min(8) {
-            word = word << 8 | u64::from(b'0');
-            len += 1;
-        }
+    /// The first `len` bytes of `word` (little-endian), written as the whole word.
+    #[inline(always)]
+    fn word(&mut self, word: u64, len: usize) {
         if let Some(room) = self.bytes.get_mut(self.len..self.len + 8) {
             room.copy_from_slice(&word.to_le_bytes());
             self.len += len;
@@ -1032,20 +1031,28 @@ fn number(out: &mut Vec<u8>, value: u64) {
             out.extend_from_slice(&[a, b, c, d]);
         }
         _ => {
-            let mut digits = [0u8; 20];
-            let mut start = digits.len();
-            let mut rest = value;
-            while let Some(slot) = start.checked_sub(1).and_then(|s| digits.get_mut(s)) {
-                *slot = b'0' + (rest % 10) as u8;
-                start -= 1;
-                rest /= 10;
-                if rest == 0 {
-                    break;
-                }
-            }
+            let (digits, start) = decimal(value);
             out.extend_from_slice(digits.get(start..).unwrap_or_default());
         }
     }
+}
+
+/// The decimal digits of `value`, at the end of the array, and where they start (for long
+/// numbers, which are rare: a digit a step).
+#[inline(never)]
+fn decimal(value: u64) -> ([u8; 20], usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = value;
+    while let Some(slot) = start.checked_sub(1).and_then(|s| digits.get_mut(s)) {
+        *slot = b'0' + (rest % 10) as u8;
+        start -= 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    (digits, start)
 }
 
 /// serde_json's escape for a byte that needs one (`b""`: `\\u00xx`, written by `escape_at`).
@@ -1632,6 +1639,12 @@ mod tests {
             10,
             99,
             100,
+            101,
+            999,
+            1_000,
+            1_001,
+            9_999,
+            10_000,
             12_345,
             9_999_999,
             10_000_000,
