@@ -42,6 +42,7 @@ pub use result::*;
 pub use write::write_result_json;
 
 use crate::diagnostic::Diagnostic;
+use crate::matching::small_list::SmallList;
 use crate::matching::{
     Applies, CompiledStatement, MatchOptions, PreparedMatch, PrincipalMatchKind,
 };
@@ -396,13 +397,14 @@ struct Decided<'p, 'r> {
     part: Participation,
     summary: Summary,
     decider: Decider,
-    hits: Vec<Hit<'p>>,
+    /// Most requests match one statement or none: held inline, without an allocation.
+    hits: SmallList<Hit<'p>>,
 }
 
 fn decided<'p, 'r>(set: &'p PolicySet, req: &'r PreparedRequest) -> Decided<'p, 'r> {
     let request = prepared_match(req);
     let part = Participation::of(set, req);
-    let mut hits = Vec::new();
+    let mut hits = SmallList::default();
     let summary = summarize(set, req, &request, part, &mut |h| hits.push(h));
     let decider = if req.is_malformed() {
         Decider::NoGrant(LayerKind::Identity)
