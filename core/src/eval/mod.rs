@@ -361,9 +361,9 @@ pub fn write_evaluation_json(
     let view = layers::explain_decision(set, req, d.part, &d.summary, d.decider, &d.hits);
     // The request's texts are checked for escapes once, for the sentences and the notes.
     let texts = layers::written_texts(req, &d.request);
-    write::write_decision(out, &view, layers::RequestWords::shared(&texts));
+    let reason_span = write::write_decision(out, &view, layers::RequestWords::shared(&texts));
     out.extend_from_slice(b",\"trace\":");
-    let mut trace = write::TraceWriter::new(out);
+    let mut trace = write::TraceWriter::new(out, reason_span);
     let missing = layers::traces(set, req, &d.request, &texts, &d.part, &mut trace);
     // The trace visits every policy: the set is walked for diagnostics only when one has some.
     let diagnosed = trace.finish();

@@ -70,14 +70,20 @@ fn decision_head(out: &mut Vec<u8>, decision: Decision) {
 }
 
 /// The decision, its reasons and its layers, their sentences spelled straight into `out`:
-/// the start of a result, up to `"trace"`.
-pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: RequestWords) {
+/// the start of a result, up to `"trace"`. Returns the first reason's span as written, which
+/// the trace copies for its statement.
+pub(crate) fn write_decision(
+    out: &mut Vec<u8>,
+    view: &DecisionView,
+    words: RequestWords,
+) -> Option<WrittenSpan> {
     decision_head(out, view.decision);
     // Where each reason that repeats a layer's explanation wrote it (by the layer's row): the
     // layer copies those bytes instead of spelling the sentence again.
     let mut repeated: SmallList<(usize, Range<usize>)> = SmallList::default();
+    let mut first_span = None;
     list(out, &view.reasons, |out, r| {
-        reason_fields(
+        let written = reason_fields(
             out,
             |out| r.policy.spell(&mut JsonText(out)),
             (r.kind, r.level, r.statement),
@@ -91,7 +97,13 @@ pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: Requ
                     repeated.push((row, start..out.len()));
                 }
             },
-        )
+        );
+        if first_span.is_none() {
+            first_span = r
+                .span
+                .zip(written)
+                .map(|(span, bytes)| WrittenSpan { span, bytes });
+        }
     });
     out.extend_from_slice(b",\"layers\":[");
     for (i, l) in view.rows.iter().enumerate() {
@@ -111,6 +123,23 @@ pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: Requ
         );
     }
     out.push(b']');
+    first_span
+}
+
+/// A span as a reason wrote it, and where: a statement of the trace with the same span copies
+/// those bytes instead of writing the numbers again (the reason names a deciding statement).
+#[derive(Clone, Debug)]
+pub(crate) struct WrittenSpan {
+    span: Span,
+    bytes: Range<usize>,
+}
+
+/// `s` written, or copied from where a reason wrote the same span.
+fn span_or_copy(out: &mut Vec<u8>, s: &Span, written: Option<&WrittenSpan>) {
+    match written.filter(|w| w.span == *s) {
+        Some(w) => out.extend_from_within(w.bytes.clone()),
+        None => span(out, s),
+    }
 }
 
 /// What follows the trace: the missing keys, the diagnostics, the context and the notes, and
@@ -174,6 +203,8 @@ impl Spell for JsonText<'_> {
 /// The trace written straight into the output, policy by policy, as it is worked out.
 pub(crate) struct TraceWriter<'o> {
     out: &'o mut Vec<u8>,
+    /// The first reason's span, as written before the trace.
+    reason_span: Option<WrittenSpan>,
     policies: usize,
     statements: usize,
     /// A policy written has diagnostics (most have none: the tail then need not walk the
@@ -183,10 +214,11 @@ pub(crate) struct TraceWriter<'o> {
 
 impl<'o> TraceWriter<'o> {
     /// Opens the trace's list.
-    pub fn new(out: &'o mut Vec<u8>) -> Self {
+    pub fn new(out: &'o mut Vec<u8>, reason_span: Option<WrittenSpan>) -> Self {
         out.push(b'[');
         TraceWriter {
             out,
+            reason_span,
             policies: 0,
             statements: 0,
             diagnosed: false,
@@ -225,7 +257,7 @@ impl<'a> TraceSink<'a> for TraceWriter<'_> {
         if self.statements > 0 {
             self.out.push(b',');
         }
-        statement_view(self.out, &view);
+        statement_view(self.out, &view, self.reason_span.as_ref());
         self.statements += 1;
     }
 }
@@ -242,7 +274,8 @@ fn reason(out: &mut Vec<u8>, r: &Reason) {
     );
 }
 
-/// A reason's object; `policy` and `message` write their texts' escaped bodies.
+/// A reason's object; `policy` and `message` write their texts' escaped bodies. Returns where
+/// its span was written, if it has one.
 fn reason_fields(
     out: &mut Vec<u8>,
     policy: impl FnOnce(&mut Vec<u8>),
@@ -251,7 +284,7 @@ fn reason_fields(
     at: Option<&Span>,
     effect: Option<Effect>,
     message: impl FnOnce(&mut Vec<u8>),
-) {
+) -> Option<Range<usize>> {
     out.extend_from_slice(b"{\"policy\":\"");
     policy(out);
     out.extend_from_slice(b"\",");
@@ -263,10 +296,12 @@ fn reason_fields(
         body(out, sid);
         out.push(b'"');
     }
-    if let Some(s) = at {
+    let written = at.map(|s| {
         out.extend_from_slice(b",\"span\":");
+        let start = out.len();
         span(out, s);
-    }
+        start..out.len()
+    });
     match effect {
         Some(Effect::Allow) => out.extend_from_slice(b",\"effect\":\"Allow\",\"message\":\""),
         Some(Effect::Deny) => out.extend_from_slice(b",\"effect\":\"Deny\",\"message\":\""),
@@ -274,6 +309,7 @@ fn reason_fields(
     }
     message(out);
     out.extend_from_slice(b"\"}");
+    written
 }
 
 fn layer(out: &mut Vec<u8>, l: &Layer) {
@@ -354,6 +390,7 @@ fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {
         (s.index, s.sid.as_deref(), s.effect, &s.span),
         s.matched,
         s.skipped.as_deref(),
+        None,
     );
     if let Some(p) = &s.principal {
         out.extend_from_slice(b",\"principal\":");
@@ -382,8 +419,8 @@ fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {
 }
 
 /// A statement's trace written from its view, as [`statement_trace`] writes the owned trace
-/// made from it: no trace, note or list built.
-fn statement_view(out: &mut Vec<u8>, v: &StatementView) {
+/// made from it: no trace, note or list built. `reason_span`: a span the reasons wrote.
+fn statement_view(out: &mut Vec<u8>, v: &StatementView, reason_span: Option<&WrittenSpan>) {
     let s = v.statement;
     let applies = v.applies();
     statement_head(
@@ -391,6 +428,7 @@ fn statement_view(out: &mut Vec<u8>, v: &StatementView) {
         (s.index(), s.sid(), s.effect(), &s.span()),
         applies && v.skipped.is_none(),
         v.skipped,
+        reason_span,
     );
     if let Some((p, kind)) = &v.principal {
         out.extend_from_slice(b",\"principal\":");
@@ -427,12 +465,14 @@ fn statement_view(out: &mut Vec<u8>, v: &StatementView) {
     out.push(b'}');
 }
 
-/// A statement's trace up to its elements: index, Sid, effect, span, matched, skipped.
+/// A statement's trace up to its elements: index, Sid, effect, span (copied when a reason
+/// wrote the same one), matched, skipped.
 fn statement_head(
     out: &mut Vec<u8>,
     (index, sid, effect, at): (usize, Option<&str>, Option<Effect>, &Span),
     matched: bool,
     skipped: Option<&str>,
+    reason_span: Option<&WrittenSpan>,
 ) {
     out.extend_from_slice(b"{\"index\":");
     number(out, index as u64);
@@ -446,7 +486,7 @@ fn statement_head(
         Some(Effect::Deny) => out.extend_from_slice(b",\"effect\":\"Deny\",\"span\":"),
         None => out.extend_from_slice(b",\"effect\":null,\"span\":"),
     }
-    span(out, at);
+    span_or_copy(out, at, reason_span);
     if matched {
         out.extend_from_slice(b",\"matched\":true");
     } else {
