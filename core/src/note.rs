@@ -14,8 +14,9 @@ use std::sync::Arc;
 pub enum Note {
     /// A whole sentence: a fixed phrase (borrowed) or one assembled for this note (owned).
     Text(Cow<'static, str>),
-    /// Fixed phrases one after the other (a fixed name between two phrases).
-    Phrases([&'static str; 3]),
+    /// A whole fixed sentence of ours that JSON escapes nothing in: the writer copies it
+    /// without a scan.
+    Plain(&'static str),
     /// `before`, then a shared text of the request, then `after`.
     Around {
         before: &'static str,
@@ -128,20 +129,20 @@ impl Note {
         }
     }
 
-    /// Fixed phrases one after the other, without an allocation.
-    pub fn phrases(phrases: [&'static str; 3]) -> Note {
+    /// A fixed sentence of ours, without an allocation; copied as it is by the JSON writer.
+    pub fn plain(text: &'static str) -> Note {
         debug_assert!(
-            !phrases.iter().any(|p| needs_escape(p)),
-            "the JSON writer copies a note's fixed phrases as they are"
+            !needs_escape(text),
+            "the JSON writer copies a plain note as it is"
         );
-        Note::Phrases(phrases)
+        Note::Plain(text)
     }
 
     /// The pieces the note spells, in order (empty ones included).
     pub fn parts(&self) -> [&str; 3] {
         match self {
             Note::Text(text) => [text, "", ""],
-            Note::Phrases(phrases) => *phrases,
+            Note::Plain(text) => [text, "", ""],
             Note::Around {
                 before,
                 text,
@@ -308,7 +309,8 @@ impl Serialize for Note {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Note::Text(text) => serializer.serialize_str(text),
-            Note::Phrases(_) | Note::Around { .. } => serializer.collect_str(self),
+            Note::Plain(text) => serializer.serialize_str(text),
+            Note::Around { .. } => serializer.collect_str(self),
         }
     }
 }
@@ -351,8 +353,8 @@ mod tests {
         let mut out = vec![
             (Note::fixed(""), String::new()),
             (Note::fixed("plain"), "plain".to_string()),
-            (Note::phrases(["a ", "", "b"]), "a b".to_string()),
-            (Note::phrases(["", "", ""]), String::new()),
+            (Note::plain("a b"), "a b".to_string()),
+            (Note::plain(""), String::new()),
             (Note::from("q\"uote\\".to_string()), "q\"uote\\".to_string()),
         ];
         for text in &texts {

@@ -623,9 +623,9 @@ impl CompiledCondition {
         match reason {
             Reason::MissingIfExists => concat(&["key missing: `", key, "` is not in the request, and …IfExists makes the condition true (C11)"]).into(),
             Reason::MissingForAll => format!("key missing: ForAllValues is true when the key is missing (C13); pair it with `Null: {{\"{key}\": \"false\"}}` to require the key").into(),
-            Reason::MissingForAny => Note::fixed("key missing: ForAnyValue is false when the key is missing (C14)"),
-            Reason::MissingNegated => match self.plain_operator_name() {
-                Some(op) => Note::phrases(["key missing: the negated operator ", op, " is true when the key is missing (C3)"]),
+            Reason::MissingForAny => Note::plain("key missing: ForAnyValue is false when the key is missing (C14)"),
+            Reason::MissingNegated => match self.plain_operator_name().and(missing_negated_note(self.operator.base)) {
+                Some(sentence) => Note::plain(sentence),
                 None => concat(&["key missing: the negated operator ", op, " is true when the key is missing (C3)"]).into(),
             },
             Reason::MissingPlain => concat(&["key missing: `", key, "` is not in the request, so ", op, " is false (C3)"]).into(),
@@ -639,8 +639,8 @@ impl CompiledCondition {
             Reason::PlainOnMulti => format!(
                 "`{key}` carries several values; a plain operator on a multi-valued key does not match (Q4): use ForAnyValue: or ForAllValues:"
             ).into(),
-            Reason::EmptyForAll => Note::fixed("the key's value set is empty: ForAllValues is true (C13)"),
-            Reason::EmptyForAny => Note::fixed("the key's value set is empty: ForAnyValue is false (C14)"),
+            Reason::EmptyForAll => Note::plain("the key's value set is empty: ForAllValues is true (C13)"),
+            Reason::EmptyForAny => Note::plain("the key's value set is empty: ForAnyValue is false (C14)"),
             Reason::Compared => {
                 let note = match (self.operator.set, self.operator.base.is_negated(), result) {
                     (Some(SetQualifier::ForAllValues), _, true) => "every request value satisfies the operator",
@@ -654,7 +654,7 @@ impl CompiledCondition {
                 };
                 let problems = self.problems(value, ctx);
                 if problems.is_empty() {
-                    Note::fixed(note)
+                    Note::plain(note)
                 } else {
                     concat(&[note, "; ", &problems.join("; ")]).into()
                 }
@@ -711,6 +711,27 @@ impl CompiledCondition {
         }
         out
     }
+}
+
+/// The note of a negated base operator on a missing key (C3), as one fixed sentence: written
+/// with one copy instead of three.
+fn missing_negated_note(base: BaseOperator) -> Option<&'static str> {
+    macro_rules! sentences {
+        ($($op:ident)*) => {
+            match base {
+                $(BaseOperator::$op => Some(concat!(
+                    "key missing: the negated operator ",
+                    stringify!($op),
+                    " is true when the key is missing (C3)"
+                )),)*
+                _ => None,
+            }
+        };
+    }
+    sentences!(
+        StringNotEquals StringNotEqualsIgnoreCase StringNotLike NumericNotEquals DateNotEquals
+        NotIpAddress ArnNotEquals ArnNotLike
+    )
 }
 
 /// Whether `request ⋄ policy` holds for an ordering operator (its positive form).
@@ -969,10 +990,19 @@ mod tests {
                             c.operator.canonical()
                         );
                         assert_eq!(trace.note.to_string(), expected, "{op}");
+                        // Written from one fixed sentence, copied without a scan.
+                        assert!(matches!(trace.note, Note::Plain(_)), "{op}");
                     }
                 }
             }
         }
         assert!(borrowed >= 20, "only {borrowed} borrowed names");
+        for base in crate::policy::BaseOperator::ALL {
+            assert_eq!(
+                missing_negated_note(base).is_some(),
+                base.is_negated(),
+                "{base:?}"
+            );
+        }
     }
 }

@@ -129,6 +129,12 @@ impl Sentence<'_> {
                 words.spell(out);
                 out.fixed("`; every level from the root to the account must allow it.");
             }
+            // A layer's noun: its opening is one run.
+            Sentence::NoStatementIn(Label::Noun(kind)) => {
+                out.fixed(kind.no_statement_opening());
+                words.spell(out);
+                out.fixed("`.");
+            }
             Sentence::NoStatementIn(label) => {
                 out.fixed("no statement in the ");
                 label.spell(out);
@@ -540,13 +546,12 @@ pub(crate) fn explain_decision<'a>(
     ];
     for (kind, outcome) in singles {
         let label = Label::Noun(kind);
-        let policies = layer_policies(set, kind, None);
         match outcome {
             Some(o) => {
                 let text = sentence(kind, label, layer_hits(hits, kind, None));
                 push_row(kind, None, label, verdict_of(o), text);
             }
-            None if !policies.is_empty() => {
+            None if !layer_policies(set, kind, None).is_empty() => {
                 let why = not_evaluated_reason(kind, req, &part);
                 push_row(kind, None, label, LayerVerdict::NotEvaluated, why);
             }
@@ -848,6 +853,39 @@ pub(crate) fn into_context_entries(
 #[cfg(test)]
 mod tests {
     use super::super::write_result_json;
+    use super::{Label, LayerKind, RequestWords, Sentence};
+
+    /// A layer named by its noun opens its "no statement" sentence with one run: the same text
+    /// as the sentence spelled from its label, for every layer, plain request words or not.
+    #[test]
+    fn noun_openings_spell_what_their_labels_spell() {
+        let kinds = [
+            LayerKind::Rcp,
+            LayerKind::Scp,
+            LayerKind::VpcEndpoint,
+            LayerKind::Resource,
+            LayerKind::Identity,
+            LayerKind::PermissionsBoundary,
+            LayerKind::Session,
+        ];
+        let words = RequestWords {
+            action: "s3:GetObject",
+            resource: "arn:aws:s3:::b/\"k\"",
+            plain: false,
+        };
+        for kind in kinds {
+            let mut label = String::new();
+            Label::Noun(kind).spell(&mut label);
+            let mut spelled = String::new();
+            Sentence::NoStatementIn(Label::Noun(kind)).spell(words, &mut spelled);
+            assert_eq!(
+                spelled,
+                format!(
+                    "no statement in the {label} allows `s3:GetObject` on `arn:aws:s3:::b/\"k\"`."
+                )
+            );
+        }
+    }
     use crate::scenario::{simulate, Scenario};
     use serde_json::{json, Value};
 

@@ -42,6 +42,7 @@ pub use result::*;
 pub use write::write_result_json;
 
 use crate::diagnostic::Diagnostic;
+use crate::matching::small_list::SmallList;
 use crate::matching::{
     Applies, CompiledStatement, MatchOptions, PreparedMatch, PrincipalMatchKind,
 };
@@ -360,9 +361,9 @@ pub fn write_evaluation_json(
     let view = layers::explain_decision(set, req, d.part, &d.summary, d.decider, &d.hits);
     // The request's texts are checked for escapes once, for the sentences and the notes.
     let texts = layers::written_texts(req, &d.request);
-    write::write_decision(out, &view, layers::RequestWords::shared(&texts));
+    let reason_span = write::write_decision(out, &view, layers::RequestWords::shared(&texts));
     out.extend_from_slice(b",\"trace\":");
-    let mut trace = write::TraceWriter::new(out);
+    let mut trace = write::TraceWriter::new(out, reason_span);
     let missing = layers::traces(set, req, &d.request, &texts, &d.part, &mut trace);
     // The trace visits every policy: the set is walked for diagnostics only when one has some.
     let diagnosed = trace.finish();
@@ -396,13 +397,14 @@ struct Decided<'p, 'r> {
     part: Participation,
     summary: Summary,
     decider: Decider,
-    hits: Vec<Hit<'p>>,
+    /// Most requests match one statement or none: held inline, without an allocation.
+    hits: SmallList<Hit<'p>>,
 }
 
 fn decided<'p, 'r>(set: &'p PolicySet, req: &'r PreparedRequest) -> Decided<'p, 'r> {
     let request = prepared_match(req);
     let part = Participation::of(set, req);
-    let mut hits = Vec::new();
+    let mut hits = SmallList::default();
     let summary = summarize(set, req, &request, part, &mut |h| hits.push(h));
     let decider = if req.is_malformed() {
         Decider::NoGrant(LayerKind::Identity)

@@ -44,19 +44,35 @@ pub enum LayerKind {
     Session,
 }
 
-impl LayerKind {
-    /// A short noun phrase for sentences ("the permissions boundary").
-    pub fn noun(self) -> &'static str {
-        match self {
-            LayerKind::Rcp => "resource control policies",
-            LayerKind::Scp => "service control policies",
-            LayerKind::VpcEndpoint => "VPC endpoint policy",
-            LayerKind::Resource => "resource-based policy",
-            LayerKind::Identity => "identity-based policies",
-            LayerKind::PermissionsBoundary => "permissions boundary",
-            LayerKind::Session => "session policy",
+/// Each layer's noun, and the sentence openings made from it (one table, so they agree).
+macro_rules! layer_nouns {
+    ($($kind:ident: $noun:literal,)*) => {
+        impl LayerKind {
+            /// A short noun phrase for sentences ("the permissions boundary").
+            pub fn noun(self) -> &'static str {
+                match self {
+                    $(LayerKind::$kind => $noun),*
+                }
+            }
+
+            /// "no statement in the {noun} allows `": a layer's sentence up to the request's
+            /// action, written as one run.
+            pub(crate) fn no_statement_opening(self) -> &'static str {
+                match self {
+                    $(LayerKind::$kind => concat!("no statement in the ", $noun, " allows `")),*
+                }
+            }
         }
-    }
+    };
+}
+layer_nouns! {
+    Rcp: "resource control policies",
+    Scp: "service control policies",
+    VpcEndpoint: "VPC endpoint policy",
+    Resource: "resource-based policy",
+    Identity: "identity-based policies",
+    PermissionsBoundary: "permissions boundary",
+    Session: "session policy",
 }
 
 /// A layer's own verdict. `NotEvaluated` says explicitly that the layer does not take part in

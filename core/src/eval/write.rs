@@ -70,14 +70,20 @@ fn decision_head(out: &mut Vec<u8>, decision: Decision) {
 }
 
 /// The decision, its reasons and its layers, their sentences spelled straight into `out`:
-/// the start of a result, up to `"trace"`.
-pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: RequestWords) {
+/// the start of a result, up to `"trace"`. Returns the first reason's span as written, which
+/// the trace copies for its statement.
+pub(crate) fn write_decision(
+    out: &mut Vec<u8>,
+    view: &DecisionView,
+    words: RequestWords,
+) -> Option<WrittenSpan> {
     decision_head(out, view.decision);
     // Where each reason that repeats a layer's explanation wrote it (by the layer's row): the
     // layer copies those bytes instead of spelling the sentence again.
     let mut repeated: SmallList<(usize, Range<usize>)> = SmallList::default();
+    let mut first_span = None;
     list(out, &view.reasons, |out, r| {
-        reason_fields(
+        let written = reason_fields(
             out,
             |out| r.policy.spell(&mut JsonText(out)),
             (r.kind, r.level, r.statement),
@@ -91,7 +97,13 @@ pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: Requ
                     repeated.push((row, start..out.len()));
                 }
             },
-        )
+        );
+        if first_span.is_none() {
+            first_span = r
+                .span
+                .zip(written)
+                .map(|(span, bytes)| WrittenSpan { span, bytes });
+        }
     });
     out.extend_from_slice(b",\"layers\":[");
     for (i, l) in view.rows.iter().enumerate() {
@@ -111,6 +123,23 @@ pub(crate) fn write_decision(out: &mut Vec<u8>, view: &DecisionView, words: Requ
         );
     }
     out.push(b']');
+    first_span
+}
+
+/// A span as a reason wrote it, and where: a statement of the trace with the same span copies
+/// those bytes instead of writing the numbers again (the reason names a deciding statement).
+#[derive(Clone, Debug)]
+pub(crate) struct WrittenSpan {
+    span: Span,
+    bytes: Range<usize>,
+}
+
+/// `s` written, or copied from where a reason wrote the same span.
+fn span_or_copy(out: &mut Vec<u8>, s: &Span, written: Option<&WrittenSpan>) {
+    match written.filter(|w| w.span == *s) {
+        Some(w) => out.extend_from_within(w.bytes.clone()),
+        None => span(out, s),
+    }
 }
 
 /// What follows the trace: the missing keys, the diagnostics, the context and the notes, and
@@ -174,6 +203,8 @@ impl Spell for JsonText<'_> {
 /// The trace written straight into the output, policy by policy, as it is worked out.
 pub(crate) struct TraceWriter<'o> {
     out: &'o mut Vec<u8>,
+    /// The first reason's span, as written before the trace.
+    reason_span: Option<WrittenSpan>,
     policies: usize,
     statements: usize,
     /// A policy written has diagnostics (most have none: the tail then need not walk the
@@ -183,10 +214,11 @@ pub(crate) struct TraceWriter<'o> {
 
 impl<'o> TraceWriter<'o> {
     /// Opens the trace's list.
-    pub fn new(out: &'o mut Vec<u8>) -> Self {
+    pub fn new(out: &'o mut Vec<u8>, reason_span: Option<WrittenSpan>) -> Self {
         out.push(b'[');
         TraceWriter {
             out,
+            reason_span,
             policies: 0,
             statements: 0,
             diagnosed: false,
@@ -225,7 +257,7 @@ impl<'a> TraceSink<'a> for TraceWriter<'_> {
         if self.statements > 0 {
             self.out.push(b',');
         }
-        statement_view(self.out, &view);
+        statement_view(self.out, &view, self.reason_span.as_ref());
         self.statements += 1;
     }
 }
@@ -242,7 +274,8 @@ fn reason(out: &mut Vec<u8>, r: &Reason) {
     );
 }
 
-/// A reason's object; `policy` and `message` write their texts' escaped bodies.
+/// A reason's object; `policy` and `message` write their texts' escaped bodies. Returns where
+/// its span was written, if it has one.
 fn reason_fields(
     out: &mut Vec<u8>,
     policy: impl FnOnce(&mut Vec<u8>),
@@ -251,7 +284,7 @@ fn reason_fields(
     at: Option<&Span>,
     effect: Option<Effect>,
     message: impl FnOnce(&mut Vec<u8>),
-) {
+) -> Option<Range<usize>> {
     out.extend_from_slice(b"{\"policy\":\"");
     policy(out);
     out.extend_from_slice(b"\",");
@@ -263,10 +296,12 @@ fn reason_fields(
         body(out, sid);
         out.push(b'"');
     }
-    if let Some(s) = at {
+    let written = at.map(|s| {
         out.extend_from_slice(b",\"span\":");
+        let start = out.len();
         span(out, s);
-    }
+        start..out.len()
+    });
     match effect {
         Some(Effect::Allow) => out.extend_from_slice(b",\"effect\":\"Allow\",\"message\":\""),
         Some(Effect::Deny) => out.extend_from_slice(b",\"effect\":\"Deny\",\"message\":\""),
@@ -274,6 +309,7 @@ fn reason_fields(
     }
     message(out);
     out.extend_from_slice(b"\"}");
+    written
 }
 
 fn layer(out: &mut Vec<u8>, l: &Layer) {
@@ -354,6 +390,7 @@ fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {
         (s.index, s.sid.as_deref(), s.effect, &s.span),
         s.matched,
         s.skipped.as_deref(),
+        None,
     );
     if let Some(p) = &s.principal {
         out.extend_from_slice(b",\"principal\":");
@@ -382,8 +419,8 @@ fn statement_trace(out: &mut Vec<u8>, s: &StatementTrace) {
 }
 
 /// A statement's trace written from its view, as [`statement_trace`] writes the owned trace
-/// made from it: no trace, note or list built.
-fn statement_view(out: &mut Vec<u8>, v: &StatementView) {
+/// made from it: no trace, note or list built. `reason_span`: a span the reasons wrote.
+fn statement_view(out: &mut Vec<u8>, v: &StatementView, reason_span: Option<&WrittenSpan>) {
     let s = v.statement;
     let applies = v.applies();
     statement_head(
@@ -391,6 +428,7 @@ fn statement_view(out: &mut Vec<u8>, v: &StatementView) {
         (s.index(), s.sid(), s.effect(), &s.span()),
         applies && v.skipped.is_none(),
         v.skipped,
+        reason_span,
     );
     if let Some((p, kind)) = &v.principal {
         out.extend_from_slice(b",\"principal\":");
@@ -427,12 +465,14 @@ fn statement_view(out: &mut Vec<u8>, v: &StatementView) {
     out.push(b'}');
 }
 
-/// A statement's trace up to its elements: index, Sid, effect, span, matched, skipped.
+/// A statement's trace up to its elements: index, Sid, effect, span (copied when a reason
+/// wrote the same one), matched, skipped.
 fn statement_head(
     out: &mut Vec<u8>,
     (index, sid, effect, at): (usize, Option<&str>, Option<Effect>, &Span),
     matched: bool,
     skipped: Option<&str>,
+    reason_span: Option<&WrittenSpan>,
 ) {
     out.extend_from_slice(b"{\"index\":");
     number(out, index as u64);
@@ -446,7 +486,7 @@ fn statement_head(
         Some(Effect::Deny) => out.extend_from_slice(b",\"effect\":\"Deny\",\"span\":"),
         None => out.extend_from_slice(b",\"effect\":null,\"span\":"),
     }
-    span(out, at);
+    span_or_copy(out, at, reason_span);
     if matched {
         out.extend_from_slice(b",\"matched\":true");
     } else {
@@ -834,14 +874,12 @@ fn fixed_or_body(out: &mut Vec<u8>, text: &str, fixed: impl Iterator<Item = &'st
     }
 }
 
-/// A note's text escaped: only the shared request text of a templated note is scanned, its
-/// fixed phrases need no escape (`Note::around` checks).
+/// A note's text escaped: only the shared request text of a templated note is scanned; its
+/// fixed phrases and plain notes need no escape (`Note::around` and `Note::plain` check).
 fn note(out: &mut Vec<u8>, n: &Note) {
     match n {
         Note::Text(text) => body(out, text),
-        Note::Phrases(phrases) => phrases
-            .iter()
-            .for_each(|p| out.extend_from_slice(p.as_bytes())),
+        Note::Plain(text) => out.extend_from_slice(text.as_bytes()),
         Note::Around {
             before,
             text,
@@ -870,7 +908,11 @@ fn named_text(out: &mut Vec<u8>, text: &str, plain: bool) {
 /// A span as serde writes it: built in a buffer on the stack (fixed runs and each number's
 /// digits as whole words) and copied into `out` once.
 fn span(out: &mut Vec<u8>, s: &Span) {
-    let mut text = SpanText::default();
+    let mut bytes = [0; SPAN_ROOM];
+    let mut text = SpanText {
+        bytes: &mut bytes,
+        len: 0,
+    };
     text.put(b"{\"start\":{\"line\":");
     text.number(s.start.line);
     text.put(b",\"column\":");
@@ -886,27 +928,25 @@ fn span(out: &mut Vec<u8>, s: &Span) {
     text.put(b"}}");
     // The whole buffer copied at its fixed length (no `memcpy` call), then cut to the text.
     let end = out.len() + text.len;
-    out.extend_from_slice(&text.bytes);
+    out.extend_from_slice(&bytes);
     out.truncate(end);
 }
 
-/// A span's text being built: 75 fixed bytes and six numbers of at most ten digits, each
-/// written as a whole eight-byte word (the bytes past its digits are overwritten next).
-struct SpanText {
-    bytes: [u8; 160],
+/// Room for a span's text: 75 fixed bytes, six numbers of at most ten digits, and the last
+/// word's bytes past its digits.
+const SPAN_ROOM: usize = 160;
+
+/// A span's text being built in a buffer of the caller's. Short numbers are written as a
+/// whole eight-byte word (the bytes past their digits are overwritten next). Every step is
+/// inlined and the buffer is not part of this struct, so the length stays in a register
+/// instead of being stored and loaded again around each write to the buffer.
+struct SpanText<'b> {
+    bytes: &'b mut [u8; SPAN_ROOM],
     len: usize,
 }
 
-impl Default for SpanText {
-    fn default() -> Self {
-        SpanText {
-            bytes: [0; 160],
-            len: 0,
-        }
-    }
-}
-
-impl SpanText {
+impl SpanText<'_> {
+    #[inline(always)]
     fn put<const N: usize>(&mut self, run: &[u8; N]) {
         if let Some(room) = self.bytes.get_mut(self.len..self.len + N) {
             room.copy_from_slice(run);
@@ -914,40 +954,37 @@ impl SpanText {
         }
     }
 
-    /// `value` in decimal, as itoa writes it.
+    /// `value` in decimal, as itoa writes it. Lines, columns and offsets are nearly always
+    /// under 10,000: their digits are one word, looked up two at a time.
+    #[inline(always)]
     fn number(&mut self, value: u32) {
-        const EIGHT_DIGITS: u32 = 100_000_000;
-        if value >= EIGHT_DIGITS {
-            self.digits(value / EIGHT_DIGITS, 1);
-            self.digits(value % EIGHT_DIGITS, 8);
-        } else {
-            self.digits(value, 1);
+        match value {
+            0..=9 => self.word(u64::from(b'0' + value as u8), 1),
+            10..=99 => self.word(u64::from(u16::from_le_bytes(pair(u64::from(value)))), 2),
+            100..=9_999 => {
+                let ([a, b], [c, d]) = (pair(u64::from(value / 100)), pair(u64::from(value)));
+                let word = u64::from(u32::from_le_bytes([a, b, c, d]));
+                // Under 1,000: the leading zero shifted out.
+                if value < 1_000 {
+                    self.word(word >> 8, 3);
+                } else {
+                    self.word(word, 4);
+                }
+            }
+            _ => {
+                let (digits, start) = decimal(u64::from(value));
+                let digits = digits.get(start..).unwrap_or_default();
+                if let Some(room) = self.bytes.get_mut(self.len..self.len + digits.len()) {
+                    room.copy_from_slice(digits);
+                    self.len += digits.len();
+                }
+            }
         }
     }
 
-    /// `value` (under 10^8) in decimal, with leading zeros up to `min_len` digits (eight at
-    /// most).
-    fn digits(&mut self, mut value: u32, min_len: usize) {
-        // The digits are gathered from the last: each step shifts those already there up, so
-        // the first digit ends in the lowest byte and the word is the text in writing order.
-        // Two digits a step, from `PAIRS`.
-        let (mut word, mut len) = (0u64, 0);
-        while value >= 100 && len < 6 {
-            word = word << 16 | u64::from(u16::from_le_bytes(pair(u64::from(value))));
-            value /= 100;
-            len += 2;
-        }
-        if value >= 10 {
-            word = word << 16 | u64::from(u16::from_le_bytes(pair(u64::from(value))));
-            len += 2;
-        } else {
-            word = word << 8 | u64::from(b'0' + value as u8);
-            len += 1;
-        }
-        while len < min_len.min(8) {
-            word = word << 8 | u64::from(b'0');
-            len += 1;
-        }
+    /// The first `len` bytes of `word` (little-endian), written as the whole word.
+    #[inline(always)]
+    fn word(&mut self, word: u64, len: usize) {
         if let Some(room) = self.bytes.get_mut(self.len..self.len + 8) {
             room.copy_from_slice(&word.to_le_bytes());
             self.len += len;
@@ -1032,20 +1069,28 @@ fn number(out: &mut Vec<u8>, value: u64) {
             out.extend_from_slice(&[a, b, c, d]);
         }
         _ => {
-            let mut digits = [0u8; 20];
-            let mut start = digits.len();
-            let mut rest = value;
-            while let Some(slot) = start.checked_sub(1).and_then(|s| digits.get_mut(s)) {
-                *slot = b'0' + (rest % 10) as u8;
-                start -= 1;
-                rest /= 10;
-                if rest == 0 {
-                    break;
-                }
-            }
+            let (digits, start) = decimal(value);
             out.extend_from_slice(digits.get(start..).unwrap_or_default());
         }
     }
+}
+
+/// The decimal digits of `value`, at the end of the array, and where they start (for long
+/// numbers, which are rare: a digit a step).
+#[inline(never)]
+fn decimal(value: u64) -> ([u8; 20], usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = value;
+    while let Some(slot) = start.checked_sub(1).and_then(|s| digits.get_mut(s)) {
+        *slot = b'0' + (rest % 10) as u8;
+        start -= 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    (digits, start)
 }
 
 /// serde_json's escape for a byte that needs one (`b""`: `\\u00xx`, written by `escape_at`).
@@ -1114,6 +1159,13 @@ fn body(out: &mut Vec<u8>, text: &str) {
     if bytes.len() <= 16 && two_words_plain(out, bytes) {
         return;
     }
+    long_body(out, bytes);
+}
+
+/// [`body`] for a text of more than sixteen bytes, or a shorter one with a byte to escape: out
+/// of line, so that the common short texts pay for none of its registers.
+#[inline(never)]
+fn long_body(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut run_start = 0;
     // Escapes what `mask` flags in the word at `start` (`valid`: its bytes that are text's).
     let mut escape_flagged = |out: &mut Vec<u8>, start: usize, word: u64, valid: u64, mask| {
@@ -1169,6 +1221,12 @@ fn short_body(out: &mut Vec<u8>, bytes: &[u8]) {
         out.truncate(end);
         return;
     }
+    short_escaped(out, bytes, (word, valid), mask);
+}
+
+/// [`short_body`] for a text with a byte to escape (rare): out of line.
+#[inline(never)]
+fn short_escaped(out: &mut Vec<u8>, bytes: &[u8], (word, valid): (u64, u64), mask: u64) {
     let mut run_start = 0;
     escape_word(out, bytes, &mut run_start, 0, (word, valid), mask);
     out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
@@ -1434,7 +1492,7 @@ mod tests {
                 Note::around("`", &shared, "` matches"),
                 Note::around("", &shared, ""),
                 Note::from(text.to_string()),
-                Note::phrases(["key missing: ", "StringEquals", " (C3)"]),
+                Note::plain("key missing: the negated operator StringNotEquals is true"),
             ] {
                 let mut out = vec![b'"'];
                 note(&mut out, &n);
@@ -1632,6 +1690,12 @@ mod tests {
             10,
             99,
             100,
+            101,
+            999,
+            1_000,
+            1_001,
+            9_999,
+            10_000,
             12_345,
             9_999_999,
             10_000_000,
