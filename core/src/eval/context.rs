@@ -507,6 +507,7 @@ mod tests {
             super::super::principal::facts_of(
                 &principal,
                 "arn:aws:sts::111122223333:federated-user/bob",
+                false,
             ),
             "arn:aws:ecr:us-east-1:111122223333:repository/web",
             Some("111122223333"),
@@ -607,16 +608,17 @@ mod tests {
                 "arn:aws:ecr:us-east-1:111122223333:repository/web",
                 "arn:aws:ecr:us-\"east:111122223333:repository/web",
             ] {
-                let principal = crate::matching::RequestPrincipal::parse(text).expect(text);
+                let (principal, spells_arn) =
+                    crate::matching::RequestPrincipal::parse_spelling(text).expect(text);
                 let mut ctx = RequestContext::new();
                 derive_context(
                     &mut ctx,
-                    super::super::principal::facts_of(&principal, text),
+                    super::super::principal::facts_of(&principal, text, spells_arn),
                     resource,
                     Some("111122223333"),
                     Some(0),
                 );
-                let facts = super::super::principal::facts_of(&principal, text);
+                let facts = super::super::principal::facts_of(&principal, text, spells_arn);
                 assert_eq!(
                     facts.principal_arn.as_deref(),
                     principal.principal_arn().as_deref()

@@ -22,11 +22,19 @@ pub fn class_of(principal: &RequestPrincipal) -> PrincipalClass {
     }
 }
 
-/// The facts of `principal`, read from `written`.
-pub fn facts_of<'a>(principal: &'a RequestPrincipal, written: &'a str) -> PrincipalFacts<'a> {
+/// The facts of `principal`, read from `written`; `spells_arn` when `written` spells the
+/// principal's ARN as [`RequestPrincipal::parse_spelling`] found (then it is not compared again).
+pub fn facts_of<'a>(
+    principal: &'a RequestPrincipal,
+    written: &'a str,
+    spells_arn: bool,
+) -> PrincipalFacts<'a> {
     PrincipalFacts {
         account: principal.account_text().map(DerivedText::from),
-        principal_arn: principal.principal_arn_text(written),
+        principal_arn: match spells_arn {
+            true => principal.spelled_principal_arn_text(written),
+            false => principal.principal_arn_text(written),
+        },
         // Service principals are not in the V6 table: no aws:PrincipalType is derived for them.
         principal_type: principal.principal_type().unwrap_or(""),
         username: principal.username_text(),

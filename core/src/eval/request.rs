@@ -72,12 +72,13 @@ impl PreparedRequest {
     pub fn prepare_in_place(&mut self, spec: &RequestSpec, options: &EvalOptions) {
         self.diagnostics.clear();
         self.notes.clear();
-        self.principal = match RequestPrincipal::parse(&spec.principal) {
-            Ok(p) => p,
+        let spells_arn;
+        (self.principal, spells_arn) = match RequestPrincipal::parse_spelling(&spec.principal) {
+            Ok(read) => read,
             Err(message) => {
                 self.diagnostics
                     .push(Diagnostic::error("invalid-principal", message, None));
-                RequestPrincipal::Anonymous
+                (RequestPrincipal::Anonymous, false)
             }
         };
         self.class = class_of(&self.principal);
@@ -132,7 +133,7 @@ impl PreparedRequest {
         if spec.derives_context() {
             self.derived = derive_context_in_region(
                 &mut self.context,
-                facts_of(&self.principal, &spec.principal),
+                facts_of(&self.principal, &spec.principal, spells_arn),
                 region,
                 self.resource_account.as_ref().map(DerivedText::from),
                 options.now_epoch_seconds,

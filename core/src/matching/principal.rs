@@ -123,26 +123,36 @@ impl RequestPrincipal {
     /// Reads a principal string: an IAM user, role, assumed-role, federated-user or root ARN,
     /// a 12-digit account ID, a service principal, or `anonymous`.
     pub fn parse(text: &str) -> Result<RequestPrincipal, String> {
+        Self::parse_spelling(text).map(|(principal, _)| principal)
+    }
+
+    /// As [`Self::parse`], with whether `text` (trimmed) spells the principal's
+    /// [`Self::principal_arn`] as it is: known from the reading, so the request derives
+    /// `aws:PrincipalArn` without comparing the text with the ARN's pieces.
+    pub fn parse_spelling(text: &str) -> Result<(RequestPrincipal, bool), String> {
         let text = crate::bytes::trim(text);
         if text.eq_ignore_ascii_case("anonymous") {
-            return Ok(RequestPrincipal::Anonymous);
+            return Ok((RequestPrincipal::Anonymous, false));
         }
         if is_account_id(text) {
-            return Ok(RequestPrincipal::Root {
-                partition: Text::Static("aws"),
-                account: account_text(text),
-            });
+            return Ok((
+                RequestPrincipal::Root {
+                    partition: Text::Static("aws"),
+                    account: account_text(text),
+                },
+                false,
+            ));
         }
         // A byte search: `contains(':')` costs several times more on a short text.
         if find_byte(text.as_bytes(), b':').is_none() {
             if text.contains('.') && !text.contains(char::is_whitespace) {
-                return Ok(RequestPrincipal::Service(Text::shared(text)));
+                return Ok((RequestPrincipal::Service(Text::shared(text)), false));
             }
             return Err(format!(
                 "`{text}` is not a principal: use an IAM or STS ARN, an account ID, a service principal such as `codebuild.amazonaws.com`, or `anonymous`"
             ));
         }
-        let Some([arn, partition, service, _region, account, resource]) = split6(text) else {
+        let Some([arn, partition, service, region, account, resource]) = split6(text) else {
             return Err(format!(
                 "`{text}` is not an ARN: expected `arn:partition:service:region:account:resource`"
             ));
@@ -166,29 +176,43 @@ impl RequestPrincipal {
         let service_is = |name: &str| service.eq_ignore_ascii_case(name);
         // The parts are copied only once the principal is known to be valid.
         let parts = || (partition_text(partition), account_text(account));
+        // The ARN's pieces are the text's own parts after a lowercased `arn`, partition and
+        // service and an empty region: the text spells the ARN when those were so written
+        // (and the principal is not a session, whose ARN is its role's).
+        let spells = |partition_read: &Text, service_spelled: &str| {
+            arn == "arn"
+                && region.is_empty()
+                && service == service_spelled
+                && **partition_read == *partition
+        };
         // Each named part is read for JSON escapes once (a short text): it, and the principal
         // ARN spelled as written when every part is plain, are then written without a scan.
         let part = Text::shared_checked;
         match service {
             _ if service_is("iam") && resource == "root" => {
                 let (partition, account) = parts();
-                Ok(RequestPrincipal::Root { partition, account })
+                let spelled = spells(&partition, "iam");
+                Ok((RequestPrincipal::Root { partition, account }, spelled))
             }
             _ if service_is("iam") => {
                 if let Some(path_name) = named("user/") {
                     let (partition, account) = parts();
-                    Ok(RequestPrincipal::User {
+                    let spelled = spells(&partition, "iam");
+                    let principal = RequestPrincipal::User {
                         partition,
                         account,
                         path_name: part(path_name),
-                    })
+                    };
+                    Ok((principal, spelled))
                 } else if let Some(path_name) = named("role/") {
                     let (partition, account) = parts();
-                    Ok(RequestPrincipal::Role {
+                    let spelled = spells(&partition, "iam");
+                    let principal = RequestPrincipal::Role {
                         partition,
                         account,
                         path_name: part(path_name),
-                    })
+                    };
+                    Ok((principal, spelled))
                 } else {
                     Err(format!(
                         "`{resource}` is not a principal: an IAM principal is `root`, `user/NAME` or `role/NAME` (groups cannot be principals)"
@@ -200,12 +224,13 @@ impl RequestPrincipal {
                     match rest.split_once('/') {
                         Some((role, session)) if !role.is_empty() && !session.is_empty() => {
                             let (partition, account) = parts();
-                            Ok(RequestPrincipal::AssumedRole {
+                            let principal = RequestPrincipal::AssumedRole {
                                 partition,
                                 account,
                                 role: part(role),
                                 session: part(session),
-                            })
+                            };
+                            Ok((principal, false))
                         }
                         _ => Err(format!(
                             "`{resource}` is not a role session: expected `assumed-role/ROLE/SESSION`"
@@ -213,11 +238,13 @@ impl RequestPrincipal {
                     }
                 } else if let Some(name) = named("federated-user/") {
                     let (partition, account) = parts();
-                    Ok(RequestPrincipal::FederatedUser {
+                    let spelled = spells(&partition, "sts");
+                    let principal = RequestPrincipal::FederatedUser {
                         partition,
                         account,
                         name: part(name),
-                    })
+                    };
+                    Ok((principal, spelled))
                 } else {
                     Err(format!(
                         "`{resource}` is not an STS principal: expected `assumed-role/ROLE/SESSION` or `federated-user/NAME`"
@@ -282,13 +309,27 @@ impl RequestPrincipal {
             None => false,
         }) && rest.is_empty();
         Some(match spelled {
-            // Its parts were read for escapes with the written text: known for the whole.
-            true => DerivedText {
-                text: Cow::Borrowed(written),
-                plain: self.parts_are_plain(),
-            },
+            true => self.spelled_arn_text(written),
             false => DerivedText::owned(concat(&pieces)),
         })
+    }
+
+    /// [`Self::principal_arn_text`] for a `written` text [`Self::parse_spelling`] found to
+    /// spell the ARN: borrowed without comparing it (`None` for services and anonymous callers).
+    pub fn spelled_principal_arn_text<'a>(&self, written: &'a str) -> Option<DerivedText<'a>> {
+        match self {
+            RequestPrincipal::Service(_) | RequestPrincipal::Anonymous => None,
+            _ => Some(self.spelled_arn_text(crate::bytes::trim(written))),
+        }
+    }
+
+    /// `written` (trimmed), which spells the principal's ARN. Its parts were read for escapes
+    /// with the written text: known for the whole.
+    fn spelled_arn_text<'a>(&self, written: &'a str) -> DerivedText<'a> {
+        DerivedText {
+            text: Cow::Borrowed(written),
+            plain: self.parts_are_plain(),
+        }
     }
 
     /// Whether JSON escapes none of the principal's parts, known without reading them (a
@@ -897,6 +938,47 @@ mod tests {
                 .as_deref(),
             Some(PRINCIPALS[0])
         );
+    }
+
+    /// The reading's "spells its ARN" is true exactly when the trimmed text is the principal's
+    /// ARN, and the ARN then borrowed is the compared one, as plain.
+    #[test]
+    fn arns_read_as_spelled_are_the_compared_ones() {
+        let more = [
+            "arn:aws:iam::111122223333:root",
+            "arn:AWS:iam::111122223333:root",
+            "Arn:aws:iam::111122223333:root",
+            "arn:aws:Iam::111122223333:role/r",
+            "arn:aws:iam:eu-west-1:111122223333:role/r",
+            "arn:aws-us-gov:sts::111122223333:federated-user/f",
+            "arn:aws:STS::111122223333:federated-user/f",
+            "arn:aws:sts:x:111122223333:federated-user/f",
+            "arn:aws:iam::111122223333:user/a\"b",
+            "arn:a\"b:iam::111122223333:root",
+            "arn:Other:iam::111122223333:user/u",
+            "\tarn:aws:iam::111122223333:user/u\n",
+        ];
+        for text in PRINCIPALS.iter().chain(&more) {
+            let (principal, spells_arn) = RequestPrincipal::parse_spelling(text).expect(text);
+            assert_eq!(
+                Ok(&principal),
+                RequestPrincipal::parse(text).as_ref(),
+                "{text}"
+            );
+            let arn = principal.principal_arn();
+            assert_eq!(
+                spells_arn,
+                arn.as_deref() == Some(crate::bytes::trim(text)),
+                "{text}"
+            );
+            if spells_arn {
+                assert_eq!(
+                    principal.spelled_principal_arn_text(text),
+                    principal.principal_arn_text(text),
+                    "{text}"
+                );
+            }
+        }
     }
 
     /// A principal's texts are marked plain only when JSON escapes none of their bytes, and
