@@ -119,6 +119,61 @@ fn partition_text(partition: &str) -> Text {
     }
 }
 
+/// The account and resource of `text` when it starts `arn:aws:iam::` and a 12-digit account:
+/// the ARN as [`split6`] would split it, with its other parts as AWS writes them.
+fn aws_iam_parts(text: &str) -> Option<(&str, &str)> {
+    let (account, rest) = text.strip_prefix("arn:aws:iam::")?.split_at_checked(12)?;
+    let resource = rest.strip_prefix(':')?;
+    is_account_id(account).then_some((account, resource))
+}
+
+/// What follows `prefix` in an ARN's resource, when it names something (not empty, not a path
+/// that ends in `/`).
+fn named<'a>(resource: &'a str, prefix: &str) -> Option<&'a str> {
+    resource
+        .strip_prefix(prefix)
+        .filter(|rest| !rest.is_empty() && !rest.ends_with('/'))
+}
+
+/// The IAM principal an `iam` ARN's resource names (root, a user or a role), with its partition
+/// and account from `parts` and whether the text spells its ARN from `spells`, given the
+/// partition read.
+fn iam_principal(
+    resource: &str,
+    parts: impl FnOnce() -> (Text, Text),
+    spells: impl FnOnce(&Text) -> bool,
+) -> Result<(RequestPrincipal, bool), String> {
+    if resource == "root" {
+        let (partition, account) = parts();
+        let spelled = spells(&partition);
+        return Ok((RequestPrincipal::Root { partition, account }, spelled));
+    }
+    let user = named(resource, "user/");
+    let Some(path_name) = user.or_else(|| named(resource, "role/")) else {
+        return Err(format!(
+            "`{resource}` is not a principal: an IAM principal is `root`, `user/NAME` or `role/NAME` (groups cannot be principals)"
+        ));
+    };
+    let (partition, account) = parts();
+    let spelled = spells(&partition);
+    // Read for JSON escapes once (a short text): it, and the principal ARN spelled as written
+    // when every part is plain, are then written without a scan.
+    let path_name = Text::shared_checked(path_name);
+    let principal = match user {
+        Some(_) => RequestPrincipal::User {
+            partition,
+            account,
+            path_name,
+        },
+        None => RequestPrincipal::Role {
+            partition,
+            account,
+            path_name,
+        },
+    };
+    Ok((principal, spelled))
+}
+
 impl RequestPrincipal {
     /// Reads a principal string: an IAM user, role, assumed-role, federated-user or root ARN,
     /// a 12-digit account ID, a service principal, or `anonymous`.
@@ -131,6 +186,20 @@ impl RequestPrincipal {
     /// `aws:PrincipalArn` without comparing the text with the ARN's pieces.
     pub fn parse_spelling(text: &str) -> Result<(RequestPrincipal, bool), String> {
         let text = crate::bytes::trim(text);
+        // The usual principal, an IAM ARN of AWS's partition written as AWS writes it, is read
+        // without splitting it at every colon: it spells its ARN when it is one.
+        match aws_iam_parts(text) {
+            Some((account, resource)) => iam_principal(
+                resource,
+                || (Text::Static("aws"), account_text(account)),
+                |_| true,
+            ),
+            None => Self::parse_split(text),
+        }
+    }
+
+    /// [`Self::parse_spelling`] of a trimmed text, split at its colons.
+    fn parse_split(text: &str) -> Result<(RequestPrincipal, bool), String> {
         if text.eq_ignore_ascii_case("anonymous") {
             return Ok((RequestPrincipal::Anonymous, false));
         }
@@ -167,11 +236,6 @@ impl RequestPrincipal {
                 "`{account}` in `{text}` is not a 12-digit account ID"
             ));
         }
-        let named = |prefix: &str| {
-            resource
-                .strip_prefix(prefix)
-                .filter(|rest| !rest.is_empty() && !rest.ends_with('/'))
-        };
         // Compared in place: lowercasing the service costs an allocation per request.
         let service_is = |name: &str| service.eq_ignore_ascii_case(name);
         // The parts are copied only once the principal is known to be valid.
@@ -185,39 +249,13 @@ impl RequestPrincipal {
                 && service == service_spelled
                 && **partition_read == *partition
         };
+        let named = |prefix: &str| named(resource, prefix);
         // Each named part is read for JSON escapes once (a short text): it, and the principal
         // ARN spelled as written when every part is plain, are then written without a scan.
         let part = Text::shared_checked;
         match service {
-            _ if service_is("iam") && resource == "root" => {
-                let (partition, account) = parts();
-                let spelled = spells(&partition, "iam");
-                Ok((RequestPrincipal::Root { partition, account }, spelled))
-            }
             _ if service_is("iam") => {
-                if let Some(path_name) = named("user/") {
-                    let (partition, account) = parts();
-                    let spelled = spells(&partition, "iam");
-                    let principal = RequestPrincipal::User {
-                        partition,
-                        account,
-                        path_name: part(path_name),
-                    };
-                    Ok((principal, spelled))
-                } else if let Some(path_name) = named("role/") {
-                    let (partition, account) = parts();
-                    let spelled = spells(&partition, "iam");
-                    let principal = RequestPrincipal::Role {
-                        partition,
-                        account,
-                        path_name: part(path_name),
-                    };
-                    Ok((principal, spelled))
-                } else {
-                    Err(format!(
-                        "`{resource}` is not a principal: an IAM principal is `root`, `user/NAME` or `role/NAME` (groups cannot be principals)"
-                    ))
-                }
+                iam_principal(resource, parts, |partition| spells(partition, "iam"))
             }
             _ if service_is("sts") => {
                 if let Some(rest) = named("assumed-role/") {
@@ -938,6 +976,57 @@ mod tests {
                 .as_deref(),
             Some(PRINCIPALS[0])
         );
+    }
+
+    /// Texts read by the `arn:aws:iam::` shortcut are read as splitting them reads them:
+    /// the same principal (or error) and the same "spells its ARN".
+    #[test]
+    fn aws_iam_texts_read_as_split_ones() {
+        let mut texts: Vec<String> = PRINCIPALS.iter().map(|t| t.to_string()).collect();
+        for account in [
+            "111122223333",
+            "11112222333",
+            "1111222233334",
+            "11112222333x",
+            "",
+        ] {
+            for resource in [
+                "root",
+                "user/u0",
+                "user/dev/alice",
+                "role/r",
+                "role/a/b/",
+                "user/",
+                "user//",
+                "group/g",
+                "",
+                "ROOT",
+                "User/u",
+                "user/a\"b",
+                "role/é",
+                ":user/u",
+                "root:x",
+            ] {
+                texts.push(format!("arn:aws:iam::{account}:{resource}"));
+                texts.push(format!("arn:aws:iam::{account}{resource}"));
+            }
+        }
+        texts.extend([
+            "arn:aws:iam::".into(),
+            "arn:aws:iam:".into(),
+            "arn:aws:iam:::".into(),
+        ]);
+        let mut shortcut = 0;
+        for text in &texts {
+            let trimmed = crate::bytes::trim(text);
+            assert_eq!(
+                RequestPrincipal::parse_spelling(text),
+                RequestPrincipal::parse_split(trimmed),
+                "{text}"
+            );
+            shortcut += usize::from(aws_iam_parts(trimmed).is_some());
+        }
+        assert!(shortcut >= 20, "only {shortcut} read by the shortcut");
     }
 
     /// The reading's "spells its ARN" is true exactly when the trimmed text is the principal's
