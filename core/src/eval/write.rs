@@ -520,8 +520,8 @@ fn element_trace(out: &mut Vec<u8>, e: &ElementTrace) {
         ),
         e.pattern.as_deref(),
         e.resolved.as_deref(),
-        |out| {
-            out.extend_from_slice(b",\"note\":\"");
+        |out, text_open| {
+            note_key(out, text_open);
             note(out, &e.note);
             out.extend_from_slice(b"\"}");
         },
@@ -534,34 +534,48 @@ fn element_view(out: &mut Vec<u8>, e: &ElementView) {
         (Ok(e.element), e.matched, e.negated),
         e.pattern.map(|p| &**p),
         e.resolved.as_deref(),
-        |out| match &e.note {
+        |out, text_open| match &e.note {
             NoteView::Around(note, text) => {
-                around_note_opening(out, *note);
+                around_note_opening(out, *note, text_open);
                 named_text(out, text.as_str(), text.is_plain());
                 around_note_closing(out, *note);
             }
-            NoteView::Fixed(text) => last_note(out, text),
-            NoteView::Owned(text) => last_note(out, text),
+            NoteView::Fixed(text) => last_note(out, text, text_open),
+            NoteView::Owned(text) => last_note(out, text, text_open),
         },
     );
 }
 
 /// A note as an element's last field, and the element's closing brace.
-fn last_note(out: &mut Vec<u8>, text: &str) {
-    out.extend_from_slice(b",\"note\":\"");
+fn last_note(out: &mut Vec<u8>, text: &str, text_open: bool) {
+    note_key(out, text_open);
     body(out, text);
     out.extend_from_slice(b"\"}");
 }
 
+/// An element's `,"note":"`, after the closing quote of the text before it when `text_open`
+/// (see [`element_fields`]).
+fn note_key(out: &mut Vec<u8>, text_open: bool) {
+    if text_open {
+        out.extend_from_slice(b"\",\"note\":\"");
+    } else {
+        out.extend_from_slice(b",\"note\":\"");
+    }
+}
+
 /// The runs around the request's text in a templated note written as an element's last field:
-/// the field's key with the phrase before, the phrase after with the element's closing brace.
-/// Each is copied at its own length (no `memcpy` call, no scan: the phrases are ours).
+/// the field's key with the phrase before (after the closing quote of the text before it when
+/// `text_open`), the phrase after with the element's closing brace. Each is copied at its own
+/// length (no `memcpy` call, no scan: the phrases are ours).
 macro_rules! around_note_runs {
     ($($name:ident: $before:literal, $after:literal;)*) => {
-        fn around_note_opening(out: &mut Vec<u8>, note: AroundNote) {
-            match note {
-                $(AroundNote::$name => {
+        fn around_note_opening(out: &mut Vec<u8>, note: AroundNote, text_open: bool) {
+            match (note, text_open) {
+                $((AroundNote::$name, false) => {
                     out.extend_from_slice(concat!(",\"note\":\"", $before).as_bytes())
+                }
+                (AroundNote::$name, true) => {
+                    out.extend_from_slice(concat!("\",\"note\":\"", $before).as_bytes())
                 })*
             }
         }
@@ -575,45 +589,92 @@ macro_rules! around_note_runs {
 }
 around_notes!(around_note_runs);
 
-/// An element's object; `note_and_close` writes its note field (the last) and closing brace.
+/// An element's object; `note_and_close` writes its note field (the last) and closing brace,
+/// told whether the pattern's or resolved text's closing quote is still to write (it is written
+/// with the next key: one run fewer).
 fn element_fields(
     out: &mut Vec<u8>,
     (element, matched, negated): (Result<ElementName, &str>, bool, bool),
     pattern: Option<&str>,
     resolved: Option<&str>,
-    note_and_close: impl FnOnce(&mut Vec<u8>),
+    note_and_close: impl FnOnce(&mut Vec<u8>, bool),
 ) {
-    // Each known name written as a run of its own length (no `memcpy` call).
     match element {
-        Ok(ElementName::Action) => out.extend_from_slice(b"{\"element\":\"Action\""),
-        Ok(ElementName::Resource) => out.extend_from_slice(b"{\"element\":\"Resource\""),
-        Ok(ElementName::Principal) => out.extend_from_slice(b"{\"element\":\"Principal\""),
-        Ok(ElementName::NotAction) => out.extend_from_slice(b"{\"element\":\"NotAction\""),
-        Ok(ElementName::NotResource) => out.extend_from_slice(b"{\"element\":\"NotResource\""),
-        Ok(ElementName::NotPrincipal) => out.extend_from_slice(b"{\"element\":\"NotPrincipal\""),
+        Ok(name) => element_head(out, name, (matched, negated), pattern.is_some()),
         Err(other) => {
             out.extend_from_slice(b"{\"element\":");
             string(out, other);
+            match (matched, negated) {
+                (true, false) => out.extend_from_slice(b",\"matched\":true,\"negated\":false"),
+                (false, false) => out.extend_from_slice(b",\"matched\":false,\"negated\":false"),
+                (true, true) => out.extend_from_slice(b",\"matched\":true,\"negated\":true"),
+                (false, true) => out.extend_from_slice(b",\"matched\":false,\"negated\":true"),
+            }
+            if pattern.is_some() {
+                out.extend_from_slice(b",\"pattern\":\"");
+            }
         }
     }
-    match (matched, negated) {
-        (true, false) => out.extend_from_slice(b",\"matched\":true,\"negated\":false"),
-        (false, false) => out.extend_from_slice(b",\"matched\":false,\"negated\":false"),
-        (true, true) => out.extend_from_slice(b",\"matched\":true,\"negated\":true"),
-        (false, true) => out.extend_from_slice(b",\"matched\":false,\"negated\":true"),
-    }
     if let Some(pattern) = pattern {
-        out.extend_from_slice(b",\"pattern\":\"");
         body(out, pattern);
-        out.push(b'"');
     }
     if let Some(resolved) = resolved {
-        out.extend_from_slice(b",\"resolved\":\"");
+        if pattern.is_some() {
+            out.extend_from_slice(b"\",\"resolved\":\"");
+        } else {
+            out.extend_from_slice(b",\"resolved\":\"");
+        }
         body(out, resolved);
-        out.push(b'"');
     }
-    note_and_close(out);
+    note_and_close(out, pattern.is_some() || resolved.is_some());
 }
+
+/// A known element's opening up to its pattern's text: `{"element":"…","matched":…,
+/// "negated":…` and `,"pattern":"` when it has one, each form one run of its own length (no
+/// `memcpy` call).
+macro_rules! element_heads {
+    ($($name:ident)*) => {
+        fn element_head(
+            out: &mut Vec<u8>,
+            name: ElementName,
+            (matched, negated): (bool, bool),
+            pattern: bool,
+        ) {
+            macro_rules! head {
+                ($n:ident, $m:literal, $g:literal, $rest:literal) => {
+                    out.extend_from_slice(
+                        concat!(
+                            "{\"element\":\"", stringify!($n), "\",\"matched\":", $m,
+                            ",\"negated\":", $g, $rest
+                        )
+                        .as_bytes(),
+                    )
+                };
+            }
+            match (name, matched, negated, pattern) {
+                $(
+                    (ElementName::$name, true, false, false) => head!($name, "true", "false", ""),
+                    (ElementName::$name, false, false, false) => head!($name, "false", "false", ""),
+                    (ElementName::$name, true, true, false) => head!($name, "true", "true", ""),
+                    (ElementName::$name, false, true, false) => head!($name, "false", "true", ""),
+                    (ElementName::$name, true, false, true) => {
+                        head!($name, "true", "false", ",\"pattern\":\"")
+                    }
+                    (ElementName::$name, false, false, true) => {
+                        head!($name, "false", "false", ",\"pattern\":\"")
+                    }
+                    (ElementName::$name, true, true, true) => {
+                        head!($name, "true", "true", ",\"pattern\":\"")
+                    }
+                    (ElementName::$name, false, true, true) => {
+                        head!($name, "false", "true", ",\"pattern\":\"")
+                    }
+                )*
+            }
+        }
+    };
+}
+element_heads!(Action Resource Principal NotAction NotResource NotPrincipal);
 
 fn condition_trace(out: &mut Vec<u8>, c: &ConditionTrace) {
     condition_fields(

@@ -72,6 +72,9 @@ thread_local! {
 struct Head {
     patterns: [Pattern; 4],
     facts: HeadFacts,
+    /// `arn` and the rest ASCII lowercase, no `*`, `?` or `$` (most heads): with a literal
+    /// resource part, a request whose head is lowercase as written matches only its very text.
+    plain_lowercase: bool,
 }
 
 /// What validation and the lints read of a six-part resource value's head, worked out when the
@@ -118,6 +121,10 @@ fn compile_head(written: &Arc<str>, prefix: &str) -> Arc<Head> {
             Arc::new(Head {
                 patterns: head_patterns([partition, service, region, account]),
                 facts: HeadFacts::of(prefix),
+                plain_lowercase: prefix.starts_with("arn:")
+                    && prefix.is_ascii()
+                    && !has_ascii_uppercase(prefix.as_bytes())
+                    && !contains_any(prefix.as_bytes(), b"*?$"),
             })
         },
     )
@@ -125,6 +132,15 @@ fn compile_head(written: &Arc<str>, prefix: &str) -> Arc<Head> {
 
 fn head_patterns(parts: [&str; 4]) -> [Pattern; 4] {
     parts.map(|part| Pattern::new(part, true))
+}
+
+/// A request ARN's partition, service, region and account, ASCII-lowercased.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FoldedHead<'a> {
+    pub parts: [&'a str; 4],
+    /// Whether the request's text up to its fifth colon was already lowercase ASCII (the
+    /// parts are its own).
+    pub as_written: bool,
 }
 
 /// Whether `Pattern::new(raw, _).is_match_all()`: only stars (no pattern built to find out).
@@ -357,7 +373,7 @@ impl ResourcePattern {
         &self,
         request: &str,
         request_arn: Option<Arn<'_>>,
-        head_folded: Option<[&str; 4]>,
+        head_folded: Option<FoldedHead<'_>>,
         ctx: &RequestContext,
     ) -> bool {
         if let ResourceKind::All = self.kind {
@@ -374,11 +390,18 @@ impl ResourcePattern {
             Some(folded),
         ) = (&self.kind, request_arn, head_folded)
         {
+            // Both heads lowercase as written, no wildcard: the parts agree (each has no colon)
+            // exactly when the whole texts do. One comparison instead of five.
+            if let (true, true, ResourcePart::Literal { written, .. }) =
+                (head.plain_lowercase, folded.as_written, resource)
+            {
+                return request == &**written;
+            }
             return *head_ok
                 && head
                     .patterns
                     .iter()
-                    .zip(folded)
+                    .zip(folded.parts)
                     .all(|(p, s)| p.matches_ascii_folded(s))
                 && resource.fixed_matches(arn.resource);
         }
@@ -584,7 +607,10 @@ mod tests {
         let heads = [
             "arn:aws:ecr:us-east-1:111122223333:",
             "ARN:aws:s3:::",
+            "arn:aws:s3:::",
+            "arn:aws:S3:::",
             "arn:aws:s3:*:?:",
+            "arn:aws:s3:$::",
         ];
         let requests = [
             "arn:aws:ecr:us-east-1:111122223333:",
@@ -625,8 +651,16 @@ mod tests {
                             .flatten()
                             .map(str::to_ascii_lowercase)
                             .collect();
-                        let folded: Option<[&str; 4]> = match lower.as_slice() {
-                            [p, s, r, a] => Some([p, s, r, a]),
+                        // Lowercase as written: the fast comparison of whole texts applies.
+                        let as_written = arn.is_some_and(|a| {
+                            let head = &request[..request.len() - a.resource.len()];
+                            !head.bytes().any(|b| b.is_ascii_uppercase())
+                        });
+                        let folded = match lower.as_slice() {
+                            [p, s, r, a] => Some(FoldedHead {
+                                parts: [p, s, r, a],
+                                as_written,
+                            }),
                             _ => None,
                         };
                         assert_eq!(

@@ -3,7 +3,7 @@
 //! owns what can be worked out once per request (the web app decides the same request many
 //! times); [`PreparedMatch`] borrows it for one decision.
 
-use super::arn::Arn;
+use super::arn::{Arn, FoldedHead};
 use super::statement::Request;
 use crate::bytes::{find_byte, has_ascii_uppercase, positions};
 use crate::context::key_hash;
@@ -222,7 +222,7 @@ pub struct PreparedMatch<'a> {
     pub(super) arn: Option<Arn<'a>>,
     /// The ARN's partition, service, region and account, ASCII-lowercased (`None`: fold while
     /// comparing).
-    pub(super) head_folded: Option<[&'a str; 4]>,
+    pub(super) head_folded: Option<FoldedHead<'a>>,
 }
 
 impl<'a> PreparedMatch<'a> {
@@ -257,12 +257,17 @@ impl<'a> PreparedMatch<'a> {
                 let arn = arn_parts.arn(resource);
                 let head_folded = match head_folded {
                     // Lowercase as written: the head is the parts just read.
-                    Some(HeadFolded::AsWritten) => {
-                        Some([arn.partition, arn.service, arn.region, arn.account])
-                    }
+                    Some(HeadFolded::AsWritten) => Some(FoldedHead {
+                        parts: [arn.partition, arn.service, arn.region, arn.account],
+                        as_written: true,
+                    }),
                     Some(HeadFolded::Lowered(lowered)) => {
                         let [p, s, r, a, _] = *parts;
-                        Some([p, s, r, a].map(|(start, end)| lowered.get(start..end).unwrap_or("")))
+                        Some(FoldedHead {
+                            parts: [p, s, r, a]
+                                .map(|(start, end)| lowered.get(start..end).unwrap_or("")),
+                            as_written: false,
+                        })
                     }
                     None => None,
                 };
@@ -363,8 +368,16 @@ mod tests {
                 .filter(|head| head.iter().all(|p| p.is_ascii()))
                 .map(|head| head.map(str::to_ascii_lowercase));
             assert_eq!(
-                prepared.head_folded.map(|h| h.map(str::to_string)),
+                prepared.head_folded.map(|h| h.parts.map(str::to_string)),
                 folded,
+                "{resource}"
+            );
+            let lowercase_head = resource
+                .get(..arn.map_or(0, |a| resource.len() - a.resource.len()))
+                .is_some_and(|head| !head.bytes().any(|b| b.is_ascii_uppercase()));
+            assert_eq!(
+                prepared.head_folded.map(|h| h.as_written),
+                folded.map(|_| lowercase_head),
                 "{resource}"
             );
         }
@@ -460,7 +473,13 @@ mod tests {
         let target = MatchTarget::new("S3:GetObject", "ARN:aws:s3:::b/k");
         let same = PreparedMatch::with_target(request("S3:GetObject", "ARN:aws:s3:::b/k"), &target);
         assert_eq!(same.service(), Some("s3"));
-        assert_eq!(same.head_folded, Some(["aws", "s3", "", ""]));
+        assert_eq!(
+            same.head_folded,
+            Some(FoldedHead {
+                parts: ["aws", "s3", "", ""],
+                as_written: false
+            })
+        );
         assert_eq!(same.arn, Arn::parse("ARN:aws:s3:::b/k"));
         // Same lengths, another request: read afresh, nothing taken from the target.
         let other =
