@@ -248,6 +248,9 @@ impl Scenario {
 mod tests {
     use super::*;
 
+    /// Where a scenario keeps one map of unknown fields.
+    type UnknownMap = fn(&mut Scenario) -> &mut Map<String, Value>;
+
     /// A scenario with a policy in every place and a test, none with an unknown field.
     fn every_place() -> Scenario {
         let p = |name: &str| serde_json::json!({"name": name, "document": {}});
@@ -268,7 +271,7 @@ mod tests {
     #[test]
     fn unknown_fields_are_warned_wherever_they_are() {
         assert!(every_place().unknown_field_warnings().is_empty());
-        let places: [(&str, fn(&mut Scenario) -> &mut Map<String, Value>); 12] = [
+        let places: [(&str, UnknownMap); 12] = [
             ("the scenario", |s| &mut s.unknown),
             ("`policies`", |s| &mut s.policies.unknown),
             ("`request`", |s| &mut s.request.unknown),
