@@ -184,6 +184,10 @@ impl Scenario {
 
     /// Warnings for fields this version does not know (kept, never an error).
     pub fn unknown_field_warnings(&self) -> Vec<crate::Diagnostic> {
+        // Almost every scenario has none: found without walking the places one by one.
+        if self.format == FORMAT_V1 && !self.has_unknown_fields() {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         let mut warn = |place: &str, map: &Map<String, Value>| {
             for key in map.keys() {
@@ -217,6 +221,16 @@ impl Scenario {
         out
     }
 
+    /// Whether any map of unknown fields has a key (folded over the places rather than stepped
+    /// through them, which costs a check of every link of the chain per policy).
+    fn has_unknown_fields(&self) -> bool {
+        !self.unknown.is_empty()
+            || !self.policies.unknown.is_empty()
+            || !self.request.unknown.is_empty()
+            || self.all_policies().any(|p| !p.unknown.is_empty())
+            || self.tests.iter().any(|t| !t.unknown.is_empty())
+    }
+
     fn all_policies(&self) -> impl Iterator<Item = &NamedPolicy> {
         let p = &self.policies;
         p.identity
@@ -227,5 +241,81 @@ impl Scenario {
             .chain(p.scp.iter().flatten().flatten())
             .chain(p.rcp.iter().flatten().flatten())
             .chain(p.vpc_endpoint.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where a scenario keeps one map of unknown fields.
+    type UnknownMap = fn(&mut Scenario) -> &mut Map<String, Value>;
+
+    /// A scenario with a policy in every place and a test, none with an unknown field.
+    fn every_place() -> Scenario {
+        let p = |name: &str| serde_json::json!({"name": name, "document": {}});
+        serde_json::from_value(serde_json::json!({
+            "format": FORMAT_V1,
+            "policies": {
+                "identity": [p("I")], "permissionsBoundary": p("B"), "session": p("S"),
+                "resource": p("R"), "scp": [[p("P1")], [p("P2")]], "rcp": [[p("C")]],
+                "vpcEndpoint": [p("V")]
+            },
+            "request": {"action": "s3:GetObject"},
+            "tests": [{"name": "T", "expect": "Allow"}]
+        }))
+        .expect("a valid scenario")
+    }
+
+    /// The quick check for "nothing to warn about" must see a field in every place the walk does.
+    #[test]
+    fn unknown_fields_are_warned_wherever_they_are() {
+        assert!(every_place().unknown_field_warnings().is_empty());
+        let places: [(&str, UnknownMap); 12] = [
+            ("the scenario", |s| &mut s.unknown),
+            ("`policies`", |s| &mut s.policies.unknown),
+            ("`request`", |s| &mut s.request.unknown),
+            ("policy `I`", |s| &mut s.policies.identity[0].unknown),
+            ("policy `B`", |s| {
+                &mut s
+                    .policies
+                    .permissions_boundary
+                    .as_mut()
+                    .expect("set")
+                    .unknown
+            }),
+            ("policy `S`", |s| {
+                &mut s.policies.session.as_mut().expect("set").unknown
+            }),
+            ("policy `R`", |s| {
+                &mut s.policies.resource.as_mut().expect("set").unknown
+            }),
+            ("policy `P1`", |s| {
+                &mut s.policies.scp.as_mut().expect("set")[0][0].unknown
+            }),
+            ("policy `P2`", |s| {
+                &mut s.policies.scp.as_mut().expect("set")[1][0].unknown
+            }),
+            ("policy `C`", |s| {
+                &mut s.policies.rcp.as_mut().expect("set")[0][0].unknown
+            }),
+            ("policy `V`", |s| &mut s.policies.vpc_endpoint[0].unknown),
+            ("test `T`", |s| &mut s.tests[0].unknown),
+        ];
+        for (place, map) in places {
+            let mut scenario = every_place();
+            map(&mut scenario).insert("extra".into(), Value::Null);
+            let warnings = scenario.unknown_field_warnings();
+            assert_eq!(warnings.len(), 1, "{place}");
+            assert_eq!(
+                warnings[0].message,
+                format!("unknown field `extra` in {place} is kept but not used")
+            );
+        }
+        let mut scenario = every_place();
+        scenario.format = "iamsim/scenario@2".into();
+        let warnings = scenario.unknown_field_warnings();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].code, "unknown-scenario-format");
     }
 }
