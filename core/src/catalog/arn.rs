@@ -188,9 +188,9 @@ impl CompiledTemplate {
 #[derive(Debug)]
 struct Chain {
     /// The literal before the first placeholder (the whole template when it has none).
-    first: &'static str,
+    first: Literal,
     /// The literal after each placeholder but the last, each starting with `:`.
-    inner: Box<[&'static str]>,
+    inner: Box<[Literal]>,
     /// The literal after the last placeholder; `None` when there is no placeholder.
     last: Option<&'static str>,
 }
@@ -223,7 +223,7 @@ impl Chain {
             Some(split) => split,
             None => {
                 return Some(Chain {
-                    first: last,
+                    first: Literal::new(last),
                     inner: Box::new([]),
                     last: None,
                 })
@@ -234,8 +234,8 @@ impl Chain {
             && inner_classes.iter().all(|c| *c == Class::NoColon)
             && inner.iter().all(|l| l.starts_with(':'));
         placeable.then(|| Chain {
-            first,
-            inner: inner.into(),
+            first: Literal::new(first),
+            inner: inner.iter().map(|l| Literal::new(l)).collect(),
             last: Some(last),
         })
     }
@@ -243,7 +243,7 @@ impl Chain {
     /// [`accepts`] for this template: whether the concrete ARN `text` (head lowercased as
     /// [`ArnPattern`] keeps it) fits.
     fn accepts(&self, text: &[u8]) -> bool {
-        let Some(mut rest) = text.strip_prefix(self.first.as_bytes()) else {
+        let Some(mut rest) = self.first.strip_from(text) else {
             return false;
         };
         let Some(last) = self.last else {
@@ -254,16 +254,52 @@ impl Chain {
             let Some(colon) = find_byte(rest, b':').filter(|&c| c > 0) else {
                 return false;
             };
-            match rest
-                .get(colon..)
-                .and_then(|r| r.strip_prefix(literal.as_bytes()))
-            {
+            match rest.get(colon..).and_then(|r| literal.strip_from(r)) {
                 Some(after) => rest = after,
                 None => return false,
             }
         }
         // The last placeholder: one or more characters of any kind, then the final literal.
         rest.len() > last.len() && rest.ends_with(last.as_bytes())
+    }
+}
+
+/// A literal of a [`Chain`], with its first 16 bytes as one masked word: most literals
+/// (`arn:`, `:ecr:`, `:repository/`) are compared with a single load instead of a call to
+/// `memcmp`.
+#[derive(Debug)]
+struct Literal {
+    text: &'static str,
+    /// The literal's bytes (zero-padded) and a mask of its length, for literals of at most 16
+    /// bytes.
+    word: Option<(u128, u128)>,
+}
+
+impl Literal {
+    fn new(text: &'static str) -> Literal {
+        let word = (text.len() <= 16).then(|| {
+            let mut bytes = [0u8; 16];
+            let mut mask = [0u8; 16];
+            for ((b, m), &t) in bytes.iter_mut().zip(mask.iter_mut()).zip(text.as_bytes()) {
+                *b = t;
+                *m = 0xff;
+            }
+            (u128::from_le_bytes(bytes), u128::from_le_bytes(mask))
+        });
+        Literal { text, word }
+    }
+
+    /// `text` after this literal, if it starts with it.
+    fn strip_from<'t>(&self, text: &'t [u8]) -> Option<&'t [u8]> {
+        match (self.word, text.first_chunk::<16>()) {
+            (Some((word, mask)), Some(head)) => {
+                if (u128::from_le_bytes(*head) ^ word) & mask != 0 {
+                    return None;
+                }
+                text.get(self.text.len()..)
+            }
+            _ => text.strip_prefix(self.text.as_bytes()),
+        }
     }
 }
 
@@ -510,6 +546,52 @@ mod tests {
             role
         ));
         assert!(arn_matches_template("*", role));
+    }
+
+    #[test]
+    fn chain_literals_strip_like_strip_prefix() {
+        let literals = [
+            "",
+            ":",
+            "arn:",
+            ":ecr:",
+            ":repository/",
+            ":0123456789abcde",
+            ":0123456789abcdef",
+            ":log-group:app:log-stream:",
+        ];
+        let texts = [
+            "",
+            ":",
+            "arn",
+            "arn:",
+            "arn:aws:ecr:us-east-1:1:repository/web",
+            "Arn:aws",
+            ":ecr:us-east-1:1:repository/web",
+            ":ecr",
+            ":ecs:us-east-1:1:repository/web",
+            ":repository/team0-web-0",
+            ":repository/",
+            ":repositorz/team0-web-0",
+            ":Repository/team0-web-0",
+            ":0123456789abcde",
+            ":0123456789abcdef",
+            ":0123456789abcdefg",
+            ":0123456789abcdeF",
+            ":log-group:app:log-stream:s",
+            ":log-group:app:log-streaM:s",
+            ":log-group:app:log-stream",
+        ];
+        for literal in literals {
+            let compiled = Literal::new(literal);
+            for text in texts {
+                assert_eq!(
+                    compiled.strip_from(text.as_bytes()),
+                    text.as_bytes().strip_prefix(literal.as_bytes()),
+                    "{literal:?} {text:?}"
+                );
+            }
+        }
     }
 
     #[test]
