@@ -166,18 +166,36 @@ pub struct CompiledTemplate {
     masks: Option<Masks>,
     /// For a concrete ARN, when the template's placeholders can be placed without a search.
     chain: Option<Chain>,
+    /// Whether the chain compares a concrete ARN's service segment with the template's exactly
+    /// (a literal service before the last placeholder), so the pre-check would repeat it.
+    chain_checks_service: bool,
 }
 
 impl CompiledTemplate {
     pub fn new(template: &'static str) -> Self {
         let tokens = template_tokens(template);
+        let chain = Chain::new(template);
         CompiledTemplate {
             service: service_segment(template),
             masks: Masks::new(&tokens),
             tokens: tokens.into(),
-            chain: Chain::new(template),
+            chain_checks_service: chain.is_some() && service_before_last_placeholder(template),
+            chain,
         }
     }
+}
+
+/// Whether the template's service segment is literal and ends (at the fourth colon) before its
+/// last placeholder, the only one that may hold colons: a chain then maps the template's first
+/// four colons onto the ARN's, and the segment is compared as it is.
+fn service_before_last_placeholder(template: &str) -> bool {
+    let literal = service_segment(template).is_some_and(|s| !s.contains('$'));
+    let fourth_colon = template.match_indices(':').nth(3).map(|(at, _)| at);
+    literal
+        && match template.rfind("${") {
+            None => true,
+            Some(last) => fourth_colon.is_some_and(|colon| colon < last),
+        }
 }
 
 /// A template whose every placeholder but the last is followed by a literal that starts with
@@ -367,7 +385,8 @@ impl<'a> ArnPattern<'a> {
     /// [`arn_matches_template`] of this ARN and the compiled template.
     pub fn matches(&self, template: &CompiledTemplate) -> bool {
         if let (Some(s), Some(t)) = (self.literal_service, template.service) {
-            if !s.eq_ignore_ascii_case(t) {
+            let checked_by_chain = template.chain_checks_service && self.concrete.is_some();
+            if !checked_by_chain && !s.eq_ignore_ascii_case(t) {
                 return false;
             }
         }
@@ -612,6 +631,13 @@ mod tests {
             "arn:aws:iam::${aws:PrincipalAccount}:role/x",
             "arn:aws",
             "",
+            "arn:aws:ecs:us-east-1:1:repository/web",
+            "arn:aws:Ecr:us-east-1:1:repository/web",
+            "arn:aws:ecr:us-east-1:1:repositorz/web",
+            "arn:aws:ecr:us-east-1::repository/web",
+            "arn:aws:b:ecr",
+            "arn:aws:ecr:ecr",
+            "arn:a:ecr:x:ecr:s",
         ];
         let templates = [
             REPO,
@@ -620,6 +646,9 @@ mod tests {
             "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}",
             "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
             "arn:${Partition}:ecr",
+            "arn:${Partition}:${Service}:ecr:${Account}:s",
+            "arn:aws:ecr:us-east-1:1:repository/web",
+            "arn:aws:ECR:${Region}:${Account}:repository/${Name}",
             "no-arn-template",
         ];
         let mut both = 0;
