@@ -859,15 +859,7 @@ mod tests {
     /// as the sentence spelled from its label, for every layer, plain request words or not.
     #[test]
     fn noun_openings_spell_what_their_labels_spell() {
-        let kinds = [
-            LayerKind::Rcp,
-            LayerKind::Scp,
-            LayerKind::VpcEndpoint,
-            LayerKind::Resource,
-            LayerKind::Identity,
-            LayerKind::PermissionsBoundary,
-            LayerKind::Session,
-        ];
+        let kinds = LayerKind::ALL;
         let words = RequestWords {
             action: "s3:GetObject",
             resource: "arn:aws:s3:::b/\"k\"",

@@ -44,6 +44,20 @@ pub enum LayerKind {
     Session,
 }
 
+impl LayerKind {
+    /// Every layer, for tests that go through them all.
+    #[cfg(test)]
+    pub(crate) const ALL: [LayerKind; 7] = [
+        LayerKind::Rcp,
+        LayerKind::Scp,
+        LayerKind::VpcEndpoint,
+        LayerKind::Resource,
+        LayerKind::Identity,
+        LayerKind::PermissionsBoundary,
+        LayerKind::Session,
+    ];
+}
+
 /// Each layer's noun, and the sentence openings made from it (one table, so they agree).
 macro_rules! layer_nouns {
     ($($kind:ident: $noun:literal,)*) => {

@@ -1692,15 +1692,7 @@ mod tests {
     /// scan: they must need none, and only the tables' own texts are taken for them.
     #[test]
     fn fixed_texts_need_no_escape() {
-        let kinds = [
-            LayerKind::Rcp,
-            LayerKind::Scp,
-            LayerKind::VpcEndpoint,
-            LayerKind::Resource,
-            LayerKind::Identity,
-            LayerKind::PermissionsBoundary,
-            LayerKind::Session,
-        ];
+        let kinds = LayerKind::ALL;
         let derived = || DERIVED.iter().map(|key| key.name);
         let nouns = || kinds.iter().map(|kind| kind.noun());
         for text in derived().chain(nouns()) {

@@ -406,6 +406,15 @@ mod tests {
         "{\"a\":1}\n\n{\"b\":2}\r\n  \n[3]\n",
     ];
 
+    /// `str::lines` without the blank ones, numbered from `first`: what a chunk's lines must be.
+    fn non_blank_lines(text: &str, first: usize) -> Vec<(usize, String)> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(i, line)| (i + first, line.to_string()))
+            .collect()
+    }
+
     fn text_lines(chunk: &Chunk) -> Vec<(usize, String)> {
         chunk
             .lines()
@@ -423,12 +432,7 @@ mod tests {
     #[test]
     fn chunk_lines_agree_with_str_lines() {
         for text in TEXTS {
-            let plain: Vec<(usize, String)> = text
-                .lines()
-                .enumerate()
-                .filter(|(_, line)| !line.trim().is_empty())
-                .map(|(i, line)| (i + 7, line.to_string()))
-                .collect();
+            let plain = non_blank_lines(text, 7);
             let chunk = Chunk {
                 first_line: 7,
                 bytes: ChunkBytes::Read(text.as_bytes().to_vec()),
@@ -443,13 +447,8 @@ mod tests {
             };
             let lines = text_lines(&with_bad);
             let bad_index = 7 + text.split('\n').count();
-            let expected: Vec<(usize, String)> = format!("{text}\n")
-                .lines()
-                .enumerate()
-                .filter(|(_, line)| !line.trim().is_empty())
-                .map(|(i, line)| (i + 7, line.to_string()))
-                .chain([(bad_index, "<not UTF-8 after 0>".to_string())])
-                .collect();
+            let mut expected = non_blank_lines(&format!("{text}\n"), 7);
+            expected.push((bad_index, "<not UTF-8 after 0>".to_string()));
             assert_eq!(lines, expected, "{text:?} then a byte that is not UTF-8");
         }
     }
@@ -465,12 +464,7 @@ mod tests {
             .copied()
             .chain([long.as_str(), longest.as_str()])
         {
-            let plain: Vec<(usize, String)> = text
-                .lines()
-                .enumerate()
-                .filter(|(_, line)| !line.trim().is_empty())
-                .map(|(i, line)| (i, line.to_string()))
-                .collect();
+            let plain = non_blank_lines(text, 0);
             for head in [0, 1, 5, text.len()] {
                 let head = head.min(text.len());
                 let mut chunks = LineChunks::starting_with(
@@ -503,12 +497,7 @@ mod tests {
     fn mapped_chunks_cover_the_input_in_order() {
         let long: String = (0..2000).map(|i| format!("{{\"n\":{i}}}\r\n\n")).collect();
         for text in TEXTS.iter().copied().chain([long.as_str()]) {
-            let plain: Vec<(usize, String)> = text
-                .lines()
-                .enumerate()
-                .filter(|(_, line)| !line.trim().is_empty())
-                .map(|(i, line)| (i, line.to_string()))
-                .collect();
+            let plain = non_blank_lines(text, 0);
             for size in [1, 2, 5, 17, 1000, CHUNK_BYTES] {
                 let mut lines = MappedLines {
                     rest: text.as_bytes(),
