@@ -1,7 +1,7 @@
 // End-to-end test of saved work, incoming share links and the offline copy, against the release
 // build (dist/) served on loopback, in Debian's headless Chromium:
 //   - what is typed is restored on reload; several named workspaces (new, duplicate, rename,
-//     switch, delete) survive a reload;
+//     switch, delete) survive a reload; two tabs see each other's workspaces and edits;
 //   - a corrupt saved entry or index: a notice, the app works, the entry is kept aside;
 //   - storage that is full (setItem throws QuotaExceededError) or disabled (the localStorage
 //     getter throws SecurityError): a notice, the app keeps working in memory;
@@ -207,6 +207,115 @@ test('several named workspaces: new, duplicate, rename, switch, delete, all kept
   assert.deepEqual(await workspaceNames(page), ['Workspace 1*']);
   await expectDecision(page, 'Allow');
   assert.deepEqual(await noticeTexts(page), []);
+  await finish();
+});
+
+/** Waits until `page` lists `expected` (another tab's change arrives by the `storage` event). */
+async function waitForNames(page, expected, timeout = 5_000) {
+  const end = Date.now() + timeout;
+  let names = await workspaceNames(page);
+  while (JSON.stringify(names) !== JSON.stringify(expected) && Date.now() < end) {
+    await page.waitForTimeout(100);
+    names = await workspaceNames(page);
+  }
+  assert.deepEqual(names, expected);
+}
+
+test('two tabs: each lists the other one\'s workspaces, shows its edits, and new ids never collide', async () => {
+  const { context, page: a, finish } = await openContext();
+  await a.goto(`${server.origin}/`);
+  await waitForApp(a);
+  const b = await context.newPage();
+  const problems = [];
+  b.on('pageerror', (err) => problems.push(`page error in the second tab: ${err.message}`));
+  await b.goto(`${server.origin}/`);
+  await waitForApp(b);
+  assert.deepEqual(await workspaceNames(b), ['Workspace 1*']);
+
+  // A workspace made in one tab appears in the other without a reload.
+  await openSwitcher(a);
+  await a.click('[data-testid="workspace-new"]');
+  assert.deepEqual(await workspaceNames(a), ['Workspace 1', 'Workspace 2*']);
+  await waitForNames(b, ['Workspace 1*', 'Workspace 2']);
+  // One made in the second tab is a third, not a second "Workspace 2" over the first's.
+  await openSwitcher(b);
+  await b.click('[data-testid="workspace-new"]');
+  assert.deepEqual(await workspaceNames(b), ['Workspace 1', 'Workspace 2', 'Workspace 3*']);
+  await waitForNames(a, ['Workspace 1', 'Workspace 2*', 'Workspace 3']);
+  const ids = await a.evaluate(() =>
+    JSON.parse(localStorage.getItem('iamsim.workspaces@1')).workspaces.map((w) => w.id),
+  );
+  assert.equal(new Set(ids).size, 3, `distinct ids: ${ids}`);
+
+  // Both on one workspace: what one types shows in the other, which has no edits of its own.
+  await workspaceAction(b, 'Workspace 2', 'workspace-switch');
+  await expectDecision(b, 'Allow');
+  await typeOver(a, '"Effect": "Allow"', '"Effect": "Deny"');
+  await expectDecision(a, 'ExplicitDeny');
+  await expectDecision(b, 'ExplicitDeny');
+  assert.match(await b.inputValue(EDITOR), /"Effect": "Deny"/);
+  assert.deepEqual(await workspaceNames(b), ['Workspace 1', 'Workspace 2*', 'Workspace 3']);
+  await b.screenshot({ path: path.join(SHOTS, 'iamsim-two-tabs.png') });
+  assert.deepEqual(await noticeTexts(a), []);
+  assert.deepEqual(await noticeTexts(b), []);
+  assert.deepEqual(problems, []);
+  await finish();
+});
+
+test('two tabs: edits made in both are both kept, and a workspace deleted elsewhere stays open', async () => {
+  const { context, page: a, finish } = await openContext();
+  await a.goto(`${server.origin}/`);
+  await waitForApp(a);
+  const b = await context.newPage();
+  const problems = [];
+  b.on('pageerror', (err) => problems.push(`page error in the second tab: ${err.message}`));
+  await b.goto(`${server.origin}/`);
+  await waitForApp(b);
+  await typeOver(a, '"Effect": "Allow"', '"Effect": "Deny"');
+  await waitSaved(a, 'Deny');
+  await expectDecision(b, 'ExplicitDeny');
+
+  // A types (its save waits for a pause) while the other tab saves its own change of the same
+  // workspace: A's typing goes on in a new workspace, the other's change stays where it was.
+  await typeOver(a, '"ecr:PutImage"', '"ecr:PutImageX"');
+  await b.evaluate(() => {
+    const index = JSON.parse(localStorage.getItem('iamsim.workspaces@1'));
+    const key = `iamsim.workspace@1.${index.current}`;
+    localStorage.setItem(key, localStorage.getItem(key).replace('Deny', 'Allow'));
+  });
+  await a.waitForFunction(
+    (sel) => [...document.querySelectorAll(sel)].some((n) => n.textContent.includes('was changed in another tab')),
+    NOTICE,
+    { timeout: 5_000 },
+  );
+  assert.deepEqual(await workspaceNames(a), ['Workspace 1', 'Workspace 1 (this tab)*']);
+  assert.match(await a.inputValue(EDITOR), /"ecr:PutImageX"/);
+  await waitSaved(a, 'PutImageX');
+  const first = await a.evaluate(() => {
+    const index = JSON.parse(localStorage.getItem('iamsim.workspaces@1'));
+    return localStorage.getItem(`iamsim.workspace@1.${index.workspaces[0].id}`);
+  });
+  assert.match(first, /Allow/);
+  assert.doesNotMatch(first, /Deny/);
+  assert.doesNotMatch(first, /PutImageX/);
+  await a.screenshot({ path: path.join(SHOTS, 'iamsim-two-tabs-kept.png') });
+
+  // A deletes the workspace B shows: B keeps it open, says so, and typing there lists it again.
+  await workspaceAction(a, 'Workspace 1', 'workspace-delete');
+  await a.click('[data-testid="workspace-delete-confirm"]');
+  assert.deepEqual(await workspaceNames(a), ['Workspace 1 (this tab)*']);
+  await b.waitForFunction(
+    (sel) => [...document.querySelectorAll(sel)].some((n) => n.textContent.includes('was deleted in another tab')),
+    NOTICE,
+    { timeout: 5_000 },
+  );
+  // B shows the workspace's last saved version (the other tab's), which it read when A's new
+  // workspace was listed.
+  await expectDecision(b, 'Allow');
+  await typeOver(b, '"Effect": "Allow"', '"Effect": "Deny"');
+  await expectDecision(b, 'ExplicitDeny');
+  await waitForNames(a, ['Workspace 1 (this tab)*', 'Workspace 1']);
+  assert.deepEqual(problems, []);
   await finish();
 });
 

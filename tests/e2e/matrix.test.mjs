@@ -178,6 +178,14 @@ test('the matrix on ecr:*: 192 cells as the policy says, live edits, a click ope
   const focused = await page.evaluate(() => [document.activeElement.dataset.action, document.activeElement.dataset.resource]);
   assert.deepEqual(focused, ['ecr:PutImage', MY_REPO]);
   assert.match(await detail.textContent(), /ecr:PutImage on arn:aws:ecr:us-east-1:111122223333:repository\/my-repo/);
+  // The grid is one Tab stop: Tab leaves it at once, Shift+Tab comes back to the cell last focused.
+  const onCell = () => page.evaluate(() => document.activeElement?.dataset.testid === 'matrix-cell');
+  await page.keyboard.press('Tab');
+  assert.equal(await onCell(), false, 'Tab leaves the grid');
+  await page.keyboard.press('Shift+Tab');
+  const back = await page.evaluate(() => [document.activeElement.dataset.action, document.activeElement.dataset.resource]);
+  assert.deepEqual(back, ['ecr:PutImage', MY_REPO]);
+  assert.equal(await page.locator('[data-testid="matrix-cell"][tabindex="0"]').count(), 1);
 
   // Edit the policy: ecr:PutImage → ecr:PutImageX. The cell follows at once.
   await selectInEditor(page, '"ecr:PutImage', { collapse: true });

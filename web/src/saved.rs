@@ -1,6 +1,7 @@
 //! Wires the saved workspaces into the app: the state to start with (the current saved
 //! workspace, or an incoming share link), saving as the user types (debounced, and at once when
-//! the page is hidden or left), the switcher's actions, and the notices about storage and links.
+//! the page is hidden or left), the switcher's actions, the notices about storage and links, and
+//! what other tabs change (the browser's `storage` event).
 
 use crate::components::workspaces::WorkspaceSwitcher;
 use crate::incoming::open_link;
@@ -137,6 +138,8 @@ struct Ctx {
     generation: Rc<RefCell<u64>>,
     notes: UseReducerDispatcher<Notes>,
     refresh: UseForceUpdateHandle,
+    /// The workspace last said to be deleted in another tab (said once).
+    told_deleted: Rc<RefCell<Option<String>>>,
 }
 
 impl Ctx {
@@ -181,6 +184,50 @@ impl Ctx {
             k.load_current()
         }) {
             self.show(scenario);
+        }
+    }
+
+    /// Another tab wrote to the store: show its list, and its version of the open workspace
+    /// when this tab has no edits of its own. When it has, neither version is lost: the other
+    /// tab's stays under the workspace's name, this tab's goes on in a new workspace.
+    fn take_other_tabs_changes(&self) {
+        let mine = self.latest.borrow().as_ref().map(|s| s.to_scenario());
+        let starter = State::default().to_scenario();
+        let Some((seen, loaded, forked, id, name)) = self.with_keeper(|k| {
+            let unedited = mine.as_ref().is_none_or(|m| k.is_saved(m) || *m == starter);
+            let seen = k.refresh();
+            let name = k.shown_name();
+            let (mut loaded, mut forked) = (None, None);
+            match (&mine, seen.current_changed, unedited) {
+                (_, true, true) => loaded = Some(k.load_current()),
+                (Some(mine), true, false) => {
+                    let copy = format!("{name} (this tab)");
+                    k.create(&copy, Some(mine));
+                    forked = Some(copy);
+                }
+                _ => {}
+            }
+            (seen, loaded, forked, k.current_id().to_string(), name)
+        }) else {
+            return;
+        };
+        if let Some(scenario) = loaded {
+            self.show(scenario);
+        }
+        if let Some(copy) = forked {
+            self.notes.dispatch(NoteAction::Push(vec![format!(
+                "“{name}” was changed in another tab while you were editing it here: that \
+                 version stays as “{name}”, and yours goes on as “{copy}”"
+            )]));
+            return;
+        }
+        let mut told = self.told_deleted.borrow_mut();
+        if seen.current_deleted && told.as_ref() != Some(&id) {
+            *told = Some(id);
+            self.notes.dispatch(NoteAction::Push(vec![format!(
+                "“{name}” was deleted in another tab; it stays open here, and is listed again \
+                 if you change it"
+            )]));
         }
     }
 
@@ -241,6 +288,7 @@ pub fn use_keeping(boot: &Rc<Boot>, state: &UseReducerHandle<State>) -> Keeping 
         generation: use_mut_ref(|| 0u64),
         notes: notes.dispatcher(),
         refresh: use_force_update(),
+        told_deleted: use_mut_ref(|| None::<String>),
     };
     let dismissed_off = use_state(|| None::<String>);
 
@@ -269,6 +317,11 @@ pub fn use_keeping(boot: &Rc<Boot>, state: &UseReducerHandle<State>) -> Keeping 
                     "hashchange",
                     move || c.open_incoming_link(),
                 ));
+                // Fired when another tab of this site writes to the storage.
+                let c = ctx.clone();
+                listeners.push(Listener::new(window.clone().into(), "storage", move || {
+                    c.take_other_tabs_changes()
+                }));
             }
             if let Some(document) = document {
                 let c = ctx.clone();

@@ -2,6 +2,11 @@
 //! key per workspace (`iamsim.workspace@1.<id>`, the scenario's compact JSON). Writes the store
 //! refuses (full, disabled) are kept in memory, so the tab keeps working; an entry that cannot be
 //! read is copied aside (`iamsim.backup@1.…`) before anything replaces it, so nothing is lost.
+//!
+//! Several tabs share the store. Every change is made on the list as the store holds it now
+//! (`sync_index`), so one tab's new, renamed or deleted workspaces are not undone by another
+//! tab's next write, and a new id is never one another tab just took. Each tab keeps its own
+//! current workspace; `refresh` tells the app what another tab changed.
 
 use super::{KeyValue, StoreError};
 use iamsim_core::scenario::{read_scenarios, Scenario};
@@ -71,6 +76,16 @@ fn parse_scenario(raw: &str) -> Result<Scenario, String> {
     }
 }
 
+/// What another tab changed, as [`Keeper::refresh`] finds it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Refreshed {
+    /// The current workspace's saved text is not what this tab last wrote or read.
+    pub current_changed: bool,
+    /// The current workspace is no longer listed: another tab deleted it. This tab keeps
+    /// showing it, and lists it again if it is saved from here.
+    pub current_deleted: bool,
+}
+
 /// The saved workspaces over a store.
 pub struct Keeper<S: KeyValue> {
     store: S,
@@ -84,6 +99,9 @@ pub struct Keeper<S: KeyValue> {
     frozen: bool,
     /// The last text written or read per key, so an unchanged workspace is not written again.
     last_text: Option<(String, String)>,
+    /// The current workspace's entry as last listed, kept when another tab deletes it: saving
+    /// it from here lists it again under its name.
+    shown: Option<Entry>,
     notices: Vec<String>,
 }
 
@@ -102,6 +120,7 @@ impl<S: KeyValue> Keeper<S> {
             saving_off: None,
             frozen: false,
             last_text: None,
+            shown: None,
             notices: Vec::new(),
         };
         let mut changed = true;
@@ -186,12 +205,58 @@ impl<S: KeyValue> Keeper<S> {
         {
             return;
         }
+        self.sync_index();
         self.write(&key, Some(&text));
         self.last_text = Some((key, text));
+        // Another tab deleted it meanwhile: what is typed here lists it again.
+        if self.entry(&self.index.current).is_none() {
+            let id = self.index.current.clone();
+            let name = match self.shown.take() {
+                Some(shown) if shown.id == id => shown.name,
+                _ => self.fresh_name(),
+            };
+            self.index.workspaces.push(Entry { id, name });
+            self.write_index();
+        }
+    }
+
+    /// The current workspace's name, also when another tab deleted it.
+    pub fn shown_name(&self) -> String {
+        self.entry(&self.index.current)
+            .or(self.shown.as_ref().filter(|e| e.id == self.index.current))
+            .map_or_else(|| self.index.current.clone(), |e| e.name.clone())
+    }
+
+    /// Whether `scenario` is what the current workspace last saved or read (this tab has no
+    /// edits that are not saved).
+    pub fn is_saved(&self, scenario: &Scenario) -> bool {
+        let key = entry_key(&self.index.current);
+        self.last_text.as_ref().is_some_and(|(k, t)| {
+            *k == key && serde_json::to_string(scenario).is_ok_and(|text| text == *t)
+        })
+    }
+
+    /// Reads what another tab changed (called on the browser's `storage` event): the list as
+    /// stored now, and whether the current workspace was changed or deleted there. Read the
+    /// changed workspace with `load_current`.
+    pub fn refresh(&mut self) -> Refreshed {
+        self.sync_index();
+        let key = entry_key(&self.index.current);
+        let stored = self.read(&key);
+        let current_changed = match (&self.last_text, &stored) {
+            (Some((k, text)), Some(stored)) if *k == key => text != stored,
+            (Some((k, _)), None) if *k == key => false,
+            (_, stored) => stored.is_some(),
+        };
+        Refreshed {
+            current_changed,
+            current_deleted: self.entry(&self.index.current).is_none(),
+        }
     }
 
     /// Adds a workspace holding `scenario` (`None`: the starter) and makes it current.
     pub fn create(&mut self, name: &str, scenario: Option<&Scenario>) -> String {
+        self.sync_index();
         let id = self.fresh_id();
         let name = match name.trim() {
             "" => self.fresh_name(),
@@ -214,6 +279,7 @@ impl<S: KeyValue> Keeper<S> {
     /// Makes another workspace current; false when there is no such workspace. Read it with
     /// `load_current`.
     pub fn switch(&mut self, id: &str) -> bool {
+        self.sync_index();
         if !self.index.workspaces.iter().any(|e| e.id == id) {
             return false;
         }
@@ -230,6 +296,7 @@ impl<S: KeyValue> Keeper<S> {
         if name.is_empty() {
             return;
         }
+        self.sync_index();
         if let Some(entry) = self.index.workspaces.iter_mut().find(|e| e.id == id) {
             entry.name = name.to_string();
             self.write_index();
@@ -239,6 +306,7 @@ impl<S: KeyValue> Keeper<S> {
     /// Copies a workspace (as last saved: save the current one first) into a new one named
     /// "<name> (copy)", which becomes current.
     pub fn duplicate(&mut self, id: &str) -> Option<String> {
+        self.sync_index();
         let name = self
             .index
             .workspaces
@@ -253,10 +321,17 @@ impl<S: KeyValue> Keeper<S> {
     /// Deletes a workspace; when it was current, its neighbour becomes current (a fresh one
     /// when it was the last).
     pub fn delete(&mut self, id: &str) {
-        let Some(at) = self.index.workspaces.iter().position(|e| e.id == id) else {
-            return;
-        };
-        self.index.workspaces.remove(at);
+        self.sync_index();
+        let at = self.index.workspaces.iter().position(|e| e.id == id);
+        match at {
+            Some(at) => {
+                self.index.workspaces.remove(at);
+            }
+            // Deleted in another tab already, unless it is the one shown here.
+            None if self.index.current != id => return,
+            None => {}
+        }
+        let at = at.unwrap_or(0);
         let key = entry_key(id);
         self.write(&key, None);
         if self.last_text.as_ref().is_some_and(|(k, _)| *k == key) {
@@ -283,7 +358,36 @@ impl<S: KeyValue> Keeper<S> {
         self.write_index();
     }
 
+    fn entry(&self, id: &str) -> Option<&Entry> {
+        self.index.workspaces.iter().find(|e| e.id == id)
+    }
+
     // --- reading and writing through the store ----------------------------------------------
+
+    /// Takes the list as the store holds it now: another tab may have written it since this
+    /// tab last did. This tab's current workspace stays current even when it is no longer
+    /// listed (see [`Refreshed::current_deleted`]). A missing list keeps this tab's; one that
+    /// cannot be read is set aside first, as when the app opens.
+    fn sync_index(&mut self) {
+        let Some(raw) = self.read(INDEX_KEY) else {
+            return;
+        };
+        match parse_index(&raw) {
+            Ok(stored) => {
+                if let Some(shown) = self.entry(&self.index.current) {
+                    self.shown = Some(shown.clone());
+                }
+                self.index.workspaces = stored.workspaces;
+            }
+            Err(reason) => {
+                let aside = self.set_aside(INDEX_KEY, &raw);
+                self.notices.push(format!(
+                    "the list of saved workspaces could not be read ({reason}); {aside}; \
+                     this tab's list is kept"
+                ));
+            }
+        }
+    }
 
     /// A key's value: the unsaved one first, then the store's. A store that cannot be read
     /// turns saving off and reads as empty.

@@ -6,6 +6,7 @@
 use super::model::{resource_heading, EvaluatedMatrix};
 use crate::components::verdict::headline;
 use iamsim_core::eval::Decision;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -112,9 +113,40 @@ fn move_focus(e: KeyboardEvent) {
     }
 }
 
+/// Makes `cell` the grid's one Tab stop (a roving tabindex): Tab enters the grid at the cell
+/// last focused and leaves it in one press, however many cells there are; arrow keys move
+/// within. Done on the elements, so moving the focus re-renders nothing.
+fn rove(e: &FocusEvent, active: &RefCell<(usize, usize)>, cell: (usize, usize)) {
+    let before = active.replace(cell);
+    if before == cell {
+        return;
+    }
+    let Some(table) = e
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    for ((row, column), tabindex) in [(before, "-1"), (cell, "0")] {
+        let selector = format!("[data-row=\"{row}\"][data-column=\"{column}\"]");
+        if let Ok(Some(button)) = table.query_selector(&selector) {
+            let _ = button.set_attribute("tabindex", tabindex);
+        }
+    }
+}
+
 #[function_component(MatrixGrid)]
 pub fn matrix_grid(props: &GridProps) -> Html {
     let m = &props.evaluated.matrix;
+    let active = use_mut_ref(|| (0usize, 0usize));
+    {
+        // A smaller matrix may have lost the cell: start again at the first.
+        let mut active = active.borrow_mut();
+        if active.0 >= m.actions.len() || active.1 >= m.resources.len() {
+            *active = (0, 0);
+        }
+    }
+    let tab_stop = *active.borrow();
     let onclick = {
         let evaluated = props.evaluated.clone();
         let on_open = props.on_open.clone();
@@ -128,7 +160,17 @@ pub fn matrix_grid(props: &GridProps) -> Html {
         })
     };
     let onmouseover = props.on_point.reform(|e: MouseEvent| cell_of(&e));
-    let onfocusin = props.on_point.reform(|e: FocusEvent| cell_of(&e));
+    let onfocusin = {
+        let on_point = props.on_point.clone();
+        let active = active.clone();
+        Callback::from(move |e: FocusEvent| {
+            let cell = cell_of(&e);
+            if let Some(cell) = cell {
+                rove(&e, &active, cell);
+            }
+            on_point.emit(cell);
+        })
+    };
     let onmouseleave = props.on_point.reform(|_: MouseEvent| None);
     let onkeydown = Callback::from(move_focus);
 
@@ -169,6 +211,7 @@ pub fn matrix_grid(props: &GridProps) -> Html {
                     <button type="button" data-testid="matrix-cell" data-decision={d.as_str()}
                             data-action={action.clone()} data-resource={resource.clone()}
                             data-row={row.to_string()} data-column={column.to_string()}
+                            tabindex={if tab_stop == (row, column) { "0" } else { "-1" }}
                             title={title} aria-label={format!("{action} on {resource}: {}", headline(d))}>
                         <span aria-hidden="true">{ cell_mark(d) }</span>
                     </button>

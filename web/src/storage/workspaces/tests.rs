@@ -299,3 +299,127 @@ fn an_index_naming_a_missing_current_workspace_opens_the_first() {
     assert_eq!(keeper.current_id(), "w2");
     assert_eq!(names(&keeper), ["B", "C"]);
 }
+
+// --- several tabs --------------------------------------------------------------------------------
+
+/// One store two keepers share, as two tabs of one browser share `localStorage`.
+#[derive(Clone, Default)]
+struct SharedStore(std::rc::Rc<std::cell::RefCell<MemoryStore>>);
+
+impl KeyValue for SharedStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.0.borrow().get(key)
+    }
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.0.borrow_mut().set(key, value)
+    }
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        self.0.borrow_mut().remove(key)
+    }
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        self.0.borrow().keys()
+    }
+}
+
+fn two_tabs() -> (SharedStore, Keeper<SharedStore>, Keeper<SharedStore>) {
+    let store = SharedStore::default();
+    let a = Keeper::open(store.clone());
+    let b = Keeper::open(store.clone());
+    (store, a, b)
+}
+
+fn shared_names(keeper: &Keeper<SharedStore>) -> Vec<&str> {
+    keeper.list().iter().map(|e| e.name.as_str()).collect()
+}
+
+#[test]
+fn two_tabs_changes_compose_and_their_new_ids_differ() {
+    let (store, mut a, mut b) = two_tabs();
+    // A adds a starter workspace: only the list is written, no entry yet.
+    let alpha = a.create("Alpha", None);
+    // B has not seen it; its new workspace must neither reuse Alpha's id nor drop it.
+    let beta = b.create("Beta", Some(&scenario("beta", "s3:GetObject")));
+    assert_ne!(alpha, beta);
+    assert_eq!(shared_names(&b), ["Workspace 1", "Alpha", "Beta"]);
+    // A renames B's workspace and B deletes the first: both stay done.
+    a.rename(&beta, "Beta renamed");
+    let first = b.list()[0].id.clone();
+    b.delete(&first);
+    a.refresh();
+    assert_eq!(shared_names(&a), ["Alpha", "Beta renamed"]);
+    let reopened = Keeper::open(store);
+    assert_eq!(shared_names(&reopened), ["Alpha", "Beta renamed"]);
+    // Each tab kept its own current workspace.
+    assert_eq!(a.current_id(), alpha);
+    assert_eq!(b.current_id(), beta);
+}
+
+#[test]
+fn a_tab_learns_that_another_changed_its_workspace_and_reads_it() {
+    let (_store, mut a, mut b) = two_tabs();
+    assert_eq!(a.current_id(), b.current_id());
+    assert_eq!(b.refresh(), Refreshed::default());
+    a.save_current(&scenario("from A", "s3:GetObject"));
+    assert!(a.is_saved(&scenario("from A", "s3:GetObject")));
+    assert!(!b.is_saved(&scenario("from A", "s3:GetObject")));
+    let seen = b.refresh();
+    assert!(seen.current_changed && !seen.current_deleted);
+    assert_eq!(b.load_current(), Some(scenario("from A", "s3:GetObject")));
+    assert!(b.is_saved(&scenario("from A", "s3:GetObject")));
+    // Read: nothing new until A saves again.
+    assert_eq!(b.refresh(), Refreshed::default());
+    a.save_current(&scenario("again", "s3:PutObject"));
+    assert!(b.refresh().current_changed);
+}
+
+#[test]
+fn a_workspace_deleted_in_another_tab_stays_open_and_is_listed_again_when_saved() {
+    let (store, mut a, mut b) = two_tabs();
+    let kept = a.create("Kept", Some(&scenario("kept", "s3:GetObject")));
+    b.refresh();
+    b.delete(&kept);
+    let seen = a.refresh();
+    assert!(seen.current_deleted);
+    assert_eq!(a.current_id(), kept);
+    assert_eq!(shared_names(&a), ["Workspace 1"]);
+    // What is typed in A after the deletion is not lost: saving lists it again, by its name.
+    a.save_current(&scenario("typed after", "s3:PutObject"));
+    assert_eq!(shared_names(&a), ["Workspace 1", "Kept"]);
+    let mut reopened = Keeper::open(store);
+    assert!(reopened.switch(&kept));
+    assert_eq!(
+        reopened.load_current(),
+        Some(scenario("typed after", "s3:PutObject"))
+    );
+    // Deleting it in A as well removes it for good.
+    a.delete(&kept);
+    assert_eq!(shared_names(&a), ["Workspace 1"]);
+    assert!(!a.refresh().current_deleted);
+}
+
+#[test]
+fn an_unreadable_list_left_by_another_tab_is_set_aside_and_this_tabs_list_kept() {
+    let (store, mut a, _b) = two_tabs();
+    a.create("Mine", None);
+    store
+        .0
+        .borrow_mut()
+        .entries
+        .insert(INDEX_KEY.into(), "{not json".into());
+    a.rename(a.current_id().to_string().as_str(), "Mine renamed");
+    assert_eq!(shared_names(&a), ["Workspace 1", "Mine renamed"]);
+    let notices = a.take_notices();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(
+        notices[0].contains("iamsim.backup@1.workspaces@1"),
+        "{}",
+        notices[0]
+    );
+    let kept = store
+        .0
+        .borrow()
+        .entries
+        .get("iamsim.backup@1.workspaces@1")
+        .cloned();
+    assert_eq!(kept.as_deref(), Some("{not json"));
+}
