@@ -309,6 +309,7 @@ test('two tabs: edits made in both are both kept, and a workspace deleted elsewh
     NOTICE,
     { timeout: 5_000 },
   );
+  assert.match(await b.textContent('[data-testid="workspaces-toggle"]'), /Workspace 1/);
   // B shows the workspace's last saved version (the other tab's), which it read when A's new
   // workspace was listed.
   await expectDecision(b, 'Allow');

@@ -357,13 +357,19 @@ pub fn use_keeping(boot: &Rc<Boot>, state: &UseReducerHandle<State>) -> Keeping 
         });
     }
 
-    let (list, current, off) = match boot.keeper.try_borrow() {
+    let (list, current, current_name, off) = match boot.keeper.try_borrow() {
         Ok(k) => (
             Rc::new(k.list().to_vec()),
             AttrValue::from(k.current_id().to_string()),
+            AttrValue::from(k.shown_name()),
             k.saving_off().map(|e| e.saving_off_notice()),
         ),
-        Err(_) => (Rc::new(Vec::new()), AttrValue::default(), None),
+        Err(_) => (
+            Rc::new(Vec::new()),
+            AttrValue::default(),
+            AttrValue::default(),
+            None,
+        ),
     };
     let switcher = {
         let c = ctx.clone();
@@ -398,7 +404,7 @@ pub fn use_keeping(boot: &Rc<Boot>, state: &UseReducerHandle<State>) -> Keeping 
             }
         });
         html! {
-            <WorkspaceSwitcher workspaces={list} {current} {on_switch} {on_new} {on_rename}
+            <WorkspaceSwitcher workspaces={list} {current} {current_name} {on_switch} {on_new} {on_rename}
                                {on_duplicate} {on_delete} />
         }
     };

@@ -11,6 +11,10 @@ use yew::prelude::*;
 pub struct SwitcherProps {
     pub workspaces: Rc<Vec<Entry>>,
     pub current: AttrValue,
+    /// The current workspace's name; given because it may not be listed (another tab
+    /// deleted it while this one shows it). Empty: taken from the list.
+    #[prop_or_default]
+    pub current_name: AttrValue,
     pub on_switch: Callback<String>,
     pub on_new: Callback<()>,
     /// (id, new name)
@@ -47,12 +51,12 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
             }
         });
     }
-    let current_name = props
-        .workspaces
-        .iter()
-        .find(|e| *e.id == *props.current)
-        .map_or("Workspace", |e| e.name.as_str())
-        .to_string();
+    let listed = props.workspaces.iter().find(|e| *e.id == *props.current);
+    let current_name = match (props.current_name.as_str(), listed) {
+        ("", Some(entry)) => entry.name.clone(),
+        ("", None) => "Workspace".to_string(),
+        (given, _) => given.to_string(),
+    };
     let close = {
         let open = open.clone();
         let mode = mode.clone();
