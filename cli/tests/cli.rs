@@ -215,6 +215,21 @@ fn test_runs_the_corpus_and_summarizes() {
     assert!(text.trim_end().ends_with(" 0 failed"), "{text}");
 }
 
+/// The issue's own command: the whole `tests/` folder, whose end-to-end suite holds npm's JSON.
+#[test]
+fn test_runs_the_tests_folder_passing_over_what_is_not_a_scenario() {
+    let tests = repo().join("tests");
+    let out = iamsim(&["test", tests.to_str().expect("utf-8 path")], None);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.trim_end().ends_with(" 0 failed"), "{text}");
+    assert!(
+        text.contains("skip ") && text.contains("package.json: not a scenario"),
+        "{text}"
+    );
+    assert!(!text.contains("node_modules"), "{text}");
+}
+
 #[test]
 fn test_reports_a_failure_and_exits_one() {
     let dir = std::env::temp_dir().join(format!("iamsim-cli-test-{}", std::process::id()));

@@ -7,33 +7,74 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Every `.json`/`.jsonl` file under the given paths, sorted for a stable order.
-fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
+/// What a folder walk finds: the scenario files, and the JSON files passed over because they
+/// are plainly something else (a `package.json`), each with why.
+#[derive(Debug, Default, PartialEq)]
+struct Found {
+    files: Vec<PathBuf>,
+    passed_over: Vec<(PathBuf, &'static str)>,
+}
+
+/// Folders a walk does not enter: installed packages and hidden folders (`.git`), which hold
+/// JSON that is not ours. A folder named on the command line is walked whatever its name.
+fn skipped_folder(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n == "node_modules" || n.starts_with('.'))
+}
+
+/// Why a JSON file found by a walk is not a scenario file, if it plainly is not: a JSON object
+/// with none of a scenario's own members. Anything else (a scenario, an array of them, JSON
+/// Lines, text that is not JSON) is read, so that a broken scenario fails rather than hides.
+fn not_a_scenario(text: &str) -> Option<&'static str> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let object = value.as_object()?;
+    let own = ["format", "policies", "request"];
+    (!own.iter().any(|k| object.contains_key(*k)))
+        .then_some("a JSON object without `format`, `policies` or `request`")
+}
+
+/// Every `.json`/`.jsonl` scenario file under the given paths, sorted for a stable order.
+fn scenario_files(paths: &[PathBuf]) -> Result<Found, String> {
+    let mut found = Found::default();
     let mut pending: Vec<PathBuf> = paths.to_vec();
     while let Some(path) = pending.pop() {
+        let named = paths.contains(&path);
         if path.is_dir() {
+            if !named && skipped_folder(&path) {
+                continue;
+            }
             let entries = std::fs::read_dir(&path)
                 .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
             for entry in entries.flatten() {
                 pending.push(entry.path());
             }
         } else if path.is_file() {
-            let is_scenario = path
+            // Files named on the command line are read whatever they are.
+            if named {
+                found.files.push(path);
+                continue;
+            }
+            let is_json = path
                 .extension()
                 .is_some_and(|e| e == "json" || e == "jsonl");
             // `index.json` lists a folder's scenarios (the examples gallery); it is not one.
             let is_manifest = path.file_name().is_some_and(|n| n == "index.json");
-            // Files named on the command line are read whatever their extension.
-            if (is_scenario && !is_manifest) || paths.contains(&path) {
-                files.push(path);
+            if !is_json || is_manifest {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            match not_a_scenario(&text) {
+                Some(why) => found.passed_over.push((path, why)),
+                None => found.files.push(path),
             }
         } else {
             return Err(format!("`{}` does not exist", path.display()));
         }
     }
-    files.sort();
-    Ok(files)
+    found.files.sort();
+    found.passed_over.sort();
+    Ok(found)
 }
 
 fn indent(text: &str) -> String {
@@ -41,13 +82,16 @@ fn indent(text: &str) -> String {
 }
 
 pub fn run(paths: &[PathBuf], verbose: bool, out: &mut impl Write) -> ExitCode {
-    let files = match scenario_files(paths) {
+    let Found { files, passed_over } = match scenario_files(paths) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("iamsim: {e}");
             return ExitCode::from(2);
         }
     };
+    for (path, why) in &passed_over {
+        let _ = writeln!(out, "skip {}: not a scenario ({why})", path.display());
+    }
     let options = EvalOptions {
         now_epoch_seconds: super::now_epoch_seconds(),
     };
@@ -125,4 +169,70 @@ fn run_file(
         }
     }
     (passed, failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_reads_scenarios_and_passes_over_packages_and_hidden_folders() {
+        let root = std::env::temp_dir().join(format!("iamsim-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let files = [
+            (
+                "a.json",
+                r#"{"format": "iamsim/scenario@1", "request": {}}"#,
+            ),
+            ("broken.json", "{not json"),
+            ("index.json", "[]"),
+            ("notes.txt", "text"),
+            ("package.json", r#"{"name": "x", "scripts": {}}"#),
+            ("sub/b.jsonl", "{}\n{}\n"),
+            ("sub/list.json", "[{}]"),
+            ("sub/c.json", r#"{"policies": {}}"#),
+            ("node_modules/p/package.json", r#"{"request": {}}"#),
+            (".git/x.json", r#"{"request": {}}"#),
+            ("packages/node_modules/q.json", r#"{"request": {}}"#),
+        ];
+        for (name, text) in files {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+            std::fs::write(&path, text).expect("write");
+        }
+        let found = scenario_files(std::slice::from_ref(&root)).expect("walk");
+        let names = |paths: Vec<&PathBuf>| -> Vec<String> {
+            paths
+                .iter()
+                .map(|p| {
+                    p.strip_prefix(&root)
+                        .expect("under root")
+                        .display()
+                        .to_string()
+                })
+                .collect()
+        };
+        assert_eq!(
+            names(found.files.iter().collect()),
+            [
+                "a.json",
+                "broken.json",
+                "sub/b.jsonl",
+                "sub/c.json",
+                "sub/list.json"
+            ]
+        );
+        assert_eq!(
+            names(found.passed_over.iter().map(|(p, _)| p).collect()),
+            ["package.json"]
+        );
+        // Named on the command line, a folder is walked and a file read whatever they are.
+        let named = [root.join("node_modules"), root.join("package.json")];
+        let found = scenario_files(&named).expect("walk");
+        assert_eq!(
+            names(found.files.iter().collect()),
+            ["node_modules/p/package.json", "package.json"]
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }
