@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BANNER, DIST, EDITOR, launchChromium, loadExample } from './browser.mjs';
+import { BANNER, DIST, EDITOR, launchChromium, loadExample, openCheckedPage } from './browser.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const SHOTS = process.env.SHOTS ?? '/tmp';
@@ -43,29 +43,8 @@ after(async () => {
   await server?.close();
 });
 
-/** A page that refuses requests to other hosts and records errors; `finish` checks both. */
-async function openPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  await page.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin === server.origin || url.protocol === 'data:') return route.continue();
-    problems.push(`request to another host: ${url}`);
-    return route.abort('blockedbyclient');
-  });
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  await page.goto(`${server.origin}/`, { waitUntil: 'load' });
-  await page.locator(BANNER).waitFor({ state: 'visible', timeout: 20_000 });
-  const finish = async () => {
-    assert.deepEqual(problems, [], 'no foreign requests, console or page errors');
-    await context.close();
-  };
-  return { page, finish };
-}
+/** A guarded page of the app (see `openCheckedPage`); `options` go to the browser context. */
+const openPage = (options = {}) => openCheckedPage(browser, server.origin, { context: options });
 
 
 /** The matrix of the one-repository example: `ecr:*` × RESOURCES, once 192 cells are drawn. */

@@ -13,7 +13,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { BANNER, DIST, EDITOR, expectDecision, launchChromium, loadExample } from './browser.mjs';
+import { BANNER, DIST, EDITOR, expectDecision, launchChromium, loadExample, openCheckedPage } from './browser.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const SHOTS = process.env.SHOTS ?? '/tmp';
@@ -33,39 +33,8 @@ after(async () => {
 });
 
 /** A page that refuses and records requests to other hosts, and records errors. */
-async function openPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
-  const page = await context.newPage();
-  const foreign = [];
-  const problems = [];
-  await page.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin === server.origin || url.protocol === 'data:') return route.continue();
-    foreign.push(route.request().url());
-    return route.abort('blockedbyclient');
-  });
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
-  await page.goto(`${server.origin}/`, { waitUntil: 'load' });
-  try {
-    await page.locator(BANNER).waitFor({ state: 'visible', timeout: 20_000 });
-  } catch (err) {
-    throw new Error(`no decision banner: ${err.message}\n${problems.join('\n')}`);
-  }
-  const finish = async () => {
-    await page.waitForLoadState('networkidle');
-    assert.deepEqual(foreign, [], 'requests to hosts other than the loopback server');
-    assert.deepEqual(problems, [], 'console errors, page errors or failed requests');
-    await context.close();
-  };
-  return { page, finish };
-}
+/** A guarded page of the app (see `openCheckedPage`); `options` go to the browser context. */
+const openPage = (options = {}) => openCheckedPage(browser, server.origin, { context: options });
 
 
 

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { BANNER, DIST, expectDecision, launchChromium, loadExample } from './browser.mjs';
+import { BANNER, DIST, expectDecision, launchChromium, loadExample, openCheckedPage } from './browser.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -60,36 +60,9 @@ function cliDecision(file) {
   return JSON.parse(cli('simulate', file).split('\n')[0]).decision;
 }
 
-/** A page that refuses requests to other hosts and records errors. */
-async function openPage({ url = '/', permissions = [], colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({
-    viewport: { width: 1400, height: 900 },
-    acceptDownloads: true,
-    colorScheme,
-  });
-  if (permissions.length) await context.grantPermissions(permissions, { origin: server.origin });
-  const page = await context.newPage();
-  const foreign = [];
-  const problems = [];
-  await page.route('**/*', (route) => {
-    const u = new URL(route.request().url());
-    if (u.origin === server.origin || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
-    foreign.push(route.request().url());
-    return route.abort('blockedbyclient');
-  });
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  await page.goto(new URL(url, server.origin).href, { waitUntil: 'load' });
-  await page.locator(BANNER).waitFor({ state: 'visible', timeout: 20_000 });
-  const finish = async () => {
-    assert.deepEqual(foreign, [], 'requests to hosts other than the loopback server');
-    assert.deepEqual(problems, [], 'console errors or page errors');
-    await context.close();
-  };
-  return { page, finish };
-}
+/** A guarded page of the app (see `openCheckedPage`), downloads accepted. */
+const openPage = ({ url = '/', permissions = [], colorScheme = 'light' } = {}) =>
+  openCheckedPage(browser, server.origin, { url, permissions, context: { acceptDownloads: true, colorScheme } });
 
 const decisionOf = (page) => page.getAttribute(BANNER, 'data-decision');
 const titleOf = (page) => page.locator('.scenario-name').textContent();
