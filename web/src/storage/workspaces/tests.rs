@@ -423,3 +423,78 @@ fn an_unreadable_list_left_by_another_tab_is_set_aside_and_this_tabs_list_kept()
         .cloned();
     assert_eq!(kept.as_deref(), Some("{not json"));
 }
+
+/// Two tabs taking turns at random (a fixed seed): whatever the interleaving, a new workspace
+/// never takes an id used before, the stored list stays readable with unique ids, and what a
+/// tab saves is what the store then holds for its workspace.
+#[test]
+fn two_tabs_interleaved_never_share_an_id_or_lose_a_save() {
+    let (store, a, b) = two_tabs();
+    let mut tabs = [a, b];
+    let mut ever: Vec<String> = store
+        .0
+        .borrow()
+        .keys()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|k| k.strip_prefix(ENTRY_PREFIX).map(str::to_string))
+        .chain(tabs.iter().map(|t| t.current_id().to_string()))
+        .collect();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for step in 0..600 {
+        let tab = &mut tabs[next(2) as usize];
+        let listed: Vec<String> = tab.list().iter().map(|e| e.id.clone()).collect();
+        let pick = listed
+            .get(next(listed.len().max(1) as u64) as usize)
+            .cloned();
+        match next(7) {
+            0 => {
+                let id = tab.create("", None);
+                assert!(!ever.contains(&id), "step {step}: {id} was used before");
+                ever.push(id);
+            }
+            1 => {
+                let id = tab.create("Made", Some(&scenario("made", "s3:GetObject")));
+                assert!(!ever.contains(&id), "step {step}: {id} was used before");
+                ever.push(id);
+            }
+            2 => tab.rename(pick.as_deref().unwrap_or(""), &format!("Name {step}")),
+            3 => tab.delete(pick.as_deref().unwrap_or("")),
+            4 => {
+                tab.switch(pick.as_deref().unwrap_or(""));
+            }
+            5 => {
+                let saved = scenario(&format!("saved {step}"), "s3:PutObject");
+                tab.save_current(&saved);
+                let key = entry_key(tab.current_id());
+                let stored = store.0.borrow().get(&key).ok().flatten();
+                assert_eq!(
+                    stored.as_deref().map(parse_scenario),
+                    Some(Ok(saved)),
+                    "step {step}"
+                );
+                assert!(tab.list().iter().any(|e| e.id == tab.current_id()));
+            }
+            _ => {
+                tab.refresh();
+            }
+        }
+        let raw = store.0.borrow().get(INDEX_KEY).ok().flatten();
+        let index = parse_index(raw.as_deref().unwrap_or("")).expect("a readable stored list");
+        let mut ids: Vec<&str> = index.workspaces.iter().map(|e| e.id.as_str()).collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "step {step}: duplicate ids in {raw:?}");
+        assert!(count > 0, "step {step}: the stored list is empty");
+    }
+    for tab in &mut tabs {
+        assert!(tab.take_notices().is_empty());
+    }
+}
