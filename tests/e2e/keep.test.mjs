@@ -184,13 +184,12 @@ test('several named workspaces: new, duplicate, rename, switch, delete, all kept
   await expectDecision(page, 'Allow');
   assert.equal(await page.isVisible('[data-testid="undo"]'), false, 'switching offers no undo');
 
-  // Delete asks first; Cancel keeps it.
+  // Delete acts at once, closes the list and offers to undo; undone, it is back in its place.
   await workspaceAction(page, 'Workspace 2', 'workspace-delete');
-  await page.click('[data-testid="workspace-item"][data-name="Workspace 2"] >> text=Cancel');
-  await page.keyboard.press('Escape');
-  assert.equal((await workspaceNames(page)).length, 3);
+  assert.deepEqual(await noticeTexts(page), ['Deleted “Workspace 2”.Undo×']);
+  await page.click('[data-testid="workspace-undo-delete"]');
+  assert.deepEqual(await workspaceNames(page), ['Workspace 1*', 'Workspace 2', 'MFA without the Deny']);
   await workspaceAction(page, 'Workspace 2', 'workspace-delete');
-  await page.click('[data-testid="workspace-delete-confirm"]');
   assert.deepEqual(await workspaceNames(page), ['Workspace 1*', 'MFA without the Deny']);
 
   await page.reload();
@@ -201,12 +200,27 @@ test('several named workspaces: new, duplicate, rename, switch, delete, all kept
   await expectDecision(page, 'Allow');
   assert.match(await page.inputValue(EDITOR), /"Bool": \{/);
 
-  // Deleting the open workspace opens its neighbour.
+  // Deleting the open workspace opens its neighbour, and says so with an Undo.
   await workspaceAction(page, 'MFA without the Deny', 'workspace-delete');
-  await page.click('[data-testid="workspace-delete-confirm"]');
   assert.deepEqual(await workspaceNames(page), ['Workspace 1*']);
   await expectDecision(page, 'Allow');
+  assert.deepEqual(await noticeTexts(page), ['Deleted “MFA without the Deny”.Undo×']);
+  await page.screenshot({ path: path.join(SHOTS, 'iamsim-workspace-deleted.png') });
+  // Undo puts it back in its place, open again, as it was.
+  await page.click('[data-testid="workspace-undo-delete"]');
+  assert.deepEqual(await workspaceNames(page), ['Workspace 1', 'MFA without the Deny*']);
+  assert.match(await page.inputValue(EDITOR), /"Bool": \{/);
   assert.deepEqual(await noticeTexts(page), []);
+  await page.reload();
+  await waitForApp(page);
+  assert.deepEqual(await workspaceNames(page), ['Workspace 1', 'MFA without the Deny*']);
+  // Deleted again, the notice dismissed: gone for good.
+  await workspaceAction(page, 'MFA without the Deny', 'workspace-delete');
+  await page.click(`${NOTICE} [aria-label="Dismiss"]`);
+  assert.deepEqual(await noticeTexts(page), []);
+  await page.reload();
+  await waitForApp(page);
+  assert.deepEqual(await workspaceNames(page), ['Workspace 1*']);
   await finish();
 });
 
@@ -302,7 +316,6 @@ test('two tabs: edits made in both are both kept, and a workspace deleted elsewh
 
   // A deletes the workspace B shows: B keeps it open, says so, and typing there lists it again.
   await workspaceAction(a, 'Workspace 1', 'workspace-delete');
-  await a.click('[data-testid="workspace-delete-confirm"]');
   assert.deepEqual(await workspaceNames(a), ['Workspace 1 (this tab)*']);
   await b.waitForFunction(
     (sel) => [...document.querySelectorAll(sel)].some((n) => n.textContent.includes('was deleted in another tab')),

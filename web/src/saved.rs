@@ -7,7 +7,7 @@ use crate::components::workspaces::WorkspaceSwitcher;
 use crate::incoming::open_link;
 use crate::state::{Action, State};
 use crate::storage::local::LocalStore;
-use crate::storage::workspaces::Keeper;
+use crate::storage::workspaces::{Deleted, Keeper};
 use iamsim_core::scenario::share::is_share_fragment;
 use iamsim_core::scenario::Scenario;
 use std::cell::RefCell;
@@ -90,15 +90,24 @@ pub fn use_saved_boot() -> Rc<Boot> {
     })
 }
 
-/// One-off messages, each dismissable.
+/// One-off messages, each dismissable; a deletion's can be undone.
 #[derive(Default, PartialEq)]
 struct Notes {
-    items: Vec<(u32, String)>,
+    items: Vec<Note>,
     next: u32,
+}
+
+#[derive(Clone, PartialEq)]
+struct Note {
+    id: u32,
+    text: String,
+    /// The deleted workspace this note offers to put back.
+    undo: Option<Rc<Deleted>>,
 }
 
 enum NoteAction {
     Push(Vec<String>),
+    Deleted(Deleted),
     Dismiss(u32),
 }
 
@@ -108,14 +117,25 @@ impl Reducible for Notes {
     fn reduce(self: Rc<Self>, action: NoteAction) -> Rc<Self> {
         let mut items = self.items.clone();
         let mut next = self.next;
+        let mut push = |text: String, undo: Option<Rc<Deleted>>| {
+            items.push(Note {
+                id: next,
+                text,
+                undo,
+            });
+            next = next.wrapping_add(1);
+        };
         match action {
             NoteAction::Push(texts) => {
                 for text in texts {
-                    items.push((next, text));
-                    next = next.wrapping_add(1);
+                    push(text, None);
                 }
             }
-            NoteAction::Dismiss(id) => items.retain(|(i, _)| *i != id),
+            NoteAction::Deleted(deleted) => {
+                let text = format!("Deleted “{}”.", deleted.entry.name);
+                push(text, Some(Rc::new(deleted)));
+            }
+            NoteAction::Dismiss(id) => items.retain(|n| n.id != id),
         }
         Rc::new(Notes { items, next })
     }
@@ -228,6 +248,17 @@ impl Ctx {
                 "“{name}” was deleted in another tab; it stays open here, and is listed again \
                  if you change it"
             )]));
+        }
+    }
+
+    /// Puts a deleted workspace back; it opens again if it was open.
+    fn undo_delete(&self, deleted: &Deleted) {
+        if deleted.was_current {
+            self.change(|k| {
+                k.restore(deleted);
+            });
+        } else {
+            self.with_keeper(|k| k.restore(deleted));
         }
     }
 
@@ -397,10 +428,14 @@ pub fn use_keeping(boot: &Rc<Boot>, state: &UseReducerHandle<State>) -> Keeping 
         let c = ctx.clone();
         let on_delete = Callback::from(move |id: String| {
             let was_current = c.keeper.try_borrow().is_ok_and(|k| k.current_id() == id);
+            let mut deleted = None;
             if was_current {
-                c.change(|k| k.delete(&id));
+                c.change(|k| deleted = k.delete(&id));
             } else {
-                c.with_keeper(|k| k.delete(&id));
+                deleted = c.with_keeper(|k| k.delete(&id)).flatten();
+            }
+            if let Some(deleted) = deleted {
+                c.notes.dispatch(NoteAction::Deleted(deleted));
             }
         });
         html! {
@@ -422,13 +457,28 @@ pub fn use_keeping(boot: &Rc<Boot>, state: &UseReducerHandle<State>) -> Keeping 
             </div>
         }
     });
-    let bars = notes.items.iter().map(|(id, text)| {
-        let id = *id;
-        let dismiss = notes.dispatcher();
-        let dismiss = Callback::from(move |_: MouseEvent| dismiss.dispatch(NoteAction::Dismiss(id)));
+    let bars = notes.items.iter().map(|note| {
+        let id = note.id;
+        let dispatcher = notes.dispatcher();
+        let dismiss = {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |_: MouseEvent| dispatcher.dispatch(NoteAction::Dismiss(id)))
+        };
+        let undo = note.undo.clone().map(|deleted| {
+            let c = ctx.clone();
+            let onclick = Callback::from(move |_: MouseEvent| {
+                dispatcher.dispatch(NoteAction::Dismiss(id));
+                c.undo_delete(&deleted);
+            });
+            html! {
+                <button type="button" class="button primary" {onclick}
+                        data-testid="workspace-undo-delete">{ "Undo" }</button>
+            }
+        });
         html! {
             <div class="bar notice" role="status" data-testid="storage-notice" key={id}>
-                <span>{ text }</span>
+                <span>{ &note.text }</span>
+                { for undo }
                 <button type="button" class="icon-button" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
             </div>
         }

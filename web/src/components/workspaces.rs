@@ -27,7 +27,6 @@ pub struct SwitcherProps {
 #[derive(Clone, PartialEq)]
 enum RowMode {
     Renaming(String),
-    ConfirmingDelete(String),
 }
 
 #[function_component(WorkspaceSwitcher)]
@@ -127,29 +126,6 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
                            aria-label="Workspace name" data-testid="workspace-rename-input" {onkeydown} {onblur} />
                 }
             }
-            Some(RowMode::ConfirmingDelete(ref d)) if *d == id => {
-                let confirm = {
-                    let on_delete = props.on_delete.clone();
-                    let mode = mode.clone();
-                    let id = id.clone();
-                    Callback::from(move |_: MouseEvent| {
-                        on_delete.emit(id.clone());
-                        mode.set(None);
-                    })
-                };
-                let cancel = {
-                    let mode = mode.clone();
-                    Callback::from(move |_: MouseEvent| mode.set(None))
-                };
-                html! {
-                    <div class="workspace-confirm" role="group" aria-label="Confirm deletion">
-                        <span>{ format!("Delete “{}”? This cannot be undone.", entry.name) }</span>
-                        <button type="button" class="button danger" onclick={confirm}
-                                data-testid="workspace-delete-confirm">{ "Delete" }</button>
-                        <button type="button" class="button" onclick={cancel}>{ "Cancel" }</button>
-                    </div>
-                }
-            }
             _ => {
                 let switch = {
                     let on_switch = props.on_switch.clone();
@@ -174,11 +150,14 @@ pub fn workspace_switcher(props: &SwitcherProps) -> Html {
                         open.set(false);
                     })
                 };
+                // At once, without asking: the notice that follows offers to undo it.
                 let delete = {
-                    let mode = mode.clone();
+                    let on_delete = props.on_delete.clone();
+                    let open = open.clone();
                     let id = id.clone();
                     Callback::from(move |_: MouseEvent| {
-                        mode.set(Some(RowMode::ConfirmingDelete(id.clone())))
+                        on_delete.emit(id.clone());
+                        open.set(false);
                     })
                 };
                 let name = &entry.name;

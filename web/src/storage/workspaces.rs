@@ -34,6 +34,15 @@ struct Index {
     format: String,
     current: String,
     workspaces: Vec<Entry>,
+    /// The highest id number ever made (`w<made>`), so that no id is made twice, not even
+    /// one whose workspace was deleted: another tab may still show it, and an undo may put it
+    /// back. Absent in lists written before it existed (then ids follow the stored ones).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    made: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn entry_key(id: &str) -> String {
@@ -86,6 +95,21 @@ pub struct Refreshed {
     pub current_deleted: bool,
 }
 
+/// A deleted workspace, as [`Keeper::delete`] hands it back: enough to put it back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deleted {
+    pub entry: Entry,
+    /// Its place in the list.
+    at: usize,
+    /// Its saved scenario (`None`: the starter, never saved).
+    text: Option<String>,
+    /// It was this tab's open workspace.
+    pub was_current: bool,
+    /// The fresh workspace made because it was the last one: taken away again on restore
+    /// while still untouched.
+    replaced_by: Option<String>,
+}
+
 /// The saved workspaces over a store.
 pub struct Keeper<S: KeyValue> {
     store: S,
@@ -115,6 +139,7 @@ impl<S: KeyValue> Keeper<S> {
                 format: INDEX_FORMAT.into(),
                 current: String::new(),
                 workspaces: Vec::new(),
+                made: 0,
             },
             unsaved: BTreeMap::new(),
             saving_off: None,
@@ -319,20 +344,28 @@ impl<S: KeyValue> Keeper<S> {
     }
 
     /// Deletes a workspace; when it was current, its neighbour becomes current (a fresh one
-    /// when it was the last).
-    pub fn delete(&mut self, id: &str) {
+    /// when it was the last). Gives back what [`Keeper::restore`] needs to undo it.
+    pub fn delete(&mut self, id: &str) -> Option<Deleted> {
         self.sync_index();
         let at = self.index.workspaces.iter().position(|e| e.id == id);
-        match at {
-            Some(at) => {
-                self.index.workspaces.remove(at);
-            }
+        let entry = match at {
+            Some(at) => self.index.workspaces.remove(at),
             // Deleted in another tab already, unless it is the one shown here.
-            None if self.index.current != id => return,
-            None => {}
-        }
+            None if self.index.current != id => return None,
+            None => Entry {
+                id: id.to_string(),
+                name: self.shown_name(),
+            },
+        };
         let at = at.unwrap_or(0);
         let key = entry_key(id);
+        let mut deleted = Deleted {
+            entry,
+            at,
+            text: self.read(&key),
+            was_current: self.index.current == id,
+            replaced_by: None,
+        };
         self.write(&key, None);
         if self.last_text.as_ref().is_some_and(|(k, _)| *k == key) {
             self.last_text = None;
@@ -351,11 +384,57 @@ impl<S: KeyValue> Keeper<S> {
                         id: id.clone(),
                         name,
                     });
+                    deleted.replaced_by = Some(id.clone());
                     self.index.current = id;
                 }
             }
+        } else if self.index.workspaces.is_empty() {
+            // The last listed one, while this tab shows one another tab deleted: the list is
+            // never left empty, so the one shown here is listed again.
+            let name = self.shown_name();
+            let id = self.index.current.clone();
+            self.index.workspaces.push(Entry { id, name });
         }
         self.write_index();
+        Some(deleted)
+    }
+
+    /// Puts a deleted workspace back where it was, with what it held, and makes it current
+    /// again if it was (taking back the fresh workspace its deletion made, while untouched).
+    /// Put back twice (an undo in two tabs), the second is a copy under a new id. Gives the id
+    /// it has now.
+    pub fn restore(&mut self, deleted: &Deleted) -> String {
+        self.sync_index();
+        if let Some(fresh) = &deleted.replaced_by {
+            if self.read(&entry_key(fresh)).is_none() {
+                self.index.workspaces.retain(|e| e.id != *fresh);
+            }
+        }
+        let taken = self.entry(&deleted.entry.id).is_some()
+            || self.read(&entry_key(&deleted.entry.id)).is_some();
+        let id = if taken {
+            self.fresh_id()
+        } else {
+            deleted.entry.id.clone()
+        };
+        if let Some(text) = &deleted.text {
+            let key = entry_key(&id);
+            self.write(&key, Some(text));
+            if deleted.was_current {
+                self.last_text = Some((key, text.clone()));
+            }
+        }
+        let at = deleted.at.min(self.index.workspaces.len());
+        let entry = Entry {
+            id: id.clone(),
+            name: deleted.entry.name.clone(),
+        };
+        self.index.workspaces.insert(at, entry);
+        if deleted.was_current {
+            self.index.current = id.clone();
+        }
+        self.write_index();
+        id
     }
 
     fn entry(&self, id: &str) -> Option<&Entry> {
@@ -378,6 +457,7 @@ impl<S: KeyValue> Keeper<S> {
                     self.shown = Some(shown.clone());
                 }
                 self.index.workspaces = stored.workspaces;
+                self.index.made = self.index.made.max(stored.made);
             }
             Err(reason) => {
                 let aside = self.set_aside(INDEX_KEY, &raw);
@@ -544,7 +624,8 @@ impl<S: KeyValue> Keeper<S> {
         self.index.workspaces = workspaces;
     }
 
-    /// An id used neither in the index nor by any stored entry.
+    /// An id never made before: used neither in the index nor by any stored entry, nor by any
+    /// workspace since deleted.
     fn fresh_id(&mut self) -> String {
         let stored = self
             .keys()
@@ -559,7 +640,9 @@ impl<S: KeyValue> Keeper<S> {
             .map(|e| id_number(&e.id))
             .max()
             .unwrap_or(0);
-        format!("w{}", stored.max(listed) + 1)
+        let n = stored.max(listed).max(self.index.made) + 1;
+        self.index.made = n;
+        format!("w{n}")
     }
 
     /// "Workspace N", the first N not taken.

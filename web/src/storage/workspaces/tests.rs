@@ -425,10 +425,17 @@ fn an_unreadable_list_left_by_another_tab_is_set_aside_and_this_tabs_list_kept()
 }
 
 /// Two tabs taking turns at random (a fixed seed): whatever the interleaving, a new workspace
-/// never takes an id used before, the stored list stays readable with unique ids, and what a
-/// tab saves is what the store then holds for its workspace.
+/// never takes an id used before (a deleted one put back keeps its own or gets a new one), the
+/// stored list stays readable with unique ids, and what a tab saves is what the store then
+/// holds for its workspace.
 #[test]
 fn two_tabs_interleaved_never_share_an_id_or_lose_a_save() {
+    for run in 1..=40 {
+        interleave_two_tabs(run, 300);
+    }
+}
+
+fn interleave_two_tabs(run: u64, steps: usize) {
     let (store, a, b) = two_tabs();
     let mut tabs = [a, b];
     let mut ever: Vec<String> = store
@@ -440,33 +447,51 @@ fn two_tabs_interleaved_never_share_an_id_or_lose_a_save() {
         .filter_map(|k| k.strip_prefix(ENTRY_PREFIX).map(str::to_string))
         .chain(tabs.iter().map(|t| t.current_id().to_string()))
         .collect();
-    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut bin: Vec<Deleted> = Vec::new();
+    let mut seed = run.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let mut next = |n: u64| {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
         seed % n
     };
-    for step in 0..600 {
+    for step in 0..steps {
         let tab = &mut tabs[next(2) as usize];
         let listed: Vec<String> = tab.list().iter().map(|e| e.id.clone()).collect();
         let pick = listed
             .get(next(listed.len().max(1) as u64) as usize)
             .cloned();
-        match next(7) {
+        match next(8) {
             0 => {
                 let id = tab.create("", None);
-                assert!(!ever.contains(&id), "step {step}: {id} was used before");
+                assert!(
+                    !ever.contains(&id),
+                    "run {run} step {step}: {id} was used before"
+                );
                 ever.push(id);
             }
             1 => {
                 let id = tab.create("Made", Some(&scenario("made", "s3:GetObject")));
-                assert!(!ever.contains(&id), "step {step}: {id} was used before");
+                assert!(
+                    !ever.contains(&id),
+                    "run {run} step {step}: {id} was used before"
+                );
                 ever.push(id);
             }
             2 => tab.rename(pick.as_deref().unwrap_or(""), &format!("Name {step}")),
-            3 => tab.delete(pick.as_deref().unwrap_or("")),
-            4 => {
+            3 => bin.extend(tab.delete(pick.as_deref().unwrap_or(""))),
+            4 if !bin.is_empty() => {
+                let deleted = bin.swap_remove(next(bin.len() as u64) as usize);
+                let id = tab.restore(&deleted);
+                if id != deleted.entry.id {
+                    assert!(
+                        !ever.contains(&id),
+                        "run {run} step {step}: {id} was used before"
+                    );
+                    ever.push(id);
+                }
+            }
+            4 | 7 => {
                 tab.switch(pick.as_deref().unwrap_or(""));
             }
             5 => {
@@ -477,7 +502,7 @@ fn two_tabs_interleaved_never_share_an_id_or_lose_a_save() {
                 assert_eq!(
                     stored.as_deref().map(parse_scenario),
                     Some(Ok(saved)),
-                    "step {step}"
+                    "run {run} step {step}"
                 );
                 assert!(tab.list().iter().any(|e| e.id == tab.current_id()));
             }
@@ -491,10 +516,92 @@ fn two_tabs_interleaved_never_share_an_id_or_lose_a_save() {
         let count = ids.len();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), count, "step {step}: duplicate ids in {raw:?}");
-        assert!(count > 0, "step {step}: the stored list is empty");
+        assert_eq!(
+            ids.len(),
+            count,
+            "run {run} step {step}: duplicate ids in {raw:?}"
+        );
+        assert!(count > 0, "run {run} step {step}: the stored list is empty");
     }
     for tab in &mut tabs {
         assert!(tab.take_notices().is_empty());
+    }
+}
+
+#[test]
+fn a_deleted_workspace_is_put_back_where_it_was_with_what_it_held() {
+    let mut keeper = Keeper::open(MemoryStore::default());
+    let first = keeper.current_id().to_string();
+    keeper.save_current(&scenario("one", "s3:GetObject"));
+    let second = keeper.create("Two", Some(&scenario("two", "s3:PutObject")));
+    keeper.create("Three", None);
+    // Not the open one: it comes back in its place; the open one stays open.
+    let deleted = keeper.delete(&first).expect("deleted");
+    assert!(!deleted.was_current);
+    assert_eq!(names(&keeper), ["Two", "Three"]);
+    assert_eq!(keeper.restore(&deleted), first);
+    assert_eq!(names(&keeper), ["Workspace 1", "Two", "Three"]);
+    assert_eq!(current_name(&keeper), "Three");
+    assert!(keeper.switch(&first));
+    assert_eq!(keeper.load_current(), Some(scenario("one", "s3:GetObject")));
+    // The open one: its neighbour opens; restored, it is open again, as saved.
+    assert!(keeper.switch(&second));
+    let deleted = keeper.delete(&second).expect("deleted");
+    assert!(deleted.was_current);
+    assert_eq!(current_name(&keeper), "Three");
+    keeper.restore(&deleted);
+    assert_eq!(current_name(&keeper), "Two");
+    assert_eq!(keeper.load_current(), Some(scenario("two", "s3:PutObject")));
+    let mut reopened = reopen(keeper);
+    assert_eq!(names(&reopened), ["Workspace 1", "Two", "Three"]);
+    assert_eq!(
+        reopened.load_current(),
+        Some(scenario("two", "s3:PutObject"))
+    );
+    assert!(reopened.take_notices().is_empty());
+}
+
+#[test]
+fn undoing_the_deletion_of_the_last_workspace_takes_back_the_fresh_one_made_for_it() {
+    let mut keeper = Keeper::open(MemoryStore::default());
+    let only = keeper.current_id().to_string();
+    keeper.save_current(&scenario("only", "s3:GetObject"));
+    let deleted = keeper.delete(&only).expect("deleted");
+    assert_eq!(names(&keeper), ["Workspace 1"]);
+    assert_ne!(keeper.current_id(), only);
+    keeper.restore(&deleted);
+    assert_eq!(keeper.list().len(), 1);
+    assert_eq!(keeper.current_id(), only);
+    assert_eq!(
+        keeper.load_current(),
+        Some(scenario("only", "s3:GetObject"))
+    );
+    // Once the fresh one holds work, it stays.
+    let deleted = keeper.delete(&only).expect("deleted");
+    keeper.save_current(&scenario("typed in the fresh one", "s3:PutObject"));
+    keeper.restore(&deleted);
+    assert_eq!(keeper.list().len(), 2);
+}
+
+#[test]
+fn ids_are_never_made_twice_and_a_workspace_put_back_twice_is_a_copy() {
+    let mut keeper = Keeper::open(MemoryStore::default());
+    keeper.save_current(&scenario("one", "s3:GetObject"));
+    let last = keeper.create("Last", Some(&scenario("last", "s3:PutObject")));
+    let deleted = keeper.delete(&last).expect("deleted");
+    // The highest id is free again, yet a new workspace does not take it, even after a reload.
+    let mut keeper = reopen(keeper);
+    let newer = keeper.create("Newer", Some(&scenario("newer", "ec2:RunInstances")));
+    assert_ne!(newer, last);
+    assert_eq!(keeper.restore(&deleted), last);
+    let copy = keeper.restore(&deleted);
+    assert!(copy != last && copy != newer);
+    assert_eq!(names(&keeper), ["Workspace 1", "Last", "Last", "Newer"]);
+    for id in [last, copy] {
+        assert!(keeper.switch(&id));
+        assert_eq!(
+            keeper.load_current(),
+            Some(scenario("last", "s3:PutObject"))
+        );
     }
 }
