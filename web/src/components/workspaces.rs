@@ -1,6 +1,6 @@
 //! The workspace switcher in the top bar: the saved workspaces, the current one marked; switch,
-//! new, rename (inline), duplicate, delete (asks first). It only shows and asks: the saving hook
-//! (`crate::saved`) does the work through the callbacks.
+//! new, rename (inline), duplicate, delete (at once: the saving hook's notice offers Undo). It
+//! only shows and asks: the saving hook (`crate::saved`) does the work through the callbacks.
 
 use crate::storage::workspaces::Entry;
 use std::rc::Rc;
