@@ -206,23 +206,25 @@ fn simulate_reads_a_json_array_and_explains() {
     assert!(text.contains("statement `Push` of `Push` allows"), "{text}");
 }
 
-#[test]
-fn test_runs_the_corpus_and_summarizes() {
-    let corpus = repo().join("tests/corpus");
-    let out = iamsim(&["test", corpus.to_str().expect("utf-8 path")], None);
+/// `iamsim test` on a folder of the repository, which must pass: its output.
+fn test_passes_on(folder: &str) -> String {
+    let path = repo().join(folder);
+    let out = iamsim(&["test", path.to_str().expect("utf-8 path")], None);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.trim_end().ends_with(" 0 failed"), "{text}");
+    text
+}
+
+#[test]
+fn test_runs_the_corpus_and_summarizes() {
+    test_passes_on("tests/corpus");
 }
 
 /// The issue's own command: the whole `tests/` folder, whose end-to-end suite holds npm's JSON.
 #[test]
 fn test_runs_the_tests_folder_passing_over_what_is_not_a_scenario() {
-    let tests = repo().join("tests");
-    let out = iamsim(&["test", tests.to_str().expect("utf-8 path")], None);
-    let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.trim_end().ends_with(" 0 failed"), "{text}");
+    let text = test_passes_on("tests");
     assert!(
         text.contains("skip ") && text.contains("package.json: not a scenario"),
         "{text}"

@@ -212,9 +212,11 @@ impl Ctx {
     /// tab's stays under the workspace's name, this tab's goes on in a new workspace.
     fn take_other_tabs_changes(&self) {
         let mine = self.latest.borrow().as_ref().map(|s| s.to_scenario());
-        let starter = State::default().to_scenario();
         let Some((seen, loaded, forked, id, name)) = self.with_keeper(|k| {
-            let unedited = mine.as_ref().is_none_or(|m| k.is_saved(m) || *m == starter);
+            // The starter is only made when the text is not what was saved.
+            let unedited = mine
+                .as_ref()
+                .is_none_or(|m| k.is_saved(m) || *m == State::default().to_scenario());
             let seen = k.refresh();
             let name = k.shown_name();
             let (mut loaded, mut forked) = (None, None);

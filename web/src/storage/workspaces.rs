@@ -235,20 +235,14 @@ impl<S: KeyValue> Keeper<S> {
         self.last_text = Some((key, text));
         // Another tab deleted it meanwhile: what is typed here lists it again.
         if self.entry(&self.index.current).is_none() {
-            let id = self.index.current.clone();
-            let name = match self.shown.take() {
-                Some(shown) if shown.id == id => shown.name,
-                _ => self.fresh_name(),
-            };
-            self.index.workspaces.push(Entry { id, name });
+            self.relist_current();
             self.write_index();
         }
     }
 
     /// The current workspace's name, also when another tab deleted it.
     pub fn shown_name(&self) -> String {
-        self.entry(&self.index.current)
-            .or(self.shown.as_ref().filter(|e| e.id == self.index.current))
+        self.shown_entry()
             .map_or_else(|| self.index.current.clone(), |e| e.name.clone())
     }
 
@@ -391,9 +385,7 @@ impl<S: KeyValue> Keeper<S> {
         } else if self.index.workspaces.is_empty() {
             // The last listed one, while this tab shows one another tab deleted: the list is
             // never left empty, so the one shown here is listed again.
-            let name = self.shown_name();
-            let id = self.index.current.clone();
-            self.index.workspaces.push(Entry { id, name });
+            self.relist_current();
         }
         self.write_index();
         Some(deleted)
@@ -439,6 +431,24 @@ impl<S: KeyValue> Keeper<S> {
 
     fn entry(&self, id: &str) -> Option<&Entry> {
         self.index.workspaces.iter().find(|e| e.id == id)
+    }
+
+    /// The current workspace's entry: as listed, or as this tab last listed it before another
+    /// tab deleted it.
+    fn shown_entry(&self) -> Option<&Entry> {
+        let current = &self.index.current;
+        self.entry(current)
+            .or(self.shown.as_ref().filter(|e| e.id == *current))
+    }
+
+    /// Lists the current workspace again (another tab deleted it), under the name it had here.
+    fn relist_current(&mut self) {
+        let name = match self.shown_entry() {
+            Some(entry) => entry.name.clone(),
+            None => self.fresh_name(),
+        };
+        let id = self.index.current.clone();
+        self.index.workspaces.push(Entry { id, name });
     }
 
     // --- reading and writing through the store ----------------------------------------------

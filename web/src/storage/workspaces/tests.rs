@@ -435,6 +435,12 @@ fn two_tabs_interleaved_never_share_an_id_or_lose_a_save() {
     }
 }
 
+/// Records an id just made, which must never have been used before.
+fn first_use(ever: &mut Vec<String>, id: String, at: &str) {
+    assert!(!ever.contains(&id), "{at}: {id} was used before");
+    ever.push(id);
+}
+
 fn interleave_two_tabs(run: u64, steps: usize) {
     let (store, a, b) = two_tabs();
     let mut tabs = [a, b];
@@ -464,19 +470,11 @@ fn interleave_two_tabs(run: u64, steps: usize) {
         match next(8) {
             0 => {
                 let id = tab.create("", None);
-                assert!(
-                    !ever.contains(&id),
-                    "run {run} step {step}: {id} was used before"
-                );
-                ever.push(id);
+                first_use(&mut ever, id, &format!("run {run} step {step}"));
             }
             1 => {
                 let id = tab.create("Made", Some(&scenario("made", "s3:GetObject")));
-                assert!(
-                    !ever.contains(&id),
-                    "run {run} step {step}: {id} was used before"
-                );
-                ever.push(id);
+                first_use(&mut ever, id, &format!("run {run} step {step}"));
             }
             2 => tab.rename(pick.as_deref().unwrap_or(""), &format!("Name {step}")),
             3 => bin.extend(tab.delete(pick.as_deref().unwrap_or(""))),
@@ -484,11 +482,7 @@ fn interleave_two_tabs(run: u64, steps: usize) {
                 let deleted = bin.swap_remove(next(bin.len() as u64) as usize);
                 let id = tab.restore(&deleted);
                 if id != deleted.entry.id {
-                    assert!(
-                        !ever.contains(&id),
-                        "run {run} step {step}: {id} was used before"
-                    );
-                    ever.push(id);
+                    first_use(&mut ever, id, &format!("run {run} step {step}"));
                 }
             }
             4 | 7 => {
